@@ -1,0 +1,507 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, eq, gt, gte, isNull, sql } from 'drizzle-orm';
+import type { Db } from './client';
+import { backwardMoves, boards, cards, columns, events } from './schema';
+import { DomainError } from '../lib/domain/errors';
+import { DEFECT_WINDOW_DAYS, LIMITS, VALUE_STREAM_TEMPLATE } from '../lib/domain/limits';
+import { positionBefore } from '../lib/domain/ordering';
+import { assertColumnEmpty, assertRoomFor, isBackwardMove, requireReason } from '../lib/domain/rules';
+import type {
+  BoardEvent,
+  BoardEventBody,
+  BoardSnapshot,
+  BoardSummaryDTO,
+  CardDTO,
+  CardHistoryEntry,
+  CardType,
+  ColumnDTO,
+} from '../lib/domain/types';
+import type {
+  BoardCreateInput,
+  BoardRenameInput,
+  CardCreateInput,
+  CardDeleteInput,
+  CardMoveInput,
+  CardUpdateInput,
+  ColumnAddInput,
+  ColumnMoveInput,
+  ColumnRemoveInput,
+  ColumnUpdateInput,
+} from '../lib/realtime/protocol';
+
+/** Who made a change; recorded on every event. */
+export interface Actor {
+  name: string;
+}
+
+/** What every write returns: the events it committed (broadcast them) and the board's new version. */
+export interface Commit {
+  boardId: string;
+  version: number;
+  events: BoardEvent[];
+}
+
+export interface StoreOptions {
+  /** Milliseconds since the epoch; injectable so tests and imports can place events in time. */
+  clock?: () => number;
+  newId?: () => string;
+}
+
+type CardRow = typeof cards.$inferSelect;
+type ColumnRow = typeof columns.$inferSelect;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+const DAY_MS = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function toCardDTO(row: CardRow): CardDTO {
+  return {
+    id: row.id,
+    boardId: row.boardId,
+    columnId: row.columnId,
+    position: row.position,
+    title: row.title,
+    description: row.description,
+    type: row.type as CardType,
+    blocked: row.blocked,
+    blockedReason: row.blockedReason,
+    defectCount: row.defectCount,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    enteredColumnAt: iso(row.enteredColumnAt),
+  };
+}
+
+function toColumnDTO(row: ColumnRow, defectsReturned = 0): ColumnDTO {
+  return { id: row.id, boardId: row.boardId, name: row.name, wipLimit: row.wipLimit, defectsReturned };
+}
+
+function eventFromRow(row: typeof events.$inferSelect): BoardEvent {
+  const body = JSON.parse(row.data) as Omit<BoardEventBody, 'type'> & { clientMutationId?: string | null };
+  return {
+    ...body,
+    type: row.type,
+    boardId: row.boardId,
+    version: row.version,
+    actor: row.actor,
+    at: iso(row.at),
+  } as BoardEvent;
+}
+
+/**
+ * Every write is one synchronous IMMEDIATE transaction that checks the rules against what it reads,
+ * changes state and appends its events. Nothing is emitted here: the caller broadcasts the returned
+ * events after the commit.
+ */
+export function createStore(db: Db, options: StoreOptions = {}) {
+  const clock = options.clock ?? Date.now;
+  const newId = options.newId ?? (() => randomUUID());
+
+  function write<T>(fn: (tx: Tx, now: number) => T): T {
+    return db.transaction((tx) => fn(tx, clock()), { behavior: 'immediate' });
+  }
+
+  function append(
+    tx: Tx,
+    boardId: string,
+    actor: Actor,
+    now: number,
+    body: BoardEventBody,
+    clientMutationId?: string | null,
+    cardId?: string | null,
+  ): BoardEvent {
+    const bumped = tx
+      .update(boards)
+      .set({ version: sql`${boards.version} + 1` })
+      .where(eq(boards.id, boardId))
+      .returning({ version: boards.version })
+      .get();
+    if (!bumped) throw new DomainError('NOT_FOUND', 'Board not found');
+    const { type, ...rest } = body;
+    const data = clientMutationId ? { ...rest, clientMutationId } : rest;
+    const inserted = tx
+      .insert(events)
+      .values({ boardId, version: bumped.version, type, actor: actor.name, at: now, cardId: cardId ?? null, data: JSON.stringify(data) })
+      .returning({ seq: events.seq })
+      .get();
+    const event = { ...body, boardId, version: bumped.version, actor: actor.name, at: iso(now), clientMutationId: clientMutationId ?? null } as BoardEvent;
+    if (event.type === 'card_moved' && event.backward && event.reason && event.detectedAtColumnId && event.returnedToColumnId) {
+      tx.insert(backwardMoves)
+        .values({
+          eventSeq: inserted.seq,
+          boardId,
+          cardId: event.cardId,
+          detectedAtColumnId: event.detectedAtColumnId,
+          returnedToColumnId: event.returnedToColumnId,
+          reason: event.reason,
+          actor: actor.name,
+          at: now,
+        })
+        .run();
+    }
+    return event;
+  }
+
+  function liveColumns(tx: Tx | Db, boardId: string): ColumnRow[] {
+    return tx
+      .select()
+      .from(columns)
+      .where(and(eq(columns.boardId, boardId), isNull(columns.removedAt)))
+      .orderBy(asc(columns.ord))
+      .all();
+  }
+
+  function getBoardRow(tx: Tx | Db, boardId: string) {
+    const row = tx.select().from(boards).where(eq(boards.id, boardId)).get();
+    if (!row) throw new DomainError('NOT_FOUND', 'Board not found');
+    return row;
+  }
+
+  function getColumnRow(tx: Tx | Db, columnId: string): ColumnRow {
+    const row = tx
+      .select()
+      .from(columns)
+      .where(and(eq(columns.id, columnId), isNull(columns.removedAt)))
+      .get();
+    if (!row) throw new DomainError('NOT_FOUND', 'Work center not found');
+    return row;
+  }
+
+  function getCardRow(tx: Tx | Db, cardId: string): CardRow {
+    const row = tx
+      .select()
+      .from(cards)
+      .where(and(eq(cards.id, cardId), isNull(cards.deletedAt)))
+      .get();
+    if (!row) throw new DomainError('NOT_FOUND', 'Card not found');
+    return row;
+  }
+
+  function cardsIn(tx: Tx | Db, columnId: string): { id: string; position: string }[] {
+    return tx
+      .select({ id: cards.id, position: cards.position })
+      .from(cards)
+      .where(and(eq(cards.columnId, columnId), isNull(cards.deletedAt)))
+      .all();
+  }
+
+  function countIn(tx: Tx | Db, columnId: string): number {
+    const row = tx
+      .select({ n: count() })
+      .from(cards)
+      .where(and(eq(cards.columnId, columnId), isNull(cards.deletedAt)))
+      .get();
+    return row?.n ?? 0;
+  }
+
+  function defectsReturnedByColumn(boardId: string): Map<string, number> {
+    const since = clock() - DEFECT_WINDOW_DAYS * DAY_MS;
+    const rows = db
+      .select({ columnId: backwardMoves.returnedToColumnId, n: count() })
+      .from(backwardMoves)
+      .where(and(eq(backwardMoves.boardId, boardId), gte(backwardMoves.at, since)))
+      .groupBy(backwardMoves.returnedToColumnId)
+      .all();
+    return new Map(rows.map((r) => [r.columnId, r.n]));
+  }
+
+  function rewriteColumnOrder(tx: Tx, ordered: readonly ColumnRow[]): void {
+    ordered.forEach((c, ord) => {
+      if (c.ord !== ord) tx.update(columns).set({ ord }).where(eq(columns.id, c.id)).run();
+    });
+  }
+
+  function getSnapshot(boardId: string): BoardSnapshot {
+    // One read transaction, so the version matches the rows.
+    return db.transaction((tx) => {
+      const board = getBoardRow(tx, boardId);
+      const defects = defectsReturnedByColumn(boardId);
+      const cols = liveColumns(tx, boardId).map((c) => toColumnDTO(c, defects.get(c.id) ?? 0));
+      const rows = tx
+        .select()
+        .from(cards)
+        .where(and(eq(cards.boardId, boardId), isNull(cards.deletedAt)))
+        .orderBy(asc(cards.columnId), asc(cards.position), asc(cards.id))
+        .all();
+      return {
+        id: board.id,
+        name: board.name,
+        version: board.version,
+        createdAt: iso(board.createdAt),
+        columns: cols,
+        cards: rows.map(toCardDTO),
+      };
+    });
+  }
+
+  return {
+    listBoards(): BoardSummaryDTO[] {
+      const rows = db
+        .select({
+          id: boards.id,
+          name: boards.name,
+          version: boards.version,
+          createdAt: boards.createdAt,
+          cardCount: sql<number>`(select count(*) from cards where cards.board_id = "boards"."id" and cards.deleted_at is null)`,
+          columnCount: sql<number>`(select count(*) from columns where columns.board_id = "boards"."id" and columns.removed_at is null)`,
+        })
+        .from(boards)
+        .orderBy(asc(boards.createdAt), asc(boards.id))
+        .all();
+      return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) }));
+    },
+
+    getSnapshot,
+
+    /** Events after `sinceVersion`, or null when more than `max` would be needed (send a snapshot). */
+    eventsSince(boardId: string, sinceVersion: number, max: number): BoardEvent[] | null {
+      const board = getBoardRow(db, boardId);
+      if (sinceVersion > board.version) throw new DomainError('CONFLICT', `Version ${sinceVersion} is ahead of the board (${board.version})`);
+      if (board.version - sinceVersion > max) return null;
+      return db
+        .select()
+        .from(events)
+        .where(and(eq(events.boardId, boardId), gt(events.version, sinceVersion)))
+        .orderBy(asc(events.version))
+        .all()
+        .map(eventFromRow);
+    },
+
+    cardHistory(cardId: string): CardHistoryEntry[] {
+      const exists = db.select({ id: cards.id }).from(cards).where(eq(cards.id, cardId)).get();
+      if (!exists) throw new DomainError('NOT_FOUND', 'Card not found');
+      return db
+        .select()
+        .from(events)
+        .where(eq(events.cardId, cardId))
+        .orderBy(asc(events.seq))
+        .all()
+        .map((row) => {
+          const e = eventFromRow(row);
+          const entry: CardHistoryEntry = { version: e.version, type: e.type, actor: e.actor, at: e.at };
+          if (e.type === 'card_moved') {
+            Object.assign(entry, { fromColumnId: e.fromColumnId, toColumnId: e.toColumnId, backward: e.backward, reason: e.reason });
+          } else if (e.type === 'card_created') {
+            Object.assign(entry, { toColumnId: e.card.columnId });
+          } else if (e.type === 'card_updated') {
+            Object.assign(entry, { changes: e.changes });
+          }
+          return entry;
+        });
+    },
+
+    /** The board a card or column belongs to, for routing broadcasts; null when unknown. */
+    boardOfCard(cardId: string): string | null {
+      return db.select({ b: cards.boardId }).from(cards).where(eq(cards.id, cardId)).get()?.b ?? null;
+    },
+
+    createBoard(input: BoardCreateInput, actor: Actor): Commit & { board: BoardSnapshot } {
+      const boardId = newId();
+      const template = input.columns ?? VALUE_STREAM_TEMPLATE;
+      const commit = write((tx, now) => {
+        tx.insert(boards).values({ id: boardId, name: input.name, version: 0, createdAt: now }).run();
+        const cols = template.map((c, ord) => ({
+          id: newId(),
+          boardId,
+          name: c.name,
+          ord,
+          wipLimit: c.wipLimit ?? null,
+          createdAt: now,
+          removedAt: null,
+        }));
+        tx.insert(columns).values(cols).run();
+        const event = append(tx, boardId, actor, now, { type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)) });
+        return { boardId, version: event.version, events: [event] };
+      });
+      return { ...commit, board: getSnapshot(boardId) };
+    },
+
+    renameBoard(input: BoardRenameInput, actor: Actor): Commit {
+      return write((tx, now) => {
+        const board = getBoardRow(tx, input.boardId);
+        const event = append(tx, board.id, actor, now, { type: 'board_renamed', name: input.name }, input.clientMutationId);
+        tx.update(boards).set({ name: input.name }).where(eq(boards.id, board.id)).run();
+        return { boardId: board.id, version: event.version, events: [event] };
+      });
+    },
+
+    addColumn(input: ColumnAddInput, actor: Actor): Commit & { column: ColumnDTO } {
+      return write((tx, now) => {
+        const board = getBoardRow(tx, input.boardId);
+        const existing = liveColumns(tx, board.id);
+        if (existing.length >= LIMITS.columnsPerBoard) {
+          throw new DomainError('CONFLICT', `A board holds at most ${LIMITS.columnsPerBoard} work centers`);
+        }
+        const index = Math.min(input.index ?? existing.length, existing.length);
+        const row: ColumnRow = { id: newId(), boardId: board.id, name: input.name, ord: index, wipLimit: input.wipLimit ?? null, createdAt: now, removedAt: null };
+        tx.insert(columns).values(row).run();
+        const ordered = [...existing];
+        ordered.splice(index, 0, row);
+        rewriteColumnOrder(tx, ordered);
+        const column = toColumnDTO(row);
+        const event = append(tx, board.id, actor, now, { type: 'column_added', column, index }, input.clientMutationId);
+        return { boardId: board.id, version: event.version, events: [event], column };
+      });
+    },
+
+    updateColumn(input: ColumnUpdateInput, actor: Actor): Commit {
+      return write((tx, now) => {
+        const column = getColumnRow(tx, input.columnId);
+        const out: BoardEvent[] = [];
+        if (input.name !== undefined && input.name !== column.name) {
+          tx.update(columns).set({ name: input.name }).where(eq(columns.id, column.id)).run();
+          out.push(append(tx, column.boardId, actor, now, { type: 'column_renamed', columnId: column.id, name: input.name }, input.clientMutationId));
+        }
+        if (input.wipLimit !== undefined && input.wipLimit !== column.wipLimit) {
+          // Lowering below the current count is allowed: the column then refuses pulls until it is under.
+          tx.update(columns).set({ wipLimit: input.wipLimit }).where(eq(columns.id, column.id)).run();
+          out.push(append(tx, column.boardId, actor, now, { type: 'wip_limit_set', columnId: column.id, wipLimit: input.wipLimit }, input.clientMutationId));
+        }
+        const version = out.at(-1)?.version ?? getBoardRow(tx, column.boardId).version;
+        return { boardId: column.boardId, version, events: out };
+      });
+    },
+
+    moveColumn(input: ColumnMoveInput, actor: Actor): Commit {
+      return write((tx, now) => {
+        const column = getColumnRow(tx, input.columnId);
+        const existing = liveColumns(tx, column.boardId);
+        const toIndex = Math.min(input.toIndex, existing.length - 1);
+        const ordered = existing.filter((c) => c.id !== column.id);
+        ordered.splice(toIndex, 0, column);
+        rewriteColumnOrder(tx, ordered);
+        const event = append(tx, column.boardId, actor, now, { type: 'column_moved', columnId: column.id, toIndex }, input.clientMutationId);
+        return { boardId: column.boardId, version: event.version, events: [event] };
+      });
+    },
+
+    removeColumn(input: ColumnRemoveInput, actor: Actor): Commit {
+      return write((tx, now) => {
+        const column = getColumnRow(tx, input.columnId);
+        assertColumnEmpty(column, countIn(tx, column.id));
+        const existing = liveColumns(tx, column.boardId);
+        if (existing.length <= 1) throw new DomainError('CONFLICT', 'A board keeps at least one work center');
+        tx.update(columns).set({ removedAt: now }).where(eq(columns.id, column.id)).run();
+        rewriteColumnOrder(tx, existing.filter((c) => c.id !== column.id));
+        const event = append(tx, column.boardId, actor, now, { type: 'column_removed', columnId: column.id }, input.clientMutationId);
+        return { boardId: column.boardId, version: event.version, events: [event] };
+      });
+    },
+
+    createCard(input: CardCreateInput, actor: Actor): Commit & { card: CardDTO } {
+      return write((tx, now) => {
+        const board = getBoardRow(tx, input.boardId);
+        const column = input.columnId ? getColumnRow(tx, input.columnId) : liveColumns(tx, board.id)[0];
+        if (!column || column.boardId !== board.id) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
+        const inColumn = cardsIn(tx, column.id);
+        assertRoomFor(column, inColumn.length, false);
+        const position = positionBefore(inColumn, input.beforeCardId ?? null, null);
+        if (position === null) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
+        const row: CardRow = {
+          id: newId(),
+          boardId: board.id,
+          columnId: column.id,
+          position,
+          title: input.title,
+          description: input.description ?? '',
+          type: input.type ?? 'feature',
+          blocked: false,
+          blockedReason: null,
+          defectCount: 0,
+          createdAt: now,
+          updatedAt: now,
+          enteredColumnAt: now,
+          deletedAt: null,
+        };
+        tx.insert(cards).values(row).run();
+        const card = toCardDTO(row);
+        const event = append(tx, board.id, actor, now, { type: 'card_created', card }, input.clientMutationId, card.id);
+        return { boardId: board.id, version: event.version, events: [event], card };
+      });
+    },
+
+    updateCard(input: CardUpdateInput, actor: Actor): Commit {
+      return write((tx, now) => {
+        const card = getCardRow(tx, input.cardId);
+        const changes: Extract<BoardEventBody, { type: 'card_updated' }>['changes'] = {};
+        if (input.title !== undefined && input.title !== card.title) changes.title = input.title;
+        if (input.description !== undefined && input.description !== card.description) changes.description = input.description;
+        if (input.type !== undefined && input.type !== card.type) changes.type = input.type;
+        if (input.blocked !== undefined && input.blocked !== card.blocked) changes.blocked = input.blocked;
+        const blocked = changes.blocked ?? card.blocked;
+        if (!blocked && card.blockedReason !== null) changes.blockedReason = null;
+        else if (blocked && input.blockedReason !== undefined) {
+          const reason = input.blockedReason?.trim() || null;
+          if (reason !== card.blockedReason) changes.blockedReason = reason;
+        }
+        if (Object.keys(changes).length === 0) {
+          return { boardId: card.boardId, version: getBoardRow(tx, card.boardId).version, events: [] };
+        }
+        tx.update(cards).set({ ...changes, updatedAt: now }).where(eq(cards.id, card.id)).run();
+        const event = append(tx, card.boardId, actor, now, { type: 'card_updated', cardId: card.id, changes }, input.clientMutationId, card.id);
+        return { boardId: card.boardId, version: event.version, events: [event] };
+      });
+    },
+
+    deleteCard(input: CardDeleteInput, actor: Actor): Commit {
+      return write((tx, now) => {
+        const card = getCardRow(tx, input.cardId);
+        tx.update(cards).set({ deletedAt: now, updatedAt: now }).where(eq(cards.id, card.id)).run();
+        const event = append(tx, card.boardId, actor, now, { type: 'card_deleted', cardId: card.id, columnId: card.columnId }, input.clientMutationId, card.id);
+        return { boardId: card.boardId, version: event.version, events: [event] };
+      });
+    },
+
+    moveCard(input: CardMoveInput, actor: Actor): Commit & { card: CardDTO } {
+      return write((tx, now) => {
+        const card = getCardRow(tx, input.cardId);
+        const target = getColumnRow(tx, input.toColumnId);
+        if (target.boardId !== card.boardId) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
+        const sameColumn = target.id === card.columnId;
+        const order = liveColumns(tx, card.boardId).map((c) => c.id);
+        const backward = !sameColumn && isBackwardMove(order, card.columnId, target.id);
+        const reason = requireReason(backward, input.reason);
+        const inTarget = cardsIn(tx, target.id);
+        // The count is read inside this IMMEDIATE transaction, so no other pull can slip in between.
+        assertRoomFor(target, inTarget.length, sameColumn);
+        const beforeCardId = input.beforeCardId === card.id ? null : (input.beforeCardId ?? null);
+        const position = positionBefore(inTarget, beforeCardId, card.id);
+        if (position === null) throw new DomainError('NOT_FOUND', 'The card to place before is not in that work center');
+        const updated: CardRow = {
+          ...card,
+          columnId: target.id,
+          position,
+          defectCount: card.defectCount + (backward ? 1 : 0),
+          updatedAt: now,
+          enteredColumnAt: sameColumn ? card.enteredColumnAt : now,
+        };
+        tx.update(cards)
+          .set({ columnId: updated.columnId, position, defectCount: updated.defectCount, updatedAt: now, enteredColumnAt: updated.enteredColumnAt })
+          .where(eq(cards.id, card.id))
+          .run();
+        const event = append(
+          tx,
+          card.boardId,
+          actor,
+          now,
+          {
+            type: 'card_moved',
+            cardId: card.id,
+            fromColumnId: card.columnId,
+            toColumnId: target.id,
+            position,
+            backward,
+            reason,
+            detectedAtColumnId: backward ? card.columnId : null,
+            returnedToColumnId: backward ? target.id : null,
+          },
+          input.clientMutationId,
+          card.id,
+        );
+        return { boardId: card.boardId, version: event.version, events: [event], card: toCardDTO(updated) };
+      });
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

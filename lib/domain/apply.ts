@@ -1,0 +1,74 @@
+import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from './types';
+
+/**
+ * Applies one committed event to a board snapshot and returns the next snapshot, leaving the input
+ * untouched. The client folds live events through it; the tests use it to prove that a client that
+ * catches up from the log ends in exactly the server's state.
+ */
+export function applyEvent(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
+  const next = applyBody(board, event);
+  return { ...next, version: event.version };
+}
+
+function mapCard(board: BoardSnapshot, cardId: string, fn: (c: CardDTO) => CardDTO): CardDTO[] {
+  return board.cards.map((c) => (c.id === cardId ? fn(c) : c));
+}
+
+function mapColumn(board: BoardSnapshot, columnId: string, fn: (c: ColumnDTO) => ColumnDTO): ColumnDTO[] {
+  return board.columns.map((c) => (c.id === columnId ? fn(c) : c));
+}
+
+function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
+  switch (event.type) {
+    case 'board_created':
+      return { ...board, name: event.name, columns: event.columns };
+    case 'board_renamed':
+      return { ...board, name: event.name };
+    case 'column_added': {
+      const columns = board.columns.filter((c) => c.id !== event.column.id);
+      columns.splice(event.index, 0, event.column);
+      return { ...board, columns };
+    }
+    case 'column_renamed':
+      return { ...board, columns: mapColumn(board, event.columnId, (c) => ({ ...c, name: event.name })) };
+    case 'column_moved': {
+      const moving = board.columns.find((c) => c.id === event.columnId);
+      if (!moving) return board;
+      const columns = board.columns.filter((c) => c.id !== event.columnId);
+      columns.splice(event.toIndex, 0, moving);
+      return { ...board, columns };
+    }
+    case 'column_removed':
+      return { ...board, columns: board.columns.filter((c) => c.id !== event.columnId) };
+    case 'wip_limit_set':
+      return { ...board, columns: mapColumn(board, event.columnId, (c) => ({ ...c, wipLimit: event.wipLimit })) };
+    case 'card_created':
+      return { ...board, cards: [...board.cards.filter((c) => c.id !== event.card.id), event.card] };
+    case 'card_updated':
+      return {
+        ...board,
+        cards: mapCard(board, event.cardId, (c) => ({ ...c, ...event.changes, updatedAt: event.at })),
+      };
+    case 'card_deleted':
+      return { ...board, cards: board.cards.filter((c) => c.id !== event.cardId) };
+    case 'card_moved': {
+      const cards = mapCard(board, event.cardId, (c) => ({
+        ...c,
+        columnId: event.toColumnId,
+        position: event.position,
+        defectCount: c.defectCount + (event.backward ? 1 : 0),
+        updatedAt: event.at,
+        enteredColumnAt: event.fromColumnId === event.toColumnId ? c.enteredColumnAt : event.at,
+      }));
+      const columns =
+        event.backward && event.returnedToColumnId
+          ? mapColumn(board, event.returnedToColumnId, (c) => ({ ...c, defectsReturned: c.defectsReturned + 1 }))
+          : board.columns;
+      return { ...board, cards, columns };
+    }
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/** Error codes shared by the socket protocol, the REST API and the UI. */
+export const ERROR_CODES = [
+  'INVALID',
+  'NOT_FOUND',
+  'WIP_LIMIT',
+  'REASON_REQUIRED',
+  'CONFLICT',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** HTTP status for each code, so REST and socket speak the same language. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  INVALID: 400,
+  NOT_FOUND: 404,
+  WIP_LIMIT: 409,
+  CONFLICT: 409,
+  REASON_REQUIRED: 422,
+  INTERNAL: 500,
+};
+
+/** A refusal the user can act on. Anything else that is thrown is logged and reported as INTERNAL. */
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'DomainError';
+    this.code = code;
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}

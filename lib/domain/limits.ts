@@ -1,0 +1,29 @@
+/** Field limits, enforced by the zod schemas at every boundary and shown in forms. */
+export const LIMITS = {
+  boardName: 80,
+  columnName: 40,
+  cardTitle: 200,
+  cardDescription: 10_000,
+  reason: 500,
+  actorName: 40,
+  /** A value stream wider than this no longer fits a standup screen. */
+  columnsPerBoard: 20,
+  /** A limit this high is no limit; it catches typos such as 1000 for 10. */
+  wipLimitMax: 999,
+  id: 64,
+  clientMutationId: 64,
+} as const;
+
+/** How far back the "defects returned" count in a column header looks. */
+export const DEFECT_WINDOW_DAYS = 14;
+
+/** The value stream a new board starts from; the user can edit it. */
+export const VALUE_STREAM_TEMPLATE: ReadonlyArray<{ name: string; wipLimit: number | null }> = [
+  { name: 'Concept', wipLimit: null },
+  { name: 'Design', wipLimit: 3 },
+  { name: 'Develop', wipLimit: 5 },
+  { name: 'Test', wipLimit: 3 },
+  { name: 'Deploy', wipLimit: 2 },
+  { name: 'Operate', wipLimit: null },
+  { name: 'Done', wipLimit: null },
+];

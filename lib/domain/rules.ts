@@ -1,0 +1,54 @@
+import { DomainError } from './errors';
+
+/** Minimal view of a column that the move rules need. */
+export interface RuleColumn {
+  id: string;
+  name: string;
+  wipLimit: number | null;
+}
+
+export function wipLimitMessage(column: RuleColumn, count: number): string {
+  return `${column.name} is at its WIP limit (${count} of ${column.wipLimit}): finish or move a card out first`;
+}
+
+/**
+ * A pull into `target` that already holds `countInTarget` cards. Reordering inside a column is
+ * never a pull. A column over its limit (the limit was lowered) accepts nothing until it is under.
+ */
+export function assertRoomFor(target: RuleColumn, countInTarget: number, sameColumn: boolean): void {
+  if (sameColumn || target.wipLimit === null) return;
+  if (countInTarget >= target.wipLimit) {
+    throw new DomainError('WIP_LIMIT', wipLimitMessage(target, countInTarget));
+  }
+}
+
+/** Work flows left to right: a move to a column with a lower index is backward. */
+export function isBackwardMove(columnOrder: readonly string[], fromColumnId: string, toColumnId: string): boolean {
+  const from = columnOrder.indexOf(fromColumnId);
+  const to = columnOrder.indexOf(toColumnId);
+  if (from < 0 || to < 0) throw new DomainError('NOT_FOUND', 'Column not found on this board');
+  return to < from;
+}
+
+/** A backward move passes a defect downstream; we refuse it unless someone says what the defect is. */
+export function requireReason(backward: boolean, reason: string | null | undefined): string | null {
+  if (!backward) return reason?.trim() ? reason.trim() : null;
+  const trimmed = reason?.trim() ?? '';
+  if (!trimmed) {
+    throw new DomainError(
+      'REASON_REQUIRED',
+      'Moving a card backward passes a defect downstream: give the reason it is going back',
+    );
+  }
+  return trimmed;
+}
+
+/** A column that still holds cards cannot be removed: the cards would vanish from the flow. */
+export function assertColumnEmpty(column: RuleColumn, cardCount: number): void {
+  if (cardCount > 0) {
+    throw new DomainError(
+      'CONFLICT',
+      `${column.name} still holds ${cardCount} card${cardCount === 1 ? '' : 's'}: move them out before removing it`,
+    );
+  }
+}

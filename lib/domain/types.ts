@@ -1,0 +1,111 @@
+/**
+ * Wire types (DTOs) shared by server, client, REST and tests. Dates travel as
+ * ISO strings because that is what survives JSON and Socket.IO unchanged.
+ */
+
+export const CARD_TYPES = ['feature', 'defect', 'incident', 'feedback', 'chore'] as const;
+export type CardType = (typeof CARD_TYPES)[number];
+
+export interface ColumnDTO {
+  id: string;
+  boardId: string;
+  name: string;
+  /** Null means no WIP limit. */
+  wipLimit: number | null;
+  /** Backward moves that returned cards to this work center in the last DEFECT_WINDOW_DAYS. */
+  defectsReturned: number;
+}
+
+export interface CardDTO {
+  id: string;
+  boardId: string;
+  columnId: string;
+  /** Order key within the column; compare as plain strings, ties broken by id. */
+  position: string;
+  title: string;
+  description: string;
+  type: CardType;
+  blocked: boolean;
+  blockedReason: string | null;
+  /** How many times this card has been moved backward (a defect passed downstream). */
+  defectCount: number;
+  createdAt: string;
+  updatedAt: string;
+  /** When the card last entered its current column. */
+  enteredColumnAt: string;
+}
+
+export interface BoardSummaryDTO {
+  id: string;
+  name: string;
+  version: number;
+  createdAt: string;
+  cardCount: number;
+  columnCount: number;
+}
+
+export interface BoardSnapshot {
+  id: string;
+  name: string;
+  version: number;
+  createdAt: string;
+  /** Columns in value-stream order, left to right. */
+  columns: ColumnDTO[];
+  /** All live cards; order inside a column is by (position, id). */
+  cards: CardDTO[];
+}
+
+interface EventBase {
+  boardId: string;
+  version: number;
+  actor: string;
+  at: string;
+  /** Echoed from the request that caused it, so the author can match its pending change. */
+  clientMutationId?: string | null;
+}
+
+export type BoardEventBody =
+  | { type: 'board_created'; name: string; columns: ColumnDTO[] }
+  | { type: 'board_renamed'; name: string }
+  | { type: 'column_added'; column: ColumnDTO; index: number }
+  | { type: 'column_renamed'; columnId: string; name: string }
+  | { type: 'column_moved'; columnId: string; toIndex: number }
+  | { type: 'column_removed'; columnId: string }
+  | { type: 'wip_limit_set'; columnId: string; wipLimit: number | null }
+  | { type: 'card_created'; card: CardDTO }
+  | {
+      type: 'card_updated';
+      cardId: string;
+      changes: Partial<Pick<CardDTO, 'title' | 'description' | 'type' | 'blocked' | 'blockedReason'>>;
+    }
+  | { type: 'card_deleted'; cardId: string; columnId: string }
+  | {
+      type: 'card_moved';
+      cardId: string;
+      fromColumnId: string;
+      toColumnId: string;
+      position: string;
+      /** True when the card went to a work center left of the one it was in. */
+      backward: boolean;
+      /** Required for a backward move; the defect that was found. */
+      reason: string | null;
+      /** For a backward move: the work center that detected the defect (the one it left). */
+      detectedAtColumnId: string | null;
+      /** For a backward move: the work center it returned to. */
+      returnedToColumnId: string | null;
+    };
+
+export type BoardEvent = EventBase & BoardEventBody;
+export type BoardEventType = BoardEvent['type'];
+
+export interface CardHistoryEntry {
+  version: number;
+  type: BoardEventType;
+  actor: string;
+  at: string;
+  fromColumnId?: string;
+  toColumnId?: string;
+  backward?: boolean;
+  reason?: string | null;
+  changes?: Record<string, unknown>;
+}

@@ -1,0 +1,153 @@
+/**
+ * The one protocol module: event names, payload schemas and ack shapes shared by the Socket.IO
+ * server, the browser client, the REST API (which reuses the payload schemas) and the tests.
+ * Requests are imperative (`card:move`), facts are past tense (`board:event` carrying `card_moved`).
+ */
+import { z } from 'zod';
+import { CARD_TYPES } from '../domain/types';
+import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO } from '../domain/types';
+import type { ErrorCode } from '../domain/errors';
+import { LIMITS } from '../domain/limits';
+
+const id = z.string().min(1).max(LIMITS.id);
+const clientMutationId = z.string().min(1).max(LIMITS.clientMutationId).optional();
+const boardName = z.string().trim().min(1, 'A board needs a name').max(LIMITS.boardName);
+const columnName = z.string().trim().min(1, 'A work center needs a name').max(LIMITS.columnName);
+const wipLimit = z.number().int().min(1).max(LIMITS.wipLimitMax).nullable();
+const cardTitle = z.string().trim().min(1, 'A card needs a title').max(LIMITS.cardTitle);
+const cardDescription = z.string().max(LIMITS.cardDescription);
+const reason = z.string().max(LIMITS.reason);
+const cardType = z.enum(CARD_TYPES);
+
+export const schemas = {
+  boardJoin: z.object({ boardId: id, sinceVersion: z.number().int().min(0).optional() }),
+  boardLeave: z.object({ boardId: id }),
+  boardCreate: z.object({
+    name: boardName,
+    columns: z
+      .array(z.object({ name: columnName, wipLimit: wipLimit.optional() }))
+      .min(1)
+      .max(LIMITS.columnsPerBoard)
+      .optional(),
+  }),
+  boardRename: z.object({ boardId: id, name: boardName, clientMutationId }),
+  columnAdd: z.object({
+    boardId: id,
+    name: columnName,
+    wipLimit: wipLimit.optional(),
+    index: z.number().int().min(0).max(LIMITS.columnsPerBoard).optional(),
+    clientMutationId,
+  }),
+  columnUpdate: z
+    .object({ columnId: id, name: columnName.optional(), wipLimit: wipLimit.optional(), clientMutationId })
+    .refine((v) => v.name !== undefined || v.wipLimit !== undefined, { message: 'Nothing to change' }),
+  columnMove: z.object({ columnId: id, toIndex: z.number().int().min(0).max(LIMITS.columnsPerBoard), clientMutationId }),
+  columnRemove: z.object({ columnId: id, clientMutationId }),
+  cardCreate: z.object({
+    boardId: id,
+    columnId: id.optional(),
+    title: cardTitle,
+    description: cardDescription.optional(),
+    type: cardType.optional(),
+    beforeCardId: id.nullable().optional(),
+    clientMutationId,
+  }),
+  cardUpdate: z
+    .object({
+      cardId: id,
+      title: cardTitle.optional(),
+      description: cardDescription.optional(),
+      type: cardType.optional(),
+      blocked: z.boolean().optional(),
+      blockedReason: reason.nullable().optional(),
+      clientMutationId,
+    })
+    .refine(
+      (v) =>
+        v.title !== undefined ||
+        v.description !== undefined ||
+        v.type !== undefined ||
+        v.blocked !== undefined ||
+        v.blockedReason !== undefined,
+      { message: 'Nothing to change' },
+    ),
+  cardMove: z.object({
+    cardId: id,
+    toColumnId: id,
+    beforeCardId: id.nullable().optional(),
+    reason: reason.optional(),
+    clientMutationId,
+  }),
+  cardDelete: z.object({ cardId: id, clientMutationId }),
+  cardHistory: z.object({ cardId: id }),
+  presenceDrag: z.object({ boardId: id, cardId: id.nullable() }),
+  /** The Socket.IO handshake `auth` object. */
+  handshake: z.object({ name: z.string().trim().min(1).max(LIMITS.actorName) }),
+} as const;
+
+export type BoardJoinInput = z.infer<typeof schemas.boardJoin>;
+export type BoardCreateInput = z.infer<typeof schemas.boardCreate>;
+export type BoardRenameInput = z.infer<typeof schemas.boardRename>;
+export type ColumnAddInput = z.infer<typeof schemas.columnAdd>;
+export type ColumnUpdateInput = z.infer<typeof schemas.columnUpdate>;
+export type ColumnMoveInput = z.infer<typeof schemas.columnMove>;
+export type ColumnRemoveInput = z.infer<typeof schemas.columnRemove>;
+export type CardCreateInput = z.infer<typeof schemas.cardCreate>;
+export type CardUpdateInput = z.infer<typeof schemas.cardUpdate>;
+export type CardMoveInput = z.infer<typeof schemas.cardMove>;
+export type CardDeleteInput = z.infer<typeof schemas.cardDelete>;
+
+export interface Failure {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+}
+export type Ack<T extends object = object> = ({ ok: true; version: number } & T) | Failure;
+export type AckFn<T extends object = object> = (ack: Ack<T>) => void;
+
+export type JoinAck =
+  | { ok: true; version: number; snapshot: BoardSnapshot }
+  | { ok: true; version: number; events: BoardEvent[] }
+  | Failure;
+
+export interface Viewer {
+  /** Socket id: one entry per open tab. */
+  id: string;
+  name: string;
+}
+
+export interface ClientToServerEvents {
+  'board:join': (payload: BoardJoinInput, ack: (a: JoinAck) => void) => void;
+  'board:leave': (payload: { boardId: string }) => void;
+  'board:rename': (payload: BoardRenameInput, ack: AckFn) => void;
+  'column:add': (payload: ColumnAddInput, ack: AckFn<{ column: ColumnDTO }>) => void;
+  'column:update': (payload: ColumnUpdateInput, ack: AckFn) => void;
+  'column:move': (payload: ColumnMoveInput, ack: AckFn) => void;
+  'column:remove': (payload: ColumnRemoveInput, ack: AckFn) => void;
+  'card:create': (payload: CardCreateInput, ack: AckFn<{ card: CardDTO }>) => void;
+  'card:update': (payload: CardUpdateInput, ack: AckFn) => void;
+  'card:move': (payload: CardMoveInput, ack: AckFn<{ card: CardDTO }>) => void;
+  'card:delete': (payload: CardDeleteInput, ack: AckFn) => void;
+  'card:history': (
+    payload: { cardId: string },
+    ack: (a: { ok: true; history: CardHistoryEntry[] } | Failure) => void,
+  ) => void;
+  'presence:drag': (payload: { boardId: string; cardId: string | null }) => void;
+}
+
+export interface ServerToClientEvents {
+  'board:event': (event: BoardEvent) => void;
+  'presence:viewers': (payload: { boardId: string; viewers: Viewer[] }) => void;
+  'presence:drag': (payload: { boardId: string; viewerId: string; name: string; cardId: string | null }) => void;
+}
+
+/** Most events a `board:join` with `sinceVersion` replays before it sends a fresh snapshot instead. */
+export const MAX_CATCH_UP_EVENTS = 500;
+
+/** Turns a zod failure into the one-line message of an INVALID error. */
+export function describeIssues(error: z.ZodError): string {
+  const first = error.issues[0];
+  if (!first) return 'Invalid request';
+  const path = first.path.length ? `${first.path.join('.')}: ` : '';
+  return `${path}${first.message}`;
+}

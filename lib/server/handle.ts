@@ -1,0 +1,22 @@
+/**
+ * Next's route handlers and server components load their own copy of our modules, so the one
+ * database handle and Socket.IO server that server.ts creates reach them through globalThis.
+ * Only types are imported here: the page bundle must not pull in better-sqlite3.
+ */
+import type { Store } from '../../db/store';
+
+export interface ServerHandle {
+  store: Store;
+}
+
+const KEY = '__flowboard';
+
+export function setServerHandle(handle: ServerHandle): void {
+  (globalThis as Record<string, unknown>)[KEY] = handle;
+}
+
+export function getServerHandle(): ServerHandle {
+  const handle = (globalThis as Record<string, unknown>)[KEY] as ServerHandle | undefined;
+  if (!handle) throw new Error('Flowboard server handle missing: start the app with server.ts (npm start / npm run dev)');
+  return handle;
+}

@@ -1,0 +1,36 @@
+import type { Viewer } from '../realtime/protocol';
+
+/** Who is looking at which board and what they are dragging. In memory only: presence is not state. */
+export class Presence {
+  private readonly boards = new Map<string, Map<string, { name: string; dragging: string | null }>>();
+
+  add(boardId: string, viewer: Viewer): void {
+    let viewers = this.boards.get(boardId);
+    if (!viewers) this.boards.set(boardId, (viewers = new Map()));
+    viewers.set(viewer.id, { name: viewer.name, dragging: null });
+  }
+
+  remove(boardId: string, viewerId: string): boolean {
+    const viewers = this.boards.get(boardId);
+    if (!viewers?.delete(viewerId)) return false;
+    if (viewers.size === 0) this.boards.delete(boardId);
+    return true;
+  }
+
+  setDragging(boardId: string, viewerId: string, cardId: string | null): void {
+    const entry = this.boards.get(boardId)?.get(viewerId);
+    if (entry) entry.dragging = cardId;
+  }
+
+  draggingOf(boardId: string, viewerId: string): string | null {
+    return this.boards.get(boardId)?.get(viewerId)?.dragging ?? null;
+  }
+
+  viewers(boardId: string): Viewer[] {
+    return [...(this.boards.get(boardId) ?? new Map<string, { name: string }>())].map(([id, v]) => ({ id, name: v.name }));
+  }
+
+  boardsOf(viewerId: string): string[] {
+    return [...this.boards].filter(([, viewers]) => viewers.has(viewerId)).map(([boardId]) => boardId);
+  }
+}

@@ -1,0 +1,137 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { Store } from '../../db/store';
+import type { BoardEvent } from '../domain/types';
+import {
+  MAX_CATCH_UP_EVENTS,
+  schemas,
+  type ClientToServerEvents,
+  type JoinAck,
+  type ServerToClientEvents,
+  type Viewer,
+} from '../realtime/protocol';
+import { COMMAND_NAMES, executeCommand, parseOrFail, toFailure } from './commands';
+import type { Logger } from './logger';
+import { Presence } from './presence';
+
+interface SocketData {
+  name: string;
+}
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type FlowSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const roomOf = (boardId: string) => `board:${boardId}`;
+
+/** Largest Socket.IO message accepted: a full card (10,000-character description) fits well inside. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export function broadcastEvents(io: RealtimeServer, events: readonly BoardEvent[]): void {
+  for (const event of events) io.to(roomOf(event.boardId)).emit('board:event', event);
+}
+
+/** Acks are optional in Socket.IO; a client that sends none still gets its change applied and broadcast. */
+function ackOf<T>(ack: unknown): (value: T) => void {
+  return typeof ack === 'function' ? (ack as (value: T) => void) : () => {};
+}
+
+export function createRealtimeServer(httpServer: HttpServer, deps: { store: Store; logger: Logger }): RealtimeServer {
+  const { store, logger } = deps;
+  const io: RealtimeServer = new Server(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false });
+  const presence = new Presence();
+
+  const publishViewers = (boardId: string) => {
+    const viewers: Viewer[] = presence.viewers(boardId);
+    io.to(roomOf(boardId)).emit('presence:viewers', { boardId, viewers });
+  };
+
+  io.use((socket, next) => {
+    const parsed = schemas.handshake.safeParse(socket.handshake.auth);
+    if (!parsed.success) {
+      const err = new Error('INVALID: connect with auth { name } (1 to 40 characters)') as Error & { data?: unknown };
+      err.data = { code: 'INVALID' };
+      next(err);
+      return;
+    }
+    socket.data.name = parsed.data.name;
+    next();
+  });
+
+  io.on('connection', (socket: FlowSocket) => {
+    socket.on('board:join', (payload, rawAck) => {
+      const ack = ackOf<JoinAck>(rawAck);
+      try {
+        const { boardId, sinceVersion } = parseOrFail(schemas.boardJoin, payload);
+        // The read below and the join after it run in one tick, and writes are synchronous too, so no
+        // event can commit between them: the socket misses nothing and gets nothing twice.
+        const snapshotOrEvents = (() => {
+          if (sinceVersion !== undefined) {
+            const events = store.eventsSince(boardId, sinceVersion, MAX_CATCH_UP_EVENTS);
+            if (events) return { version: events.at(-1)?.version ?? sinceVersion, events };
+          }
+          const snapshot = store.getSnapshot(boardId);
+          return { version: snapshot.version, snapshot };
+        })();
+        void socket.join(roomOf(boardId));
+        presence.add(boardId, { id: socket.id, name: socket.data.name });
+        ack({ ok: true, ...snapshotOrEvents });
+        publishViewers(boardId);
+      } catch (error) {
+        ack(toFailure(error, logger, 'board:join'));
+      }
+    });
+
+    socket.on('board:leave', (payload) => {
+      const parsed = schemas.boardLeave.safeParse(payload);
+      if (!parsed.success) return;
+      void socket.leave(roomOf(parsed.data.boardId));
+      if (presence.remove(parsed.data.boardId, socket.id)) publishViewers(parsed.data.boardId);
+    });
+
+    for (const name of COMMAND_NAMES) {
+      socket.on(name, (payload: unknown, rawAck: unknown) => {
+        const outcome = executeCommand(store, logger, name, payload, { name: socket.data.name });
+        const ack = ackOf<unknown>(rawAck);
+        if (!outcome.ok) return ack(outcome);
+        broadcastEvents(io, outcome.events);
+        ack({ ok: true, version: outcome.version, ...outcome.reply });
+      });
+    }
+
+    socket.on('card:history', (payload, rawAck) => {
+      const ack = ackOf<unknown>(rawAck);
+      try {
+        const { cardId } = parseOrFail(schemas.cardHistory, payload);
+        ack({ ok: true, history: store.cardHistory(cardId) });
+      } catch (error) {
+        ack(toFailure(error, logger, 'card:history'));
+      }
+    });
+
+    socket.on('presence:drag', (payload) => {
+      const parsed = schemas.presenceDrag.safeParse(payload);
+      if (!parsed.success || !socket.rooms.has(roomOf(parsed.data.boardId))) return;
+      presence.setDragging(parsed.data.boardId, socket.id, parsed.data.cardId);
+      socket.to(roomOf(parsed.data.boardId)).volatile.emit('presence:drag', {
+        boardId: parsed.data.boardId,
+        viewerId: socket.id,
+        name: socket.data.name,
+        cardId: parsed.data.cardId,
+      });
+    });
+
+    socket.on('disconnecting', () => {
+      for (const boardId of presence.boardsOf(socket.id)) {
+        const wasDragging = presence.draggingOf(boardId, socket.id);
+        presence.remove(boardId, socket.id);
+        if (wasDragging) {
+          socket.to(roomOf(boardId)).emit('presence:drag', { boardId, viewerId: socket.id, name: socket.data.name, cardId: null });
+        }
+        // The socket is still in its rooms while disconnecting: send to the others only.
+        socket.to(roomOf(boardId)).emit('presence:viewers', { boardId, viewers: presence.viewers(boardId) });
+      }
+    });
+  });
+
+  return io;
+}

@@ -1,0 +1,8 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // The database driver is a native addon: leave it to Node instead of bundling it.
+  serverExternalPackages: ['better-sqlite3'],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
