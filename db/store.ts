@@ -85,7 +85,107 @@ function eventFromRow(row: typeof events.$inferSelect): BoardEvent {
     version: row.version,
     actor: row.actor,
     at: iso(row.at),
+    clientMutationId: body.clientMutationId ?? null,
   } as BoardEvent;
+}
+
+function append(
+  tx: Tx,
+  boardId: string,
+  actor: Actor,
+  now: number,
+  body: BoardEventBody,
+  clientMutationId?: string | null,
+  cardId?: string | null,
+): BoardEvent {
+  const bumped = tx
+    .update(boards)
+    .set({ version: sql`${boards.version} + 1` })
+    .where(eq(boards.id, boardId))
+    .returning({ version: boards.version })
+    .get();
+  if (!bumped) throw new DomainError('NOT_FOUND', 'Board not found');
+  const { type, ...rest } = body;
+  const data = clientMutationId ? { ...rest, clientMutationId } : rest;
+  const inserted = tx
+    .insert(events)
+    .values({ boardId, version: bumped.version, type, actor: actor.name, at: now, cardId: cardId ?? null, data: JSON.stringify(data) })
+    .returning({ seq: events.seq })
+    .get();
+  const event = { ...body, boardId, version: bumped.version, actor: actor.name, at: iso(now), clientMutationId: clientMutationId ?? null } as BoardEvent;
+  if (event.type === 'card_moved' && event.backward && event.reason && event.detectedAtColumnId && event.returnedToColumnId) {
+    tx.insert(backwardMoves)
+      .values({
+        eventSeq: inserted.seq,
+        boardId,
+        cardId: event.cardId,
+        detectedAtColumnId: event.detectedAtColumnId,
+        returnedToColumnId: event.returnedToColumnId,
+        reason: event.reason,
+        actor: actor.name,
+        at: now,
+      })
+      .run();
+  }
+  return event;
+}
+
+function liveColumns(tx: Tx | Db, boardId: string): ColumnRow[] {
+  return tx
+    .select()
+    .from(columns)
+    .where(and(eq(columns.boardId, boardId), isNull(columns.removedAt)))
+    .orderBy(asc(columns.ord))
+    .all();
+}
+
+function getBoardRow(tx: Tx | Db, boardId: string) {
+  const row = tx.select().from(boards).where(eq(boards.id, boardId)).get();
+  if (!row) throw new DomainError('NOT_FOUND', 'Board not found');
+  return row;
+}
+
+function getColumnRow(tx: Tx | Db, columnId: string): ColumnRow {
+  const row = tx
+    .select()
+    .from(columns)
+    .where(and(eq(columns.id, columnId), isNull(columns.removedAt)))
+    .get();
+  if (!row) throw new DomainError('NOT_FOUND', 'Work center not found');
+  return row;
+}
+
+function getCardRow(tx: Tx | Db, cardId: string): CardRow {
+  const row = tx
+    .select()
+    .from(cards)
+    .where(and(eq(cards.id, cardId), isNull(cards.deletedAt)))
+    .get();
+  if (!row) throw new DomainError('NOT_FOUND', 'Card not found');
+  return row;
+}
+
+function cardsIn(tx: Tx | Db, columnId: string): { id: string; position: string }[] {
+  return tx
+    .select({ id: cards.id, position: cards.position })
+    .from(cards)
+    .where(and(eq(cards.columnId, columnId), isNull(cards.deletedAt)))
+    .all();
+}
+
+function countIn(tx: Tx | Db, columnId: string): number {
+  const row = tx
+    .select({ n: count() })
+    .from(cards)
+    .where(and(eq(cards.columnId, columnId), isNull(cards.deletedAt)))
+    .get();
+  return row?.n ?? 0;
+}
+
+function rewriteColumnOrder(tx: Tx, ordered: readonly ColumnRow[]): void {
+  ordered.forEach((c, ord) => {
+    if (c.ord !== ord) tx.update(columns).set({ ord }).where(eq(columns.id, c.id)).run();
+  });
 }
 
 /**
@@ -101,99 +201,6 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     return db.transaction((tx) => fn(tx, clock()), { behavior: 'immediate' });
   }
 
-  function append(
-    tx: Tx,
-    boardId: string,
-    actor: Actor,
-    now: number,
-    body: BoardEventBody,
-    clientMutationId?: string | null,
-    cardId?: string | null,
-  ): BoardEvent {
-    const bumped = tx
-      .update(boards)
-      .set({ version: sql`${boards.version} + 1` })
-      .where(eq(boards.id, boardId))
-      .returning({ version: boards.version })
-      .get();
-    if (!bumped) throw new DomainError('NOT_FOUND', 'Board not found');
-    const { type, ...rest } = body;
-    const data = clientMutationId ? { ...rest, clientMutationId } : rest;
-    const inserted = tx
-      .insert(events)
-      .values({ boardId, version: bumped.version, type, actor: actor.name, at: now, cardId: cardId ?? null, data: JSON.stringify(data) })
-      .returning({ seq: events.seq })
-      .get();
-    const event = { ...body, boardId, version: bumped.version, actor: actor.name, at: iso(now), clientMutationId: clientMutationId ?? null } as BoardEvent;
-    if (event.type === 'card_moved' && event.backward && event.reason && event.detectedAtColumnId && event.returnedToColumnId) {
-      tx.insert(backwardMoves)
-        .values({
-          eventSeq: inserted.seq,
-          boardId,
-          cardId: event.cardId,
-          detectedAtColumnId: event.detectedAtColumnId,
-          returnedToColumnId: event.returnedToColumnId,
-          reason: event.reason,
-          actor: actor.name,
-          at: now,
-        })
-        .run();
-    }
-    return event;
-  }
-
-  function liveColumns(tx: Tx | Db, boardId: string): ColumnRow[] {
-    return tx
-      .select()
-      .from(columns)
-      .where(and(eq(columns.boardId, boardId), isNull(columns.removedAt)))
-      .orderBy(asc(columns.ord))
-      .all();
-  }
-
-  function getBoardRow(tx: Tx | Db, boardId: string) {
-    const row = tx.select().from(boards).where(eq(boards.id, boardId)).get();
-    if (!row) throw new DomainError('NOT_FOUND', 'Board not found');
-    return row;
-  }
-
-  function getColumnRow(tx: Tx | Db, columnId: string): ColumnRow {
-    const row = tx
-      .select()
-      .from(columns)
-      .where(and(eq(columns.id, columnId), isNull(columns.removedAt)))
-      .get();
-    if (!row) throw new DomainError('NOT_FOUND', 'Work center not found');
-    return row;
-  }
-
-  function getCardRow(tx: Tx | Db, cardId: string): CardRow {
-    const row = tx
-      .select()
-      .from(cards)
-      .where(and(eq(cards.id, cardId), isNull(cards.deletedAt)))
-      .get();
-    if (!row) throw new DomainError('NOT_FOUND', 'Card not found');
-    return row;
-  }
-
-  function cardsIn(tx: Tx | Db, columnId: string): { id: string; position: string }[] {
-    return tx
-      .select({ id: cards.id, position: cards.position })
-      .from(cards)
-      .where(and(eq(cards.columnId, columnId), isNull(cards.deletedAt)))
-      .all();
-  }
-
-  function countIn(tx: Tx | Db, columnId: string): number {
-    const row = tx
-      .select({ n: count() })
-      .from(cards)
-      .where(and(eq(cards.columnId, columnId), isNull(cards.deletedAt)))
-      .get();
-    return row?.n ?? 0;
-  }
-
   function defectsReturnedByColumn(boardId: string): Map<string, number> {
     const since = clock() - DEFECT_WINDOW_DAYS * DAY_MS;
     const rows = db
@@ -203,12 +210,6 @@ export function createStore(db: Db, options: StoreOptions = {}) {
       .groupBy(backwardMoves.returnedToColumnId)
       .all();
     return new Map(rows.map((r) => [r.columnId, r.n]));
-  }
-
-  function rewriteColumnOrder(tx: Tx, ordered: readonly ColumnRow[]): void {
-    ordered.forEach((c, ord) => {
-      if (c.ord !== ord) tx.update(columns).set({ ord }).where(eq(columns.id, c.id)).run();
-    });
   }
 
   function getSnapshot(boardId: string): BoardSnapshot {

@@ -23,7 +23,7 @@ export function comparePositioned(a: Positioned, b: Positioned): number {
 }
 
 export function sortByPosition<T extends Positioned>(items: readonly T[]): T[] {
-  return [...items].sort(comparePositioned);
+  return items.toSorted(comparePositioned);
 }
 
 export function keyBetween(before: string | null, after: string | null): string {

@@ -33,6 +33,11 @@ export interface RunningApp {
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
+const notFound: RequestHandler = (_req, res) => {
+  res.writeHead(404, { 'content-type': 'text/plain' });
+  res.end('Not found');
+};
+
 /** The composition root: database, store, REST, Socket.IO and (optionally) Next on one HTTP server. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { logger } = options;
@@ -43,10 +48,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger.info(`Seeded the demo board "${board.name}"`);
   }
 
-  let pages: RequestHandler = (_req, res) => {
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('Not found');
-  };
+  let pages: RequestHandler = notFound;
   const httpServer = createServer();
   let io: RealtimeServer | undefined;
   const api = createApiHandler({

@@ -1,0 +1,48 @@
+import { isDomainError } from '../domain/errors';
+import { sortByPosition } from '../domain/ordering';
+import { assertRoomFor } from '../domain/rules';
+import type { BoardSnapshot, CardDTO, ColumnDTO } from '../domain/types';
+
+/** Cards of every column in display order (position, then id). Columns without cards map to []. */
+export function cardsByColumn(board: BoardSnapshot): Map<string, CardDTO[]> {
+  const byColumn = new Map<string, CardDTO[]>(board.columns.map((c) => [c.id, []]));
+  for (const card of board.cards) byColumn.get(card.columnId)?.push(card);
+  for (const [id, cards] of byColumn) byColumn.set(id, sortByPosition(cards));
+  return byColumn;
+}
+
+/**
+ * Why the server would refuse pulling `cardId` into `toColumnId`, or null when it would not.
+ * Asks the domain rule itself, so the screen and the server cannot disagree.
+ */
+export function pullRefusal(board: BoardSnapshot, cardId: string, toColumnId: string): string | null {
+  const card = board.cards.find((c) => c.id === cardId);
+  const column = board.columns.find((c) => c.id === toColumnId);
+  if (!card || !column) return null;
+  const count = board.cards.filter((c) => c.columnId === toColumnId && c.id !== cardId).length;
+  try {
+    assertRoomFor(column, count, card.columnId === toColumnId);
+    return null;
+  } catch (error) {
+    if (isDomainError(error)) return error.message;
+    throw error;
+  }
+}
+
+export type WipState = 'unlimited' | 'under' | 'full' | 'over';
+
+export function wipState(count: number, wipLimit: number | null): WipState {
+  if (wipLimit === null) return 'unlimited';
+  if (count > wipLimit) return 'over';
+  return count === wipLimit ? 'full' : 'under';
+}
+
+/** "3/5" with a WIP limit, "3" without. */
+export function formatCount(count: number, wipLimit: number | null): string {
+  return wipLimit === null ? String(count) : `${count}/${wipLimit}`;
+}
+
+export function columnName(columns: readonly ColumnDTO[], columnId: string | undefined): string {
+  if (!columnId) return 'an unknown work center';
+  return columns.find((c) => c.id === columnId)?.name ?? 'a removed work center';
+}

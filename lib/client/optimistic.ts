@@ -1,0 +1,118 @@
+import { applyEvent } from '../domain/apply';
+import { positionBefore } from '../domain/ordering';
+import { isBackwardMove } from '../domain/rules';
+import type { BoardEventBody, BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../domain/types';
+import type { Apply } from './syncState';
+
+/**
+ * Optimistic changes are the server's own events, predicted: each builds the event body the server
+ * will commit and folds it through applyEvent, so the prediction and the truth share one reducer.
+ * Ids the server assigns (new cards, new columns) get a temporary id until the real event lands.
+ */
+
+export const TEMP_ID_PREFIX = 'pending-';
+export const isTempId = (id: string) => id.startsWith(TEMP_ID_PREFIX);
+
+function predict(board: BoardSnapshot, body: BoardEventBody, at: string): BoardSnapshot {
+  // Same version: a prediction is not a commit, gap detection must keep using the confirmed one.
+  return applyEvent(board, { ...body, boardId: board.id, version: board.version, actor: '', at });
+}
+
+function findCard(board: BoardSnapshot, cardId: string): CardDTO {
+  const card = board.cards.find((c) => c.id === cardId);
+  if (!card) throw new Error(`card ${cardId} is not on the board`);
+  return card;
+}
+
+export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, at: string): Apply {
+  return (board) => {
+    const card = findCard(board, cardId);
+    const order = board.columns.map((c) => c.id);
+    const backward = isBackwardMove(order, card.columnId, toColumnId);
+    const target = board.cards.filter((c) => c.columnId === toColumnId);
+    const position = positionBefore(target, beforeCardId, cardId) ?? positionBefore(target, null, cardId);
+    if (position === null) throw new Error('no position');
+    return predict(
+      board,
+      {
+        type: 'card_moved',
+        cardId,
+        fromColumnId: card.columnId,
+        toColumnId,
+        position,
+        backward,
+        reason: backward ? reason : null,
+        detectedAtColumnId: backward ? card.columnId : null,
+        returnedToColumnId: backward ? toColumnId : null,
+      },
+      at,
+    );
+  };
+}
+
+export interface NewCard {
+  tempId: string;
+  columnId: string;
+  title: string;
+  type: CardType;
+  description: string;
+}
+
+export function createCardApply(input: NewCard, at: string): Apply {
+  return (board) => {
+    const target = board.cards.filter((c) => c.columnId === input.columnId);
+    const card: CardDTO = {
+      id: input.tempId,
+      boardId: board.id,
+      columnId: input.columnId,
+      position: positionBefore(target, null, null) ?? 'a0',
+      title: input.title.trim(),
+      description: input.description,
+      type: input.type,
+      blocked: false,
+      blockedReason: null,
+      defectCount: 0,
+      createdAt: at,
+      updatedAt: at,
+      enteredColumnAt: at,
+    };
+    return predict(board, { type: 'card_created', card }, at);
+  };
+}
+
+export type CardChanges = Partial<Pick<CardDTO, 'title' | 'description' | 'type' | 'blocked' | 'blockedReason'>>;
+
+export function updateCardApply(cardId: string, changes: CardChanges, at: string): Apply {
+  return (board) => {
+    findCard(board, cardId);
+    return predict(board, { type: 'card_updated', cardId, changes }, at);
+  };
+}
+
+export function deleteCardApply(cardId: string, at: string): Apply {
+  return (board) => predict(board, { type: 'card_deleted', cardId, columnId: findCard(board, cardId).columnId }, at);
+}
+
+export function renameBoardApply(name: string, at: string): Apply {
+  return (board) => predict(board, { type: 'board_renamed', name: name.trim() }, at);
+}
+
+export function addColumnApply(tempId: string, name: string, wipLimit: number | null, index: number, at: string): Apply {
+  return (board) => {
+    const column: ColumnDTO = { id: tempId, boardId: board.id, name: name.trim(), wipLimit, defectsReturned: 0 };
+    return predict(board, { type: 'column_added', column, index: Math.min(index, board.columns.length) }, at);
+  };
+}
+
+export function updateColumnApply(columnId: string, changes: { name?: string; wipLimit?: number | null }, at: string): Apply {
+  return (board) => {
+    let next = board;
+    if (changes.name !== undefined) next = predict(next, { type: 'column_renamed', columnId, name: changes.name.trim() }, at);
+    if (changes.wipLimit !== undefined) next = predict(next, { type: 'wip_limit_set', columnId, wipLimit: changes.wipLimit }, at);
+    return next;
+  };
+}
+
+export function moveColumnApply(columnId: string, toIndex: number, at: string): Apply {
+  return (board) => predict(board, { type: 'column_moved', columnId, toIndex }, at);
+}
