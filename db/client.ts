@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** With the raw handle: the flow aggregates (db/flow.ts) run prepared SQL on it, inside the same transactions. */
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export interface OpenedDatabase {
   sqlite: Database.Database;

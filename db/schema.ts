@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 
 // Times are integer milliseconds since the epoch: compact, indexable, and exact for flow metrics.
 
@@ -8,6 +8,12 @@ export const boards = sqliteTable('boards', {
   /** Goes up by one per event; clients use it to detect gaps. */
   version: integer('version').notNull().default(0),
   createdAt: integer('created_at').notNull(),
+  /** The customer's demand in cards per week, set by the product owner; null when not set. */
+  demandPerWeek: real('demand_per_week'),
+  /** Where cycle time starts; null means the second work center in board order. */
+  commitmentColumnId: text('commitment_column_id'),
+  /** False for boards made before the flow aggregates existed: they are rebuilt from the log at start. */
+  flowReady: integer('flow_ready', { mode: 'boolean' }).notNull().default(false),
 });
 
 export const columns = sqliteTable(
@@ -24,6 +30,11 @@ export const columns = sqliteTable(
     createdAt: integer('created_at').notNull(),
     /** Removed columns stay so that the event log that names them stays readable. */
     removedAt: integer('removed_at'),
+    /**
+     * Place in the flow order: every work center the board ever had, removed ones included where
+     * they stood, dense from 0. The CFD's levels follow it (see lib/flow/order.ts).
+     */
+    flowOrd: integer('flow_ord').notNull().default(0),
   },
   (t) => [index('columns_board_idx').on(t.boardId, t.ord)],
 );
@@ -94,5 +105,99 @@ export const backwardMoves = sqliteTable(
     actor: text('actor').notNull(),
     at: integer('at').notNull(),
   },
-  (t) => [index('backward_moves_returned_idx').on(t.returnedToColumnId, t.at)],
+  (t) => [
+    index('backward_moves_returned_idx').on(t.returnedToColumnId, t.at),
+    index('backward_moves_board_at_idx').on(t.boardId, t.at),
+  ],
 );
+
+/*
+ * Flow aggregates (lib/flow, db/flow.ts). Kept in the same transaction as each event and equal to a
+ * full recomputation from the log (tests/unit/flow-aggregate.property.test.ts).
+ */
+
+/**
+ * One row per card and work center it has reached. `reachedAt` is when the card first got to this
+ * work center or any later one in flow order (the CFD's definition); `enteredAt` is its first entry
+ * into this very work center (null when it skipped it). Cycle and lead times read it directly.
+ */
+export const cardFlow = sqliteTable(
+  'card_flow',
+  {
+    cardId: text('card_id').notNull(),
+    columnId: text('column_id').notNull(),
+    boardId: text('board_id').notNull(),
+    enteredAt: integer('entered_at'),
+    reachedAt: integer('reached_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cardId, t.columnId] }), index('card_flow_reached_idx').on(t.boardId, t.columnId, t.reachedAt)],
+);
+
+/**
+ * Counters per board, work center and hour (`bucket` = whole hours since the epoch, UTC). Hours, not
+ * days: a viewer's day starts at a different UTC hour in each time zone. The daily table below holds
+ * the same sums per UTC day so that the totals before a range start are a short read.
+ */
+const flowCounterColumns = {
+  boardId: text('board_id').notNull(),
+  columnId: text('column_id').notNull(),
+  bucket: integer('bucket').notNull(),
+  /** Cards that first reached this work center or a later one. */
+  reached: integer('reached').notNull().default(0),
+  /** Every entry into this work center (creation in it, moves into it). */
+  entered: integer('entered').notNull().default(0),
+  /** Every move out of it to another work center. */
+  exited: integer('exited').notNull().default(0),
+  /** Cards deleted while in it. */
+  deleted: integer('deleted').notNull().default(0),
+  /** Deleted cards, counted at the furthest work center they had reached (to take them out of WIP). */
+  abandoned: integer('abandoned').notNull().default(0),
+  /** Backward moves that returned a card to it (defects found downstream). */
+  returned: integer('returned').notNull().default(0),
+};
+
+export const flowCountsHourly = sqliteTable('flow_counts_hourly', flowCounterColumns, (t) => [
+  primaryKey({ columns: [t.boardId, t.bucket, t.columnId] }),
+  // Covering: a range read is an index scan without a lookup per row (bench/flow.ts).
+  index('flow_counts_hourly_cover_idx').on(t.boardId, t.bucket, t.columnId, t.reached, t.entered, t.exited, t.deleted, t.abandoned, t.returned),
+]);
+
+export const flowCountsDaily = sqliteTable('flow_counts_daily', flowCounterColumns, (t) => [
+  primaryKey({ columns: [t.boardId, t.bucket, t.columnId] }),
+]);
+
+/**
+ * One row per card with the times the metrics need, so that the finished cards of a range are one
+ * covering index scan rather than three lookups per card. `committedAt` and `doneAt` are the card's
+ * reached times at the board's current commitment and last work centers; a settings or work-center
+ * change recomputes them for the board.
+ */
+export const flowCards = sqliteTable(
+  'flow_cards',
+  {
+    cardId: text('card_id').primaryKey(),
+    boardId: text('board_id').notNull(),
+    title: text('title').notNull(),
+    createdAt: integer('created_at').notNull(),
+    committedAt: integer('committed_at'),
+    doneAt: integer('done_at'),
+    /** The furthest work center (flow order) the card has entered. */
+    furthestId: text('furthest_id').notNull(),
+    columnId: text('column_id').notNull(),
+    deletedAt: integer('deleted_at'),
+  },
+  (t) => [
+    index('flow_cards_done_idx').on(t.boardId, t.doneAt, t.cardId, t.title, t.createdAt, t.committedAt),
+    index('flow_cards_open_idx').on(t.boardId, t.deletedAt, t.doneAt),
+  ],
+);
+
+/** What a CSV import knew about an item that the board does not model, kept so export gives it back. */
+export const importedItems = sqliteTable('imported_items', {
+  cardId: text('card_id').primaryKey(),
+  boardId: text('board_id').notNull(),
+  externalId: text('external_id').notNull(),
+  link: text('link'),
+  /** JSON object of the attribute columns (`Type`, `Blocked Days`, ...) as they were in the file. */
+  attributes: text('attributes').notNull().default('{}'),
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, gt, gte, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { backwardMoves, boards, cards, columns, events } from './schema';
+import { createFlowAggregates } from './flow';
 import { DomainError } from '../lib/domain/errors';
 import { DEFECT_WINDOW_DAYS, LIMITS, VALUE_STREAM_TEMPLATE } from '../lib/domain/limits';
 import { positionBefore } from '../lib/domain/ordering';
@@ -17,6 +18,7 @@ import type {
   ColumnDTO,
 } from '../lib/domain/types';
 import type {
+  BoardConfigureInput,
   BoardCreateInput,
   BoardRenameInput,
   CardCreateInput,
@@ -89,8 +91,80 @@ function eventFromRow(row: typeof events.$inferSelect): BoardEvent {
   } as BoardEvent;
 }
 
+/**
+ * The queries of the hot paths (every move, every event), prepared once per store: building the SQL
+ * with drizzle and compiling it in SQLite on each call cost several times more than running it
+ * (see bench/, `npm run bench -- throughput`). better-sqlite3 has a single connection, so these
+ * statements run inside whatever transaction is open on it, like the `tx` queries.
+ */
+function prepareQueries(db: Db) {
+  const id = sql.placeholder('id');
+  const boardId = sql.placeholder('boardId');
+  const columnId = sql.placeholder('columnId');
+  const liveCardsIn = and(eq(cards.columnId, columnId), isNull(cards.deletedAt));
+  return {
+    board: db.select().from(boards).where(eq(boards.id, id)).prepare(),
+    column: db.select().from(columns).where(and(eq(columns.id, id), isNull(columns.removedAt))).prepare(),
+    liveColumns: db
+      .select()
+      .from(columns)
+      .where(and(eq(columns.boardId, boardId), isNull(columns.removedAt)))
+      .orderBy(asc(columns.ord))
+      .prepare(),
+    card: db.select().from(cards).where(and(eq(cards.id, id), isNull(cards.deletedAt))).prepare(),
+    cardsIn: db.select({ id: cards.id, position: cards.position }).from(cards).where(liveCardsIn).prepare(),
+    countIn: db.select({ n: count() }).from(cards).where(liveCardsIn).prepare(),
+    placeCard: db
+      .update(cards)
+      // Wrapped in sql``: drizzle's update types accept SQL but not a bare placeholder.
+      .set({
+        columnId: sql`${columnId}`,
+        position: sql`${sql.placeholder('position')}`,
+        defectCount: sql`${sql.placeholder('defectCount')}`,
+        updatedAt: sql`${sql.placeholder('updatedAt')}`,
+        enteredColumnAt: sql`${sql.placeholder('enteredColumnAt')}`,
+      })
+      .where(eq(cards.id, id))
+      .prepare(),
+    bumpVersion: db
+      .update(boards)
+      .set({ version: sql`${boards.version} + 1` })
+      .where(eq(boards.id, boardId))
+      .returning({ version: boards.version })
+      .prepare(),
+    appendEvent: db
+      .insert(events)
+      .values({
+        boardId,
+        version: sql.placeholder('version'),
+        type: sql.placeholder('type'),
+        actor: sql.placeholder('actor'),
+        at: sql.placeholder('at'),
+        cardId: sql.placeholder('cardId'),
+        data: sql.placeholder('data'),
+      })
+      .returning({ seq: events.seq })
+      .prepare(),
+    appendBackwardMove: db
+      .insert(backwardMoves)
+      .values({
+        eventSeq: sql.placeholder('eventSeq'),
+        boardId,
+        cardId: sql.placeholder('cardId'),
+        detectedAtColumnId: sql.placeholder('detectedAtColumnId'),
+        returnedToColumnId: sql.placeholder('returnedToColumnId'),
+        reason: sql.placeholder('reason'),
+        actor: sql.placeholder('actor'),
+        at: sql.placeholder('at'),
+      })
+      .prepare(),
+  };
+}
+
+type Queries = ReturnType<typeof prepareQueries>;
+
 function append(
-  tx: Tx,
+  q: Queries,
   boardId: string,
   actor: Actor,
   now: number,
@@ -98,88 +172,56 @@ function append(
   clientMutationId?: string | null,
   cardId?: string | null,
 ): BoardEvent {
-  const bumped = tx
-    .update(boards)
-    .set({ version: sql`${boards.version} + 1` })
-    .where(eq(boards.id, boardId))
-    .returning({ version: boards.version })
-    .get();
+  const bumped = q.bumpVersion.get({ boardId });
   if (!bumped) throw new DomainError('NOT_FOUND', 'Board not found');
   const { type, ...rest } = body;
   const data = clientMutationId ? { ...rest, clientMutationId } : rest;
-  const inserted = tx
-    .insert(events)
-    .values({ boardId, version: bumped.version, type, actor: actor.name, at: now, cardId: cardId ?? null, data: JSON.stringify(data) })
-    .returning({ seq: events.seq })
-    .get();
+  const inserted = q.appendEvent.get({ boardId, version: bumped.version, type, actor: actor.name, at: now, cardId: cardId ?? null, data: JSON.stringify(data) });
+  if (!inserted) throw new Error('The event insert returned no row');
   const event = { ...body, boardId, version: bumped.version, actor: actor.name, at: iso(now), clientMutationId: clientMutationId ?? null } as BoardEvent;
   if (event.type === 'card_moved' && event.backward && event.reason && event.detectedAtColumnId && event.returnedToColumnId) {
-    tx.insert(backwardMoves)
-      .values({
-        eventSeq: inserted.seq,
-        boardId,
-        cardId: event.cardId,
-        detectedAtColumnId: event.detectedAtColumnId,
-        returnedToColumnId: event.returnedToColumnId,
-        reason: event.reason,
-        actor: actor.name,
-        at: now,
-      })
-      .run();
+    q.appendBackwardMove.run({
+      eventSeq: inserted.seq,
+      boardId,
+      cardId: event.cardId,
+      detectedAtColumnId: event.detectedAtColumnId,
+      returnedToColumnId: event.returnedToColumnId,
+      reason: event.reason,
+      actor: actor.name,
+      at: now,
+    });
   }
   return event;
 }
 
-function liveColumns(tx: Tx | Db, boardId: string): ColumnRow[] {
-  return tx
-    .select()
-    .from(columns)
-    .where(and(eq(columns.boardId, boardId), isNull(columns.removedAt)))
-    .orderBy(asc(columns.ord))
-    .all();
+function liveColumns(q: Queries, boardId: string): ColumnRow[] {
+  return q.liveColumns.all({ boardId });
 }
 
-function getBoardRow(tx: Tx | Db, boardId: string) {
-  const row = tx.select().from(boards).where(eq(boards.id, boardId)).get();
+function getBoardRow(q: Queries, boardId: string) {
+  const row = q.board.get({ id: boardId });
   if (!row) throw new DomainError('NOT_FOUND', 'Board not found');
   return row;
 }
 
-function getColumnRow(tx: Tx | Db, columnId: string): ColumnRow {
-  const row = tx
-    .select()
-    .from(columns)
-    .where(and(eq(columns.id, columnId), isNull(columns.removedAt)))
-    .get();
+function getColumnRow(q: Queries, columnId: string): ColumnRow {
+  const row = q.column.get({ id: columnId });
   if (!row) throw new DomainError('NOT_FOUND', 'Work center not found');
   return row;
 }
 
-function getCardRow(tx: Tx | Db, cardId: string): CardRow {
-  const row = tx
-    .select()
-    .from(cards)
-    .where(and(eq(cards.id, cardId), isNull(cards.deletedAt)))
-    .get();
+function getCardRow(q: Queries, cardId: string): CardRow {
+  const row = q.card.get({ id: cardId });
   if (!row) throw new DomainError('NOT_FOUND', 'Card not found');
   return row;
 }
 
-function cardsIn(tx: Tx | Db, columnId: string): { id: string; position: string }[] {
-  return tx
-    .select({ id: cards.id, position: cards.position })
-    .from(cards)
-    .where(and(eq(cards.columnId, columnId), isNull(cards.deletedAt)))
-    .all();
+function cardsIn(q: Queries, columnId: string): { id: string; position: string }[] {
+  return q.cardsIn.all({ columnId });
 }
 
-function countIn(tx: Tx | Db, columnId: string): number {
-  const row = tx
-    .select({ n: count() })
-    .from(cards)
-    .where(and(eq(cards.columnId, columnId), isNull(cards.deletedAt)))
-    .get();
-  return row?.n ?? 0;
+function countIn(q: Queries, columnId: string): number {
+  return q.countIn.get({ columnId })?.n ?? 0;
 }
 
 function rewriteColumnOrder(tx: Tx, ordered: readonly ColumnRow[]): void {
@@ -196,9 +238,19 @@ function rewriteColumnOrder(tx: Tx, ordered: readonly ColumnRow[]): void {
 export function createStore(db: Db, options: StoreOptions = {}) {
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? (() => randomUUID());
+  const q = prepareQueries(db);
+  const flow = createFlowAggregates(db.$client);
 
-  function write<T>(fn: (tx: Tx, now: number) => T): T {
-    return db.transaction((tx) => fn(tx, clock()), { behavior: 'immediate' });
+  function write<T extends { events: readonly BoardEvent[] }>(fn: (tx: Tx, now: number) => T): T {
+    return db.transaction(
+      (tx) => {
+        const result = fn(tx, clock());
+        // The flow aggregates (db/flow.ts) change in the same transaction as the events they count.
+        for (const event of result.events) flow.applyEvent(event);
+        return result;
+      },
+      { behavior: 'immediate' },
+    );
   }
 
   function defectsReturnedByColumn(boardId: string): Map<string, number> {
@@ -215,9 +267,9 @@ export function createStore(db: Db, options: StoreOptions = {}) {
   function getSnapshot(boardId: string): BoardSnapshot {
     // One read transaction, so the version matches the rows.
     return db.transaction((tx) => {
-      const board = getBoardRow(tx, boardId);
+      const board = getBoardRow(q, boardId);
       const defects = defectsReturnedByColumn(boardId);
-      const cols = liveColumns(tx, boardId).map((c) => toColumnDTO(c, defects.get(c.id) ?? 0));
+      const cols = liveColumns(q, boardId).map((c) => toColumnDTO(c, defects.get(c.id) ?? 0));
       const rows = tx
         .select()
         .from(cards)
@@ -236,6 +288,27 @@ export function createStore(db: Db, options: StoreOptions = {}) {
   }
 
   return {
+    /** The flow aggregates: read a range for the flow page, rebuild a board. */
+    flow,
+
+    /** Flow settings: the customer's demand (cards per week) and the commitment work center. */
+    configureBoard(input: BoardConfigureInput, actor: Actor): Commit {
+      return write((tx, now) => {
+        const board = getBoardRow(q, input.boardId);
+        const demandPerWeek = input.demandPerWeek === undefined ? board.demandPerWeek : input.demandPerWeek;
+        const commitmentColumnId = input.commitmentColumnId === undefined ? board.commitmentColumnId : input.commitmentColumnId;
+        if (commitmentColumnId !== null && !liveColumns(q, board.id).some((c) => c.id === commitmentColumnId)) {
+          throw new DomainError('NOT_FOUND', 'The commitment work center is not on this board');
+        }
+        if (demandPerWeek === board.demandPerWeek && commitmentColumnId === board.commitmentColumnId) {
+          return { boardId: board.id, version: board.version, events: [] };
+        }
+        tx.update(boards).set({ demandPerWeek, commitmentColumnId }).where(eq(boards.id, board.id)).run();
+        const event = append(q, board.id, actor, now, { type: 'board_settings_changed', demandPerWeek, commitmentColumnId }, input.clientMutationId);
+        return { boardId: board.id, version: event.version, events: [event] };
+      });
+    },
+
     listBoards(): BoardSummaryDTO[] {
       const rows = db
         .select({
@@ -256,7 +329,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
 
     /** Events after `sinceVersion`, or null when more than `max` would be needed (send a snapshot). */
     eventsSince(boardId: string, sinceVersion: number, max: number): BoardEvent[] | null {
-      const board = getBoardRow(db, boardId);
+      const board = getBoardRow(q, boardId);
       if (sinceVersion > board.version) throw new DomainError('CONFLICT', `Version ${sinceVersion} is ahead of the board (${board.version})`);
       if (board.version - sinceVersion > max) return null;
       return db
@@ -309,9 +382,11 @@ export function createStore(db: Db, options: StoreOptions = {}) {
           wipLimit: c.wipLimit ?? null,
           createdAt: now,
           removedAt: null,
+          // The flow order is written by db/flow.ts from the board_created event.
+          flowOrd: ord,
         }));
         tx.insert(columns).values(cols).run();
-        const event = append(tx, boardId, actor, now, { type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)) });
+        const event = append(q, boardId, actor, now, { type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)) });
         return { boardId, version: event.version, events: [event] };
       });
       return { ...commit, board: getSnapshot(boardId) };
@@ -319,8 +394,8 @@ export function createStore(db: Db, options: StoreOptions = {}) {
 
     renameBoard(input: BoardRenameInput, actor: Actor): Commit {
       return write((tx, now) => {
-        const board = getBoardRow(tx, input.boardId);
-        const event = append(tx, board.id, actor, now, { type: 'board_renamed', name: input.name }, input.clientMutationId);
+        const board = getBoardRow(q, input.boardId);
+        const event = append(q, board.id, actor, now, { type: 'board_renamed', name: input.name }, input.clientMutationId);
         tx.update(boards).set({ name: input.name }).where(eq(boards.id, board.id)).run();
         return { boardId: board.id, version: event.version, events: [event] };
       });
@@ -328,73 +403,73 @@ export function createStore(db: Db, options: StoreOptions = {}) {
 
     addColumn(input: ColumnAddInput, actor: Actor): Commit & { column: ColumnDTO } {
       return write((tx, now) => {
-        const board = getBoardRow(tx, input.boardId);
-        const existing = liveColumns(tx, board.id);
+        const board = getBoardRow(q, input.boardId);
+        const existing = liveColumns(q, board.id);
         if (existing.length >= LIMITS.columnsPerBoard) {
           throw new DomainError('CONFLICT', `A board holds at most ${LIMITS.columnsPerBoard} work centers`);
         }
         const index = Math.min(input.index ?? existing.length, existing.length);
-        const row: ColumnRow = { id: newId(), boardId: board.id, name: input.name, ord: index, wipLimit: input.wipLimit ?? null, createdAt: now, removedAt: null };
+        const row: ColumnRow = { id: newId(), boardId: board.id, name: input.name, ord: index, wipLimit: input.wipLimit ?? null, createdAt: now, removedAt: null, flowOrd: 0 };
         tx.insert(columns).values(row).run();
         const ordered = [...existing];
         ordered.splice(index, 0, row);
         rewriteColumnOrder(tx, ordered);
         const column = toColumnDTO(row);
-        const event = append(tx, board.id, actor, now, { type: 'column_added', column, index }, input.clientMutationId);
+        const event = append(q, board.id, actor, now, { type: 'column_added', column, index }, input.clientMutationId);
         return { boardId: board.id, version: event.version, events: [event], column };
       });
     },
 
     updateColumn(input: ColumnUpdateInput, actor: Actor): Commit {
       return write((tx, now) => {
-        const column = getColumnRow(tx, input.columnId);
+        const column = getColumnRow(q, input.columnId);
         const out: BoardEvent[] = [];
         if (input.name !== undefined && input.name !== column.name) {
           tx.update(columns).set({ name: input.name }).where(eq(columns.id, column.id)).run();
-          out.push(append(tx, column.boardId, actor, now, { type: 'column_renamed', columnId: column.id, name: input.name }, input.clientMutationId));
+          out.push(append(q, column.boardId, actor, now, { type: 'column_renamed', columnId: column.id, name: input.name }, input.clientMutationId));
         }
         if (input.wipLimit !== undefined && input.wipLimit !== column.wipLimit) {
           // Lowering below the current count is allowed: the column then refuses pulls until it is under.
           tx.update(columns).set({ wipLimit: input.wipLimit }).where(eq(columns.id, column.id)).run();
-          out.push(append(tx, column.boardId, actor, now, { type: 'wip_limit_set', columnId: column.id, wipLimit: input.wipLimit }, input.clientMutationId));
+          out.push(append(q, column.boardId, actor, now, { type: 'wip_limit_set', columnId: column.id, wipLimit: input.wipLimit }, input.clientMutationId));
         }
-        const version = out.at(-1)?.version ?? getBoardRow(tx, column.boardId).version;
+        const version = out.at(-1)?.version ?? getBoardRow(q, column.boardId).version;
         return { boardId: column.boardId, version, events: out };
       });
     },
 
     moveColumn(input: ColumnMoveInput, actor: Actor): Commit {
       return write((tx, now) => {
-        const column = getColumnRow(tx, input.columnId);
-        const existing = liveColumns(tx, column.boardId);
+        const column = getColumnRow(q, input.columnId);
+        const existing = liveColumns(q, column.boardId);
         const toIndex = Math.min(input.toIndex, existing.length - 1);
         const ordered = existing.filter((c) => c.id !== column.id);
         ordered.splice(toIndex, 0, column);
         rewriteColumnOrder(tx, ordered);
-        const event = append(tx, column.boardId, actor, now, { type: 'column_moved', columnId: column.id, toIndex }, input.clientMutationId);
+        const event = append(q, column.boardId, actor, now, { type: 'column_moved', columnId: column.id, toIndex }, input.clientMutationId);
         return { boardId: column.boardId, version: event.version, events: [event] };
       });
     },
 
     removeColumn(input: ColumnRemoveInput, actor: Actor): Commit {
       return write((tx, now) => {
-        const column = getColumnRow(tx, input.columnId);
-        assertColumnEmpty(column, countIn(tx, column.id));
-        const existing = liveColumns(tx, column.boardId);
+        const column = getColumnRow(q, input.columnId);
+        assertColumnEmpty(column, countIn(q, column.id));
+        const existing = liveColumns(q, column.boardId);
         if (existing.length <= 1) throw new DomainError('CONFLICT', 'A board keeps at least one work center');
         tx.update(columns).set({ removedAt: now }).where(eq(columns.id, column.id)).run();
         rewriteColumnOrder(tx, existing.filter((c) => c.id !== column.id));
-        const event = append(tx, column.boardId, actor, now, { type: 'column_removed', columnId: column.id }, input.clientMutationId);
+        const event = append(q, column.boardId, actor, now, { type: 'column_removed', columnId: column.id }, input.clientMutationId);
         return { boardId: column.boardId, version: event.version, events: [event] };
       });
     },
 
     createCard(input: CardCreateInput, actor: Actor): Commit & { card: CardDTO } {
       return write((tx, now) => {
-        const board = getBoardRow(tx, input.boardId);
-        const column = input.columnId ? getColumnRow(tx, input.columnId) : liveColumns(tx, board.id)[0];
+        const board = getBoardRow(q, input.boardId);
+        const column = input.columnId ? getColumnRow(q, input.columnId) : liveColumns(q, board.id)[0];
         if (!column || column.boardId !== board.id) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
-        const inColumn = cardsIn(tx, column.id);
+        const inColumn = cardsIn(q, column.id);
         assertRoomFor(column, inColumn.length, false);
         const position = positionBefore(inColumn, input.beforeCardId ?? null, null);
         if (position === null) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
@@ -416,14 +491,14 @@ export function createStore(db: Db, options: StoreOptions = {}) {
         };
         tx.insert(cards).values(row).run();
         const card = toCardDTO(row);
-        const event = append(tx, board.id, actor, now, { type: 'card_created', card }, input.clientMutationId, card.id);
+        const event = append(q, board.id, actor, now, { type: 'card_created', card }, input.clientMutationId, card.id);
         return { boardId: board.id, version: event.version, events: [event], card };
       });
     },
 
     updateCard(input: CardUpdateInput, actor: Actor): Commit {
       return write((tx, now) => {
-        const card = getCardRow(tx, input.cardId);
+        const card = getCardRow(q, input.cardId);
         const changes: Extract<BoardEventBody, { type: 'card_updated' }>['changes'] = {};
         if (input.title !== undefined && input.title !== card.title) changes.title = input.title;
         if (input.description !== undefined && input.description !== card.description) changes.description = input.description;
@@ -436,37 +511,38 @@ export function createStore(db: Db, options: StoreOptions = {}) {
           if (reason !== card.blockedReason) changes.blockedReason = reason;
         }
         if (Object.keys(changes).length === 0) {
-          return { boardId: card.boardId, version: getBoardRow(tx, card.boardId).version, events: [] };
+          return { boardId: card.boardId, version: getBoardRow(q, card.boardId).version, events: [] };
         }
         tx.update(cards).set({ ...changes, updatedAt: now }).where(eq(cards.id, card.id)).run();
-        const event = append(tx, card.boardId, actor, now, { type: 'card_updated', cardId: card.id, changes }, input.clientMutationId, card.id);
+        const event = append(q, card.boardId, actor, now, { type: 'card_updated', cardId: card.id, changes }, input.clientMutationId, card.id);
         return { boardId: card.boardId, version: event.version, events: [event] };
       });
     },
 
     deleteCard(input: CardDeleteInput, actor: Actor): Commit {
       return write((tx, now) => {
-        const card = getCardRow(tx, input.cardId);
+        const card = getCardRow(q, input.cardId);
         tx.update(cards).set({ deletedAt: now, updatedAt: now }).where(eq(cards.id, card.id)).run();
-        const event = append(tx, card.boardId, actor, now, { type: 'card_deleted', cardId: card.id, columnId: card.columnId }, input.clientMutationId, card.id);
+        const event = append(q, card.boardId, actor, now, { type: 'card_deleted', cardId: card.id, columnId: card.columnId }, input.clientMutationId, card.id);
         return { boardId: card.boardId, version: event.version, events: [event] };
       });
     },
 
     moveCard(input: CardMoveInput, actor: Actor): Commit & { card: CardDTO } {
       return write((tx, now) => {
-        const card = getCardRow(tx, input.cardId);
-        const target = getColumnRow(tx, input.toColumnId);
+        const card = getCardRow(q, input.cardId);
+        const target = getColumnRow(q, input.toColumnId);
         if (target.boardId !== card.boardId) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
         const sameColumn = target.id === card.columnId;
-        const order = liveColumns(tx, card.boardId).map((c) => c.id);
+        const order = liveColumns(q, card.boardId).map((c) => c.id);
         const backward = !sameColumn && isBackwardMove(order, card.columnId, target.id);
         const reason = requireReason(backward, input.reason);
-        const inTarget = cardsIn(tx, target.id);
+        const inTarget = cardsIn(q, target.id);
         // The count is read inside this IMMEDIATE transaction, so no other pull can slip in between.
         assertRoomFor(target, inTarget.length, sameColumn);
-        const beforeCardId = input.beforeCardId === card.id ? null : (input.beforeCardId ?? null);
-        const position = positionBefore(inTarget, beforeCardId, card.id);
+        // "Before itself" within its own column means: stay where it is.
+        const keepsPlace = sameColumn && input.beforeCardId === card.id;
+        const position = keepsPlace ? card.position : positionBefore(inTarget, input.beforeCardId ?? null, card.id);
         if (position === null) throw new DomainError('NOT_FOUND', 'The card to place before is not in that work center');
         const updated: CardRow = {
           ...card,
@@ -476,12 +552,16 @@ export function createStore(db: Db, options: StoreOptions = {}) {
           updatedAt: now,
           enteredColumnAt: sameColumn ? card.enteredColumnAt : now,
         };
-        tx.update(cards)
-          .set({ columnId: updated.columnId, position, defectCount: updated.defectCount, updatedAt: now, enteredColumnAt: updated.enteredColumnAt })
-          .where(eq(cards.id, card.id))
-          .run();
+        q.placeCard.run({
+          id: card.id,
+          columnId: updated.columnId,
+          position,
+          defectCount: updated.defectCount,
+          updatedAt: now,
+          enteredColumnAt: updated.enteredColumnAt,
+        });
         const event = append(
-          tx,
+          q,
           card.boardId,
           actor,
           now,

@@ -29,6 +29,20 @@ export function pullRefusal(board: BoardSnapshot, cardId: string, toColumnId: st
   }
 }
 
+/** Why a new card cannot start in `columnId` (its arrival is a pull too), or null when it can. */
+export function arrivalRefusal(board: BoardSnapshot, columnId: string): string | null {
+  const column = board.columns.find((c) => c.id === columnId);
+  if (!column) return null;
+  const count = board.cards.filter((c) => c.columnId === columnId).length;
+  try {
+    assertRoomFor(column, count, false);
+    return null;
+  } catch (error) {
+    if (isDomainError(error)) return error.message;
+    throw error;
+  }
+}
+
 export type WipState = 'unlimited' | 'under' | 'full' | 'over';
 
 export function wipState(count: number, wipLimit: number | null): WipState {

@@ -47,7 +47,7 @@ export function receiveEvent(state: SyncState, event: BoardEvent): { state: Sync
 
 /** Applies a batch (a catch-up or buffered events) in version order; stops at the first gap. */
 export function receiveEvents(state: SyncState, events: readonly BoardEvent[]): { state: SyncState; gap: boolean } {
-  const ordered = [...events].sort((a, b) => a.version - b.version);
+  const ordered = events.toSorted((a, b) => a.version - b.version);
   let current = state;
   for (const event of ordered) {
     const result = receiveEvent(current, event);

@@ -42,6 +42,9 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       return { ...board, columns: board.columns.filter((c) => c.id !== event.columnId) };
     case 'wip_limit_set':
       return { ...board, columns: mapColumn(board, event.columnId, (c) => ({ ...c, wipLimit: event.wipLimit })) };
+    case 'board_settings_changed':
+      // Flow settings live outside the snapshot: the flow page reloads its data on this event.
+      return board;
     case 'card_created':
       return { ...board, cards: [...board.cards.filter((c) => c.id !== event.card.id), event.card] };
     case 'card_updated':

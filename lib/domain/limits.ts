@@ -10,6 +10,8 @@ export const LIMITS = {
   columnsPerBoard: 20,
   /** A limit this high is no limit; it catches typos such as 1000 for 10. */
   wipLimitMax: 999,
+  /** Cards per week; above this it is a typo, not a demand. */
+  demandPerWeekMax: 100_000,
   id: 64,
   clientMutationId: 64,
 } as const;

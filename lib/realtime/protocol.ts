@@ -19,19 +19,34 @@ const cardDescription = z.string().max(LIMITS.cardDescription);
 const reason = z.string().max(LIMITS.reason);
 const cardType = z.enum(CARD_TYPES);
 
+/**
+ * Payloads are strict: an unknown field is refused rather than dropped, so a misspelt optional field
+ * (`beforeCardID`) fails loudly instead of silently putting the card somewhere else.
+ */
 export const schemas = {
-  boardJoin: z.object({ boardId: id, sinceVersion: z.number().int().min(0).optional() }),
-  boardLeave: z.object({ boardId: id }),
-  boardCreate: z.object({
+  boardJoin: z.strictObject({ boardId: id, sinceVersion: z.number().int().min(0).optional() }),
+  boardLeave: z.strictObject({ boardId: id }),
+  boardCreate: z.strictObject({
     name: boardName,
     columns: z
-      .array(z.object({ name: columnName, wipLimit: wipLimit.optional() }))
+      .array(z.strictObject({ name: columnName, wipLimit: wipLimit.optional() }))
       .min(1)
       .max(LIMITS.columnsPerBoard)
       .optional(),
   }),
-  boardRename: z.object({ boardId: id, name: boardName, clientMutationId }),
-  columnAdd: z.object({
+  boardRename: z.strictObject({ boardId: id, name: boardName, clientMutationId }),
+  /** Flow settings: the customer's demand (cards per week) and where cycle time starts (null: the second work center). */
+  boardConfigure: z
+    .strictObject({
+      boardId: id,
+      demandPerWeek: z.number().min(0).max(LIMITS.demandPerWeekMax).nullable().optional(),
+      commitmentColumnId: id.nullable().optional(),
+      clientMutationId,
+    })
+    .refine((v) => v.demandPerWeek !== undefined || v.commitmentColumnId !== undefined, { message: 'Nothing to change' }),
+  /** A flow page subscribes to a board's committed events without joining its viewers. */
+  flowJoin: z.strictObject({ boardId: id }),
+  columnAdd: z.strictObject({
     boardId: id,
     name: columnName,
     wipLimit: wipLimit.optional(),
@@ -39,11 +54,11 @@ export const schemas = {
     clientMutationId,
   }),
   columnUpdate: z
-    .object({ columnId: id, name: columnName.optional(), wipLimit: wipLimit.optional(), clientMutationId })
+    .strictObject({ columnId: id, name: columnName.optional(), wipLimit: wipLimit.optional(), clientMutationId })
     .refine((v) => v.name !== undefined || v.wipLimit !== undefined, { message: 'Nothing to change' }),
-  columnMove: z.object({ columnId: id, toIndex: z.number().int().min(0).max(LIMITS.columnsPerBoard), clientMutationId }),
-  columnRemove: z.object({ columnId: id, clientMutationId }),
-  cardCreate: z.object({
+  columnMove: z.strictObject({ columnId: id, toIndex: z.number().int().min(0).max(LIMITS.columnsPerBoard), clientMutationId }),
+  columnRemove: z.strictObject({ columnId: id, clientMutationId }),
+  cardCreate: z.strictObject({
     boardId: id,
     columnId: id.optional(),
     title: cardTitle,
@@ -53,7 +68,7 @@ export const schemas = {
     clientMutationId,
   }),
   cardUpdate: z
-    .object({
+    .strictObject({
       cardId: id,
       title: cardTitle.optional(),
       description: cardDescription.optional(),
@@ -71,16 +86,16 @@ export const schemas = {
         v.blockedReason !== undefined,
       { message: 'Nothing to change' },
     ),
-  cardMove: z.object({
+  cardMove: z.strictObject({
     cardId: id,
     toColumnId: id,
     beforeCardId: id.nullable().optional(),
     reason: reason.optional(),
     clientMutationId,
   }),
-  cardDelete: z.object({ cardId: id, clientMutationId }),
-  cardHistory: z.object({ cardId: id }),
-  presenceDrag: z.object({ boardId: id, cardId: id.nullable() }),
+  cardDelete: z.strictObject({ cardId: id, clientMutationId }),
+  cardHistory: z.strictObject({ cardId: id }),
+  presenceDrag: z.strictObject({ boardId: id, cardId: id.nullable() }),
   /** The Socket.IO handshake `auth` object. */
   handshake: z.object({ name: z.string().trim().min(1).max(LIMITS.actorName) }),
 } as const;
@@ -88,6 +103,7 @@ export const schemas = {
 export type BoardJoinInput = z.infer<typeof schemas.boardJoin>;
 export type BoardCreateInput = z.infer<typeof schemas.boardCreate>;
 export type BoardRenameInput = z.infer<typeof schemas.boardRename>;
+export type BoardConfigureInput = z.infer<typeof schemas.boardConfigure>;
 export type ColumnAddInput = z.infer<typeof schemas.columnAdd>;
 export type ColumnUpdateInput = z.infer<typeof schemas.columnUpdate>;
 export type ColumnMoveInput = z.infer<typeof schemas.columnMove>;
@@ -120,6 +136,10 @@ export interface ClientToServerEvents {
   'board:join': (payload: BoardJoinInput, ack: (a: JoinAck) => void) => void;
   'board:leave': (payload: { boardId: string }) => void;
   'board:rename': (payload: BoardRenameInput, ack: AckFn) => void;
+  'board:configure': (payload: BoardConfigureInput, ack: AckFn) => void;
+  /** Subscribe to a board's `board:event`s for a flow page; the ack carries the board's version. */
+  'flow:join': (payload: { boardId: string }, ack: (a: { ok: true; version: number } | Failure) => void) => void;
+  'flow:leave': (payload: { boardId: string }) => void;
   'column:add': (payload: ColumnAddInput, ack: AckFn<{ column: ColumnDTO }>) => void;
   'column:update': (payload: ColumnUpdateInput, ack: AckFn) => void;
   'column:move': (payload: ColumnMoveInput, ack: AckFn) => void;

@@ -6,6 +6,7 @@ import { schemas, type Failure } from '../realtime/protocol';
 import { executeCommand, parseOrFail, toFailure, type CommandName } from './commands';
 import type { Logger } from './logger';
 import type { BoardEvent } from '../domain/types';
+import { boardMarks, cfdCsv, cfdOf, cycleTimesCsv, eventsCsv, importCsv, ImportRejected, itemsCsv, metricsOf, readFlow } from './flow';
 
 /** Largest JSON body accepted; a card with a full description is about 20 kB. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -26,7 +27,10 @@ interface Request {
   body: unknown;
   actor: Actor;
 }
-type Result = { status: number; body: unknown };
+/** A string body with a `contentType` is sent as is (CSV exports); anything else as JSON. */
+type Result = { status: number; body: unknown; contentType?: string; filename?: string };
+
+const csv = (body: string, filename: string): Result => ({ status: 200, body, contentType: 'text/csv; charset=utf-8', filename });
 type Route = { method: string; pattern: RegExp; keys: string[]; handle: (req: Request) => Result };
 
 function route(method: string, path: string, handle: (req: Request) => Result): Route {
@@ -129,13 +133,43 @@ export function createApiHandler(deps: ApiDeps) {
     route('PATCH', '/api/cards/:cardId', ({ params, body, actor }) => run('card:update', { ...asObject(body), cardId: params.cardId }, actor)),
     route('DELETE', '/api/cards/:cardId', ({ params, actor }) => run('card:delete', { cardId: params.cardId }, actor)),
     route('POST', '/api/cards/:cardId/move', ({ params, body, actor }) => run('card:move', { ...asObject(body), cardId: params.cardId }, actor)),
+    // Flow analytics (lib/flow, docs/metrics.md). Each reads FlowData once and projects it.
+    route('GET', '/api/boards/:boardId/flow', ({ params, query }) => ({ status: 200, body: readFlow(store, params.boardId ?? '', query) })),
+    route('GET', '/api/boards/:boardId/cfd', ({ params, query }) => ({ status: 200, body: cfdOf(readFlow(store, params.boardId ?? '', query)) })),
+    route('GET', '/api/boards/:boardId/metrics', ({ params, query }) => ({ status: 200, body: metricsOf(readFlow(store, params.boardId ?? '', query, 'day')) })),
+    route('GET', '/api/boards/:boardId/marks', ({ params, query }) => ({ status: 200, body: boardMarks(store, params.boardId ?? '', query) })),
+    route('PATCH', '/api/boards/:boardId/settings', ({ params, body, actor }) => run('board:configure', { ...asObject(body), boardId: params.boardId }, actor)),
+    route('GET', '/api/boards/:boardId/export/items.csv', ({ params, query }) => csv(itemsCsv(store, params.boardId ?? '', query), 'items.csv')),
+    route('GET', '/api/boards/:boardId/export/events.csv', ({ params }) => csv(eventsCsv(store, params.boardId ?? ''), 'events.csv')),
+    route('GET', '/api/boards/:boardId/export/cfd.csv', ({ params, query }) => csv(cfdCsv(readFlow(store, params.boardId ?? '', query)), 'cfd.csv')),
+    route('GET', '/api/boards/:boardId/export/cycle-times.csv', ({ params, query }) =>
+      csv(cycleTimesCsv(readFlow(store, params.boardId ?? '', query, 'day')), 'cycle-times.csv'),
+    ),
     route('GET', '/api/cards/:cardId/history', ({ params }) => ({ status: 200, body: { history: store.cardHistory(params.cardId ?? '') } })),
   ];
+
+  /** POST /api/import/csv: a large body, read as text, refused with every line that is wrong. */
+  async function handleImport(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      return sendJson(res, 405, { error: { code: 'INVALID', message: `${req.method} is not allowed on ${url.pathname}` } });
+    }
+    try {
+      const result = await importCsv(store, req, url.searchParams, actorOf(req));
+      sendJson(res, 201, result);
+    } catch (error) {
+      if (error instanceof ImportRejected) {
+        return sendJson(res, 400, { error: { code: error.code, message: error.message, details: error.details } });
+      }
+      throw error;
+    }
+  }
 
   /** Handles a request under /api/; never throws. */
   return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/api/import/csv' || url.pathname === '/api/import/csv/') return await handleImport(req, res, url);
       const matching = routes.filter((r) => r.pattern.test(url.pathname));
       if (matching.length === 0) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No API route ${url.pathname}` } });
       const r = matching.find((m) => m.method === req.method);
@@ -154,6 +188,13 @@ export function createApiHandler(deps: ApiDeps) {
       });
       const body = req.method === 'GET' || req.method === 'DELETE' ? undefined : await readBody(req);
       const result = r.handle({ params, query: url.searchParams, body, actor: actorOf(req) });
+      if (result.contentType && typeof result.body === 'string') {
+        const headers: Record<string, string> = { 'content-type': result.contentType, 'cache-control': 'no-store' };
+        if (result.filename) headers['content-disposition'] = `attachment; filename="${result.filename}"`;
+        res.writeHead(result.status, headers);
+        res.end(result.body);
+        return;
+      }
       sendJson(res, result.status, result.body);
     } catch (error) {
       const { status, body } = errorBody(toFailure(error, logger, `${req.method} ${req.url}`));

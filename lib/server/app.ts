@@ -43,6 +43,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { logger } = options;
   const database = openDatabase(options.dbPath);
   const store = createStore(database.db, options.storeOptions);
+  const rebuilt = store.flow.ensureReady();
+  if (rebuilt > 0) logger.info(`Built the flow aggregates of ${rebuilt} board(s) from their event logs`);
   if (database.created && options.seed) {
     const board = seedDemoBoard(store);
     logger.info(`Seeded the demo board "${board.name}"`);
@@ -61,7 +63,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     // Socket.IO answers its own path; it attaches its listener in front of this one.
     if (req.url?.startsWith('/socket.io/')) return;
-    const handler = req.url?.startsWith('/api/') ? api : pages;
+    const handler = req.url === '/api' || req.url?.startsWith('/api/') || req.url?.startsWith('/api?') ? api : pages;
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       logger.error(`request ${req.method} ${req.url} failed`, error);
       if (!res.headersSent) res.writeHead(500).end();

@@ -25,6 +25,7 @@ const none = () => ({});
 
 export const commands = {
   'board:rename': command({ schema: schemas.boardRename, run: (s, i, a) => s.renameBoard(i, a), reply: none }),
+  'board:configure': command({ schema: schemas.boardConfigure, run: (s, i, a) => s.configureBoard(i, a), reply: none }),
   'column:add': command({ schema: schemas.columnAdd, run: (s, i, a) => s.addColumn(i, a), reply: (r) => ({ column: r.column }) }),
   'column:update': command({ schema: schemas.columnUpdate, run: (s, i, a) => s.updateColumn(i, a), reply: none }),
   'column:move': command({ schema: schemas.columnMove, run: (s, i, a) => s.moveColumn(i, a), reply: none }),

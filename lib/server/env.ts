@@ -1,9 +1,17 @@
 import { z } from 'zod';
 
+const PORT_RULE = 'expected a whole number from 0 (any free port) to 65535';
+
 /** Every setting the server reads from the environment, parsed once at start. */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  // Digits only: a blanket number coercion would read an empty PORT as 0 (a random port) and accept 1e3 or 0x50.
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, PORT_RULE)
+    .default('3000')
+    .transform(Number)
+    .pipe(z.number().max(65_535, PORT_RULE)),
   HOST: z.string().min(1).default('0.0.0.0'),
   FLOWBOARD_DB: z.string().min(1).default('data/flowboard.db'),
   /** Seed a demo board when the database is created. */

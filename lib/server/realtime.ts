@@ -6,6 +6,7 @@ import {
   MAX_CATCH_UP_EVENTS,
   schemas,
   type ClientToServerEvents,
+  type Failure,
   type JoinAck,
   type ServerToClientEvents,
   type Viewer,
@@ -22,17 +23,30 @@ export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, 
 type FlowSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export const roomOf = (boardId: string) => `board:${boardId}`;
+/** Open flow pages of a board: they get its events (and fold them in themselves) but are not viewers. */
+export const flowRoomOf = (boardId: string) => `flow:${boardId}`;
 
 /** Largest Socket.IO message accepted: a full card (10,000-character description) fits well inside. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 export function broadcastEvents(io: RealtimeServer, events: readonly BoardEvent[]): void {
-  for (const event of events) io.to(roomOf(event.boardId)).emit('board:event', event);
+  // One emit per event to both rooms (Socket.IO sends once per socket): O(1) per open flow page.
+  for (const event of events) io.to(roomOf(event.boardId)).to(flowRoomOf(event.boardId)).emit('board:event', event);
 }
 
-/** Acks are optional in Socket.IO; a client that sends none still gets its change applied and broadcast. */
-function ackOf<T>(ack: unknown): (value: T) => void {
-  return typeof ack === 'function' ? (ack as (value: T) => void) : () => {};
+const MALFORMED: Failure = { ok: false, code: 'INVALID', message: 'Send one payload object, then the ack function' };
+
+/**
+ * Splits a request's arguments. Socket.IO puts the ack function last, whatever came before it, so
+ * it is taken from there: a request with no payload or with extra arguments is then still answered
+ * (refused as MALFORMED) instead of left hanging. Acks are optional: a client that sends none still
+ * gets its change applied and broadcast.
+ */
+function requestOf<T>(args: readonly unknown[]): { payload: unknown; ack: (value: T) => void; wellFormed: boolean } {
+  const last = args.at(-1);
+  const hasAck = typeof last === 'function';
+  const payloads = hasAck ? args.slice(0, -1) : args;
+  return { payload: payloads[0], ack: hasAck ? (last as (value: T) => void) : () => {}, wellFormed: payloads.length === 1 };
 }
 
 export function createRealtimeServer(httpServer: HttpServer, deps: { store: Store; logger: Logger }): RealtimeServer {
@@ -58,8 +72,9 @@ export function createRealtimeServer(httpServer: HttpServer, deps: { store: Stor
   });
 
   io.on('connection', (socket: FlowSocket) => {
-    socket.on('board:join', (payload, rawAck) => {
-      const ack = ackOf<JoinAck>(rawAck);
+    socket.on('board:join', (...args: unknown[]) => {
+      const { payload, ack, wellFormed } = requestOf<JoinAck>(args);
+      if (!wellFormed) return ack(MALFORMED);
       try {
         const { boardId, sinceVersion } = parseOrFail(schemas.boardJoin, payload);
         // The read below and the join after it run in one tick, and writes are synchronous too, so no
@@ -81,6 +96,25 @@ export function createRealtimeServer(httpServer: HttpServer, deps: { store: Stor
       }
     });
 
+    socket.on('flow:join', (...args: unknown[]) => {
+      const { payload, ack, wellFormed } = requestOf<unknown>(args);
+      if (!wellFormed) return ack(MALFORMED);
+      try {
+        const { boardId } = parseOrFail(schemas.flowJoin, payload);
+        // Same tick as the version read, so the page knows exactly which events it has yet to fold.
+        const version = store.flow.version(boardId);
+        void socket.join(flowRoomOf(boardId));
+        ack({ ok: true, version });
+      } catch (error) {
+        ack(toFailure(error, logger, 'flow:join'));
+      }
+    });
+
+    socket.on('flow:leave', (payload) => {
+      const parsed = schemas.flowJoin.safeParse(payload);
+      if (parsed.success) void socket.leave(flowRoomOf(parsed.data.boardId));
+    });
+
     socket.on('board:leave', (payload) => {
       const parsed = schemas.boardLeave.safeParse(payload);
       if (!parsed.success) return;
@@ -89,17 +123,19 @@ export function createRealtimeServer(httpServer: HttpServer, deps: { store: Stor
     });
 
     for (const name of COMMAND_NAMES) {
-      socket.on(name, (payload: unknown, rawAck: unknown) => {
+      socket.on(name, (...args: unknown[]) => {
+        const { payload, ack, wellFormed } = requestOf<unknown>(args);
+        if (!wellFormed) return ack(MALFORMED);
         const outcome = executeCommand(store, logger, name, payload, { name: socket.data.name });
-        const ack = ackOf<unknown>(rawAck);
         if (!outcome.ok) return ack(outcome);
         broadcastEvents(io, outcome.events);
         ack({ ok: true, version: outcome.version, ...outcome.reply });
       });
     }
 
-    socket.on('card:history', (payload, rawAck) => {
-      const ack = ackOf<unknown>(rawAck);
+    socket.on('card:history', (...args: unknown[]) => {
+      const { payload, ack, wellFormed } = requestOf<unknown>(args);
+      if (!wellFormed) return ack(MALFORMED);
       try {
         const { cardId } = parseOrFail(schemas.cardHistory, payload);
         ack({ ok: true, history: store.cardHistory(cardId) });

@@ -1,0 +1,40 @@
+import { connection } from 'next/server';
+import { BoardList } from '../../components/home/BoardList';
+import { CreateBoardForm } from '../../components/home/CreateBoardForm';
+import { getServerHandle } from '../../lib/server/handle';
+
+export default async function HomePage() {
+  // Read per request: the list changes whenever someone creates a board.
+  await connection();
+  const boards = getServerHandle().store.listBoards();
+  return (
+    <div className="min-h-dvh">
+      <header className="bg-slate-900 text-white">
+        <div className="mx-auto flex max-w-6xl items-center gap-3 px-6 py-5">
+          <svg viewBox="0 0 32 32" className="size-9" aria-hidden>
+            <path d="M3 8h8l5 8-5 8H3l5-8z" fill="#38bdf8" />
+            <path d="M15 8h8l5 8-5 8h-8l5-8z" fill="#e2e8f0" />
+          </svg>
+          <div>
+            <h1 className="text-2xl font-bold tracking-tight">Flowboard</h1>
+            <p className="text-sm text-slate-300">Work flows one way. WIP is limited. Defects are never passed downstream silently.</p>
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto grid max-w-6xl gap-8 px-6 py-8 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.15fr)]">
+        <section aria-labelledby="boards-heading">
+          <h2 id="boards-heading" className="mb-3 text-lg font-semibold">
+            Boards
+          </h2>
+          <BoardList boards={boards} />
+        </section>
+        <section aria-labelledby="create-heading">
+          <h2 id="create-heading" className="mb-3 text-lg font-semibold">
+            Start a value stream
+          </h2>
+          <CreateBoardForm />
+        </section>
+      </main>
+    </div>
+  );
+}

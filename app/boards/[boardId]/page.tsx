@@ -1,0 +1,46 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { connection } from 'next/server';
+import { cache } from 'react';
+import { Board } from '../../../components/board/Board';
+import type { BoardSnapshot } from '../../../lib/domain/types';
+import { getServerHandle } from '../../../lib/server/handle';
+
+interface BoardPageProps {
+  params: Promise<{ boardId: string }>;
+}
+
+/**
+ * The store throws a DomainError for an unknown board. It comes from the custom server's copy of
+ * the module, not this one, so `instanceof` would fail here: compare the code instead.
+ */
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'NOT_FOUND';
+}
+
+/** One read per request, shared by the metadata and the page. */
+const loadBoard = cache(async (boardId: string): Promise<BoardSnapshot> => {
+  // The database driver is synchronous: without this the read would run once, at build time.
+  await connection();
+  try {
+    return getServerHandle().store.getSnapshot(boardId);
+  } catch (error) {
+    if (isNotFound(error)) notFound();
+    throw error;
+  }
+});
+
+export async function generateMetadata({ params }: BoardPageProps): Promise<Metadata> {
+  const { boardId } = await params;
+  const board = await loadBoard(boardId);
+  return { title: board.name };
+}
+
+// No loading.tsx for this route: a streamed loading shell would commit a 200 status before
+// notFound() could answer 404 for an unknown board. The snapshot is one synchronous read anyway.
+export default async function BoardPage({ params }: BoardPageProps) {
+  const { boardId } = await params;
+  const board = await loadBoard(boardId);
+  // Keyed by board: moving to another board starts a fresh sync instead of mixing two boards.
+  return <Board key={board.id} initial={board} />;
+}

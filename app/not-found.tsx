@@ -1,0 +1,14 @@
+import Link from 'next/link';
+
+export default function NotFound() {
+  return (
+    <main className="mx-auto flex min-h-dvh max-w-lg flex-col items-center justify-center gap-4 px-6 text-center">
+      <p className="text-sm font-semibold tracking-wide text-sky-700 uppercase">404</p>
+      <h1 className="text-2xl font-bold">Nothing flows here</h1>
+      <p className="text-slate-600">This page does not exist.</p>
+      <Link href="/" className="rounded-lg bg-sky-700 px-4 py-2 font-semibold text-white hover:bg-sky-800">
+        All boards
+      </Link>
+    </main>
+  );
+}

@@ -1,0 +1,168 @@
+/**
+ * `npm run bench [-- <name>...] [--quick] [--profile]`: runs the selected benchmarks (all when none is
+ * named), prints a table of the app's figures next to floors measured in the same run, and writes
+ * the whole result as JSON to bench/results/. Each benchmark is a module in the list below; a new
+ * one (flow page data, the 1,000-card board in Chromium) is one more entry.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fanout } from './fanout';
+import { appEntry, killAllChildren, startChild } from './lib/processes';
+import { RESULTS_DIR, ROOT } from './lib/paths';
+import { formatTable, missedTargets, withRatios } from './lib/report';
+import type { BenchContext, BenchModule, Row } from './lib/types';
+import { memory } from './memory';
+import { throughput } from './throughput';
+
+const MODULES: readonly BenchModule[] = [fanout, throughput, memory];
+
+const USAGE = `Usage: npm run bench -- [${MODULES.map((m) => m.name).join('] [')}] [--quick] [--profile]
+  (no name)  run every benchmark
+  --quick    a short smoke run: fewer runs, viewers and moves; its figures are not for the README
+  --profile  start the app with --cpu-prof; profiles go to bench/results/profiles/
+${MODULES.map((m) => `  ${m.name.padEnd(11)}${m.description}`).join('\n')}`;
+
+interface Options {
+  selected: BenchModule[];
+  quick: boolean;
+  profile: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options | 'help' {
+  const names = new Set<string>();
+  let quick = false;
+  let profile = false;
+  for (const arg of argv) {
+    if (arg === '--help' || arg === '-h') return 'help';
+    else if (arg === '--quick') quick = true;
+    else if (arg === '--profile') profile = true;
+    else if (arg.startsWith('-')) throw new Error(`Unknown option ${arg}\n${USAGE}`);
+    else if (MODULES.some((m) => m.name === arg)) names.add(arg);
+    else throw new Error(`Unknown benchmark "${arg}"\n${USAGE}`);
+  }
+  const selected = names.size === 0 ? [...MODULES] : MODULES.filter((m) => names.has(m.name));
+  return { selected, quick, profile };
+}
+
+function machine() {
+  const cores = cpus();
+  return {
+    cpu: cores[0]?.model ?? 'unknown',
+    cores: cores.length,
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    os: `${process.platform} ${release()}`,
+    node: process.version,
+  };
+}
+
+/** Progress goes to stderr, so stdout holds only the table. */
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+async function main(): Promise<number> {
+  const parsed = parseArgs(process.argv.slice(2));
+  if (parsed === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const { selected, quick, profile } = parsed;
+  const entry = appEntry();
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const profileDir = join(RESULTS_DIR, 'profiles', stamp);
+  const workDir = mkdtempSync(join(tmpdir(), 'flowboard-bench-'));
+  workDirs.add(workDir);
+  const host = machine();
+  const loadBefore = loadavg()[0] ?? 0;
+  log(`app under test: ${entry.description}`);
+  log(`machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGb} GB, ${host.os}, Node ${host.node}; load ${loadBefore.toFixed(2)}`);
+
+  const ctx: BenchContext = {
+    quick,
+    workDir,
+    log,
+    async startApp(dbPath) {
+      // Decided once per run; a build that vanishes midway (another engineer rebuilding) would make
+      // server.ts start its own build, so stop instead.
+      if (entry.script === 'server.ts' && !existsSync(join(ROOT, '.next', 'BUILD_ID'))) {
+        throw new Error('.next/BUILD_ID disappeared during the run (a rebuild?); run the benchmarks again');
+      }
+      return startChild({
+        label: 'app',
+        script: entry.script,
+        env: { ...entry.env, FLOWBOARD_DB: dbPath },
+        nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        readyTimeoutMs: entry.readyTimeoutMs,
+      });
+    },
+    startFloor(script, env = {}) {
+      return startChild({ label: script, script, env });
+    },
+  };
+
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  const failures: string[] = [];
+  try {
+    for (const module of selected) {
+      const began = performance.now();
+      log(`${module.name}: ${module.description}`);
+      try {
+        const result = await module.run(ctx);
+        rows.push(...result.rows);
+        details[module.name] = { seconds: (performance.now() - began) / 1000, ...result.details };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        failures.push(`${module.name}: ${message}`);
+        log(`${module.name} FAILED: ${message}`);
+      }
+      log(`${module.name}: ${((performance.now() - began) / 1000).toFixed(0)} s`);
+    }
+  } finally {
+    cleanUp();
+  }
+
+  const loadAfter = loadavg()[0] ?? 0;
+  const table = withRatios(rows);
+  const header = [
+    `Flowboard benchmarks, ${quick ? 'QUICK smoke run (not comparable)' : 'full run'}, ${startedAt.toISOString()}`,
+    `App: ${entry.description}`,
+    `Machine: ${host.cpu}, ${host.cores} cores, ${host.memoryGb} GB RAM, ${host.os}, Node ${host.node}; 1-min load ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after`,
+    'Each figure: median of the runs [min to max]; ratio = app median / floor median.',
+  ];
+  console.log(`\n${header.join('\n')}\n\n${formatTable(table)}`);
+  const missed = missedTargets(table);
+  if (missed.length) console.log(`\nTargets missed: ${missed.join('; ')}`);
+  if (failures.length) console.log(`\nFailed: ${failures.join('; ')}`);
+
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, `${stamp}${quick ? '-quick' : ''}.json`);
+  const json = { startedAt: startedAt.toISOString(), quick, app: entry.description, machine: { ...host, loadBefore, loadAfter }, rows: table, failures, details };
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`\nWrote ${file}${profile ? `; CPU profiles in ${profileDir}` : ''}`);
+  return failures.length ? 1 : 0;
+}
+
+/** Temporary directories of this run, removed with the servers whatever way the runner ends. */
+const workDirs = new Set<string>();
+function cleanUp(): void {
+  killAllChildren();
+  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+  workDirs.clear();
+}
+
+process.on('exit', cleanUp);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    log(`${signal}: stopping the servers`);
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,109 @@
+'use client';
+import { useEffect } from 'react';
+import type { BoardSnapshot, CardDTO } from '../../lib/domain/types';
+import type { FlowSocket } from '../../lib/client/socket';
+import type { BoardActions } from '../../lib/client/useBoardActions';
+import { BoardSettingsDialog } from './BoardSettingsDialog';
+import { CardDialog } from './CardDialog';
+import { ColumnDialog } from './ColumnDialog';
+import { cardElement } from './focus';
+import { NameDialog } from './NameDialog';
+
+export type DialogState =
+  | null
+  | { kind: 'card'; cardId: string }
+  | { kind: 'column'; columnId: string }
+  | { kind: 'board'; focus: 'rename' | 'add-column' }
+  | { kind: 'name' };
+
+interface BoardDialogsProps {
+  dialog: DialogState;
+  setDialog(dialog: DialogState): void;
+  view: BoardSnapshot;
+  cardById: ReadonlyMap<string, CardDTO>;
+  cardCounts: ReadonlyMap<string, readonly CardDTO[]>;
+  socket: FlowSocket | null;
+  actions: BoardActions;
+  notify(message: string, tone?: 'error' | 'info'): void;
+  myName: string | null | undefined;
+  onSaveName(name: string): void;
+}
+
+/** The one dialog open at a time (besides the reason dialog, which belongs to a drop). */
+export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, socket, actions, notify, myName, onSaveName }: BoardDialogsProps) {
+  const close = () => setDialog(null);
+  const openCard = dialog?.kind === 'card' ? cardById.get(dialog.cardId) : undefined;
+  const openColumnIndex = dialog?.kind === 'column' ? view.columns.findIndex((c) => c.id === dialog.columnId) : -1;
+  const cardGone = dialog?.kind === 'card' && !openCard;
+  const columnGone = dialog?.kind === 'column' && openColumnIndex < 0;
+
+  // Someone else deleted what this dialog shows.
+  useEffect(() => {
+    if (cardGone) notify('That card was just deleted by someone else', 'info');
+    if (cardGone || columnGone) setDialog(null);
+  }, [cardGone, columnGone, notify, setDialog]);
+
+  // First visit: nobody picked a name in this browser yet (undefined means not known yet).
+  if (myName === null || dialog?.kind === 'name') {
+    return (
+      <NameDialog
+        current={myName ?? null}
+        onSave={(name) => {
+          onSaveName(name);
+          if (dialog?.kind === 'name') close();
+        }}
+        onClose={close}
+      />
+    );
+  }
+
+  if (dialog?.kind === 'card' && openCard) {
+    return (
+      <CardDialog
+        key={openCard.id}
+        card={openCard}
+        columns={view.columns}
+        socket={socket}
+        returnFocus={cardElement(openCard.id)}
+        onSave={(changes) => void actions.updateCard(openCard.id, changes)}
+        onDelete={() => {
+          close();
+          void actions.deleteCard(openCard.id);
+        }}
+        onClose={close}
+      />
+    );
+  }
+
+  const openColumn = view.columns[openColumnIndex];
+  if (dialog?.kind === 'column' && openColumn) {
+    return (
+      <ColumnDialog
+        key={openColumn.id}
+        column={openColumn}
+        index={openColumnIndex}
+        columnCount={view.columns.length}
+        cardCount={cardCounts.get(openColumn.id)?.length ?? 0}
+        onSave={(changes) => void actions.updateColumn(openColumn.id, changes)}
+        onMove={(toIndex) => void actions.moveColumn(openColumn.id, toIndex)}
+        onRemove={() => actions.removeColumn(openColumn.id)}
+        onClose={close}
+      />
+    );
+  }
+
+  if (dialog?.kind === 'board') {
+    return (
+      <BoardSettingsDialog
+        boardName={view.name}
+        columnCount={view.columns.length}
+        focus={dialog.focus}
+        onRename={(name) => void actions.renameBoard(name)}
+        onAddColumn={(name, wipLimit) => void actions.addColumn(name, wipLimit, view.columns.length)}
+        onClose={close}
+      />
+    );
+  }
+
+  return null;
+}

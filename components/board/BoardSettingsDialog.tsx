@@ -1,0 +1,109 @@
+'use client';
+import { useId, useState, type FormEvent } from 'react';
+import { LIMITS } from '../../lib/domain/limits';
+import { parseBoardName, parseColumnName, parseWipLimit } from '../../lib/client/forms';
+import { Button } from '../ui/Button';
+import { Field, FormError, inputClass } from '../ui/Field';
+import { Modal } from '../ui/Modal';
+
+interface BoardSettingsDialogProps {
+  boardName: string;
+  columnCount: number;
+  focus: 'rename' | 'add-column';
+  onRename(name: string): void;
+  onAddColumn(name: string, wipLimit: number | null): void;
+  onClose(): void;
+}
+
+/** Rename the board, or add a work center at the end of the value stream. */
+export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, onAddColumn, onClose }: BoardSettingsDialogProps) {
+  const [name, setName] = useState(boardName);
+  const [renameError, setRenameError] = useState<string | null>(null);
+  const [columnName, setColumnName] = useState('');
+  const [limit, setLimit] = useState('');
+  const [addError, setAddError] = useState<string | null>(null);
+  const ids = { name: useId(), column: useId(), limit: useId() };
+  const full = columnCount >= LIMITS.columnsPerBoard;
+
+  const rename = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = parseBoardName(name);
+    if (!parsed.ok) return setRenameError(parsed.message);
+    if (parsed.value !== boardName) onRename(parsed.value);
+    onClose();
+  };
+
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    const parsedName = parseColumnName(columnName);
+    if (!parsedName.ok) return setAddError(parsedName.message);
+    const parsedLimit = parseWipLimit(limit);
+    if (!parsedLimit.ok) return setAddError(parsedLimit.message);
+    onAddColumn(parsedName.value, parsedLimit.value);
+    onClose();
+  };
+
+  return (
+    <Modal title="Board settings" onClose={onClose} testId="board-settings-dialog">
+      <form onSubmit={rename} className="space-y-3">
+        <Field label="Board name" htmlFor={ids.name}>
+          <input
+            id={ids.name}
+            autoFocus={focus === 'rename'}
+            value={name}
+            maxLength={LIMITS.boardName}
+            onChange={(e) => setName(e.target.value)}
+            className={inputClass}
+            data-testid="board-name-input"
+          />
+        </Field>
+        <FormError message={renameError} />
+        <div className="flex justify-end">
+          <Button type="submit" variant="primary" data-testid="board-rename-save">
+            Rename board
+          </Button>
+        </div>
+      </form>
+      <form onSubmit={add} className="mt-5 space-y-3 border-t border-slate-200 pt-4" noValidate>
+        <h3 className="text-sm font-semibold text-slate-800">Add a work center at the end</h3>
+        {full ? <p className="text-sm text-slate-600">A board holds at most {LIMITS.columnsPerBoard} work centers.</p> : null}
+        <div className="grid grid-cols-[minmax(0,1fr)_7rem] gap-2">
+          <Field label="Name" htmlFor={ids.column}>
+            <input
+              id={ids.column}
+              autoFocus={focus === 'add-column'}
+              value={columnName}
+              maxLength={LIMITS.columnName}
+              onChange={(e) => setColumnName(e.target.value)}
+              placeholder="e.g. Review"
+              className={inputClass}
+              disabled={full}
+              data-testid="new-column-name-input"
+            />
+          </Field>
+          <Field label="WIP limit" htmlFor={ids.limit}>
+            <input
+              id={ids.limit}
+              type="number"
+              min={1}
+              max={LIMITS.wipLimitMax}
+              value={limit}
+              placeholder="None"
+              onChange={(e) => setLimit(e.target.value)}
+              className={inputClass}
+              disabled={full}
+              data-testid="new-column-wip-input"
+            />
+          </Field>
+        </div>
+        <FormError message={addError} />
+        <div className="flex justify-end gap-2">
+          <Button onClick={onClose}>Close</Button>
+          <Button type="submit" variant="primary" disabled={full} data-testid="new-column-save">
+            Add work center
+          </Button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,179 @@
+'use client';
+import { useId, useState, type FormEvent } from 'react';
+import { CARD_TYPES, type CardDTO, type CardType, type ColumnDTO } from '../../lib/domain/types';
+import { LIMITS } from '../../lib/domain/limits';
+import { columnName } from '../../lib/client/boardView';
+import { plural } from '../../lib/client/format';
+import type { CardChanges } from '../../lib/client/optimistic';
+import type { FlowSocket } from '../../lib/client/socket';
+import { describeIssues, schemas } from '../../lib/realtime/protocol';
+import { Button } from '../ui/Button';
+import { Field, FormError, inputClass } from '../ui/Field';
+import { Modal } from '../ui/Modal';
+import { CardHistory } from './CardHistory';
+import { CARD_TYPE_STYLE } from './cardStyle';
+
+interface CardDialogProps {
+  card: CardDTO;
+  columns: readonly ColumnDTO[];
+  socket: FlowSocket | null;
+  onSave(changes: CardChanges): void;
+  onDelete(): void;
+  onClose(): void;
+  returnFocus(): HTMLElement | null;
+}
+
+/** Only the fields that differ from the card: the server logs exactly what changed. */
+function diff(card: CardDTO, draft: Required<CardChanges>): CardChanges {
+  const changes: CardChanges = {};
+  if (draft.title.trim() !== card.title) changes.title = draft.title.trim();
+  if (draft.description !== card.description) changes.description = draft.description;
+  if (draft.type !== card.type) changes.type = draft.type;
+  if (draft.blocked !== card.blocked) changes.blocked = draft.blocked;
+  const reason = draft.blocked ? draft.blockedReason?.trim() || null : null;
+  if (reason !== card.blockedReason) changes.blockedReason = reason;
+  return changes;
+}
+
+export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, returnFocus }: CardDialogProps) {
+  const [draft, setDraft] = useState<Required<CardChanges>>({
+    title: card.title,
+    description: card.description,
+    type: card.type,
+    blocked: card.blocked,
+    blockedReason: card.blockedReason ?? '',
+  });
+  const [error, setError] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const ids = { title: useId(), description: useId(), reason: useId() };
+  const changes = diff(card, draft);
+  const dirty = Object.keys(changes).length > 0;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!dirty) return onClose();
+    const parsed = schemas.cardUpdate.safeParse({ cardId: card.id, ...changes });
+    if (!parsed.success) {
+      setError(describeIssues(parsed.error));
+      return;
+    }
+    onSave(changes);
+    onClose();
+  };
+
+  return (
+    <Modal
+      title={card.title}
+      description={
+        <span>
+          In <strong>{columnName(columns, card.columnId)}</strong>
+          {card.defectCount > 0 ? <span className="text-rose-700"> · sent back {plural(card.defectCount, 'time')}</span> : null}
+        </span>
+      }
+      onClose={onClose}
+      testId="card-dialog"
+      returnFocus={returnFocus}
+      size="lg"
+    >
+      <div className="grid gap-6 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+        <form onSubmit={submit} className="space-y-4">
+          <Field label="Title" htmlFor={ids.title}>
+            <input
+              id={ids.title}
+              value={draft.title}
+              maxLength={LIMITS.cardTitle}
+              onChange={(e) => setDraft({ ...draft, title: e.target.value })}
+              className={inputClass}
+              data-testid="card-title-input"
+            />
+          </Field>
+          <fieldset>
+            <legend className="mb-1 text-sm font-medium text-slate-700">Type</legend>
+            <div className="flex flex-wrap gap-1.5">
+              {CARD_TYPES.map((type: CardType) => (
+                <label
+                  key={type}
+                  className={`cursor-pointer rounded-lg px-2.5 py-1 text-sm font-medium ring-1 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-sky-600 ${
+                    draft.type === type ? `${CARD_TYPE_STYLE[type].chip} ring-slate-500` : 'bg-white text-slate-600 ring-slate-200'
+                  }`}
+                >
+                  <input
+                    type="radio"
+                    name="card-type"
+                    value={type}
+                    checked={draft.type === type}
+                    onChange={() => setDraft({ ...draft, type })}
+                    className="sr-only"
+                    data-testid={`card-type-option-${type}`}
+                  />
+                  {CARD_TYPE_STYLE[type].label}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <Field label="Description" htmlFor={ids.description}>
+            <textarea
+              id={ids.description}
+              rows={4}
+              value={draft.description}
+              maxLength={LIMITS.cardDescription}
+              onChange={(e) => setDraft({ ...draft, description: e.target.value })}
+              className={inputClass}
+              data-testid="card-description-input"
+            />
+          </Field>
+          <div className="space-y-2 rounded-lg bg-slate-50 p-3">
+            <label className="flex items-center gap-2 text-sm font-medium text-slate-800">
+              <input
+                type="checkbox"
+                checked={draft.blocked}
+                onChange={(e) => setDraft({ ...draft, blocked: e.target.checked })}
+                className="size-4 accent-rose-600"
+                data-testid="card-blocked-input"
+              />
+              Blocked
+            </label>
+            {draft.blocked ? (
+              <Field label="What is it waiting for?" htmlFor={ids.reason}>
+                <input
+                  id={ids.reason}
+                  value={draft.blockedReason ?? ''}
+                  maxLength={LIMITS.reason}
+                  onChange={(e) => setDraft({ ...draft, blockedReason: e.target.value })}
+                  className={inputClass}
+                  data-testid="card-blocked-reason-input"
+                />
+              </Field>
+            ) : null}
+          </div>
+          <FormError message={error} />
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            {confirmDelete ? (
+              <span className="flex items-center gap-2 text-sm">
+                <span className="text-rose-800">Delete this card?</span>
+                <Button variant="danger" onClick={onDelete} data-testid="card-delete-confirm">
+                  Delete
+                </Button>
+                <Button onClick={() => setConfirmDelete(false)}>Keep</Button>
+              </span>
+            ) : (
+              <Button variant="dangerGhost" onClick={() => setConfirmDelete(true)} data-testid="card-delete">
+                Delete card…
+              </Button>
+            )}
+            <span className="flex gap-2">
+              <Button onClick={onClose}>Cancel</Button>
+              <Button type="submit" variant="primary" disabled={!dirty} data-testid="card-save">
+                Save
+              </Button>
+            </span>
+          </div>
+        </form>
+        <section aria-label="History">
+          <h3 className="mb-2 text-sm font-semibold text-slate-700">History</h3>
+          <CardHistory cardId={card.id} revision={card.updatedAt} columns={columns} socket={socket} />
+        </section>
+      </div>
+    </Modal>
+  );
+}

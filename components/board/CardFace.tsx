@@ -1,0 +1,59 @@
+import type { CardDTO } from '../../lib/domain/types';
+import { plural, shortAge } from '../../lib/client/format';
+import { CARD_TYPE_STYLE } from './cardStyle';
+
+interface CardFaceProps {
+  card: CardDTO;
+  now: number | null;
+  movingBy?: string | undefined;
+  /** Shown in the drag overlay. No transforms here: the keyboard sensor measures this box. */
+  lifted?: boolean;
+}
+
+/** What a card shows at standup distance: type, title, blocked, defects, age in its work center. */
+export function CardFace({ card, now, movingBy, lifted = false }: CardFaceProps) {
+  const type = CARD_TYPE_STYLE[card.type];
+  return (
+    <div
+      className={`rounded-lg border-l-4 px-2.5 py-2 ${type.edge} ${
+        card.blocked ? 'bg-rose-50 ring-1 ring-rose-300' : 'bg-white ring-1 ring-slate-200'
+      } ${lifted ? 'shadow-xl ring-2 ring-sky-500' : 'shadow-sm'} ${movingBy ? 'outline-2 outline-offset-1 outline-amber-400 outline-dashed' : ''}`}
+    >
+      <div className="flex flex-wrap items-center gap-x-1.5 gap-y-1 text-xs">
+        <span data-testid={`card-type-${card.id}`} className={`rounded px-1.5 py-0.5 font-semibold whitespace-nowrap ${type.chip}`}>
+          {type.label}
+        </span>
+        {card.defectCount > 0 ? (
+          <span
+            data-testid={`defect-badge-${card.id}`}
+            data-count={card.defectCount}
+            title={`Sent back ${plural(card.defectCount, 'time')}: a defect was passed downstream`}
+            className="rounded bg-rose-600 px-1.5 py-0.5 font-bold whitespace-nowrap text-white"
+          >
+            <span aria-hidden>↩ </span>
+            {card.defectCount}
+            <span className="sr-only"> {card.defectCount === 1 ? 'defect' : 'defects'}</span>
+          </span>
+        ) : null}
+        {now !== null ? (
+          <span className="ml-auto whitespace-nowrap tabular-nums text-slate-500" title="Time in this work center">
+            {shortAge(card.enteredColumnAt, now)}
+          </span>
+        ) : null}
+      </div>
+      <p className="mt-1 line-clamp-3 text-[0.9rem] leading-snug font-medium break-words text-slate-900">{card.title}</p>
+      {card.blocked ? (
+        <p data-testid={`card-blocked-${card.id}`} className="mt-1.5 rounded bg-rose-600 px-1.5 py-0.5 text-xs font-medium text-white">
+          <span className="font-bold tracking-wide uppercase">Blocked</span>
+          {card.blockedReason ? <span className="font-normal">: {card.blockedReason}</span> : null}
+        </p>
+      ) : null}
+      {movingBy ? (
+        <p data-testid={`being-moved-${card.id}`} className="mt-1.5 text-xs font-medium text-amber-800">
+          <span aria-hidden className="mr-1 inline-block size-2 animate-pulse rounded-full bg-amber-500" />
+          being moved by {movingBy}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+'use client';
+import { useDroppable } from '@dnd-kit/core';
+import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import type { CardDTO, ColumnDTO } from '../../lib/domain/types';
+import { isTempId } from '../../lib/client/optimistic';
+import { columnDropId, type DragData } from '../../lib/client/useCardDrag';
+import { AddCardForm } from './AddCardForm';
+import { ColumnHeader } from './ColumnHeader';
+import { SortableCard } from './SortableCard';
+
+/** How this work center relates to the card being dragged, if any. */
+export type DropState =
+  | { kind: 'idle' }
+  | { kind: 'allowed'; over: boolean; backward: boolean }
+  | { kind: 'refused'; message: string; over: boolean };
+
+interface ColumnProps {
+  column: ColumnDTO;
+  step: number;
+  cards: CardDTO[];
+  /** Cards the work center really holds, whatever a drag in progress shows. */
+  count: number;
+  drop: DropState;
+  now: number | null;
+  movingBy: ReadonlyMap<string, string>;
+  onOpenCard(cardId: string): void;
+  onSettings(): void;
+  onAddCard(title: string): void;
+  isFirst: boolean;
+  isLast: boolean;
+  /** Why a new card cannot start here, if it cannot. */
+  addRefusal: string | null;
+}
+
+function frameClass(drop: DropState): string {
+  if (drop.kind === 'refused') return 'bg-slate-300/60';
+  if (drop.kind === 'allowed' && drop.over) {
+    return drop.backward ? 'bg-amber-50 ring-2 ring-amber-500' : 'bg-sky-50 ring-2 ring-sky-500';
+  }
+  if (drop.kind === 'allowed' && drop.backward) return 'bg-slate-200/70 ring-2 ring-amber-300 ring-inset';
+  return 'bg-slate-200/70';
+}
+
+/**
+ * One work center. While a card is dragged, the labels that say why a drop is refused or what a
+ * backward drop means are overlays, so nothing moves under the pointer.
+ */
+export function Column({ column, step, cards, count, drop, now, movingBy, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
+  const data: DragData = { type: 'column', columnId: column.id };
+  const { setNodeRef } = useDroppable({ id: columnDropId(column.id), data, disabled: isTempId(column.id) });
+  const ids = cards.map((c) => c.id);
+  const backward = drop.kind === 'allowed' && drop.backward;
+
+  return (
+    <section
+      ref={setNodeRef}
+      aria-label={column.name}
+      data-testid={`column-${column.id}`}
+      data-drop-state={backward ? 'backward' : drop.kind}
+      className={`relative flex min-w-[9rem] flex-1 basis-0 flex-col rounded-xl transition-[background-color,box-shadow] ${frameClass(drop)}`}
+    >
+      <div className={`flex min-h-0 flex-1 flex-col p-1.5 transition-opacity ${drop.kind === 'refused' ? 'opacity-45 grayscale' : ''}`}>
+        <ColumnHeader column={column} step={step} count={count} isLast={isLast} onSettings={onSettings} />
+        <SortableContext id={column.id} items={ids} strategy={verticalListSortingStrategy}>
+          <ol className="mt-1.5 flex min-h-16 flex-col gap-1.5 overflow-y-auto p-0.5" aria-label={`Cards in ${column.name}`}>
+            {cards.map((card) => (
+              <SortableCard key={card.id} card={card} columnId={column.id} now={now} movingBy={movingBy.get(card.id)} onOpen={onOpenCard} />
+            ))}
+            {cards.length === 0 ? (
+              <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-500">
+                {drop.kind === 'allowed' ? 'Drop here' : isFirst ? 'New work starts here' : 'Nothing in progress'}
+              </li>
+            ) : null}
+          </ol>
+        </SortableContext>
+        <div className="mt-1.5 min-h-8">
+          {backward ? (
+            <p className="rounded-lg bg-amber-100 px-2 py-1.5 text-center text-xs font-semibold text-amber-900">↩ Sends it back: name the defect</p>
+          ) : (
+            <AddCardForm columnId={column.id} columnName={column.name} onAdd={onAddCard} prominent={isFirst} refusal={addRefusal} />
+          )}
+        </div>
+      </div>
+      {drop.kind === 'refused' ? (
+        <p
+          data-testid={`column-refused-${column.id}`}
+          title={drop.message}
+          className={`pointer-events-none absolute inset-x-2 top-1/3 z-10 rounded-lg px-2 py-2 text-center font-bold text-white shadow-lg ${
+            drop.over ? 'bg-rose-700 text-sm' : 'bg-slate-900/90 text-xs'
+          }`}
+        >
+          WIP limit reached
+          {drop.over ? <span className="mt-1 block text-xs font-medium">{drop.message}</span> : null}
+        </p>
+      ) : null}
+    </section>
+  );
+}

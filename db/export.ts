@@ -1,0 +1,50 @@
+/** CSV exports of a board: its items in the import layout, and its raw event log. */
+import { DomainError } from '../lib/domain/errors';
+import { formatItemsCsv, toCsv, type ExportItem } from '../lib/flow/csv';
+import type { FlowAggregates } from './flow';
+
+export function exportItemsCsv(flow: FlowAggregates, boardId: string, tz: string): string {
+  const { sqlite } = flow;
+  if (!sqlite.prepare('select 1 from boards where id = ?').get(boardId)) throw new DomainError('NOT_FOUND', 'Board not found');
+  const columns = sqlite.prepare('select id, name from columns where board_id = ? and removed_at is null order by ord').all(boardId) as { id: string; name: string }[];
+  // Imported items first in file order (rowid), then cards made on the board, oldest first.
+  const rows = sqlite
+    .prepare(
+      `select c.id, c.title, c.type, i.external_id, i.link, i.attributes from cards c
+       left join imported_items i on i.card_id = c.id
+       where c.board_id = ? and c.deleted_at is null
+       order by i.rowid is null, i.rowid, c.created_at, c.id`,
+    )
+    .raw()
+    .all(boardId) as [string, string, string, string | null, string | null, string | null][];
+  const enteredBy = new Map<string, Map<string, number>>();
+  const cardOf = sqlite.prepare('select card_id, column_id, entered_at from card_flow where board_id = ? and entered_at is not null').raw().all(boardId) as [string, string, number][];
+  for (const [cardId, columnId, at] of cardOf) {
+    const m = enteredBy.get(cardId) ?? new Map<string, number>();
+    m.set(columnId, at);
+    enteredBy.set(cardId, m);
+  }
+  const attributeHeaders: string[] = [];
+  let withLink = false;
+  const items: ExportItem[] = rows.map(([id, title, type, externalId, link, attributesJson]) => {
+    const attributes = externalId === null ? { Type: type } : (JSON.parse(attributesJson ?? '{}') as Record<string, string>);
+    for (const h of Object.keys(attributes)) if (!attributeHeaders.includes(h)) attributeHeaders.push(h);
+    if (link) withLink = true;
+    const e = enteredBy.get(id);
+    return { externalId: externalId ?? id, link, title, entered: columns.map((c) => e?.get(c.id) ?? null), attributes };
+  });
+  return formatItemsCsv(
+    columns.map((c) => c.name),
+    attributeHeaders,
+    items,
+    tz,
+    withLink,
+  );
+}
+
+export function exportEventsCsv(flow: FlowAggregates, boardId: string): string {
+  const { sqlite } = flow;
+  if (!sqlite.prepare('select 1 from boards where id = ?').get(boardId)) throw new DomainError('NOT_FOUND', 'Board not found');
+  const rows = sqlite.prepare('select version, at, type, actor, card_id, data from events where board_id = ? order by version').raw().all(boardId) as [number, number, string, string, string | null, string][];
+  return toCsv([['version', 'at', 'type', 'actor', 'cardId', 'data'], ...rows.map(([v, at, type, actor, cardId, data]) => [v, new Date(at).toISOString(), type, actor, cardId, data])]);
+}

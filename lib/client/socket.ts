@@ -1,0 +1,31 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../realtime/protocol';
+
+export type FlowSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Long enough for a slow network, short enough that a lost change is reported while it still matters. */
+export const ACK_TIMEOUT_MS = 10_000;
+
+/** Created idle: the caller connects it once it listens, and again after a StrictMode re-mount. */
+export function connectSocket(name: string): FlowSocket {
+  // Same origin as the page: the custom server hosts Socket.IO next to Next.
+  return io({ auth: { name }, autoConnect: false });
+}
+
+type Requests = {
+  [K in keyof ClientToServerEvents]: Parameters<ClientToServerEvents[K]> extends [unknown, unknown] ? K : never;
+}[keyof ClientToServerEvents];
+
+export type RequestPayload<K extends Requests> = Parameters<ClientToServerEvents[K]>[0];
+export type RequestAck<K extends Requests> = Parameters<Parameters<ClientToServerEvents[K]>[1]>[0];
+
+/**
+ * Emits a request and resolves with its ack; rejects when none arrives in time. Socket.IO's own
+ * typing loses the ack type once a timeout is set, so it is restored here from the protocol.
+ */
+export function request<K extends Requests>(socket: FlowSocket, event: K, payload: RequestPayload<K>): Promise<RequestAck<K>> {
+  const loose = socket.timeout(ACK_TIMEOUT_MS) as unknown as {
+    emitWithAck(event: string, payload: unknown): Promise<unknown>;
+  };
+  return loose.emitWithAck(event, payload) as Promise<RequestAck<K>>;
+}

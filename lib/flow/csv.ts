@@ -1,0 +1,274 @@
+/**
+ * Work-item history as CSV, in the layout flow-metrics tools share: an ID column, optional Link and
+ * Name/Title, one column per work center in workflow order holding the date-time the item entered it
+ * (empty when it has not got there), then optional attribute columns. Parsing, validation and
+ * formatting are pure; db/import.ts writes a validated plan in one go.
+ */
+import { CARD_TYPES, type CardType } from '../domain/types';
+import { LIMITS } from '../domain/limits';
+import { formatLocalDateTime, parseDate, zonedToUtc } from './time';
+
+/** Largest CSV accepted: 100,000 items with a dozen columns fit in well under half of it. */
+export const MAX_CSV_BYTES = 32 * 1024 * 1024;
+export const MAX_IMPORT_ITEMS = 200_000;
+/** Errors listed before "…and N more": enough to fix a file, not a wall of text. */
+const MAX_ERRORS = 50;
+
+/** Headers that mark the end of the work centers and the start of the attributes. */
+export const KNOWN_ATTRIBUTES = [
+  'type',
+  'blocked days',
+  'blocked',
+  'class of service',
+  'labels',
+  'tags',
+  'owner',
+  'assignee',
+  'priority',
+  'size',
+  'estimate',
+  'team',
+  'epic',
+  'parent',
+];
+
+export interface CsvRecord {
+  /** 1-based line where the record starts. */
+  line: number;
+  cells: string[];
+}
+
+export interface CsvError {
+  line: number;
+  reason: string;
+}
+
+/** RFC 4180: commas, double quotes doubled inside quoted cells, CRLF or LF, newlines inside quotes. */
+export function parseCsv(text: string): { records: CsvRecord[]; error: CsvError | null } {
+  const records: CsvRecord[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let line = 1;
+  let recordLine = 1;
+  let quoted = false;
+  let quoteLine = 1;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a byte-order mark is not part of the first header
+  const endRecord = () => {
+    cells.push(cell);
+    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: recordLine, cells });
+    cells = [];
+    cell = '';
+  };
+  for (; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
+    } else if (ch === '"' && cell === '') {
+      quoted = true;
+      quoteLine = line;
+    } else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else cell += ch;
+  }
+  if (quoted) return { records, error: { line: quoteLine, reason: 'A quoted cell is never closed (a " is missing)' } };
+  if (cell !== '' || cells.length > 0) endRecord();
+  return { records, error: null };
+}
+
+function quoteCell(v: string): string {
+  return /[",\r\n]/.test(v) || v !== v.trim() ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+export function toCsv(rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+  return rows.map((r) => r.map((v) => quoteCell(v === null || v === undefined ? '' : String(v))).join(',')).join('\r\n') + '\r\n';
+}
+
+const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+/** `YYYY-MM-DD` or `YYYY-MM-DD HH:mm[:ss]` in `tz` → ms; null when it is not one of those. */
+export function parseDateTime(text: string, tz: string): number | null {
+  const m = DATE_TIME_RE.exec(text.trim());
+  if (!m) return null;
+  const date = parseDate(m[1] ?? '');
+  const [h, mi, s] = [Number(m[2] ?? 0), Number(m[3] ?? 0), Number(m[4] ?? 0)];
+  if (!date || h > 23 || mi > 59 || s > 59) return null;
+  return zonedToUtc(date.year, date.month, date.day, h, mi, s, tz);
+}
+
+export interface ImportItem {
+  line: number;
+  externalId: string;
+  link: string | null;
+  title: string;
+  type: CardType;
+  /** Entry time per work center (same order as the plan's workCenters); null where it has not been. */
+  dates: (number | null)[];
+  attributes: Record<string, string>;
+}
+
+export interface ImportPlan {
+  workCenters: string[];
+  hasLink: boolean;
+  nameHeader: string | null;
+  attributeHeaders: string[];
+  items: ImportItem[];
+  /** Earliest date in the file: the board and its work centers are dated then. */
+  earliest: number;
+}
+
+export type PlanResult = { ok: true; plan: ImportPlan } | { ok: false; errors: CsvError[] };
+
+export interface PlanOptions {
+  tz: string;
+  /** Extra headers to treat as attributes rather than work centers. */
+  attributes?: readonly string[];
+  now?: number;
+}
+
+/** Reads and checks a whole file. Any error means nothing is imported; errors carry line and reason. */
+export function planImport(text: string, options: PlanOptions): PlanResult {
+  const fail = (errors: CsvError[]): PlanResult => ({ ok: false, errors });
+  if (text.length > MAX_CSV_BYTES) return fail([{ line: 0, reason: `The file is larger than ${MAX_CSV_BYTES / 1024 / 1024} MB` }]);
+  const { records, error } = parseCsv(text);
+  if (error) return fail([error]);
+  const header = records[0];
+  if (!header) return fail([{ line: 1, reason: 'The file is empty' }]);
+  const names = header.cells.map((c) => c.trim());
+  if (!/\bid\b/i.test(names[0] ?? '')) {
+    return fail([{ line: header.line, reason: `The first column must be the item ID (its header must contain "ID"); it is "${names[0] ?? ''}"` }]);
+  }
+  let col = 1;
+  let linkCol = -1;
+  let nameCol = -1;
+  while (col < names.length) {
+    const h = (names[col] ?? '').toLowerCase();
+    if (h === 'link' && linkCol < 0) linkCol = col++;
+    else if ((h === 'name' || h === 'title') && nameCol < 0) nameCol = col++;
+    else break;
+  }
+  const extra = new Set((options.attributes ?? []).map((a) => a.trim().toLowerCase()));
+  const firstWc = col;
+  while (col < names.length && !KNOWN_ATTRIBUTES.includes((names[col] ?? '').toLowerCase()) && !extra.has((names[col] ?? '').toLowerCase())) col++;
+  const workCenters = names.slice(firstWc, col);
+  const attributeHeaders = names.slice(col);
+  const headerErrors: CsvError[] = [];
+  if (workCenters.length === 0) headerErrors.push({ line: header.line, reason: 'No work center columns after ID, Link and Name' });
+  if (workCenters.length > LIMITS.columnsPerBoard) headerErrors.push({ line: header.line, reason: `At most ${LIMITS.columnsPerBoard} work centers` });
+  workCenters.forEach((w, i) => {
+    if (!w) headerErrors.push({ line: header.line, reason: `Work center column ${i + 1} has no name` });
+    else if (w.length > LIMITS.columnName) headerErrors.push({ line: header.line, reason: `Work center "${w}" is longer than ${LIMITS.columnName} characters` });
+    else if (workCenters.indexOf(w) !== i) headerErrors.push({ line: header.line, reason: `Work center "${w}" appears twice` });
+  });
+  if (headerErrors.length) return fail(headerErrors);
+  if (records.length - 1 > MAX_IMPORT_ITEMS) return fail([{ line: 0, reason: `At most ${MAX_IMPORT_ITEMS.toLocaleString('en')} items per import` }]);
+
+  const now = options.now ?? Date.now();
+  const errors: CsvError[] = [];
+  let more = 0;
+  const report = (line: number, reason: string) => (errors.length < MAX_ERRORS ? errors.push({ line, reason }) : more++);
+  const seen = new Map<string, number>();
+  const items: ImportItem[] = [];
+  let earliest = Infinity;
+  for (const record of records.slice(1)) {
+    const { line, cells } = record;
+    if (cells.length !== names.length) {
+      report(line, `Has ${cells.length} fields; the header has ${names.length}`);
+      continue;
+    }
+    const externalId = (cells[0] ?? '').trim();
+    if (!externalId) {
+      report(line, 'The ID is empty');
+      continue;
+    }
+    const first = seen.get(externalId);
+    if (first !== undefined) {
+      report(line, `Duplicate ID "${externalId}" (first on line ${first})`);
+      continue;
+    }
+    seen.set(externalId, line);
+    const title = nameCol >= 0 ? (cells[nameCol] ?? '').trim() || externalId : externalId;
+    if (title.length > LIMITS.cardTitle) {
+      report(line, `The name is longer than ${LIMITS.cardTitle} characters`);
+      continue;
+    }
+    const dates: (number | null)[] = [];
+    let bad = false;
+    let last: { at: number; wc: string; text: string } | null = null;
+    workCenters.forEach((wc, i) => {
+      const raw = (cells[firstWc + i] ?? '').trim();
+      if (!raw) return dates.push(null);
+      const at = parseDateTime(raw, options.tz);
+      if (at === null) {
+        bad = true;
+        report(line, `"${raw}" under "${wc}" is not a date (use YYYY-MM-DD or YYYY-MM-DD HH:mm[:ss])`);
+        return dates.push(null);
+      }
+      if (at > now) {
+        bad = true;
+        report(line, `"${raw}" under "${wc}" is in the future`);
+      }
+      if (last && at < last.at) {
+        bad = true;
+        report(line, `Dates go backward in the workflow: "${wc}" (${raw}) is before "${last.wc}" (${last.text})`);
+      }
+      last = { at, wc, text: raw };
+      return dates.push(at);
+    });
+    if (bad) continue;
+    const firstDate = dates.find((d) => d !== null);
+    if (firstDate === undefined || firstDate === null) {
+      report(line, 'Has no date under any work center');
+      continue;
+    }
+    earliest = Math.min(earliest, firstDate);
+    const attributes: Record<string, string> = {};
+    attributeHeaders.forEach((h, i) => (attributes[h] = cells[col + i] ?? ''));
+    const typeText = (attributes.Type ?? attributes.type ?? '').trim().toLowerCase();
+    const type = (CARD_TYPES as readonly string[]).includes(typeText) ? (typeText as CardType) : 'feature';
+    const link = linkCol >= 0 ? (cells[linkCol] ?? '').trim() || null : null;
+    items.push({ line, externalId, link, title, type, dates, attributes });
+  }
+  if (more) errors.push({ line: 0, reason: `…and ${more} more errors` });
+  if (errors.length) return fail(errors);
+  if (items.length === 0) return fail([{ line: header.line, reason: 'The file has a header but no items' }]);
+  return {
+    ok: true,
+    plan: { workCenters, hasLink: linkCol >= 0, nameHeader: nameCol >= 0 ? (names[nameCol] ?? 'Name') : null, attributeHeaders, items, earliest },
+  };
+}
+
+export interface ExportItem {
+  externalId: string;
+  link: string | null;
+  title: string;
+  /** First entry per work center, in the export's column order. */
+  entered: (number | null)[];
+  attributes: Record<string, string>;
+}
+
+/** The same layout back: ID, Link (when any), Name, work centers, attributes. */
+export function formatItemsCsv(workCenters: readonly string[], attributeHeaders: readonly string[], items: readonly ExportItem[], tz: string, withLink: boolean): string {
+  const header = ['ID', ...(withLink ? ['Link'] : []), 'Name', ...workCenters, ...attributeHeaders];
+  const rows = items.map((it) => [
+    it.externalId,
+    ...(withLink ? [it.link ?? ''] : []),
+    it.title,
+    ...it.entered.map((t) => (t === null ? '' : formatLocalDateTime(t, tz))),
+    ...attributeHeaders.map((h) => it.attributes[h] ?? ''),
+  ]);
+  return toCsv([header, ...rows]);
+}

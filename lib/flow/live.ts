@@ -1,0 +1,144 @@
+/**
+ * Folds a committed board event into loaded FlowData, in the browser. The server's only work per move
+ * for an open flow page is the emit; the page keeps its own per-card state (`open`) to know whether
+ * a move reaches a work center for the first time. Changes to the work centers or the settings ask
+ * for a reload instead: they reorder history, and they are rare.
+ */
+import type { BoardEvent } from '../domain/types';
+import { intervalIndex, type FlowData, type OpenCard } from './data';
+import { K, hourBucket } from './replay';
+import { HOUR_MS } from './time';
+
+export type FoldResult = { kind: 'applied'; data: FlowData } | { kind: 'ignored' } | { kind: 'reload' };
+
+/** The store counts events per hour; the page places them the same way so both agree to the card. */
+const bucketStart = (at: number) => hourBucket(at) * HOUR_MS;
+
+function addCount(counts: number[][][], start: number[][], boundaries: readonly number[], at: number, column: number, kind: number): void {
+  const t = bucketStart(at);
+  const i = intervalIndex(boundaries, t);
+  if (i >= 0) {
+    const row = counts[i]?.[column];
+    if (row) row[kind] = (row[kind] ?? 0) + 1;
+  } else if (t < (boundaries[0] ?? 0)) {
+    const row = start[column];
+    if (row) row[kind] = (row[kind] ?? 0) + 1;
+  }
+}
+
+export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
+  if (event.boardId !== data.boardId || event.version <= data.version) return { kind: 'ignored' };
+  if (event.version !== data.version + 1) return { kind: 'reload' };
+  const at = Date.parse(event.at);
+  const pos = (id: string) => data.columns.findIndex((c) => c.id === id);
+  const commit = pos(data.commitmentColumnId);
+  const done = pos(data.doneColumnId);
+  // Copy what changes; intervals are copied shallowly except the rows that get a count.
+  const counts = data.counts.map((interval) => interval.map((row) => [...row]));
+  const start = data.start.map((row) => [...row]);
+  let open = data.open;
+  let finished = data.finished;
+  let defects = data.defects;
+  let columns = data.columns;
+  let boardName = data.boardName;
+  const count = (columnId: string, kind: number) => {
+    const c = pos(columnId);
+    if (c >= 0) addCount(counts, start, data.boundaries, at, c, kind);
+  };
+  const reach = (card: OpenCard, columnId: string): OpenCard | null => {
+    const from = pos(card.furthestId);
+    const to = pos(columnId);
+    if (to <= from) return card;
+    for (let c = from + 1; c <= to; c++) addCount(counts, start, data.boundaries, at, c, K.reached);
+    const committedAt = card.committedAt ?? (to >= commit ? at : null);
+    if (to >= done) {
+      if (at >= (data.boundaries[0] ?? 0) && at < (data.boundaries.at(-1) ?? 0)) {
+        finished = [...finished, { cardId: card.cardId, title: card.title, createdAt: card.createdAt, committedAt, doneAt: at }];
+      }
+      return null;
+    }
+    return { ...card, furthestId: columnId, committedAt, columnId };
+  };
+
+  switch (event.type) {
+    case 'board_created':
+    case 'column_added':
+    case 'column_moved':
+    case 'column_removed':
+    case 'board_settings_changed':
+      return { kind: 'reload' };
+    case 'board_renamed':
+      boardName = event.name;
+      break;
+    case 'column_renamed':
+      columns = columns.map((c) => (c.id === event.columnId ? { ...c, name: event.name } : c));
+      break;
+    case 'wip_limit_set':
+      break;
+    case 'card_created': {
+      const c = pos(event.card.columnId);
+      if (c < 0) return { kind: 'reload' };
+      for (let k = 0; k <= c; k++) addCount(counts, start, data.boundaries, at, k, K.reached);
+      count(event.card.columnId, K.entered);
+      const card: OpenCard = {
+        cardId: event.card.id,
+        title: event.card.title,
+        columnId: event.card.columnId,
+        createdAt: at,
+        committedAt: c >= commit ? at : null,
+        furthestId: event.card.columnId,
+      };
+      if (c >= done) {
+        if (at >= (data.boundaries[0] ?? 0) && at < (data.boundaries.at(-1) ?? 0)) {
+          finished = [...finished, { cardId: card.cardId, title: card.title, createdAt: at, committedAt: at, doneAt: at }];
+        }
+      } else open = [...open, card];
+      break;
+    }
+    case 'card_updated': {
+      const title = event.changes.title;
+      if (title !== undefined) {
+        open = open.map((c) => (c.cardId === event.cardId ? { ...c, title } : c));
+        finished = finished.map((c) => (c.cardId === event.cardId ? { ...c, title } : c));
+      }
+      break;
+    }
+    case 'card_moved': {
+      if (event.fromColumnId === event.toColumnId) break;
+      count(event.fromColumnId, K.exited);
+      count(event.toColumnId, K.entered);
+      if (event.backward) {
+        count(event.toColumnId, K.returned);
+        if (at >= (data.boundaries[0] ?? 0) && at < (data.boundaries.at(-1) ?? 0) && event.detectedAtColumnId && event.returnedToColumnId) {
+          defects = [...defects, { at, cardId: event.cardId, detectedAtColumnId: event.detectedAtColumnId, returnedToColumnId: event.returnedToColumnId }];
+        }
+      }
+      const card = open.find((c) => c.cardId === event.cardId);
+      if (card) {
+        const next = reach(card, event.toColumnId);
+        open = next ? open.map((c) => (c.cardId === card.cardId ? { ...next, columnId: event.toColumnId } : c)) : open.filter((c) => c.cardId !== card.cardId);
+      }
+      break;
+    }
+    case 'card_deleted': {
+      count(event.columnId, K.deleted);
+      const card = open.find((c) => c.cardId === event.cardId);
+      if (card) {
+        count(card.furthestId, K.abandoned);
+        open = open.filter((c) => c.cardId !== event.cardId);
+      } else {
+        // Not open means finished: its furthest work center is the last one (WIP does not change).
+        count(data.doneColumnId, K.abandoned);
+      }
+      break;
+    }
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+  return {
+    kind: 'applied',
+    data: { ...data, version: event.version, asOf: Math.max(data.asOf, at), boardName, columns, counts, start, open, finished, defects },
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * The full recomputation of the flow aggregates from the event log, by their definitions. The store
+ * keeps the same numbers incrementally (db/flow.ts); the property tests prove the two equal, and the
+ * store uses this to rebuild a board whose work centers were reordered or that predates the tables.
+ */
+import type { BoardEvent } from '../domain/types';
+import { furthestEntered, markRemoved, placeInFlowOrder, reachedFromEntries, type OrderEntry } from './order';
+import { DAY_MS, HOUR_MS } from './time';
+
+/** Counter kinds, in the order of the numeric arrays that carry them (see db/schema.ts for each). */
+export const KINDS = ['reached', 'entered', 'exited', 'deleted', 'abandoned', 'returned'] as const;
+export type Kind = (typeof KINDS)[number];
+export const K = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<Kind, number>;
+
+export const hourBucket = (ms: number) => Math.floor(ms / HOUR_MS);
+export const dayBucket = (ms: number) => Math.floor(ms / DAY_MS);
+
+export const zeroCounters = (): number[] => KINDS.map(() => 0);
+export const counterKey = (columnId: string, bucket: number) => `${columnId}|${bucket}`;
+
+export interface ReplayedColumn {
+  id: string;
+  name: string;
+  createdAt: number;
+  removedAt: number | null;
+}
+
+export interface ReplayedCard {
+  id: string;
+  title: string;
+  createdAt: number;
+  columnId: string;
+  deletedAt: number | null;
+  /** First entry time per work center. */
+  entries: Map<string, number>;
+  /** Filled at the end: reached time per work center, in the final flow order. */
+  reached: Map<string, number>;
+}
+
+export interface ReplayedFlow {
+  order: OrderEntry[];
+  columns: Map<string, ReplayedColumn>;
+  cards: Map<string, ReplayedCard>;
+  /** counterKey(column, hour bucket) → counters in KINDS order; only non-zero rows. */
+  hourly: Map<string, number[]>;
+  /** The commitment work center the board's settings name (null: the default). */
+  commitmentSetting: string | null;
+}
+
+function bump(map: Map<string, number[]>, columnId: string, at: number, kind: Kind, by = 1): void {
+  const key = counterKey(columnId, hourBucket(at));
+  const row = map.get(key) ?? zeroCounters();
+  row[K[kind]] = (row[K[kind]] ?? 0) + by;
+  map.set(key, row);
+}
+
+const ms = (iso: string) => Date.parse(iso);
+
+export function replayFlow(events: readonly BoardEvent[]): ReplayedFlow {
+  let order: OrderEntry[] = [];
+  const columns = new Map<string, ReplayedColumn>();
+  const cards = new Map<string, ReplayedCard>();
+  const hourly = new Map<string, number[]>();
+  let commitmentSetting: string | null = null;
+
+  const enter = (card: ReplayedCard, columnId: string, at: number) => {
+    const first = card.entries.get(columnId);
+    if (first === undefined || at < first) card.entries.set(columnId, at);
+    bump(hourly, columnId, at, 'entered');
+  };
+
+  for (const e of events) {
+    const at = ms(e.at);
+    switch (e.type) {
+      case 'board_created':
+        order = e.columns.map((c) => ({ id: c.id, live: true }));
+        for (const c of e.columns) columns.set(c.id, { id: c.id, name: c.name, createdAt: at, removedAt: null });
+        break;
+      case 'column_added':
+        order = placeInFlowOrder(order, { id: e.column.id, live: true }, e.index);
+        columns.set(e.column.id, { id: e.column.id, name: e.column.name, createdAt: at, removedAt: null });
+        break;
+      case 'column_moved':
+        order = placeInFlowOrder(order, { id: e.columnId, live: true }, e.toIndex);
+        break;
+      case 'column_removed': {
+        order = markRemoved(order, e.columnId);
+        const c = columns.get(e.columnId);
+        if (c) c.removedAt = at;
+        break;
+      }
+      case 'column_renamed': {
+        const c = columns.get(e.columnId);
+        if (c) c.name = e.name;
+        break;
+      }
+      case 'card_created': {
+        const card: ReplayedCard = {
+          id: e.card.id,
+          title: e.card.title,
+          createdAt: at,
+          columnId: e.card.columnId,
+          deletedAt: null,
+          entries: new Map(),
+          reached: new Map(),
+        };
+        cards.set(card.id, card);
+        enter(card, card.columnId, at);
+        break;
+      }
+      case 'card_updated': {
+        const card = cards.get(e.cardId);
+        if (card && e.changes.title !== undefined) card.title = e.changes.title;
+        break;
+      }
+      case 'card_moved': {
+        const card = cards.get(e.cardId);
+        if (!card || e.fromColumnId === e.toColumnId) break;
+        bump(hourly, e.fromColumnId, at, 'exited');
+        enter(card, e.toColumnId, at);
+        card.columnId = e.toColumnId;
+        if (e.backward) bump(hourly, e.toColumnId, at, 'returned');
+        break;
+      }
+      case 'card_deleted': {
+        const card = cards.get(e.cardId);
+        if (!card) break;
+        card.deletedAt = at;
+        bump(hourly, e.columnId, at, 'deleted');
+        break;
+      }
+      case 'board_settings_changed':
+        commitmentSetting = e.commitmentColumnId;
+        break;
+      case 'board_renamed':
+      case 'wip_limit_set':
+        break;
+      default: {
+        const unreachable: never = e;
+        throw new Error(`Unknown event ${(unreachable as { type: string }).type}`);
+      }
+    }
+  }
+
+  // Reached times and abandonment depend on the final order only, so they are computed last.
+  const ids = order.map((o) => o.id);
+  for (const card of cards.values()) {
+    card.reached = reachedFromEntries(ids, card.entries);
+    for (const [columnId, at] of card.reached) bump(hourly, columnId, at, 'reached');
+    if (card.deletedAt !== null) {
+      const furthest = furthestEntered(ids, card.entries);
+      if (furthest) bump(hourly, furthest, card.deletedAt, 'abandoned');
+    }
+  }
+  return { order, columns, cards, hourly, commitmentSetting };
+}
+
+/** The daily sums of hourly counters (UTC days), as the store keeps them for range starts. */
+export function dailyFromHourly(hourly: ReadonlyMap<string, number[]>): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [key, row] of hourly) {
+    const bar = key.lastIndexOf('|');
+    const columnId = key.slice(0, bar);
+    const day = Math.floor(Number(key.slice(bar + 1)) / 24);
+    const k = counterKey(columnId, day);
+    const acc = out.get(k) ?? zeroCounters();
+    row.forEach((v, i) => (acc[i] = (acc[i] ?? 0) + v));
+    out.set(k, acc);
+  }
+  return out;
+}

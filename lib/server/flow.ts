@@ -1,0 +1,145 @@
+/**
+ * The flow endpoints' handlers: parse the range, read FlowData once, project it with the pure
+ * functions of lib/flow. Kept apart from api.ts so the router stays a table.
+ */
+import type { IncomingMessage } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Actor, Store } from '../../db/store';
+import { importBoard, type ImportResult } from '../../db/import';
+import { exportEventsCsv, exportItemsCsv } from '../../db/export';
+import { DomainError } from '../domain/errors';
+import { LIMITS } from '../domain/limits';
+import type { FlowData, FlowRange } from '../flow/data';
+import { MAX_CSV_BYTES, planImport, toCsv, type CsvError } from '../flow/csv';
+import { computeMetrics, finishedCardTimes, percentilesOf, cycleTimes, agingWip, bottleneck, MIN_SAMPLE_FOR_AGING } from '../flow/metrics';
+import { buildCfd } from '../flow/series';
+import { addDays, assertTimeZone, dateOf, formatDate, parseDate, type Interval } from '../flow/time';
+
+/** The flow page's default range: the last 30 days, today included. */
+export const DEFAULT_RANGE_DAYS = 30;
+
+export function parseRange(query: URLSearchParams, now = Date.now(), interval?: Interval): FlowRange {
+  const tz = assertTimeZone(query.get('tz') ?? 'UTC');
+  const rawInterval = interval ?? query.get('interval') ?? 'day';
+  if (rawInterval !== 'day' && rawInterval !== 'hour') throw new DomainError('INVALID', 'interval must be day or hour');
+  const toText = query.get('to');
+  const to = toText ? parseDate(toText) : dateOf(now, tz);
+  if (!to) throw new DomainError('INVALID', 'to must be a date as YYYY-MM-DD');
+  const fromText = query.get('from');
+  const from = fromText ? parseDate(fromText) : addDays(to, -(DEFAULT_RANGE_DAYS - 1));
+  if (!from) throw new DomainError('INVALID', 'from must be a date as YYYY-MM-DD');
+  return { from: formatDate(from), to: formatDate(to), interval: rawInterval, tz };
+}
+
+export function readFlow(store: Store, boardId: string, query: URLSearchParams, interval?: Interval): FlowData {
+  return store.flow.read(boardId, parseRange(query, Date.now(), interval));
+}
+
+export const cfdOf = (data: FlowData) => buildCfd(data);
+export const metricsOf = (data: FlowData) => computeMetrics(data);
+
+/** What the board page needs for its marks: each aging card's level and the bottleneck. */
+export function boardMarks(store: Store, boardId: string, query: URLSearchParams) {
+  const data = readFlow(store, boardId, query, 'day');
+  const ct = cycleTimes(data);
+  const b = bottleneck(data);
+  return {
+    range: data.range,
+    sampleSize: ct.length,
+    minSample: MIN_SAMPLE_FOR_AGING,
+    cycleTimePercentiles: percentilesOf(ct),
+    aging: agingWip(data).map((a) => ({ cardId: a.cardId, committedAt: a.committedAt, ageDays: a.ageDays, level: a.level })),
+    bottleneck: b,
+  };
+}
+
+export function cfdCsv(data: FlowData): string {
+  const cfd = buildCfd(data);
+  const header = ['at', ...cfd.columns.map((c) => `${c.name} (cumulative)`), ...cfd.columns.map((c) => `${c.name} (in column)`)];
+  return toCsv([header, ...cfd.points.map((p) => [p.at, ...cfd.columns.map((c) => p.cumulative[c.id] ?? 0), ...cfd.columns.map((c) => p.inColumn[c.id] ?? 0)])]);
+}
+
+export function cycleTimesCsv(data: FlowData): string {
+  const rows = finishedCardTimes(data);
+  return toCsv([
+    ['cardId', 'title', 'committedAt', 'doneAt', 'cycleTimeDays', 'leadTimeDays'],
+    ...rows.map((r) => [r.cardId, r.title, r.committedAt, r.doneAt, r.cycleTimeDays?.toFixed(3) ?? '', r.leadTimeDays.toFixed(3)]),
+  ]);
+}
+
+export const itemsCsv = (store: Store, boardId: string, query: URLSearchParams) => exportItemsCsv(store.flow, boardId, assertTimeZone(query.get('tz') ?? 'UTC'));
+export const eventsCsv = (store: Store, boardId: string) => exportEventsCsv(store.flow, boardId);
+
+/** An import refused for reasons in the file: the reasons travel with the error. */
+export class ImportRejected extends DomainError {
+  readonly details: CsvError[];
+  constructor(details: CsvError[]) {
+    super('INVALID', `The CSV was not imported: ${details.length} problem${details.length === 1 ? '' : 's'} (first: ${details[0]?.line ? `line ${details[0].line}: ` : ''}${details[0]?.reason ?? ''})`);
+    this.details = details;
+  }
+}
+
+async function readRaw(req: IncomingMessage, max: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  const tooLarge = () => new DomainError('INVALID', `The file is larger than ${max / 1024 / 1024} MB`);
+  if (declared > max) {
+    req.resume();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) {
+      req.resume();
+      throw tooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The parts of a multipart/form-data body: field name → text. Files are read as UTF-8 text. */
+export function parseMultipart(body: Buffer, contentType: string): Map<string, string> {
+  const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
+  const boundary = m?.[1] ?? m?.[2];
+  if (!boundary) throw new DomainError('INVALID', 'multipart/form-data without a boundary');
+  const delimiter = Buffer.from(`--${boundary}`);
+  const out = new Map<string, string>();
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) break;
+    const part = body.subarray(start + 2, next - 2); // skip the CRLF after the delimiter and before the next
+    const split = part.indexOf('\r\n\r\n');
+    if (split >= 0) {
+      const headers = part.subarray(0, split).toString('utf8');
+      const name = /name="([^"]*)"/i.exec(headers)?.[1];
+      if (name) out.set(name, part.subarray(split + 4).toString('utf8'));
+    }
+    at = next;
+  }
+  return out;
+}
+
+/**
+ * POST /api/import/csv: the CSV as the body (text/csv) with `name`, `tz` and optional `attributes`
+ * in the query, or multipart/form-data with fields `file`, `name`, `tz`, `attributes`.
+ */
+export async function importCsv(store: Store, req: IncomingMessage, query: URLSearchParams, actor: Actor): Promise<ImportResult> {
+  const body = await readRaw(req, MAX_CSV_BYTES);
+  const type = req.headers['content-type'] ?? '';
+  const fields = type.includes('multipart/form-data') ? parseMultipart(body, type) : new Map([['file', body.toString('utf8')]]);
+  const field = (k: string) => fields.get(k) ?? query.get(k) ?? undefined;
+  const text = fields.get('file');
+  if (!text) throw new DomainError('INVALID', 'Send the CSV as the body, or as the `file` field of a form');
+  const tz = assertTimeZone(field('tz') ?? 'UTC');
+  const name = (field('name') ?? '').trim() || 'Imported board';
+  if (name.length > LIMITS.boardName) throw new DomainError('INVALID', `A board name has at most ${LIMITS.boardName} characters`);
+  const attributes = (field('attributes') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const planned = planImport(text, { tz, attributes });
+  if (!planned.ok) throw new ImportRejected(planned.errors);
+  return importBoard(store.flow, planned.plan, { name, actor: actor.name, newId: randomUUID });
+}

@@ -1,0 +1,331 @@
+/**
+ * The integration harness: the real server (REST + Socket.IO, no Next pages) on port 0 over a fresh
+ * SQLite FILE in a temp directory, one per test file; real socket.io clients; REST over fetch.
+ * Nothing here mocks our code. Waits have timeouts so that a missing event fails the test with a
+ * message instead of hanging it; no test asserts on how long anything took.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import type { Actor } from '../../db/store';
+import { applyEvent } from '../../lib/domain/apply';
+import { comparePositioned } from '../../lib/domain/ordering';
+import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from '../../lib/domain/types';
+import type { ClientToServerEvents, JoinAck, ServerToClientEvents } from '../../lib/realtime/protocol';
+import { startApp, type RunningApp } from '../../lib/server/app';
+import { memoryLogger } from '../../lib/server/logger';
+
+/** Long enough for a loaded 2-core CI machine; a wait that runs out is a failure, not a measurement. */
+export const WAIT_MS = 10_000;
+
+export type FlowSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type ViewersPayload = Parameters<ServerToClientEvents['presence:viewers']>[0];
+type DragPayload = Parameters<ServerToClientEvents['presence:drag']>[0];
+type Request = keyof ClientToServerEvents;
+/** What the ack of a request carries: the first argument of its ack callback. */
+type AckOf<E extends Request> = Parameters<ClientToServerEvents[E]> extends [unknown, (a: infer A) => void] ? A : never;
+type PayloadOf<E extends Request> = Parameters<ClientToServerEvents[E]>[0];
+
+/** Everything a client received of one kind, with waits that look at the past too, so no event is missed by subscribing late. */
+export class Received<T> {
+  readonly items: T[] = [];
+  private readonly waiters = new Set<() => boolean>();
+
+  push(item: T): void {
+    this.items.push(item);
+    for (const waiter of this.waiters) if (waiter()) this.waiters.delete(waiter);
+  }
+
+  /** Resolves with the first non-undefined value `check` returns, now or after a later push. */
+  until<R>(label: string, check: (items: readonly T[]) => R | undefined, timeoutMs = WAIT_MS): Promise<R> {
+    const now = check(this.items);
+    if (now !== undefined) return Promise.resolve(now);
+    return new Promise<R>((resolve, reject) => {
+      const waiter = () => {
+        const value = check(this.items);
+        if (value === undefined) return false;
+        clearTimeout(timer);
+        resolve(value);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${label} (received ${this.items.length})`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  find(label: string, predicate: (item: T) => boolean, timeoutMs = WAIT_MS): Promise<T> {
+    return this.until(label, (items) => items.find(predicate), timeoutMs);
+  }
+}
+
+/** A real socket.io client with everything it receives recorded. */
+export class TestClient {
+  readonly events = new Received<BoardEvent>();
+  readonly viewers = new Received<ViewersPayload>();
+  readonly drags = new Received<DragPayload>();
+
+  constructor(
+    readonly name: string,
+    readonly socket: FlowSocket,
+  ) {
+    socket.on('board:event', (e) => this.events.push(e));
+    socket.on('presence:viewers', (p) => this.viewers.push(p));
+    socket.on('presence:drag', (p) => this.drags.push(p));
+  }
+
+  /** A typed request; rejects when no ack comes within the timeout. */
+  request<E extends Request>(event: E, payload: PayloadOf<E>, timeoutMs = WAIT_MS): Promise<AckOf<E>> {
+    const raw = this.socket as unknown as Socket;
+    return raw.timeout(timeoutMs).emitWithAck(event, payload) as Promise<AckOf<E>>;
+  }
+
+  /** Any arguments at all (the ack is appended last), for payloads the types would refuse. */
+  requestRaw(event: string, ...args: unknown[]): Promise<unknown> {
+    const raw = this.socket as unknown as Socket;
+    return raw.timeout(WAIT_MS).emitWithAck(event, ...args) as Promise<unknown>;
+  }
+
+  /** An emit with no ack function at all. */
+  emitRaw(event: string, ...args: unknown[]): void {
+    (this.socket as unknown as Socket).emit(event, ...args);
+  }
+
+  async join(boardId: string, sinceVersion?: number): Promise<Extract<JoinAck, { ok: true }>> {
+    const ack = await this.request('board:join', sinceVersion === undefined ? { boardId } : { boardId, sinceVersion });
+    if (!ack.ok) throw new Error(`board:join refused: ${ack.code} ${ack.message}`);
+    return ack;
+  }
+
+  /** Joins and returns the full snapshot (a join without sinceVersion always sends one). */
+  async joinSnapshot(boardId: string): Promise<BoardSnapshot> {
+    const ack = await this.join(boardId);
+    if (!('snapshot' in ack)) throw new Error('board:join without sinceVersion sent no snapshot');
+    return ack.snapshot;
+  }
+
+  /**
+   * A request to the server and back. Socket.IO delivers one connection's messages in order, so
+   * after this resolves every emit this client sent before has been handled, and everything the
+   * server sent this client before answering has arrived.
+   */
+  async roundTrip(): Promise<void> {
+    await this.requestRaw('card:history', { cardId: 'round-trip' });
+  }
+
+  /** Resolves with this board's events up to and including `version` once all have arrived. */
+  eventsThrough(boardId: string, version: number): Promise<BoardEvent[]> {
+    return this.events.until(`${this.name}: events of ${boardId} through version ${version}`, (items) => {
+      const mine = items.filter((e) => e.boardId === boardId);
+      return mine.some((e) => e.version >= version) ? mine.filter((e) => e.version <= version) : undefined;
+    });
+  }
+
+  disconnect(): void {
+    this.socket.disconnect();
+  }
+
+  /** Connects the same socket again (same recorders) after `disconnect()`. */
+  reconnect(): Promise<void> {
+    return whenConnected(this.socket.connect() as unknown as Socket);
+  }
+}
+
+function whenConnected(socket: Socket): Promise<void> {
+  if (socket.connected) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`socket did not connect within ${WAIT_MS} ms`)), WAIT_MS);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    socket.once('connect_error', (error: Error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface ApiOptions {
+  body?: unknown;
+  /** Sent as is, instead of `body` as JSON. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Harness {
+  readonly app: RunningApp;
+  readonly url: string;
+  readonly logger: ReturnType<typeof memoryLogger>;
+  /** A connected client; closed after the test. */
+  connect(name: string): Promise<TestClient>;
+  connectMany(count: number, prefix: string): Promise<TestClient[]>;
+  /** A socket that is not connected yet, for handshake tests; closed after the test. */
+  socket(auth: Record<string, unknown> | undefined): Socket;
+  api<T = unknown>(method: string, path: string, options?: ApiOptions): Promise<ApiResponse<T>>;
+  /** A board made through the store, with its columns named in order. */
+  seedBoard(columns: ReadonlyArray<{ name: string; wipLimit?: number | null }>, name?: string): SeededBoard;
+}
+
+export interface SeededBoard {
+  id: string;
+  snapshot: BoardSnapshot;
+  /** Column ids by name. */
+  col: (name: string) => string;
+  /** Creates `count` cards at the end of a column through the store; returns them in order. */
+  addCards: (columnName: string, count: number, titlePrefix?: string) => CardDTO[];
+}
+
+export const seedActor: Actor = { name: 'seed' };
+
+/**
+ * Registers the hooks of one test file: the server starts before all tests on a fresh database
+ * file, the clients a test opens are closed after it, and everything is closed and deleted at the end.
+ */
+export function startTestServer(): Harness {
+  let app: RunningApp | undefined;
+  let dir = '';
+  const logger = memoryLogger();
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flowboard-it-'));
+    app = await startApp({ dbPath: join(dir, 'flowboard.db'), port: 0, host: '127.0.0.1', logger, seed: false });
+  });
+
+  afterEach(() => {
+    for (const s of sockets) s.disconnect();
+    sockets.clear();
+    // Refusals are expected; an unexpected server error is logged and must fail the test that caused it.
+    const errors = logger.lines.filter((l) => l.startsWith('error'));
+    logger.lines.length = 0;
+    expect(errors, 'server errors logged during the test').toEqual([]);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const running = (): RunningApp => {
+    if (!app) throw new Error('the server is not started: call startTestServer() at the top of the test file');
+    return app;
+  };
+
+  const socket = (auth: Record<string, unknown> | undefined): Socket => {
+    const s = io(running().url, { auth, transports: ['websocket'], reconnection: false, autoConnect: false, forceNew: true });
+    sockets.add(s);
+    return s;
+  };
+
+  const connect = async (name: string): Promise<TestClient> => {
+    const s = socket({ name });
+    const client = new TestClient(name, s as unknown as FlowSocket);
+    await whenConnected(s.connect());
+    return client;
+  };
+
+  return {
+    get app() {
+      return running();
+    },
+    get url() {
+      return running().url;
+    },
+    logger,
+    connect,
+    connectMany: (count, prefix) => Promise.all(Array.from({ length: count }, (_, i) => connect(`${prefix} ${i + 1}`))),
+    socket,
+    async api<T>(method: string, path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
+      const headers: Record<string, string> = { ...options.headers };
+      let body: string | undefined = options.rawBody;
+      if (body === undefined && options.body !== undefined) {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${running().url}${path}`, { method, headers, body });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+    seedBoard(columns, name = 'Test board') {
+      const { store } = running();
+      const { board } = store.createBoard({ name, columns: columns.map((c) => ({ name: c.name, wipLimit: c.wipLimit ?? null })) }, seedActor);
+      const col = (columnName: string) => {
+        const found = board.columns.find((c: ColumnDTO) => c.name === columnName);
+        if (!found) throw new Error(`no column ${columnName} on the seeded board`);
+        return found.id;
+      };
+      return {
+        id: board.id,
+        snapshot: board,
+        col,
+        addCards: (columnName, count, titlePrefix = columnName) =>
+          Array.from(
+            { length: count },
+            (_, i) => store.createCard({ boardId: board.id, columnId: col(columnName), title: `${titlePrefix} ${i + 1}` }, seedActor).card,
+          ),
+      };
+    },
+  };
+}
+
+/** Folds events over a snapshot in version order, the way a client does. */
+export function fold(snapshot: BoardSnapshot, events: readonly BoardEvent[]): BoardSnapshot {
+  return events.toSorted((a, b) => a.version - b.version).reduce(applyEvent, snapshot);
+}
+
+/**
+ * A snapshot with its cards in the server's order (column id, then position, then id; plain
+ * code-unit comparison, as SQLite's BINARY collation). The order of the card array carries no
+ * meaning, so this is the only normalisation needed before comparing a folded state exactly.
+ */
+export function canonical(board: BoardSnapshot): BoardSnapshot {
+  const cards = board.cards.toSorted((a, b) => (a.columnId < b.columnId ? -1 : a.columnId > b.columnId ? 1 : comparePositioned(a, b)));
+  return { ...board, cards };
+}
+
+/** Card ids of one column in display order, (position, id). */
+export function columnOrder(board: BoardSnapshot, columnId: string): string[] {
+  return board.cards
+    .filter((c) => c.columnId === columnId)
+    .toSorted(comparePositioned)
+    .map((c) => c.id);
+}
+
+export function expectFailure(ack: unknown, code: string): { ok: false; code: string; message: string } {
+  expect(ack).toMatchObject({ ok: false, code });
+  const failure = ack as { ok: false; code: string; message: string };
+  expect(typeof failure.message).toBe('string');
+  return failure;
+}
+
+/** Asserts a success ack and narrows it. */
+export function expectOk<A extends { ok: boolean }>(ack: A): Extract<A, { ok: true }> {
+  if (!ack.ok) throw new Error(`expected ok, got ${JSON.stringify(ack)}`);
+  return ack as Extract<A, { ok: true }>;
+}
+
+/** Rows of the cards table in a column, read straight from the database file's connection. */
+export function cardsInColumnDb(app: RunningApp, columnId: string): number {
+  const row = app.database.sqlite.prepare('select count(*) as n from cards where column_id = ? and deleted_at is null').get(columnId) as { n: number };
+  return row.n;
+}
+
+export function eventVersionsDb(app: RunningApp, boardId: string): number[] {
+  const rows = app.database.sqlite.prepare('select version from events where board_id = ? order by seq').all(boardId) as { version: number }[];
+  return rows.map((r) => r.version);
+}
+
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}

@@ -1,0 +1,108 @@
+/**
+ * Properties of the real store (better-sqlite3, migrated schema, one transaction per change) over
+ * random sequences of commands: the WIP limit holds after every change, a refusal changes nothing,
+ * and the event log folded with applyEvent is exactly the stored state.
+ */
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client';
+import { createStore, type Store } from '../../db/store';
+import { DomainError } from '../../lib/domain/errors';
+import { sortByPosition } from '../../lib/domain/ordering';
+import type { BoardSnapshot } from '../../lib/domain/types';
+import { canonical, fold, range } from './helpers';
+
+type Cmd =
+  | { kind: 'create'; col: number; before: number | null }
+  | { kind: 'move'; card: number; col: number; before: number | null; reason: boolean }
+  | { kind: 'limit'; col: number; limit: number | null }
+  | { kind: 'update'; card: number; blocked: boolean }
+  | { kind: 'delete'; card: number };
+
+const before = fc.option(fc.nat(), { nil: null });
+const cmd: fc.Arbitrary<Cmd> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), col: fc.nat(), before }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('move' as const), card: fc.nat(), col: fc.nat(), before, reason: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('limit' as const), col: fc.nat(), limit: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('update' as const), card: fc.nat(), blocked: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), card: fc.nat() }) },
+);
+
+const actor = { name: 'property' };
+const pick = <T>(items: readonly T[], n: number): T | undefined => items[n % Math.max(items.length, 1)];
+
+/** Runs one command, choosing real ids from the current state; throws the store's refusals. */
+function run(store: Store, board: BoardSnapshot, c: Cmd): void {
+  const column = pick(board.columns, 'col' in c ? c.col : 0);
+  const card = pick(board.cards, 'card' in c ? c.card : 0);
+  const beforeIn = (columnId: string, n: number | null) => {
+    if (n === null) return null;
+    return pick(sortByPosition(board.cards.filter((x) => x.columnId === columnId)), n)?.id ?? null;
+  };
+  switch (c.kind) {
+    case 'create':
+      if (column) store.createCard({ boardId: board.id, columnId: column.id, title: 'card', beforeCardId: beforeIn(column.id, c.before) }, actor);
+      return;
+    case 'move':
+      if (column && card) store.moveCard({ cardId: card.id, toColumnId: column.id, beforeCardId: beforeIn(column.id, c.before), reason: c.reason ? 'defect' : undefined }, actor);
+      return;
+    case 'limit':
+      if (column) store.updateColumn({ columnId: column.id, wipLimit: c.limit }, actor);
+      return;
+    case 'update':
+      if (card) store.updateCard({ cardId: card.id, blocked: c.blocked, blockedReason: c.blocked ? 'waiting' : undefined }, actor);
+      return;
+    case 'delete':
+      if (card) store.deleteCard({ cardId: card.id }, actor);
+      return;
+    default: {
+      const unreachable: never = c;
+      return unreachable;
+    }
+  }
+}
+
+const counts = (board: BoardSnapshot) => new Map(board.columns.map((col) => [col.id, board.cards.filter((c) => c.columnId === col.id).length]));
+
+describe('the store over any sequence of commands', () => {
+  it('never lets a column grow past its WIP limit, changes nothing on a refusal, and its log folds to its state', () => {
+    fc.assert(
+      fc.property(fc.array(cmd, { minLength: 1, maxLength: 40 }), (cmds) => {
+        const database = openDatabase(':memory:');
+        try {
+          let now = Date.UTC(2026, 0, 1);
+          const store = createStore(database.db, { clock: () => (now += 1_000) });
+          const { board: created } = store.createBoard(
+            { name: 'Property', columns: [{ name: 'Backlog' }, { name: 'Develop', wipLimit: 2 }, { name: 'Test', wipLimit: 1 }, { name: 'Done' }] },
+            actor,
+          );
+          let board = created;
+          for (const c of cmds) {
+            const prior = board;
+            try {
+              run(store, board, c);
+            } catch (error) {
+              if (!(error instanceof DomainError) || error.code === 'INTERNAL') throw error;
+              expect(store.getSnapshot(board.id), `refused ${JSON.stringify(c)}`).toStrictEqual(prior);
+              continue;
+            }
+            board = store.getSnapshot(board.id);
+            // A column may only gain cards while under its limit (a lowered limit may leave it over, never more over).
+            const was = counts(prior);
+            for (const [columnId, n] of counts(board)) {
+              const limit = board.columns.find((col) => col.id === columnId)?.wipLimit ?? null;
+              if (limit !== null && n > (was.get(columnId) ?? 0)) expect(n, `after ${JSON.stringify(c)}`).toBeLessThanOrEqual(limit);
+            }
+          }
+          const log = store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER) ?? [];
+          expect(log.map((e) => e.version)).toEqual(range(1, board.version));
+          const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], cards: [] };
+          expect(canonical(fold(empty, log))).toStrictEqual(board);
+        } finally {
+          database.sqlite.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

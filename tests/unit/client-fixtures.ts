@@ -1,0 +1,43 @@
+import type { BoardEvent, BoardEventBody, BoardSnapshot, CardDTO, ColumnDTO } from '../../lib/domain/types';
+
+const AT = '2025-01-01T00:00:00.000Z';
+
+export function column(id: string, wipLimit: number | null = null): ColumnDTO {
+  return { id, boardId: 'b1', name: id[0]!.toUpperCase() + id.slice(1), wipLimit, defectsReturned: 0 };
+}
+
+export function card(id: string, columnId: string, position: string): CardDTO {
+  return {
+    id,
+    boardId: 'b1',
+    columnId,
+    position,
+    title: `Card ${id}`,
+    description: '',
+    type: 'feature',
+    blocked: false,
+    blockedReason: null,
+    defectCount: 0,
+    createdAt: AT,
+    updatedAt: AT,
+    enteredColumnAt: AT,
+  };
+}
+
+/** Design (limit 2) → Develop (limit 2) → Test (no limit). */
+export function board(version = 5): BoardSnapshot {
+  return {
+    id: 'b1',
+    name: 'Board',
+    version,
+    createdAt: AT,
+    columns: [column('design', 2), column('develop', 2), column('test')],
+    cards: [card('c1', 'design', 'a0'), card('c2', 'develop', 'a0'), card('c3', 'develop', 'a1'), card('c4', 'test', 'a0')],
+  };
+}
+
+export function event(version: number, body: BoardEventBody, clientMutationId: string | null = null): BoardEvent {
+  return { boardId: 'b1', version, actor: 'someone', at: AT, clientMutationId, ...body };
+}
+
+export const cardIn = (b: BoardSnapshot, id: string) => b.cards.find((c) => c.id === id);

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from '../../lib/server/env';
+
+function failure(source: Record<string, string | undefined>): string {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error.message;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(source)} to be refused`);
+}
+
+describe('environment', () => {
+  it('an empty environment gives the documented defaults', () => {
+    expect(parseEnv({})).toEqual({ NODE_ENV: 'development', PORT: 3000, HOST: '0.0.0.0', FLOWBOARD_DB: 'data/flowboard.db', FLOWBOARD_SEED: true });
+  });
+
+  it('values are parsed into their types', () => {
+    expect(parseEnv({ NODE_ENV: 'production', PORT: '8080', HOST: '127.0.0.1', FLOWBOARD_DB: '/srv/fb.db', FLOWBOARD_SEED: 'false' })).toEqual({
+      NODE_ENV: 'production',
+      PORT: 8080,
+      HOST: '127.0.0.1',
+      FLOWBOARD_DB: '/srv/fb.db',
+      FLOWBOARD_SEED: false,
+    });
+    expect(parseEnv({ PORT: '0' }).PORT).toBe(0);
+    expect(parseEnv({ FLOWBOARD_SEED: '0' }).FLOWBOARD_SEED).toBe(false);
+    expect(parseEnv({ FLOWBOARD_SEED: '1' }).FLOWBOARD_SEED).toBe(true);
+  });
+
+  it('a PORT that is not a whole number from 0 to 65535 is refused with a message naming it and its value', () => {
+    for (const port of ['abc', '-1', '65536', '80.5', '1e3', '0x50', '', ' ']) {
+      const message = failure({ PORT: port });
+      expect(message, port).toMatch(/^Invalid environment:\n {2}PORT: /);
+      expect(message, port).toContain(`(got ${JSON.stringify(port)})`);
+    }
+  });
+
+  it('other bad values are refused by name, all of them in one message', () => {
+    const message = failure({ NODE_ENV: 'staging', FLOWBOARD_SEED: 'yes', HOST: '' });
+    expect(message.split('\n')).toEqual([
+      'Invalid environment:',
+      expect.stringMatching(/^ {2}NODE_ENV: .*\(got "staging"\)$/),
+      expect.stringMatching(/^ {2}HOST: .*\(got ""\)$/),
+      expect.stringMatching(/^ {2}FLOWBOARD_SEED: .*\(got "yes"\)$/),
+    ]);
+  });
+});

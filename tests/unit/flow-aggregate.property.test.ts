@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client';
+import { resolveCommitment } from '../../db/flow';
+import { createStore, type Store } from '../../db/store';
+import { furthestEntered } from '../../lib/flow/order';
+import type { BoardEvent } from '../../lib/domain/types';
+import type { FlowData } from '../../lib/flow/data';
+import { samplePathLittle, throughputPerDay, wipSeries, type Sojourn } from '../../lib/flow/metrics';
+import { counterKey, dailyFromHourly, replayFlow, type ReplayedFlow } from '../../lib/flow/replay';
+import { cfdLines } from '../../lib/flow/series';
+import { HOUR_MS } from '../../lib/flow/time';
+
+/** Histories start here; every event falls on a whole hour so hourly sums are exact step functions. */
+const T0 = Date.UTC(2025, 0, 1);
+const RANGE = { from: '2025-01-01', to: '2025-01-12', tz: 'UTC' } as const;
+
+type Op =
+  | { kind: 'create'; column: number; gap: number }
+  | { kind: 'move'; card: number; column: number; gap: number }
+  | { kind: 'delete'; card: number; gap: number }
+  | { kind: 'addColumn'; index: number; gap: number }
+  | { kind: 'removeColumn'; column: number; gap: number }
+  | { kind: 'moveColumn'; column: number; index: number; gap: number }
+  | { kind: 'configure'; column: number; gap: number };
+
+const gap = fc.integer({ min: 0, max: 4 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), column: fc.nat(9), gap }) },
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('move' as const), card: fc.nat(50), column: fc.nat(9), gap }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), card: fc.nat(50), gap }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('addColumn' as const), index: fc.nat(8), gap }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('removeColumn' as const), column: fc.nat(9), gap }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('moveColumn' as const), column: fc.nat(9), index: fc.nat(9), gap }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('configure' as const), column: fc.nat(9), gap }) },
+);
+
+/** Runs random operations through the real store; refusals (WIP limits, non-empty removals) are fine. */
+function play(ops: readonly Op[]): { store: Store; boardId: string; events: BoardEvent[]; close: () => void } {
+  let now = T0;
+  const { db, sqlite } = openDatabase(':memory:');
+  const store = createStore(db, { clock: () => now });
+  const actor = { name: 'prop' };
+  const { board } = store.createBoard({ name: 'P', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }, { name: 'D' }] }, actor);
+  const cards: string[] = [];
+  for (const o of ops) {
+    now += o.gap * HOUR_MS;
+    const snap = store.getSnapshot(board.id);
+    const live = snap.columns;
+    const pick = <T>(xs: readonly T[], i: number) => xs[i % xs.length] as T;
+    try {
+      if (o.kind === 'create') cards.push(store.createCard({ boardId: board.id, columnId: pick(live, o.column).id, title: 'c' }, actor).card.id);
+      else if (o.kind === 'move' && cards.length) store.moveCard({ cardId: pick(cards, o.card), toColumnId: pick(live, o.column).id, reason: 'defect' }, actor);
+      else if (o.kind === 'delete' && cards.length) store.deleteCard({ cardId: pick(cards, o.card) }, actor);
+      else if (o.kind === 'addColumn') store.addColumn({ boardId: board.id, name: `N${now}`, index: o.index % (live.length + 1) }, actor);
+      else if (o.kind === 'removeColumn' && live.length > 2) store.removeColumn({ columnId: pick(live, o.column).id }, actor);
+      else if (o.kind === 'moveColumn') store.moveColumn({ columnId: pick(live, o.column).id, toIndex: o.index % live.length }, actor);
+      else if (o.kind === 'configure') store.configureBoard({ boardId: board.id, commitmentColumnId: pick(live, o.column).id, demandPerWeek: o.column }, actor);
+    } catch {
+      // A refusal changes nothing; the history goes on.
+    }
+  }
+  const events = store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER) ?? [];
+  return { store, boardId: board.id, events, close: () => sqlite.close() };
+}
+
+function storedAggregates(store: Store, boardId: string) {
+  const { sqlite } = store.flow;
+  const rows = (table: string) => {
+    const out = new Map<string, number[]>();
+    for (const r of sqlite
+      .prepare(`select column_id, bucket, reached, entered, exited, deleted, abandoned, returned from ${table} where board_id = ?`)
+      .raw()
+      .all(boardId) as [string, number, ...number[]][]) {
+      const [columnId, bucket, ...values] = r;
+      if (values.some((v) => v !== 0)) out.set(counterKey(columnId, bucket), values);
+    }
+    return out;
+  };
+  const cardFlow = new Map<string, [number | null, number]>();
+  for (const [cardId, columnId, entered, reached] of sqlite
+    .prepare('select card_id, column_id, entered_at, reached_at from card_flow where board_id = ?')
+    .raw()
+    .all(boardId) as [string, string, number | null, number][]) {
+    cardFlow.set(`${cardId}|${columnId}`, [entered, reached]);
+  }
+  const order = (sqlite.prepare('select id from columns where board_id = ? order by flow_ord').raw().all(boardId) as [string][]).map((r) => r[0]);
+  const cards = new Map(
+    (sqlite
+      .prepare('select card_id, title, created_at, committed_at, done_at, furthest_id, column_id, deleted_at from flow_cards where board_id = ?')
+      .raw()
+      .all(boardId) as [string, ...unknown[]][]).map(([id, ...rest]) => [id, rest]),
+  );
+  return { hourly: rows('flow_counts_hourly'), daily: rows('flow_counts_daily'), cardFlow, order, cards };
+}
+
+function expectedAggregates(flow: ReplayedFlow) {
+  const cardFlow = new Map<string, [number | null, number]>();
+  for (const card of flow.cards.values()) {
+    for (const [columnId, reached] of card.reached) cardFlow.set(`${card.id}|${columnId}`, [card.entries.get(columnId) ?? null, reached]);
+  }
+  const ids = flow.order.map((o) => o.id);
+  const live = flow.order.filter((o) => o.live);
+  const commit = resolveCommitment(live, flow.commitmentSetting);
+  const done = live.at(-1)?.id ?? '';
+  const cards = new Map(
+    [...flow.cards.values()].map((c) => [
+      c.id,
+      [c.title, c.createdAt, c.reached.get(commit) ?? null, c.reached.get(done) ?? null, furthestEntered(ids, c.entries), c.columnId, c.deletedAt],
+    ]),
+  );
+  return { hourly: flow.hourly, daily: dailyFromHourly(flow.hourly), cardFlow, order: ids, cards };
+}
+
+const sorted = <V>(m: Map<string, V>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+const histories = fc.array(op, { minLength: 1, maxLength: 60 });
+const RUNS = { numRuns: 60 };
+
+function readHourly(store: Store, boardId: string): FlowData {
+  return store.flow.read(boardId, { ...RANGE, interval: 'hour' }, T0 + 40 * 24 * HOUR_MS);
+}
+
+describe('flow aggregates over random histories (backward moves, column additions, removals and moves)', () => {
+  it('the incremental aggregate equals a full recomputation from the event log', () => {
+    fc.assert(
+      fc.property(histories, (ops) => {
+        const { store, boardId, events, close } = play(ops);
+        try {
+          const stored = storedAggregates(store, boardId);
+          const expected = expectedAggregates(replayFlow(events));
+          expect(stored.order).toEqual(expected.order);
+          expect(sorted(stored.cardFlow)).toEqual(sorted(expected.cardFlow));
+          expect(sorted(stored.hourly)).toEqual(sorted(expected.hourly));
+          expect(sorted(stored.daily)).toEqual(sorted(expected.daily));
+          expect(sorted(stored.cards)).toEqual(sorted(expected.cards));
+        } finally {
+          close();
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('CFD lines never go down; the top line is cards created so far; the bottom line is cards that reached the last work center', () => {
+    fc.assert(
+      fc.property(histories, (ops) => {
+        const { store, boardId, events, close } = play(ops);
+        try {
+          const data = readHourly(store, boardId);
+          const { lines } = cfdLines(data);
+          const flow = replayFlow(events);
+          const done = data.doneColumnId;
+          lines.forEach((line, i) => {
+            const end = data.boundaries[i + 1] as number;
+            if (i > 0) line.forEach((v, k) => expect(v).toBeGreaterThanOrEqual((lines[i - 1] as number[])[k] as number));
+            const created = [...flow.cards.values()].filter((c) => c.createdAt < end).length;
+            const departed = [...flow.cards.values()].filter((c) => (c.reached.get(done) ?? Infinity) < end).length;
+            expect(line[0]).toBe(created);
+            expect(line.at(-1)).toBe(departed);
+          });
+        } finally {
+          close();
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('throughput summed over the range equals departures (the bottom line’s rise)', () => {
+    fc.assert(
+      fc.property(histories, (ops) => {
+        const { store, boardId, close } = play(ops);
+        try {
+          const data = store.flow.read(boardId, { ...RANGE, interval: 'day' }, T0 + 40 * 24 * HOUR_MS);
+          const { lines } = cfdLines(data);
+          const before = cfdLines({ ...data, counts: data.counts.map((i) => i.map((r) => r.map(() => 0))) }).lines[0]?.at(-1) ?? 0;
+          const total = throughputPerDay(data).reduce((s, d) => s + d.count, 0);
+          expect(total).toBe((lines.at(-1)?.at(-1) ?? 0) - before);
+        } finally {
+          close();
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('finite-window Little’s law holds: time-average WIP from the aggregate = arrival rate × average time in system', () => {
+    fc.assert(
+      fc.property(histories, (ops) => {
+        const { store, boardId, events, close } = play(ops);
+        try {
+          const data = readHourly(store, boardId);
+          const start = data.boundaries[0] as number;
+          const end = data.boundaries.at(-1) as number;
+          // L: WIP is constant within each hour (events fall on whole hours), so the integral is exact.
+          const area = wipSeries(data).reduce((s, p) => s + p.wip * HOUR_MS, 0);
+          const L = area / (end - start);
+          const flow = replayFlow(events);
+          const sojourns: Sojourn[] = [];
+          for (const card of flow.cards.values()) {
+            const arrival = card.reached.get(data.commitmentColumnId);
+            if (arrival === undefined) continue;
+            const finished = card.reached.get(data.doneColumnId) ?? null;
+            const gone = [finished, card.deletedAt].filter((t): t is number => t !== null);
+            sojourns.push({ arrival, departure: gone.length ? Math.min(...gone) : null });
+          }
+          const { lambda, w } = samplePathLittle(sojourns, start, end);
+          expect(L).toBeCloseTo(lambda * w, 9);
+        } finally {
+          close();
+        }
+      }),
+      RUNS,
+    );
+  });
+});

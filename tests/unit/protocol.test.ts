@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { LIMITS } from '../../lib/domain/limits';
+import { describeIssues, schemas } from '../../lib/realtime/protocol';
+
+const x = (n: number) => 'x'.repeat(n);
+
+type Schemas = typeof schemas;
+type Cases = { [K in keyof Schemas]?: { good: unknown[]; bad: unknown[] } };
+
+const cases: Cases = {
+  boardJoin: {
+    good: [{ boardId: 'b' }, { boardId: 'b', sinceVersion: 0 }, { boardId: x(LIMITS.id), sinceVersion: 42 }],
+    bad: [{}, { boardId: '' }, { boardId: x(LIMITS.id + 1) }, { boardId: 'b', sinceVersion: -1 }, { boardId: 'b', sinceVersion: 1.5 }, { boardId: 'b', sinceVersion: '1' }],
+  },
+  boardLeave: { good: [{ boardId: 'b' }], bad: [{}, { boardId: 7 }] },
+  boardCreate: {
+    good: [{ name: 'Payments' }, { name: 'Ops', columns: [{ name: 'Triage', wipLimit: 2 }, { name: 'Fixed', wipLimit: null }, { name: 'Done' }] }],
+    bad: [
+      { name: '' },
+      { name: '   ' },
+      { name: x(LIMITS.boardName + 1) },
+      { name: 'x', columns: [] },
+      { name: 'x', columns: Array.from({ length: LIMITS.columnsPerBoard + 1 }, (_, i) => ({ name: `c${i}` })) },
+      { name: 'x', columns: [{ name: 'c', wipLimit: 0 }] },
+    ],
+  },
+  boardRename: { good: [{ boardId: 'b', name: x(LIMITS.boardName) }], bad: [{ boardId: 'b' }, { boardId: 'b', name: x(LIMITS.boardName + 1) }] },
+  boardConfigure: {
+    good: [{ boardId: 'b', demandPerWeek: 12.5 }, { boardId: 'b', demandPerWeek: null, commitmentColumnId: null }, { boardId: 'b', commitmentColumnId: 'c' }],
+    bad: [{ boardId: 'b' }, { boardId: 'b', demandPerWeek: -1 }, { boardId: 'b', demandPerWeek: LIMITS.demandPerWeekMax + 1 }, { boardId: 'b', commitmentColumnId: '' }],
+  },
+  flowJoin: { good: [{ boardId: 'b' }], bad: [{}, { boardId: '' }] },
+  columnAdd: {
+    good: [{ boardId: 'b', name: 'Review' }, { boardId: 'b', name: x(LIMITS.columnName), wipLimit: LIMITS.wipLimitMax, index: 0 }],
+    bad: [
+      { boardId: 'b', name: x(LIMITS.columnName + 1) },
+      { boardId: 'b', name: 'R', wipLimit: LIMITS.wipLimitMax + 1 },
+      { boardId: 'b', name: 'R', index: -1 },
+      { boardId: 'b', name: 'R', index: LIMITS.columnsPerBoard + 1 },
+    ],
+  },
+  columnUpdate: {
+    good: [{ columnId: 'c', name: 'QA' }, { columnId: 'c', wipLimit: null }, { columnId: 'c', wipLimit: 1 }],
+    bad: [{ columnId: 'c' }, { columnId: 'c', wipLimit: 0 }, { columnId: 'c', wipLimit: 2.5 }, { columnId: 'c', wipLimit: '3' }, { columnId: 'c', name: '' }],
+  },
+  columnMove: { good: [{ columnId: 'c', toIndex: 0 }], bad: [{ columnId: 'c' }, { columnId: 'c', toIndex: -1 }, { columnId: 'c', toIndex: 0.5 }] },
+  columnRemove: { good: [{ columnId: 'c', clientMutationId: 'm1' }], bad: [{ columnId: 'c', clientMutationId: '' }, { columnId: 'c', clientMutationId: x(LIMITS.clientMutationId + 1) }] },
+  cardCreate: {
+    good: [
+      { boardId: 'b', title: 'T' },
+      { boardId: 'b', columnId: 'c', title: x(LIMITS.cardTitle), description: x(LIMITS.cardDescription), type: 'incident', beforeCardId: null, clientMutationId: 'm' },
+    ],
+    bad: [
+      { boardId: 'b' },
+      { boardId: 'b', title: '  ' },
+      { boardId: 'b', title: x(LIMITS.cardTitle + 1) },
+      { boardId: 'b', title: 'T', description: x(LIMITS.cardDescription + 1) },
+      { boardId: 'b', title: 'T', type: 'epic' },
+      { boardId: 'b', title: 42 },
+    ],
+  },
+  cardUpdate: {
+    good: [{ cardId: 'c', blocked: false }, { cardId: 'c', blockedReason: null }, { cardId: 'c', blocked: true, blockedReason: x(LIMITS.reason) }],
+    bad: [{ cardId: 'c' }, { cardId: 'c', blocked: 'yes' }, { cardId: 'c', blockedReason: x(LIMITS.reason + 1) }, { cardId: 'c', title: '' }],
+  },
+  cardMove: {
+    good: [{ cardId: 'c', toColumnId: 't' }, { cardId: 'c', toColumnId: 't', beforeCardId: null, reason: x(LIMITS.reason) }],
+    bad: [{ cardId: 'c' }, { toColumnId: 't' }, { cardId: 'c', toColumnId: 't', reason: x(LIMITS.reason + 1) }, { cardId: 'c', toColumnId: 't', beforeCardId: 3 }],
+  },
+  cardDelete: { good: [{ cardId: 'c' }], bad: [{ cardId: '' }, { cardId: null }] },
+  cardHistory: { good: [{ cardId: 'c' }], bad: [{}] },
+  presenceDrag: { good: [{ boardId: 'b', cardId: 'c' }, { boardId: 'b', cardId: null }], bad: [{ boardId: 'b' }, { boardId: 'b', cardId: 1 }] },
+  handshake: { good: [{ name: 'Ada' }, { name: x(LIMITS.actorName) }], bad: [{}, { name: '' }, { name: '   ' }, { name: x(LIMITS.actorName + 1) }, { name: 7 }] },
+};
+
+const notObjects = [null, undefined, 42, 'text', true, [], [{}]];
+
+describe('protocol schemas', () => {
+  for (const [name, { good, bad }] of Object.entries(cases) as [keyof Schemas, { good: unknown[]; bad: unknown[] }][]) {
+    const schema = schemas[name] as z.ZodType;
+
+    it(`${name} accepts well-formed payloads`, () => {
+      for (const payload of good) expect(schema.safeParse(payload).success, JSON.stringify(payload)?.slice(0, 80)).toBe(true);
+    });
+
+    it(`${name} refuses malformed payloads and anything that is not an object`, () => {
+      for (const payload of [...bad, ...notObjects]) expect(schema.safeParse(payload).success, JSON.stringify(payload)?.slice(0, 80)).toBe(false);
+    });
+  }
+
+  it('every schema has cases here', () => {
+    expect(Object.keys(cases).toSorted()).toEqual(Object.keys(schemas).toSorted());
+  });
+
+  it('request payloads refuse unknown fields instead of dropping them', () => {
+    expect(schemas.cardMove.safeParse({ cardId: 'c', toColumnId: 't', beforeCardID: 'd' }).success).toBe(false);
+    expect(schemas.boardCreate.safeParse({ name: 'B', columns: [{ name: 'C', limit: 3 }] }).success).toBe(false);
+    expect(schemas.cardUpdate.safeParse({ cardId: 'c', title: 'T', defectCount: 0 }).success).toBe(false);
+  });
+
+  it('the handshake tolerates other auth fields: only the name is read', () => {
+    expect(schemas.handshake.parse({ name: ' Ada ', token: 'ignored' })).toEqual({ name: 'Ada' });
+  });
+
+  it('names and titles are trimmed; descriptions and reasons are kept as typed', () => {
+    expect(schemas.cardCreate.parse({ boardId: 'b', title: '  Fix login  ', description: '  keep  ' })).toMatchObject({ title: 'Fix login', description: '  keep  ' });
+    expect(schemas.columnAdd.parse({ boardId: 'b', name: ' Review ' }).name).toBe('Review');
+  });
+
+  it('an INVALID message names the field and the problem', () => {
+    const parsed = schemas.cardCreate.safeParse({ boardId: 'b', title: '   ' });
+    if (parsed.success) throw new Error('expected a refusal');
+    expect(describeIssues(parsed.error)).toBe('title: A card needs a title');
+    const nothing = schemas.columnUpdate.safeParse({ columnId: 'c' });
+    if (nothing.success) throw new Error('expected a refusal');
+    expect(describeIssues(nothing.error)).toBe('Nothing to change');
+  });
+});
