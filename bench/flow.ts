@@ -23,7 +23,7 @@ import { RESULTS_DIR } from './lib/paths';
 import { summarize } from './lib/stats';
 import type { BenchContext, BenchModule, BenchResult, Row } from './lib/types';
 
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 const EVENTS = 1_000_000;
 const WORK_CENTERS = ['Backlog', 'Analysis', 'Design', 'Develop', 'Review', 'Test', 'Deploy', 'Done'];
 const HISTORY_DAYS = 730;
@@ -117,7 +117,7 @@ export function generateBoard(path: string, log: (m: string) => void): string {
     finals.push({ card, columnId: (columns[col] as ColumnDTO).id, at: Math.min(at, END - 1) });
   }
   log(`generated ${pending.length.toLocaleString('en')} events for ${finals.length.toLocaleString('en')} cards; writing`);
-  const order = pending.map((p, i) => ({ p, i })).sort((a, b) => a.p.at - b.p.at || a.i - b.i);
+  const order = pending.map((p, i) => ({ p, i })).toSorted((a, b) => a.p.at - b.p.at || a.i - b.i);
   const seqOf = new Map<number, number>();
   const events: BoardEvent[] = [];
   sqlite.transaction(() => {
@@ -170,6 +170,12 @@ export interface FlowBenchOptions {
   log?: (m: string) => void;
 }
 
+function time(fn: () => unknown): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
 /** Median/min/max of the flow page's server time and of the floor, in ms. */
 export async function runFlowBench(options: FlowBenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? ((m: string) => console.error(`[flow] ${m}`));
@@ -186,46 +192,38 @@ export async function runFlowBench(options: FlowBenchOptions = {}): Promise<Benc
     const probe = read();
     const [lo, hi] = [probe.boundaries[0] as number, probe.boundaries.at(-1) as number];
     const floor = () => floorStmt.get(boardId, lo, hi);
-    const time = (fn: () => unknown) => {
-      const t = performance.now();
-      fn();
-      return performance.now() - t;
-    };
     for (let i = 0; i < 3; i++) {
       read();
       floor();
     }
+    // What each endpoint does on the server, serialization included.
     const readMs: number[] = [];
-    const pageMs: number[] = [];
+    const cfdMs: number[] = [];
+    const metricsMs: number[] = [];
     const floorMs: number[] = [];
     for (let i = 0; i < runs; i++) {
       floorMs.push(time(floor));
-      readMs.push(time(read));
-      pageMs.push(
-        time(() => {
-          const data = read();
-          buildCfd(data);
-          computeMetrics(data);
-        }),
-      );
+      readMs.push(time(() => JSON.stringify(read())));
+      cfdMs.push(time(() => JSON.stringify(buildCfd(read()))));
+      metricsMs.push(time(() => JSON.stringify(computeMetrics(read()))));
     }
     const inRange = (floor() as { n: number }).n;
     const rows: Row[] = [
       {
         benchmark: 'flow',
-        metric: '90-day daily FlowData read (what the flow page fetches)',
+        metric: 'flow page data, 90 days daily (GET /flow: read + JSON)',
         unit: 'ms',
         app: summarize(readMs),
         floor: summarize(floorMs),
         target: { kind: 'app-at-most', value: TARGET_MS },
       },
+      { benchmark: 'flow', metric: 'GET /cfd (read + CFD + JSON)', unit: 'ms', app: summarize(cfdMs), floor: summarize(floorMs) },
       {
         benchmark: 'flow',
-        metric: 'read + CFD + every metric (GET /cfd and /metrics)',
+        metric: `GET /metrics (read + all metrics + JSON of ${probe.finished.length} finished cards)`,
         unit: 'ms',
-        app: summarize(pageMs),
+        app: summarize(metricsMs),
         floor: summarize(floorMs),
-        target: { kind: 'app-at-most', value: TARGET_MS },
       },
     ];
     return {
@@ -249,10 +247,10 @@ const fmt = (v: number) => v.toFixed(1).padStart(7);
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const quick = process.argv.includes('--quick');
   const result = await runFlowBench({ runs: quick ? 5 : 30 });
-  console.log(`${'metric'.padEnd(56)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)} | floor median  ratio`);
+  console.log(`${'metric'.padEnd(72)} ${'median'.padStart(7)} ${'min'.padStart(7)} ${'max'.padStart(7)} | floor median  ratio`);
   for (const r of result.rows) {
     console.log(
-      `${r.metric.padEnd(56)} ${fmt(r.app.median)} ${fmt(r.app.min)} ${fmt(r.app.max)} | ${fmt(r.floor.median)} ms ${(r.app.median / r.floor.median).toFixed(1).padStart(5)}x  (target ≤ ${TARGET_MS} ms: ${r.app.median <= TARGET_MS ? 'met' : 'MISSED'})`,
+      `${r.metric.padEnd(72)} ${fmt(r.app.median)} ${fmt(r.app.min)} ${fmt(r.app.max)} | ${fmt(r.floor.median)} ms ${(r.app.median / r.floor.median).toFixed(1).padStart(5)}x${r.target ? `  (target ≤ ${TARGET_MS} ms: ${r.app.median <= TARGET_MS ? 'met' : 'MISSED'})` : ''}`,
     );
   }
   console.log(JSON.stringify(result.details));

@@ -37,6 +37,16 @@ export function resolveCommitment(live: readonly { id: string }[], setting: stri
   return (live[1] ?? live[0])?.id ?? '';
 }
 
+/** Deletes every row of a board, in foreign-key order: undoes a failed or abandoned import. */
+export function discardBoard(sqlite: Database.Database, boardId: string): void {
+  sqlite.transaction(() => {
+    for (const table of ['backward_moves', 'events', 'card_flow', 'flow_cards', 'flow_counts_hourly', 'flow_counts_daily', 'imported_items', 'cards', 'columns']) {
+      sqlite.prepare(`delete from ${table} where board_id = ?`).run(boardId);
+    }
+    sqlite.prepare('delete from boards where id = ?').run(boardId);
+  })();
+}
+
 export function createFlowAggregates(sqlite: Database.Database) {
   const q = {
     order: sqlite.prepare('select id, removed_at from columns where board_id = ? order by flow_ord, ord'),
@@ -102,7 +112,7 @@ export function createFlowAggregates(sqlite: Database.Database) {
        group by b.key, h.column_id`,
     ),
     finished: sqlite.prepare(
-      'select card_id, title, created_at, committed_at, done_at from flow_cards where board_id = ? and done_at >= ? and done_at < ?',
+      'select card_id, title, created_at, committed_at, done_at from flow_cards where board_id = ? and done_at >= ? and done_at < ? order by done_at, card_id',
     ),
     defects: sqlite.prepare(
       `select at, card_id, detected_at_column_id, returned_to_column_id from backward_moves
@@ -298,8 +308,12 @@ export function createFlowAggregates(sqlite: Database.Database) {
     return row.version;
   }
 
-  /** Boards from before the aggregates existed are rebuilt once, at start. Returns how many. */
+  /**
+   * At start: a board a crash left half-imported is deleted, and boards from before the aggregates
+   * existed are rebuilt once. Returns how many were rebuilt.
+   */
   function ensureReady(): number {
+    for (const { id } of sqlite.prepare('select id from boards where importing = 1').all() as { id: string }[]) discardBoard(sqlite, id);
     const ids = (q.unready.all() as { id: string }[]).map((r) => r.id);
     for (const id of ids) sqlite.transaction(() => rebuildBoard(id)).immediate();
     return ids.length;

@@ -14,6 +14,8 @@ export const boards = sqliteTable('boards', {
   commitmentColumnId: text('commitment_column_id'),
   /** False for boards made before the flow aggregates existed: they are rebuilt from the log at start. */
   flowReady: integer('flow_ready', { mode: 'boolean' }).notNull().default(false),
+  /** True while a CSV import writes the board in slices (db/import.ts): hidden from the board list. */
+  importing: integer('importing', { mode: 'boolean' }).notNull().default(false),
 });
 
 export const columns = sqliteTable(

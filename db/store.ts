@@ -320,6 +320,8 @@ export function createStore(db: Db, options: StoreOptions = {}) {
           columnCount: sql<number>`(select count(*) from columns where columns.board_id = "boards"."id" and columns.removed_at is null)`,
         })
         .from(boards)
+        // A board being imported (db/import.ts) appears once its last slice is written.
+        .where(eq(boards.importing, false))
         .orderBy(asc(boards.createdAt), asc(boards.id))
         .all();
       return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) }));

@@ -5,6 +5,7 @@ import { ConnectionBadge } from './ConnectionBadge';
 import { PresenceBar } from './PresenceBar';
 
 interface BoardHeaderProps {
+  boardId: string;
   name: string;
   status: ConnectionState;
   viewers: readonly Viewer[];
@@ -15,7 +16,7 @@ interface BoardHeaderProps {
   onChangeName(): void;
 }
 
-export function BoardHeader({ name, status, viewers, selfId, myName, onOpenSettings, onAddColumn, onChangeName }: BoardHeaderProps) {
+export function BoardHeader({ boardId, name, status, viewers, selfId, myName, onOpenSettings, onAddColumn, onChangeName }: BoardHeaderProps) {
   return (
     <header className="flex flex-wrap items-center gap-x-4 gap-y-2 bg-slate-900 px-4 py-2.5 text-white">
       <Link href="/" className="flex items-center gap-2 rounded text-sm font-semibold text-slate-300 hover:text-white" aria-label="Flowboard: all boards">
@@ -36,6 +37,13 @@ export function BoardHeader({ name, status, viewers, selfId, myName, onOpenSetti
       >
         Board settings
       </button>
+      <Link
+        href={`/boards/${boardId}/flow`}
+        className="rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white"
+        data-testid="open-flow"
+      >
+        Flow metrics
+      </Link>
       <p className="hidden text-xs text-slate-400 lg:block" aria-hidden>
         Work flows left to right →
       </p>

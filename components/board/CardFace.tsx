@@ -1,6 +1,7 @@
 import type { CardDTO } from '../../lib/domain/types';
 import { plural, shortAge } from '../../lib/client/format';
 import { CARD_TYPE_STYLE } from './cardStyle';
+import { AgingMark } from '../flow/FlowMarks';
 
 interface CardFaceProps {
   card: CardDTO;
@@ -35,15 +36,17 @@ export function CardFace({ card, now, movingBy, lifted = false }: CardFaceProps)
             <span className="sr-only"> {card.defectCount === 1 ? 'defect' : 'defects'}</span>
           </span>
         ) : null}
+        <AgingMark cardId={card.id} now={now} />
         {now !== null ? (
           <span className="ml-auto whitespace-nowrap tabular-nums text-slate-500" title="Time in this work center">
             {shortAge(card.enteredColumnAt, now)}
           </span>
         ) : null}
       </div>
-      <p className="mt-1 line-clamp-3 text-[0.9rem] leading-snug font-medium break-words text-slate-900">{card.title}</p>
+      {/* wrap-anywhere, not break-words: a pasted URL must not widen every column of the board. */}
+      <p className="mt-1 line-clamp-3 text-[0.9rem] leading-snug font-medium wrap-anywhere text-slate-900">{card.title}</p>
       {card.blocked ? (
-        <p data-testid={`card-blocked-${card.id}`} className="mt-1.5 rounded bg-rose-600 px-1.5 py-0.5 text-xs font-medium text-white">
+        <p data-testid={`card-blocked-${card.id}`} className="mt-1.5 rounded bg-rose-600 px-1.5 py-0.5 text-xs font-medium wrap-anywhere text-white">
           <span className="font-bold tracking-wide uppercase">Blocked</span>
           {card.blockedReason ? <span className="font-normal">: {card.blockedReason}</span> : null}
         </p>

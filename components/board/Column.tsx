@@ -57,7 +57,9 @@ export function Column({ column, step, cards, count, drop, now, movingBy, onOpen
       aria-label={column.name}
       data-testid={`column-${column.id}`}
       data-drop-state={backward ? 'backward' : drop.kind}
-      className={`relative flex min-w-[9rem] flex-1 basis-0 flex-col rounded-xl transition-[background-color,box-shadow] ${frameClass(drop)}`}
+      // contain-inline-size: what a column holds (a long name, a pasted URL) never widens the board;
+      // every column shares the width equally down to its minimum.
+      className={`relative flex min-w-[9rem] flex-1 basis-0 flex-col rounded-xl contain-inline-size transition-[background-color,box-shadow] ${frameClass(drop)}`}
     >
       <div className={`flex min-h-0 flex-1 flex-col p-1.5 transition-opacity ${drop.kind === 'refused' ? 'opacity-45 grayscale' : ''}`}>
         <ColumnHeader column={column} step={step} count={count} isLast={isLast} onSettings={onSettings} />

@@ -2,6 +2,7 @@ import type { ColumnDTO } from '../../lib/domain/types';
 import { DEFECT_WINDOW_DAYS } from '../../lib/domain/limits';
 import { formatCount, wipState, type WipState } from '../../lib/client/boardView';
 import { plural } from '../../lib/client/format';
+import { BottleneckMark } from '../flow/FlowMarks';
 import { isTempId } from '../../lib/client/optimistic';
 
 const BAND: Record<WipState, string> = {
@@ -49,7 +50,8 @@ export function ColumnHeader({ column, step, count, isLast, onSettings }: Column
           {column.name}
         </h2>
       </div>
-      <div className="flex items-center gap-1.5 px-0.5">
+      {/* Wraps rather than spilling into the next column when marks crowd a narrow column. */}
+      <div className="flex flex-wrap items-center gap-1.5 px-0.5">
         <span
           data-testid={`column-count-${column.id}`}
           data-wip-state={state}
@@ -58,6 +60,7 @@ export function ColumnHeader({ column, step, count, isLast, onSettings }: Column
         >
           {formatCount(count, column.wipLimit)}
         </span>
+        <BottleneckMark columnId={column.id} />
         {label ? (
           <span className={`text-xs font-semibold whitespace-nowrap ${state === 'over' ? 'text-rose-800' : 'text-amber-800'}`}>{label}</span>
         ) : column.wipLimit === null ? (

@@ -2,10 +2,10 @@
  * Flow metrics from FlowData. Pure: the API, the flow page and the tests call the same functions.
  * Definitions, with worked examples, are in docs/metrics.md.
  */
-import type { FlowData, FlowColumn, OpenCard } from './data';
+import { intervalIndex, type FlowData, type FlowColumn, type OpenCard } from './data';
 import { K } from './replay';
 import { cumulativeOf, inColumnSeries } from './series';
-import { DAY_MS, addDays, dateOf, daysBetween, formatDate, parseDate, weekOf, type CalendarDate } from './time';
+import { DAY_MS, addDays, daysBetween, formatDate, intervalBoundaries, parseDate, type CalendarDate } from './time';
 
 const n0 = (v: number | undefined) => v ?? 0;
 
@@ -19,13 +19,16 @@ export const MIN_SAMPLE_FOR_AGING = 5;
 /** Nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
 export function percentile(values: readonly number[], p: number): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.toSorted((a, b) => a - b);
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1] ?? null;
 }
 
 export function percentilesOf(values: readonly number[]): Percentiles {
-  return { p50: percentile(values, 50), p85: percentile(values, 85), p95: percentile(values, 95) };
+  // One typed-array sort for all three: thousands of finished cards in a 90-day range.
+  const sorted = Float64Array.from(values).toSorted();
+  const at = (p: number) => (sorted.length ? (sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] ?? null) : null);
+  return { p50: at(50), p85: at(85), p95: at(95) };
 }
 
 export interface FinishedCardTimes {
@@ -39,24 +42,23 @@ export interface FinishedCardTimes {
   leadTimeDays: number;
 }
 
-const days = (ms: number) => ms / DAY_MS;
+const toDays = (ms: number) => ms / DAY_MS;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** In the order of `finished`, which the store reads by done time and the live fold appends to. */
 export function finishedCardTimes(data: Pick<FlowData, 'finished'>): FinishedCardTimes[] {
-  return [...data.finished]
-    .sort((a, b) => a.doneAt - b.doneAt || a.cardId.localeCompare(b.cardId))
-    .map((c) => ({
+  return data.finished.map((c) => ({
       cardId: c.cardId,
       title: c.title,
       committedAt: c.committedAt === null ? null : iso(c.committedAt),
       doneAt: iso(c.doneAt),
-      cycleTimeDays: c.committedAt === null ? null : days(c.doneAt - c.committedAt),
-      leadTimeDays: days(c.doneAt - c.createdAt),
-    }));
+      cycleTimeDays: c.committedAt === null ? null : toDays(c.doneAt - c.committedAt),
+      leadTimeDays: toDays(c.doneAt - c.createdAt),
+  }));
 }
 
 export function cycleTimes(data: Pick<FlowData, 'finished'>): number[] {
-  return data.finished.filter((c) => c.committedAt !== null).map((c) => days(c.doneAt - (c.committedAt as number)));
+  return data.finished.filter((c) => c.committedAt !== null).map((c) => toDays(c.doneAt - (c.committedAt as number)));
 }
 
 /** The calendar days of the range, in the viewer's zone. */
@@ -80,14 +82,51 @@ export interface WeekPoint extends CountPoint {
   days: number;
 }
 
+interface Calendar {
+  /** Local midnights: the start of each day of the range, then the end of the last. */
+  dayStarts: number[];
+  days: string[];
+  /** For each day, the index of its week in rangeWeeks(). */
+  weekOfDay: number[];
+}
+
+const calendars = new WeakMap<object, Calendar>();
+
+/**
+ * The range's days and weeks, worked out once per range: placing thousands of instants by binary
+ * search over the day starts is what keeps the metrics cheap (bench/flow.ts), not a time-zone
+ * conversion per card.
+ */
+function calendarOf(data: Pick<FlowData, 'range' | 'boundaries'>): Calendar {
+  const cached = calendars.get(data.range);
+  if (cached) return cached;
+  const from = parseDate(data.range.from);
+  const to = parseDate(data.range.to);
+  const dayStarts = !from || !to ? [] : data.range.interval === 'day' ? data.boundaries : intervalBoundaries(from, to, 'day', data.range.tz);
+  const days = rangeDays(data).map(formatDate);
+  const weeks = rangeWeeks(data).map((w) => w.date);
+  const weekOfDay: number[] = [];
+  let w = 0;
+  rangeDays(data).forEach((d) => {
+    const weekday = (new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay() + 6) % 7;
+    const key = formatDate(addDays(d, -weekday));
+    while (w < weeks.length - 1 && weeks[w] !== key) w++;
+    weekOfDay.push(w);
+  });
+  const calendar = { dayStarts, days, weekOfDay };
+  calendars.set(data.range, calendar);
+  return calendar;
+}
+
 /** Throughput: cards that reached the last work center, per local day of the range. */
-export function throughputPerDay(data: Pick<FlowData, 'finished' | 'range'>): CountPoint[] {
-  const byDay = new Map<string, number>();
+export function throughputPerDay(data: Pick<FlowData, 'finished' | 'range' | 'boundaries'>): CountPoint[] {
+  const cal = calendarOf(data);
+  const counts = cal.days.map(() => 0);
   for (const c of data.finished) {
-    const key = formatDate(dateOf(c.doneAt, data.range.tz));
-    byDay.set(key, (byDay.get(key) ?? 0) + 1);
+    const i = intervalIndex(cal.dayStarts, c.doneAt);
+    if (i >= 0) counts[i] = (counts[i] ?? 0) + 1;
   }
-  return rangeDays(data).map((d) => ({ date: formatDate(d), count: byDay.get(formatDate(d)) ?? 0 }));
+  return cal.days.map((date, i) => ({ date, count: counts[i] ?? 0 }));
 }
 
 /** The weeks (Monday first) that the range touches, with how many of their days it covers. */
@@ -101,12 +140,12 @@ export function rangeWeeks(data: Pick<FlowData, 'range'>): WeekPoint[] {
   return [...weeks].map(([date, n]) => ({ date, count: 0, days: n }));
 }
 
-export function throughputPerWeek(data: Pick<FlowData, 'finished' | 'range'>): WeekPoint[] {
+export function throughputPerWeek(data: Pick<FlowData, 'finished' | 'range' | 'boundaries'>): WeekPoint[] {
   const weeks = rangeWeeks(data);
-  const index = new Map(weeks.map((w, i) => [w.date, i]));
+  const cal = calendarOf(data);
   for (const c of data.finished) {
-    const i = index.get(formatDate(weekOf(c.doneAt, data.range.tz)));
-    const w = i === undefined ? undefined : weeks[i];
+    const day = intervalIndex(cal.dayStarts, c.doneAt);
+    const w = day < 0 ? undefined : weeks[cal.weekOfDay[day] ?? -1];
     if (w) w.count++;
   }
   return weeks;
@@ -154,7 +193,7 @@ export interface LittlesLaw {
 export function littlesLaw(data: FlowData): LittlesLaw {
   const wip = wipSeries(data);
   const averageWip = wip.length ? wip.reduce((s, p) => s + p.wip, 0) / wip.length : 0;
-  const spanDays = days((data.boundaries.at(-1) ?? 0) - (data.boundaries[0] ?? 0)) || 1;
+  const spanDays = toDays((data.boundaries.at(-1) ?? 0) - (data.boundaries[0] ?? 0)) || 1;
   const throughput = data.finished.length / spanDays;
   const ct = cycleTimes(data);
   const averageCycleTimeDays = ct.length ? ct.reduce((s, v) => s + v, 0) / ct.length : null;
@@ -196,10 +235,10 @@ export function agingWip(data: Pick<FlowData, 'open' | 'finished' | 'asOf'>, now
   return data.open
     .filter((c): c is OpenCard & { committedAt: number } => c.committedAt !== null)
     .map((c) => {
-      const ageDays = Math.max(0, days(now - c.committedAt));
+      const ageDays = Math.max(0, toDays(now - c.committedAt));
       return { cardId: c.cardId, title: c.title, columnId: c.columnId, committedAt: iso(c.committedAt), ageDays, level: agingLevel(ageDays, p, ct.length) };
     })
-    .sort((a, b) => b.ageDays - a.ageDays);
+    .toSorted((a, b) => b.ageDays - a.ageDays);
 }
 
 export interface WorkCenterWeek {
@@ -212,8 +251,11 @@ export interface WorkCenterWeek {
 /** Sums of one counter kind per live work center per week: Map<week, number[] by flow index>. */
 function weeklySums(data: FlowData, kind: number): Map<string, number[]> {
   const out = new Map<string, number[]>();
+  const cal = calendarOf(data);
+  const weeks = rangeWeeks(data);
   data.counts.forEach((interval, i) => {
-    const week = formatDate(weekOf(data.boundaries[i] ?? 0, data.range.tz));
+    const day = intervalIndex(cal.dayStarts, data.boundaries[i] ?? 0);
+    const week = weeks[cal.weekOfDay[day] ?? -1]?.date ?? '';
     const acc = out.get(week) ?? data.columns.map(() => 0);
     interval.forEach((row, c) => (acc[c] = n0(acc[c]) + n0(row[kind])));
     out.set(week, acc);
@@ -250,21 +292,21 @@ const DEMAND_TOLERANCE = 0.1;
 
 export function demand(data: FlowData): Demand {
   const { commit } = flowPositions(data);
-  const weeks = days((data.boundaries.at(-1) ?? 0) - (data.boundaries[0] ?? 0)) / 7 || 1;
+  const weeks = toDays((data.boundaries.at(-1) ?? 0) - (data.boundaries[0] ?? 0)) / 7 || 1;
   const committed = data.counts.reduce((s, interval) => s + n0(interval[commit]?.[K.reached]), 0);
   const intakePerWeek = committed / weeks;
-  const throughputPerWeek = data.finished.length / weeks;
+  const finishedPerWeek = data.finished.length / weeks;
   const d = data.demandPerWeek;
-  const pilingUp = intakePerWeek > throughputPerWeek * (1 + DEMAND_TOLERANCE) && intakePerWeek - throughputPerWeek >= 0.5;
-  const overproduction = d !== null && throughputPerWeek > d * (1 + DEMAND_TOLERANCE);
-  const belowDemand = d !== null && throughputPerWeek < d * (1 - DEMAND_TOLERANCE);
+  const pilingUp = intakePerWeek > finishedPerWeek * (1 + DEMAND_TOLERANCE) && intakePerWeek - finishedPerWeek >= 0.5;
+  const overproduction = d !== null && finishedPerWeek > d * (1 + DEMAND_TOLERANCE);
+  const belowDemand = d !== null && finishedPerWeek < d * (1 - DEMAND_TOLERANCE);
   const parts: string[] = [];
   if (pilingUp) parts.push('Intake is above throughput: work is piling up.');
   if (overproduction) parts.push('Throughput is above demand: overproduction.');
   if (belowDemand) parts.push('Throughput is below demand: the customer is kept waiting.');
   if (d === null) parts.push('Set the customer’s demand in the board settings to compare against it.');
   if (parts.length === 0) parts.push('Intake, throughput and demand are in balance.');
-  return { intakePerWeek, throughputPerWeek, demandPerWeek: d, pilingUp, overproduction, belowDemand, reading: parts.join(' ') };
+  return { intakePerWeek, throughputPerWeek: finishedPerWeek, demandPerWeek: d, pilingUp, overproduction, belowDemand, reading: parts.join(' ') };
 }
 
 export interface DefectCell {
@@ -294,11 +336,12 @@ export function defectMatrix(data: Pick<FlowData, 'defects'>): DefectCell[] {
   return [...cells.values()];
 }
 
+const rate = (r: number, d: number) => (d > 0 ? r / d : null);
+
 /** Rework rate per work center: backward moves returned to it divided by departures from it. */
 export function reworkRates(data: FlowData): ReworkRate[] {
   const returned = weeklySums(data, K.returned);
   const exited = weeklySums(data, K.exited);
-  const rate = (r: number, d: number) => (d > 0 ? r / d : null);
   return data.columns.flatMap((c, i) => {
     if (!c.live) return [];
     const weekly = [...returned].map(([week, row]) => {
@@ -325,7 +368,7 @@ export interface Bottleneck {
  */
 export function bottleneck(data: FlowData): Bottleneck | null {
   const series = inColumnSeries(data);
-  const ends = data.boundaries.slice(1).map((t) => days(t - (data.boundaries[0] ?? 0)));
+  const ends = data.boundaries.slice(1).map((t) => toDays(t - (data.boundaries[0] ?? 0)));
   if (ends.length < 2) return null;
   const { commit, done } = flowPositions(data);
   const meanX = ends.reduce((s, x) => s + x, 0) / ends.length;

@@ -87,8 +87,8 @@ function offsetAt(ms: number, tz: string): number {
 export function zonedToUtc(year: number, month: number, day: number, hour: number, minute: number, second: number, tz: string): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute, second);
   const first = wall - offsetAt(wall, tz);
-  const second_ = wall - offsetAt(first, tz);
-  return Math.max(first, second_);
+  const settled = wall - offsetAt(first, tz);
+  return Math.max(first, settled);
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;

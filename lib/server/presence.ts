@@ -7,7 +7,8 @@ export class Presence {
   add(boardId: string, viewer: Viewer): void {
     let viewers = this.boards.get(boardId);
     if (!viewers) this.boards.set(boardId, (viewers = new Map()));
-    viewers.set(viewer.id, { name: viewer.name, dragging: null });
+    // A rejoin (catching up after a gap) can come mid-drag: the drag is still on.
+    viewers.set(viewer.id, { name: viewer.name, dragging: viewers.get(viewer.id)?.dragging ?? null });
   }
 
   remove(boardId: string, viewerId: string): boolean {
@@ -24,6 +25,11 @@ export class Presence {
 
   draggingOf(boardId: string, viewerId: string): string | null {
     return this.boards.get(boardId)?.get(viewerId)?.dragging ?? null;
+  }
+
+  /** Who is dragging which card on a board right now, for someone who just joined it. */
+  drags(boardId: string): Array<{ viewerId: string; name: string; cardId: string }> {
+    return [...(this.boards.get(boardId) ?? [])].flatMap(([viewerId, v]) => (v.dragging === null ? [] : [{ viewerId, name: v.name, cardId: v.dragging }]));
   }
 
   viewers(boardId: string): Viewer[] {

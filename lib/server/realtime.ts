@@ -91,6 +91,10 @@ export function createRealtimeServer(httpServer: HttpServer, deps: { store: Stor
         presence.add(boardId, { id: socket.id, name: socket.data.name });
         ack({ ok: true, ...snapshotOrEvents });
         publishViewers(boardId);
+        // A late joiner sees the cards others are dragging right now, not only the next drag.
+        for (const drag of presence.drags(boardId)) {
+          if (drag.viewerId !== socket.id) socket.emit('presence:drag', { boardId, ...drag });
+        }
       } catch (error) {
         ack(toFailure(error, logger, 'board:join'));
       }

@@ -126,6 +126,51 @@ describe('presence', () => {
     await viewersOf(bob, board.id, [bob.name]);
   });
 
+  it('a viewer who joins while another drags a card is told about that drag on joining', async () => {
+    const board = h.seedBoard([{ name: 'Develop' }]);
+    const [card] = board.addCards('Develop', 1);
+    const [ada, bob] = await h.connectMany(2, 'late');
+    if (!ada || !bob || !card) throw new Error('seed failed');
+    await ada.join(board.id);
+    ada.socket.emit('presence:drag', { boardId: board.id, cardId: card.id });
+    await ada.roundTrip();
+
+    await bob.join(board.id);
+    const drag = await bob.drags.find('drag in progress', (d) => d.cardId === card.id);
+    expect(drag).toEqual({ boardId: board.id, viewerId: ada.socket.id, name: ada.name, cardId: card.id });
+  });
+
+  it('a drag that ended before a viewer joins is not sent to it', async () => {
+    const board = h.seedBoard([{ name: 'Develop' }]);
+    const [card] = board.addCards('Develop', 1);
+    const [ada, bob] = await h.connectMany(2, 'late');
+    if (!ada || !bob || !card) throw new Error('seed failed');
+    await ada.join(board.id);
+    ada.socket.emit('presence:drag', { boardId: board.id, cardId: card.id });
+    ada.socket.emit('presence:drag', { boardId: board.id, cardId: null });
+    await ada.roundTrip();
+
+    await bob.join(board.id);
+    await bob.roundTrip();
+    expect(bob.drags.items).toEqual([]);
+  });
+
+  it('a rejoin mid-drag keeps the drag for later joiners and does not echo it to the dragger', async () => {
+    const board = h.seedBoard([{ name: 'Develop' }]);
+    const [card] = board.addCards('Develop', 1);
+    const [ada, bob] = await h.connectMany(2, 'late');
+    if (!ada || !bob || !card) throw new Error('seed failed');
+    await ada.join(board.id);
+    ada.socket.emit('presence:drag', { boardId: board.id, cardId: card.id });
+    // Catching up after a gap joins again while the card is still held.
+    await ada.join(board.id, board.snapshot.version);
+
+    await bob.join(board.id);
+    await bob.drags.find('drag in progress', (d) => d.cardId === card.id && d.viewerId === ada.socket.id);
+    await ada.roundTrip();
+    expect(ada.drags.items).toEqual([]);
+  });
+
   it('presence:drag for a board the sender has not joined is ignored', async () => {
     const board = h.seedBoard([{ name: 'Develop' }]);
     const [card] = board.addCards('Develop', 1);

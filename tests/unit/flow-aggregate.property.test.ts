@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client';
 import { resolveCommitment } from '../../db/flow';
@@ -35,6 +35,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('configure' as const), column: fc.nat(9), gap }) },
 );
 
+const pick = <T>(xs: readonly T[], i: number) => xs[i % xs.length] as T;
+
 /** Runs random operations through the real store; refusals (WIP limits, non-empty removals) are fine. */
 function play(ops: readonly Op[]): { store: Store; boardId: string; events: BoardEvent[]; close: () => void } {
   let now = T0;
@@ -47,7 +49,6 @@ function play(ops: readonly Op[]): { store: Store; boardId: string; events: Boar
     now += o.gap * HOUR_MS;
     const snap = store.getSnapshot(board.id);
     const live = snap.columns;
-    const pick = <T>(xs: readonly T[], i: number) => xs[i % xs.length] as T;
     try {
       if (o.kind === 'create') cards.push(store.createCard({ boardId: board.id, columnId: pick(live, o.column).id, title: 'c' }, actor).card.id);
       else if (o.kind === 'move' && cards.length) store.moveCard({ cardId: pick(cards, o.card), toColumnId: pick(live, o.column).id, reason: 'defect' }, actor);
@@ -112,7 +113,7 @@ function expectedAggregates(flow: ReplayedFlow) {
   return { hourly: flow.hourly, daily: dailyFromHourly(flow.hourly), cardFlow, order: ids, cards };
 }
 
-const sorted = <V>(m: Map<string, V>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const sorted = <V>(m: Map<string, V>) => [...m.entries()].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 const histories = fc.array(op, { minLength: 1, maxLength: 60 });
 const RUNS = { numRuns: 60 };

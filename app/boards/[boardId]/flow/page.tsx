@@ -1,0 +1,37 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { connection } from 'next/server';
+import { cache } from 'react';
+import { FlowPage } from '../../../../components/flow/FlowPage';
+import { getServerHandle } from '../../../../lib/server/handle';
+
+interface FlowPageProps {
+  params: Promise<{ boardId: string }>;
+}
+
+/** The store's DomainError comes from the custom server's copy of the module: compare the code. */
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'NOT_FOUND';
+}
+
+const loadBoardName = cache(async (boardId: string): Promise<string> => {
+  await connection();
+  try {
+    return getServerHandle().store.getSnapshot(boardId).name;
+  } catch (error) {
+    if (isNotFound(error)) notFound();
+    throw error;
+  }
+});
+
+export async function generateMetadata({ params }: FlowPageProps): Promise<Metadata> {
+  const { boardId } = await params;
+  return { title: `Flow · ${await loadBoardName(boardId)}` };
+}
+
+/** The data itself is fetched in the browser: the range is in the viewer's time zone, which only it knows. */
+export default async function BoardFlowPage({ params }: FlowPageProps) {
+  const { boardId } = await params;
+  const name = await loadBoardName(boardId);
+  return <FlowPage key={boardId} boardId={boardId} boardName={name} />;
+}

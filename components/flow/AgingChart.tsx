@@ -1,0 +1,81 @@
+'use client';
+import { CartesianGrid, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { FlowData } from '../../lib/flow/data';
+import type { AgingLevel, FlowMetrics } from '../../lib/flow/metrics';
+import { formatDays, PERCENTILE_COLORS } from './format';
+import { Panel } from './Panel';
+import { PercentileLegend } from './CycleTimeChart';
+
+const LEVEL_COLOR: Record<Exclude<AgingLevel, null>, string> = PERCENTILE_COLORS;
+
+interface AgingPoint {
+  x: number;
+  y: number;
+  title: string;
+  level: AgingLevel;
+}
+
+function AgingTooltip({ active, payload }: { active?: boolean; payload?: readonly { payload?: unknown }[] }) {
+  const d = active ? (payload?.[0]?.payload as AgingPoint | undefined) : undefined;
+  if (!d) return null;
+  return (
+    <div className="max-w-64 rounded-lg bg-white/95 px-3 py-2 text-xs shadow-lg ring-1 ring-slate-200">
+      <p className="font-semibold text-slate-800">{d.title}</p>
+      <p className="text-slate-600">
+        Age {formatDays(d.y)}
+        {d.level ? ` · older than the ${d.level.slice(1)}th percentile` : ''}
+      </p>
+    </div>
+  );
+}
+
+function AgingDot(props: { cx?: number; cy?: number; payload?: AgingPoint }) {
+  const level = props.payload?.level ?? null;
+  return <circle cx={props.cx} cy={props.cy} r={5} fill={level ? LEVEL_COLOR[level] : '#64748b'} stroke="white" strokeWidth={1} />;
+}
+
+/** Started, unfinished cards by work center (x) and age (y), against the cycle-time percentiles. */
+export function AgingChart({ data, metrics }: { data: FlowData; metrics: FlowMetrics }) {
+  const commit = data.columns.findIndex((c) => c.id === data.commitmentColumnId);
+  const done = data.columns.findIndex((c) => c.id === data.doneColumnId);
+  const columns = data.columns.filter((c, i) => c.live && i < done && (i >= commit || metrics.aging.some((a) => a.columnId === c.id)));
+  const index = new Map(columns.map((c, i) => [c.id, i]));
+  // Cards in the same place spread a little sideways so they do not hide each other.
+  const seen = new Map<number, number>();
+  const points: AgingPoint[] = metrics.aging.map((a) => {
+    const x = index.get(a.columnId) ?? 0;
+    const n = seen.get(x) ?? 0;
+    seen.set(x, n + 1);
+    return { x: x + (((n * 0.37) % 0.6) - 0.3), y: a.ageDays, title: a.title, level: a.level };
+  });
+  const p = metrics.cycleTimePercentiles;
+  const stuck = metrics.aging.filter((a) => a.level === 'p85' || a.level === 'p95').length;
+  return (
+    <Panel title="Aging work in progress" help="aging" exportName="aging-wip" testId="aging-panel">
+      <PercentileLegend p={p} />
+      <div style={{ height: 330 }}>
+        <ScatterChart responsive style={{ width: '100%', height: '100%' }} margin={{ top: 10, right: 40, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+          <XAxis
+            type="number"
+            dataKey="x"
+            domain={[-0.5, Math.max(columns.length - 0.5, 0.5)]}
+            ticks={columns.map((_, i) => i)}
+            tickFormatter={(v: number) => columns[v]?.name ?? ''}
+            tick={{ fontSize: 12, fill: '#475569' }}
+            interval={0}
+          />
+          <YAxis type="number" dataKey="y" tick={{ fontSize: 12, fill: '#475569' }} width={44} unit=" d" allowDecimals={false} />
+          <Tooltip content={<AgingTooltip />} />
+          {(['p50', 'p85', 'p95'] as const).map((k) =>
+            p[k] === null ? null : <ReferenceLine key={k} y={p[k] ?? 0} stroke={PERCENTILE_COLORS[k]} strokeDasharray="6 3" ifOverflow="extendDomain" />,
+          )}
+          <Scatter data={points} isAnimationActive={false} shape={AgingDot} />
+        </ScatterChart>
+      </div>
+      <p className="mt-1 text-xs text-slate-500">
+        {metrics.aging.length} cards in progress{stuck ? ` · ${stuck} older than the 85th percentile` : ''}
+      </p>
+    </Panel>
+  );
+}

@@ -1,0 +1,46 @@
+/** Display helpers for the flow page: dates in the viewer's zone, numbers with sensible precision. */
+const cache = new Map<string, Intl.DateTimeFormat>();
+
+function fmt(tz: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${tz}|${JSON.stringify(options)}`;
+  let f = cache.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, ...options });
+    cache.set(key, f);
+  }
+  return f;
+}
+
+export const formatDay = (ms: number, tz: string) => fmt(tz, { day: 'numeric', month: 'short' }).format(ms);
+export const formatHour = (ms: number, tz: string) => fmt(tz, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+export const formatDateLong = (ms: number, tz: string) => fmt(tz, { day: 'numeric', month: 'short', year: 'numeric' }).format(ms);
+
+/** `2025-03-10` → `10 Mar` without time-zone games (it is already a local date). */
+export function formatIsoDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
+}
+
+export function formatDays(days: number | null | undefined): string {
+  if (days === null || days === undefined || !Number.isFinite(days)) return '–';
+  if (days < 1) return `${(days * 24).toFixed(days * 24 < 10 ? 1 : 0)} h`;
+  return `${days.toFixed(days < 10 ? 1 : 0)} d`;
+}
+
+export function formatNumber(v: number | null | undefined, digits = 1): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  return v.toFixed(Math.abs(v) >= 100 ? 0 : digits);
+}
+
+export const formatPercent = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${Math.round(v * 100)}%`);
+
+/** Band colours: the first work center grey (backlog), the last green (done), the rest around the wheel. */
+export function bandColor(index: number, count: number): string {
+  if (index === 0 && count > 2) return '#94a3b8';
+  if (index === count - 1) return '#10b981';
+  const middle = Math.max(1, count - 2);
+  const hue = 210 + ((index - 1) / middle) * 150;
+  return `hsl(${Math.round(hue) % 360} 70% 60%)`;
+}
+
+export const PERCENTILE_COLORS = { p50: '#0284c7', p85: '#d97706', p95: '#dc2626' } as const;

@@ -1,0 +1,1 @@
+ALTER TABLE `boards` ADD `importing` integer DEFAULT false NOT NULL;

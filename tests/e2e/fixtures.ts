@@ -1,0 +1,215 @@
+/**
+ * Shared end-to-end fixtures: boards seeded through the REST API (each test makes its own), and
+ * named viewers, each in its own browser context, so two people on one board are two browsers.
+ * Waits are Playwright's polling `expect`s; nothing here sleeps.
+ */
+import { expect, test as base, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import type { BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../../lib/domain/types';
+
+export { expect };
+
+export interface SeedCard {
+  title: string;
+  /** Column name; the first column when absent. */
+  column?: string;
+  type?: CardType;
+  description?: string;
+  blocked?: boolean;
+  blockedReason?: string;
+}
+
+/** A board as created through REST, with its columns and cards found by name. */
+export class SeededBoard {
+  constructor(
+    readonly snapshot: BoardSnapshot,
+    private readonly api: Api,
+  ) {}
+
+  get id(): string {
+    return this.snapshot.id;
+  }
+
+  column(name: string): ColumnDTO {
+    const found = this.snapshot.columns.find((c) => c.name === name);
+    if (!found) throw new Error(`no column ${name} on board ${this.snapshot.name}`);
+    return found;
+  }
+
+  /** Adds a card at the end of its column (REST, WIP applies), optionally blocked. */
+  async addCard(card: SeedCard): Promise<CardDTO> {
+    const { column, blocked, blockedReason, ...fields } = card;
+    const columnId = column === undefined ? undefined : this.column(column).id;
+    const { card: created } = await this.api.call<{ card: CardDTO }>('POST', `/api/boards/${this.id}/cards`, { ...fields, columnId });
+    if (blocked) await this.api.call('PATCH', `/api/cards/${created.id}`, { blocked: true, blockedReason: blockedReason ?? null });
+    this.snapshot.cards.push(created);
+    return created;
+  }
+
+  async addCards(column: string, titles: readonly string[]): Promise<CardDTO[]> {
+    const cards: CardDTO[] = [];
+    for (const title of titles) cards.push(await this.addCard({ title, column }));
+    return cards;
+  }
+
+  async moveCard(cardId: string, toColumn: string, reason?: string): Promise<CardDTO> {
+    const { card } = await this.api.call<{ card: CardDTO }>('POST', `/api/cards/${cardId}/move`, { toColumnId: this.column(toColumn).id, reason });
+    this.snapshot.cards = this.snapshot.cards.map((c) => (c.id === card.id ? card : c));
+    return card;
+  }
+
+  async setWipLimit(column: string, wipLimit: number | null): Promise<void> {
+    await this.api.call('PATCH', `/api/columns/${this.column(column).id}`, { wipLimit });
+  }
+
+  /** The server's current state of the board. */
+  async fetch(): Promise<BoardSnapshot> {
+    const { board } = await this.api.call<{ board: BoardSnapshot }>('GET', `/api/boards/${this.id}`);
+    return board;
+  }
+}
+
+/** The REST API as an integration would use it; any error status fails the test with the server's message. */
+export class Api {
+  constructor(private readonly request: APIRequestContext) {}
+
+  async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.request.fetch(path, { method, data: body, headers: { 'x-flowboard-actor': 'seed' } });
+    const text = await res.text();
+    if (!res.ok()) throw new Error(`${method} ${path} answered ${res.status()}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async createBoard(name: string, columns: ReadonlyArray<{ name: string; wipLimit?: number | null }>, cards: readonly SeedCard[] = []): Promise<SeededBoard> {
+    const { board } = await this.call<{ board: BoardSnapshot }>('POST', '/api/boards', {
+      name,
+      columns: columns.map((c) => ({ name: c.name, wipLimit: c.wipLimit ?? null })),
+    });
+    const seeded = new SeededBoard(board, this);
+    for (const card of cards) await seeded.addCard(card);
+    return seeded;
+  }
+}
+
+/** One person at the board: their own browser context, page and name. */
+export class Viewer {
+  constructor(
+    readonly name: string,
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {}
+
+  column(id: string): Locator {
+    return this.page.getByTestId(`column-${id}`);
+  }
+
+  card(id: string): Locator {
+    return this.page.getByTestId(`card-${id}`);
+  }
+
+  /** The card, looked for inside one column only. */
+  cardIn(columnId: string, cardId: string): Locator {
+    return this.column(columnId).getByTestId(`card-${cardId}`);
+  }
+
+  connection(): Locator {
+    return this.page.getByTestId('connection-state');
+  }
+
+  async expectLive(): Promise<void> {
+    await expect(this.connection()).toHaveAttribute('data-state', 'live');
+  }
+
+  /**
+   * Presses the pointer on a card and moves it just past dnd-kit's activation distance, so the
+   * drag starts where the card is. Resolves once the card is lifted.
+   */
+  async startDrag(cardId: string): Promise<void> {
+    const from = await centerOf(this.card(cardId));
+    await this.page.mouse.move(from.x, from.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(from.x + 12, from.y + 4, { steps: 3 });
+    await expect(this.card(cardId)).toHaveAttribute('aria-pressed', 'true');
+  }
+
+  /** Carries the lifted card over a column in steps, the way a hand travels. */
+  async dragOver(columnId: string): Promise<void> {
+    const to = await dropPointOf(this.column(columnId));
+    await this.page.mouse.move(to.x, to.y, { steps: 12 });
+  }
+
+  /** A whole pointer drag and drop onto a column. */
+  async drag(cardId: string, toColumnId: string): Promise<void> {
+    await this.startDrag(cardId);
+    await this.dragOver(toColumnId);
+    await this.page.mouse.up();
+  }
+
+  /**
+   * Picks a card up with the keyboard and moves it `steps` columns right (negative: left). Each
+   * key waits for what it should have done, since dnd-kit listens for the arrows only after the pick-up.
+   */
+  async keyboardPickUpAndMove(cardId: string, steps: number, expectedColumnId: string): Promise<void> {
+    const card = this.card(cardId);
+    await card.focus();
+    await card.press('Space');
+    await expect(card).toHaveAttribute('aria-pressed', 'true');
+    for (let i = 0; i < Math.abs(steps); i++) await this.page.keyboard.press(steps > 0 ? 'ArrowRight' : 'ArrowLeft');
+    await expect(this.cardIn(expectedColumnId, cardId)).toBeVisible();
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+}
+
+async function centerOf(locator: Locator): Promise<{ x: number; y: number }> {
+  await locator.scrollIntoViewIfNeeded();
+  const box = await locator.boundingBox();
+  if (!box) throw new Error('element has no box: is it visible?');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** The middle of a column's card list, below its header: inside the column's droppable area. */
+async function dropPointOf(column: Locator): Promise<{ x: number; y: number }> {
+  const box = await column.boundingBox();
+  if (!box) throw new Error('column has no box: is it visible?');
+  return { x: box.x + box.width / 2, y: box.y + Math.min(box.height / 2, 220) };
+}
+
+interface Fixtures {
+  api: Api;
+  /** Opens the board in a new browser context under `name` and waits until it is live. */
+  openViewer(boardId: string, name: string, options?: { viewport?: { width: number; height: number } }): Promise<Viewer>;
+}
+
+async function newViewer(browser: Browser, baseURL: string | undefined, boardId: string, name: string, viewport?: { width: number; height: number }) {
+  const context = await browser.newContext({ baseURL, viewport: viewport ?? { width: 1280, height: 800 } });
+  // The name a person picks once per browser, so the name dialog does not stand in the way.
+  await context.addInitScript((n) => window.localStorage.setItem('flowboard:name', n), name);
+  const page = await context.newPage();
+  await page.goto(`/boards/${boardId}`);
+  const viewer = new Viewer(name, context, page);
+  await viewer.expectLive();
+  return viewer;
+}
+
+export const test = base.extend<Fixtures>({
+  // `provide` is Playwright's `use`, renamed: a parameter called `use` reads as a React hook to the linter.
+  api: async ({ request }, provide) => {
+    await provide(new Api(request));
+  },
+  openViewer: async ({ browser, baseURL }, provide) => {
+    const opened: Viewer[] = [];
+    await provide(async (boardId, name, options) => {
+      const viewer = await newViewer(browser, baseURL, boardId, name, options?.viewport);
+      opened.push(viewer);
+      return viewer;
+    });
+    for (const viewer of opened) await viewer.close();
+  },
+});
+
+/** A board name unique to the test, so a failure points at its own board. */
+export function boardName(title: string): string {
+  return `${title} ${Date.now().toString(36)}`;
+}

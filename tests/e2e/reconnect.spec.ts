@@ -1,0 +1,46 @@
+import { boardName, expect, test } from './fixtures';
+
+test('a browser that loses its connection says so, and catches up without a reload when it is back', async ({ api, openViewer }) => {
+  const board = await api.createBoard(boardName('Reconnect'), [{ name: 'Develop' }, { name: 'Test' }, { name: 'Done' }]);
+  const moved = await board.addCard({ title: 'Feature flags', column: 'Develop' });
+  const renamed = await board.addCard({ title: 'Old title', column: 'Develop' });
+  const develop = board.column('Develop').id;
+  const testCol = board.column('Test').id;
+  const alice = await openViewer(board.id, 'Alice');
+  const bob = await openViewer(board.id, 'Bob');
+  // Survives only as long as the page does: a reload would clear it.
+  await alice.page.evaluate(() => ((window as unknown as { notReloaded?: boolean }).notReloaded = true));
+
+  // A real disconnect: Socket.IO drops its connection on the browser's offline event (engine.io does,
+  // for any host but localhost), and the emulated network refuses to reconnect until it is back.
+  await alice.context.setOffline(true);
+  await expect(alice.connection()).toHaveAttribute('data-state', 'offline');
+  await expect(alice.page.getByTestId('stale-banner')).toBeVisible();
+  await expect(bob.page.getByTestId('presence')).toHaveAttribute('data-count', '1');
+
+  // Changes are paused while down: a local change is refused with a message, not queued silently.
+  await alice.page.getByTestId(`add-card-${develop}`).click();
+  await alice.page.getByTestId(`new-card-title-${develop}`).fill('Written offline');
+  await alice.page.getByTestId(`new-card-title-${develop}`).press('Enter');
+  await expect(alice.page.getByTestId('toast')).toContainText('Not connected');
+  await alice.page.getByTestId(`new-card-title-${develop}`).press('Escape');
+
+  // Meanwhile Bob drags a card, and an integration renames another and adds one.
+  await bob.drag(moved.id, testCol);
+  await expect(bob.cardIn(testCol, moved.id)).toBeVisible();
+  await api.call('PATCH', `/api/cards/${renamed.id}`, { title: 'New title' });
+  const added = await board.addCard({ title: 'Added while Alice was away', column: 'Done' });
+  await expect(bob.card(added.id)).toBeVisible();
+  await expect(alice.cardIn(develop, moved.id)).toBeVisible();
+  await expect(alice.card(added.id)).toHaveCount(0);
+
+  await alice.context.setOffline(false);
+  await alice.expectLive();
+  await expect(alice.page.getByTestId('stale-banner')).toHaveCount(0);
+  await expect(alice.cardIn(testCol, moved.id)).toBeVisible();
+  await expect(alice.card(renamed.id)).toContainText('New title');
+  await expect(alice.card(added.id)).toBeVisible();
+  await expect(alice.page.getByText('Written offline')).toHaveCount(0);
+  expect(await alice.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  for (const viewer of [alice, bob]) await expect(viewer.page.getByTestId('presence')).toHaveAttribute('data-count', '2');
+});

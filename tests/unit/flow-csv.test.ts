@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client';
+import { exportItemsCsv } from '../../db/export';
+import { importBoard } from '../../db/import';
+import { createStore } from '../../db/store';
+import { MAX_CSV_BYTES, parseCsv, planImport, type PlanResult } from '../../lib/flow/csv';
+
+const NOW = Date.UTC(2025, 5, 1);
+
+const FILE = [
+  'ID,Link,Name,Backlog,Develop,Test,Done,Type,Blocked Days',
+  'FB-1,https://tracker.example/FB-1,"Checkout, one page",2025-01-06,2025-01-07 09:30,2025-01-09 14:00,2025-01-10,feature,0',
+  'FB-2,,Search ignores accents,2025-01-06 08:00,,2025-01-08,,defect,2',
+  'FB-3,https://tracker.example/FB-3,"Say ""hello""",2025-01-07,2025-01-08,,,chore,',
+  '',
+].join('\r\n');
+
+function errorsOf(result: PlanResult) {
+  if (result.ok) throw new Error('expected the plan to be refused');
+  return result.errors;
+}
+
+/** Cells as text, trimmed: "up to formatting". */
+const normalize = (text: string) => parseCsv(text).records.map((r) => r.cells.map((c) => c.trim()));
+
+async function withStore<T>(fn: (store: ReturnType<typeof createStore>) => T | Promise<T>): Promise<T> {
+  const { db, sqlite } = openDatabase(':memory:');
+  try {
+    return await fn(createStore(db));
+  } finally {
+    sqlite.close();
+  }
+}
+
+describe('CSV parsing', () => {
+  it('reads quoted cells with commas, doubled quotes and newlines, and reports the line a record starts on', () => {
+    const { records, error } = parseCsv('a,b\r\n"x, y","say ""hi"""\n"multi\nline",z\n');
+    expect(error).toBeNull();
+    expect(records).toEqual([
+      { line: 1, cells: ['a', 'b'] },
+      { line: 2, cells: ['x, y', 'say "hi"'] },
+      { line: 3, cells: ['multi\nline', 'z'] },
+    ]);
+    expect(parseCsv('a\n"open').error).toEqual({ line: 2, reason: expect.stringContaining('never closed') });
+  });
+});
+
+describe('CSV import plan', () => {
+  it('finds ID, Link, Name, the work centers in order and the attributes; dates are read in the given zone', () => {
+    const result = planImport(FILE, { tz: 'Europe/Berlin', now: NOW });
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const { plan } = result;
+    expect(plan.workCenters).toEqual(['Backlog', 'Develop', 'Test', 'Done']);
+    expect(plan.attributeHeaders).toEqual(['Type', 'Blocked Days']);
+    expect(plan.items.map((i) => [i.externalId, i.title, i.type])).toEqual([
+      ['FB-1', 'Checkout, one page', 'feature'],
+      ['FB-2', 'Search ignores accents', 'defect'],
+      ['FB-3', 'Say "hello"', 'chore'],
+    ]);
+    expect(plan.items[0]?.dates[1]).toBe(Date.UTC(2025, 0, 7, 8, 30)); // 09:30 in Berlin (UTC+1)
+    expect(plan.items[1]?.dates).toEqual([Date.UTC(2025, 0, 6, 7), null, Date.UTC(2025, 0, 7, 23), null]);
+  });
+
+  it('a file without an ID column is refused', () => {
+    expect(errorsOf(planImport('Name,Todo,Done\nx,2025-01-01,\n', { tz: 'UTC', now: NOW }))).toEqual([
+      { line: 1, reason: expect.stringContaining('must be the item ID') },
+    ]);
+  });
+
+  it('dates going backward in the workflow, unparseable dates, duplicate ids and ragged rows are each reported by line', () => {
+    const bad = [
+      'ID,Name,Todo,Doing,Done',
+      'A,ok,2025-01-01,2025-01-02,2025-01-03',
+      'B,backward,2025-01-05,2025-01-04,',
+      'C,not a date,2025-01-01,yesterday,',
+      'A,duplicate,2025-01-01,,',
+      'D,ragged,2025-01-01',
+      'E,impossible,2025-02-30,,',
+    ].join('\n');
+    expect(errorsOf(planImport(bad, { tz: 'UTC', now: NOW }))).toEqual([
+      { line: 3, reason: expect.stringContaining('Dates go backward in the workflow') },
+      { line: 4, reason: expect.stringContaining('"yesterday" under "Doing" is not a date') },
+      { line: 5, reason: 'Duplicate ID "A" (first on line 2)' },
+      { line: 6, reason: 'Has 3 fields; the header has 5' },
+      { line: 7, reason: expect.stringContaining('"2025-02-30" under "Todo" is not a date') },
+    ]);
+  });
+
+  it('a 50 MB file is refused before it is parsed', () => {
+    const huge = 'ID,Todo\n' + 'x'.repeat(50 * 1024 * 1024);
+    expect(huge.length).toBeGreaterThan(MAX_CSV_BYTES);
+    expect(errorsOf(planImport(huge, { tz: 'UTC', now: NOW }))).toEqual([{ line: 0, reason: 'The file is larger than 32 MB' }]);
+  });
+
+  it('a refused file creates nothing', async () => {
+    await withStore((store) => {
+      const before = store.listBoards().length;
+      const result = planImport('ID,Todo\nA,not-a-date\n', { tz: 'UTC', now: NOW });
+      expect(result.ok).toBe(false);
+      expect(store.listBoards().length).toBe(before);
+    });
+  });
+});
+
+describe('import then export', () => {
+  it('gives back the same file, up to formatting', async () => {
+    await withStore(async (store) => {
+      const result = planImport(FILE, { tz: 'Europe/Berlin', now: NOW });
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      const imported = await importBoard(store.flow, result.plan, { name: 'Imported', actor: 'import', newId: randomUUID });
+      const exported = exportItemsCsv(store.flow, imported.boardId, 'Europe/Berlin');
+      expect(normalize(exported)).toEqual(normalize(FILE));
+    });
+  });
+
+  it('the imported board has the history at once: cards where they ended, CFD and cycle times', async () => {
+    await withStore(async (store) => {
+      const result = planImport(FILE, { tz: 'UTC', now: NOW });
+      if (!result.ok) throw new Error(JSON.stringify(result.errors));
+      const { boardId } = await importBoard(store.flow, result.plan, { name: 'Imported', actor: 'import', newId: randomUUID });
+      const board = store.getSnapshot(boardId);
+      const where = new Map(board.columns.map((c) => [c.id, c.name]));
+      expect(board.cards.map((c) => [c.title, where.get(c.columnId)]).toSorted()).toEqual([
+        ['Checkout, one page', 'Done'],
+        ['Say "hello"', 'Develop'],
+        ['Search ignores accents', 'Test'],
+      ]);
+      const data = store.flow.read(boardId, { from: '2025-01-06', to: '2025-01-10', interval: 'day', tz: 'UTC' }, NOW);
+      expect(data.finished).toEqual([
+        expect.objectContaining({ title: 'Checkout, one page', committedAt: Date.UTC(2025, 0, 7, 9, 30), doneAt: Date.UTC(2025, 0, 10) }),
+      ]);
+      // The board's event log replays to the same board: versions are dense and in time order.
+      const events = store.eventsSince(boardId, 0, 100) ?? [];
+      expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
+      expect(events.map((e) => Date.parse(e.at))).toEqual(events.map((e) => Date.parse(e.at)).toSorted((a, b) => a - b));
+    });
+  });
+});

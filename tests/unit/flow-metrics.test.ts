@@ -1,0 +1,309 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/client';
+import { createStore } from '../../db/store';
+import type { FlowData } from '../../lib/flow/data';
+import { foldEvent } from '../../lib/flow/live';
+import {
+  agingLevel,
+  agingWip,
+  bottleneck,
+  defectMatrix,
+  demand,
+  littlesLaw,
+  percentile,
+  percentilesOf,
+  reworkRates,
+  samplePathLittle,
+  throughputPerDay,
+  throughputPerWeek,
+  wipSeries,
+} from '../../lib/flow/metrics';
+import { placeInFlowOrder, markRemoved, reachedFromEntries } from '../../lib/flow/order';
+import { replayFlow } from '../../lib/flow/replay';
+import { buildCfd } from '../../lib/flow/series';
+import { HOUR_MS, intervalBoundaries, parseDate, zonedToUtc } from '../../lib/flow/time';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2025, 2, 3); // Monday 3 March 2025, 00:00 UTC
+
+/**
+ * The example of docs/metrics.md, through the real store: work centers Todo → Doing → Done, day
+ * resolution in UTC over 3–7 March 2025 (Mon–Fri).
+ *   A: created Mon 09:00 in Todo, Doing Tue 09:00, Done Thu 09:00 (cycle 2 d, lead 3 d)
+ *   B: created Mon 10:00 in Todo, Doing Tue 10:00, back to Todo Wed 10:00 (defect), Doing Thu 10:00
+ *   C: created Wed 12:00 in Todo, deleted Thu 12:00
+ */
+function example() {
+  let now = T0;
+  const { db, sqlite } = openDatabase(':memory:');
+  const store = createStore(db, { clock: () => now });
+  const actor = { name: 'ex' };
+  const { board } = store.createBoard({ name: 'Example', columns: [{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }] }, actor);
+  const [todo, doing, done] = board.columns.map((c) => c.id) as [string, string, string];
+  const at = (day: number, hour: number) => (now = T0 + day * DAY + hour * HOUR_MS);
+  at(0, 9);
+  const a = store.createCard({ boardId: board.id, title: 'A' }, actor).card.id;
+  at(0, 10);
+  const b = store.createCard({ boardId: board.id, title: 'B' }, actor).card.id;
+  at(1, 9);
+  store.moveCard({ cardId: a, toColumnId: doing }, actor);
+  at(1, 10);
+  store.moveCard({ cardId: b, toColumnId: doing }, actor);
+  at(2, 10);
+  store.moveCard({ cardId: b, toColumnId: todo, reason: 'Fails review' }, actor);
+  at(2, 12);
+  const c = store.createCard({ boardId: board.id, title: 'C' }, actor).card.id;
+  at(3, 9);
+  store.moveCard({ cardId: a, toColumnId: done }, actor);
+  at(3, 10);
+  store.moveCard({ cardId: b, toColumnId: doing }, actor);
+  at(3, 12);
+  store.deleteCard({ cardId: c }, actor);
+  const data = store.flow.read(board.id, { from: '2025-03-03', to: '2025-03-07', interval: 'day', tz: 'UTC' }, T0 + 5 * DAY);
+  return { store, data, ids: { todo, doing, done, a, b, c }, boardId: board.id, close: () => sqlite.close(), setNow: (t: number) => (now = t) };
+}
+
+describe('percentiles (nearest rank)', () => {
+  it('the p-th percentile is the smallest value with at least p% of the values at or below it', () => {
+    const ten = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
+    expect(percentile(ten, 50)).toBe(5);
+    expect(percentile(ten, 85)).toBe(9);
+    expect(percentile(ten, 95)).toBe(10);
+    expect(percentilesOf([2, 4])).toEqual({ p50: 2, p85: 4, p95: 4 });
+    expect(percentilesOf([])).toEqual({ p50: null, p85: null, p95: null });
+  });
+});
+
+describe('the reached rule and the flow order', () => {
+  it('a card counts at the furthest work center it has reached, and skipping one counts as reaching it', () => {
+    const entries = new Map([
+      ['todo', 1],
+      ['done', 5],
+      ['doing', 7], // re-entered after a backward move: reaching is about the first time
+    ]);
+    expect([...reachedFromEntries(['todo', 'doing', 'review', 'done'], entries)]).toEqual([
+      ['done', 5],
+      ['review', 5],
+      ['doing', 5],
+      ['todo', 1],
+    ]);
+  });
+
+  it('a work center added later goes before the live one that follows it; a removed one keeps its place', () => {
+    const order = markRemoved(
+      [
+        { id: 'a', live: true },
+        { id: 'b', live: true },
+        { id: 'c', live: true },
+      ],
+      'b',
+    );
+    expect(placeInFlowOrder(order, { id: 'n', live: true }, 1).map((e) => e.id)).toEqual(['a', 'b', 'n', 'c']);
+    expect(placeInFlowOrder(order, { id: 'n', live: true }, 2).map((e) => e.id)).toEqual(['a', 'b', 'c', 'n']);
+    expect(placeInFlowOrder(order, { id: 'a', live: true }, 1).map((e) => e.id)).toEqual(['b', 'c', 'a']);
+  });
+});
+
+describe('time zones', () => {
+  it('a day in the viewer’s zone has 23 hours on the spring DST change and starts at their local midnight', () => {
+    const day = parseDate('2025-03-30');
+    if (!day) throw new Error('bad date');
+    const hours = intervalBoundaries(day, day, 'hour', 'Europe/Berlin');
+    expect(hours.length - 1).toBe(23);
+    expect(new Date(hours[0] as number).toISOString()).toBe('2025-03-29T23:00:00.000Z');
+    expect(zonedToUtc(2025, 7, 1, 0, 0, 0, 'America/New_York')).toBe(Date.UTC(2025, 6, 1, 4));
+  });
+});
+
+describe('flow metrics on a hand-computed example', () => {
+  it('CFD: lines count cards reached at or beyond each work center; a backward move pulls no line down', () => {
+    const { data, ids, close } = example();
+    try {
+      const cfd = buildCfd(data);
+      expect(cfd.columns.map((c) => c.name)).toEqual(['Todo', 'Doing', 'Done']);
+      const lines = cfd.points.map((p) => [p.cumulative[ids.todo], p.cumulative[ids.doing], p.cumulative[ids.done]]);
+      // Mon: A, B arrive. Tue: both reach Doing. Wed: C arrives, B goes back (Doing line stays 2).
+      // Thu: A done, C deleted (stays counted as an arrival). Fri: nothing.
+      expect(lines).toEqual([
+        [2, 0, 0],
+        [2, 2, 0],
+        [3, 2, 0],
+        [3, 2, 1],
+        [3, 2, 1],
+      ]);
+      const inColumn = cfd.points.map((p) => [p.inColumn[ids.todo], p.inColumn[ids.doing], p.inColumn[ids.done]]);
+      expect(inColumn).toEqual([
+        [2, 0, 0],
+        [0, 2, 0],
+        [2, 1, 0],
+        [0, 1, 1],
+        [0, 1, 1],
+      ]);
+      expect(cfd.defectReturns).toEqual([{ at: '2025-03-06T00:00:00.000Z', columnId: ids.todo, count: 1 }]);
+    } finally {
+      close();
+    }
+  });
+
+  it('cycle and lead time, throughput per day and week, WIP per day', () => {
+    const { data, close } = example();
+    try {
+      expect(data.finished).toHaveLength(1);
+      const [a] = data.finished;
+      expect(((a?.doneAt ?? 0) - (a?.committedAt ?? 0)) / DAY).toBe(2);
+      expect(((a?.doneAt ?? 0) - (a?.createdAt ?? 0)) / DAY).toBe(3);
+      expect(throughputPerDay(data).map((d) => d.count)).toEqual([0, 0, 0, 1, 0]);
+      expect(throughputPerWeek(data)).toEqual([{ date: '2025-03-03', count: 1, days: 5 }]);
+      // WIP = reached Doing − reached Done − deleted on the way: B stays committed after going back.
+      expect(wipSeries(data).map((p) => p.wip)).toEqual([0, 2, 2, 1, 1]);
+    } finally {
+      close();
+    }
+  });
+
+  it('Little’s law compares average WIP with throughput × average cycle time', () => {
+    const { data, close } = example();
+    try {
+      const l = littlesLaw(data);
+      expect(l.averageWip).toBeCloseTo(6 / 5, 10); // (0 + 2 + 2 + 1 + 1) / 5
+      expect(l.throughputPerDay).toBeCloseTo(1 / 5, 10);
+      expect(l.averageCycleTimeDays).toBe(2);
+      expect(l.expectedWip).toBeCloseTo(0.4, 10);
+      expect(l.deviation).toBeCloseTo(2, 10); // (1.2 − 0.4) / 0.4
+      expect(l.reading).toMatch(/piling up/);
+    } finally {
+      close();
+    }
+  });
+
+  it('demand: intake above throughput is work piling up; throughput against the set demand', () => {
+    const { data, close } = example();
+    try {
+      // Intake: 2 crossed the commitment point in 5 days = 2.8 a week; throughput 1.4 a week.
+      const d = demand({ ...data, demandPerWeek: 1 });
+      expect(d.intakePerWeek).toBeCloseTo(2.8, 10);
+      expect(d.throughputPerWeek).toBeCloseTo(1.4, 10);
+      expect(d).toMatchObject({ pilingUp: true, overproduction: true, belowDemand: false });
+      expect(demand({ ...data, demandPerWeek: 3 })).toMatchObject({ overproduction: false, belowDemand: true });
+    } finally {
+      close();
+    }
+  });
+
+  it('defects: the matrix of found-at × returned-to, and rework rate = returns ÷ departures', () => {
+    const { data, ids, close } = example();
+    try {
+      expect(defectMatrix(data)).toEqual([{ detectedAtColumnId: ids.doing, returnedToColumnId: ids.todo, count: 1 }]);
+      const rates = new Map(reworkRates(data).map((r) => [r.columnId, r]));
+      // Todo: 1 return; departures A→Doing, B→Doing, B→Doing again = 3.
+      expect(rates.get(ids.todo)).toMatchObject({ returns: 1, departures: 3 });
+      expect(rates.get(ids.todo)?.rate).toBeCloseTo(1 / 3, 10);
+      expect(rates.get(ids.doing)).toMatchObject({ returns: 0, departures: 2, rate: 0 });
+    } finally {
+      close();
+    }
+  });
+
+  it('bottleneck: the work center after the commitment point whose queue grows fastest', () => {
+    const { data, ids, close } = example();
+    try {
+      // Doing holds 0, 2, 1, 1, 1 at the ends of days 1…5: slope Σ(x−3)(y−1) / Σ(x−3)² = 1 / 10 cards a day.
+      const b = bottleneck(data);
+      expect(b?.columnId).toBe(ids.doing);
+      expect(b?.growthPerDay).toBeCloseTo(0.1, 10);
+    } finally {
+      close();
+    }
+  });
+
+  it('aging: a started card older than a percentile of cycle times carries that mark (with enough finished cards)', () => {
+    const p = { p50: 2, p85: 5, p95: 8 };
+    expect(agingLevel(1, p, 10)).toBeNull();
+    expect(agingLevel(3, p, 10)).toBe('p50');
+    expect(agingLevel(6, p, 10)).toBe('p85');
+    expect(agingLevel(9, p, 10)).toBe('p95');
+    expect(agingLevel(9, p, 2)).toBeNull();
+    const { data, ids, close } = example();
+    try {
+      const aging = agingWip(data);
+      // B committed Tue 10:00; read at Sat 00:00: 3 days 14 hours. Too few finished cards for a mark.
+      expect(aging).toEqual([expect.objectContaining({ cardId: ids.b, columnId: ids.doing, committedAt: '2025-03-04T10:00:00.000Z', level: null })]);
+      expect(aging[0]?.ageDays).toBeCloseTo(3 + 14 / 24, 10);
+    } finally {
+      close();
+    }
+  });
+});
+
+describe('Little’s law on a sample path', () => {
+  it('λ and W over a finite window count only the time inside it', () => {
+    // Window [0, 10): one item 0–4, one 2–12 (leaves after the window), one 11–13 (outside).
+    const r = samplePathLittle(
+      [
+        { arrival: 0, departure: 4 },
+        { arrival: 2, departure: 12 },
+        { arrival: 11, departure: 13 },
+      ],
+      0,
+      10,
+    );
+    expect(r).toEqual({ arrivals: 2, lambda: 0.2, w: 6 }); // L = (4 + 8) / 10 = 1.2 = 0.2 × 6
+  });
+});
+
+describe('live folding', () => {
+  it('folding the events after a read gives the same FlowData as reading again', () => {
+    const { store, data, ids, boardId, close, setNow } = example();
+    try {
+      setNow(T0 + 4 * DAY + 9 * HOUR_MS);
+      const done = store.moveCard({ cardId: ids.b, toColumnId: ids.done }, { name: 'ex' });
+      setNow(T0 + 4 * DAY + 11 * HOUR_MS);
+      const created = store.createCard({ boardId, columnId: ids.doing, title: 'D' }, { name: 'ex' });
+      let folded: FlowData = data;
+      for (const e of [...done.events, ...created.events]) {
+        const r = foldEvent(folded, e);
+        if (r.kind !== 'applied') throw new Error(`expected applied, got ${r.kind}`);
+        folded = r.data;
+      }
+      const fresh = store.flow.read(boardId, data.range, folded.asOf);
+      expect(folded.counts).toEqual(fresh.counts);
+      expect(folded.start).toEqual(fresh.start);
+      expect(folded.finished.map((f) => f.cardId).toSorted()).toEqual(fresh.finished.map((f) => f.cardId).toSorted());
+      expect(folded.open.map((o) => [o.cardId, o.columnId, o.committedAt, o.furthestId])).toEqual(
+        fresh.open.map((o) => [o.cardId, o.columnId, o.committedAt, o.furthestId]),
+      );
+      expect(folded.version).toBe(fresh.version);
+    } finally {
+      close();
+    }
+  });
+
+  it('an event past a gap in versions, or one that reorders work centers, asks for a reload', () => {
+    const { store, data, ids, close } = example();
+    try {
+      const moved = store.moveColumn({ columnId: ids.done, toIndex: 0 }, { name: 'ex' });
+      expect(foldEvent(data, moved.events[0] as never).kind).toBe('reload');
+      expect(foldEvent(data, { ...(moved.events[0] as object), type: 'board_renamed', name: 'x', version: data.version + 2 } as never).kind).toBe('reload');
+      expect(foldEvent(data, { ...(moved.events[0] as object), version: data.version } as never).kind).toBe('ignored');
+    } finally {
+      close();
+    }
+  });
+});
+
+describe('replay', () => {
+  it('the full recomputation counts entries, exits, deletions and returns per work center and hour', () => {
+    const { store, boardId, ids, close } = example();
+    try {
+      const flow = replayFlow(store.eventsSince(boardId, 0, 1000) ?? []);
+      const totals = (columnId: string) =>
+        [...flow.hourly].filter(([k]) => k.startsWith(`${columnId}|`)).reduce((acc, [, v]) => acc.map((x, i) => x + (v[i] ?? 0)), [0, 0, 0, 0, 0, 0]);
+      // [reached, entered, exited, deleted, abandoned, returned]
+      expect(totals(ids.todo)).toEqual([3, 4, 3, 1, 1, 1]);
+      expect(totals(ids.doing)).toEqual([2, 3, 2, 0, 0, 0]);
+      expect(totals(ids.done)).toEqual([1, 1, 0, 0, 0, 0]);
+    } finally {
+      close();
+    }
+  });
+});
