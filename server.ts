@@ -34,6 +34,10 @@ async function main(): Promise<void> {
     seed: env.FLOWBOARD_SEED,
     next: { dev, dir: root },
     version,
+    secret: env.BETTER_AUTH_SECRET ?? env.FLOWBOARD_SECRET,
+    origins: env.FLOWBOARD_ORIGIN,
+    writeRate: { perSecond: env.FLOWBOARD_WRITE_RATE, burst: env.FLOWBOARD_WRITE_BURST },
+    authRateLimit: env.FLOWBOARD_AUTH_RATE_LIMIT,
   });
   const shown = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
   consoleLogger.info(`Flowboard ${version} (${dev ? 'development' : 'production'}) on http://${shown}:${app.port} with ${env.FLOWBOARD_DB}`);

@@ -95,9 +95,9 @@ async function runMoves(side: Side, count: number, budgetMs: number): Promise<Ru
 }
 
 async function openSide(label: Side['label'], server: ServerChild, board: BenchBoard, viewers: number): Promise<Side> {
-  const opened = await connectViewers(server.url, Array.from({ length: viewers }, () => board.boardId), `${label} viewer`);
+  const opened = await connectViewers(server.url, Array.from({ length: viewers }, () => board.boardId), `${label} viewer`, board.token);
   try {
-    const sender = await connect(server.url, `${label} sender`);
+    const sender = await connect(server.url, `${label} sender`, board.token);
     const cardId = board.cardIds[0];
     if (!cardId) throw new Error('fan-out board has no card');
     return { label, server, sender, viewers: opened, card: new ShuttleCard(board, cardId, label === 'app' ? 'by-card' : 'by-board') };

@@ -42,12 +42,12 @@ interface Sample {
   perViewerKb: number;
 }
 
-async function measure(server: ServerChild, boardIds: readonly string[], label: string): Promise<Sample> {
+async function measure(server: ServerChild, boardIds: readonly string[], label: string, token?: string): Promise<Sample> {
   await sleep(500);
   const idle = await settledRss(server);
   let viewers: BenchSocket[] = [];
   try {
-    viewers = await connectViewers(server.url, boardIds, `${label} viewer`);
+    viewers = await connectViewers(server.url, boardIds, `${label} viewer`, token);
     await settle(viewers, 500, 30_000);
     const loaded = await settledRss(server);
     return { idleMb: idle / MB, loadedMb: loaded / MB, perViewerKb: (loaded - idle) / 1024 / viewers.length };
@@ -70,11 +70,12 @@ export const memory: BenchModule = {
       const order = r % 2 === 0 ? (['app', 'floor'] as const) : (['floor', 'app'] as const);
       for (const label of order) {
         const dbPath = join(ctx.workDir, `memory-${r + 1}.db`);
-        const boards = label === 'app' ? seedBoards(dbPath, BOARDS, CARDS_PER_BOARD).map((b) => b.boardId) : Array.from({ length: BOARDS }, (_, b) => `room-${b}`);
+        const seeded = label === 'app' ? seedBoards(dbPath, BOARDS, CARDS_PER_BOARD) : [];
+        const boards = label === 'app' ? seeded.map((b) => b.boardId) : Array.from({ length: BOARDS }, (_, b) => `room-${b}`);
         const boardIds = Array.from({ length: VIEWERS }, (_, i) => boards[i % boards.length] ?? '');
         const server = label === 'app' ? await ctx.startApp(dbPath) : await ctx.startFloor('bench/floors/bare-fanout.ts');
         try {
-          const sample = await measure(server, boardIds, label);
+          const sample = await measure(server, boardIds, label, seeded[0]?.token);
           samples[label].push(sample);
           ctx.log(`memory run ${r + 1}/${runs} ${label}: ${sample.idleMb.toFixed(0)} MB idle, ${sample.loadedMb.toFixed(0)} MB with ${VIEWERS} viewers`);
         } finally {

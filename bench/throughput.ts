@@ -107,7 +107,7 @@ async function runOnce(side: Side, plan: Plan): Promise<RunResult> {
 }
 
 async function openSide(label: Side['label'], server: ServerChild, board: BenchBoard): Promise<Side> {
-  const viewers = await connectViewers(server.url, Array.from({ length: VIEWERS }, () => board.boardId), `${label} viewer`);
+  const viewers = await connectViewers(server.url, Array.from({ length: VIEWERS }, () => board.boardId), `${label} viewer`, board.token);
   const senders: Side['senders'] = [];
   const received = viewers.map(() => 0);
   viewers.forEach((v, i) =>
@@ -117,7 +117,7 @@ async function openSide(label: Side['label'], server: ServerChild, board: BenchB
   );
   try {
     for (let s = 0; s < SENDERS; s++) {
-      const socket = await connect(server.url, `${label} sender ${s + 1}`);
+      const socket = await connect(server.url, `${label} sender ${s + 1}`, board.token);
       const cardIds = board.cardIds.slice(s * IN_FLIGHT_PER_SENDER, (s + 1) * IN_FLIGHT_PER_SENDER);
       senders.push({ socket, cards: cardIds.map((id) => new ShuttleCard(board, id, label === 'app' ? 'by-card' : 'by-board')) });
     }

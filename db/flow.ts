@@ -40,7 +40,7 @@ export function resolveCommitment(live: readonly { id: string }[], setting: stri
 /** Deletes every row of a board, in foreign-key order: undoes a failed or abandoned import. */
 export function discardBoard(sqlite: Database.Database, boardId: string): void {
   sqlite.transaction(() => {
-    for (const table of ['backward_moves', 'events', 'card_flow', 'flow_cards', 'flow_counts_hourly', 'flow_counts_daily', 'imported_items', 'cards', 'columns']) {
+    for (const table of ['board_members', 'backward_moves', 'events', 'card_flow', 'flow_cards', 'flow_counts_hourly', 'flow_counts_daily', 'imported_items', 'cards', 'columns']) {
       sqlite.prepare(`delete from ${table} where board_id = ?`).run(boardId);
     }
     sqlite.prepare('delete from boards where id = ?').run(boardId);
@@ -100,12 +100,10 @@ export function createFlowAggregates(sqlite: Database.Database) {
     ),
     unready: sqlite.prepare('select id from boards where flow_ready = 0'),
     startDaily: sqlite.prepare(`select column_id, ${SUM_COLUMNS} from flow_counts_daily where board_id = ? and bucket < ? group by column_id`),
-    startHourly: sqlite.prepare(
-      `select column_id, ${SUM_COLUMNS} from flow_counts_hourly where board_id = ? and bucket >= ? and bucket < ? group by column_id`,
-    ),
-    // The intervals travel as one JSON array of [first bucket, end bucket) pairs and are summed in
-    // SQLite: handing 17,000 hourly rows to JavaScript cost more than the scan (bench/flow.ts).
-    rangeCounts: sqlite.prepare(
+    dailyRange: sqlite.prepare(`select bucket, column_id, ${KIND_COLUMNS} from flow_counts_daily where board_id = ? and bucket >= ? and bucket < ?`),
+    // The hours between each boundary and its nearest UTC midnight travel as one JSON array of
+    // [first hour, end hour) pairs and are summed in SQLite (see readCounts).
+    edgeCounts: sqlite.prepare(
       `select b.key, h.column_id, ${KINDS.map((k) => `sum(h.${k})`).join(', ')}
        from json_each(?) b join flow_counts_hourly h
          on h.board_id = ? and h.bucket >= b.value ->> 0 and h.bucket < b.value ->> 1
@@ -301,6 +299,50 @@ export function createFlowAggregates(sqlite: Database.Database) {
     q.ready.run(boardId);
   }
 
+  /**
+   * The counts of each interval and the totals before the range. With F(b) = everything counted
+   * before instant b, an interval's counts are F(end) − F(start). F(b) is read as the daily sums up to
+   * the UTC midnight nearest to b, plus or minus the hours between that midnight and b: at most 12
+   * hourly rows per boundary instead of every hour of the range. For a 90-day daily range that is
+   * about 1,500 rows per read rather than 17,000 (bench/flow.ts). An hour bucket belongs to the
+   * interval its start falls in, which is exact for every zone whose offset is a whole number of hours.
+   */
+  function readCounts(boardId: string, boundaries: readonly number[], index: ReadonlyMap<string, number>, width: number) {
+    const hours = boundaries.map((b) => Math.ceil(b / HOUR_MS));
+    const days = hours.map((h) => Math.round(h / 24));
+    const firstDay = Math.min(...days);
+    const lastDay = Math.max(...days);
+    const grid = () => Array.from({ length: width }, () => zeroCounters());
+    const add = (target: number[][] | undefined, r: unknown[], from: number, sign = 1) => {
+      const row = target?.[index.get(r[from] as string) ?? -1];
+      if (row) KINDS.forEach((_, k) => (row[k] = (row[k] ?? 0) + sign * ((r[from + 1 + k] as number) ?? 0)));
+    };
+    // cumulative[d − firstDay] = the daily sums of every UTC day before day d.
+    const cumulative: number[][][] = [grid()];
+    for (const r of q.startDaily.raw().all(boardId, firstDay) as unknown[][]) add(cumulative[0], r, 0);
+    const perDay = Array.from({ length: lastDay - firstDay }, grid);
+    for (const r of q.dailyRange.raw().all(boardId, firstDay, lastDay) as unknown[][]) add(perDay[(r[0] as number) - firstDay], r, 1);
+    perDay.forEach((day, d) => {
+      const before = cumulative[d] as number[][];
+      cumulative.push(day.map((row, c) => row.map((v, k) => v + (before[c]?.[k] ?? 0))));
+    });
+    const totals = days.map((d) => (cumulative[d - firstDay] as number[][]).map((row) => [...row]));
+    const edges = hours.map((h, j) => {
+      const midnight = (days[j] as number) * 24;
+      return h >= midnight ? [midnight, h] : [h, midnight];
+    });
+    for (const r of q.edgeCounts.raw().all(JSON.stringify(edges), boardId) as unknown[][]) {
+      const j = r[0] as number;
+      add(totals[j], r, 1, (hours[j] as number) >= (days[j] as number) * 24 ? 1 : -1);
+    }
+    const start = totals[0] as number[][];
+    const counts = totals.slice(1).map((after, i) => {
+      const before = totals[i] as number[][];
+      return after.map((row, c) => row.map((v, k) => v - (before[c]?.[k] ?? 0)));
+    });
+    return { start, counts };
+  }
+
   /** A board's current version; NOT_FOUND when there is no such board. */
   function version(boardId: string): number {
     const row = q.board.get(boardId) as { version: number } | undefined;
@@ -344,25 +386,7 @@ export function createFlowAggregates(sqlite: Database.Database) {
       const doneColumnId = live.at(-1)?.id ?? '';
 
       const boundaries = intervalBoundaries(from, to, range.interval, range.tz);
-      const first = Math.ceil((boundaries[0] as number) / HOUR_MS);
-      const cut = Math.floor(first / 24);
-
-      const start = columns.map(() => zeroCounters());
-      const addStart = (r: unknown[]) => {
-        const row = start[index.get(r[0] as string) ?? -1];
-        if (row) KINDS.forEach((_, k) => (row[k] = (row[k] ?? 0) + ((r[k + 1] as number) ?? 0)));
-      };
-      for (const r of q.startDaily.raw().all(boardId, cut) as unknown[][]) addStart(r);
-      for (const r of q.startHourly.raw().all(boardId, cut * 24, first) as unknown[][]) addStart(r);
-
-      const n = boundaries.length - 1;
-      const counts = Array.from({ length: n }, () => columns.map(() => zeroCounters()));
-      // An hour bucket belongs to the interval its start falls in (exact for whole-hour zones).
-      const pairs = boundaries.slice(0, -1).map((b, i) => [Math.ceil(b / HOUR_MS), Math.ceil((boundaries[i + 1] as number) / HOUR_MS)]);
-      for (const r of q.rangeCounts.raw().all(JSON.stringify(pairs), boardId) as unknown[][]) {
-        const row = counts[r[0] as number]?.[index.get(r[1] as string) ?? -1];
-        if (row) KINDS.forEach((_, k) => (row[k] = (r[k + 2] as number) ?? 0));
-      }
+      const { start, counts } = readCounts(boardId, boundaries, index, columns.length);
 
       const rangeStart = boundaries[0] as number;
       const rangeEnd = boundaries.at(-1) as number;

@@ -25,13 +25,15 @@ export interface ImportResult {
 export interface ImportOptions {
   name: string;
   actor: string;
+  /** The importing account: recorded on the events and made the board's admin, as for a new board. */
+  actorId?: string | null;
   newId: () => string;
   /** Called after each slice with the share done, 0 to 1. */
   onProgress?: (done: number) => void;
 }
 
 /** Rows per transaction: each slice holds the event loop for a few tens of milliseconds at most. */
-const SLICE = 5000;
+const SLICE = 2000;
 /** An item writes about ten rows (card, its flow rows, its import record). */
 const ITEMS_PER_SLICE = SLICE / 10;
 
@@ -106,7 +108,7 @@ export async function importBoard(flow: FlowAggregates, plan: ImportPlan, opts: 
   const finalColumn = flows.map((f) => (f.steps.at(-1) as { column: number }).column);
   const positions: string[] = [];
   columns.forEach((_, ci) => {
-    const here = plan.items.map((_, i) => i).filter((i) => finalColumn[i] === ci);
+    const here = plan.items.flatMap((__, i) => (finalColumn[i] === ci ? [i] : []));
     const keys = generateNKeysBetween(null, null, here.length);
     here.forEach((i, k) => (positions[i] = keys[k] as string));
   });
@@ -192,12 +194,15 @@ export async function importBoard(flow: FlowAggregates, plan: ImportPlan, opts: 
       const insertColumn = sqlite.prepare('insert into columns (id, board_id, name, ord, wip_limit, created_at, removed_at, flow_ord) values (?, ?, ?, ?, null, ?, null, ?)');
       columns.forEach((c, i) => insertColumn.run(c.id, boardId, c.name, i, start, i));
       sqlite
-        .prepare('insert into events (board_id, version, type, actor, at, card_id, data) values (?, 1, ?, ?, ?, null, ?)')
-        .run(boardId, 'board_created', opts.actor, start, JSON.stringify({ name: opts.name, columns }));
+        .prepare('insert into events (board_id, version, type, actor, actor_id, at, card_id, data) values (?, 1, ?, ?, ?, ?, null, ?)')
+        .run(boardId, 'board_created', opts.actor, opts.actorId ?? null, start, JSON.stringify({ name: opts.name, columns }));
+      if (opts.actorId) {
+        sqlite.prepare("insert into board_members (board_id, user_id, role, created_at) values (?, ?, 'admin', ?)").run(boardId, opts.actorId, Date.now());
+      }
     })();
     progress(1);
 
-    const insertEvent = sqlite.prepare('insert into events (board_id, version, type, actor, at, card_id, data) values (?, ?, ?, ?, ?, ?, ?)');
+    const insertEvent = sqlite.prepare('insert into events (board_id, version, type, actor, actor_id, at, card_id, data) values (?, ?, ?, ?, ?, ?, ?, ?)');
     for (let from = 0; from < stepCount; from += SLICE) {
       await nextTick();
       sqlite.transaction(() => {
@@ -205,7 +210,7 @@ export async function importBoard(flow: FlowAggregates, plan: ImportPlan, opts: 
           const x = order[v] as number;
           const i = stepItem[x] as number;
           const { type, ...data } = bodyOf(i, stepIndex[x] as number);
-          insertEvent.run(boardId, v + 2, type, opts.actor, stepAt[x], cardIds[i], JSON.stringify(data));
+          insertEvent.run(boardId, v + 2, type, opts.actor, opts.actorId ?? null, stepAt[x], cardIds[i], JSON.stringify(data));
         }
       })();
       progress(Math.min(SLICE, stepCount - from));

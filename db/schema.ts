@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 
 // Times are integer milliseconds since the epoch: compact, indexable, and exact for flow metrics.
@@ -77,6 +78,8 @@ export const events = sqliteTable(
     version: integer('version').notNull(),
     type: text('type').notNull(),
     actor: text('actor').notNull(),
+    /** The account that made the change; null for the seeded demo board and imports without one. */
+    actorId: text('actor_id'),
     at: integer('at').notNull(),
     cardId: text('card_id'),
     /** The event body as JSON (everything but board, version, actor and time). */
@@ -203,3 +206,129 @@ export const importedItems = sqliteTable('imported_items', {
   /** JSON object of the attribute columns (`Type`, `Blocked Days`, ...) as they were in the file. */
   attributes: text('attributes').notNull().default('{}'),
 });
+
+/*
+ * Accounts (better-auth, lib/server/auth.ts). The four tables below are the ones its Drizzle adapter
+ * reads and writes: the object keys are its field names, so they must not be renamed. better-auth
+ * stores times as Date objects, hence `timestamp_ms` here where our own tables use plain integers.
+ */
+const createdNow = sql`(cast(unixepoch('subsecond') * 1000 as integer))`;
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  /** The display name: shown in presence and recorded as the actor of every event. */
+  name: text('name').notNull(),
+  email: text('email').notNull().unique(),
+  emailVerified: integer('email_verified', { mode: 'boolean' }).notNull().default(false),
+  image: text('image'),
+  /** The instance administrator: the first account, or one made with `cli user:create --admin`. */
+  isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(createdNow),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(createdNow),
+});
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    token: text('token').notNull().unique(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(createdNow),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const accounts = sqliteTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: integer('access_token_expires_at', { mode: 'timestamp_ms' }),
+    refreshTokenExpiresAt: integer('refresh_token_expires_at', { mode: 'timestamp_ms' }),
+    scope: text('scope'),
+    /** The password hash, written and checked by better-auth only. */
+    password: text('password'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(createdNow),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('accounts_user_idx').on(t.userId)],
+);
+
+export const verifications = sqliteTable(
+  'verifications',
+  {
+    id: text('id').primaryKey(),
+    identifier: text('identifier').notNull(),
+    value: text('value').notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(createdNow),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(createdNow),
+  },
+  (t) => [index('verifications_identifier_idx').on(t.identifier)],
+);
+
+/** Who may see a board and what they may change: admin > member > viewer (lib/domain/roles.ts). */
+export const boardMembers = sqliteTable(
+  'board_members',
+  {
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.boardId, t.userId] }), index('board_members_user_idx').on(t.userId)],
+);
+
+/** A link that lets whoever holds it join a board once, until it expires. Only the hash is kept. */
+export const boardInvites = sqliteTable(
+  'board_invites',
+  {
+    id: text('id').primaryKey(),
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    role: text('role').notNull(),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('board_invites_board_idx').on(t.boardId)],
+);
+
+/** Personal API tokens: `Authorization: Bearer <token>` with the owner's board roles. Only the hash is kept. */
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The first characters of the token, shown in the list so its owner can tell tokens apart. */
+    prefix: text('prefix').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);

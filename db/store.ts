@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, gt, gte, isNull, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { backwardMoves, boards, cards, columns, events } from './schema';
+import { backwardMoves, boardMembers, boards, cards, columns, events } from './schema';
 import { createFlowAggregates } from './flow';
 import { DomainError } from '../lib/domain/errors';
 import { DEFECT_WINDOW_DAYS, LIMITS, VALUE_STREAM_TEMPLATE } from '../lib/domain/limits';
@@ -34,6 +34,8 @@ import type {
 /** Who made a change; recorded on every event. */
 export interface Actor {
   name: string;
+  /** The account; absent for the seeded demo board and other changes made by the app itself. */
+  id?: string | null;
 }
 
 /** What every write returns: the events it committed (broadcast them) and the board's new version. */
@@ -86,6 +88,7 @@ function eventFromRow(row: typeof events.$inferSelect): BoardEvent {
     boardId: row.boardId,
     version: row.version,
     actor: row.actor,
+    actorId: row.actorId ?? null,
     at: iso(row.at),
     clientMutationId: body.clientMutationId ?? null,
   } as BoardEvent;
@@ -139,6 +142,7 @@ function prepareQueries(db: Db) {
         version: sql.placeholder('version'),
         type: sql.placeholder('type'),
         actor: sql.placeholder('actor'),
+        actorId: sql.placeholder('actorId'),
         at: sql.placeholder('at'),
         cardId: sql.placeholder('cardId'),
         data: sql.placeholder('data'),
@@ -176,9 +180,10 @@ function append(
   if (!bumped) throw new DomainError('NOT_FOUND', 'Board not found');
   const { type, ...rest } = body;
   const data = clientMutationId ? { ...rest, clientMutationId } : rest;
-  const inserted = q.appendEvent.get({ boardId, version: bumped.version, type, actor: actor.name, at: now, cardId: cardId ?? null, data: JSON.stringify(data) });
+  const actorId = actor.id ?? null;
+  const inserted = q.appendEvent.get({ boardId, version: bumped.version, type, actor: actor.name, actorId, at: now, cardId: cardId ?? null, data: JSON.stringify(data) });
   if (!inserted) throw new Error('The event insert returned no row');
-  const event = { ...body, boardId, version: bumped.version, actor: actor.name, at: iso(now), clientMutationId: clientMutationId ?? null } as BoardEvent;
+  const event = { ...body, boardId, version: bumped.version, actor: actor.name, actorId, at: iso(now), clientMutationId: clientMutationId ?? null } as BoardEvent;
   if (event.type === 'card_moved' && event.backward && event.reason && event.detectedAtColumnId && event.returnedToColumnId) {
     q.appendBackwardMove.run({
       eventSeq: inserted.seq,
@@ -371,6 +376,10 @@ export function createStore(db: Db, options: StoreOptions = {}) {
       return db.select({ b: cards.boardId }).from(cards).where(eq(cards.id, cardId)).get()?.b ?? null;
     },
 
+    boardOfColumn(columnId: string): string | null {
+      return db.select({ b: columns.boardId }).from(columns).where(eq(columns.id, columnId)).get()?.b ?? null;
+    },
+
     createBoard(input: BoardCreateInput, actor: Actor): Commit & { board: BoardSnapshot } {
       const boardId = newId();
       const template = input.columns ?? VALUE_STREAM_TEMPLATE;
@@ -388,6 +397,8 @@ export function createStore(db: Db, options: StoreOptions = {}) {
           flowOrd: ord,
         }));
         tx.insert(columns).values(cols).run();
+        // Whoever creates a board is its first admin, in the same transaction: a board is never without one.
+        if (actor.id) tx.insert(boardMembers).values({ boardId, userId: actor.id, role: 'admin', createdAt: now }).run();
         const event = append(q, boardId, actor, now, { type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)) });
         return { boardId, version: event.version, events: [event] };
       });

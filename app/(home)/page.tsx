@@ -1,12 +1,18 @@
 import { connection } from 'next/server';
+import { UserMenu } from '../../components/account/UserMenu';
 import { BoardList } from '../../components/home/BoardList';
 import { CreateBoardForm } from '../../components/home/CreateBoardForm';
 import { getServerHandle } from '../../lib/server/handle';
+import { requireUser } from '../../lib/server/session';
 
 export default async function HomePage() {
   // Read per request: the list changes whenever someone creates a board.
   await connection();
-  const boards = getServerHandle().store.listBoards();
+  const user = await requireUser('/');
+  const { store, access } = getServerHandle();
+  // Only the boards this account is a member of: the others do not exist for it.
+  const roles = access.boardRoles(user.id);
+  const boards = store.listBoards().filter((b) => roles.has(b.id));
   return (
     <div className="min-h-dvh">
       <header className="bg-slate-900 text-white">
@@ -18,6 +24,9 @@ export default async function HomePage() {
           <div>
             <h1 className="text-2xl font-bold tracking-tight">Flowboard</h1>
             <p className="text-sm text-slate-300">Work flows one way. WIP is limited. Defects are never passed downstream silently.</p>
+          </div>
+          <div className="ml-auto">
+            <UserMenu name={user.name} />
           </div>
         </div>
       </header>

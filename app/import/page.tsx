@@ -1,10 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ImportForm } from '../../components/flow/ImportForm';
+import { requireUser } from '../../lib/server/session';
 
 export const metadata: Metadata = { title: 'Import a work-item history' };
 
-export default function ImportPage() {
+/** Signed-in only: the imported board belongs to whoever imports it. */
+export default async function ImportPage() {
+  await requireUser('/import');
   return (
     <main className="mx-auto max-w-2xl space-y-4 p-6">
       <Link href="/" className="text-sm text-sky-700 hover:underline">

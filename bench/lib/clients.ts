@@ -13,10 +13,14 @@ export const CLIENT_TIMEOUT_MS = 10_000;
 /** Connections opened at once: enough to be quick, few enough not to flood the accept queue. */
 const CONNECT_CONCURRENCY = 50;
 
-export async function connect(url: string, name: string): Promise<BenchSocket> {
+/**
+ * `token`: an API token (bench/lib/seed.ts makes one); the app refuses sockets without credentials.
+ * The floors ignore it.
+ */
+export async function connect(url: string, name: string, token?: string): Promise<BenchSocket> {
   // forceNew: without it every client of one URL shares a single multiplexed connection.
   const socket: BenchSocket = io(url, {
-    auth: { name },
+    auth: token ? { token } : {},
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
@@ -47,14 +51,14 @@ export async function join(socket: BenchSocket, boardId: string): Promise<void> 
  * Opens `boardIds.length` viewers, the i-th joined to `boardIds[i]`, a bounded number at a time.
  * On any failure the ones already open are closed before the error propagates.
  */
-export async function connectViewers(url: string, boardIds: readonly string[], prefix: string): Promise<BenchSocket[]> {
+export async function connectViewers(url: string, boardIds: readonly string[], prefix: string, token?: string): Promise<BenchSocket[]> {
   const sockets: BenchSocket[] = [];
   try {
     for (let start = 0; start < boardIds.length; start += CONNECT_CONCURRENCY) {
       const batch = boardIds.slice(start, start + CONNECT_CONCURRENCY);
       const opened = await Promise.allSettled(
         batch.map(async (boardId, i) => {
-          const socket = await connect(url, `${prefix} ${start + i + 1}`);
+          const socket = await connect(url, `${prefix} ${start + i + 1}`, token);
           sockets.push(socket);
           await join(socket, boardId);
           return socket;

@@ -153,14 +153,15 @@ export function appEntry(): { script: string; description: string; env: Record<s
     return {
       script: 'server.ts',
       description: 'server.ts (production, with Next)',
-      env: { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', FLOWBOARD_SEED: 'false' },
+      // No write rate limit: a benchmark measures throughput, and the floors it is compared with have none.
+      env: { NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', FLOWBOARD_SEED: 'false', FLOWBOARD_WRITE_RATE: '0' },
       readyTimeoutMs: 60_000,
     };
   }
   return {
     script: 'bench/serve-app.ts',
     description: 'bench/serve-app.ts (startApp without Next: no .next/BUILD_ID)',
-    env: { NODE_ENV: 'production' },
+    env: { NODE_ENV: 'production', FLOWBOARD_WRITE_RATE: '0' },
     readyTimeoutMs: 20_000,
   };
 }

@@ -1,9 +1,9 @@
 'use client';
 import { DndContext, DragOverlay, MeasuringStrategy } from '@dnd-kit/core';
-import { useEffect, useId, useMemo, useState } from 'react';
-import type { BoardSnapshot } from '../../lib/domain/types';
-import { arrivalRefusal, cardsByColumn, columnName } from '../../lib/client/boardView';
-import { saveDisplayName, useDisplayName } from '../../lib/client/displayName';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { BoardSnapshot, CardDTO } from '../../lib/domain/types';
+import { arrivalRefusal, cardsByColumn, columnName, keepUnchangedLists } from '../../lib/client/boardView';
+import type { BoardRole } from '../../lib/domain/roles';
 import { useBoardActions } from '../../lib/client/useBoardActions';
 import { useBoardSync } from '../../lib/client/useBoardSync';
 import { useCardDrag } from '../../lib/client/useCardDrag';
@@ -24,14 +24,27 @@ const SCREEN_READER_INSTRUCTIONS = {
     'To move a card, press Space to pick it up, use the arrow keys to move it between work centers, press Space again to drop it, or Escape to cancel. Press Enter to open it.',
 };
 
-/** Measure droppables continuously: columns scroll and cards move in and out while dragging. */
-const MEASURING = { droppable: { strategy: MeasuringStrategy.Always } };
+const NO_CARDS: readonly CardDTO[] = [];
 
-export function Board({ initial }: { initial: BoardSnapshot }) {
+/**
+ * Measure droppables while a card is dragged only (dnd-kit's default), not on every change to the
+ * board: a remote move re-registers a card, and measuring all 1,000 cards of a big board then blocked
+ * the page for ~70 ms. Scrolling during a drag is still followed: dnd-kit's rects read the scroll
+ * offsets of their ancestors live, and a column's list is measured again when its cards change.
+ */
+const MEASURING = { droppable: { strategy: MeasuringStrategy.WhileDragging } };
+
+/** The signed-in account as this board sees it; the socket authenticates with the session cookie. */
+export interface BoardMe {
+  id: string;
+  name: string;
+  role: BoardRole;
+}
+
+export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) {
   const dndId = useId();
-  const myName = useDisplayName();
   const { toasts, notify, dismiss } = useToasts();
-  const sync = useBoardSync(initial, myName, notify);
+  const sync = useBoardSync(initial, notify);
   const { view } = sync;
   const presence = usePresence(sync.socket, view.id);
   const actions = useBoardActions(view.id, sync.mutate);
@@ -54,6 +67,21 @@ export function Board({ initial }: { initial: BoardSnapshot }) {
     document.title = `${view.name} · Flowboard`;
   }, [view.name]);
 
+  // What each work center shows. A move or a drag changes one or two of these lists; the others
+  // stay the same arrays, so their cards are not redrawn (see SortableCard's memo).
+  const shownBefore = useRef<ReadonlyMap<string, readonly CardDTO[]>>(new Map());
+  const shown = useMemo(
+    () =>
+      keepUnchangedLists(
+        shownBefore.current,
+        new Map(view.columns.map((column) => [column.id, (drag.displayLists.get(column.id) ?? []).flatMap((id) => cardById.get(id) ?? [])])),
+      ),
+    [view.columns, drag.displayLists, cardById],
+  );
+  useEffect(() => {
+    shownBefore.current = shown;
+  }, [shown]);
+
   const dropStateOf = (columnId: string): DropState => {
     if (!drag.activeCardId) return { kind: 'idle' };
     const over = drag.overColumnId === columnId;
@@ -62,11 +90,15 @@ export function Board({ initial }: { initial: BoardSnapshot }) {
     return { kind: 'allowed', over, backward: drag.isBackwardTarget(columnId) };
   };
 
-  const openCard = (cardId: string) => {
-    if (!drag.justDropped()) setDialog({ kind: 'card', cardId });
-  };
+  const { justDropped } = drag;
+  const openCard = useCallback(
+    (cardId: string) => {
+      if (!justDropped()) setDialog({ kind: 'card', cardId });
+    },
+    [justDropped],
+  );
 
-  const status = myName === null ? 'offline' : sync.status;
+  const { status } = sync;
   const activeCard = drag.activeCardId ? cardById.get(drag.activeCardId) : undefined;
 
   return (
@@ -78,15 +110,14 @@ export function Board({ initial }: { initial: BoardSnapshot }) {
           status={status}
           viewers={presence.viewers}
           selfId={presence.selfId}
-          myName={myName}
+          me={me}
           onOpenSettings={() => setDialog({ kind: 'board', focus: 'rename' })}
           onAddColumn={() => setDialog({ kind: 'board', focus: 'add-column' })}
-          onChangeName={() => setDialog({ kind: 'name' })}
         />
         {status === 'reconnecting' || status === 'offline' ? (
           <p className="bg-amber-100 px-4 py-1 text-sm text-amber-950" data-testid="stale-banner">
-            {myName === null
-              ? 'Pick a name to join the board live.'
+            {sync.removed
+              ? 'You are no longer a member of this board: ask one of its admins to add you again.'
               : 'Connection lost: this is the board as of the last update. It catches up by itself when the connection is back; changes are paused until then.'}
           </p>
         ) : null}
@@ -117,7 +148,7 @@ export function Board({ initial }: { initial: BoardSnapshot }) {
                     key={column.id}
                     column={column}
                     step={index + 1}
-                    cards={(drag.displayLists.get(column.id) ?? []).flatMap((id) => cardById.get(id) ?? [])}
+                    cards={shown.get(column.id) ?? NO_CARDS}
                     count={cards.get(column.id)?.length ?? 0}
                     drop={dropStateOf(column.id)}
                     now={now}
@@ -145,8 +176,6 @@ export function Board({ initial }: { initial: BoardSnapshot }) {
           socket={sync.socket}
           actions={actions}
           notify={notify}
-          myName={myName}
-          onSaveName={saveDisplayName}
         />
         {drag.pendingDrop ? (
           <ReasonDialog

@@ -7,14 +7,12 @@ import { BoardSettingsDialog } from './BoardSettingsDialog';
 import { CardDialog } from './CardDialog';
 import { ColumnDialog } from './ColumnDialog';
 import { cardElement } from './focus';
-import { NameDialog } from './NameDialog';
 
 export type DialogState =
   | null
   | { kind: 'card'; cardId: string }
   | { kind: 'column'; columnId: string }
-  | { kind: 'board'; focus: 'rename' | 'add-column' }
-  | { kind: 'name' };
+  | { kind: 'board'; focus: 'rename' | 'add-column' };
 
 interface BoardDialogsProps {
   dialog: DialogState;
@@ -25,12 +23,10 @@ interface BoardDialogsProps {
   socket: FlowSocket | null;
   actions: BoardActions;
   notify(message: string, tone?: 'error' | 'info'): void;
-  myName: string | null | undefined;
-  onSaveName(name: string): void;
 }
 
 /** The one dialog open at a time (besides the reason dialog, which belongs to a drop). */
-export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, socket, actions, notify, myName, onSaveName }: BoardDialogsProps) {
+export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, socket, actions, notify }: BoardDialogsProps) {
   const close = () => setDialog(null);
   const openCard = dialog?.kind === 'card' ? cardById.get(dialog.cardId) : undefined;
   const openColumnIndex = dialog?.kind === 'column' ? view.columns.findIndex((c) => c.id === dialog.columnId) : -1;
@@ -42,20 +38,6 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
     if (cardGone) notify('That card was just deleted by someone else', 'info');
     if (cardGone || columnGone) setDialog(null);
   }, [cardGone, columnGone, notify, setDialog]);
-
-  // First visit: nobody picked a name in this browser yet (undefined means not known yet).
-  if (myName === null || dialog?.kind === 'name') {
-    return (
-      <NameDialog
-        current={myName ?? null}
-        onSave={(name) => {
-          onSaveName(name);
-          if (dialog?.kind === 'name') close();
-        }}
-        onClose={close}
-      />
-    );
-  }
 
   if (dialog?.kind === 'card' && openCard) {
     return (

@@ -1,6 +1,9 @@
 import Link from 'next/link';
 import type { Viewer } from '../../lib/realtime/protocol';
 import type { ConnectionState } from '../../lib/client/useBoardSync';
+import { ROLE_SUMMARY } from '../../lib/domain/roles';
+import { UserMenu } from '../account/UserMenu';
+import type { BoardMe } from './Board';
 import { ConnectionBadge } from './ConnectionBadge';
 import { PresenceBar } from './PresenceBar';
 
@@ -10,13 +13,13 @@ interface BoardHeaderProps {
   status: ConnectionState;
   viewers: readonly Viewer[];
   selfId: string | null;
-  myName: string | null | undefined;
+  me: BoardMe;
   onOpenSettings(): void;
   onAddColumn(): void;
-  onChangeName(): void;
 }
 
-export function BoardHeader({ boardId, name, status, viewers, selfId, myName, onOpenSettings, onAddColumn, onChangeName }: BoardHeaderProps) {
+export function BoardHeader({ boardId, name, status, viewers, selfId, me, onOpenSettings, onAddColumn }: BoardHeaderProps) {
+  const admin = me.role === 'admin';
   return (
     <header className="flex flex-wrap items-center gap-x-4 gap-y-2 bg-slate-900 px-4 py-2.5 text-white">
       <Link href="/" className="flex items-center gap-2 rounded text-sm font-semibold text-slate-300 hover:text-white" aria-label="Flowboard: all boards">
@@ -29,14 +32,23 @@ export function BoardHeader({ boardId, name, status, viewers, selfId, myName, on
       <h1 className="min-w-0 max-w-[40vw] truncate text-xl font-bold tracking-tight" data-testid="board-name" title={name}>
         {name}
       </h1>
-      <button
-        type="button"
-        onClick={onOpenSettings}
+      {admin ? (
+        <button
+          type="button"
+          onClick={onOpenSettings}
+          className="rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white"
+          data-testid="board-settings"
+        >
+          Board settings
+        </button>
+      ) : null}
+      <Link
+        href={`/boards/${boardId}/members`}
         className="rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white"
-        data-testid="board-settings"
+        data-testid="open-members"
       >
-        Board settings
-      </button>
+        Members
+      </Link>
       <Link
         href={`/boards/${boardId}/flow`}
         className="rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white"
@@ -44,29 +56,28 @@ export function BoardHeader({ boardId, name, status, viewers, selfId, myName, on
       >
         Flow metrics
       </Link>
-      <p className="hidden text-xs text-slate-400 lg:block" aria-hidden>
+      <p className="hidden text-xs text-slate-400 2xl:block" aria-hidden>
         Work flows left to right →
       </p>
       <div className="ml-auto flex items-center gap-3">
         <PresenceBar viewers={viewers} selfId={selfId} />
         <ConnectionBadge status={status} />
-        <button
-          type="button"
-          onClick={onChangeName}
-          className="rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white"
-          data-testid="change-name"
-          aria-label={myName ? `You are ${myName}. Change your name` : 'Pick your name'}
-        >
-          {myName ? <>You: <span className="font-semibold text-white">{myName}</span></> : 'Pick a name'}
-        </button>
-        <button
-          type="button"
-          onClick={onAddColumn}
-          className="rounded-md bg-slate-800 px-2.5 py-1 text-sm font-medium text-white ring-1 ring-slate-700 hover:bg-slate-700"
-          data-testid="add-column"
-        >
-          + Work center
-        </button>
+        {me.role === 'admin' ? null : (
+          <span className="rounded-full bg-slate-800 px-2 py-0.5 text-xs text-slate-300 ring-1 ring-slate-700" title={ROLE_SUMMARY[me.role]} data-testid="my-role">
+            {me.role === 'viewer' ? 'Viewer: read only' : 'Member'}
+          </span>
+        )}
+        <UserMenu name={me.name} compact />
+        {admin ? (
+          <button
+            type="button"
+            onClick={onAddColumn}
+            className="rounded-md bg-slate-800 px-2.5 py-1 text-sm font-medium text-white ring-1 ring-slate-700 hover:bg-slate-700"
+            data-testid="add-column"
+          >
+            + Work center
+          </button>
+        ) : null}
       </div>
     </header>
   );

@@ -12,6 +12,7 @@ import { Field, FormError, inputClass } from '../ui/Field';
 import { Modal } from '../ui/Modal';
 import { CardHistory } from './CardHistory';
 import { CARD_TYPE_STYLE } from './cardStyle';
+import { Markdown } from '../ui/Markdown';
 
 interface CardDialogProps {
   card: CardDTO;
@@ -122,6 +123,12 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
               data-testid="card-description-input"
             />
           </Field>
+          {draft.description.trim() ? (
+            <div className="rounded-lg bg-white p-3 ring-1 ring-slate-200">
+              <p className="mb-1 text-xs font-medium tracking-wide text-slate-500 uppercase">Preview (Markdown)</p>
+              <Markdown source={draft.description} testId="card-description-preview" />
+            </div>
+          ) : null}
           <div className="space-y-2 rounded-lg bg-slate-50 p-3">
             <label className="flex items-center gap-2 text-sm font-medium text-slate-800">
               <input

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { CardDTO } from '../../lib/domain/types';
 import { plural, shortAge } from '../../lib/client/format';
 import { CARD_TYPE_STYLE } from './cardStyle';
@@ -12,7 +13,8 @@ interface CardFaceProps {
 }
 
 /** What a card shows at standup distance: type, title, blocked, defects, age in its work center. */
-export function CardFace({ card, now, movingBy, lifted = false }: CardFaceProps) {
+/** Memoized: while a card is dragged dnd-kit redraws every sortable; their faces have not changed. */
+export const CardFace = memo(function CardFace({ card, now, movingBy, lifted = false }: CardFaceProps) {
   const type = CARD_TYPE_STYLE[card.type];
   return (
     <div
@@ -59,4 +61,4 @@ export function CardFace({ card, now, movingBy, lifted = false }: CardFaceProps)
       ) : null}
     </div>
   );
-}
+});

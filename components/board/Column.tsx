@@ -1,6 +1,7 @@
 'use client';
 import { useDroppable } from '@dnd-kit/core';
 import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
+import { useMemo } from 'react';
 import type { CardDTO, ColumnDTO } from '../../lib/domain/types';
 import { isTempId } from '../../lib/client/optimistic';
 import { columnDropId, type DragData } from '../../lib/client/useCardDrag';
@@ -17,7 +18,7 @@ export type DropState =
 interface ColumnProps {
   column: ColumnDTO;
   step: number;
-  cards: CardDTO[];
+  cards: readonly CardDTO[];
   /** Cards the work center really holds, whatever a drag in progress shows. */
   count: number;
   drop: DropState;
@@ -48,7 +49,8 @@ function frameClass(drop: DropState): string {
 export function Column({ column, step, cards, count, drop, now, movingBy, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
   const data: DragData = { type: 'column', columnId: column.id };
   const { setNodeRef } = useDroppable({ id: columnDropId(column.id), data, disabled: isTempId(column.id) });
-  const ids = cards.map((c) => c.id);
+  // Same list, same ids: dnd-kit then keeps this column's sortable context and its cards stay as they are.
+  const ids = useMemo(() => cards.map((c) => c.id), [cards]);
   const backward = drop.kind === 'allowed' && drop.backward;
 
   return (

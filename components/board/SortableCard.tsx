@@ -1,7 +1,7 @@
 'use client';
 import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
-import type { KeyboardEvent } from 'react';
+import { memo, type KeyboardEvent } from 'react';
 import type { CardDTO } from '../../lib/domain/types';
 import { isTempId } from '../../lib/client/optimistic';
 import type { DragData } from '../../lib/client/useCardDrag';
@@ -24,7 +24,11 @@ function describe(card: CardDTO, movingBy: string | undefined): string {
   return parts.join(', ');
 }
 
-export function SortableCard({ card, columnId, now, movingBy, onOpen }: SortableCardProps) {
+/**
+ * Memoized: a board redraws often (a move, a drag over another work center, a presence change) and
+ * holds up to a thousand cards; only the cards whose props changed are drawn again.
+ */
+export const SortableCard = memo(function SortableCard({ card, columnId, now, movingBy, onOpen }: SortableCardProps) {
   const data: DragData = { type: 'card', columnId };
   const pending = isTempId(card.id);
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
@@ -66,4 +70,4 @@ export function SortableCard({ card, columnId, now, movingBy, onOpen }: Sortable
       </div>
     </li>
   );
-}
+});

@@ -1,7 +1,6 @@
 'use client';
 import Link from 'next/link';
 import { useMemo, useState, useSyncExternalStore } from 'react';
-import { guestName, useDisplayName } from '../../lib/client/displayName';
 import { useFlowData, type FlowStatus } from '../../lib/client/useFlowData';
 import { useNow } from '../../lib/client/useNow';
 import type { FlowRange } from '../../lib/flow/data';
@@ -52,8 +51,6 @@ function useTimeZone(): string | null {
 }
 
 export function FlowPage({ boardId, boardName }: { boardId: string; boardName: string }) {
-  const name = useDisplayName();
-  const [guest] = useState(guestName);
   const tz = useTimeZone();
   // Null until the viewer picks a range: then the last 30 days in their zone.
   const [picked, setPicked] = useState<{ from: string; to: string } | null>(null);
@@ -68,7 +65,7 @@ export function FlowPage({ boardId, boardName }: { boardId: string; boardName: s
   const now = useNow();
 
   const range: FlowRange | null = tz && from && to ? { from, to, interval, tz } : null;
-  const { data, status, error, reload } = useFlowData(boardId, range, name ?? guest);
+  const { data, status, error, reload } = useFlowData(boardId, range);
   const cfd = useMemo(() => (data ? buildCfd(data) : null), [data]);
   const metrics = useMemo(() => (data ? computeMetrics({ ...data, asOf: Math.max(data.asOf, now ?? 0) }) : null), [data, now]);
   const title = data?.boardName ?? boardName;
@@ -89,7 +86,8 @@ export function FlowPage({ boardId, boardName }: { boardId: string; boardName: s
   const saveSettings = async (settings: { demandPerWeek: number | null; commitmentColumnId: string | null }) => {
     const res = await fetch(`${api}/settings`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json', 'x-flowboard-actor': name ?? guest },
+      // The actor is the signed-in account; the browser adds the Origin the server checks.
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(settings),
     });
     if (res.ok) return null;

@@ -12,7 +12,7 @@ interface Problem {
 type State =
   | { kind: 'idle' }
   | { kind: 'uploading'; percent: number }
-  | { kind: 'importing' }
+  | { kind: 'importing'; percent: number }
   | { kind: 'done'; boardId: string; items: number }
   | { kind: 'failed'; message: string; problems: Problem[] };
 
@@ -42,13 +42,27 @@ export function ImportForm() {
     if (attributes.trim()) form.set('attributes', attributes);
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/import/csv');
+    // Progress of the writing comes back as NDJSON lines while the board is written in slices.
+    xhr.setRequestHeader('accept', 'application/x-ndjson');
+    const lastLine = (): Record<string, unknown> | null => {
+      const lines = xhr.responseText.split('\n').filter(Boolean);
+      try {
+        return lines.length ? (JSON.parse(lines.at(-1) as string) as Record<string, unknown>) : null;
+      } catch {
+        return null;
+      }
+    };
+    xhr.addEventListener('progress', () => {
+      const line = lastLine();
+      if (xhr.status === 201 && typeof line?.progress === 'number') setState({ kind: 'importing', percent: Math.round(line.progress * 100) });
+    });
     xhr.upload.addEventListener('progress', (ev) => {
       if (ev.lengthComputable) setState({ kind: 'uploading', percent: Math.round((ev.loaded / ev.total) * 100) });
     });
-    xhr.upload.addEventListener('load', () => setState({ kind: 'importing' }));
+    xhr.upload.addEventListener('load', () => setState({ kind: 'importing', percent: 0 }));
     xhr.addEventListener('load', () => {
-      const body = JSON.parse(xhr.responseText || '{}') as { boardId?: string; items?: number; error?: { message: string; details?: Problem[] } };
-      if (xhr.status === 201 && body.boardId) setState({ kind: 'done', boardId: body.boardId, items: body.items ?? 0 });
+      const body = (lastLine() ?? {}) as { done?: { boardId: string; items: number }; error?: { message: string; details?: Problem[] } };
+      if (xhr.status === 201 && body.done) setState({ kind: 'done', boardId: body.done.boardId, items: body.done.items });
       else setState({ kind: 'failed', message: body.error?.message ?? `The server answered ${xhr.status}`, problems: body.error?.details ?? [] });
     });
     xhr.addEventListener('error', () => setState({ kind: 'failed', message: 'The upload failed: check the connection and try again', problems: [] }));
@@ -79,9 +93,11 @@ export function ImportForm() {
       </Field>
       {state.kind === 'uploading' || state.kind === 'importing' ? (
         <div role="status" className="space-y-1" data-testid="import-progress">
-          <p className="text-sm text-slate-700">{state.kind === 'uploading' ? `Uploading… ${state.percent}%` : 'Checking every row and writing the history…'}</p>
+          <p className="text-sm text-slate-700">
+            {state.kind === 'uploading' ? `Uploading… ${state.percent}%` : state.percent === 0 ? 'Checking every row…' : `Writing the history… ${state.percent}%`}
+          </p>
           <div className="h-2 rounded bg-slate-200">
-            <div className="h-2 rounded bg-sky-600 transition-all" style={{ width: state.kind === 'uploading' ? `${state.percent}%` : '100%' }} />
+            <div className={`h-2 rounded transition-all ${state.kind === 'uploading' ? 'bg-sky-400' : 'bg-emerald-600'}`} style={{ width: `${state.percent}%` }} />
           </div>
         </div>
       ) : null}

@@ -60,3 +60,17 @@ export function columnName(columns: readonly ColumnDTO[], columnId: string | und
   if (!columnId) return 'an unknown work center';
   return columns.find((c) => c.id === columnId)?.name ?? 'a removed work center';
 }
+
+/**
+ * `next` with every list that holds the same items as in `previous` replaced by the previous list
+ * itself. A change to one work center then leaves the others' lists identical, so React skips them
+ * (and dnd-kit keeps their sortable contexts) instead of redrawing all 1,000 cards of a board.
+ */
+export function keepUnchangedLists<T>(previous: ReadonlyMap<string, readonly T[]>, next: ReadonlyMap<string, readonly T[]>): Map<string, readonly T[]> {
+  const kept = new Map<string, readonly T[]>();
+  for (const [key, list] of next) {
+    const before = previous.get(key);
+    kept.set(key, before && before.length === list.length && before.every((item, i) => item === list[i]) ? before : list);
+  }
+  return kept;
+}

@@ -6,10 +6,13 @@ export type FlowSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Long enough for a slow network, short enough that a lost change is reported while it still matters. */
 export const ACK_TIMEOUT_MS = 10_000;
 
-/** Created idle: the caller connects it once it listens, and again after a StrictMode re-mount. */
-export function connectSocket(name: string): FlowSocket {
-  // Same origin as the page: the custom server hosts Socket.IO next to Next.
-  return io({ auth: { name }, autoConnect: false });
+/**
+ * Created idle: the caller connects it once it listens, and again after a StrictMode re-mount. Same
+ * origin as the page (the custom server hosts Socket.IO next to Next), so the browser sends the
+ * session cookie with the handshake; the server takes the name from the account.
+ */
+export function connectSocket(): FlowSocket {
+  return io({ autoConnect: false });
 }
 
 type Requests = {

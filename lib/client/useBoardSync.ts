@@ -29,6 +29,8 @@ export interface BoardSync {
   view: BoardSnapshot;
   status: ConnectionState;
   socket: FlowSocket | null;
+  /** This account was removed from the board while it was open: it gets nothing more. */
+  removed: boolean;
   /** Applies `apply` at once (unless null), sends, and rolls back with a toast if the server refuses. */
   mutate<T extends object>(apply: Apply | null, send: Send<T>): Promise<Ack<T>>;
 }
@@ -42,16 +44,17 @@ function failure(message: string): Failure {
  * tab's pending changes on top. Joins on every (re)connect with the version it has, so a dropped
  * connection catches up without a reload.
  */
-export function useBoardSync(initial: BoardSnapshot, name: string | null | undefined, notify: (message: string) => void): BoardSync {
+export function useBoardSync(initial: BoardSnapshot, notify: (message: string) => void): BoardSync {
   const boardId = initial.id;
   const [sync, setSync] = useState<SyncState>(() => initialSyncState(initial));
   const syncRef = useRef(sync);
   const notifyRef = useRef(notify);
   const rejoinRef = useRef<() => void>(() => {});
 
-  // One socket per name: picking another name reconnects under it. Created idle here and
-  // connected by the effect below, so that StrictMode's extra mount only reconnects it.
-  const socket = useMemo(() => (name ? connectSocket(name) : null), [name]);
+  // Created idle here and connected by the effect below, so that StrictMode's extra mount only
+  // reconnects it. It authenticates with the session cookie; the name shown to others is the account's.
+  const socket = useMemo<FlowSocket | null>(() => connectSocket(), []);
+  const [removed, setRemoved] = useState(false);
   const socketRef = useRef(socket);
   // The state belongs to the socket it was reported by, so a new socket starts at 'connecting'.
   const [reported, setReported] = useState<{ socket: FlowSocket | null; status: ConnectionState }>({ socket: null, status: 'connecting' });
@@ -153,13 +156,26 @@ export function useBoardSync(initial: BoardSnapshot, name: string | null | undef
       // The server closed us on purpose (a restart, say): Socket.IO does not retry that by itself.
       if (reason === 'io server disconnect') s.connect();
     };
-    const onConnectError = (error: Error) => {
+    const onConnectError = (error: Error & { data?: { code?: string } }) => {
+      // The session ended (signed out elsewhere, expired): sign in again and come back here.
+      if (error.data?.code === 'UNAUTHENTICATED') {
+        window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname)}`);
+        return;
+      }
       setStatus(offlineOrReconnecting());
       // Not retried by Socket.IO: the server refused the handshake itself.
       if (!s.active) {
         notifyRef.current(`Could not connect: ${error.message}`);
         setStatus('offline');
       }
+    };
+    const onRemoved = ({ boardId: from }: { boardId: string }) => {
+      if (from !== boardId) return;
+      disposed = true;
+      setRemoved(true);
+      setStatus('offline');
+      notifyRef.current('You were removed from this board');
+      s.disconnect();
     };
     const onOffline = () => setStatus('offline');
     const onOnline = () => {
@@ -170,6 +186,7 @@ export function useBoardSync(initial: BoardSnapshot, name: string | null | undef
     s.on('board:event', onEvent);
     s.on('disconnect', onDisconnect);
     s.on('connect_error', onConnectError);
+    s.on('board:removed', onRemoved);
     window.addEventListener('offline', onOffline);
     window.addEventListener('online', onOnline);
     s.connect();
@@ -183,6 +200,7 @@ export function useBoardSync(initial: BoardSnapshot, name: string | null | undef
       s.off('board:event', onEvent);
       s.off('disconnect', onDisconnect);
       s.off('connect_error', onConnectError);
+      s.off('board:removed', onRemoved);
       s.disconnect();
     };
   }, [boardId, socket, commit]);
@@ -217,5 +235,5 @@ export function useBoardSync(initial: BoardSnapshot, name: string | null | undef
   );
 
   const view = useMemo(() => computeView(sync), [sync]);
-  return { view, status, socket, mutate };
+  return { view, status, socket, removed, mutate };
 }

@@ -14,7 +14,7 @@ import {
   type Over,
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
-import { useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { isBackwardMove } from '../domain/rules';
 import type { BoardSnapshot } from '../domain/types';
 import { columnName, pullRefusal } from './boardView';
@@ -58,12 +58,25 @@ function targetOf(over: Over): { columnId: string; overCardId: string | null } |
   return { columnId: data.columnId, overCardId: data.type === 'card' ? String(over.id) : null };
 }
 
-/** Under a pointer, the card it is over beats the column around it; keyboards use the nearest corners. */
+const dataOf = (container: { data: { current?: unknown } }) => container.data.current as DragData | undefined;
+
+/**
+ * Under a pointer, the card it is over beats the column around it; keyboards use the nearest corners.
+ * The pointer is tested against the work centers first and then only against the cards of the one
+ * it is in: every rect dnd-kit reads walks its scroll ancestors, and testing all cards of a
+ * 1,000-card board on each pointer move took hundreds of milliseconds per move.
+ */
 const collisionDetection: CollisionDetection = (args) => {
-  const within = pointerWithin(args);
-  if (within.length > 0) {
-    const cards = within.filter((c) => (c.data?.droppableContainer?.data.current as DragData | undefined)?.type === 'card');
-    return cards.length > 0 ? cards : within;
+  const columns = args.droppableContainers.filter((c) => dataOf(c)?.type === 'column');
+  const within = pointerWithin({ ...args, droppableContainers: columns });
+  const columnId = within[0] ? dataOf(within[0].data?.droppableContainer ?? { data: {} })?.columnId : undefined;
+  if (columnId !== undefined) {
+    const cards = args.droppableContainers.filter((c) => {
+      const data = dataOf(c);
+      return data?.type === 'card' && data.columnId === columnId;
+    });
+    const overCards = pointerWithin({ ...args, droppableContainers: cards });
+    return overCards.length > 0 ? overCards : within;
   }
   return closestCorners(args);
 };
@@ -165,6 +178,8 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
   };
 
   const onDragCancel = () => finish();
+  // Stable, so the cards' click handler (and with it every card) is not new on each render.
+  const justDropped = useCallback(() => Date.now() - lastDropAt.current < CLICK_AFTER_DROP_MS, []);
 
   const confirmBackward = (reason: string) => {
     if (!pendingDrop) return;
@@ -203,7 +218,7 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
     confirmBackward,
     cancelBackward,
     /** True right after a drop, when the browser's click should not open the card. */
-    justDropped: () => Date.now() - lastDropAt.current < CLICK_AFTER_DROP_MS,
+    justDropped,
   };
 }
 

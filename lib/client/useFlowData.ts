@@ -15,7 +15,7 @@ const RELOAD_DEBOUNCE_MS = 300;
  * event into it in the browser (lib/flow/live.ts). Events at or below the loaded version are ignored;
  * a gap, or a change that reorders history, reloads.
  */
-export function useFlowData(boardId: string, range: FlowRange | null, viewerName: string) {
+export function useFlowData(boardId: string, range: FlowRange | null) {
   const [data, setData] = useState<FlowData | null>(null);
   const [status, setStatus] = useState<FlowStatus>('loading');
   const [error, setError] = useState<string | null>(null);
@@ -77,7 +77,8 @@ export function useFlowData(boardId: string, range: FlowRange | null, viewerName
   }, [load]);
 
   useEffect(() => {
-    const socket: FlowSocket = connectSocket(viewerName);
+    // Authenticated by the session cookie, like the board's socket.
+    const socket: FlowSocket = connectSocket();
     const join = async () => {
       const ack = await request(socket, 'flow:join', { boardId }).catch(() => null);
       if (!ack || !ack.ok) return setStatus('offline');
@@ -100,7 +101,7 @@ export function useFlowData(boardId: string, range: FlowRange | null, viewerName
       socket.emit('flow:leave', { boardId });
       socket.disconnect();
     };
-  }, [boardId, viewerName, apply, scheduleReload]);
+  }, [boardId, apply, scheduleReload]);
 
   useEffect(
     () => () => {

@@ -5,6 +5,9 @@ export const ERROR_CODES = [
   'WIP_LIMIT',
   'REASON_REQUIRED',
   'CONFLICT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -16,6 +19,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   WIP_LIMIT: 409,
   CONFLICT: 409,
   REASON_REQUIRED: 422,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 };
 

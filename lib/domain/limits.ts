@@ -14,7 +14,16 @@ export const LIMITS = {
   demandPerWeekMax: 100_000,
   id: 64,
   clientMutationId: 64,
+  email: 254,
+  tokenName: 60,
+  /** Longer than any token or invite secret we issue (about 50 characters). */
+  apiToken: 200,
+  /** An invite link lives at most 30 days. */
+  inviteHoursMax: 720,
 } as const;
+
+/** Long enough for a passphrase, short enough to bound the hashing work (enforced by better-auth). */
+export const PASSWORD_LIMITS = { min: 8, max: 128 } as const;
 
 /** How far back the "defects returned" count in a column header looks. */
 export const DEFECT_WINDOW_DAYS = 14;

@@ -58,7 +58,10 @@ export interface BoardSnapshot {
 interface EventBase {
   boardId: string;
   version: number;
+  /** The display name of who made the change, as it was then. */
   actor: string;
+  /** Their account id; null for changes the app made itself (the demo board). */
+  actorId?: string | null;
   at: string;
   /** Echoed from the request that caused it, so the author can match its pending change. */
   clientMutationId?: string | null;

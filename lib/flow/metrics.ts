@@ -304,7 +304,7 @@ export function demand(data: FlowData): Demand {
   if (pilingUp) parts.push('Intake is above throughput: work is piling up.');
   if (overproduction) parts.push('Throughput is above demand: overproduction.');
   if (belowDemand) parts.push('Throughput is below demand: the customer is kept waiting.');
-  if (d === null) parts.push('Set the customer’s demand in the board settings to compare against it.');
+  if (d === null) parts.push('Set the customer’s demand in the flow settings to compare against it.');
   if (parts.length === 0) parts.push('Intake, throughput and demand are in balance.');
   return { intakePerWeek, throughputPerWeek: finishedPerWeek, demandPerWeek: d, pilingUp, overproduction, belowDemand, reading: parts.join(' ') };
 }

@@ -8,6 +8,7 @@ import { CARD_TYPES } from '../domain/types';
 import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO } from '../domain/types';
 import type { ErrorCode } from '../domain/errors';
 import { LIMITS } from '../domain/limits';
+import { BOARD_ROLES } from '../domain/roles';
 
 const id = z.string().min(1).max(LIMITS.id);
 const clientMutationId = z.string().min(1).max(LIMITS.clientMutationId).optional();
@@ -96,8 +97,21 @@ export const schemas = {
   cardDelete: z.strictObject({ cardId: id, clientMutationId }),
   cardHistory: z.strictObject({ cardId: id }),
   presenceDrag: z.strictObject({ boardId: id, cardId: id.nullable() }),
-  /** The Socket.IO handshake `auth` object. */
-  handshake: z.object({ name: z.string().trim().min(1).max(LIMITS.actorName) }),
+  /**
+   * The Socket.IO handshake `auth` object: empty for a browser (its session cookie goes with the
+   * handshake), or an API token. Other fields (the display name older clients sent) are ignored:
+   * the name comes from the account.
+   */
+  handshake: z.object({ token: z.string().min(1).max(LIMITS.apiToken).optional() }),
+  /** Invite an existing account by email, or change a member's role. */
+  memberAdd: z.strictObject({ email: z.string().trim().toLowerCase().max(LIMITS.email).pipe(z.email('Enter an email address')), role: z.enum(BOARD_ROLES) }),
+  memberUpdate: z.strictObject({ role: z.enum(BOARD_ROLES) }),
+  inviteCreate: z.strictObject({
+    role: z.enum(BOARD_ROLES),
+    expiresInHours: z.number().int().min(1).max(LIMITS.inviteHoursMax).optional(),
+  }),
+  inviteAccept: z.strictObject({ token: z.string().min(1).max(LIMITS.apiToken) }),
+  tokenCreate: z.strictObject({ name: z.string().trim().min(1, 'Name the token after what uses it').max(LIMITS.tokenName) }),
 } as const;
 
 export type BoardJoinInput = z.infer<typeof schemas.boardJoin>;
@@ -159,6 +173,8 @@ export interface ServerToClientEvents {
   'board:event': (event: BoardEvent) => void;
   'presence:viewers': (payload: { boardId: string; viewers: Viewer[] }) => void;
   'presence:drag': (payload: { boardId: string; viewerId: string; name: string; cardId: string | null }) => void;
+  /** This account was removed from the board: its sockets have left the board's rooms. */
+  'board:removed': (payload: { boardId: string }) => void;
 }
 
 /** Most events a `board:join` with `sinceVersion` replays before it sends a fresh snapshot instead. */

@@ -1,11 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { toNodeHandler } from 'better-auth/node';
+import { createAccess, type Access } from '../../db/access';
+import { startCheckpointer } from '../../db/checkpoint';
 import { openDatabase, type OpenedDatabase } from '../../db/client';
 import { createStore, type Store, type StoreOptions } from '../../db/store';
 import { createApiHandler } from './api';
+import { AUTH_BASE_PATH, CLIENT_IP_HEADER, createAuth, createAuthenticate, loadSecret, type Auth } from './auth';
 import { setServerHandle } from './handle';
 import type { Logger } from './logger';
-import { broadcastEvents, createRealtimeServer, type RealtimeServer } from './realtime';
+import { RateLimiter, type RateLimitOptions } from './rateLimit';
+import { broadcastEvents, createRealtimeServer, type Realtime, type RealtimeServer } from './realtime';
 import { seedDemoBoard } from './seed';
 
 export interface AppOptions {
@@ -19,17 +24,32 @@ export interface AppOptions {
   next?: { dev: boolean; dir: string };
   storeOptions?: StoreOptions;
   version?: string;
+  /** Signs session cookies; when absent, one is generated and kept next to the database. */
+  secret?: string;
+  /** Browser origins of the app; default http://localhost:PORT and http://127.0.0.1:PORT. */
+  origins?: readonly string[];
+  /** Writes per connection and per API token; default 20 per second, bursts of 40. */
+  writeRate?: RateLimitOptions;
+  /** Throttle sign-in and sign-up attempts per client address; default true. */
+  authRateLimit?: boolean;
 }
 
 export interface RunningApp {
   url: string;
   port: number;
   store: Store;
+  access: Access;
+  auth: Auth;
   io: RealtimeServer;
+  realtime: Realtime;
+  /** The origins accepted for cookie writes and socket handshakes. */
+  origins: readonly string[];
   database: OpenedDatabase;
   httpServer: Server;
   close(): Promise<void>;
 }
+
+const isUnder = (url: string, base: string) => url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`);
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -42,43 +62,42 @@ const notFound: RequestHandler = (_req, res) => {
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { logger } = options;
   const database = openDatabase(options.dbPath);
+  // WAL checkpoints in a worker thread, not inside a move's commit (db/checkpoint.ts).
+  const checkpointer = options.dbPath === ':memory:' ? null : startCheckpointer(database.sqlite, options.dbPath);
   const store = createStore(database.db, options.storeOptions);
   const rebuilt = store.flow.ensureReady();
   if (rebuilt > 0) logger.info(`Built the flow aggregates of ${rebuilt} board(s) from their event logs`);
+  const access = createAccess(database.db, options.storeOptions?.clock);
   if (database.created && options.seed) {
+    // Nobody owns it yet: the first admin account gets it (db/access.ts promoteAdmin).
     const board = seedDemoBoard(store);
     logger.info(`Seeded the demo board "${board.name}"`);
   }
+  const secret = loadSecret(options.secret, options.dbPath, logger);
 
-  let pages: RequestHandler = notFound;
+  let handle: RequestHandler | undefined;
   const httpServer = createServer();
-  let io: RealtimeServer | undefined;
-  const api = createApiHandler({
-    store,
-    logger,
-    broadcast: (events) => io && broadcastEvents(io, events),
-    version: options.version ?? '0.0.0',
-  });
-
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     // Socket.IO answers its own path; it attaches its listener in front of this one.
     if (req.url?.startsWith('/socket.io/')) return;
-    const handler = req.url === '/api' || req.url?.startsWith('/api/') || req.url?.startsWith('/api?') ? api : pages;
-    Promise.resolve(handler(req, res)).catch((error: unknown) => {
+    if (!handle) {
+      res.writeHead(503, { 'retry-after': '1' }).end();
+      return;
+    }
+    Promise.resolve(handle(req, res)).catch((error: unknown) => {
       logger.error(`request ${req.method} ${req.url} failed`, error);
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  io = createRealtimeServer(httpServer, { store, logger });
-  setServerHandle({ store });
 
+  let pages: RequestHandler = notFound;
   if (options.next) {
-    // Prepared before listening so that no request meets a half-started app.
+    // Prepared before listening so that no page request meets a half-started app.
     const { default: next } = await import('next');
     const nextApp = next({ dev: options.next.dev, dir: options.next.dir, hostname: options.host, port: options.port, httpServer });
     await nextApp.prepare();
-    const handle = nextApp.getRequestHandler();
-    pages = (req, res) => handle(req, res);
+    const nextHandler = nextApp.getRequestHandler();
+    pages = (req, res) => nextHandler(req, res);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -90,18 +109,64 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const port = (httpServer.address() as AddressInfo).port;
 
-  const realtime = io;
+  // The default origins name the port, known only once listening (tests listen on port 0); the rest
+  // is wired synchronously from here, before any request is handled.
+  const origins = options.origins ?? [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  let realtime: Realtime | undefined;
+  const auth = createAuth({
+    db: database.db,
+    access,
+    secret,
+    origins,
+    logger,
+    rateLimit: options.authRateLimit ?? true,
+    onSessionEnded: (id) => realtime?.disconnectSession(id),
+  });
+  const authenticate = createAuthenticate(auth, access);
+  const limiter = new RateLimiter(options.writeRate ?? { perSecond: 20, burst: 40 });
+  realtime = createRealtimeServer(httpServer, { store, access, logger, authenticate, origins, limiter });
+  const { io } = realtime;
+  const api = createApiHandler({
+    store,
+    access,
+    logger,
+    broadcast: (events) => broadcastEvents(io, events),
+    version: options.version ?? '0.0.0',
+    authenticate,
+    origins,
+    limiter,
+    onMemberRemoved: (userId, boardId) => realtime?.removeFromBoard(userId, boardId),
+    onTokenRevoked: (tokenId) => realtime?.disconnectToken(tokenId),
+  });
+  const authHandler = toNodeHandler(auth);
+  handle = (req, res) => {
+    const url = req.url ?? '/';
+    // better-auth first: /api/auth/* would otherwise meet the REST router's 404.
+    if (isUnder(url, AUTH_BASE_PATH)) {
+      req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
+      return authHandler(req, res);
+    }
+    return isUnder(url, '/api') ? api(req, res) : pages(req, res);
+  };
+  setServerHandle({ store, access, auth, needsFirstAdmin: () => access.needsFirstAdmin() });
+
+  const running = realtime;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     store,
-    io: realtime,
+    access,
+    auth,
+    io,
+    realtime: running,
+    origins,
     database,
     httpServer,
     async close() {
       httpServer.closeAllConnections();
       // Closing Socket.IO disconnects every client and closes the HTTP server with it.
-      await new Promise<void>((resolve) => void realtime.close(() => resolve()));
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await checkpointer?.stop();
       database.sqlite.close();
     },
   };

@@ -1,8 +1,11 @@
 import type { z } from 'zod';
+import type { Access } from '../../db/access';
 import type { Actor, Commit, Store } from '../../db/store';
 import { DomainError, isDomainError } from '../domain/errors';
+import { hasRole, type BoardRole } from '../domain/roles';
 import type { BoardEvent } from '../domain/types';
 import { describeIssues, schemas, type Failure } from '../realtime/protocol';
+import type { Principal } from './auth';
 import type { Logger } from './logger';
 
 /**
@@ -12,6 +15,10 @@ import type { Logger } from './logger';
  */
 interface Command<S extends z.ZodType, R extends Commit> {
   schema: S;
+  /** The least role on the board this command changes. */
+  role: BoardRole;
+  /** The board that owns what the command touches (null when that does not exist) and what to call it then. */
+  board: (store: Store, input: z.infer<S>) => { boardId: string | null; missing: string };
   run: (store: Store, input: z.infer<S>, actor: Actor) => R;
   /** The extra fields of the success ack, beyond `ok` and `version`. */
   reply: (result: R) => object;
@@ -22,18 +29,23 @@ function command<S extends z.ZodType, R extends Commit>(c: Command<S, R>): Comma
 }
 
 const none = () => ({});
+const ofBoard = (_: Store, i: { boardId: string }) => ({ boardId: i.boardId, missing: 'Board not found' });
+const ofColumn = (s: Store, i: { columnId: string }) => ({ boardId: s.boardOfColumn(i.columnId), missing: 'Work center not found' });
+const ofCard = (s: Store, i: { cardId: string }) => ({ boardId: s.boardOfCard(i.cardId), missing: 'Card not found' });
 
 export const commands = {
-  'board:rename': command({ schema: schemas.boardRename, run: (s, i, a) => s.renameBoard(i, a), reply: none }),
-  'board:configure': command({ schema: schemas.boardConfigure, run: (s, i, a) => s.configureBoard(i, a), reply: none }),
-  'column:add': command({ schema: schemas.columnAdd, run: (s, i, a) => s.addColumn(i, a), reply: (r) => ({ column: r.column }) }),
-  'column:update': command({ schema: schemas.columnUpdate, run: (s, i, a) => s.updateColumn(i, a), reply: none }),
-  'column:move': command({ schema: schemas.columnMove, run: (s, i, a) => s.moveColumn(i, a), reply: none }),
-  'column:remove': command({ schema: schemas.columnRemove, run: (s, i, a) => s.removeColumn(i, a), reply: none }),
-  'card:create': command({ schema: schemas.cardCreate, run: (s, i, a) => s.createCard(i, a), reply: (r) => ({ card: r.card }) }),
-  'card:update': command({ schema: schemas.cardUpdate, run: (s, i, a) => s.updateCard(i, a), reply: none }),
-  'card:move': command({ schema: schemas.cardMove, run: (s, i, a) => s.moveCard(i, a), reply: (r) => ({ card: r.card }) }),
-  'card:delete': command({ schema: schemas.cardDelete, run: (s, i, a) => s.deleteCard(i, a), reply: none }),
+  // Admins: the board's settings, its work centers and WIP limits.
+  'board:rename': command({ schema: schemas.boardRename, role: 'admin', board: ofBoard, run: (s, i, a) => s.renameBoard(i, a), reply: none }),
+  'board:configure': command({ schema: schemas.boardConfigure, role: 'admin', board: ofBoard, run: (s, i, a) => s.configureBoard(i, a), reply: none }),
+  'column:add': command({ schema: schemas.columnAdd, role: 'admin', board: ofBoard, run: (s, i, a) => s.addColumn(i, a), reply: (r) => ({ column: r.column }) }),
+  'column:update': command({ schema: schemas.columnUpdate, role: 'admin', board: ofColumn, run: (s, i, a) => s.updateColumn(i, a), reply: none }),
+  'column:move': command({ schema: schemas.columnMove, role: 'admin', board: ofColumn, run: (s, i, a) => s.moveColumn(i, a), reply: none }),
+  'column:remove': command({ schema: schemas.columnRemove, role: 'admin', board: ofColumn, run: (s, i, a) => s.removeColumn(i, a), reply: none }),
+  // Members: the cards.
+  'card:create': command({ schema: schemas.cardCreate, role: 'member', board: ofBoard, run: (s, i, a) => s.createCard(i, a), reply: (r) => ({ card: r.card }) }),
+  'card:update': command({ schema: schemas.cardUpdate, role: 'member', board: ofCard, run: (s, i, a) => s.updateCard(i, a), reply: none }),
+  'card:move': command({ schema: schemas.cardMove, role: 'member', board: ofCard, run: (s, i, a) => s.moveCard(i, a), reply: (r) => ({ card: r.card }) }),
+  'card:delete': command({ schema: schemas.cardDelete, role: 'member', board: ofCard, run: (s, i, a) => s.deleteCard(i, a), reply: none }),
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -54,17 +66,37 @@ export function parseOrFail<S extends z.ZodType>(schema: S, payload: unknown): z
   return parsed.data;
 }
 
-export function executeCommand(
-  store: Store,
-  logger: Logger,
-  name: CommandName,
-  payload: unknown,
-  actor: Actor,
-): CommandOutcome {
+/** The actor recorded on the events of a principal's changes. */
+export const actorOf = (principal: Principal): Actor => ({ id: principal.user.id, name: principal.user.name });
+
+/**
+ * The role a principal has on a board, at least `needed`. A board the principal is not a member of
+ * does not exist for them: NOT_FOUND, with the same message as for a board that does not exist.
+ */
+export function authorize(access: Access, principal: Principal, boardId: string | null, needed: BoardRole, missing = 'Board not found'): BoardRole {
+  const role = boardId === null ? null : access.roleOf(boardId, principal.user.id);
+  if (!role) throw new DomainError('NOT_FOUND', missing);
+  if (!hasRole(role, needed)) {
+    throw new DomainError('FORBIDDEN', needed === 'admin' ? 'Only a board admin may do this' : 'A viewer cannot change the board');
+  }
+  return role;
+}
+
+export interface CommandContext {
+  store: Store;
+  access: Access;
+  logger: Logger;
+}
+
+/** Parse, authorize on the board that owns the target, run the one store function. Never throws. */
+export function executeCommand(ctx: CommandContext, name: CommandName, payload: unknown, principal: Principal): CommandOutcome {
+  const { store, access, logger } = ctx;
   try {
     const cmd = commands[name] as Command<z.ZodType, Commit>;
     const input = parseOrFail(cmd.schema, payload);
-    const result = cmd.run(store, input, actor);
+    const { boardId, missing } = cmd.board(store, input);
+    authorize(access, principal, boardId, cmd.role, missing);
+    const result = cmd.run(store, input, actorOf(principal));
     return { ok: true, version: result.version, events: result.events, reply: cmd.reply(result) };
   } catch (error) {
     return toFailure(error, logger, name);

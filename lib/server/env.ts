@@ -2,6 +2,17 @@ import { z } from 'zod';
 
 const PORT_RULE = 'expected a whole number from 0 (any free port) to 65535';
 
+// At least 32 characters: better-auth refuses shorter secrets in production.
+const secret = z.string().min(32, 'use at least 32 random characters (for example: openssl rand -base64 32)');
+const origin = z
+  .string()
+  .refine((v) => URL.canParse(v) && new URL(v).origin === v.replace(/\/$/, ''), 'expected an origin such as https://flowboard.example.com')
+  .transform((v) => new URL(v).origin);
+const wholeNumber = z
+  .string()
+  .regex(/^\d{1,9}$/, 'expected a whole number')
+  .transform(Number);
+
 /** Every setting the server reads from the environment, parsed once at start. */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -16,6 +27,28 @@ const EnvSchema = z.object({
   FLOWBOARD_DB: z.string().min(1).default('data/flowboard.db'),
   /** Seed a demo board when the database is created. */
   FLOWBOARD_SEED: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Signs session cookies. When neither is set, one is generated and kept next to the database. */
+  BETTER_AUTH_SECRET: secret.optional(),
+  FLOWBOARD_SECRET: secret.optional(),
+  /**
+   * Where browsers reach the app, comma-separated when there are several (behind a proxy: the public
+   * URL). Cookie-authenticated writes and socket handshakes from any other origin are refused.
+   * Default: http://localhost:PORT and http://127.0.0.1:PORT.
+   */
+  FLOWBOARD_ORIGIN: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(origin).min(1))
+    .optional(),
+  /** Writes per second allowed per connection and per API token (a token bucket); 0 turns the limit off. */
+  FLOWBOARD_WRITE_RATE: wholeNumber.default(20),
+  /** How many writes may come at once before the rate applies. */
+  FLOWBOARD_WRITE_BURST: wholeNumber.default(40),
+  /** Throttle sign-in and sign-up attempts (3 per 10 s per client address). Off only for end-to-end tests. */
+  FLOWBOARD_AUTH_RATE_LIMIT: z
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((v) => v === 'true' || v === '1'),

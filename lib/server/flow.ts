@@ -10,7 +10,7 @@ import { exportEventsCsv, exportItemsCsv } from '../../db/export';
 import { DomainError } from '../domain/errors';
 import { LIMITS } from '../domain/limits';
 import type { FlowData, FlowRange } from '../flow/data';
-import { MAX_CSV_BYTES, planImport, toCsv, type CsvError } from '../flow/csv';
+import { MAX_CSV_BYTES, planImportAsync, toCsv, type CsvError, type ImportPlan } from '../flow/csv';
 import { computeMetrics, finishedCardTimes, percentilesOf, cycleTimes, agingWip, bottleneck, MIN_SAMPLE_FOR_AGING } from '../flow/metrics';
 import { buildCfd } from '../flow/series';
 import { addDays, assertTimeZone, dateOf, formatDate, parseDate, type Interval } from '../flow/time';
@@ -38,9 +38,29 @@ export function readFlow(store: Store, boardId: string, query: URLSearchParams, 
 export const cfdOf = (data: FlowData) => buildCfd(data);
 export const metricsOf = (data: FlowData) => computeMetrics(data);
 
+type Marks = ReturnType<typeof computeMarks>;
+
+/**
+ * Every viewer of a board asks for its marks a few seconds after each burst of changes: the answer
+ * for one board version, zone and day is computed once and shared. Keyed by store so that each app
+ * (and each test server) has its own; the few entries per board are dropped as versions move on.
+ */
+const marksCache = new WeakMap<Store, Map<string, { key: string; marks: Marks }>>();
+
 /** What the board page needs for its marks: each aging card's level and the bottleneck. */
-export function boardMarks(store: Store, boardId: string, query: URLSearchParams) {
-  const data = readFlow(store, boardId, query, 'day');
+export function boardMarks(store: Store, boardId: string, query: URLSearchParams): Marks {
+  const range = parseRange(query, Date.now(), 'day');
+  const key = `${store.flow.version(boardId)}|${range.tz}|${range.from}|${range.to}`;
+  const byBoard = marksCache.get(store) ?? new Map<string, { key: string; marks: Marks }>();
+  marksCache.set(store, byBoard);
+  const hit = byBoard.get(`${boardId}|${range.tz}`);
+  if (hit?.key === key) return hit.marks;
+  const marks = computeMarks(store.flow.read(boardId, range));
+  byBoard.set(`${boardId}|${range.tz}`, { key, marks });
+  return marks;
+}
+
+function computeMarks(data: FlowData) {
   const ct = cycleTimes(data);
   const b = bottleneck(data);
   return {
@@ -124,11 +144,17 @@ export function parseMultipart(body: Buffer, contentType: string): Map<string, s
   return out;
 }
 
+export interface PreparedImport {
+  plan: ImportPlan;
+  name: string;
+}
+
 /**
- * POST /api/import/csv: the CSV as the body (text/csv) with `name`, `tz` and optional `attributes`
- * in the query, or multipart/form-data with fields `file`, `name`, `tz`, `attributes`.
+ * POST /api/import/csv, first half: read and check the whole file (the CSV as the body, text/csv,
+ * with `name`, `tz` and optional `attributes` in the query; or multipart/form-data with fields `file`,
+ * `name`, `tz`, `attributes`). Throws ImportRejected with every bad line; nothing is written yet.
  */
-export async function importCsv(store: Store, req: IncomingMessage, query: URLSearchParams, actor: Actor): Promise<ImportResult> {
+export async function prepareImport(req: IncomingMessage, query: URLSearchParams): Promise<PreparedImport> {
   const body = await readRaw(req, MAX_CSV_BYTES);
   const type = req.headers['content-type'] ?? '';
   const fields = type.includes('multipart/form-data') ? parseMultipart(body, type) : new Map([['file', body.toString('utf8')]]);
@@ -139,7 +165,12 @@ export async function importCsv(store: Store, req: IncomingMessage, query: URLSe
   const name = (field('name') ?? '').trim() || 'Imported board';
   if (name.length > LIMITS.boardName) throw new DomainError('INVALID', `A board name has at most ${LIMITS.boardName} characters`);
   const attributes = (field('attributes') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
-  const planned = planImport(text, { tz, attributes });
+  const planned = await planImportAsync(text, { tz, attributes });
   if (!planned.ok) throw new ImportRejected(planned.errors);
-  return importBoard(store.flow, planned.plan, { name, actor: actor.name, newId: randomUUID });
+  return { plan: planned.plan, name };
+}
+
+/** Second half: write the board in slices, reporting progress (0 to 1). */
+export function runImport(store: Store, prepared: PreparedImport, actor: Actor, onProgress?: (done: number) => void): Promise<ImportResult> {
+  return importBoard(store.flow, prepared.plan, { name: prepared.name, actor: actor.name, actorId: actor.id ?? null, newId: randomUUID, onProgress });
 }

@@ -3,10 +3,15 @@
  * database handle and Socket.IO server that server.ts creates reach them through globalThis.
  * Only types are imported here: the page bundle must not pull in better-sqlite3.
  */
+import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
+import type { Auth } from './auth';
 
 export interface ServerHandle {
   store: Store;
+  access: Access;
+  auth: Auth;
+  needsFirstAdmin: () => boolean;
 }
 
 const KEY = '__flowboard';

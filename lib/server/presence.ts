@@ -40,3 +40,34 @@ export class Presence {
     return [...this.boards].filter(([, viewers]) => viewers.has(viewerId)).map(([boardId]) => boardId);
   }
 }
+
+/**
+ * Sends each board's viewer list to its room at most once per `delayMs`, after the change that
+ * asked for it. Every list goes to every viewer, so one list per join would make a board that N
+ * people open at once (standup) cost N² entries; coalesced, a burst costs a few lists of N. The
+ * joiner itself gets the list at once, with its join.
+ */
+export class ViewerListSchedule {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly delayMs: number,
+    private readonly publish: (boardId: string) => void,
+  ) {}
+
+  request(boardId: string): void {
+    if (this.timers.has(boardId)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(boardId);
+      this.publish(boardId);
+    }, this.delayMs);
+    // Presence must not keep a stopping server alive.
+    timer.unref();
+    this.timers.set(boardId, timer);
+  }
+
+  stop(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}

@@ -141,12 +141,9 @@ test('a board created from the home page starts from the edited value-stream tem
   await page.getByTestId('create-board-submit').click();
 
   await expect(page).toHaveURL(/\/boards\/[^/]+$/);
-  // First visit in this browser: the board asks for a name before going live.
-  await expect(page.getByTestId('name-dialog')).toBeVisible();
-  await page.getByTestId('name-input').fill('Dana');
-  await page.getByTestId('name-save').click();
+  // The creator is the board's admin and goes live under the account's name.
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'live');
-  await expect(page.getByTestId('presence').locator('[data-testid="viewer"][data-name="Dana"]')).toHaveCount(1);
+  await expect(page.getByTestId('presence').locator('[data-testid="viewer"][data-name="Page user"]')).toHaveCount(1);
   await expect(page.getByTestId('board-name')).toHaveText(name);
   const regions = page.getByRole('main').getByRole('region');
   await expect(regions).toHaveCount(7);

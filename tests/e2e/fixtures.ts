@@ -1,9 +1,11 @@
 /**
- * Shared end-to-end fixtures: boards seeded through the REST API (each test makes its own), and
- * named viewers, each in its own browser context, so two people on one board are two browsers.
+ * Shared end-to-end fixtures: boards seeded through the REST API (each test makes its own) with the
+ * API token of a "seed" account, and named viewers, each a real account signed up through
+ * better-auth's endpoint and added to the board by the seed account (its admin), each in its own
+ * browser context, so two people on one board are two browsers.
  * Waits are Playwright's polling `expect`s; nothing here sleeps.
  */
-import { expect, test as base, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, request as playwrightRequest, test as base, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import type { BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../../lib/domain/types';
 
 export { expect };
@@ -70,10 +72,13 @@ export class SeededBoard {
 
 /** The REST API as an integration would use it; any error status fails the test with the server's message. */
 export class Api {
-  constructor(private readonly request: APIRequestContext) {}
+  constructor(
+    private readonly request: APIRequestContext,
+    private readonly token: string,
+  ) {}
 
   async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.request.fetch(path, { method, data: body, headers: { 'x-flowboard-actor': 'seed' } });
+    const res = await this.request.fetch(path, { method, data: body, headers: { authorization: `Bearer ${this.token}` } });
     const text = await res.text();
     if (!res.ok()) throw new Error(`${method} ${path} answered ${res.status()}: ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
@@ -88,6 +93,58 @@ export class Api {
     for (const card of cards) await seeded.addCard(card);
     return seeded;
   }
+
+  /** Adds an account to a board (the seed account is the admin of the boards it creates). */
+  async addMember(boardId: string, email: string, role: 'admin' | 'member' | 'viewer' = 'admin'): Promise<void> {
+    await this.call('POST', `/api/boards/${boardId}/members`, { email, role });
+  }
+}
+
+type SessionState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+/** Unique per worker process: a retry runs in a new worker against the same database. */
+const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+export const E2E_PASSWORD = 'end to end, all day';
+
+export function emailOf(name: string): string {
+  return `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${RUN}@e2e.test`;
+}
+
+/** Signed-up accounts by name, once per worker: better-auth throttles sign-ups per client address. */
+const sessions = new Map<string, Promise<SessionState>>();
+let seedToken: Promise<string> | undefined;
+
+/** Signs `name` up (through better-auth's endpoint, as the sign-up page does) and keeps the session cookie. */
+export function sessionOf(baseURL: string, name: string): Promise<SessionState> {
+  let made = sessions.get(name);
+  if (!made) {
+    made = (async () => {
+      const context = await playwrightRequest.newContext({ baseURL });
+      const res = await context.post('/api/auth/sign-up/email', {
+        data: { name, email: emailOf(name), password: E2E_PASSWORD },
+        headers: { origin: baseURL },
+      });
+      if (!res.ok()) throw new Error(`sign-up of ${name} answered ${res.status()}: ${await res.text()}`);
+      const state = await context.storageState();
+      await context.dispose();
+      return state;
+    })();
+    sessions.set(name, made);
+  }
+  return made;
+}
+
+/** The seed account's API token, made once per worker with its session (a cookie write from our origin). */
+function seedTokenOf(baseURL: string): Promise<string> {
+  seedToken ??= (async () => {
+    const context = await playwrightRequest.newContext({ baseURL, storageState: await sessionOf(baseURL, 'seed') });
+    const res = await context.post('/api/tokens', { data: { name: 'e2e seeding' }, headers: { origin: baseURL } });
+    if (!res.ok()) throw new Error(`token creation answered ${res.status()}: ${await res.text()}`);
+    const { secret } = (await res.json()) as { secret: string };
+    await context.dispose();
+    return secret;
+  })();
+  return seedToken;
 }
 
 /** One person at the board: their own browser context, page and name. */
@@ -182,10 +239,14 @@ interface Fixtures {
   openViewer(boardId: string, name: string, options?: { viewport?: { width: number; height: number } }): Promise<Viewer>;
 }
 
-async function newViewer(browser: Browser, baseURL: string | undefined, boardId: string, name: string, viewport?: { width: number; height: number }) {
-  const context = await browser.newContext({ baseURL, viewport: viewport ?? { width: 1280, height: 800 } });
-  // The name a person picks once per browser, so the name dialog does not stand in the way.
-  await context.addInitScript((n) => window.localStorage.setItem('flowboard:name', n), name);
+async function newViewer(browser: Browser, api: Api, baseURL: string | undefined, boardId: string, name: string, viewport?: { width: number; height: number }) {
+  if (!baseURL) throw new Error('baseURL is not configured');
+  const storageState = await sessionOf(baseURL, name);
+  await api.addMember(boardId, emailOf(name)).catch((error: unknown) => {
+    // Opened twice on one board (two tabs of one person): already a member.
+    if (!String(error).includes('CONFLICT')) throw error;
+  });
+  const context = await browser.newContext({ baseURL, viewport: viewport ?? { width: 1280, height: 800 }, storageState });
   const page = await context.newPage();
   await page.goto(`/boards/${boardId}`);
   const viewer = new Viewer(name, context, page);
@@ -194,14 +255,20 @@ async function newViewer(browser: Browser, baseURL: string | undefined, boardId:
 }
 
 export const test = base.extend<Fixtures>({
-  // `provide` is Playwright's `use`, renamed: a parameter called `use` reads as a React hook to the linter.
-  api: async ({ request }, provide) => {
-    await provide(new Api(request));
+  // The default `page` is signed in too, as "Page user": a signed-out visitor only ever sees the sign-in page.
+  storageState: async ({ baseURL }, provide) => {
+    if (!baseURL) throw new Error('baseURL is not configured');
+    await provide(await sessionOf(baseURL, 'Page user'));
   },
-  openViewer: async ({ browser, baseURL }, provide) => {
+  // `provide` is Playwright's `use`, renamed: a parameter called `use` reads as a React hook to the linter.
+  api: async ({ request, baseURL }, provide) => {
+    if (!baseURL) throw new Error('baseURL is not configured');
+    await provide(new Api(request, await seedTokenOf(baseURL)));
+  },
+  openViewer: async ({ browser, baseURL, api }, provide) => {
     const opened: Viewer[] = [];
     await provide(async (boardId, name, options) => {
-      const viewer = await newViewer(browser, baseURL, boardId, name, options?.viewport);
+      const viewer = await newViewer(browser, api, baseURL, boardId, name, options?.viewport);
       opened.push(viewer);
       return viewer;
     });

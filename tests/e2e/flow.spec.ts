@@ -1,6 +1,39 @@
-import type { Page } from '@playwright/test';
-import { boardName, expect, test } from './fixtures';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { boardName, expect, test, Viewer } from './fixtures';
 import type { BoardSnapshot } from '../../lib/domain/types';
+
+const PASSWORD = 'flow metrics all day';
+
+type SessionState = Awaited<ReturnType<BrowserContext['storageState']>>;
+/** One account for this file, signed up once: sign-ups and sign-ins are rate-limited per client. */
+let session: SessionState | undefined;
+
+/**
+ * A browser context signed in to the file's account. Two contexts of one account are a person's
+ * laptop and the team's standup screen.
+ */
+async function signedIn(browser: Browser, baseURL: string | undefined, options: { timezoneId?: string; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+  const settings = { baseURL, viewport: options.viewport ?? { width: 1280, height: 800 }, timezoneId: options.timezoneId };
+  if (!session) {
+    const first = await browser.newContext(settings);
+    const email = `flow-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.test`;
+    const up = await first.request.post('/api/auth/sign-up/email', { data: { name: 'Ada', email, password: PASSWORD }, headers: { origin: baseURL ?? '' } });
+    expect(up.ok(), await up.text()).toBe(true);
+    session = await first.storageState();
+    await first.close();
+  }
+  return browser.newContext({ ...settings, storageState: session });
+}
+
+/** Imports the history as a new board owned by the context's account. */
+async function importHistory(context: BrowserContext, name: string): Promise<string> {
+  const res = await context.request.post(`/api/import/csv?name=${encodeURIComponent(boardName(name))}&tz=UTC`, {
+    data: historyCsv(Date.now()),
+    headers: { 'content-type': 'text/csv', 'x-flowboard-request': '1' },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  return ((await res.json()) as { boardId: string }).boardId;
+}
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -28,24 +61,23 @@ function historyCsv(now: number): string {
   return rows.join('\n') + '\n';
 }
 
+/** A CSV file for an <input type=file>. */
+const file = (body: string) => ({ name: 'history.csv', mimeType: 'text/csv', buffer: Buffer.from(body) });
+
 async function cfdLines(page: Page): Promise<number[]> {
   const value = await page.getByTestId('cfd-chart').getAttribute('data-last');
   return (value ?? '').split(',').map(Number);
 }
 
-test('a move on the board updates the CFD open in another browser, live; aging marks show on the board', async ({ api, request, openViewer, browser, baseURL }) => {
-  const res = await request.post(`/api/import/csv?name=${encodeURIComponent(boardName('Flow'))}&tz=UTC`, {
-    data: historyCsv(Date.now()),
-    headers: { 'content-type': 'text/csv' },
-  });
-  expect(res.status(), await res.text()).toBe(201);
-  const { boardId } = (await res.json()) as { boardId: string };
-  const { board } = await api.call<{ board: BoardSnapshot }>('GET', `/api/boards/${boardId}`);
+test('a move on the board updates the CFD open in another browser, live; aging marks show on the board', async ({ browser, baseURL }) => {
+  const adaContext = await signedIn(browser, baseURL);
+  const boardId = await importHistory(adaContext, 'Flow');
+  const { board } = (await (await adaContext.request.get(`/api/boards/${boardId}`)).json()) as { board: BoardSnapshot };
   const col = (name: string) => board.columns.find((c) => c.name === name)?.id ?? '';
   const card = (title: string) => board.cards.find((c) => c.title === title)?.id ?? '';
 
-  // The flow page, in its own browser context, in another time zone than the server.
-  const flowContext = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, timezoneId: 'Europe/Berlin' });
+  // The flow page on the team's screen: another browser context, in another time zone than the server.
+  const flowContext = await signedIn(browser, baseURL, { timezoneId: 'Europe/Berlin' });
   const flow = await flowContext.newPage();
   await flow.goto(`/boards/${boardId}/flow`);
   await expect(flow.getByTestId('flow-status')).toHaveAttribute('data-status', 'live');
@@ -55,7 +87,10 @@ test('a move on the board updates the CFD open in another browser, live; aging m
   await flow.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
   // The board, in another context: the stuck card carries the 95th-percentile mark, the fresh one none.
-  const ada = await openViewer(boardId, 'Ada');
+  const adaPage = await adaContext.newPage();
+  await adaPage.goto(`/boards/${boardId}`);
+  const ada = new Viewer('Ada', adaContext, adaPage);
+  await ada.expectLive();
   await expect(ada.page.getByTestId(`aging-mark-${card('Stuck item')}`)).toHaveAttribute('data-level', 'p95');
   await expect(ada.page.getByTestId(`aging-mark-${card('Fresh item')}`)).toHaveCount(0);
   await expect(ada.page.getByTestId('open-flow')).toHaveAttribute('href', `/boards/${boardId}/flow`);
@@ -75,19 +110,18 @@ test('a move on the board updates the CFD open in another browser, live; aging m
   await ada.page.keyboard.press('Space');
   await expect.poll(() => cfdLines(flow), { timeout: 5_000 }).toEqual([15, 15, 13]);
   await flowContext.close();
+  await adaContext.close();
 });
 
-test('the flow page reads well at 1280×800 and 1920×1080', async ({ request, browser, baseURL }, testInfo) => {
-  const res = await request.post(`/api/import/csv?name=${encodeURIComponent(boardName('Screens'))}&tz=UTC`, {
-    data: historyCsv(Date.now()),
-    headers: { 'content-type': 'text/csv' },
-  });
-  const { boardId } = (await res.json()) as { boardId: string };
+test('the flow page reads well at 1280×800 and 1920×1080', async ({ browser, baseURL }, testInfo) => {
+  const owner = await signedIn(browser, baseURL);
+  const boardId = await importHistory(owner, 'Screens');
+  await owner.close();
   for (const viewport of [
     { width: 1280, height: 800 },
     { width: 1920, height: 1080 },
   ]) {
-    const context = await browser.newContext({ baseURL, viewport });
+    const context = await signedIn(browser, baseURL, { viewport });
     const page = await context.newPage();
     await page.goto(`/boards/${boardId}/flow`);
     await expect(page.getByTestId('flow-status')).toHaveAttribute('data-status', 'live');
@@ -97,4 +131,26 @@ test('the flow page reads well at 1280×800 and 1920×1080', async ({ request, b
     await page.screenshot({ path: testInfo.outputPath(`flow-${viewport.width}x${viewport.height}.png`), fullPage: true });
     await context.close();
   }
+});
+
+test('importing a CSV in the browser lists every bad line, then imports a good file and links to its flow', async ({ browser, baseURL }) => {
+  const context = await signedIn(browser, baseURL);
+  const page = await context.newPage();
+  await page.goto('/import');
+  await page.getByTestId('import-file').setInputFiles(file('ID,Todo,Done\nA,2025-01-05,2025-01-01\nB,soon,\n'));
+  await page.getByTestId('import-submit').click();
+  const errors = page.getByTestId('import-errors');
+  await expect(errors).toContainText('line 2');
+  await expect(errors).toContainText('Dates go backward in the workflow');
+  await expect(errors).toContainText('line 3');
+  await expect(errors).toContainText('"soon" under "Todo" is not a date');
+
+  await page.getByTestId('import-name').fill(boardName('Imported in the browser'));
+  await page.getByTestId('import-file').setInputFiles(file(historyCsv(Date.now())));
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByTestId('import-done')).toContainText('Imported 15 items');
+  await page.getByRole('link', { name: 'See its flow' }).click();
+  await expect(page.getByTestId('flow-status')).toHaveAttribute('data-status', 'live');
+  await expect.poll(() => cfdLines(page)).toEqual([15, 14, 12]);
+  await context.close();
 });

@@ -97,13 +97,14 @@ describe('backward moves', () => {
     expect(viaRest.body.history).toStrictEqual(viaSocket.history);
   });
 
-  it('a backward move over REST records the X-Flowboard-Actor as the actor', async () => {
+  it('a backward move over REST records the API token owner as the actor', async () => {
     const { board, card } = seedFlow();
     const watcher = await h.connect('watcher');
     await watcher.join(board.id);
+    const pipeline = await h.user('release-pipeline');
     const res = await h.api('POST', `/api/cards/${card.id}/move`, {
       body: { toColumnId: board.col('Develop'), reason: 'Smoke test failed' },
-      headers: { 'x-flowboard-actor': 'release-pipeline' },
+      as: pipeline,
     });
     expect(res.status).toBe(200);
     const event = await watcher.events.find('card_moved', (e) => e.type === 'card_moved');

@@ -106,11 +106,13 @@ describe('flow API', () => {
     expect(text.body.items).toBe(2);
     expect(h.app.store.getSnapshot(text.body.boardId).name).toBe('History');
 
+    const importer = await h.user('importer');
+    const auth = { authorization: `Bearer ${importer.token}` };
     const form = new FormData();
     form.set('file', new Blob([csv], { type: 'text/csv' }), 'history.csv');
     form.set('name', 'From a form');
     form.set('tz', 'Europe/Berlin');
-    const res = await fetch(`${h.url}/api/import/csv`, { method: 'POST', body: form });
+    const res = await fetch(`${h.url}/api/import/csv`, { method: 'POST', body: form, headers: auth });
     expect(res.status).toBe(201);
     const { boardId } = (await res.json()) as { boardId: string };
     expect(h.app.store.getSnapshot(boardId).name).toBe('From a form');
@@ -124,8 +126,62 @@ describe('flow API', () => {
     expect(bad.body.error.details.map((d) => d.line)).toEqual([2, 3]);
     expect(h.app.store.listBoards().length).toBe(boards);
 
-    const exported = await fetch(`${h.url}/api/boards/${text.body.boardId}/export/items.csv?tz=UTC`);
+    const exported = await fetch(`${h.url}/api/boards/${text.body.boardId}/export/items.csv?tz=UTC`, { headers: { authorization: `Bearer ${(await h.user('api')).token}` } });
     expect(exported.headers.get('content-type')).toContain('text/csv');
     expect(await exported.text()).toBe('ID,Name,Todo,Done\r\nA,First,2025-01-01,2025-01-03\r\nB,Second,2025-01-02,\r\n');
+  });
+
+  it('a large import streams its progress and leaves the server answering others while it writes', async () => {
+    const rows = ['ID,Todo,Doing,Done'];
+    for (let i = 0; i < 3000; i++) rows.push(`L-${i},2025-01-0${1 + (i % 5)} 08:00,2025-01-07 ${String(i % 24).padStart(2, '0')}:00,2025-01-08`);
+    const res = await fetch(`${h.url}/api/import/csv?name=Large&tz=UTC`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', accept: 'application/x-ndjson', authorization: `Bearer ${(await h.user('api')).token}` },
+      body: rows.join('\n'),
+    });
+    expect(res.status).toBe(201);
+    const reader = res.body?.getReader();
+    if (!reader) throw new Error('no body');
+    const decoder = new TextDecoder();
+    let text = '';
+    let answeredMidway = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      // While progress lines arrive, another request gets its answer.
+      if (!answeredMidway && text.includes('"progress"') && !text.includes('"done"')) {
+        answeredMidway = (await h.api('GET', '/api/health')).status === 200 && !text.includes('"done"');
+      }
+    }
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { progress?: number; done?: { boardId: string; items: number } });
+    const progress = lines.flatMap((l) => (l.progress === undefined ? [] : [l.progress]));
+    expect(progress.length).toBeGreaterThan(5);
+    expect(progress).toEqual(progress.toSorted((a, b) => a - b));
+    expect(lines.at(-1)?.done?.items).toBe(3000);
+    expect(answeredMidway).toBe(true);
+    const boards = h.app.store.listBoards();
+    expect(boards.some((b) => b.id === lines.at(-1)?.done?.boardId)).toBe(true);
+  });
+
+  it('a board’s flow is for its members only: the API and the live room refuse others, and an importer owns the board it imported', async () => {
+    const owner = await h.user('owner');
+    const made = await h.api<{ board: { id: string } }>('POST', '/api/boards', { body: { name: 'Private' }, as: owner });
+    const board = { id: made.body.board.id };
+    const outsider = await h.user('outsider');
+    const cfd = await h.api('GET', `/api/boards/${board.id}/cfd?${range()}`, { as: outsider });
+    expect([403, 404]).toContain(cfd.status);
+    const client = await h.connectAs(outsider);
+    const join = await client.request('flow:join', { boardId: board.id });
+    expect(join.ok).toBe(false);
+
+    const imported = await h.api<{ boardId: string }>('POST', '/api/import/csv?tz=UTC', {
+      rawBody: 'ID,Todo,Done\nA,2025-01-01,2025-01-02\n',
+      headers: { 'content-type': 'text/csv' },
+      as: outsider,
+    });
+    expect(imported.status).toBe(201);
+    const mine = await h.api('GET', `/api/boards/${imported.body.boardId}/metrics?${range()}`, { as: outsider });
+    expect(mine.status).toBe(200);
   });
 });

@@ -14,8 +14,11 @@ import { applyEvent } from '../../lib/domain/apply';
 import { comparePositioned } from '../../lib/domain/ordering';
 import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from '../../lib/domain/types';
 import type { ClientToServerEvents, JoinAck, ServerToClientEvents } from '../../lib/realtime/protocol';
+import type { BoardRole } from '../../lib/domain/roles';
+import { createAccount } from '../../lib/server/accounts';
 import { startApp, type RunningApp } from '../../lib/server/app';
 import { memoryLogger } from '../../lib/server/logger';
+import type { RateLimitOptions } from '../../lib/server/rateLimit';
 
 /** Long enough for a loaded 2-core CI machine; a wait that runs out is a failure, not a measurement. */
 export const WAIT_MS = 10_000;
@@ -161,17 +164,44 @@ export interface ApiOptions {
   /** Sent as is, instead of `body` as JSON. */
   rawBody?: string;
   headers?: Record<string, string>;
+  /** Whose API token authenticates the request (default: the harness user "api"); null sends none. */
+  as?: TestUser | null;
+}
+
+/** An account made for a test, with a personal API token. */
+export interface TestUser {
+  id: string;
+  name: string;
+  email: string;
+  password: string;
+  token: string;
+}
+
+export interface HarnessOptions {
+  /** Write rate limit; off unless a test is about it. */
+  writeRate?: RateLimitOptions;
+  /**
+   * Every user `connect()` makes is an admin of every board `seedBoard()` makes, so tests about
+   * the board itself need not manage members. Tests about access turn this off.
+   */
+  shareBoards?: boolean;
 }
 
 export interface Harness {
   readonly app: RunningApp;
   readonly url: string;
   readonly logger: ReturnType<typeof memoryLogger>;
-  /** A connected client; closed after the test. */
+  /** A connected client of the account named `name` (made on first use); closed after the test. */
   connect(name: string): Promise<TestClient>;
+  /** A client of a given account. */
+  connectAs(user: TestUser): Promise<TestClient>;
+  /** The account with this display name, made with an API token on first use. */
+  user(name: string): Promise<TestUser>;
+  /** Makes `user` a member of `boardId` with `role` (through the store, not the API). */
+  grant(user: TestUser, boardId: string, role: BoardRole): void;
   connectMany(count: number, prefix: string): Promise<TestClient[]>;
   /** A socket that is not connected yet, for handshake tests; closed after the test. */
-  socket(auth: Record<string, unknown> | undefined): Socket;
+  socket(auth: Record<string, unknown> | undefined, extraHeaders?: Record<string, string>): Socket;
   api<T = unknown>(method: string, path: string, options?: ApiOptions): Promise<ApiResponse<T>>;
   /** A board made through the store, with its columns named in order. */
   seedBoard(columns: ReadonlyArray<{ name: string; wipLimit?: number | null }>, name?: string): SeededBoard;
@@ -192,15 +222,30 @@ export const seedActor: Actor = { name: 'seed' };
  * Registers the hooks of one test file: the server starts before all tests on a fresh database
  * file, the clients a test opens are closed after it, and everything is closed and deleted at the end.
  */
-export function startTestServer(): Harness {
+export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
   let app: RunningApp | undefined;
   let dir = '';
   const logger = memoryLogger();
   const sockets = new Set<Socket>();
+  const users = new Map<string, Promise<TestUser>>();
+  const shareBoards = harnessOptions.shareBoards ?? true;
+  const sharedBoards: string[] = [];
+  const sharedUsers: TestUser[] = [];
+  let apiUser: TestUser | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flowboard-it-'));
-    app = await startApp({ dbPath: join(dir, 'flowboard.db'), port: 0, host: '127.0.0.1', logger, seed: false });
+    app = await startApp({
+      dbPath: join(dir, 'flowboard.db'),
+      port: 0,
+      host: '127.0.0.1',
+      logger,
+      seed: false,
+      writeRate: harnessOptions.writeRate ?? { perSecond: 0, burst: 0 },
+      authRateLimit: false,
+    });
+    // The first account is the instance admin; REST calls without `as` use its token.
+    apiUser = await user('api');
   });
 
   afterEach(() => {
@@ -222,18 +267,46 @@ export function startTestServer(): Harness {
     return app;
   };
 
-  const socket = (auth: Record<string, unknown> | undefined): Socket => {
-    const s = io(running().url, { auth, transports: ['websocket'], reconnection: false, autoConnect: false, forceNew: true });
+  const socket = (auth: Record<string, unknown> | undefined, extraHeaders?: Record<string, string>): Socket => {
+    const s = io(running().url, { auth, extraHeaders, transports: ['websocket'], reconnection: false, autoConnect: false, forceNew: true });
     sockets.add(s);
     return s;
   };
 
-  const connect = async (name: string): Promise<TestClient> => {
-    const s = socket({ name });
-    const client = new TestClient(name, s as unknown as FlowSocket);
+  const grant = (u: TestUser, boardId: string, role: BoardRole) => {
+    const { access } = running();
+    if (access.roleOf(boardId, u.id)) access.setRole(boardId, u.id, role);
+    else access.addMember(boardId, u.id, role);
+  };
+
+  function user(name: string): Promise<TestUser> {
+    let made = users.get(name);
+    if (!made) {
+      made = (async () => {
+        const { auth, access } = running();
+        const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'user'}-${users.size}@test.flowboard`;
+        const password = `pw-${name}-${users.size}-long-enough`;
+        const account = await createAccount(auth, access, { email, password, name });
+        const u: TestUser = { id: account.id, name: account.name, email, password, token: access.createToken(account.id, 'tests').secret };
+        if (shareBoards) {
+          sharedUsers.push(u);
+          for (const boardId of sharedBoards) if (!access.roleOf(boardId, u.id)) grant(u, boardId, 'admin');
+        }
+        return u;
+      })();
+      users.set(name, made);
+    }
+    return made;
+  }
+
+  const connectAs = async (u: TestUser): Promise<TestClient> => {
+    const s = socket({ token: u.token });
+    const client = new TestClient(u.name, s as unknown as FlowSocket);
     await whenConnected(s.connect());
     return client;
   };
+
+  const connect = async (name: string): Promise<TestClient> => connectAs(await user(name));
 
   return {
     get app() {
@@ -244,10 +317,14 @@ export function startTestServer(): Harness {
     },
     logger,
     connect,
+    connectAs,
+    user,
+    grant,
     connectMany: (count, prefix) => Promise.all(Array.from({ length: count }, (_, i) => connect(`${prefix} ${i + 1}`))),
     socket,
     async api<T>(method: string, path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
-      const headers: Record<string, string> = { ...options.headers };
+      const as = options.as === undefined ? apiUser : options.as;
+      const headers: Record<string, string> = { ...(as ? { authorization: `Bearer ${as.token}` } : {}), ...options.headers };
       let body: string | undefined = options.rawBody;
       if (body === undefined && options.body !== undefined) {
         body = JSON.stringify(options.body);
@@ -260,6 +337,10 @@ export function startTestServer(): Harness {
     seedBoard(columns, name = 'Test board') {
       const { store } = running();
       const { board } = store.createBoard({ name, columns: columns.map((c) => ({ name: c.name, wipLimit: c.wipLimit ?? null })) }, seedActor);
+      if (shareBoards) {
+        sharedBoards.push(board.id);
+        for (const u of sharedUsers) grant(u, board.id, 'admin');
+      }
       const col = (columnName: string) => {
         const found = board.columns.find((c: ColumnDTO) => c.name === columnName);
         if (!found) throw new Error(`no column ${columnName} on the seeded board`);

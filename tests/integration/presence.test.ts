@@ -30,6 +30,22 @@ describe('presence', () => {
     }
   });
 
+  it('a burst of joins reaches the viewers already there as fewer lists than joins, the last one complete', async () => {
+    const board = h.seedBoard([{ name: 'Develop' }]);
+    const [ada, ...others] = await h.connectMany(6, 'burst');
+    if (!ada || others.length !== 5) throw new Error('connect failed');
+    await ada.join(board.id);
+    await viewersOf(ada, board.id, [ada.name]);
+    const before = ada.viewers.items.length;
+
+    await Promise.all(others.map((c) => c.join(board.id)));
+    // Each joiner is told who is there with its join, without waiting for the room-wide list.
+    for (const c of others) expect(c.viewers.items.some((p) => p.boardId === board.id && p.viewers.some((v) => v.id === c.socket.id))).toBe(true);
+    await viewersOf(ada, board.id, [ada, ...others].map((c) => c.name));
+    // One list per join would be 5: the room-wide list is coalesced, not sent once per join.
+    expect(ada.viewers.items.length - before).toBeLessThan(others.length);
+  });
+
   it('when a viewer disconnects the others get a list without it', async () => {
     const board = h.seedBoard([{ name: 'Develop' }]);
     const [ada, bob, cy] = await h.connectMany(3, 'viewer');

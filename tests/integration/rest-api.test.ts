@@ -48,6 +48,7 @@ describe('REST API', () => {
       createdAt: custom.body.board.createdAt,
       cardCount: 0,
       columnCount: 2,
+      role: 'admin',
     });
 
     expectError(await h.api('POST', '/api/boards', { body: { name: '' } }), 400, 'INVALID');
@@ -60,11 +61,12 @@ describe('REST API', () => {
     const [watcher, outsider] = await h.connectMany(2, 'watcher');
     if (!watcher || !outsider) throw new Error('connect failed');
     const start = await watcher.joinSnapshot(board.id);
-    const actor = { 'x-flowboard-actor': 'ci-bot' };
+    // The actor of a REST change is the owner of the API token it carries.
+    const bot = await h.user('ci-bot');
 
     const created = await h.api<{ version: number; card: CardDTO }>('POST', `/api/boards/${board.id}/cards`, {
       body: { title: 'From the pipeline', type: 'incident', description: 'Alert fired', clientMutationId: 'rest-1' },
-      headers: actor,
+      as: bot,
     });
     expect(created.status).toBe(201);
     expect(created.body.card).toMatchObject({ columnId: board.col('Develop'), title: 'From the pipeline', type: 'incident', description: 'Alert fired' });
@@ -133,7 +135,7 @@ describe('REST API', () => {
       'board_renamed',
       'card_deleted',
     ]);
-    expect(seen[0]).toMatchObject({ actor: 'ci-bot', clientMutationId: 'rest-1' });
+    expect(seen[0]).toMatchObject({ actor: 'ci-bot', actorId: bot.id, clientMutationId: 'rest-1' });
     expect(canonical(fold(start, seen))).toStrictEqual(server);
 
     // A socket that did not join the board was told nothing.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { wipLimitMessage } from '../../lib/domain/rules';
-import { arrivalRefusal, cardsByColumn, columnName, formatCount, pullRefusal, wipState } from '../../lib/client/boardView';
+import { arrivalRefusal, cardsByColumn, columnName, formatCount, keepUnchangedLists, pullRefusal, wipState } from '../../lib/client/boardView';
 import { board, card } from './client-fixtures';
 
 describe('the board shows what the server would refuse', () => {
@@ -61,5 +61,34 @@ describe('new work', () => {
     expect(arrivalRefusal(board(), 'develop')).toMatch(/WIP limit/);
     expect(arrivalRefusal(board(), 'design')).toBeNull();
     expect(arrivalRefusal(board(), 'test')).toBeNull();
+  });
+});
+
+describe('redrawing only what changed', () => {
+  it('a list with the same items keeps its previous identity; a changed or new list is the new one', () => {
+    const a = { id: 'a' };
+    const b = { id: 'b' };
+    const previous = new Map([
+      ['develop', [a, b]],
+      ['test', [b]],
+    ]);
+    const next = new Map([
+      ['develop', [a, b]],
+      ['test', [a]],
+      ['deploy', []],
+    ]);
+    const kept = keepUnchangedLists(previous, next);
+    expect(kept.get('develop')).toBe(previous.get('develop'));
+    expect(kept.get('test')).toBe(next.get('test'));
+    expect(kept.get('deploy')).toBe(next.get('deploy'));
+    expect([...kept.keys()]).toEqual(['develop', 'test', 'deploy']);
+  });
+
+  it('the same items in another order are a change', () => {
+    const a = { id: 'a' };
+    const b = { id: 'b' };
+    const previous = new Map([['develop', [a, b]]]);
+    const next = new Map([['develop', [b, a]]]);
+    expect(keepUnchangedLists(previous, next).get('develop')).toBe(next.get('develop'));
   });
 });

@@ -13,7 +13,16 @@ function failure(source: Record<string, string | undefined>): string {
 
 describe('environment', () => {
   it('an empty environment gives the documented defaults', () => {
-    expect(parseEnv({})).toEqual({ NODE_ENV: 'development', PORT: 3000, HOST: '0.0.0.0', FLOWBOARD_DB: 'data/flowboard.db', FLOWBOARD_SEED: true });
+    expect(parseEnv({})).toEqual({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      FLOWBOARD_DB: 'data/flowboard.db',
+      FLOWBOARD_SEED: true,
+      FLOWBOARD_WRITE_RATE: 20,
+      FLOWBOARD_WRITE_BURST: 40,
+      FLOWBOARD_AUTH_RATE_LIMIT: true,
+    });
   });
 
   it('values are parsed into their types', () => {
@@ -23,6 +32,9 @@ describe('environment', () => {
       HOST: '127.0.0.1',
       FLOWBOARD_DB: '/srv/fb.db',
       FLOWBOARD_SEED: false,
+      FLOWBOARD_WRITE_RATE: 20,
+      FLOWBOARD_WRITE_BURST: 40,
+      FLOWBOARD_AUTH_RATE_LIMIT: true,
     });
     expect(parseEnv({ PORT: '0' }).PORT).toBe(0);
     expect(parseEnv({ FLOWBOARD_SEED: '0' }).FLOWBOARD_SEED).toBe(false);
@@ -35,6 +47,17 @@ describe('environment', () => {
       expect(message, port).toMatch(/^Invalid environment:\n {2}PORT: /);
       expect(message, port).toContain(`(got ${JSON.stringify(port)})`);
     }
+  });
+
+  it('the auth settings: a secret of at least 32 characters, origins as a list, write rates as whole numbers', () => {
+    const secret = 's'.repeat(32);
+    expect(parseEnv({ BETTER_AUTH_SECRET: secret }).BETTER_AUTH_SECRET).toBe(secret);
+    expect(failure({ BETTER_AUTH_SECRET: 'short' })).toMatch(/BETTER_AUTH_SECRET: use at least 32/);
+    expect(failure({ FLOWBOARD_SECRET: 'short' })).toMatch(/FLOWBOARD_SECRET/);
+    expect(parseEnv({ FLOWBOARD_ORIGIN: 'https://flow.example.com, http://localhost:3000/' }).FLOWBOARD_ORIGIN).toEqual(['https://flow.example.com', 'http://localhost:3000']);
+    for (const origin of ['flow.example.com', 'https://flow.example.com/boards', '', ' , ']) expect(failure({ FLOWBOARD_ORIGIN: origin }), origin).toMatch(/FLOWBOARD_ORIGIN/);
+    expect(parseEnv({ FLOWBOARD_WRITE_RATE: '0', FLOWBOARD_WRITE_BURST: '500' })).toMatchObject({ FLOWBOARD_WRITE_RATE: 0, FLOWBOARD_WRITE_BURST: 500 });
+    expect(failure({ FLOWBOARD_WRITE_RATE: '2.5' })).toMatch(/FLOWBOARD_WRITE_RATE/);
   });
 
   it('other bad values are refused by name, all of them in one message', () => {

@@ -1,13 +1,12 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client';
-import { resolveCommitment } from '../../db/flow';
 import { createStore, type Store } from '../../db/store';
-import { furthestEntered } from '../../lib/flow/order';
 import type { BoardEvent } from '../../lib/domain/types';
 import type { FlowData } from '../../lib/flow/data';
 import { samplePathLittle, throughputPerDay, wipSeries, type Sojourn } from '../../lib/flow/metrics';
-import { counterKey, dailyFromHourly, replayFlow, type ReplayedFlow } from '../../lib/flow/replay';
+import { replayFlow } from '../../lib/flow/replay';
+import { expectedAggregates, sorted, storedAggregates } from './flow-aggregates';
 import { cfdLines } from '../../lib/flow/series';
 import { HOUR_MS } from '../../lib/flow/time';
 
@@ -64,56 +63,6 @@ function play(ops: readonly Op[]): { store: Store; boardId: string; events: Boar
   const events = store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER) ?? [];
   return { store, boardId: board.id, events, close: () => sqlite.close() };
 }
-
-function storedAggregates(store: Store, boardId: string) {
-  const { sqlite } = store.flow;
-  const rows = (table: string) => {
-    const out = new Map<string, number[]>();
-    for (const r of sqlite
-      .prepare(`select column_id, bucket, reached, entered, exited, deleted, abandoned, returned from ${table} where board_id = ?`)
-      .raw()
-      .all(boardId) as [string, number, ...number[]][]) {
-      const [columnId, bucket, ...values] = r;
-      if (values.some((v) => v !== 0)) out.set(counterKey(columnId, bucket), values);
-    }
-    return out;
-  };
-  const cardFlow = new Map<string, [number | null, number]>();
-  for (const [cardId, columnId, entered, reached] of sqlite
-    .prepare('select card_id, column_id, entered_at, reached_at from card_flow where board_id = ?')
-    .raw()
-    .all(boardId) as [string, string, number | null, number][]) {
-    cardFlow.set(`${cardId}|${columnId}`, [entered, reached]);
-  }
-  const order = (sqlite.prepare('select id from columns where board_id = ? order by flow_ord').raw().all(boardId) as [string][]).map((r) => r[0]);
-  const cards = new Map(
-    (sqlite
-      .prepare('select card_id, title, created_at, committed_at, done_at, furthest_id, column_id, deleted_at from flow_cards where board_id = ?')
-      .raw()
-      .all(boardId) as [string, ...unknown[]][]).map(([id, ...rest]) => [id, rest]),
-  );
-  return { hourly: rows('flow_counts_hourly'), daily: rows('flow_counts_daily'), cardFlow, order, cards };
-}
-
-function expectedAggregates(flow: ReplayedFlow) {
-  const cardFlow = new Map<string, [number | null, number]>();
-  for (const card of flow.cards.values()) {
-    for (const [columnId, reached] of card.reached) cardFlow.set(`${card.id}|${columnId}`, [card.entries.get(columnId) ?? null, reached]);
-  }
-  const ids = flow.order.map((o) => o.id);
-  const live = flow.order.filter((o) => o.live);
-  const commit = resolveCommitment(live, flow.commitmentSetting);
-  const done = live.at(-1)?.id ?? '';
-  const cards = new Map(
-    [...flow.cards.values()].map((c) => [
-      c.id,
-      [c.title, c.createdAt, c.reached.get(commit) ?? null, c.reached.get(done) ?? null, furthestEntered(ids, c.entries), c.columnId, c.deletedAt],
-    ]),
-  );
-  return { hourly: flow.hourly, daily: dailyFromHourly(flow.hourly), cardFlow, order: ids, cards };
-}
-
-const sorted = <V>(m: Map<string, V>) => [...m.entries()].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 const histories = fc.array(op, { minLength: 1, maxLength: 60 });
 const RUNS = { numRuns: 60 };
@@ -208,6 +157,38 @@ describe('flow aggregates over random histories (backward moves, column addition
           }
           const { lambda, w } = samplePathLittle(sojourns, start, end);
           expect(L).toBeCloseTo(lambda * w, 9);
+        } finally {
+          close();
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('a range read in any time zone and resolution equals the hourly counts summed per interval', () => {
+    const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham'];
+    fc.assert(
+      fc.property(histories, fc.constantFrom(...zones), fc.constantFrom('day' as const, 'hour' as const), fc.integer({ min: 0, max: 6 }), (ops, tz, interval, skip) => {
+        const { store, boardId, events, close } = play(ops);
+        try {
+          // A range starting some days in, so the totals before it matter too.
+          const range = { from: `2025-01-0${1 + skip}`, to: '2025-01-12', interval, tz };
+          const data = store.flow.read(boardId, range, T0 + 40 * 24 * HOUR_MS);
+          const n = data.boundaries.length - 1;
+          const expectedCounts = data.counts.map((i) => i.map((r) => r.map(() => 0)));
+          const expectedStart = data.start.map((r) => r.map(() => 0));
+          const column = new Map(data.columns.map((c, i) => [c.id, i]));
+          for (const [key, values] of replayFlow(events).hourly) {
+            const bar = key.lastIndexOf('|');
+            const c = column.get(key.slice(0, bar)) as number;
+            const t = Number(key.slice(bar + 1)) * HOUR_MS;
+            let target: number[] | undefined;
+            if (t < (data.boundaries[0] as number)) target = expectedStart[c];
+            else for (let i = 0; i < n; i++) if (t < (data.boundaries[i + 1] as number)) { target = expectedCounts[i]?.[c]; break; }
+            values.forEach((v, k) => target && (target[k] = (target[k] ?? 0) + v));
+          }
+          expect(data.start).toEqual(expectedStart);
+          expect(data.counts).toEqual(expectedCounts);
         } finally {
           close();
         }

@@ -307,3 +307,53 @@ describe('replay', () => {
     }
   });
 });
+
+describe('history when work centers change', () => {
+  it('a renamed work center keeps its history, one added later is not back-filled, a removed one stays readable', () => {
+    let now = T0;
+    const { db, sqlite } = openDatabase(':memory:');
+    try {
+      const store = createStore(db, { clock: () => now });
+      const actor = { name: 'ex' };
+      const { board } = store.createBoard({ name: 'H', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }, { name: 'D' }] }, actor);
+      const [a, b, c] = board.columns.map((col) => col.id) as [string, string, string, string];
+      now = T0 + 9 * HOUR_MS;
+      const x = store.createCard({ boardId: board.id, columnId: a, title: 'x' }, actor).card.id;
+      now = T0 + DAY + 9 * HOUR_MS;
+      store.moveCard({ cardId: x, toColumnId: b }, actor);
+      now = T0 + 2 * DAY + 9 * HOUR_MS;
+      store.updateColumn({ columnId: b, name: 'B renamed' }, actor);
+      now = T0 + 3 * DAY + 9 * HOUR_MS;
+      const added = store.addColumn({ boardId: board.id, name: 'N', index: 1 }, actor).column.id;
+      now = T0 + 4 * DAY + 9 * HOUR_MS;
+      store.removeColumn({ columnId: c }, actor);
+
+      const week = store.flow.read(board.id, { from: '2025-03-03', to: '2025-03-07', interval: 'day', tz: 'UTC' }, T0 + 5 * DAY);
+      const cfd = buildCfd(week);
+      expect(cfd.columns.map((col) => [col.name, col.removed])).toEqual([
+        ['A', false],
+        ['N', false],
+        ['B renamed', false],
+        ['C', true],
+        ['D', false],
+      ]);
+      // B keeps its history under its new name; N's line equals B's every day: its band is empty.
+      expect(cfd.points.map((p) => p.cumulative[b])).toEqual([0, 1, 1, 1, 1]);
+      expect(cfd.points.map((p) => p.cumulative[added])).toEqual(cfd.points.map((p) => p.cumulative[b]));
+
+      // Ranges before N existed do not show it; ranges after C was removed do not either, and the
+      // top line still counts every card.
+      expect(buildCfd(store.flow.read(board.id, { from: '2025-03-03', to: '2025-03-04', interval: 'day', tz: 'UTC' }, T0 + 5 * DAY)).columns.map((col) => col.name)).toEqual([
+        'A',
+        'B renamed',
+        'C',
+        'D',
+      ]);
+      const later = buildCfd(store.flow.read(board.id, { from: '2025-03-10', to: '2025-03-11', interval: 'day', tz: 'UTC' }, T0 + 9 * DAY));
+      expect(later.columns.map((col) => col.name)).toEqual(['A', 'N', 'B renamed', 'D']);
+      expect(later.points.at(-1)?.cumulative[a]).toBe(1);
+    } finally {
+      sqlite.close();
+    }
+  });
+});

@@ -71,7 +71,18 @@ const cases: Cases = {
   cardDelete: { good: [{ cardId: 'c' }], bad: [{ cardId: '' }, { cardId: null }] },
   cardHistory: { good: [{ cardId: 'c' }], bad: [{}] },
   presenceDrag: { good: [{ boardId: 'b', cardId: 'c' }, { boardId: 'b', cardId: null }], bad: [{ boardId: 'b' }, { boardId: 'b', cardId: 1 }] },
-  handshake: { good: [{ name: 'Ada' }, { name: x(LIMITS.actorName) }], bad: [{}, { name: '' }, { name: '   ' }, { name: x(LIMITS.actorName + 1) }, { name: 7 }] },
+  handshake: { good: [{}, { token: 'fbt_abc' }, { token: x(LIMITS.apiToken) }], bad: [{ token: '' }, { token: 7 }, { token: x(LIMITS.apiToken + 1) }, { token: null }] },
+  memberAdd: {
+    good: [{ email: 'ada@example.com', role: 'viewer' }, { email: '  Ada@Example.COM ', role: 'admin' }],
+    bad: [{ email: 'ada@example.com' }, { email: 'not an email', role: 'member' }, { email: 'ada@example.com', role: 'owner' }, { email: `${x(LIMITS.email)}@x.io`, role: 'member' }],
+  },
+  memberUpdate: { good: [{ role: 'member' }], bad: [{}, { role: 'root' }, { role: 'admin', userId: 'u' }] },
+  inviteCreate: {
+    good: [{ role: 'viewer' }, { role: 'member', expiresInHours: LIMITS.inviteHoursMax }],
+    bad: [{}, { role: 'member', expiresInHours: 0 }, { role: 'member', expiresInHours: LIMITS.inviteHoursMax + 1 }, { role: 'member', expiresInHours: 1.5 }],
+  },
+  inviteAccept: { good: [{ token: 't' }], bad: [{}, { token: '' }, { token: x(LIMITS.apiToken + 1) }] },
+  tokenCreate: { good: [{ name: 'CI' }, { name: x(LIMITS.tokenName) }], bad: [{}, { name: '  ' }, { name: x(LIMITS.tokenName + 1) }] },
 };
 
 const notObjects = [null, undefined, 42, 'text', true, [], [{}]];
@@ -99,8 +110,12 @@ describe('protocol schemas', () => {
     expect(schemas.cardUpdate.safeParse({ cardId: 'c', title: 'T', defectCount: 0 }).success).toBe(false);
   });
 
-  it('the handshake tolerates other auth fields: only the name is read', () => {
-    expect(schemas.handshake.parse({ name: ' Ada ', token: 'ignored' })).toEqual({ name: 'Ada' });
+  it('the handshake reads only the token: a name a client claims is dropped (the account names it)', () => {
+    expect(schemas.handshake.parse({ name: 'Impostor', token: 'fbt_x' })).toEqual({ token: 'fbt_x' });
+  });
+
+  it('an email to invite is trimmed and lower-cased, as accounts store it', () => {
+    expect(schemas.memberAdd.parse({ email: '  Ada@Example.COM ', role: 'member' }).email).toBe('ada@example.com');
   });
 
   it('names and titles are trimmed; descriptions and reasons are kept as typed', () => {

@@ -4,7 +4,9 @@ import { connection } from 'next/server';
 import { cache } from 'react';
 import { Board } from '../../../components/board/Board';
 import type { BoardSnapshot } from '../../../lib/domain/types';
+import type { BoardRole } from '../../../lib/domain/roles';
 import { getServerHandle } from '../../../lib/server/handle';
+import { requireMember, requireUser } from '../../../lib/server/session';
 
 interface BoardPageProps {
   params: Promise<{ boardId: string }>;
@@ -18,12 +20,15 @@ function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'NOT_FOUND';
 }
 
-/** One read per request, shared by the metadata and the page. */
-const loadBoard = cache(async (boardId: string): Promise<BoardSnapshot> => {
+/** One read per request, shared by the metadata and the page: the viewer, their role, the board. */
+const loadBoard = cache(async (boardId: string): Promise<{ board: BoardSnapshot; me: { id: string; name: string; role: BoardRole } }> => {
   // The database driver is synchronous: without this the read would run once, at build time.
   await connection();
+  const user = await requireUser(`/boards/${boardId}`);
+  // Not a member: the board does not exist for this account (404), exactly like an unknown id.
+  const role = requireMember(user, boardId);
   try {
-    return getServerHandle().store.getSnapshot(boardId);
+    return { board: getServerHandle().store.getSnapshot(boardId), me: { id: user.id, name: user.name, role } };
   } catch (error) {
     if (isNotFound(error)) notFound();
     throw error;
@@ -32,7 +37,7 @@ const loadBoard = cache(async (boardId: string): Promise<BoardSnapshot> => {
 
 export async function generateMetadata({ params }: BoardPageProps): Promise<Metadata> {
   const { boardId } = await params;
-  const board = await loadBoard(boardId);
+  const { board } = await loadBoard(boardId);
   return { title: board.name };
 }
 
@@ -40,7 +45,7 @@ export async function generateMetadata({ params }: BoardPageProps): Promise<Meta
 // notFound() could answer 404 for an unknown board. The snapshot is one synchronous read anyway.
 export default async function BoardPage({ params }: BoardPageProps) {
   const { boardId } = await params;
-  const board = await loadBoard(boardId);
+  const { board, me } = await loadBoard(boardId);
   // Keyed by board: moving to another board starts a fresh sync instead of mixing two boards.
-  return <Board key={board.id} initial={board} />;
+  return <Board key={board.id} initial={board} me={me} />;
 }

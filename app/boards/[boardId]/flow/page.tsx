@@ -4,6 +4,7 @@ import { connection } from 'next/server';
 import { cache } from 'react';
 import { FlowPage } from '../../../../components/flow/FlowPage';
 import { getServerHandle } from '../../../../lib/server/handle';
+import { requireMember, requireUser } from '../../../../lib/server/session';
 
 interface FlowPageProps {
   params: Promise<{ boardId: string }>;
@@ -16,6 +17,8 @@ function isNotFound(error: unknown): boolean {
 
 const loadBoardName = cache(async (boardId: string): Promise<string> => {
   await connection();
+  // Members only, like the board: a board the account is not on does not exist for it (404).
+  requireMember(await requireUser(`/boards/${boardId}/flow`), boardId);
   try {
     return getServerHandle().store.getSnapshot(boardId).name;
   } catch (error) {

@@ -1,0 +1,31 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { AuthForm } from '../../components/account/AuthForm';
+import { AuthShell } from '../../components/account/AuthShell';
+import { PASSWORD_LIMITS } from '../../lib/domain/limits';
+import { getServerHandle } from '../../lib/server/handle';
+import { currentUser, safeNext } from '../../lib/server/session';
+
+export const metadata: Metadata = { title: 'Create an account' };
+
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const next = safeNext((await searchParams).next);
+  if (await currentUser()) redirect(next);
+  const first = getServerHandle().needsFirstAdmin();
+  return (
+    <AuthShell
+      title={first ? 'Create the admin account' : 'Create an account'}
+      intro={
+        first ? (
+          <p data-testid="first-admin-intro">
+            This Flowboard is new. The first account administers it and owns the boards already here; invite your team from each board afterwards.
+          </p>
+        ) : (
+          <p>Then ask a board admin to add you, or open the invite link you were sent.</p>
+        )
+      }
+    >
+      <AuthForm mode="sign-up" next={next} minPassword={PASSWORD_LIMITS.min} />
+    </AuthShell>
+  );
+}

@@ -1,0 +1,192 @@
+'use client';
+import { useId, useState, type FormEvent } from 'react';
+import type { InviteDTO, MemberDTO } from '../../db/access';
+import { BOARD_ROLES, ROLE_SUMMARY, type BoardRole } from '../../lib/domain/roles';
+import { apiCall } from '../../lib/client/api';
+import { Button } from '../ui/Button';
+import { Field, FormError, inputClass } from '../ui/Field';
+
+interface MembersPanelProps {
+  boardId: string;
+  me: { id: string; role: BoardRole };
+  initialMembers: MemberDTO[];
+  initialInvites: InviteDTO[];
+}
+
+const ROLE_LABEL: Record<BoardRole, string> = { admin: 'Admin', member: 'Member', viewer: 'Viewer' };
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+function RolePicker({ id, value, onChange, disabled }: { id: string; value: BoardRole; onChange(role: BoardRole): void; disabled?: boolean }) {
+  return (
+    <select
+      id={id}
+      value={value}
+      disabled={disabled}
+      onChange={(e) => onChange(e.target.value as BoardRole)}
+      className="rounded-lg border border-slate-300 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-xs focus:border-sky-600 focus:outline-2 focus:outline-sky-600/30 disabled:bg-slate-100"
+    >
+      {BOARD_ROLES.toReversed().map((r) => (
+        <option key={r} value={r}>
+          {ROLE_LABEL[r]}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** Who is on the board; admins add people by email or by an expiring link, change roles and remove members. */
+export function MembersPanel({ boardId, me, initialMembers, initialInvites }: MembersPanelProps) {
+  const id = useId();
+  const admin = me.role === 'admin';
+  const [members, setMembers] = useState(initialMembers);
+  const [invites, setInvites] = useState(initialInvites);
+  const [error, setError] = useState<string | null>(null);
+  const [inviteRole, setInviteRole] = useState<BoardRole>('member');
+  const [emailRole, setEmailRole] = useState<BoardRole>('member');
+  const [link, setLink] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const base = `/api/boards/${encodeURIComponent(boardId)}`;
+
+  const act = async <T,>(call: Promise<import('../../lib/client/api').ApiResult<T>>, then: (data: T) => void) => {
+    setBusy(true);
+    setError(null);
+    const result = await call;
+    setBusy(false);
+    if (!result.ok) return setError(result.message);
+    then(result.data);
+  };
+
+  const addByEmail = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const email = String(new FormData(form).get('email') ?? '');
+    void act(apiCall<{ member: MemberDTO }>('POST', `${base}/members`, { email, role: emailRole }), ({ member }) => {
+      setMembers((list) => [...list, member].toSorted((a, b) => a.name.localeCompare(b.name)));
+      form.reset();
+    });
+  };
+
+  const createLink = () =>
+    void act(apiCall<{ invite: InviteDTO; path: string }>('POST', `${base}/invites`, { role: inviteRole }), ({ invite, path }) => {
+      setInvites((list) => [...list, invite]);
+      setLink(`${window.location.origin}${path}`);
+    });
+
+  return (
+    <div className="space-y-8">
+      <FormError message={error} testId="members-error" />
+      <section aria-labelledby={`${id}-members`} className="rounded-2xl bg-white shadow-sm ring-1 ring-slate-200">
+        <h2 id={`${id}-members`} className="border-b border-slate-200 px-5 py-3 font-semibold">
+          People on this board
+        </h2>
+        <ul className="divide-y divide-slate-100" data-testid="member-list">
+          {members.map((m) => (
+            <li key={m.userId} className="flex flex-wrap items-center gap-3 px-5 py-3" data-testid={`member-${m.email}`}>
+              <div className="min-w-0 flex-1">
+                <p className="truncate font-medium text-slate-900">
+                  {m.name}
+                  {m.userId === me.id ? <span className="ml-2 text-xs font-normal text-slate-500">(you)</span> : null}
+                </p>
+                <p className="truncate text-sm text-slate-500">{m.email}</p>
+              </div>
+              {admin ? (
+                <>
+                  <label className="sr-only" htmlFor={`${id}-role-${m.userId}`}>
+                    Role of {m.name}
+                  </label>
+                  <RolePicker
+                    id={`${id}-role-${m.userId}`}
+                    value={m.role}
+                    disabled={busy}
+                    onChange={(role) => void act(apiCall<{ members: MemberDTO[] }>('PATCH', `${base}/members/${m.userId}`, { role }), (d) => setMembers(d.members))}
+                  />
+                </>
+              ) : (
+                <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-sm text-slate-700">{ROLE_LABEL[m.role]}</span>
+              )}
+              {admin || m.userId === me.id ? (
+                <Button
+                  variant="dangerGhost"
+                  disabled={busy}
+                  onClick={() =>
+                    void act(apiCall<{ members: MemberDTO[] }>('DELETE', `${base}/members/${m.userId}`), (d) => {
+                      if (m.userId === me.id) window.location.assign('/');
+                      else setMembers(d.members);
+                    })
+                  }
+                >
+                  {m.userId === me.id ? 'Leave' : 'Remove'}
+                </Button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+        <p className="border-t border-slate-100 px-5 py-3 text-xs text-slate-500">
+          {BOARD_ROLES.toReversed()
+            .map((r) => `${ROLE_LABEL[r]}: ${ROLE_SUMMARY[r]}`)
+            .join(' · ')}
+        </p>
+      </section>
+
+      {admin ? (
+        <div className="grid gap-6 md:grid-cols-2">
+          <section aria-labelledby={`${id}-email`} className="space-y-4 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+            <h2 id={`${id}-email`} className="font-semibold">
+              Add someone with an account
+            </h2>
+            <form onSubmit={addByEmail} className="space-y-3" data-testid="add-member-form">
+              <Field label="Email" htmlFor={`${id}-add-email`}>
+                <input id={`${id}-add-email`} name="email" type="email" required className={inputClass} placeholder="name@example.com" />
+              </Field>
+              <div className="flex items-end gap-2">
+                <Field label="Role" htmlFor={`${id}-add-role`}>
+                  <RolePicker id={`${id}-add-role`} value={emailRole} onChange={setEmailRole} />
+                </Field>
+                <Button type="submit" variant="primary" disabled={busy} className="py-2">
+                  Add to board
+                </Button>
+              </div>
+            </form>
+          </section>
+
+          <section aria-labelledby={`${id}-link`} className="space-y-4 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+            <h2 id={`${id}-link`} className="font-semibold">
+              Invite by link
+            </h2>
+            <p className="text-sm text-slate-600">One person can use a link, within 3 days. They sign up first if they have no account.</p>
+            <div className="flex items-end gap-2">
+              <Field label="Role" htmlFor={`${id}-link-role`}>
+                <RolePicker id={`${id}-link-role`} value={inviteRole} onChange={setInviteRole} />
+              </Field>
+              <Button variant="primary" disabled={busy} onClick={createLink} className="py-2" data-testid="create-invite">
+                Create link
+              </Button>
+            </div>
+            {link ? (
+              <div className="space-y-1">
+                <label htmlFor={`${id}-link-out`} className="text-sm font-medium text-slate-700">
+                  Send this link (shown once)
+                </label>
+                <input id={`${id}-link-out`} readOnly value={link} onFocus={(e) => e.currentTarget.select()} className={`${inputClass} font-mono text-xs`} data-testid="invite-link" />
+              </div>
+            ) : null}
+            {invites.length > 0 ? (
+              <ul className="space-y-1 text-sm" data-testid="invite-list">
+                {invites.map((inv) => (
+                  <li key={inv.id} className="flex items-center justify-between gap-2 rounded-lg bg-slate-50 px-3 py-1.5">
+                    <span>
+                      {ROLE_LABEL[inv.role]} link, expires {dateFormat.format(new Date(inv.expiresAt))}
+                    </span>
+                    <Button variant="dangerGhost" disabled={busy} onClick={() => void act(apiCall<{ invites: InviteDTO[] }>('DELETE', `${base}/invites/${inv.id}`), (d) => setInvites(d.invites))}>
+                      Revoke
+                    </Button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </section>
+        </div>
+      ) : null}
+    </div>
+  );
+}

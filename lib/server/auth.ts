@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { dirname, join } from 'node:path';
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { fromNodeHeaders } from 'better-auth/node';
+import type { Access, AccountDTO } from '../../db/access';
+import type { Db } from '../../db/client';
+import { accounts, sessions, users, verifications } from '../../db/schema';
+import { LIMITS, PASSWORD_LIMITS } from '../domain/limits';
+import type { Logger } from './logger';
+
+/**
+ * Accounts and sessions are better-auth's (email and password, sessions in httpOnly SameSite=Lax
+ * cookies, Secure over https); this module wires it to our SQLite database and turns a request's
+ * credentials (session cookie or API token) into a Principal. Authorization, the board roles, is ours
+ * (db/access.ts, lib/server/commands.ts).
+ */
+export interface Principal {
+  user: AccountDTO;
+  /** Set when the request carried an API token (its rate limit is per token). */
+  tokenId?: string;
+  /** Set when the request carried a session cookie. */
+  sessionId?: string;
+}
+
+export interface AuthOptions {
+  db: Db;
+  access: Access;
+  secret: string;
+  /** Origins browsers reach the app from; the first is the base URL. */
+  origins: readonly string[];
+  logger: Logger;
+  /** A session was deleted (sign-out): its sockets are closed. */
+  onSessionEnded?: (sessionId: string) => void;
+  /** better-auth's throttle of sign-in and sign-up attempts per client address (3 per 10 s); on unless turned off for tests. */
+  rateLimit?: boolean;
+}
+
+/**
+ * The header the custom server sets to the connection's address before better-auth sees a request
+ * (any copy the client sent is overwritten), so its sign-in throttle counts per client rather than
+ * putting every client in one bucket.
+ */
+export const CLIENT_IP_HEADER = 'x-flowboard-client-ip';
+
+/** Where better-auth answers: sign-up, sign-in, sign-out, session. */
+export const AUTH_BASE_PATH = '/api/auth';
+
+export function createAuth(options: AuthOptions) {
+  const { access, logger } = options;
+  const secure = options.origins[0]?.startsWith('https://') ?? false;
+  return betterAuth({
+    appName: 'Flowboard',
+    baseURL: options.origins[0],
+    basePath: AUTH_BASE_PATH,
+    secret: options.secret,
+    trustedOrigins: [...options.origins],
+    database: drizzleAdapter(options.db, {
+      provider: 'sqlite',
+      schema: { user: users, session: sessions, account: accounts, verification: verifications },
+    }),
+    emailAndPassword: { enabled: true, minPasswordLength: PASSWORD_LIMITS.min, maxPasswordLength: PASSWORD_LIMITS.max, autoSignIn: true },
+    user: {
+      additionalFields: {
+        // Never from the sign-up form: the first account becomes admin in the hook below.
+        isAdmin: { type: 'boolean', required: false, defaultValue: false, input: false },
+      },
+    },
+    rateLimit: { enabled: options.rateLimit ?? true },
+    advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      cookiePrefix: 'flowboard',
+      useSecureCookies: secure,
+      defaultCookieAttributes: { httpOnly: true, sameSite: 'lax', secure },
+    },
+    databaseHooks: {
+      user: {
+        create: {
+          before: async (user) => {
+            // The display name is the actor of every event and is shown in presence: keep it short.
+            const name = user.name.trim();
+            if (name.length < 1 || name.length > LIMITS.actorName) return false;
+            return { data: { ...user, name } };
+          },
+          // One synchronous transaction decides whether this is the first account (db/access.ts).
+          after: async (user) => {
+            if (access.promoteAdmin(user.id)) logger.info(`${user.email} is the instance admin and owns the boards made before it`);
+          },
+        },
+      },
+      session: {
+        delete: {
+          after: async (session) => options.onSessionEnded?.(session.id),
+        },
+      },
+    },
+    telemetry: { enabled: false },
+    logger: {
+      log: (level, message, ...args) => {
+        // better-auth reports refusals (a short password, a taken email) at error level too: they are
+        // the user's mistakes, answered with a status, so they are warnings here.
+        if (level === 'error' || level === 'warn') logger.warn(`auth: ${message}`, args[0]);
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** The secret from the environment, else the one kept next to the database (made on first start). */
+export function loadSecret(fromEnv: string | undefined, dbPath: string, logger: Logger): string {
+  if (fromEnv) return fromEnv;
+  const fresh = randomBytes(32).toString('base64url');
+  if (dbPath === ':memory:') return fresh;
+  const file = join(dirname(dbPath), 'auth-secret');
+  try {
+    // 'wx': of two processes starting at once, one writes and both read the same secret.
+    writeFileSync(file, `${fresh}\n`, { flag: 'wx', mode: 0o600 });
+    logger.info(`Generated the session secret in ${file} (set BETTER_AUTH_SECRET to choose your own)`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+function bearerOf(headers: IncomingHttpHeaders): string | null {
+  const header = headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? '';
+}
+
+export type Authenticate = (headers: IncomingHttpHeaders, token?: string | null) => Promise<Principal | null>;
+
+/**
+ * The principal of a request: an API token (the Authorization header, or the socket's `auth.token`)
+ * wins over a session cookie. A token that is present but wrong is a failure, not a fall-back to the
+ * cookie: an integration with a revoked token must hear about it.
+ */
+export function createAuthenticate(auth: Auth, access: Access): Authenticate {
+  return async (headers, token) => {
+    const presented = token ?? bearerOf(headers);
+    if (presented !== null) {
+      const owner = presented ? access.verifyToken(presented) : null;
+      return owner ? { user: owner.user, tokenId: owner.tokenId } : null;
+    }
+    if (!headers.cookie) return null;
+    const found = await auth.api.getSession({ headers: fromNodeHeaders(headers) });
+    if (!found) return null;
+    const user = access.getUser(found.user.id);
+    return user ? { user, sessionId: found.session.id } : null;
+  };
+}

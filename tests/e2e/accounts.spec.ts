@@ -1,0 +1,102 @@
+import type { Browser } from '@playwright/test';
+import { FRESH_PORT } from '../../playwright.config';
+import type { BoardSnapshot } from '../../lib/domain/types';
+import { boardName, expect, test, Viewer } from './fixtures';
+
+/** The server on a database nobody has used yet, with the demo board seeded at its start. */
+const FRESH = `http://127.0.0.1:${FRESH_PORT}`;
+const PASSWORD = 'a long enough passphrase';
+
+async function signUpThroughThePage(browser: Browser, name: string, email: string) {
+  const context = await browser.newContext({ baseURL: FRESH, viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto('/sign-up');
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('signed-in-name')).toHaveText(name);
+  return { context, page };
+}
+
+test('the first visitor creates the admin account and owns the demo board; an invited second user and the admin see each other move cards live', async ({ browser }) => {
+  // A new database sends its first visitor to create the admin account.
+  const first = await browser.newContext({ baseURL: FRESH });
+  const landing = await first.newPage();
+  await landing.goto('/');
+  await expect(landing).toHaveURL(/\/sign-up$/);
+  await expect(landing.getByRole('heading', { name: 'Create the admin account' })).toBeVisible();
+  await first.close();
+
+  const ada = await signUpThroughThePage(browser, 'Ada Admin', 'ada@flowboard.test');
+  const demo = ada.page.getByRole('link', { name: /Payments value stream/ });
+  await expect(demo).toBeVisible();
+
+  // The second account sees no board until it is invited: the demo board does not exist for it.
+  const bob = await signUpThroughThePage(browser, 'Bob Builder', 'bob@flowboard.test');
+  await expect(bob.page.getByTestId('boards-empty')).toBeVisible();
+  const boardPath = (await demo.getAttribute('href')) ?? '';
+  const hidden = await bob.page.goto(boardPath);
+  expect(hidden?.status()).toBe(404);
+
+  // Ada invites Bob by email from the board's members page.
+  await ada.page.goto(`${boardPath}/members`);
+  await ada.page.getByLabel('Email').fill('bob@flowboard.test');
+  await ada.page.getByTestId('add-member-form').getByRole('button', { name: 'Add to board' }).click();
+  await expect(ada.page.getByTestId('member-bob@flowboard.test')).toContainText('Bob Builder');
+
+  await ada.page.goto(boardPath);
+  await bob.page.goto(boardPath);
+  const adaView = new Viewer('Ada Admin', ada.context, ada.page);
+  const bobView = new Viewer('Bob Builder', bob.context, bob.page);
+  await adaView.expectLive();
+  await bobView.expectLive();
+  // Presence shows the account names, not a name picked in the browser.
+  for (const view of [adaView, bobView]) {
+    for (const name of ['Ada Admin', 'Bob Builder']) await expect(view.page.locator(`[data-testid="viewer"][data-name="${name}"]`)).toHaveCount(1);
+  }
+
+  const { board } = (await (await ada.page.request.get(`/api${boardPath}`)).json()) as { board: BoardSnapshot };
+  const [concept, design, develop] = board.columns.map((c) => c.id);
+  const card = board.cards.find((c) => c.columnId === concept);
+  if (!card || !design || !develop) throw new Error('the demo board has no card in its first work center');
+
+  await adaView.drag(card.id, design);
+  await expect(bobView.cardIn(design, card.id)).toBeVisible();
+  await bobView.keyboardPickUpAndMove(card.id, 1, develop);
+  await bobView.page.keyboard.press('Space');
+  await expect(adaView.cardIn(develop, card.id)).toBeVisible();
+
+  // The log names who did each move.
+  const history = (await (await ada.page.request.get(`/api/cards/${card.id}/history`)).json()) as { history: { type: string; actor: string }[] };
+  expect(history.history.filter((e) => e.type === 'card_moved').map((e) => e.actor)).toEqual(['Ada Admin', 'Bob Builder']);
+
+  await ada.context.close();
+  await bob.context.close();
+});
+
+test('a title and a description holding script and HTML payloads render as text', async ({ api, openViewer }) => {
+  const board = await api.createBoard(boardName('Hostile'), [{ name: 'Develop' }, { name: 'Test' }]);
+  const title = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script>';
+  const description = [
+    '**Bold** and a [safe link](https://example.com) and a [bad link](javascript:window.pwned=1)',
+    '',
+    '<script>window.pwned=1</script><iframe src="javascript:window.pwned=1"></iframe>',
+    '',
+    '<img src=x onerror="window.pwned=1">',
+  ].join('\n');
+  const card = await board.addCard({ title, description, column: 'Develop' });
+  const alice = await openViewer(board.id, 'Alice');
+
+  await expect(alice.card(card.id)).toContainText('<img src=x onerror="window.pwned=1"><script>');
+  await alice.card(card.id).click();
+  const preview = alice.page.getByTestId('card-description-preview');
+  await expect(preview.locator('strong')).toHaveText('Bold');
+  await expect(preview.getByRole('link', { name: 'safe link' })).toHaveAttribute('href', 'https://example.com');
+  await expect(preview).toContainText('<script>window.pwned=1</script>');
+  await expect(preview).toContainText('<img src=x onerror="window.pwned=1">');
+  // Nothing of the payload became markup: no script, frame or image, no javascript: link.
+  await expect(alice.page.locator('main script, [data-testid="card-dialog"] script, iframe, img[src="x"]')).toHaveCount(0);
+  expect(await preview.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['https://example.com', null]);
+  expect(await alice.page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+});

@@ -1,0 +1,56 @@
+/** Test helpers: a board's stored flow aggregates, and the same computed from its log. */
+import { resolveCommitment } from '../../db/flow';
+import type { Store } from '../../db/store';
+import { furthestEntered } from '../../lib/flow/order';
+import { counterKey, dailyFromHourly, type ReplayedFlow } from '../../lib/flow/replay';
+
+export function storedAggregates(store: Store, boardId: string) {
+  const { sqlite } = store.flow;
+  const rows = (table: string) => {
+    const out = new Map<string, number[]>();
+    for (const r of sqlite
+      .prepare(`select column_id, bucket, reached, entered, exited, deleted, abandoned, returned from ${table} where board_id = ?`)
+      .raw()
+      .all(boardId) as [string, number, ...number[]][]) {
+      const [columnId, bucket, ...values] = r;
+      if (values.some((v) => v !== 0)) out.set(counterKey(columnId, bucket), values);
+    }
+    return out;
+  };
+  const cardFlow = new Map<string, [number | null, number]>();
+  for (const [cardId, columnId, entered, reached] of sqlite
+    .prepare('select card_id, column_id, entered_at, reached_at from card_flow where board_id = ?')
+    .raw()
+    .all(boardId) as [string, string, number | null, number][]) {
+    cardFlow.set(`${cardId}|${columnId}`, [entered, reached]);
+  }
+  const order = (sqlite.prepare('select id from columns where board_id = ? order by flow_ord').raw().all(boardId) as [string][]).map((r) => r[0]);
+  const cards = new Map(
+    (sqlite
+      .prepare('select card_id, title, created_at, committed_at, done_at, furthest_id, column_id, deleted_at from flow_cards where board_id = ?')
+      .raw()
+      .all(boardId) as [string, ...unknown[]][]).map(([id, ...rest]) => [id, rest]),
+  );
+  return { hourly: rows('flow_counts_hourly'), daily: rows('flow_counts_daily'), cardFlow, order, cards };
+}
+
+export function expectedAggregates(flow: ReplayedFlow) {
+  const cardFlow = new Map<string, [number | null, number]>();
+  for (const card of flow.cards.values()) {
+    for (const [columnId, reached] of card.reached) cardFlow.set(`${card.id}|${columnId}`, [card.entries.get(columnId) ?? null, reached]);
+  }
+  const ids = flow.order.map((o) => o.id);
+  const live = flow.order.filter((o) => o.live);
+  const commit = resolveCommitment(live, flow.commitmentSetting);
+  const done = live.at(-1)?.id ?? '';
+  const cards = new Map(
+    [...flow.cards.values()].map((c) => [
+      c.id,
+      [c.title, c.createdAt, c.reached.get(commit) ?? null, c.reached.get(done) ?? null, furthestEntered(ids, c.entries), c.columnId, c.deletedAt],
+    ]),
+  );
+  return { hourly: flow.hourly, daily: dailyFromHourly(flow.hourly), cardFlow, order: ids, cards };
+}
+
+export const sorted = <V>(m: Map<string, V>) => [...m.entries()].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
