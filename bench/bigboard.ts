@@ -97,7 +97,7 @@ async function timedGet(url: string, cookie?: string): Promise<{ ms: number; bod
 /** Set before any page script runs: long tasks, and the moment the board's badge turns live. */
 function instrument(): void {
   const bench = { longTasks: [] as { start: number; duration: number }[], liveAt: null as number | null };
-  (window as unknown as { __bench: typeof bench }).__bench = bench;
+  (window as unknown as { flowboardBench: typeof bench }).flowboardBench = bench;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) bench.longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
@@ -110,7 +110,7 @@ interface BenchState {
   liveAt: number | null;
   longTasks: { start: number; duration: number }[];
 }
-const benchState = (page: Page) => page.evaluate(() => (window as unknown as { __bench: BenchState }).__bench);
+const benchState = (page: Page) => page.evaluate(() => (window as unknown as { flowboardBench: BenchState }).flowboardBench);
 const pageNow = (page: Page) => page.evaluate(() => performance.now());
 
 /** Longest task on a renderer's main thread in a Chrome trace, in ms. */

@@ -48,6 +48,7 @@ export function startCheckpointer(sqlite: Database.Database, path: string): Chec
   return {
     async stop() {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
       worker.postMessage('stop');
       await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
       await worker.terminate();

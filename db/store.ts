@@ -115,6 +115,9 @@ function prepareQueries(db: Db) {
       .orderBy(asc(columns.ord))
       .prepare(),
     card: db.select().from(cards).where(and(eq(cards.id, id), isNull(cards.deletedAt))).prepare(),
+    // Every write is authorized on the board that owns its card or work center (lib/server/commands.ts).
+    boardOfCard: db.select({ b: cards.boardId }).from(cards).where(eq(cards.id, id)).prepare(),
+    boardOfColumn: db.select({ b: columns.boardId }).from(columns).where(eq(columns.id, id)).prepare(),
     cardsIn: db.select({ id: cards.id, position: cards.position }).from(cards).where(liveCardsIn).prepare(),
     countIn: db.select({ n: count() }).from(cards).where(liveCardsIn).prepare(),
     placeCard: db
@@ -373,11 +376,11 @@ export function createStore(db: Db, options: StoreOptions = {}) {
 
     /** The board a card or column belongs to, for routing broadcasts; null when unknown. */
     boardOfCard(cardId: string): string | null {
-      return db.select({ b: cards.boardId }).from(cards).where(eq(cards.id, cardId)).get()?.b ?? null;
+      return q.boardOfCard.get({ id: cardId })?.b ?? null;
     },
 
     boardOfColumn(columnId: string): string | null {
-      return db.select({ b: columns.boardId }).from(columns).where(eq(columns.id, columnId)).get()?.b ?? null;
+      return q.boardOfColumn.get({ id: columnId })?.b ?? null;
     },
 
     createBoard(input: BoardCreateInput, actor: Actor): Commit & { board: BoardSnapshot } {

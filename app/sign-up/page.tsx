@@ -21,7 +21,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
             This Flowboard is new. The first account administers it and owns the boards already here; invite your team from each board afterwards.
           </p>
         ) : (
-          <p>Then ask a board admin to add you, or open the invite link you were sent.</p>
+          <p>With an account, a board admin can add you to their board, or you can open the invite link you were sent.</p>
         )
       }
     >

@@ -1,13 +1,12 @@
 'use client';
 import { DndContext, DragOverlay, MeasuringStrategy } from '@dnd-kit/core';
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { BoardSnapshot, CardDTO } from '../../lib/domain/types';
 import { arrivalRefusal, cardsByColumn, columnName, keepUnchangedLists } from '../../lib/client/boardView';
 import type { BoardRole } from '../../lib/domain/roles';
 import { useBoardActions } from '../../lib/client/useBoardActions';
 import { useBoardSync } from '../../lib/client/useBoardSync';
 import { useCardDrag } from '../../lib/client/useCardDrag';
-import { useNow } from '../../lib/client/useNow';
 import { usePresence } from '../../lib/client/usePresence';
 import { useToasts } from '../../lib/client/useToasts';
 import { Toasts } from '../ui/Toasts';
@@ -48,7 +47,6 @@ export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) 
   const { view } = sync;
   const presence = usePresence(sync.socket, view.id);
   const actions = useBoardActions(view.id, sync.mutate);
-  const now = useNow();
   const [dialog, setDialog] = useState<DialogState>(null);
 
   const cards = useMemo(() => cardsByColumn(view), [view]);
@@ -69,18 +67,17 @@ export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) 
 
   // What each work center shows. A move or a drag changes one or two of these lists; the others
   // stay the same arrays, so their cards are not redrawn (see SortableCard's memo).
-  const shownBefore = useRef<ReadonlyMap<string, readonly CardDTO[]>>(new Map());
-  const shown = useMemo(
-    () =>
-      keepUnchangedLists(
-        shownBefore.current,
-        new Map(view.columns.map((column) => [column.id, (drag.displayLists.get(column.id) ?? []).flatMap((id) => cardById.get(id) ?? [])])),
-      ),
+  const fresh = useMemo(
+    () => new Map(view.columns.map((column) => [column.id, (drag.displayLists.get(column.id) ?? []).flatMap((id) => cardById.get(id) ?? [])])),
     [view.columns, drag.displayLists, cardById],
   );
-  useEffect(() => {
-    shownBefore.current = shown;
-  }, [shown]);
+  // The previous render's lists, kept in state (React's pattern for deriving from the last render).
+  const [kept, setKept] = useState(() => ({ from: fresh, lists: keepUnchangedLists(new Map<string, readonly CardDTO[]>(), fresh) }));
+  let shown = kept.lists;
+  if (kept.from !== fresh) {
+    shown = keepUnchangedLists(kept.lists, fresh);
+    setKept({ from: fresh, lists: shown });
+  }
 
   const dropStateOf = (columnId: string): DropState => {
     if (!drag.activeCardId) return { kind: 'idle' };
@@ -151,7 +148,6 @@ export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) 
                     cards={shown.get(column.id) ?? NO_CARDS}
                     count={cards.get(column.id)?.length ?? 0}
                     drop={dropStateOf(column.id)}
-                    now={now}
                     movingBy={presence.movingBy}
                     onOpenCard={openCard}
                     onSettings={() => setDialog({ kind: 'column', columnId: column.id })}
@@ -164,7 +160,7 @@ export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) 
               </div>
             )}
           </main>
-          <DragOverlay>{activeCard ? <CardFace card={activeCard} now={now} lifted /> : null}</DragOverlay>
+          <DragOverlay>{activeCard ? <CardFace card={activeCard} lifted /> : null}</DragOverlay>
         </DndContext>
         <Toasts toasts={toasts} onDismiss={dismiss} />
         <BoardDialogs

@@ -1,20 +1,34 @@
 import { memo } from 'react';
 import type { CardDTO } from '../../lib/domain/types';
 import { plural, shortAge } from '../../lib/client/format';
+import { useNow } from '../../lib/client/useNow';
 import { CARD_TYPE_STYLE } from './cardStyle';
 import { AgingMark } from '../flow/FlowMarks';
 
 interface CardFaceProps {
   card: CardDTO;
-  now: number | null;
   movingBy?: string | undefined;
   /** Shown in the drag overlay. No transforms here: the keyboard sensor measures this box. */
   lifted?: boolean;
 }
 
 /** What a card shows at standup distance: type, title, blocked, defects, age in its work center. */
+/**
+ * Reads the clock itself: the minute tick, and the first render after hydration (the server renders
+ * no ages), then redraw a thousand of these labels instead of a thousand cards.
+ */
+function TimeInColumn({ since }: { since: string }) {
+  const now = useNow();
+  if (now === null) return null;
+  return (
+    <span className="ml-auto whitespace-nowrap tabular-nums text-slate-500" title="Time in this work center">
+      {shortAge(since, now)}
+    </span>
+  );
+}
+
 /** Memoized: while a card is dragged dnd-kit redraws every sortable; their faces have not changed. */
-export const CardFace = memo(function CardFace({ card, now, movingBy, lifted = false }: CardFaceProps) {
+export const CardFace = memo(function CardFace({ card, movingBy, lifted = false }: CardFaceProps) {
   const type = CARD_TYPE_STYLE[card.type];
   return (
     <div
@@ -38,12 +52,8 @@ export const CardFace = memo(function CardFace({ card, now, movingBy, lifted = f
             <span className="sr-only"> {card.defectCount === 1 ? 'defect' : 'defects'}</span>
           </span>
         ) : null}
-        <AgingMark cardId={card.id} now={now} />
-        {now !== null ? (
-          <span className="ml-auto whitespace-nowrap tabular-nums text-slate-500" title="Time in this work center">
-            {shortAge(card.enteredColumnAt, now)}
-          </span>
-        ) : null}
+        <AgingMark cardId={card.id} />
+        <TimeInColumn since={card.enteredColumnAt} />
       </div>
       {/* wrap-anywhere, not break-words: a pasted URL must not widen every column of the board. */}
       <p className="mt-1 line-clamp-3 text-[0.9rem] leading-snug font-medium wrap-anywhere text-slate-900">{card.title}</p>

@@ -22,7 +22,6 @@ interface ColumnProps {
   /** Cards the work center really holds, whatever a drag in progress shows. */
   count: number;
   drop: DropState;
-  now: number | null;
   movingBy: ReadonlyMap<string, string>;
   onOpenCard(cardId: string): void;
   onSettings(): void;
@@ -46,7 +45,7 @@ function frameClass(drop: DropState): string {
  * One work center. While a card is dragged, the labels that say why a drop is refused or what a
  * backward drop means are overlays, so nothing moves under the pointer.
  */
-export function Column({ column, step, cards, count, drop, now, movingBy, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
+export function Column({ column, step, cards, count, drop, movingBy, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
   const data: DragData = { type: 'column', columnId: column.id };
   const { setNodeRef } = useDroppable({ id: columnDropId(column.id), data, disabled: isTempId(column.id) });
   // Same list, same ids: dnd-kit then keeps this column's sortable context and its cards stay as they are.
@@ -68,7 +67,7 @@ export function Column({ column, step, cards, count, drop, now, movingBy, onOpen
         <SortableContext id={column.id} items={ids} strategy={verticalListSortingStrategy}>
           <ol className="mt-1.5 flex min-h-16 flex-col gap-1.5 overflow-y-auto p-0.5" aria-label={`Cards in ${column.name}`}>
             {cards.map((card) => (
-              <SortableCard key={card.id} card={card} columnId={column.id} now={now} movingBy={movingBy.get(card.id)} onOpen={onOpenCard} />
+              <SortableCard key={card.id} card={card} columnId={column.id} movingBy={movingBy.get(card.id)} onOpen={onOpenCard} />
             ))}
             {cards.length === 0 ? (
               <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-500">

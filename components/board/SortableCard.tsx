@@ -11,7 +11,6 @@ import { CardFace } from './CardFace';
 interface SortableCardProps {
   card: CardDTO;
   columnId: string;
-  now: number | null;
   movingBy: string | undefined;
   onOpen(cardId: string): void;
 }
@@ -28,7 +27,7 @@ function describe(card: CardDTO, movingBy: string | undefined): string {
  * Memoized: a board redraws often (a move, a drag over another work center, a presence change) and
  * holds up to a thousand cards; only the cards whose props changed are drawn again.
  */
-export const SortableCard = memo(function SortableCard({ card, columnId, now, movingBy, onOpen }: SortableCardProps) {
+export const SortableCard = memo(function SortableCard({ card, columnId, movingBy, onOpen }: SortableCardProps) {
   const data: DragData = { type: 'card', columnId };
   const pending = isTempId(card.id);
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
@@ -66,7 +65,7 @@ export const SortableCard = memo(function SortableCard({ card, columnId, now, mo
           isDragging ? 'opacity-40 [&>*]:border-dashed' : ''
         } ${pending ? 'cursor-progress opacity-70' : ''}`}
       >
-        <CardFace card={card} now={now} movingBy={movingBy} />
+        <CardFace card={card} movingBy={movingBy} />
       </div>
     </li>
   );

@@ -1,5 +1,6 @@
 'use client';
 import { createContext, use, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useNow } from '../../lib/client/useNow';
 import { agingLevel, type AgingLevel, type Percentiles } from '../../lib/flow/metrics';
 import { DAY_MS } from '../../lib/flow/time';
 import { PERCENTILE_COLORS } from './format';
@@ -65,9 +66,13 @@ export function FlowMarksProvider({ boardId, version, children }: { boardId: str
 
 const LABEL: Record<Exclude<AgingLevel, null>, string> = { p50: '50th', p85: '85th', p95: '95th' };
 
-/** The aging mark of one card; nothing when it is young, unstarted, finished, or the sample is small. */
-export function AgingMark({ cardId, now }: { cardId: string; now: number | null }) {
+/**
+ * The aging mark of one card; nothing when it is young, unstarted, finished, or the sample is small.
+ * It reads the clock itself, so the minute tick redraws this mark and not the card around it.
+ */
+export function AgingMark({ cardId }: { cardId: string }) {
   const marks = use(MarksContext);
+  const now = useNow();
   const committedAt = marks?.committedAt.get(cardId);
   if (!marks || committedAt === undefined || now === null) return null;
   const ageDays = (now - committedAt) / DAY_MS;

@@ -4,14 +4,26 @@ import { useSyncExternalStore } from 'react';
 /** Card ages are shown in minutes at the finest, so a minute tick is enough. */
 const TICK_MS = 60_000;
 let now = Date.now();
+/**
+ * One timer for every subscriber: each card's age subscribes on its own (so a tick redraws the
+ * thousand small labels, not the thousand cards), and a thousand intervals would drift apart.
+ */
+const listeners = new Set<() => void>();
+let timer: number | undefined;
 
 function subscribe(onChange: () => void): () => void {
-  now = Date.now();
-  const timer = window.setInterval(() => {
+  if (listeners.size === 0) {
     now = Date.now();
-    onChange();
-  }, TICK_MS);
-  return () => window.clearInterval(timer);
+    timer = window.setInterval(() => {
+      now = Date.now();
+      for (const listener of listeners) listener();
+    }, TICK_MS);
+  }
+  listeners.add(onChange);
+  return () => {
+    listeners.delete(onChange);
+    if (listeners.size === 0) window.clearInterval(timer);
+  };
 }
 
 /**

@@ -185,6 +185,12 @@ export interface HarnessOptions {
    * the board itself need not manage members. Tests about access turn this off.
    */
   shareBoards?: boolean;
+  /**
+   * Make accounts through better-auth's sign-up, with a password to sign in with. Off by default:
+   * hashing a password costs tens of milliseconds of CPU, and most tests only need a token, so
+   * their users are password-less service accounts (db/access.ts).
+   */
+  passwords?: boolean;
 }
 
 export interface Harness {
@@ -286,7 +292,7 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
         const { auth, access } = running();
         const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'user'}-${users.size}@test.flowboard`;
         const password = `pw-${name}-${users.size}-long-enough`;
-        const account = await createAccount(auth, access, { email, password, name });
+        const account = harnessOptions.passwords ? await createAccount(auth, access, { email, password, name }) : access.createServiceAccount(name, email);
         const u: TestUser = { id: account.id, name: account.name, email, password, token: access.createToken(account.id, 'tests').secret };
         if (shareBoards) {
           sharedUsers.push(u);

@@ -12,7 +12,7 @@ import { startApp } from '../../lib/server/app';
 import { memoryLogger } from '../../lib/server/logger';
 import { startTestServer, WAIT_MS, type Harness, type TestUser } from './helpers';
 
-const h = startTestServer({ writeRate: { perSecond: 2, burst: 5 } });
+const h = startTestServer({ writeRate: { perSecond: 2, burst: 5 }, passwords: true });
 
 /** Signs in through better-auth's endpoint, as the sign-in page does; returns the Cookie header to send. */
 async function signIn(harness: Harness, user: TestUser): Promise<string> {
