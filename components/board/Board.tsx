@@ -3,7 +3,7 @@ import { DndContext, DragOverlay, MeasuringStrategy } from '@dnd-kit/core';
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { BoardSnapshot, CardDTO } from '../../lib/domain/types';
 import { arrivalRefusal, cardsByColumn, columnName, keepUnchangedLists } from '../../lib/client/boardView';
-import type { BoardRole } from '../../lib/domain/roles';
+import { hasRole, type BoardRole } from '../../lib/domain/roles';
 import { useBoardActions } from '../../lib/client/useBoardActions';
 import { useBoardSync } from '../../lib/client/useBoardSync';
 import { useCardDrag } from '../../lib/client/useCardDrag';
@@ -24,6 +24,8 @@ const SCREEN_READER_INSTRUCTIONS = {
 };
 
 const NO_CARDS: readonly CardDTO[] = [];
+/** A viewer's board has no drag sensors: it follows the board live and changes nothing. */
+const NO_SENSORS: never[] = [];
 
 /**
  * Measure droppables while a card is dragged only (dnd-kit's default), not on every change to the
@@ -96,6 +98,8 @@ export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) 
   );
 
   const { status } = sync;
+  const canWork = hasRole(me.role, 'member');
+  const canAdmin = hasRole(me.role, 'admin');
   const activeCard = drag.activeCardId ? cardById.get(drag.activeCardId) : undefined;
 
   return (
@@ -120,7 +124,7 @@ export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) 
         ) : null}
         <DndContext
           id={dndId}
-          sensors={drag.sensors}
+          sensors={canWork ? drag.sensors : NO_SENSORS}
           collisionDetection={drag.collisionDetection}
           measuring={MEASURING}
           accessibility={{ announcements: drag.announcements, screenReaderInstructions: SCREEN_READER_INSTRUCTIONS }}
@@ -150,8 +154,8 @@ export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) 
                     drop={dropStateOf(column.id)}
                     movingBy={presence.movingBy}
                     onOpenCard={openCard}
-                    onSettings={() => setDialog({ kind: 'column', columnId: column.id })}
-                    onAddCard={(title) => void actions.createCard(column.id, title)}
+                    onSettings={canAdmin ? () => setDialog({ kind: 'column', columnId: column.id }) : undefined}
+                    onAddCard={canWork ? (title) => void actions.createCard(column.id, title) : undefined}
                     isFirst={index === 0}
                     isLast={index === view.columns.length - 1}
                     addRefusal={arrivalRefusal(view, column.id)}
@@ -172,6 +176,7 @@ export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) 
           socket={sync.socket}
           actions={actions}
           notify={notify}
+          readOnly={!canWork}
         />
         {drag.pendingDrop ? (
           <ReasonDialog

@@ -23,10 +23,12 @@ interface BoardDialogsProps {
   socket: FlowSocket | null;
   actions: BoardActions;
   notify(message: string, tone?: 'error' | 'info'): void;
+  /** True for viewers: cards open to read only. */
+  readOnly: boolean;
 }
 
 /** The one dialog open at a time (besides the reason dialog, which belongs to a drop). */
-export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, socket, actions, notify }: BoardDialogsProps) {
+export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, socket, actions, notify, readOnly }: BoardDialogsProps) {
   const close = () => setDialog(null);
   const openCard = dialog?.kind === 'card' ? cardById.get(dialog.cardId) : undefined;
   const openColumnIndex = dialog?.kind === 'column' ? view.columns.findIndex((c) => c.id === dialog.columnId) : -1;
@@ -53,6 +55,7 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
           void actions.deleteCard(openCard.id);
         }}
         onClose={close}
+        readOnly={readOnly}
       />
     );
   }

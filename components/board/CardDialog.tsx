@@ -22,6 +22,8 @@ interface CardDialogProps {
   onDelete(): void;
   onClose(): void;
   returnFocus(): HTMLElement | null;
+  /** A viewer sees every field and the history, and changes nothing. */
+  readOnly?: boolean;
 }
 
 /** Only the fields that differ from the card: the server logs exactly what changed. */
@@ -36,7 +38,7 @@ function diff(card: CardDTO, draft: Required<CardChanges>): CardChanges {
   return changes;
 }
 
-export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, returnFocus }: CardDialogProps) {
+export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, returnFocus, readOnly = false }: CardDialogProps) {
   const [draft, setDraft] = useState<Required<CardChanges>>({
     title: card.title,
     description: card.description,
@@ -78,6 +80,7 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
     >
       <div className="grid gap-6 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <form onSubmit={submit} className="space-y-4">
+          <fieldset disabled={readOnly} className="space-y-4">
           <Field label="Title" htmlFor={ids.title}>
             <input
               id={ids.title}
@@ -153,7 +156,13 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
               </Field>
             ) : null}
           </div>
+          </fieldset>
           <FormError message={error} />
+          {readOnly ? (
+            <div className="flex justify-end">
+              <Button onClick={onClose}>Close</Button>
+            </div>
+          ) : (
           <div className="flex flex-wrap items-center justify-between gap-2">
             {confirmDelete ? (
               <span className="flex items-center gap-2 text-sm">
@@ -175,6 +184,7 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
               </Button>
             </span>
           </div>
+          )}
         </form>
         <section aria-label="History">
           <h3 className="mb-2 text-sm font-semibold text-slate-700">History</h3>

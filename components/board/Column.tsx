@@ -24,8 +24,10 @@ interface ColumnProps {
   drop: DropState;
   movingBy: ReadonlyMap<string, string>;
   onOpenCard(cardId: string): void;
-  onSettings(): void;
-  onAddCard(title: string): void;
+  /** Absent for those who may not change work centers (members and viewers). */
+  onSettings?: () => void;
+  /** Absent for viewers. */
+  onAddCard?: (title: string) => void;
   isFirst: boolean;
   isLast: boolean;
   /** Why a new card cannot start here, if it cannot. */
@@ -79,9 +81,9 @@ export function Column({ column, step, cards, count, drop, movingBy, onOpenCard,
         <div className="mt-1.5 min-h-8">
           {backward ? (
             <p className="rounded-lg bg-amber-100 px-2 py-1.5 text-center text-xs font-semibold text-amber-900">↩ Sends it back: name the defect</p>
-          ) : (
+          ) : onAddCard ? (
             <AddCardForm columnId={column.id} columnName={column.name} onAdd={onAddCard} prominent={isFirst} refusal={addRefusal} />
-          )}
+          ) : null}
         </div>
       </div>
       {drop.kind === 'refused' ? (

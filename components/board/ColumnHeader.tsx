@@ -31,7 +31,7 @@ interface ColumnHeaderProps {
   step: number;
   count: number;
   isLast: boolean;
-  onSettings(): void;
+  onSettings?: () => void;
 }
 
 /** A work center as a step of the value stream: an arrow pointing downstream, then its WIP. */
@@ -66,17 +66,19 @@ export function ColumnHeader({ column, step, count, isLast, onSettings }: Column
         ) : column.wipLimit === null ? (
           <span className="text-xs whitespace-nowrap text-slate-500">no limit</span>
         ) : null}
-        <button
-          type="button"
-          onClick={onSettings}
-          disabled={isTempId(column.id)}
-          aria-label={`Settings for ${column.name}`}
-          title={`Settings for ${column.name}`}
-          data-testid={`column-settings-${column.id}`}
-          className="ml-auto rounded px-1 text-lg leading-5 text-slate-500 hover:bg-slate-300/60 hover:text-slate-900 disabled:opacity-40"
-        >
-          ⋯
-        </button>
+        {onSettings ? (
+          <button
+            type="button"
+            onClick={onSettings}
+            disabled={isTempId(column.id)}
+            aria-label={`Settings for ${column.name}`}
+            title={`Settings for ${column.name}`}
+            data-testid={`column-settings-${column.id}`}
+            className="ml-auto rounded px-1 text-lg leading-5 text-slate-500 hover:bg-slate-300/60 hover:text-slate-900 disabled:opacity-40"
+          >
+            ⋯
+          </button>
+        ) : null}
       </div>
       {column.defectsReturned > 0 ? (
         <p

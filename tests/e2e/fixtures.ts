@@ -236,13 +236,25 @@ async function dropPointOf(column: Locator): Promise<{ x: number; y: number }> {
 interface Fixtures {
   api: Api;
   /** Opens the board in a new browser context under `name` and waits until it is live. */
-  openViewer(boardId: string, name: string, options?: { viewport?: { width: number; height: number } }): Promise<Viewer>;
+  openViewer(
+    boardId: string,
+    name: string,
+    options?: { viewport?: { width: number; height: number }; role?: 'admin' | 'member' | 'viewer' },
+  ): Promise<Viewer>;
 }
 
-async function newViewer(browser: Browser, api: Api, baseURL: string | undefined, boardId: string, name: string, viewport?: { width: number; height: number }) {
+async function newViewer(
+  browser: Browser,
+  api: Api,
+  baseURL: string | undefined,
+  boardId: string,
+  name: string,
+  viewport?: { width: number; height: number },
+  role: 'admin' | 'member' | 'viewer' = 'admin',
+) {
   if (!baseURL) throw new Error('baseURL is not configured');
   const storageState = await sessionOf(baseURL, name);
-  await api.addMember(boardId, emailOf(name)).catch((error: unknown) => {
+  await api.addMember(boardId, emailOf(name), role).catch((error: unknown) => {
     // Opened twice on one board (two tabs of one person): already a member.
     if (!String(error).includes('CONFLICT')) throw error;
   });
@@ -268,7 +280,7 @@ export const test = base.extend<Fixtures>({
   openViewer: async ({ browser, baseURL, api }, provide) => {
     const opened: Viewer[] = [];
     await provide(async (boardId, name, options) => {
-      const viewer = await newViewer(browser, api, baseURL, boardId, name, options?.viewport);
+      const viewer = await newViewer(browser, api, baseURL, boardId, name, options?.viewport, options?.role);
       opened.push(viewer);
       return viewer;
     });
