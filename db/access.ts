@@ -62,11 +62,8 @@ function toAccount(row: typeof users.$inferSelect): AccountDTO {
 }
 
 export function createAccess(db: Db, clock: () => number = Date.now) {
-  const roleQuery = db
-    .select({ role: boardMembers.role })
-    .from(boardMembers)
-    .where(and(eq(boardMembers.boardId, sql.placeholder('boardId')), eq(boardMembers.userId, sql.placeholder('userId'))))
-    .prepare();
+  // Every command and join asks this: a plain better-sqlite3 statement, without drizzle's row mapping.
+  const roleQuery = db.$client.prepare<[string, string], { role: string }>('select role from board_members where board_id = ? and user_id = ?');
 
   function immediate<T>(fn: () => T): T {
     return db.transaction(() => fn(), { behavior: 'immediate' });
@@ -77,7 +74,7 @@ export function createAccess(db: Db, clock: () => number = Date.now) {
   }
 
   function roleOf(boardId: string, userId: string): BoardRole | null {
-    const role = roleQuery.get({ boardId, userId })?.role;
+    const role = roleQuery.get(boardId, userId)?.role;
     return isBoardRole(role) ? role : null;
   }
 

@@ -47,9 +47,17 @@ export function discardBoard(sqlite: Database.Database, boardId: string): void {
   })();
 }
 
+/** One card's card_flow rows: when it first reached each work center, and first entered it. */
+interface CardFlow {
+  reached: Map<string, number>;
+  entries: Map<string, number>;
+}
+
 export function createFlowAggregates(sqlite: Database.Database) {
   const q = {
-    order: sqlite.prepare('select id, removed_at from columns where board_id = ? order by flow_ord, ord'),
+    // In flow order (see orderOf): read along columns_board_idx and sorted in JS, which costs less
+    // than SQLite's sorter on every move.
+    order: sqlite.prepare('select id, removed_at, flow_ord, ord from columns where board_id = ?'),
     columns: sqlite.prepare('select id, name, created_at, removed_at, flow_ord from columns where board_id = ? order by flow_ord, ord'),
     setFlowOrd: sqlite.prepare('update columns set flow_ord = ? where id = ?'),
     ready: sqlite.prepare('update boards set flow_ready = 1 where id = ?'),
@@ -137,7 +145,9 @@ export function createFlowAggregates(sqlite: Database.Database) {
   }
 
   const orderOf = (boardId: string): OrderEntry[] =>
-    (q.order.all(boardId) as { id: string; removed_at: number | null }[]).map((r) => ({ id: r.id, live: r.removed_at === null }));
+    (q.order.all(boardId) as { id: string; removed_at: number | null; flow_ord: number; ord: number }[])
+      .toSorted((a, b) => a.flow_ord - b.flow_ord || a.ord - b.ord)
+      .map((r) => ({ id: r.id, live: r.removed_at === null }));
 
   function writeOrder(order: readonly OrderEntry[]) {
     order.forEach((e, i) => q.setFlowOrd.run(i, e.id));
@@ -151,11 +161,9 @@ export function createFlowAggregates(sqlite: Database.Database) {
     return { ids: order.map((e) => e.id), commit: resolveCommitment(live, setting), done: live.at(-1)?.id ?? '' };
   }
 
-  /** flow_cards follows the card's reached times after an entry. */
-  function updateCardTimes(cardId: string, columnId: string, s: ReturnType<typeof shape>) {
-    const rows = q.cardRows.all(cardId) as { column_id: string; entered_at: number | null; reached_at: number }[];
-    const reached = new Map(rows.map((r) => [r.column_id, r.reached_at]));
-    const entries = new Map(rows.filter((r) => r.entered_at !== null).map((r) => [r.column_id, r.entered_at as number]));
+  /** flow_cards follows the card's reached and entry times after an entry (as `enter` left them). */
+  function updateCardTimes(cardId: string, columnId: string, s: ReturnType<typeof shape>, card: CardFlow) {
+    const { reached, entries } = card;
     q.cardTimes.run(reached.get(s.commit) ?? null, reached.get(s.done) ?? null, furthestEntered(s.ids, entries) ?? columnId, columnId, cardId);
   }
 
@@ -165,17 +173,27 @@ export function createFlowAggregates(sqlite: Database.Database) {
     q.refreshCards.run(s.commit, s.done, boardId);
   }
 
-  /** A card enters a work center: first-entry time, reached times (O(work centers)), counters. */
-  function enter(boardId: string, orderIds: readonly string[], cardId: string, columnId: string, at: number, d: Deltas) {
-    const rows = q.cardRows.all(cardId) as { column_id: string; reached_at: number }[];
+  /**
+   * A card enters a work center: first-entry time, reached times (O(work centers)), counters. Returns
+   * the card's card_flow rows as they now are, so that updateCardTimes need not read them again.
+   */
+  function enter(boardId: string, orderIds: readonly string[], cardId: string, columnId: string, at: number, d: Deltas): CardFlow {
+    const rows = q.cardRows.all(cardId) as { column_id: string; entered_at: number | null; reached_at: number }[];
     const reached = new Map(rows.map((r) => [r.column_id, r.reached_at]));
+    const entries = new Map<string, number>();
+    for (const r of rows) if (r.entered_at !== null) entries.set(r.column_id, r.entered_at);
     for (const change of reachedChangesOnEntry(orderIds, reached, columnId, at)) {
       q.setReached.run(cardId, change.columnId, boardId, change.to);
+      reached.set(change.columnId, change.to);
       if (change.from !== null) d.add(change.columnId, change.from, 'reached', -1);
       d.add(change.columnId, change.to, 'reached', 1);
     }
+    // The same condition as setEntered's: the first entry, or an earlier one.
     q.setEntered.run(at, cardId, columnId, at);
+    const entered = entries.get(columnId);
+    if (entered === undefined || entered > at) entries.set(columnId, at);
     d.add(columnId, at, 'entered', 1);
+    return { reached, entries };
   }
 
   function applyEvent(event: BoardEvent): void {
@@ -215,8 +233,7 @@ export function createFlowAggregates(sqlite: Database.Database) {
         const s = shape(boardId);
         const { id, title, columnId } = event.card;
         q.insertCard.run(id, boardId, title, at, null, null, columnId, columnId, null);
-        enter(boardId, s.ids, id, columnId, at, d);
-        updateCardTimes(id, columnId, s);
+        updateCardTimes(id, columnId, s, enter(boardId, s.ids, id, columnId, at, d));
         break;
       }
       case 'card_moved': {
@@ -224,8 +241,7 @@ export function createFlowAggregates(sqlite: Database.Database) {
         const s = shape(boardId);
         d.add(event.fromColumnId, at, 'exited', 1);
         if (event.backward) d.add(event.toColumnId, at, 'returned', 1);
-        enter(boardId, s.ids, event.cardId, event.toColumnId, at, d);
-        updateCardTimes(event.cardId, event.toColumnId, s);
+        updateCardTimes(event.cardId, event.toColumnId, s, enter(boardId, s.ids, event.cardId, event.toColumnId, at, d));
         break;
       }
       case 'card_updated':

@@ -53,7 +53,11 @@ export interface StoreOptions {
 
 type CardRow = typeof cards.$inferSelect;
 type ColumnRow = typeof columns.$inferSelect;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/**
+ * What a write's body runs its queries on. better-sqlite3 has one connection, so the database handle
+ * itself runs inside the open transaction (see write()): no drizzle transaction object per write.
+ */
+type Tx = Db;
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -97,74 +101,65 @@ function eventFromRow(row: typeof events.$inferSelect): BoardEvent {
 /**
  * The queries of the hot paths (every move, every event), prepared once per store: building the SQL
  * with drizzle and compiling it in SQLite on each call cost several times more than running it
- * (see bench/, `npm run bench -- throughput`). better-sqlite3 has a single connection, so these
- * statements run inside whatever transaction is open on it, like the `tx` queries.
+ * (see bench/, `npm run bench -- throughput`). The ones every move runs are plain better-sqlite3
+ * statements with positional parameters, whose columns are aliased to the row types' field names:
+ * drizzle's placeholder filling and per-column row mapping were a tenth of a move's server time
+ * (`npm run bench -- fanout --profile`). better-sqlite3 has a single connection, so these statements
+ * run inside whatever transaction is open on it, like the `tx` queries.
  */
+const CARD_FIELDS = `id, board_id as boardId, column_id as columnId, position, title, description, type, blocked,
+  blocked_reason as blockedReason, defect_count as defectCount, created_at as createdAt, updated_at as updatedAt,
+  entered_column_at as enteredColumnAt, deleted_at as deletedAt`;
+const COLUMN_FIELDS = 'id, board_id as boardId, name, ord, wip_limit as wipLimit, created_at as createdAt, removed_at as removedAt, flow_ord as flowOrd';
+
+/** SQLite stores the boolean as 0 or 1; drizzle's schema reads it as a boolean. */
+type RawCardRow = Omit<CardRow, 'blocked'> & { blocked: number | boolean };
+const cardRowOf = (raw: RawCardRow): CardRow => ({ ...raw, blocked: Boolean(raw.blocked) });
+
 function prepareQueries(db: Db) {
-  const id = sql.placeholder('id');
-  const boardId = sql.placeholder('boardId');
-  const columnId = sql.placeholder('columnId');
-  const liveCardsIn = and(eq(cards.columnId, columnId), isNull(cards.deletedAt));
+  const sqlite = db.$client;
+  const boardParam = sql.placeholder('boardId');
+  const liveCardsIn = and(eq(cards.columnId, sql.placeholder('columnId')), isNull(cards.deletedAt));
+  const card = sqlite.prepare<[string], RawCardRow>(`select ${CARD_FIELDS} from cards where id = ? and deleted_at is null`);
+  const column = sqlite.prepare<[string], ColumnRow>(`select ${COLUMN_FIELDS} from columns where id = ? and removed_at is null`);
+  const boardOfCard = sqlite.prepare<[string], { b: string }>('select board_id as b from cards where id = ?');
+  const cardsInColumn = sqlite.prepare<[string], { id: string; position: string }>('select id, position from cards where column_id = ? and deleted_at is null');
+  const placeCard = sqlite.prepare<[string, string, number, number, number, string]>(
+    'update cards set column_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ? where id = ?',
+  );
+  const bumpVersion = sqlite.prepare<[string], { version: number }>('update boards set version = version + 1 where id = ? returning version');
+  const appendEvent = sqlite.prepare<[string, number, string, string, string | null, number, string | null, string], { seq: number }>(
+    'insert into events (board_id, version, type, actor, actor_id, at, card_id, data) values (?, ?, ?, ?, ?, ?, ?, ?) returning seq',
+  );
+  const appendBackwardMove = sqlite.prepare<[number, string, string, string, string, string, string, number]>(
+    `insert into backward_moves (event_seq, board_id, card_id, detected_at_column_id, returned_to_column_id, reason, actor, at)
+     values (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   return {
-    board: db.select().from(boards).where(eq(boards.id, id)).prepare(),
-    column: db.select().from(columns).where(and(eq(columns.id, id), isNull(columns.removedAt))).prepare(),
+    board: db.select().from(boards).where(eq(boards.id, sql.placeholder('id'))).prepare(),
+    column: (id: string): ColumnRow | undefined => column.get(id),
     liveColumns: db
       .select()
       .from(columns)
-      .where(and(eq(columns.boardId, boardId), isNull(columns.removedAt)))
+      .where(and(eq(columns.boardId, boardParam), isNull(columns.removedAt)))
       .orderBy(asc(columns.ord))
       .prepare(),
-    card: db.select().from(cards).where(and(eq(cards.id, id), isNull(cards.deletedAt))).prepare(),
+    card: (id: string): CardRow | undefined => {
+      const raw = card.get(id);
+      return raw && cardRowOf(raw);
+    },
     // Every write is authorized on the board that owns its card or work center (lib/server/commands.ts).
-    boardOfCard: db.select({ b: cards.boardId }).from(cards).where(eq(cards.id, id)).prepare(),
-    boardOfColumn: db.select({ b: columns.boardId }).from(columns).where(eq(columns.id, id)).prepare(),
-    cardsIn: db.select({ id: cards.id, position: cards.position }).from(cards).where(liveCardsIn).prepare(),
+    boardOfCard: (id: string): string | null => boardOfCard.get(id)?.b ?? null,
+    boardOfColumn: db.select({ b: columns.boardId }).from(columns).where(eq(columns.id, sql.placeholder('id'))).prepare(),
+    cardsIn: (columnId: string) => cardsInColumn.all(columnId),
     countIn: db.select({ n: count() }).from(cards).where(liveCardsIn).prepare(),
-    placeCard: db
-      .update(cards)
-      // Wrapped in sql``: drizzle's update types accept SQL but not a bare placeholder.
-      .set({
-        columnId: sql`${columnId}`,
-        position: sql`${sql.placeholder('position')}`,
-        defectCount: sql`${sql.placeholder('defectCount')}`,
-        updatedAt: sql`${sql.placeholder('updatedAt')}`,
-        enteredColumnAt: sql`${sql.placeholder('enteredColumnAt')}`,
-      })
-      .where(eq(cards.id, id))
-      .prepare(),
-    bumpVersion: db
-      .update(boards)
-      .set({ version: sql`${boards.version} + 1` })
-      .where(eq(boards.id, boardId))
-      .returning({ version: boards.version })
-      .prepare(),
-    appendEvent: db
-      .insert(events)
-      .values({
-        boardId,
-        version: sql.placeholder('version'),
-        type: sql.placeholder('type'),
-        actor: sql.placeholder('actor'),
-        actorId: sql.placeholder('actorId'),
-        at: sql.placeholder('at'),
-        cardId: sql.placeholder('cardId'),
-        data: sql.placeholder('data'),
-      })
-      .returning({ seq: events.seq })
-      .prepare(),
-    appendBackwardMove: db
-      .insert(backwardMoves)
-      .values({
-        eventSeq: sql.placeholder('eventSeq'),
-        boardId,
-        cardId: sql.placeholder('cardId'),
-        detectedAtColumnId: sql.placeholder('detectedAtColumnId'),
-        returnedToColumnId: sql.placeholder('returnedToColumnId'),
-        reason: sql.placeholder('reason'),
-        actor: sql.placeholder('actor'),
-        at: sql.placeholder('at'),
-      })
-      .prepare(),
+    placeCard: (id: string, to: { columnId: string; position: string; defectCount: number; updatedAt: number; enteredColumnAt: number }) =>
+      void placeCard.run(to.columnId, to.position, to.defectCount, to.updatedAt, to.enteredColumnAt, id),
+    bumpVersion: (boardId: string): number | undefined => bumpVersion.get(boardId)?.version,
+    appendEvent: (e: { boardId: string; version: number; type: string; actor: string; actorId: string | null; at: number; cardId: string | null; data: string }) =>
+      appendEvent.get(e.boardId, e.version, e.type, e.actor, e.actorId, e.at, e.cardId, e.data)?.seq,
+    appendBackwardMove: (m: { eventSeq: number; boardId: string; cardId: string; detectedAtColumnId: string; returnedToColumnId: string; reason: string; actor: string; at: number }) =>
+      void appendBackwardMove.run(m.eventSeq, m.boardId, m.cardId, m.detectedAtColumnId, m.returnedToColumnId, m.reason, m.actor, m.at),
   };
 }
 
@@ -179,17 +174,17 @@ function append(
   clientMutationId?: string | null,
   cardId?: string | null,
 ): BoardEvent {
-  const bumped = q.bumpVersion.get({ boardId });
-  if (!bumped) throw new DomainError('NOT_FOUND', 'Board not found');
+  const version = q.bumpVersion(boardId);
+  if (version === undefined) throw new DomainError('NOT_FOUND', 'Board not found');
   const { type, ...rest } = body;
   const data = clientMutationId ? { ...rest, clientMutationId } : rest;
   const actorId = actor.id ?? null;
-  const inserted = q.appendEvent.get({ boardId, version: bumped.version, type, actor: actor.name, actorId, at: now, cardId: cardId ?? null, data: JSON.stringify(data) });
-  if (!inserted) throw new Error('The event insert returned no row');
-  const event = { ...body, boardId, version: bumped.version, actor: actor.name, actorId, at: iso(now), clientMutationId: clientMutationId ?? null } as BoardEvent;
+  const seq = q.appendEvent({ boardId, version, type, actor: actor.name, actorId, at: now, cardId: cardId ?? null, data: JSON.stringify(data) });
+  if (seq === undefined) throw new Error('The event insert returned no row');
+  const event = { ...body, boardId, version, actor: actor.name, actorId, at: iso(now), clientMutationId: clientMutationId ?? null } as BoardEvent;
   if (event.type === 'card_moved' && event.backward && event.reason && event.detectedAtColumnId && event.returnedToColumnId) {
-    q.appendBackwardMove.run({
-      eventSeq: inserted.seq,
+    q.appendBackwardMove({
+      eventSeq: seq,
       boardId,
       cardId: event.cardId,
       detectedAtColumnId: event.detectedAtColumnId,
@@ -213,19 +208,19 @@ function getBoardRow(q: Queries, boardId: string) {
 }
 
 function getColumnRow(q: Queries, columnId: string): ColumnRow {
-  const row = q.column.get({ id: columnId });
+  const row = q.column(columnId);
   if (!row) throw new DomainError('NOT_FOUND', 'Work center not found');
   return row;
 }
 
 function getCardRow(q: Queries, cardId: string): CardRow {
-  const row = q.card.get({ id: cardId });
+  const row = q.card(cardId);
   if (!row) throw new DomainError('NOT_FOUND', 'Card not found');
   return row;
 }
 
 function cardsIn(q: Queries, columnId: string): { id: string; position: string }[] {
-  return q.cardsIn.all({ columnId });
+  return q.cardsIn(columnId);
 }
 
 function countIn(q: Queries, columnId: string): number {
@@ -249,16 +244,18 @@ export function createStore(db: Db, options: StoreOptions = {}) {
   const q = prepareQueries(db);
   const flow = createFlowAggregates(db.$client);
 
+  // better-sqlite3's own transaction function, made once: BEGIN IMMEDIATE, COMMIT, or ROLLBACK and
+  // rethrow. drizzle's db.transaction() builds a new wrapper and a transaction object on every call,
+  // a measurable part of a move (npm run bench -- fanout).
+  const immediate = db.$client.transaction((body: () => unknown) => body()).immediate;
+
   function write<T extends { events: readonly BoardEvent[] }>(fn: (tx: Tx, now: number) => T): T {
-    return db.transaction(
-      (tx) => {
-        const result = fn(tx, clock());
-        // The flow aggregates (db/flow.ts) change in the same transaction as the events they count.
-        for (const event of result.events) flow.applyEvent(event);
-        return result;
-      },
-      { behavior: 'immediate' },
-    );
+    return immediate(() => {
+      const result = fn(db, clock());
+      // The flow aggregates (db/flow.ts) change in the same transaction as the events they count.
+      for (const event of result.events) flow.applyEvent(event);
+      return result;
+    }) as T;
   }
 
   function defectsReturnedByColumn(boardId: string): Map<string, number> {
@@ -376,7 +373,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
 
     /** The board a card or column belongs to, for routing broadcasts; null when unknown. */
     boardOfCard(cardId: string): string | null {
-      return q.boardOfCard.get({ id: cardId })?.b ?? null;
+      return q.boardOfCard(cardId);
     },
 
     boardOfColumn(columnId: string): string | null {
@@ -544,13 +541,21 @@ export function createStore(db: Db, options: StoreOptions = {}) {
       });
     },
 
-    moveCard(input: CardMoveInput, actor: Actor): Commit & { card: CardDTO } {
+    /**
+     * `guard` gets the card's board before anything else is read or checked, inside the transaction,
+     * and throws to refuse: the caller's authorization (lib/server/commands.ts).
+     */
+    moveCard(input: CardMoveInput, actor: Actor, guard: (boardId: string) => void = () => {}): Commit & { card: CardDTO } {
       return write((tx, now) => {
         const card = getCardRow(q, input.cardId);
+        guard(card.boardId);
         const target = getColumnRow(q, input.toColumnId);
         if (target.boardId !== card.boardId) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
         const sameColumn = target.id === card.columnId;
-        const order = liveColumns(q, card.boardId).map((c) => c.id);
+        // Live work centers have dense `ord`s (rewriteColumnOrder), so the card's own work center and
+        // the target give the direction: the board's whole column order need not be read on a move.
+        const source = sameColumn ? target : getColumnRow(q, card.columnId);
+        const order = source.ord < target.ord ? [source.id, target.id] : [target.id, source.id];
         const backward = !sameColumn && isBackwardMove(order, card.columnId, target.id);
         const reason = requireReason(backward, input.reason);
         const inTarget = cardsIn(q, target.id);
@@ -568,14 +573,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
           updatedAt: now,
           enteredColumnAt: sameColumn ? card.enteredColumnAt : now,
         };
-        q.placeCard.run({
-          id: card.id,
-          columnId: updated.columnId,
-          position,
-          defectCount: updated.defectCount,
-          updatedAt: now,
-          enteredColumnAt: updated.enteredColumnAt,
-        });
+        q.placeCard(card.id, updated);
         const event = append(
           q,
           card.boardId,

@@ -12,6 +12,7 @@ import { useToasts } from '../../lib/client/useToasts';
 import { Toasts } from '../ui/Toasts';
 import { BoardDialogs, type DialogState } from './BoardDialogs';
 import { BoardHeader } from './BoardHeader';
+import { CardDragProvider } from './CardDragSource';
 import { CardFace } from './CardFace';
 import { FlowMarksProvider } from '../flow/FlowMarks';
 import { Column, type DropState } from './Column';
@@ -28,10 +29,8 @@ const NO_CARDS: readonly CardDTO[] = [];
 const NO_SENSORS: never[] = [];
 
 /**
- * Measure droppables while a card is dragged only (dnd-kit's default), not on every change to the
- * board: a remote move re-registers a card, and measuring all 1,000 cards of a big board then blocked
- * the page for ~70 ms. Scrolling during a drag is still followed: dnd-kit's rects read the scroll
- * offsets of their ancestors live, and a column's list is measured again when its cards change.
+ * The work centers are the only droppables (cards are placed from the pointer, see beforeCardAt);
+ * measure them while a card is dragged only, not on every change to the board.
  */
 const MEASURING = { droppable: { strategy: MeasuringStrategy.WhileDragging } };
 
@@ -68,7 +67,7 @@ export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) 
   }, [view.name]);
 
   // What each work center shows. A move or a drag changes one or two of these lists; the others
-  // stay the same arrays, so their cards are not redrawn (see SortableCard's memo).
+  // stay the same arrays, so their cards are not redrawn (see DraggableCard's memo).
   const fresh = useMemo(
     () => new Map(view.columns.map((column) => [column.id, (drag.displayLists.get(column.id) ?? []).flatMap((id) => cardById.get(id) ?? [])])),
     [view.columns, drag.displayLists, cardById],
@@ -130,40 +129,43 @@ export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) 
           accessibility={{ announcements: drag.announcements, screenReaderInstructions: SCREEN_READER_INSTRUCTIONS }}
           {...drag.handlers}
         >
-          <main className="min-h-0 flex-1 overflow-x-auto overflow-y-hidden" aria-label="Value stream">
-            {view.columns.length === 0 ? (
-              <div className="flex h-full flex-col items-center justify-center gap-3 text-slate-600">
-                <p className="text-lg">This board has no work centers yet.</p>
-                <button
-                  type="button"
-                  onClick={() => setDialog({ kind: 'board', focus: 'add-column' })}
-                  className="rounded-lg bg-sky-700 px-4 py-2 font-semibold text-white hover:bg-sky-800"
-                >
-                  Add the first work center
-                </button>
-              </div>
-            ) : (
-              <div className="flex h-full min-w-min gap-2 p-2">
-                {view.columns.map((column, index) => (
-                  <Column
-                    key={column.id}
-                    column={column}
-                    step={index + 1}
-                    cards={shown.get(column.id) ?? NO_CARDS}
-                    count={cards.get(column.id)?.length ?? 0}
-                    drop={dropStateOf(column.id)}
-                    movingBy={presence.movingBy}
-                    onOpenCard={openCard}
-                    onSettings={canAdmin ? () => setDialog({ kind: 'column', columnId: column.id }) : undefined}
-                    onAddCard={canWork ? (title) => void actions.createCard(column.id, title) : undefined}
-                    isFirst={index === 0}
-                    isLast={index === view.columns.length - 1}
-                    addRefusal={arrivalRefusal(view, column.id)}
-                  />
-                ))}
-              </div>
-            )}
-          </main>
+          <CardDragProvider describedById={dndId} enabled={canWork}>
+            <main className="min-h-0 flex-1 overflow-x-auto overflow-y-hidden" aria-label="Value stream">
+              {view.columns.length === 0 ? (
+                <div className="flex h-full flex-col items-center justify-center gap-3 text-slate-600">
+                  <p className="text-lg">This board has no work centers yet.</p>
+                  <button
+                    type="button"
+                    onClick={() => setDialog({ kind: 'board', focus: 'add-column' })}
+                    className="rounded-lg bg-sky-700 px-4 py-2 font-semibold text-white hover:bg-sky-800"
+                  >
+                    Add the first work center
+                  </button>
+                </div>
+              ) : (
+                <div className="flex h-full min-w-min gap-2 p-2">
+                  {view.columns.map((column, index) => (
+                    <Column
+                      key={column.id}
+                      column={column}
+                      step={index + 1}
+                      cards={shown.get(column.id) ?? NO_CARDS}
+                      count={cards.get(column.id)?.length ?? 0}
+                      drop={dropStateOf(column.id)}
+                      movingBy={presence.movingBy}
+                      draggingCardId={drag.activeCardId}
+                      onOpenCard={openCard}
+                      onSettings={canAdmin ? () => setDialog({ kind: 'column', columnId: column.id }) : undefined}
+                      onAddCard={canWork ? (title) => void actions.createCard(column.id, title) : undefined}
+                      isFirst={index === 0}
+                      isLast={index === view.columns.length - 1}
+                      addRefusal={arrivalRefusal(view, column.id)}
+                    />
+                  ))}
+                </div>
+              )}
+            </main>
+          </CardDragProvider>
           <DragOverlay>{activeCard ? <CardFace card={activeCard} lifted /> : null}</DragOverlay>
         </DndContext>
         <Toasts toasts={toasts} onDismiss={dismiss} />

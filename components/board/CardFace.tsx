@@ -27,7 +27,7 @@ function TimeInColumn({ since }: { since: string }) {
   );
 }
 
-/** Memoized: while a card is dragged dnd-kit redraws every sortable; their faces have not changed. */
+/** Memoized: a board redraws on every move and presence change; a card face only when its card does. */
 export const CardFace = memo(function CardFace({ card, movingBy, lifted = false }: CardFaceProps) {
   const type = CARD_TYPE_STYLE[card.type];
   return (

@@ -1,13 +1,11 @@
 'use client';
 import { useDroppable } from '@dnd-kit/core';
-import { SortableContext, verticalListSortingStrategy } from '@dnd-kit/sortable';
-import { useMemo } from 'react';
 import type { CardDTO, ColumnDTO } from '../../lib/domain/types';
 import { isTempId } from '../../lib/client/optimistic';
 import { columnDropId, type DragData } from '../../lib/client/useCardDrag';
 import { AddCardForm } from './AddCardForm';
 import { ColumnHeader } from './ColumnHeader';
-import { SortableCard } from './SortableCard';
+import { DraggableCard } from './DraggableCard';
 
 /** How this work center relates to the card being dragged, if any. */
 export type DropState =
@@ -23,6 +21,8 @@ interface ColumnProps {
   count: number;
   drop: DropState;
   movingBy: ReadonlyMap<string, string>;
+  /** The card being dragged here, if any. */
+  draggingCardId: string | null;
   onOpenCard(cardId: string): void;
   /** Absent for those who may not change work centers (members and viewers). */
   onSettings?: () => void;
@@ -47,11 +47,9 @@ function frameClass(drop: DropState): string {
  * One work center. While a card is dragged, the labels that say why a drop is refused or what a
  * backward drop means are overlays, so nothing moves under the pointer.
  */
-export function Column({ column, step, cards, count, drop, movingBy, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
+export function Column({ column, step, cards, count, drop, movingBy, draggingCardId, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
   const data: DragData = { type: 'column', columnId: column.id };
   const { setNodeRef } = useDroppable({ id: columnDropId(column.id), data, disabled: isTempId(column.id) });
-  // Same list, same ids: dnd-kit then keeps this column's sortable context and its cards stay as they are.
-  const ids = useMemo(() => cards.map((c) => c.id), [cards]);
   const backward = drop.kind === 'allowed' && drop.backward;
 
   return (
@@ -66,18 +64,20 @@ export function Column({ column, step, cards, count, drop, movingBy, onOpenCard,
     >
       <div className={`flex min-h-0 flex-1 flex-col p-1.5 transition-opacity ${drop.kind === 'refused' ? 'opacity-45 grayscale' : ''}`}>
         <ColumnHeader column={column} step={step} count={count} isLast={isLast} onSettings={onSettings} />
-        <SortableContext id={column.id} items={ids} strategy={verticalListSortingStrategy}>
-          <ol className="mt-1.5 flex min-h-16 flex-col gap-1.5 overflow-y-auto p-0.5" aria-label={`Cards in ${column.name}`}>
-            {cards.map((card) => (
-              <SortableCard key={card.id} card={card} columnId={column.id} movingBy={movingBy.get(card.id)} onOpen={onOpenCard} />
-            ))}
-            {cards.length === 0 ? (
-              <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-500">
-                {drop.kind === 'allowed' ? 'Drop here' : isFirst ? 'New work starts here' : 'Nothing in progress'}
-              </li>
-            ) : null}
-          </ol>
-        </SortableContext>
+        <ol
+          data-drop-column={column.id}
+          className="mt-1.5 flex min-h-16 flex-col gap-1.5 overflow-y-auto p-0.5"
+          aria-label={`Cards in ${column.name}`}
+        >
+          {cards.map((card) => (
+            <DraggableCard key={card.id} card={card} columnId={column.id} movingBy={movingBy.get(card.id)} dragging={card.id === draggingCardId} onOpen={onOpenCard} />
+          ))}
+          {cards.length === 0 ? (
+            <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-500">
+              {drop.kind === 'allowed' ? 'Drop here' : isFirst ? 'New work starts here' : 'Nothing in progress'}
+            </li>
+          ) : null}
+        </ol>
         <div className="mt-1.5 min-h-8">
           {backward ? (
             <p className="rounded-lg bg-amber-100 px-2 py-1.5 text-center text-xs font-semibold text-amber-900">↩ Sends it back: name the defect</p>

@@ -31,17 +31,23 @@ export function placeCard(lists: ColumnLists, cardId: string, placement: Placeme
   return next;
 }
 
+/** Where a card sits in a work center, as laid out on screen: its id and the middle of its box. */
+export interface CardSlot {
+  id: string;
+  middle: number;
+}
+
 /**
- * A reorder inside one column, the way a sortable list reads it: the active card takes the index
- * of the card it is over, shifting the others. Returns the card it then sits before.
+ * The card a dragged card lands before when its middle is at `y`, reading the other cards of the
+ * work center top to bottom (the dragged card itself left out): the first one whose middle is
+ * below it, or null for the end. A card dragged past another's middle swaps with it, so the preview
+ * does not flicker between two places while the pointer stays still.
  */
-export function beforeAfterReorder(ids: readonly string[], activeId: string, overId: string): string | null {
-  const from = ids.indexOf(activeId);
-  const to = ids.indexOf(overId);
-  if (from < 0 || to < 0) return null;
-  const reordered = ids.filter((id) => id !== activeId);
-  reordered.splice(to, 0, activeId);
-  return reordered[to + 1] ?? null;
+export function beforeCardAt(slots: readonly CardSlot[], draggedId: string, y: number): string | null {
+  for (const slot of slots) {
+    if (slot.id !== draggedId && y < slot.middle) return slot.id;
+  }
+  return null;
 }
 
 export function samePlacement(a: Placement | null, b: Placement | null): boolean {

@@ -1,24 +1,27 @@
-'use client';
 import {
   closestCorners,
+  KeyboardCode,
   KeyboardSensor,
   PointerSensor,
   pointerWithin,
   useSensor,
   useSensors,
+  type Active,
   type Announcements,
   type CollisionDetection,
   type DragEndEvent,
-  type DragOverEvent,
+  type DragMoveEvent,
   type DragStartEvent,
+  type KeyboardCoordinateGetter,
+  type KeyboardSensorOptions,
+  type PointerSensorOptions,
   type Over,
 } from '@dnd-kit/core';
-import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { isBackwardMove } from '../domain/rules';
 import type { BoardSnapshot } from '../domain/types';
 import { columnName, pullRefusal } from './boardView';
-import { beforeAfterReorder, placeCard, placementOf, samePlacement, type ColumnLists, type Placement } from './dragPreview';
+import { beforeCardAt, placeCard, placementOf, samePlacement, type ColumnLists, type Placement } from './dragPreview';
 
 /** What the draggables and droppables carry, so a drop can tell a card from a work center. */
 export type DragData = { type: 'card'; columnId: string } | { type: 'column'; columnId: string };
@@ -52,34 +55,80 @@ interface Options {
   announceDrag(cardId: string | null): void;
 }
 
-function targetOf(over: Over): { columnId: string; overCardId: string | null } | null {
+function targetOf(over: Over): { columnId: string } | null {
   const data = over.data.current as DragData | undefined;
-  if (!data) return null;
-  return { columnId: data.columnId, overCardId: data.type === 'card' ? String(over.id) : null };
+  return data ? { columnId: data.columnId } : null;
 }
 
-const dataOf = (container: { data: { current?: unknown } }) => container.data.current as DragData | undefined;
-
 /**
- * Under a pointer, the card it is over beats the column around it; keyboards use the nearest corners.
- * The pointer is tested against the work centers first and then only against the cards of the one
- * it is in: every rect dnd-kit reads walks its scroll ancestors, and testing all cards of a
- * 1,000-card board on each pointer move took hundreds of milliseconds per move.
+ * The work centers are the only droppables: a pointer is over the one it is within, a keyboard
+ * drag over the nearest. Where in the list the card goes is read from the screen (`placementAt`),
+ * so dnd-kit neither measures nor redraws a thousand cards while one is dragged.
  */
 const collisionDetection: CollisionDetection = (args) => {
-  const columns = args.droppableContainers.filter((c) => dataOf(c)?.type === 'column');
-  const within = pointerWithin({ ...args, droppableContainers: columns });
-  const columnId = within[0] ? dataOf(within[0].data?.droppableContainer ?? { data: {} })?.columnId : undefined;
-  if (columnId !== undefined) {
-    const cards = args.droppableContainers.filter((c) => {
-      const data = dataOf(c);
-      return data?.type === 'card' && data.columnId === columnId;
-    });
-    const overCards = pointerWithin({ ...args, droppableContainers: cards });
-    return overCards.length > 0 ? overCards : within;
-  }
-  return closestCorners(args);
+  const within = pointerWithin(args);
+  return within.length > 0 ? within : closestCorners(args);
 };
+
+/** One keyboard step up or down a work center: about one card, so each press passes one card. */
+const KEYBOARD_STEP_PX = 48;
+
+/**
+ * Arrows left and right carry the card to the middle of the next work center at the same height;
+ * up and down move it within one. (Sortable's coordinate getter needs every card to be a droppable.)
+ */
+const keyboardCoordinates: KeyboardCoordinateGetter = (event, { currentCoordinates, context }) => {
+  const { collisionRect, droppableContainers } = context;
+  if (!collisionRect) return undefined;
+  const middle = collisionRect.left + collisionRect.width / 2;
+  // Measured now, not taken from dnd-kit's droppable rects: those are measured after the pick-up
+  // renders, and an arrow pressed right after Space found none and did nothing.
+  const columns = droppableContainers
+    .getEnabled()
+    .flatMap((c) => c.node.current?.getBoundingClientRect() ?? [])
+    .toSorted((a, b) => a.left - b.left);
+  const toColumn = (rect: { left: number; width: number } | undefined) =>
+    rect ? { x: currentCoordinates.x + rect.left + (rect.width - collisionRect.width) / 2 - collisionRect.left, y: currentCoordinates.y } : undefined;
+  switch (event.code) {
+    case KeyboardCode.Right:
+      event.preventDefault();
+      return toColumn(columns.find((rect) => rect.left > middle));
+    case KeyboardCode.Left:
+      event.preventDefault();
+      return toColumn(columns.findLast((rect) => rect.left + rect.width < middle));
+    case KeyboardCode.Down:
+      event.preventDefault();
+      return { x: currentCoordinates.x, y: currentCoordinates.y + KEYBOARD_STEP_PX };
+    case KeyboardCode.Up:
+      event.preventDefault();
+      return { x: currentCoordinates.x, y: currentCoordinates.y - KEYBOARD_STEP_PX };
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * Sensor options are constants: new options make new sensors, new sensors new listeners on every
+ * card, and every card of the board was then redrawn on each render of the board.
+ */
+const POINTER_OPTIONS: PointerSensorOptions = { activationConstraint: { distance: POINTER_ACTIVATION_PX } };
+const KEYBOARD_OPTIONS: KeyboardSensorOptions = {
+  coordinateGetter: keyboardCoordinates,
+  // Enter stays free to open a card; Space picks up and drops.
+  keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter'] },
+};
+
+/** Where the dragged card would land in `columnId`: before the first other card whose middle is below the dragged card's. */
+function placementAt(columnId: string, active: Active): Placement {
+  const rect = active.rect.current.translated;
+  if (!rect) return { columnId, beforeCardId: null };
+  const nodes = document.querySelectorAll<HTMLElement>(`[data-drop-column="${CSS.escape(columnId)}"] [data-card-id]`);
+  const slots = Array.from(nodes, (node) => {
+    const box = node.getBoundingClientRect();
+    return { id: node.dataset.cardId ?? '', middle: box.top + box.height / 2 };
+  });
+  return { columnId, beforeCardId: beforeCardAt(slots, String(active.id), rect.top + rect.height / 2) };
+}
 
 /**
  * The one place drag state lives: the placement at drag start, the preview while over other work
@@ -91,14 +140,7 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
   const [pendingDrop, setPendingDrop] = useState<PendingDrop | null>(null);
   const lastDropAt = useRef(0);
 
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: POINTER_ACTIVATION_PX } }),
-    useSensor(KeyboardSensor, {
-      coordinateGetter: sortableKeyboardCoordinates,
-      // Enter stays free to open a card; Space picks up and drops.
-      keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter'] },
-    }),
-  );
+  const sensors = useSensors(useSensor(PointerSensor, POINTER_OPTIONS), useSensor(KeyboardSensor, KEYBOARD_OPTIONS));
 
   const displayLists = useMemo(() => {
     const moving = drag ? { id: drag.cardId, at: drag.preview } : pendingDrop ? { id: pendingDrop.cardId, at: pendingDrop.placement } : null;
@@ -134,24 +176,18 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
     announceDrag(cardId);
   };
 
-  const onDragOver = ({ active, over }: DragOverEvent) => {
+  /** On every move (pointer or key): which work center the card is over and where it would land there. */
+  const onDragMove = ({ active, over }: DragMoveEvent) => {
     if (!drag || !over) return;
     const target = targetOf(over);
     if (!target) return;
-    if (target.columnId !== drag.overColumnId) setDrag({ ...drag, overColumnId: target.columnId });
     // A full work center is not a drop target: the card stays where it was last allowed to be.
-    if (refusals.has(target.columnId) || target.columnId === drag.preview.columnId) return;
-    let beforeCardId: string | null = target.overCardId;
-    if (target.overCardId) {
-      const ids = displayLists.get(target.columnId) ?? [];
-      const translated = active.rect.current.translated;
-      const below = translated !== null && translated.top > over.rect.top + over.rect.height / 2;
-      if (below) beforeCardId = ids[ids.indexOf(target.overCardId) + 1] ?? null;
-    }
-    setDrag({ ...drag, overColumnId: target.columnId, preview: { columnId: target.columnId, beforeCardId } });
+    const preview = refusals.has(target.columnId) ? drag.preview : placementAt(target.columnId, active);
+    if (target.columnId === drag.overColumnId && samePlacement(preview, drag.preview)) return;
+    setDrag({ ...drag, overColumnId: target.columnId, preview });
   };
 
-  const onDragEnd = ({ over }: DragEndEvent) => {
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
     const current = drag;
     finish();
     if (!current || !over) return;
@@ -162,13 +198,7 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
       notify(refusal);
       return;
     }
-    let placement = current.preview;
-    if (target.columnId !== placement.columnId) {
-      placement = { columnId: target.columnId, beforeCardId: target.overCardId };
-    } else if (target.overCardId && target.overCardId !== current.cardId) {
-      const ids = displayLists.get(placement.columnId) ?? [];
-      placement = { columnId: placement.columnId, beforeCardId: beforeAfterReorder(ids, current.cardId, target.overCardId) };
-    }
+    const placement = target.columnId === current.preview.columnId ? current.preview : placementAt(target.columnId, active);
     if (samePlacement(placement, current.origin)) return;
     if (isBackwardMove(order, current.origin.columnId, placement.columnId)) {
       setPendingDrop({ cardId: current.cardId, fromColumnId: current.origin.columnId, placement });
@@ -208,7 +238,7 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
     sensors,
     collisionDetection,
     announcements,
-    handlers: { onDragStart, onDragOver, onDragEnd, onDragCancel },
+    handlers: { onDragStart, onDragMove, onDragOver: onDragMove, onDragEnd, onDragCancel },
     displayLists,
     activeCardId: drag?.cardId ?? null,
     overColumnId: drag?.overColumnId ?? null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beforeAfterReorder, placeCard, placementOf, samePlacement } from '../../lib/client/dragPreview';
+import { beforeCardAt, placeCard, placementOf, samePlacement } from '../../lib/client/dragPreview';
 
 const lists = () =>
   new Map([
@@ -29,17 +29,30 @@ describe('a dragged card is previewed where it would land', () => {
     expect(placementOf(lists(), 'nope')).toBeNull();
   });
 
-  it('reordering down a column lands after the card it is over', () => {
-    expect(beforeAfterReorder(['c', 'd', 'e'], 'c', 'd')).toBe('e');
-    expect(beforeAfterReorder(['c', 'd', 'e'], 'c', 'e')).toBeNull();
+  const slots = [
+    { id: 'c', middle: 20 },
+    { id: 'd', middle: 60 },
+    { id: 'e', middle: 100 },
+  ];
+
+  it('a card whose middle is above the middle of another lands before it', () => {
+    expect(beforeCardAt(slots, 'a', 10)).toBe('c');
+    expect(beforeCardAt(slots, 'a', 59)).toBe('d');
   });
 
-  it('reordering up a column lands before the card it is over', () => {
-    expect(beforeAfterReorder(['c', 'd', 'e'], 'e', 'c')).toBe('c');
+  it('a card below every other card lands at the end, also in an empty work center', () => {
+    expect(beforeCardAt(slots, 'a', 101)).toBeNull();
+    expect(beforeCardAt([], 'a', 0)).toBeNull();
+  });
+
+  it('the dragged card is not its own anchor: dragged down past the next card, it lands after it', () => {
+    expect(beforeCardAt(slots, 'c', 15)).toBe('d');
+    expect(beforeCardAt(slots, 'c', 61)).toBe('e');
+    expect(beforeCardAt(slots, 'e', 99)).toBeNull();
   });
 
   it('dropping where it started is no move', () => {
     const origin = placementOf(lists(), 'c');
-    expect(samePlacement(origin, { columnId: 'develop', beforeCardId: beforeAfterReorder(['c', 'd', 'e'], 'c', 'c') })).toBe(true);
+    expect(samePlacement(origin, { columnId: 'develop', beforeCardId: beforeCardAt(slots, 'c', 20) })).toBe(true);
   });
 });

@@ -1,0 +1,89 @@
+'use client';
+import { memo, type KeyboardEvent } from 'react';
+import type { CardDTO } from '../../lib/domain/types';
+import { isTempId } from '../../lib/client/optimistic';
+import { CARD_TYPE_STYLE } from './cardStyle';
+import { useCardDragHandle } from './CardDragSource';
+import { CardFace } from './CardFace';
+
+interface DraggableCardProps {
+  card: CardDTO;
+  columnId: string;
+  movingBy: string | undefined;
+  /** This card is the one being dragged: it stays as a dimmed placeholder where it would land. */
+  dragging: boolean;
+  onOpen(cardId: string): void;
+}
+
+function describe(card: CardDTO, movingBy: string | undefined): string {
+  const parts = [card.title, CARD_TYPE_STYLE[card.type].label];
+  if (card.blocked) parts.push(`blocked${card.blockedReason ? `: ${card.blockedReason}` : ''}`);
+  if (card.defectCount > 0) parts.push(`sent back ${card.defectCount} ${card.defectCount === 1 ? 'time' : 'times'}`);
+  if (movingBy) parts.push(`being moved by ${movingBy}`);
+  return parts.join(', ');
+}
+
+const ARROWS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']);
+
+/**
+ * dnd-kit's keyboard sensor starts listening for arrows one task after the pick-up, but the card
+ * shows itself lifted at once: an arrow pressed in between was lost. The sensor marks the arrows it
+ * handles (preventDefault); one it did not hear is sent to it again once it listens.
+ */
+function replayIfUnheard(event: globalThis.KeyboardEvent): void {
+  setTimeout(() => {
+    if (!event.defaultPrevented) document.dispatchEvent(new KeyboardEvent('keydown', { code: event.code, key: event.key, bubbles: true, cancelable: true }));
+  });
+}
+
+/**
+ * A card is no dnd-kit draggable of its own: it hands a press to the board's one draggable
+ * (CardDragSource), so dnd-kit has nothing per card to redraw or hydrate, and the work centers are
+ * the drop targets. Memoized: a board redraws often and holds up to a thousand cards; only the
+ * cards whose props changed are drawn again.
+ */
+export const DraggableCard = memo(function DraggableCard({ card, columnId, movingBy, dragging, onOpen }: DraggableCardProps) {
+  const drag = useCardDragHandle();
+  const pending = isTempId(card.id);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Enter' && !dragging && !pending) {
+      e.preventDefault();
+      onOpen(card.id);
+      return;
+    }
+    if (e.code === 'Space' && !pending) drag?.start(card.id, columnId, e.currentTarget, e);
+    else if (dragging && ARROWS.has(e.code)) replayIfUnheard(e.nativeEvent);
+  };
+
+  // No transform: the drag overlay follows the pointer; this stays as the placeholder where the card would land.
+  return (
+    <li className="list-none">
+      <div
+        ref={dragging ? drag?.bind : undefined}
+        role="button"
+        tabIndex={0}
+        aria-disabled={pending}
+        aria-pressed={dragging ? true : undefined}
+        aria-roledescription="draggable"
+        aria-describedby={drag?.describedById}
+        onPointerDown={(e) => {
+          if (!pending) drag?.start(card.id, columnId, e.currentTarget, e);
+        }}
+        onKeyDown={onKeyDown}
+        onClick={() => {
+          if (!pending) onOpen(card.id);
+        }}
+        data-testid={`card-${card.id}`}
+        data-card-id={card.id}
+        data-column-id={columnId}
+        aria-label={describe(card, movingBy)}
+        className={`relative cursor-grab touch-none rounded-lg outline-none select-none focus-visible:ring-2 focus-visible:ring-sky-600 focus-visible:ring-offset-2 ${
+          dragging ? 'opacity-40 [&>*]:border-dashed' : ''
+        } ${pending ? 'cursor-progress opacity-70' : ''}`}
+      >
+        <CardFace card={card} movingBy={movingBy} />
+      </div>
+    </li>
+  );
+});
