@@ -58,6 +58,7 @@ export function Column({ column, step, cards, count, drop, movingBy, draggingCar
       aria-label={column.name}
       data-testid={`column-${column.id}`}
       data-drop-state={backward ? 'backward' : drop.kind}
+      data-drop-over={drop.kind !== 'idle' && drop.over ? 'true' : 'false'}
       // contain-inline-size: what a column holds (a long name, a pasted URL) never widens the board;
       // every column shares the width equally down to its minimum.
       className={`relative flex min-w-[9rem] flex-1 basis-0 flex-col rounded-xl contain-inline-size transition-[background-color,box-shadow] ${frameClass(drop)}`}

@@ -69,6 +69,8 @@ test.describe('WIP limits are hard in the browser', () => {
     await expect(lifted).toHaveAttribute('aria-pressed', 'true');
     await expect(alice.column(testCol)).toHaveAttribute('data-drop-state', 'refused');
     await alice.page.keyboard.press('ArrowRight');
+    // Drop only once the card is over the full column, as a person would after seeing it there.
+    await expect(alice.column(testCol)).toHaveAttribute('data-drop-over', 'true');
     await alice.page.keyboard.press('Space');
 
     await expect(lifted).not.toHaveAttribute('aria-pressed', 'true');
