@@ -6,7 +6,7 @@ import { createFlowAggregates } from './flow';
 import { DomainError } from '../lib/domain/errors';
 import { DEFECT_WINDOW_DAYS, LIMITS, VALUE_STREAM_TEMPLATE } from '../lib/domain/limits';
 import { positionBefore } from '../lib/domain/ordering';
-import { assertColumnEmpty, assertRoomFor, isBackwardMove, requireReason } from '../lib/domain/rules';
+import { assertColumnEmpty, assertRoomFor, isBackwardStep, requireReason } from '../lib/domain/rules';
 import type {
   BoardEvent,
   BoardEventBody,
@@ -555,8 +555,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
         // Live work centers have dense `ord`s (rewriteColumnOrder), so the card's own work center and
         // the target give the direction: the board's whole column order need not be read on a move.
         const source = sameColumn ? target : getColumnRow(q, card.columnId);
-        const order = source.ord < target.ord ? [source.id, target.id] : [target.id, source.id];
-        const backward = !sameColumn && isBackwardMove(order, card.columnId, target.id);
+        const backward = !sameColumn && isBackwardStep(source.ord, target.ord);
         const reason = requireReason(backward, input.reason);
         const inTarget = cardsIn(q, target.id);
         // The count is read inside this IMMEDIATE transaction, so no other pull can slip in between.

@@ -27,7 +27,12 @@ export function isBackwardMove(columnOrder: readonly string[], fromColumnId: str
   const from = columnOrder.indexOf(fromColumnId);
   const to = columnOrder.indexOf(toColumnId);
   if (from < 0 || to < 0) throw new DomainError('NOT_FOUND', 'Column not found on this board');
-  return to < from;
+  return isBackwardStep(from, to);
+}
+
+/** The same rule for two places in the value stream (0 is the leftmost work center). */
+export function isBackwardStep(fromIndex: number, toIndex: number): boolean {
+  return toIndex < fromIndex;
 }
 
 /** A backward move passes a defect downstream; we refuse it unless someone says what the defect is. */

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lib/domain/errors';
-import { assertColumnEmpty, assertRoomFor, isBackwardMove, requireReason, wipLimitMessage, type RuleColumn } from '../../lib/domain/rules';
+import { assertColumnEmpty, assertRoomFor, isBackwardMove, isBackwardStep, requireReason, wipLimitMessage, type RuleColumn } from '../../lib/domain/rules';
 
 const test: RuleColumn = { id: 'test', name: 'Test', wipLimit: 3 };
 const unlimited: RuleColumn = { id: 'done', name: 'Done', wipLimit: null };
@@ -71,6 +71,9 @@ describe('backward moves', () => {
   it('a move to a column on the left is backward; to the right or the same column it is not', () => {
     expect(isBackwardMove(order, 'test', 'develop')).toBe(true);
     expect(isBackwardMove(order, 'done', 'concept')).toBe(true);
+    expect(isBackwardStep(3, 2)).toBe(true);
+    expect(isBackwardStep(2, 3)).toBe(false);
+    expect(isBackwardStep(2, 2)).toBe(false);
     expect(isBackwardMove(order, 'develop', 'test')).toBe(false);
     expect(isBackwardMove(order, 'test', 'test')).toBe(false);
   });
