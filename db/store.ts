@@ -249,8 +249,16 @@ export function createStore(db: Db, options: StoreOptions = {}) {
   // a measurable part of a move (npm run bench -- fanout).
   const immediate = db.$client.transaction((body: () => unknown) => body()).immediate;
 
+  /**
+   * Runs `fn` in one IMMEDIATE transaction, or inside the one already open: a caller that checks
+   * something first (authorization, lib/server/commands.ts) and then writes does both atomically.
+   */
+  function atomically<T>(fn: () => T): T {
+    return db.$client.inTransaction ? fn() : (immediate(fn) as T);
+  }
+
   function write<T extends { events: readonly BoardEvent[] }>(fn: (tx: Tx, now: number) => T): T {
-    return immediate(() => {
+    return atomically(() => {
       const result = fn(db, clock());
       // The flow aggregates (db/flow.ts) change in the same transaction as the events they count.
       for (const event of result.events) flow.applyEvent(event);
@@ -293,6 +301,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
   }
 
   return {
+    atomically,
     /** The flow aggregates: read a range for the flow page, rebuild a board. */
     flow,
 
@@ -541,14 +550,9 @@ export function createStore(db: Db, options: StoreOptions = {}) {
       });
     },
 
-    /**
-     * `guard` gets the card's board before anything else is read or checked, inside the transaction,
-     * and throws to refuse: the caller's authorization (lib/server/commands.ts).
-     */
-    moveCard(input: CardMoveInput, actor: Actor, guard: (boardId: string) => void = () => {}): Commit & { card: CardDTO } {
+    moveCard(input: CardMoveInput, actor: Actor): Commit & { card: CardDTO } {
       return write((tx, now) => {
         const card = getCardRow(q, input.cardId);
-        guard(card.boardId);
         const target = getColumnRow(q, input.toColumnId);
         if (target.boardId !== card.boardId) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
         const sameColumn = target.id === card.columnId;

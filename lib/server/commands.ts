@@ -17,14 +17,9 @@ interface Command<S extends z.ZodType, R extends Commit> {
   schema: S;
   /** The least role on the board this command changes. */
   role: BoardRole;
-  /**
-   * The board that owns what the command touches (null when that does not exist) and what to call it
-   * then. Or `inRun`: `run` reads the owning row inside its own transaction anyway and calls `guard`
-   * with its board before changing anything, which saves a query and a read transaction per call
-   * (card:move, the hot path: `npm run bench -- fanout`).
-   */
-  board: ((store: Store, input: z.infer<S>) => { boardId: string | null; missing: string }) | { inRun: { missing: string } };
-  run: (store: Store, input: z.infer<S>, actor: Actor, guard: (boardId: string) => void) => R;
+  /** The board that owns what the command touches (null when that does not exist) and what to call it then. */
+  board: (store: Store, input: z.infer<S>) => { boardId: string | null; missing: string };
+  run: (store: Store, input: z.infer<S>, actor: Actor) => R;
   /** The extra fields of the success ack, beyond `ok` and `version`. */
   reply: (result: R) => object;
 }
@@ -49,7 +44,7 @@ export const commands = {
   // Members: the cards.
   'card:create': command({ schema: schemas.cardCreate, role: 'member', board: ofBoard, run: (s, i, a) => s.createCard(i, a), reply: (r) => ({ card: r.card }) }),
   'card:update': command({ schema: schemas.cardUpdate, role: 'member', board: ofCard, run: (s, i, a) => s.updateCard(i, a), reply: none }),
-  'card:move': command({ schema: schemas.cardMove, role: 'member', board: { inRun: { missing: 'Card not found' } }, run: (s, i, a, guard) => s.moveCard(i, a, guard), reply: (r) => ({ card: r.card }) }),
+  'card:move': command({ schema: schemas.cardMove, role: 'member', board: ofCard, run: (s, i, a) => s.moveCard(i, a), reply: (r) => ({ card: r.card }) }),
   'card:delete': command({ schema: schemas.cardDelete, role: 'member', board: ofCard, run: (s, i, a) => s.deleteCard(i, a), reply: none }),
 } as const;
 
@@ -93,22 +88,20 @@ export interface CommandContext {
   logger: Logger;
 }
 
-/** Parse, authorize on the board that owns the target, run the one store function. Never throws. */
+/**
+ * Parse, authorize on the board that owns the target, run the one store function. The check and the
+ * write share one transaction, so a member removed meanwhile cannot slip a change in. Never throws.
+ */
 export function executeCommand(ctx: CommandContext, name: CommandName, payload: unknown, principal: Principal): CommandOutcome {
   const { store, access, logger } = ctx;
   try {
     const cmd = commands[name] as Command<z.ZodType, Commit>;
     const input = parseOrFail(cmd.schema, payload);
-    const owner = cmd.board;
-    let guard: (boardId: string) => void;
-    if (typeof owner === 'function') {
-      const { boardId, missing } = owner(store, input);
+    const result = store.atomically(() => {
+      const { boardId, missing } = cmd.board(store, input);
       authorize(access, principal, boardId, cmd.role, missing);
-      guard = () => {};
-    } else {
-      guard = (boardId) => void authorize(access, principal, boardId, cmd.role, owner.inRun.missing);
-    }
-    const result = cmd.run(store, input, actorOf(principal), guard);
+      return cmd.run(store, input, actorOf(principal));
+    });
     return { ok: true, version: result.version, events: result.events, reply: cmd.reply(result) };
   } catch (error) {
     return toFailure(error, logger, name);
