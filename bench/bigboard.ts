@@ -126,6 +126,12 @@ function longestTraceTask(trace: Buffer): number {
 
 const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'];
 
+function saveTrace(label: string, trace: Buffer): void {
+  const dir = join(RESULTS_DIR, 'traces');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `bigboard-${label}.json`), trace);
+}
+
 /** Runs `action` between a trace start and stop; returns its longest task and the long tasks the page saw meanwhile. */
 async function watchTasks(browser: Browser, page: Page, label: string, action: () => Promise<void>): Promise<{ longestMs: number; over50: number; longestObservedMs: number }> {
   await browser.startTracing(page, { categories: TRACE_CATEGORIES });
@@ -136,9 +142,7 @@ async function watchTasks(browser: Browser, page: Page, label: string, action: (
   await sleep(300);
   const t1 = await pageNow(page);
   const trace = await browser.stopTracing();
-  const dir = join(RESULTS_DIR, 'traces');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `bigboard-${label}.json`), trace);
+  saveTrace(label, trace);
   const tasks = (await benchState(page)).longTasks.filter((t) => t.start >= t0 && t.start <= t1);
   return { longestMs: longestTraceTask(trace), over50: tasks.filter((t) => t.duration > LONG_TASK_MS).length, longestObservedMs: Math.max(0, ...tasks.map((t) => t.duration)) };
 }
@@ -241,6 +245,7 @@ export const bigboard: BenchModule = {
       if (!first.body.includes('data-card-id')) throw new Error('the board page has no cards: is this the production build with pages?');
       const pageFile = join(ctx.workDir, 'bigboard-page.html');
       writeFileSync(pageFile, first.body);
+      if (process.env.BIGBOARD_PROFILE) writeFileSync(join(RESULTS_DIR, 'traces', 'bigboard-page.html'), first.body);
       floor = await ctx.startFloor('bench/floors/static-page.ts', { FLOOR_PAGE_FILE: pageFile });
 
       ctx.log(`bigboard: page is ${(first.body.length / 1024).toFixed(0)} KiB; timing ${plan.pageRuns} GETs each`);
@@ -267,10 +272,23 @@ export const bigboard: BenchModule = {
           const page = await context.newPage();
           const warmUp = r < 0;
           const profile = <T,>(label: string, action: () => Promise<T>) => (warmUp ? profiled(page, label, action) : action());
-          await profile('load', async () => {
+          const load = async () => {
             await page.goto(pageUrl);
             await page.locator('[data-testid="connection-state"][data-state="live"]').waitFor({ timeout: 30_000 });
-          });
+          };
+          // The profiled warm-up also keeps a Chrome trace of the load: where parsing, style, layout and scripts go.
+          if (warmUp && process.env.BIGBOARD_PROFILE) {
+            await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+            await profile('load', load);
+            saveTrace('load', await browser.stopTracing());
+            const milestones = await page.evaluate(() => {
+              const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+              const state = (window as unknown as { flowboardBench: BenchState }).flowboardBench;
+              return { responseEnd: nav.responseEnd, domInteractive: nav.domInteractive, domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, live: state.liveAt, longTasks: state.longTasks };
+            });
+            const tasks = milestones.longTasks.map((t) => `${t.start.toFixed(0)}+${t.duration.toFixed(0)}`).join(' ');
+            ctx.log(`bigboard load: response end ${milestones.responseEnd.toFixed(0)} ms, DOM interactive ${milestones.domInteractive.toFixed(0)}, DOMContentLoaded ${milestones.domContentLoaded.toFixed(0)}, load ${milestones.load.toFixed(0)}, live ${milestones.live?.toFixed(0)}; long tasks (start+ms): ${tasks}`);
+          } else await profile('load', load);
           const { liveAt } = await benchState(page);
           const drag = await profile('drag', () =>
             watchTasks(browser as Browser, page, 'drag', async () => {

@@ -9,6 +9,7 @@ import { useBoardSync } from '../../lib/client/useBoardSync';
 import { useCardDrag } from '../../lib/client/useCardDrag';
 import { usePresence } from '../../lib/client/usePresence';
 import { useToasts } from '../../lib/client/useToasts';
+import { RenderedAtContext } from '../../lib/client/useNow';
 import { Toasts } from '../ui/Toasts';
 import { BoardDialogs, type DialogState } from './BoardDialogs';
 import { BoardHeader } from './BoardHeader';
@@ -41,7 +42,11 @@ export interface BoardMe {
   role: BoardRole;
 }
 
-export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) {
+/**
+ * `renderedAt` is when the server rendered the page: hydration shows card ages as of then, exactly
+ * as the server's HTML does (see useClock).
+ */
+export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me: BoardMe; renderedAt: number }) {
   const dndId = useId();
   const { toasts, notify, dismiss } = useToasts();
   const sync = useBoardSync(initial, notify);
@@ -102,95 +107,102 @@ export function Board({ initial, me }: { initial: BoardSnapshot; me: BoardMe }) 
   const activeCard = drag.activeCardId ? cardById.get(drag.activeCardId) : undefined;
 
   return (
-    <FlowMarksProvider boardId={view.id} version={view.version}>
-      <div className="flex h-dvh flex-col bg-slate-100">
-        <BoardHeader
-          boardId={view.id}
-          name={view.name}
-          status={status}
-          viewers={presence.viewers}
-          selfId={presence.selfId}
-          me={me}
-          onOpenSettings={() => setDialog({ kind: 'board', focus: 'rename' })}
-          onAddColumn={() => setDialog({ kind: 'board', focus: 'add-column' })}
-        />
-        {status === 'reconnecting' || status === 'offline' ? (
-          <p className="bg-amber-100 px-4 py-1 text-sm text-amber-950" data-testid="stale-banner">
-            {sync.removed
-              ? 'You are no longer a member of this board: ask one of its admins to add you again.'
-              : 'Connection lost: this is the board as of the last update. It catches up by itself when the connection is back; changes are paused until then.'}
-          </p>
-        ) : null}
-        <DndContext
-          id={dndId}
-          sensors={canWork ? drag.sensors : NO_SENSORS}
-          collisionDetection={drag.collisionDetection}
-          measuring={MEASURING}
-          accessibility={{ announcements: drag.announcements, screenReaderInstructions: SCREEN_READER_INSTRUCTIONS }}
-          {...drag.handlers}
-        >
-          <CardDragProvider describedById={dndId} enabled={canWork}>
-            <main className="min-h-0 flex-1 overflow-x-auto overflow-y-hidden" aria-label="Value stream">
-              {view.columns.length === 0 ? (
-                <div className="flex h-full flex-col items-center justify-center gap-3 text-slate-600">
-                  <p className="text-lg">This board has no work centers yet.</p>
-                  <button
-                    type="button"
-                    onClick={() => setDialog({ kind: 'board', focus: 'add-column' })}
-                    className="rounded-lg bg-sky-700 px-4 py-2 font-semibold text-white hover:bg-sky-800"
-                  >
-                    Add the first work center
-                  </button>
-                </div>
-              ) : (
-                <div className="flex h-full min-w-min gap-2 p-2">
-                  {view.columns.map((column, index) => (
-                    <Column
-                      key={column.id}
-                      column={column}
-                      step={index + 1}
-                      cards={shown.get(column.id) ?? NO_CARDS}
-                      count={cards.get(column.id)?.length ?? 0}
-                      drop={dropStateOf(column.id)}
-                      movingBy={presence.movingBy}
-                      draggingCardId={drag.activeCardId}
-                      onOpenCard={openCard}
-                      onSettings={canAdmin ? () => setDialog({ kind: 'column', columnId: column.id }) : undefined}
-                      onAddCard={canWork ? (title) => void actions.createCard(column.id, title) : undefined}
-                      isFirst={index === 0}
-                      isLast={index === view.columns.length - 1}
-                      addRefusal={arrivalRefusal(view, column.id)}
-                    />
-                  ))}
-                </div>
-              )}
-            </main>
-          </CardDragProvider>
-          <DragOverlay>{activeCard ? <CardFace card={activeCard} lifted /> : null}</DragOverlay>
-        </DndContext>
-        <Toasts toasts={toasts} onDismiss={dismiss} />
-        <BoardDialogs
-          dialog={dialog}
-          setDialog={setDialog}
-          view={view}
-          cardById={cardById}
-          cardCounts={cards}
-          socket={sync.socket}
-          actions={actions}
-          notify={notify}
-          readOnly={!canWork}
-        />
-        {drag.pendingDrop ? (
-          <ReasonDialog
-            cardTitle={cardById.get(drag.pendingDrop.cardId)?.title ?? 'This card'}
-            fromName={columnName(view.columns, drag.pendingDrop.fromColumnId)}
-            toName={columnName(view.columns, drag.pendingDrop.placement.columnId)}
-            returnFocus={cardElement(drag.pendingDrop.cardId)}
-            onConfirm={drag.confirmBackward}
-            onCancel={drag.cancelBackward}
+    <RenderedAtContext value={renderedAt}>
+      {/* React puts this in <head>. A thousand cards arrive in several chunks of HTML, and the browser
+          would lay out and paint the board after each one; it paints once, when the board is whole. */}
+      <link rel="expect" href="#board-end" blocking="render" />
+      <FlowMarksProvider boardId={view.id} version={view.version}>
+        <div className="flex h-dvh flex-col bg-slate-100">
+          <BoardHeader
+            boardId={view.id}
+            name={view.name}
+            status={status}
+            viewers={presence.viewers}
+            selfId={presence.selfId}
+            me={me}
+            onOpenSettings={() => setDialog({ kind: 'board', focus: 'rename' })}
+            onAddColumn={() => setDialog({ kind: 'board', focus: 'add-column' })}
           />
-        ) : null}
-      </div>
-    </FlowMarksProvider>
+          {status === 'reconnecting' || status === 'offline' ? (
+            <p className="bg-amber-100 px-4 py-1 text-sm text-amber-950" data-testid="stale-banner">
+              {sync.removed
+                ? 'You are no longer a member of this board: ask one of its admins to add you again.'
+                : 'Connection lost: this is the board as of the last update. It catches up by itself when the connection is back; changes are paused until then.'}
+            </p>
+          ) : null}
+          <DndContext
+            id={dndId}
+            sensors={canWork ? drag.sensors : NO_SENSORS}
+            collisionDetection={drag.collisionDetection}
+            measuring={MEASURING}
+            accessibility={{ announcements: drag.announcements, screenReaderInstructions: SCREEN_READER_INSTRUCTIONS }}
+            {...drag.handlers}
+          >
+            <CardDragProvider describedById={dndId} enabled={canWork}>
+              <main className="min-h-0 flex-1 overflow-x-auto overflow-y-hidden" aria-label="Value stream">
+                {view.columns.length === 0 ? (
+                  <div className="flex h-full flex-col items-center justify-center gap-3 text-slate-600">
+                    <p className="text-lg">This board has no work centers yet.</p>
+                    <button
+                      type="button"
+                      onClick={() => setDialog({ kind: 'board', focus: 'add-column' })}
+                      className="rounded-lg bg-sky-700 px-4 py-2 font-semibold text-white hover:bg-sky-800"
+                    >
+                      Add the first work center
+                    </button>
+                  </div>
+                ) : (
+                  <div className="flex h-full min-w-min gap-2 p-2">
+                    {view.columns.map((column, index) => (
+                      <Column
+                        key={column.id}
+                        column={column}
+                        step={index + 1}
+                        cards={shown.get(column.id) ?? NO_CARDS}
+                        count={cards.get(column.id)?.length ?? 0}
+                        drop={dropStateOf(column.id)}
+                        movingBy={presence.movingBy}
+                        draggingCardId={drag.activeCardId}
+                        onOpenCard={openCard}
+                        onSettings={canAdmin ? () => setDialog({ kind: 'column', columnId: column.id }) : undefined}
+                        onAddCard={canWork ? (title) => void actions.createCard(column.id, title) : undefined}
+                        isFirst={index === 0}
+                        isLast={index === view.columns.length - 1}
+                        addRefusal={arrivalRefusal(view, column.id)}
+                      />
+                    ))}
+                  </div>
+                )}
+              </main>
+              {/* The end of the board in the page's HTML: nothing is painted before it is parsed (see <link rel="expect">). */}
+              <span id="board-end" hidden />
+            </CardDragProvider>
+            <DragOverlay>{activeCard ? <CardFace card={activeCard} lifted /> : null}</DragOverlay>
+          </DndContext>
+          <Toasts toasts={toasts} onDismiss={dismiss} />
+          <BoardDialogs
+            dialog={dialog}
+            setDialog={setDialog}
+            view={view}
+            cardById={cardById}
+            cardCounts={cards}
+            socket={sync.socket}
+            actions={actions}
+            notify={notify}
+            readOnly={!canWork}
+          />
+          {drag.pendingDrop ? (
+            <ReasonDialog
+              cardTitle={cardById.get(drag.pendingDrop.cardId)?.title ?? 'This card'}
+              fromName={columnName(view.columns, drag.pendingDrop.fromColumnId)}
+              toName={columnName(view.columns, drag.pendingDrop.placement.columnId)}
+              returnFocus={cardElement(drag.pendingDrop.cardId)}
+              onConfirm={drag.confirmBackward}
+              onCancel={drag.cancelBackward}
+            />
+          ) : null}
+        </div>
+      </FlowMarksProvider>
+    </RenderedAtContext>
   );
 }

@@ -1,45 +1,48 @@
-import { memo } from 'react';
+'use client';
 import type { CardDTO } from '../../lib/domain/types';
 import { plural, shortAge } from '../../lib/client/format';
-import { useNow } from '../../lib/client/useNow';
+import { useClock } from '../../lib/client/useNow';
 import { CARD_TYPE_STYLE } from './cardStyle';
-import { AgingMark } from '../flow/FlowMarks';
+import { agingMark, useAging } from '../flow/FlowMarks';
 
-interface CardFaceProps {
-  card: CardDTO;
-  movingBy?: string | undefined;
-  /** Shown in the drag overlay. No transforms here: the keyboard sensor measures this box. */
-  lifted?: boolean;
+/** The classes of a card's box (see .card in globals.css): its type's colour and its state. */
+export function cardClass(card: CardDTO, movingBy: string | undefined, lifted = false): string {
+  let name = `card type-${card.type}`;
+  if (card.blocked) name += ' is-blocked';
+  if (movingBy) name += ' is-moving';
+  if (lifted) name += ' is-lifted';
+  return name;
 }
 
-/** What a card shows at standup distance: type, title, blocked, defects, age in its work center. */
 /**
- * Reads the clock itself: the minute tick, and the first render after hydration (the server renders
- * no ages), then redraw a thousand of these labels instead of a thousand cards.
+ * What changes with time on a card: its aging mark and its age in the work center. Each redraws
+ * only when what it shows changes ("3d" stays "3d" for a day), so a minute tick or a new read of
+ * the marks redraws a few of these, not a thousand cards.
  */
-function TimeInColumn({ since }: { since: string }) {
-  const now = useNow();
-  if (now === null) return null;
+function CardClock({ cardId, since }: { cardId: string; since: string }) {
+  const age = useClock((now) => shortAge(since, now));
+  const aging = useAging(cardId);
   return (
-    <span className="ml-auto whitespace-nowrap tabular-nums text-slate-500" title="Time in this work center">
-      {shortAge(since, now)}
-    </span>
+    <>
+      {agingMark(cardId, aging)}
+      {age === null ? null : (
+        <span className="card-age" title="Time in this work center">
+          {age}
+        </span>
+      )}
+    </>
   );
 }
 
-/** Memoized: a board redraws on every move and presence change; a card face only when its card does. */
-export const CardFace = memo(function CardFace({ card, movingBy, lifted = false }: CardFaceProps) {
-  const type = CARD_TYPE_STYLE[card.type];
+/**
+ * What a card shows at standup distance: type, title, blocked, defects, age in its work center.
+ * A function, not a component: the board draws a thousand of these inside DraggableCard's memo.
+ */
+export function cardContent(card: CardDTO, movingBy: string | undefined) {
   return (
-    <div
-      className={`rounded-lg border-l-4 px-2.5 py-2 ${type.edge} ${
-        card.blocked ? 'bg-rose-50 ring-1 ring-rose-300' : 'bg-white ring-1 ring-slate-200'
-      } ${lifted ? 'shadow-xl ring-2 ring-sky-500' : 'shadow-sm'} ${movingBy ? 'outline-2 outline-offset-1 outline-amber-400 outline-dashed' : ''}`}
-    >
-      <div className="flex flex-wrap items-center gap-x-1.5 gap-y-1 text-xs">
-        <span data-testid={`card-type-${card.id}`} className={`rounded px-1.5 py-0.5 font-semibold whitespace-nowrap ${type.chip}`}>
-          {type.label}
-        </span>
+    <>
+      <div className="card-meta">
+        <span className="card-chip">{CARD_TYPE_STYLE[card.type].label}</span>
         {card.defectCount > 0 ? (
           <span
             data-testid={`defect-badge-${card.id}`}
@@ -52,11 +55,10 @@ export const CardFace = memo(function CardFace({ card, movingBy, lifted = false 
             <span className="sr-only"> {card.defectCount === 1 ? 'defect' : 'defects'}</span>
           </span>
         ) : null}
-        <AgingMark cardId={card.id} />
-        <TimeInColumn since={card.enteredColumnAt} />
+        <CardClock cardId={card.id} since={card.enteredColumnAt} />
       </div>
       {/* wrap-anywhere, not break-words: a pasted URL must not widen every column of the board. */}
-      <p className="mt-1 line-clamp-3 text-[0.9rem] leading-snug font-medium wrap-anywhere text-slate-900">{card.title}</p>
+      <p className="card-title">{card.title}</p>
       {card.blocked ? (
         <p data-testid={`card-blocked-${card.id}`} className="mt-1.5 rounded bg-rose-600 px-1.5 py-0.5 text-xs font-medium wrap-anywhere text-white">
           <span className="font-bold tracking-wide uppercase">Blocked</span>
@@ -69,6 +71,15 @@ export const CardFace = memo(function CardFace({ card, movingBy, lifted = false 
           being moved by {movingBy}
         </p>
       ) : null}
+    </>
+  );
+}
+
+/** A card on its own, as the drag overlay shows it under the pointer. No transforms: the keyboard sensor measures this box. */
+export function CardFace({ card, lifted = false }: { card: CardDTO; lifted?: boolean }) {
+  return (
+    <div className={cardClass(card, undefined, lifted)} data-card-type={card.type}>
+      {cardContent(card, undefined)}
     </div>
   );
-});
+}

@@ -4,7 +4,7 @@ import type { CardDTO } from '../../lib/domain/types';
 import { isTempId } from '../../lib/client/optimistic';
 import { CARD_TYPE_STYLE } from './cardStyle';
 import { useCardDragHandle } from './CardDragSource';
-import { CardFace } from './CardFace';
+import { cardClass, cardContent } from './CardFace';
 
 interface DraggableCardProps {
   card: CardDTO;
@@ -57,13 +57,18 @@ export const DraggableCard = memo(function DraggableCard({ card, columnId, movin
   };
 
   // No transform: the drag overlay follows the pointer; this stays as the placeholder where the card would land.
+  // The list item is what a drag measures (useCardDrag's placementAt): off screen, its box is known
+  // without laying out the card in it (content-visibility, see .card-slot).
+  let handleClass = `card-handle ${cardClass(card, movingBy)}`;
+  if (dragging) handleClass += ' is-placeholder';
+  if (pending) handleClass += ' is-pending';
   return (
-    <li className="list-none">
+    <li className="card-slot">
       <div
         ref={dragging ? drag?.bind : undefined}
         role="button"
         tabIndex={0}
-        aria-disabled={pending}
+        aria-disabled={pending || undefined}
         aria-pressed={dragging ? true : undefined}
         aria-roledescription="draggable"
         aria-describedby={drag?.describedById}
@@ -77,12 +82,11 @@ export const DraggableCard = memo(function DraggableCard({ card, columnId, movin
         data-testid={`card-${card.id}`}
         data-card-id={card.id}
         data-column-id={columnId}
+        data-card-type={card.type}
         aria-label={describe(card, movingBy)}
-        className={`relative cursor-grab touch-none rounded-lg outline-none select-none focus-visible:ring-2 focus-visible:ring-sky-600 focus-visible:ring-offset-2 ${
-          dragging ? 'opacity-40 [&>*]:border-dashed' : ''
-        } ${pending ? 'cursor-progress opacity-70' : ''}`}
+        className={handleClass}
       >
-        <CardFace card={card} movingBy={movingBy} />
+        {cardContent(card, movingBy)}
       </div>
     </li>
   );

@@ -1,6 +1,6 @@
 'use client';
-import { createContext, use, useEffect, useRef, useState, type ReactNode } from 'react';
-import { useNow } from '../../lib/client/useNow';
+import { createContext, use, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { readClock, subscribeClock } from '../../lib/client/useNow';
 import { agingLevel, type AgingLevel, type Percentiles } from '../../lib/flow/metrics';
 import { DAY_MS } from '../../lib/flow/time';
 import { PERCENTILE_COLORS } from './format';
@@ -17,7 +17,44 @@ interface Marks {
   bottleneckId: string | null;
 }
 
-const MarksContext = createContext<Marks | null>(null);
+/**
+ * The marks live outside React state: a new read of /marks changes the mark of a few cards, and
+ * each card's mark selects what it shows from here, so only those few are drawn again.
+ */
+interface MarksStore {
+  get(): Marks | null;
+  set(marks: Marks): void;
+  subscribe(onChange: () => void): () => void;
+  /** Marks or the clock: an aging mark depends on both. */
+  subscribeWithClock(onChange: () => void): () => void;
+}
+
+function createMarksStore(): MarksStore {
+  let marks: Marks | null = null;
+  const listeners = new Set<() => void>();
+  const subscribe = (onChange: () => void) => {
+    listeners.add(onChange);
+    return () => void listeners.delete(onChange);
+  };
+  return {
+    get: () => marks,
+    set(next) {
+      marks = next;
+      for (const listener of listeners) listener();
+    },
+    subscribe,
+    subscribeWithClock(onChange) {
+      const offMarks = subscribe(onChange);
+      const offClock = subscribeClock(onChange);
+      return () => {
+        offMarks();
+        offClock();
+      };
+    },
+  };
+}
+
+const MarksContext = createContext<MarksStore | null>(null);
 
 /** Changes come in bursts during a standup: wait for them to settle before reading again. */
 const REFRESH_AFTER_MS = 3000;
@@ -30,7 +67,7 @@ interface MarksResponse {
 }
 
 export function FlowMarksProvider({ boardId, version, children }: { boardId: string; version: number; children: ReactNode }) {
-  const [marks, setMarks] = useState<Marks | null>(null);
+  const [store] = useState(createMarksStore);
   const loaded = useRef(false);
   useEffect(() => {
     let cancelled = false;
@@ -42,7 +79,7 @@ export function FlowMarksProvider({ boardId, version, children }: { boardId: str
           .then((res) => (res.ok ? (res.json() as Promise<MarksResponse>) : null))
           .then((body) => {
             if (cancelled || !body) return;
-            setMarks({
+            store.set({
               percentiles: body.cycleTimePercentiles,
               sampleSize: body.sampleSize,
               committedAt: new Map(body.aging.map((a) => [a.cardId, Date.parse(a.committedAt)])),
@@ -60,29 +97,46 @@ export function FlowMarksProvider({ boardId, version, children }: { boardId: str
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [boardId, version]);
-  return <MarksContext value={marks}>{children}</MarksContext>;
+  }, [boardId, version, store]);
+  return <MarksContext value={store}>{children}</MarksContext>;
 }
+
+const noSubscription = () => () => {};
 
 const LABEL: Record<Exclude<AgingLevel, null>, string> = { p50: '50th', p85: '85th', p95: '95th' };
 
-/**
- * The aging mark of one card; nothing when it is young, unstarted, finished, or the sample is small.
- * It reads the clock itself, so the minute tick redraws this mark and not the card around it.
- */
-export function AgingMark({ cardId }: { cardId: string }) {
-  const marks = use(MarksContext);
-  const now = useNow();
+/** What one card's aging mark shows, as one comparable value: "p85 12.3" (level, days) or null. */
+function agingOf(marks: Marks | null, cardId: string, now: number): string | null {
   const committedAt = marks?.committedAt.get(cardId);
-  if (!marks || committedAt === undefined || now === null) return null;
+  if (!marks || committedAt === undefined) return null;
   const ageDays = (now - committedAt) / DAY_MS;
   const level = agingLevel(ageDays, marks.percentiles, marks.sampleSize);
-  if (!level) return null;
+  return level ? `${level} ${ageDays.toFixed(1)}` : null;
+}
+
+/**
+ * One card's aging, as "p85 12.3" (level and days) or null when it is young, unstarted, finished,
+ * or the sample is small. Selected from the marks and the clock, so neither a new read nor a tick
+ * redraws a card whose mark stays the same.
+ */
+export function useAging(cardId: string): string | null {
+  const store = use(MarksContext);
+  return useSyncExternalStore(
+    store?.subscribeWithClock ?? noSubscription,
+    () => (store ? agingOf(store.get(), cardId, readClock()) : null),
+    () => null,
+  );
+}
+
+/** The mark for what useAging answered. */
+export function agingMark(cardId: string, aging: string | null) {
+  if (aging === null) return null;
+  const [level, days] = aging.split(' ') as [Exclude<AgingLevel, null>, string];
   return (
     <span
       data-testid={`aging-mark-${cardId}`}
       data-level={level}
-      title={`In progress for ${ageDays.toFixed(1)} days: older than the ${LABEL[level]} percentile of recent cycle times`}
+      title={`In progress for ${days} days: older than the ${LABEL[level]} percentile of recent cycle times`}
       className="rounded px-1.5 py-0.5 font-bold whitespace-nowrap text-white"
       style={{ background: PERCENTILE_COLORS[level] }}
     >
@@ -94,8 +148,13 @@ export function AgingMark({ cardId }: { cardId: string }) {
 
 /** Marks the work center named the bottleneck on the flow page. */
 export function BottleneckMark({ columnId }: { columnId: string }) {
-  const marks = use(MarksContext);
-  if (marks?.bottleneckId !== columnId) return null;
+  const store = use(MarksContext);
+  const isBottleneck = useSyncExternalStore(
+    store?.subscribe ?? noSubscription,
+    () => store?.get()?.bottleneckId === columnId,
+    () => false,
+  );
+  if (!isBottleneck) return null;
   return (
     <span
       data-testid={`bottleneck-mark-${columnId}`}

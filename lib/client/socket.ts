@@ -12,7 +12,9 @@ export const ACK_TIMEOUT_MS = 10_000;
  * session cookie with the handshake; the server takes the name from the account.
  */
 export function connectSocket(): FlowSocket {
-  return io({ autoConnect: false });
+  // WebSocket first: one round trip to connect instead of a long-polling handshake, a few polls and an
+  // upgrade. Where a proxy refuses WebSocket, long-polling is tried next (tryAllTransports).
+  return io({ autoConnect: false, transports: ['websocket', 'polling'], tryAllTransports: true });
 }
 
 type Requests = {

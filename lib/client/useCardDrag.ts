@@ -122,10 +122,11 @@ const KEYBOARD_OPTIONS: KeyboardSensorOptions = {
 function placementAt(columnId: string, active: Active): Placement {
   const rect = active.rect.current.translated;
   if (!rect) return { columnId, beforeCardId: null };
-  const nodes = document.querySelectorAll<HTMLElement>(`[data-drop-column="${CSS.escape(columnId)}"] [data-card-id]`);
-  const slots = Array.from(nodes, (node) => {
-    const box = node.getBoundingClientRect();
-    return { id: node.dataset.cardId ?? '', middle: box.top + box.height / 2 };
+  // The list items' boxes, not the cards': an off-screen item's box is known without laying out its card.
+  const cards = document.querySelectorAll<HTMLElement>(`[data-drop-column="${CSS.escape(columnId)}"] > li > [data-card-id]`);
+  const slots = Array.from(cards, (card) => {
+    const box = (card.parentElement ?? card).getBoundingClientRect();
+    return { id: card.dataset.cardId ?? '', middle: box.top + box.height / 2 };
   });
   return { columnId, beforeCardId: beforeCardAt(slots, String(active.id), rect.top + rect.height / 2) };
 }

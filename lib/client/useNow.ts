@@ -1,17 +1,17 @@
 'use client';
-import { useSyncExternalStore } from 'react';
+import { createContext, use, useSyncExternalStore } from 'react';
 
 /** Card ages are shown in minutes at the finest, so a minute tick is enough. */
 const TICK_MS = 60_000;
 let now = Date.now();
 /**
  * One timer for every subscriber: each card's age subscribes on its own (so a tick redraws the
- * thousand small labels, not the thousand cards), and a thousand intervals would drift apart.
+ * labels that changed, not the thousand cards), and a thousand intervals would drift apart.
  */
 const listeners = new Set<() => void>();
 let timer: number | undefined;
 
-function subscribe(onChange: () => void): () => void {
+export function subscribeClock(onChange: () => void): () => void {
   if (listeners.size === 0) {
     now = Date.now();
     timer = window.setInterval(() => {
@@ -26,14 +26,35 @@ function subscribe(onChange: () => void): () => void {
   };
 }
 
+/** The browser's time as of the last tick. */
+export function readClock(): number {
+  return now;
+}
+
 /**
- * The current time, refreshed every minute; null during server rendering and hydration so that
- * relative times never make the server's HTML disagree with the browser's first render.
+ * When the server rendered the page (epoch ms), or null where nobody provides it. Hydration reads
+ * the clock at this time, so the ages in the server's HTML are the ones the browser hydrates; the
+ * browser's own time takes over right after, and only the labels it changes are drawn again.
  */
-export function useNow(): number | null {
+export const RenderedAtContext = createContext<number | null>(null);
+
+/**
+ * A value derived from the clock, such as a card's "3d". A component redraws when the value
+ * changes, not on every tick. Null while hydrating a page that did not say when it was rendered.
+ * `derive` must return a primitive (compared with Object.is).
+ */
+export function useClock<T extends string | number | boolean | null>(derive: (now: number) => T): T | null {
+  const renderedAt = use(RenderedAtContext);
   return useSyncExternalStore(
-    subscribe,
-    () => now,
-    () => null,
+    subscribeClock,
+    () => derive(now),
+    () => (renderedAt === null ? null : derive(renderedAt)),
   );
+}
+
+const identity = (t: number) => t;
+
+/** The current time, refreshed every minute (see useClock for hydration). */
+export function useNow(): number | null {
+  return useClock(identity);
 }

@@ -37,7 +37,8 @@ test('cards are created, edited and deleted through the UI, and the other browse
 
   for (const viewer of [alice, bob]) {
     await expect(viewer.card(cardId)).toContainText('Payment retries with backoff');
-    await expect(viewer.page.getByTestId(`card-type-${cardId}`)).toHaveText('Incident');
+    await expect(viewer.page.getByTestId(`card-${cardId}`)).toHaveAttribute('data-card-type', 'incident');
+    await expect(viewer.page.getByTestId(`card-${cardId}`)).toContainText('Incident');
     await expect(viewer.page.getByTestId(`card-blocked-${cardId}`)).toHaveText('Blocked: Waiting for the PSP sandbox');
   }
   // Bob sees the edit in the card's details too: the description and the history entry.

@@ -47,5 +47,5 @@ export default async function BoardPage({ params }: BoardPageProps) {
   const { boardId } = await params;
   const { board, me } = await loadBoard(boardId);
   // Keyed by board: moving to another board starts a fresh sync instead of mixing two boards.
-  return <Board key={board.id} initial={board} me={me} />;
+  return <Board key={board.id} initial={board} me={me} renderedAt={Date.now()} />;
 }
