@@ -9,6 +9,7 @@ import { useBoardSync } from '../../lib/client/useBoardSync';
 import { useCardDrag } from '../../lib/client/useCardDrag';
 import { usePresence } from '../../lib/client/usePresence';
 import { useToasts } from '../../lib/client/useToasts';
+import { connectEarly } from '../../lib/client/socket';
 import { RenderedAtContext } from '../../lib/client/useNow';
 import { Toasts } from '../ui/Toasts';
 import { BoardDialogs, type DialogState } from './BoardDialogs';
@@ -24,6 +25,9 @@ const SCREEN_READER_INSTRUCTIONS = {
   draggable:
     'To move a card, press Space to pick it up, use the arrow keys to move it between work centers, press Space again to drop it, or Escape to cancel. Press Enter to open it.',
 };
+
+// The board's connection opens as soon as this code loads, while the page hydrates (useBoardSync takes it).
+connectEarly();
 
 const NO_CARDS: readonly CardDTO[] = [];
 /** A viewer's board has no drag sensors: it follows the board live and changes nothing. */
@@ -111,7 +115,7 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
       {/* React puts this in <head>. A thousand cards arrive in several chunks of HTML, and the browser
           would lay out and paint the board after each one; it paints once, when the board is whole. */}
       <link rel="expect" href="#board-end" blocking="render" />
-      <FlowMarksProvider boardId={view.id} version={view.version}>
+      <FlowMarksProvider boardId={view.id} version={view.version} live={status === 'live'}>
         <div className="flex h-dvh flex-col bg-slate-100">
           <BoardHeader
             boardId={view.id}

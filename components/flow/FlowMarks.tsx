@@ -66,10 +66,17 @@ interface MarksResponse {
   bottleneck: { columnId: string } | null;
 }
 
-export function FlowMarksProvider({ boardId, version, children }: { boardId: string; version: number; children: ReactNode }) {
+/**
+ * The first read waits until the board is live: on a big board the connection and the cards come
+ * first, and a mark is a hint. Later reads follow the board's version.
+ */
+export function FlowMarksProvider({ boardId, version, live, children }: { boardId: string; version: number; live: boolean; children: ReactNode }) {
   const [store] = useState(createMarksStore);
   const loaded = useRef(false);
+  const [wanted, setWanted] = useState(live);
+  if (live && !wanted) setWanted(true);
   useEffect(() => {
+    if (!wanted) return;
     let cancelled = false;
     const timer = setTimeout(
       () => {
@@ -97,7 +104,7 @@ export function FlowMarksProvider({ boardId, version, children }: { boardId: str
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [boardId, version, store]);
+  }, [boardId, version, store, wanted]);
   return <MarksContext value={store}>{children}</MarksContext>;
 }
 

@@ -17,6 +17,33 @@ export function connectSocket(): FlowSocket {
   return io({ autoConnect: false, transports: ['websocket', 'polling'], tryAllTransports: true });
 }
 
+/** An early connection nobody took in this time (the board never mounted) is closed. */
+const EARLY_SOCKET_TTL_MS = 10_000;
+let early: FlowSocket | null = null;
+
+/**
+ * Opens the board's connection while the page is still hydrating, so that the handshake overlaps
+ * the work of drawing a big board instead of following it. Called when the board's code loads.
+ */
+export function connectEarly(): void {
+  if (typeof window === 'undefined' || early) return;
+  const socket = connectSocket().connect();
+  early = socket;
+  window.setTimeout(() => {
+    if (early === socket) {
+      early = null;
+      socket.disconnect();
+    }
+  }, EARLY_SOCKET_TTL_MS);
+}
+
+/** The early connection, once, or a new idle socket. */
+export function takeSocket(): FlowSocket {
+  const socket = early ?? connectSocket();
+  early = null;
+  return socket;
+}
+
 type Requests = {
   [K in keyof ClientToServerEvents]: Parameters<ClientToServerEvents[K]> extends [unknown, unknown] ? K : never;
 }[keyof ClientToServerEvents];

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BoardEvent, BoardSnapshot } from '../domain/types';
 import type { Ack, Failure } from '../realtime/protocol';
 import { newId } from './ids';
-import { connectSocket, request, type FlowSocket } from './socket';
+import { request, takeSocket, type FlowSocket } from './socket';
 import {
   addPending,
   computeView,
@@ -51,9 +51,10 @@ export function useBoardSync(initial: BoardSnapshot, notify: (message: string) =
   const notifyRef = useRef(notify);
   const rejoinRef = useRef<() => void>(() => {});
 
-  // Created idle here and connected by the effect below, so that StrictMode's extra mount only
-  // reconnects it. It authenticates with the session cookie; the name shown to others is the account's.
-  const socket = useMemo<FlowSocket | null>(() => connectSocket(), []);
+  // The connection opened when the board's code loaded (connectEarly), else an idle one the effect
+  // below connects, so that StrictMode's extra mount only reconnects it. It authenticates with the
+  // session cookie; the name shown to others is the account's.
+  const socket = useMemo<FlowSocket | null>(() => takeSocket(), []);
   const [removed, setRemoved] = useState(false);
   const socketRef = useRef(socket);
   // The state belongs to the socket it was reported by, so a new socket starts at 'connecting'.
@@ -120,6 +121,7 @@ export function useBoardSync(initial: BoardSnapshot, notify: (message: string) =
           const outcome = await joinOnce(round >= MAX_INCREMENTAL_JOINS);
           if (outcome === 'failed') return;
           if (outcome === 'ok' && !again) {
+            performance.mark('flowboard:live');
             setStatus('live');
             return;
           }
@@ -150,7 +152,10 @@ export function useBoardSync(initial: BoardSnapshot, notify: (message: string) =
         commit(state);
       }
     };
-    const onConnect = () => void join();
+    const onConnect = () => {
+      performance.mark('flowboard:connected');
+      void join();
+    };
     const onDisconnect = (reason: string) => {
       setStatus(offlineOrReconnecting());
       // The server closed us on purpose (a restart, say): Socket.IO does not retry that by itself.
@@ -182,6 +187,8 @@ export function useBoardSync(initial: BoardSnapshot, notify: (message: string) =
       if (!s.connected) setStatus('reconnecting');
     };
 
+    // Milestones of opening a board, for the browser's performance timeline (and the benchmarks).
+    performance.mark('flowboard:board-mounted');
     s.on('connect', onConnect);
     s.on('board:event', onEvent);
     s.on('disconnect', onDisconnect);
@@ -189,7 +196,9 @@ export function useBoardSync(initial: BoardSnapshot, notify: (message: string) =
     s.on('board:removed', onRemoved);
     window.addEventListener('offline', onOffline);
     window.addEventListener('online', onOnline);
-    s.connect();
+    // The early connection (connectEarly) may be up already: then it joins now.
+    if (s.connected) onConnect();
+    else s.connect();
 
     return () => {
       disposed = true;
