@@ -1,6 +1,6 @@
 'use client';
 import { DndContext, DragOverlay, MeasuringStrategy } from '@dnd-kit/core';
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { BoardSnapshot, CardDTO } from '../../lib/domain/types';
 import { arrivalRefusal, cardsByColumn, columnName, keepUnchangedLists } from '../../lib/client/boardView';
 import { hasRole, type BoardRole } from '../../lib/domain/roles';
@@ -12,7 +12,7 @@ import { useToasts } from '../../lib/client/useToasts';
 import { connectEarly } from '../../lib/client/socket';
 import { RenderedAtContext } from '../../lib/client/useNow';
 import { Toasts } from '../ui/Toasts';
-import { BoardDialogs, type DialogState } from './BoardDialogs';
+import type { DialogState } from './BoardDialogs';
 import { BoardHeader } from './BoardHeader';
 import { CardDragProvider } from './CardDragSource';
 import { CardFace } from './CardFace';
@@ -25,6 +25,11 @@ const SCREEN_READER_INSTRUCTIONS = {
   draggable:
     'To move a card, press Space to pick it up, use the arrow keys to move it between work centers, press Space again to drop it, or Escape to cancel. Press Enter to open it.',
 };
+
+// The dialogs (and the Markdown renderer the card dialog needs) load when one first opens, or once the
+// board is live, whichever comes first: a fifth of the board's script that its first draw does not need.
+const loadDialogs = () => import('./BoardDialogs');
+const BoardDialogs = lazy(() => loadDialogs().then((module) => ({ default: module.BoardDialogs })));
 
 // The board's connection opens as soon as this code loads, while the page hydrates (useBoardSync takes it).
 connectEarly();
@@ -74,6 +79,10 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
   useEffect(() => {
     document.title = `${view.name} · Flowboard`;
   }, [view.name]);
+
+  useEffect(() => {
+    if (sync.status === 'live') void loadDialogs();
+  }, [sync.status]);
 
   // What each work center shows. A move or a drag changes one or two of these lists; the others
   // stay the same arrays, so their cards are not redrawn (see DraggableCard's memo).
@@ -184,17 +193,21 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
             <DragOverlay>{activeCard ? <CardFace card={activeCard} lifted /> : null}</DragOverlay>
           </DndContext>
           <Toasts toasts={toasts} onDismiss={dismiss} />
-          <BoardDialogs
-            dialog={dialog}
-            setDialog={setDialog}
-            view={view}
-            cardById={cardById}
-            cardCounts={cards}
-            socket={sync.socket}
-            actions={actions}
-            notify={notify}
-            readOnly={!canWork}
-          />
+          {dialog ? (
+            <Suspense fallback={null}>
+              <BoardDialogs
+                dialog={dialog}
+                setDialog={setDialog}
+                view={view}
+                cardById={cardById}
+                cardCounts={cards}
+                socket={sync.socket}
+                actions={actions}
+                notify={notify}
+                readOnly={!canWork}
+              />
+            </Suspense>
+          ) : null}
           {drag.pendingDrop ? (
             <ReasonDialog
               cardTitle={cardById.get(drag.pendingDrop.cardId)?.title ?? 'This card'}

@@ -196,9 +196,10 @@ export function useBoardSync(initial: BoardSnapshot, notify: (message: string) =
     s.on('board:removed', onRemoved);
     window.addEventListener('offline', onOffline);
     window.addEventListener('online', onOnline);
-    // The early connection (connectEarly) may be up already: then it joins now.
+    // The early connection (connectEarly) may be up already: then it joins now. One still on its way
+    // is left alone: connect() on it would send a second handshake and connect twice.
     if (s.connected) onConnect();
-    else s.connect();
+    else if (!s.active) s.connect();
 
     return () => {
       disposed = true;
