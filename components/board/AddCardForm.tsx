@@ -1,7 +1,6 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
 import { LIMITS } from '../../lib/domain/limits';
-import { schemas } from '../../lib/realtime/protocol';
 
 interface AddCardFormProps {
   columnId: string;
@@ -11,6 +10,12 @@ interface AddCardFormProps {
   /** Set when the work center is at its WIP limit: new work waits until something moves on. */
   refusal: string | null;
 }
+
+/**
+ * The protocol's schemas (and zod) load with the first form opened, not with the board: a tenth of
+ * the board's script that its first draw does not need.
+ */
+const loadProtocol = () => import('../../lib/realtime/protocol');
 
 /** "+ Add card" at the foot of a work center. Stays open after adding, for a burst of new work. */
 export function AddCardForm({ columnId, columnName, onAdd, prominent, refusal }: AddCardFormProps) {
@@ -38,7 +43,10 @@ export function AddCardForm({ columnId, columnName, onAdd, prominent, refusal }:
     return (
       <button
         type="button"
-        onClick={() => setOpen(true)}
+        onClick={() => {
+          void loadProtocol();
+          setOpen(true);
+        }}
         data-testid={`add-card-${columnId}`}
         aria-label={`Add a card to ${columnName}`}
         className={`w-full rounded-lg px-2 py-1.5 text-left text-sm font-medium ${
@@ -50,8 +58,9 @@ export function AddCardForm({ columnId, columnName, onAdd, prominent, refusal }:
     );
   }
 
-  const submit = (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
+    const { schemas } = await loadProtocol();
     const parsed = schemas.cardCreate.shape.title.safeParse(title);
     if (!parsed.success) {
       setError(parsed.error.issues[0]?.message ?? 'A card needs a title');
@@ -69,7 +78,7 @@ export function AddCardForm({ columnId, columnName, onAdd, prominent, refusal }:
   };
 
   return (
-    <form onSubmit={submit} className="space-y-1.5 rounded-lg bg-white p-2 shadow-sm ring-1 ring-slate-300">
+    <form onSubmit={(e) => void submit(e)} className="space-y-1.5 rounded-lg bg-white p-2 shadow-sm ring-1 ring-slate-300">
       <label htmlFor={inputId} className="sr-only">
         Title of the new card in {columnName}
       </label>
