@@ -7,6 +7,7 @@ import { hasRole, type BoardRole } from '../../lib/domain/roles';
 import { useBoardActions } from '../../lib/client/useBoardActions';
 import { useBoardSync } from '../../lib/client/useBoardSync';
 import { useCardDrag } from '../../lib/client/useCardDrag';
+import { useDrawLimit } from '../../lib/client/useDrawLimit';
 import { usePresence } from '../../lib/client/usePresence';
 import { useToasts } from '../../lib/client/useToasts';
 import { connectEarly } from '../../lib/client/socket';
@@ -98,6 +99,12 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
     setKept({ from: fresh, lists: shown });
   }
 
+  const drawLimit = useDrawLimit(
+    Math.max(0, ...[...shown.values()].map((list) => list.length)),
+    sync.status === 'connecting',
+    drag.activeCardId !== null,
+  );
+
   const dropStateOf = (columnId: string): DropState => {
     if (!drag.activeCardId) return { kind: 'idle' };
     const over = drag.overColumnId === columnId;
@@ -176,6 +183,7 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
                         drop={dropStateOf(column.id)}
                         movingBy={presence.movingBy}
                         draggingCardId={drag.activeCardId}
+                        drawLimit={drawLimit}
                         onOpenCard={openCard}
                         onSettings={canAdmin ? () => setDialog({ kind: 'column', columnId: column.id }) : undefined}
                         onAddCard={canWork ? (title) => void actions.createCard(column.id, title) : undefined}

@@ -7,6 +7,9 @@ import { AddCardForm } from './AddCardForm';
 import { ColumnHeader } from './ColumnHeader';
 import { DraggableCard } from './DraggableCard';
 
+/** The room a card not drawn yet takes: a one-line card (.card-slot's intrinsic size) and the gap after it. */
+const UNDRAWN_CARD_REM = 5.125;
+
 /** How this work center relates to the card being dragged, if any. */
 export type DropState =
   | { kind: 'idle' }
@@ -23,6 +26,8 @@ interface ColumnProps {
   movingBy: ReadonlyMap<string, string>;
   /** The card being dragged here, if any. */
   draggingCardId: string | null;
+  /** How many of its cards to draw yet (useDrawLimit); the rest hold their place. */
+  drawLimit: number;
   onOpenCard(cardId: string): void;
   /** Absent for those who may not change work centers (members and viewers). */
   onSettings?: () => void;
@@ -47,10 +52,11 @@ function frameClass(drop: DropState): string {
  * One work center. While a card is dragged, the labels that say why a drop is refused or what a
  * backward drop means are overlays, so nothing moves under the pointer.
  */
-export function Column({ column, step, cards, count, drop, movingBy, draggingCardId, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
+export function Column({ column, step, cards, count, drop, movingBy, draggingCardId, drawLimit, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
   const data: DragData = { type: 'column', columnId: column.id };
   const { setNodeRef } = useDroppable({ id: columnDropId(column.id), data, disabled: isTempId(column.id) });
   const backward = drop.kind === 'allowed' && drop.backward;
+  const undrawn = cards.length - drawLimit;
 
   return (
     <section
@@ -70,9 +76,11 @@ export function Column({ column, step, cards, count, drop, movingBy, draggingCar
           className="mt-1.5 flex min-h-16 flex-col gap-1.5 overflow-y-auto p-0.5"
           aria-label={`Cards in ${column.name}`}
         >
-          {cards.map((card) => (
+          {(undrawn > 0 ? cards.slice(0, drawLimit) : cards).map((card) => (
             <DraggableCard key={card.id} card={card} columnId={column.id} movingBy={movingBy.get(card.id)} dragging={card.id === draggingCardId} onOpen={onOpenCard} />
           ))}
+          {/* The cards not drawn yet keep their room, so the column's scrollbar does not jump as they come. */}
+          {undrawn > 0 ? <li aria-hidden className="list-none" style={{ height: `${undrawn * UNDRAWN_CARD_REM}rem` }} /> : null}
           {cards.length === 0 ? (
             <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-500">
               {drop.kind === 'allowed' ? 'Drop here' : isFirst ? 'New work starts here' : 'Nothing in progress'}
