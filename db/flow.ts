@@ -442,7 +442,12 @@ export function createFlowAggregates(sqlite: Database.Database) {
 
 
   /** The raw handle, for the import and export modules that work beside the aggregates. */
-  return { sqlite, applyEvent, rebuildBoard, writeAggregates, ensureReady, read, version };
+  /** The board's aggregates are caught up with its log (see the flow backlog in db/store.ts). */
+  function markReady(boardId: string): void {
+    q.ready.run(boardId);
+  }
+
+  return { sqlite, applyEvent, rebuildBoard, writeAggregates, ensureReady, read, version, markReady };
 }
 
 export type FlowAggregates = ReturnType<typeof createFlowAggregates>;

@@ -127,7 +127,8 @@ function prepareQueries(db: Db) {
   const placeCard = sqlite.prepare<[string, string, number, number, number, string]>(
     'update cards set column_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ? where id = ?',
   );
-  const bumpVersion = sqlite.prepare<[string], { version: number }>('update boards set version = version + 1 where id = ? returning version');
+  // A new event leaves the board's flow aggregates behind until its backlog is applied (see createStore).
+  const bumpVersion = sqlite.prepare<[string], { version: number }>('update boards set version = version + 1, flow_ready = 0 where id = ? returning version');
   const appendEvent = sqlite.prepare<[string, number, string, string, string | null, number, string | null, string], { seq: number }>(
     'insert into events (board_id, version, type, actor, actor_id, at, card_id, data) values (?, ?, ?, ?, ?, ?, ?, ?) returning seq',
   );
@@ -181,7 +182,16 @@ function append(
   const actorId = actor.id ?? null;
   const seq = q.appendEvent({ boardId, version, type, actor: actor.name, actorId, at: now, cardId: cardId ?? null, data: JSON.stringify(data) });
   if (seq === undefined) throw new Error('The event insert returned no row');
-  const event = { ...body, boardId, version, actor: actor.name, actorId, at: iso(now), clientMutationId: clientMutationId ?? null } as BoardEvent;
+  // Every viewer of the board receives this: what is absent (no account, no request id) is left out.
+  const event = {
+    ...body,
+    boardId,
+    version,
+    actor: actor.name,
+    ...(actorId ? { actorId } : {}),
+    at: iso(now),
+    ...(clientMutationId ? { clientMutationId } : {}),
+  } as BoardEvent;
   if (event.type === 'card_moved' && event.backward && event.reason && event.detectedAtColumnId && event.returnedToColumnId) {
     q.appendBackwardMove({
       eventSeq: seq,
@@ -249,22 +259,85 @@ export function createStore(db: Db, options: StoreOptions = {}) {
   // a measurable part of a move (npm run bench -- fanout).
   const immediate = db.$client.transaction((body: () => unknown) => body()).immediate;
 
+  /*
+   * The flow aggregates (db/flow.ts) follow the events one write behind, off the path of a move: a
+   * write commits its state and events, the caller broadcasts them, and their aggregates are applied
+   * right after (setImmediate), or at the start of the next write's transaction, or before any read
+   * of the aggregates, whichever comes first. So the backlog holds the events of one write at most,
+   * and they are applied to exactly the tables that write left, as if in its own transaction. A
+   * board's flow_ready is 0 from its event's commit until its aggregates are applied in a later
+   * commit; after a crash in between, the start (flow.ensureReady) rebuilds that board from its log.
+   */
+  let flowBacklog: readonly BoardEvent[] = [];
+  /** Events of the write in the open transaction: the backlog once it commits. */
+  let uncommitted: BoardEvent[] = [];
+  let settleScheduled = false;
+
+  function applyFlow(committed: readonly BoardEvent[]): void {
+    for (const event of committed) flow.applyEvent(event);
+    for (const boardId of new Set(committed.map((e) => e.boardId))) flow.markReady(boardId);
+  }
+
+  /** Applies the backlog now, in a transaction of its own. */
+  function settleFlow(): void {
+    if (flowBacklog.length === 0 || db.$client.inTransaction) return;
+    const backlog = flowBacklog;
+    immediate(() => applyFlow(backlog));
+    flowBacklog = [];
+  }
+
+  function scheduleSettle(): void {
+    if (settleScheduled) return;
+    settleScheduled = true;
+    setImmediate(() => {
+      settleScheduled = false;
+      try {
+        settleFlow();
+      } catch {
+        // Busy or failing: the backlog stays, and the next write or read applies it.
+      }
+    });
+  }
+
   /**
    * Runs `fn` in one IMMEDIATE transaction, or inside the one already open: a caller that checks
    * something first (authorization, lib/server/commands.ts) and then writes does both atomically.
    */
   function atomically<T>(fn: () => T): T {
-    return db.$client.inTransaction ? fn() : (immediate(fn) as T);
+    if (db.$client.inTransaction) return fn();
+    const backlog = flowBacklog;
+    uncommitted = [];
+    try {
+      const result = immediate(() => {
+        applyFlow(backlog);
+        return fn();
+      }) as T;
+      // Committed: the old backlog with it, and this write's events are the new one.
+      flowBacklog = uncommitted;
+      if (flowBacklog.length > 0) scheduleSettle();
+      return result;
+    } finally {
+      uncommitted = [];
+    }
   }
 
   function write<T extends { events: readonly BoardEvent[] }>(fn: (tx: Tx, now: number) => T): T {
     return atomically(() => {
       const result = fn(db, clock());
-      // The flow aggregates (db/flow.ts) change in the same transaction as the events they count.
-      for (const event of result.events) flow.applyEvent(event);
+      uncommitted.push(...result.events);
       return result;
-    }) as T;
+    });
   }
+
+  /** What the rest of the app reads the aggregates through: always caught up with the last commit. */
+  const settledFlow = {
+    ...flow,
+    settle: settleFlow,
+    read(...args: Parameters<typeof flow.read>): ReturnType<typeof flow.read> {
+      settleFlow();
+      return flow.read(...args);
+    },
+  };
 
   function defectsReturnedByColumn(boardId: string): Map<string, number> {
     const since = clock() - DEFECT_WINDOW_DAYS * DAY_MS;
@@ -302,8 +375,8 @@ export function createStore(db: Db, options: StoreOptions = {}) {
 
   return {
     atomically,
-    /** The flow aggregates: read a range for the flow page, rebuild a board. */
-    flow,
+    /** The flow aggregates: read a range for the flow page, rebuild a board, settle the backlog. */
+    flow: settledFlow,
 
     /** Flow settings: the customer's demand (cards per week) and the commitment work center. */
     configureBoard(input: BoardConfigureInput, actor: Actor): Commit {
@@ -589,9 +662,8 @@ export function createStore(db: Db, options: StoreOptions = {}) {
             toColumnId: target.id,
             position,
             backward,
-            reason,
-            detectedAtColumnId: backward ? card.columnId : null,
-            returnedToColumnId: backward ? target.id : null,
+            // Sent to every viewer: a forward move carries no defect fields.
+            ...(backward ? { reason, detectedAtColumnId: card.columnId, returnedToColumnId: target.id } : {}),
           },
           input.clientMutationId,
           card.id,

@@ -92,12 +92,12 @@ export type BoardEventBody =
       position: string;
       /** True when the card went to a work center left of the one it was in. */
       backward: boolean;
-      /** Required for a backward move; the defect that was found. */
-      reason: string | null;
+      /** A backward move's defect (required for one). Left out of a forward move's event. */
+      reason?: string | null;
       /** For a backward move: the work center that detected the defect (the one it left). */
-      detectedAtColumnId: string | null;
+      detectedAtColumnId?: string | null;
       /** For a backward move: the work center it returned to. */
-      returnedToColumnId: string | null;
+      returnedToColumnId?: string | null;
     };
 
 export type BoardEvent = EventBase & BoardEventBody;

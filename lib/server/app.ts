@@ -166,6 +166,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       httpServer.closeAllConnections();
       // Closing Socket.IO disconnects every client and closes the HTTP server with it.
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      // The last write's flow aggregates (db/store.ts) go in before the database closes.
+      store.flow.settle();
       await checkpointer?.stop();
       database.sqlite.close();
     },

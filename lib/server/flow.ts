@@ -87,7 +87,11 @@ export function cycleTimesCsv(data: FlowData): string {
   ]);
 }
 
-export const itemsCsv = (store: Store, boardId: string, query: URLSearchParams) => exportItemsCsv(store.flow, boardId, assertTimeZone(query.get('tz') ?? 'UTC'));
+export const itemsCsv = (store: Store, boardId: string, query: URLSearchParams) => {
+  // The items come from the aggregates: caught up with the last commit first.
+  store.flow.settle();
+  return exportItemsCsv(store.flow, boardId, assertTimeZone(query.get('tz') ?? 'UTC'));
+};
 export const eventsCsv = (store: Store, boardId: string) => exportEventsCsv(store.flow, boardId);
 
 /** An import refused for reasons in the file: the reasons travel with the error. */

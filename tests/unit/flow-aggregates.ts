@@ -5,6 +5,7 @@ import { furthestEntered } from '../../lib/flow/order';
 import { counterKey, dailyFromHourly, type ReplayedFlow } from '../../lib/flow/replay';
 
 export function storedAggregates(store: Store, boardId: string) {
+  store.flow.settle();
   const { sqlite } = store.flow;
   const rows = (table: string) => {
     const out = new Map<string, number[]>();
