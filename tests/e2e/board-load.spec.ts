@@ -2,32 +2,12 @@
  * Opening a board: one connection that opens while the page hydrates, card ages drawn by the
  * server and hydrated as they are, dialogs and the add-card form that load their code on demand.
  */
-import type { Page, WebSocket } from '@playwright/test';
 import type { BoardSnapshot } from '../../lib/domain/types';
-import { boardName, emailOf, expect, test } from './fixtures';
+import { boardName, csvTime, emailOf, expect, importBoard, test, watchConnection } from './fixtures';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-
-/** The socket.io connection as the page uses it, seen from the browser's side. */
-function watchConnection(page: Page) {
-  const seen = { sockets: [] as string[], connects: [] as string[], joins: [] as string[], polls: [] as string[] };
-  page.on('websocket', (ws: WebSocket) => {
-    seen.sockets.push(ws.url());
-    ws.on('framesent', ({ payload }) => {
-      if (typeof payload !== 'string') return;
-      // Engine.io message (4) carrying a socket.io CONNECT (0): "40", "40{auth}" or "40/namespace,".
-      if (payload.startsWith('40')) seen.connects.push(payload);
-      // A socket.io EVENT (2), with an ack id, naming the join.
-      if (/^42\d*\["board:join"/.test(payload)) seen.joins.push(payload);
-    });
-  });
-  page.on('request', (request) => {
-    if (request.url().includes('/socket.io/') && request.url().includes('transport=polling')) seen.polls.push(request.url());
-  });
-  return seen;
-}
 
 test('opening a board connects once: one WebSocket, one socket.io CONNECT, one join, then live, its milestones in order', async ({ page, api }) => {
   const board = await api.createBoard(boardName('One connection'), [{ name: 'Develop' }, { name: 'Test' }], [{ title: 'Connect once', column: 'Develop' }]);
@@ -57,27 +37,18 @@ test('opening a board connects once: one WebSocket, one socket.io CONNECT, one j
   expect(marks.map((mark) => mark.at)).toEqual(marks.map((mark) => mark.at).toSorted((a, b) => a - b));
 });
 
-/** `YYYY-MM-DD HH:mm` in UTC, the zone the import is told. */
-const at = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
-
 /** React names a hydration mismatch in development ("Hydration failed", "did not match") and by number in production (#418, #425). */
 const HYDRATION = /hydrat|did not match|\b418\b|\b425\b/i;
 
 test("a board's card ages are in the server's HTML and hydrate without a mismatch, even when the browser's clock is a day ahead", async ({ page }) => {
   // Ages well inside their units, so the seconds between the import and the render change no label.
   const now = Date.now();
-  const csv = [
+  const boardId = await importBoard(page.request, boardName('Ages'), [
     'ID,Name,Todo,Doing,Done',
-    `T-1,Waiting for three days,${at(now - 3 * DAY - 6 * HOUR)},,`,
-    `D-1,Started this morning,${at(now - 6 * HOUR)},${at(now - 5 * HOUR - 30 * MINUTE)},`,
-    `F-1,Shipped last week,${at(now - 14 * DAY)},${at(now - 13 * DAY)},${at(now - 12 * DAY - 6 * HOUR)}`,
-  ].join('\n');
-  const imported = await page.request.post(`/api/import/csv?name=${encodeURIComponent(boardName('Ages'))}&tz=UTC`, {
-    data: `${csv}\n`,
-    headers: { 'content-type': 'text/csv', 'x-flowboard-request': '1' },
-  });
-  expect(imported.status(), await imported.text()).toBe(201);
-  const { boardId } = (await imported.json()) as { boardId: string };
+    `T-1,Waiting for three days,${csvTime(now - 3 * DAY - 6 * HOUR)},,`,
+    `D-1,Started this morning,${csvTime(now - 6 * HOUR)},${csvTime(now - 5 * HOUR - 30 * MINUTE)},`,
+    `F-1,Shipped last week,${csvTime(now - 14 * DAY)},${csvTime(now - 13 * DAY)},${csvTime(now - 12 * DAY - 6 * HOUR)}`,
+  ]);
   const read = await page.request.get(`/api/boards/${boardId}`);
   expect(read.ok(), await read.text()).toBe(true);
   const { board } = (await read.json()) as { board: BoardSnapshot };
