@@ -17,7 +17,7 @@ export function connectSocket(): FlowSocket {
   return io({ autoConnect: false, transports: ['websocket', 'polling'], tryAllTransports: true });
 }
 
-/** An early connection nobody took in this time (the board never mounted) is closed. */
+/** An early connection no board claimed in this time (the board never mounted) is closed. */
 const EARLY_SOCKET_TTL_MS = 10_000;
 let early: FlowSocket | null = null;
 
@@ -37,11 +37,19 @@ export function connectEarly(): void {
   }, EARLY_SOCKET_TTL_MS);
 }
 
-/** The early connection, once, or a new idle socket. */
+/**
+ * The early connection, or a new idle socket. Called while rendering, so it hands out the same early
+ * connection until an effect claims it: React may throw a render away and run it again (an
+ * interaction during hydration does that), and a connection handed to a lost render would stay open,
+ * unused, beside a second one.
+ */
 export function takeSocket(): FlowSocket {
-  const socket = early ?? connectSocket();
-  early = null;
-  return socket;
+  return early ?? connectSocket();
+}
+
+/** The board's effect now owns `socket`: it is no longer the early connection (nor closed as unclaimed). */
+export function claimSocket(socket: FlowSocket): void {
+  if (early === socket) early = null;
 }
 
 type Requests = {

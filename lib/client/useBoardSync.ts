@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BoardEvent, BoardSnapshot } from '../domain/types';
 import type { Ack, Failure } from '../realtime/protocol';
 import { newId } from './ids';
-import { request, takeSocket, type FlowSocket } from './socket';
+import { claimSocket, request, takeSocket, type FlowSocket } from './socket';
 import {
   addPending,
   computeView,
@@ -75,6 +75,7 @@ export function useBoardSync(initial: BoardSnapshot, notify: (message: string) =
   useEffect(() => {
     if (!socket) return;
     const s = socket;
+    claimSocket(s);
     const setStatus = (next: ConnectionState) => setReported({ socket: s, status: next });
     let disposed = false;
     let joining = false;

@@ -5,7 +5,7 @@
  * browser context, so two people on one board are two browsers.
  * Waits are Playwright's polling `expect`s; nothing here sleeps.
  */
-import { expect, request as playwrightRequest, test as base, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, request as playwrightRequest, test as base, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page, type WebSocket } from '@playwright/test';
 import type { BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../../lib/domain/types';
 
 export { expect };
@@ -291,4 +291,41 @@ export const test = base.extend<Fixtures>({
 /** A board name unique to the test, so a failure points at its own board. */
 export function boardName(title: string): string {
   return `${title} ${Date.now().toString(36)}`;
+}
+
+/** `YYYY-MM-DD HH:mm` in UTC, the zone importBoard tells the import. */
+export function csvTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * A board made from a CSV history (POST /api/import/csv) by the signed-in account of `request`, which
+ * owns it: the one way to seed cards that entered their work centers in the past. Returns its id.
+ */
+export async function importBoard(request: APIRequestContext, name: string, lines: readonly string[]): Promise<string> {
+  const res = await request.post(`/api/import/csv?name=${encodeURIComponent(name)}&tz=UTC`, {
+    data: `${lines.join('\n')}\n`,
+    headers: { 'content-type': 'text/csv', 'x-flowboard-request': '1' },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  return ((await res.json()) as { boardId: string }).boardId;
+}
+
+/** What a page sends over socket.io, seen from the browser's side. Call it before the page opens the board. */
+export function watchConnection(page: Page) {
+  const seen = { sockets: [] as string[], connects: [] as string[], joins: [] as string[], polls: [] as string[] };
+  page.on('websocket', (ws: WebSocket) => {
+    seen.sockets.push(ws.url());
+    ws.on('framesent', ({ payload }) => {
+      if (typeof payload !== 'string') return;
+      // An engine.io message (4) carrying a socket.io CONNECT (0): "40", "40{auth}" or "40/namespace,".
+      if (payload.startsWith('40')) seen.connects.push(payload);
+      // A socket.io EVENT (2), with its ack id, naming the join.
+      if (/^42\d*\["board:join"/.test(payload)) seen.joins.push(payload);
+    });
+  });
+  page.on('request', (request) => {
+    if (request.url().includes('/socket.io/') && request.url().includes('transport=polling')) seen.polls.push(request.url());
+  });
+  return seen;
 }
