@@ -1,8 +1,10 @@
 /** Test helpers: a board's stored flow aggregates, and the same computed from its log. */
+import { expect } from 'vitest';
 import { resolveCommitment } from '../../db/flow';
 import type { Store } from '../../db/store';
 import { furthestEntered } from '../../lib/flow/order';
-import { counterKey, dailyFromHourly, type ReplayedFlow } from '../../lib/flow/replay';
+import type { BoardEvent } from '../../lib/domain/types';
+import { counterKey, dailyFromHourly, replayFlow, type ReplayedFlow } from '../../lib/flow/replay';
 
 export function storedAggregates(store: Store, boardId: string) {
   store.flow.settle();
@@ -55,3 +57,14 @@ export function expectedAggregates(flow: ReplayedFlow) {
 
 export const sorted = <V>(m: Map<string, V>) => [...m.entries()].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
+
+/** The board's stored aggregates equal a full recomputation from `events`, its whole log. */
+export function expectAggregatesOfLog(store: Store, boardId: string, events: readonly BoardEvent[]): void {
+  const stored = storedAggregates(store, boardId);
+  const expected = expectedAggregates(replayFlow([...events]));
+  expect(stored.order).toEqual(expected.order);
+  expect(sorted(stored.cardFlow)).toEqual(sorted(expected.cardFlow));
+  expect(sorted(stored.hourly)).toEqual(sorted(expected.hourly));
+  expect(sorted(stored.daily)).toEqual(sorted(expected.daily));
+  expect(sorted(stored.cards)).toEqual(sorted(expected.cards));
+}
