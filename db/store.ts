@@ -49,6 +49,11 @@ export interface StoreOptions {
   /** Milliseconds since the epoch; injectable so tests and imports can place events in time. */
   clock?: () => number;
   newId?: () => string;
+  /**
+   * Told when a write's flow aggregates could not be applied. Writes go on: the board's aggregates
+   * are rebuilt from its log, or, when that fails too, at the next start (it keeps flow_ready = 0).
+   */
+  onFlowError?: (error: unknown, boardIds: readonly string[]) => void;
 }
 
 type CardRow = typeof cards.$inferSelect;
@@ -273,17 +278,53 @@ export function createStore(db: Db, options: StoreOptions = {}) {
   let uncommitted: BoardEvent[] = [];
   let settleScheduled = false;
 
-  function applyFlow(committed: readonly BoardEvent[]): void {
+  /** Boards whose aggregates could not be repaired: they stay marked until a rebuild at the next start. */
+  const flowBroken = new Set<string>();
+
+  // Inside a write's transaction these are savepoints: what fails rolls back alone.
+  const applyFlowAtomically = db.$client.transaction((committed: readonly BoardEvent[]) => {
     for (const event of committed) flow.applyEvent(event);
-    for (const boardId of new Set(committed.map((e) => e.boardId))) flow.markReady(boardId);
+    for (const boardId of new Set(committed.map((e) => e.boardId))) {
+      if (!flowBroken.has(boardId)) flow.markReady(boardId);
+    }
+  });
+  const rebuildFlowAtomically = db.$client.transaction((boardId: string) => {
+    flow.rebuildBoard(boardId);
+    flow.markReady(boardId);
+  });
+
+  /**
+   * Applies the backlog inside a write's transaction. Events the aggregates cannot take must not
+   * block every later write: their boards are rebuilt from the log instead, and when even that
+   * fails they stay marked (flow_ready = 0) for the rebuild at the next start. Either way, reported.
+   */
+  function applyFlowInWrite(backlog: readonly BoardEvent[]): void {
+    if (backlog.length === 0) return;
+    try {
+      applyFlowAtomically(backlog);
+    } catch (error) {
+      const boardIds = [...new Set(backlog.map((e) => e.boardId))];
+      for (const boardId of boardIds) {
+        try {
+          rebuildFlowAtomically(boardId);
+        } catch {
+          flowBroken.add(boardId);
+        }
+      }
+      options.onFlowError?.(error, boardIds);
+    }
   }
 
-  /** Applies the backlog now, in a transaction of its own. */
+  /** Applies the backlog now, in a transaction of its own; on failure the next write tries again. */
   function settleFlow(): void {
     if (flowBacklog.length === 0 || db.$client.inTransaction) return;
     const backlog = flowBacklog;
-    immediate(() => applyFlow(backlog));
-    flowBacklog = [];
+    try {
+      applyFlowAtomically.immediate(backlog);
+      if (flowBacklog === backlog) flowBacklog = [];
+    } catch {
+      // Kept: the next write applies it, or reports and drops it if it fails there too.
+    }
   }
 
   function scheduleSettle(): void {
@@ -291,11 +332,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     settleScheduled = true;
     setImmediate(() => {
       settleScheduled = false;
-      try {
-        settleFlow();
-      } catch {
-        // Busy or failing: the backlog stays, and the next write or read applies it.
-      }
+      settleFlow();
     });
   }
 
@@ -309,7 +346,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     uncommitted = [];
     try {
       const result = immediate(() => {
-        applyFlow(backlog);
+        applyFlowInWrite(backlog);
         return fn();
       }) as T;
       // Committed: the old backlog with it, and this write's events are the new one.

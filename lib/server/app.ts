@@ -64,7 +64,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const database = openDatabase(options.dbPath);
   // WAL checkpoints in a worker thread, not inside a move's commit (db/checkpoint.ts).
   const checkpointer = options.dbPath === ':memory:' ? null : startCheckpointer(database.sqlite, options.dbPath);
-  const store = createStore(database.db, options.storeOptions);
+  const store = createStore(database.db, {
+    ...options.storeOptions,
+    onFlowError: (error, boardIds) => logger.error(`flow aggregates of board(s) ${boardIds.join(', ')} could not be applied; rebuilt from the log now or at the next start`, error),
+  });
   const rebuilt = store.flow.ensureReady();
   if (rebuilt > 0) logger.info(`Built the flow aggregates of ${rebuilt} board(s) from their event logs`);
   const access = createAccess(database.db, options.storeOptions?.clock);

@@ -92,3 +92,42 @@ describe('the flow backlog', () => {
     second.sqlite.close();
   });
 });
+
+describe('flow aggregates that cannot be applied', () => {
+  it('are reported, writes go on, and the board is rebuilt from its log at the next start', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowboard-backlog-'));
+    dirs.push(dir);
+    const path = join(dir, 'board.db');
+    let now = T0;
+    const reported: string[][] = [];
+    const { db, sqlite } = openDatabase(path);
+    const store = createStore(db, { clock: () => now, onFlowError: (_error, boardIds) => reported.push([...boardIds]) });
+    const { board } = store.createBoard({ name: 'B', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] }, actor);
+    const [a, b, c] = board.columns;
+    const { card } = store.createCard({ boardId: board.id, columnId: a!.id, title: 'one' }, actor);
+    store.flow.settle();
+    // The hourly counters go missing: neither applying events nor a rebuild can write them.
+    sqlite.exec('alter table flow_counts_hourly rename to flow_counts_hourly_away');
+    now += HOUR_MS;
+    store.moveCard({ cardId: card.id, toColumnId: b!.id }, actor);
+    store.flow.settle();
+    expect(reported).toEqual([]);
+    now += HOUR_MS;
+    // This write meets the failing aggregates first: they are reported, and the move still commits.
+    store.moveCard({ cardId: card.id, toColumnId: c!.id }, actor);
+    expect(reported).toEqual([[board.id]]);
+    expect(store.getSnapshot(board.id).cards.find((x) => x.id === card.id)?.columnId).toBe(c!.id);
+    sqlite.exec('alter table flow_counts_hourly_away rename to flow_counts_hourly');
+    now += HOUR_MS;
+    store.moveCard({ cardId: card.id, toColumnId: b!.id, reason: 'found late' }, actor);
+    store.flow.settle();
+    // Counters are missing a move: the board stays marked however many writes succeed after.
+    expect(flowReady(sqlite, board.id)).toBe(0);
+    sqlite.close();
+
+    const next = fileStore(path, () => now);
+    expect(next.store.flow.ensureReady()).toBe(1);
+    expectCaughtUp(next.store, board.id);
+    next.sqlite.close();
+  });
+});
