@@ -100,3 +100,17 @@ test('a title and a description holding script and HTML payloads render as text'
   expect(await preview.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['https://example.com', null]);
   expect(await alice.page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
 });
+
+test('a signed-out visitor is redirected by the server itself, with a redirect status, not a page that redirects', async ({ playwright, baseURL }) => {
+  // No session at all (the suite's own fixtures sign everyone in).
+  const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  try {
+    for (const path of ['/', '/settings/tokens']) {
+      const res = await anonymous.get(path, { maxRedirects: 0 });
+      expect(res.status(), path).toBe(307);
+      expect(res.headers()['location'], path).toMatch(/\/sign-(in|up)(\?|$)/);
+    }
+  } finally {
+    await anonymous.dispose();
+  }
+});
