@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AuthForm } from '../../components/account/AuthForm';
 import { AuthShell } from '../../components/account/AuthShell';
 import { PASSWORD_LIMITS } from '../../lib/domain/limits';
+import { inviteSecretIn, SIGNUP_BY_INVITE } from '../../lib/invite';
 import { getServerHandle } from '../../lib/server/handle';
 import { currentUser, safeNext } from '../../lib/server/session';
 
@@ -11,7 +13,18 @@ export const metadata: Metadata = { title: 'Create an account' };
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = safeNext((await searchParams).next);
   if (await currentUser()) redirect(next);
-  const first = getServerHandle().needsFirstAdmin();
+  const handle = getServerHandle();
+  const first = handle.needsFirstAdmin();
+  const invite = inviteSecretIn(next);
+  if (handle.signup === 'invite' && !first && !(invite && handle.access.peekInvite(invite))) {
+    return (
+      <AuthShell title="Accounts are by invitation" intro={<p data-testid="signup-by-invite">{SIGNUP_BY_INVITE}</p>}>
+        <Link href={`/sign-in?next=${encodeURIComponent(next)}`} className="font-medium text-sky-700 hover:underline">
+          Sign in with an existing account
+        </Link>
+      </AuthShell>
+    );
+  }
   return (
     <AuthShell
       title={first ? 'Create the admin account' : 'Create an account'}

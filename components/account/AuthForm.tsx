@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useId, useState, type FormEvent } from 'react';
 import { LIMITS } from '../../lib/domain/limits';
 import { authCall } from '../../lib/client/api';
+import { INVITE_HEADER, inviteSecretIn } from '../../lib/invite';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';
 
@@ -12,6 +13,12 @@ interface AuthFormProps {
   next: string;
   /** The minimum password length the server enforces. */
   minPassword: number;
+}
+
+/** Coming from an invite link, a sign-up shows it: where accounts are by invitation, it is the ticket. */
+function inviteHeader(next: string): Record<string, string> {
+  const secret = inviteSecretIn(next);
+  return secret ? { [INVITE_HEADER]: secret } : {};
 }
 
 /** Sign-in and sign-up against better-auth's endpoints; a full page load afterwards, so the server reads the new cookie. */
@@ -30,7 +37,7 @@ export function AuthForm({ mode, next, minPassword }: AuthFormProps) {
     const result =
       mode === 'sign-in'
         ? await authCall('/sign-in/email', { email, password })
-        : await authCall('/sign-up/email', { email, password, name: String(form.get('name') ?? '').trim() });
+        : await authCall('/sign-up/email', { email, password, name: String(form.get('name') ?? '').trim() }, inviteHeader(next));
     if (result.ok) {
       window.location.assign(next);
       return;

@@ -24,9 +24,14 @@ export async function apiCall<T>(method: string, path: string, body?: unknown): 
 }
 
 /** better-auth's endpoints answer errors as { message, code }. */
-export async function authCall(path: string, body: object): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function authCall(path: string, body: object, headers: Record<string, string> = {}): Promise<{ ok: true } | { ok: false; message: string }> {
   try {
-    const res = await fetch(`/api/auth${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), credentials: 'same-origin' });
+    const res = await fetch(`/api/auth${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      credentials: 'same-origin',
+    });
     if (res.ok) return { ok: true };
     const payload = (await res.json().catch(() => null)) as { message?: string } | null;
     if (res.status === 429) return { ok: false, message: 'Too many attempts: wait a few seconds and try again' };

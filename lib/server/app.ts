@@ -6,7 +6,7 @@ import { startCheckpointer } from '../../db/checkpoint';
 import { openDatabase, type OpenedDatabase } from '../../db/client';
 import { createStore, type Store, type StoreOptions } from '../../db/store';
 import { createApiHandler } from './api';
-import { AUTH_BASE_PATH, CLIENT_IP_HEADER, createAuth, createAuthenticate, loadSecret, type Auth } from './auth';
+import { AUTH_BASE_PATH, CLIENT_IP_HEADER, createAuth, createAuthenticate, loadSecret, type Auth, type SignupPolicy } from './auth';
 import { setServerHandle } from './handle';
 import type { Logger } from './logger';
 import { RateLimiter, type RateLimitOptions } from './rateLimit';
@@ -32,6 +32,8 @@ export interface AppOptions {
   writeRate?: RateLimitOptions;
   /** Throttle sign-in and sign-up attempts per client address; default true. */
   authRateLimit?: boolean;
+  /** Who may create an account; default 'open'. */
+  signup?: SignupPolicy;
 }
 
 export interface RunningApp {
@@ -123,6 +125,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     origins,
     logger,
     rateLimit: options.authRateLimit ?? true,
+    signup: options.signup ?? 'open',
     onSessionEnded: (id) => realtime?.disconnectSession(id),
   });
   const authenticate = createAuthenticate(auth, access);
@@ -151,7 +154,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
     return isUnder(url, '/api') ? api(req, res) : pages(req, res);
   };
-  setServerHandle({ store, access, auth, needsFirstAdmin: () => access.needsFirstAdmin() });
+  setServerHandle({ store, access, auth, needsFirstAdmin: () => access.needsFirstAdmin(), signup: options.signup ?? 'open' });
 
   const running = realtime;
   return {

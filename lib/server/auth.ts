@@ -3,12 +3,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { dirname, join } from 'node:path';
 import { betterAuth } from 'better-auth';
+import { APIError, createAuthMiddleware } from 'better-auth/api';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { fromNodeHeaders } from 'better-auth/node';
 import type { Access, AccountDTO } from '../../db/access';
 import type { Db } from '../../db/client';
 import { accounts, sessions, users, verifications } from '../../db/schema';
 import { LIMITS, PASSWORD_LIMITS } from '../domain/limits';
+import { INVITE_HEADER, SIGNUP_BY_INVITE } from '../invite';
 import type { Logger } from './logger';
 
 /**
@@ -36,7 +38,12 @@ export interface AuthOptions {
   onSessionEnded?: (sessionId: string) => void;
   /** better-auth's throttle of sign-in and sign-up attempts per client address (3 per 10 s); on unless turned off for tests. */
   rateLimit?: boolean;
+  /** Who may create an account: anyone ('open', the default), or only the holder of a live invite link. */
+  signup?: SignupPolicy;
 }
+
+export type SignupPolicy = 'open' | 'invite';
+
 
 /**
  * The header the custom server sets to the connection's address before better-auth sees a request
@@ -69,6 +76,15 @@ export function createAuth(options: AuthOptions) {
       },
     },
     rateLimit: { enabled: options.rateLimit ?? true },
+    hooks: {
+      // By invitation: the first account (the admin) and holders of a live invite link only.
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== '/sign-up/email' || options.signup !== 'invite' || access.needsFirstAdmin()) return;
+        const secret = ctx.headers?.get(INVITE_HEADER);
+        if (secret && access.peekInvite(secret)) return;
+        throw new APIError('FORBIDDEN', { message: SIGNUP_BY_INVITE, code: 'SIGNUP_BY_INVITE' });
+      }),
+    },
     advanced: {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       cookiePrefix: 'flowboard',

@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   FLOWBOARD_WRITE_RATE: wholeNumber.default(20),
   /** How many writes may come at once before the rate applies. */
   FLOWBOARD_WRITE_BURST: wholeNumber.default(40),
+  /** Who may create an account: `open` (anyone who reaches the server) or `invite` (the first admin, then invite links only). */
+  FLOWBOARD_SIGNUP: z.enum(['open', 'invite']).default('open'),
   /** Throttle sign-in and sign-up attempts (3 per 10 s per client address). Off only for end-to-end tests. */
   FLOWBOARD_AUTH_RATE_LIMIT: z
     .enum(['true', 'false', '1', '0'])

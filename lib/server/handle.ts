@@ -5,13 +5,14 @@
  */
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
-import type { Auth } from './auth';
+import type { Auth, SignupPolicy } from './auth';
 
 export interface ServerHandle {
   store: Store;
   access: Access;
   auth: Auth;
   needsFirstAdmin: () => boolean;
+  signup: SignupPolicy;
 }
 
 const KEY = '__flowboard';

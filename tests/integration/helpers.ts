@@ -191,6 +191,8 @@ export interface HarnessOptions {
    * their users are password-less service accounts (db/access.ts).
    */
   passwords?: boolean;
+  /** Who may create an account (lib/server/auth.ts); open by default. */
+  signup?: 'open' | 'invite';
 }
 
 export interface Harness {
@@ -249,6 +251,7 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
       seed: false,
       writeRate: harnessOptions.writeRate ?? { perSecond: 0, burst: 0 },
       authRateLimit: false,
+      signup: harnessOptions.signup ?? 'open',
     });
     // The first account is the instance admin; REST calls without `as` use its token.
     apiUser = await user('api');

@@ -21,6 +21,7 @@ describe('environment', () => {
       FLOWBOARD_SEED: true,
       FLOWBOARD_WRITE_RATE: 20,
       FLOWBOARD_WRITE_BURST: 40,
+      FLOWBOARD_SIGNUP: 'open',
       FLOWBOARD_AUTH_RATE_LIMIT: true,
     });
   });
@@ -34,6 +35,7 @@ describe('environment', () => {
       FLOWBOARD_SEED: false,
       FLOWBOARD_WRITE_RATE: 20,
       FLOWBOARD_WRITE_BURST: 40,
+      FLOWBOARD_SIGNUP: 'open',
       FLOWBOARD_AUTH_RATE_LIMIT: true,
     });
     expect(parseEnv({ PORT: '0' }).PORT).toBe(0);
@@ -58,6 +60,8 @@ describe('environment', () => {
     for (const origin of ['flow.example.com', 'https://flow.example.com/boards', '', ' , ']) expect(failure({ FLOWBOARD_ORIGIN: origin }), origin).toMatch(/FLOWBOARD_ORIGIN/);
     expect(parseEnv({ FLOWBOARD_WRITE_RATE: '0', FLOWBOARD_WRITE_BURST: '500' })).toMatchObject({ FLOWBOARD_WRITE_RATE: 0, FLOWBOARD_WRITE_BURST: 500 });
     expect(failure({ FLOWBOARD_WRITE_RATE: '2.5' })).toMatch(/FLOWBOARD_WRITE_RATE/);
+    expect(parseEnv({ FLOWBOARD_SIGNUP: 'invite' }).FLOWBOARD_SIGNUP).toBe('invite');
+    expect(failure({ FLOWBOARD_SIGNUP: 'closed' })).toMatch(/FLOWBOARD_SIGNUP: .*\(got "closed"\)/);
   });
 
   it('other bad values are refused by name, all of them in one message', () => {
