@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     writeRate: { perSecond: env.FLOWBOARD_WRITE_RATE, burst: env.FLOWBOARD_WRITE_BURST },
     authRateLimit: env.FLOWBOARD_AUTH_RATE_LIMIT,
     signup: env.FLOWBOARD_SIGNUP,
+    trustedProxies: env.FLOWBOARD_TRUSTED_PROXIES,
   });
   const shown = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
   consoleLogger.info(`Flowboard ${version} (${dev ? 'development' : 'production'}) on http://${shown}:${app.port} with ${env.FLOWBOARD_DB}`);

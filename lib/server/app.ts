@@ -7,6 +7,7 @@ import { openDatabase, type OpenedDatabase } from '../../db/client';
 import { createStore, type Store, type StoreOptions } from '../../db/store';
 import { createApiHandler } from './api';
 import { AUTH_BASE_PATH, CLIENT_IP_HEADER, createAuth, createAuthenticate, loadSecret, type Auth, type SignupPolicy } from './auth';
+import { requestClientAddress } from './clientAddress';
 import { setServerHandle } from './handle';
 import type { Logger } from './logger';
 import { RateLimiter, type RateLimitOptions } from './rateLimit';
@@ -34,6 +35,8 @@ export interface AppOptions {
   authRateLimit?: boolean;
   /** Who may create an account; default 'open'. */
   signup?: SignupPolicy;
+  /** Reverse proxies in front of the server, whose X-Forwarded-For entries are believed; default 0. */
+  trustedProxies?: number;
 }
 
 export interface RunningApp {
@@ -149,7 +152,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const url = req.url ?? '/';
     // better-auth first: /api/auth/* would otherwise meet the REST router's 404.
     if (isUnder(url, AUTH_BASE_PATH)) {
-      req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
+      req.headers[CLIENT_IP_HEADER] = requestClientAddress(req, options.trustedProxies ?? 0);
       return authHandler(req, res);
     }
     return isUnder(url, '/api') ? api(req, res) : pages(req, res);

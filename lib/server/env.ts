@@ -47,6 +47,11 @@ const EnvSchema = z.object({
   FLOWBOARD_WRITE_RATE: wholeNumber.default(20),
   /** How many writes may come at once before the rate applies. */
   FLOWBOARD_WRITE_BURST: wholeNumber.default(40),
+  /**
+   * How many reverse proxies stand in front of the server: the sign-in throttle then counts per
+   * client address from X-Forwarded-For instead of per proxy. 0 (the default) believes no header.
+   */
+  FLOWBOARD_TRUSTED_PROXIES: wholeNumber.default(0),
   /** Who may create an account: `open` (anyone who reaches the server) or `invite` (the first admin, then invite links only). */
   FLOWBOARD_SIGNUP: z.enum(['open', 'invite']).default('open'),
   /** Throttle sign-in and sign-up attempts (3 per 10 s per client address). Off only for end-to-end tests. */

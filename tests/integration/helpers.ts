@@ -193,6 +193,10 @@ export interface HarnessOptions {
   passwords?: boolean;
   /** Who may create an account (lib/server/auth.ts); open by default. */
   signup?: 'open' | 'invite';
+  /** better-auth's sign-in throttle; off unless a test is about it. */
+  authRateLimit?: boolean;
+  /** Reverse proxies whose X-Forwarded-For the server believes; none by default. */
+  trustedProxies?: number;
 }
 
 export interface Harness {
@@ -250,8 +254,9 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
       logger,
       seed: false,
       writeRate: harnessOptions.writeRate ?? { perSecond: 0, burst: 0 },
-      authRateLimit: false,
+      authRateLimit: harnessOptions.authRateLimit ?? false,
       signup: harnessOptions.signup ?? 'open',
+      trustedProxies: harnessOptions.trustedProxies ?? 0,
     });
     // The first account is the instance admin; REST calls without `as` use its token.
     apiUser = await user('api');

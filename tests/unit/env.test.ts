@@ -21,6 +21,7 @@ describe('environment', () => {
       FLOWBOARD_SEED: true,
       FLOWBOARD_WRITE_RATE: 20,
       FLOWBOARD_WRITE_BURST: 40,
+      FLOWBOARD_TRUSTED_PROXIES: 0,
       FLOWBOARD_SIGNUP: 'open',
       FLOWBOARD_AUTH_RATE_LIMIT: true,
     });
@@ -35,6 +36,7 @@ describe('environment', () => {
       FLOWBOARD_SEED: false,
       FLOWBOARD_WRITE_RATE: 20,
       FLOWBOARD_WRITE_BURST: 40,
+      FLOWBOARD_TRUSTED_PROXIES: 0,
       FLOWBOARD_SIGNUP: 'open',
       FLOWBOARD_AUTH_RATE_LIMIT: true,
     });
@@ -61,6 +63,8 @@ describe('environment', () => {
     expect(parseEnv({ FLOWBOARD_WRITE_RATE: '0', FLOWBOARD_WRITE_BURST: '500' })).toMatchObject({ FLOWBOARD_WRITE_RATE: 0, FLOWBOARD_WRITE_BURST: 500 });
     expect(failure({ FLOWBOARD_WRITE_RATE: '2.5' })).toMatch(/FLOWBOARD_WRITE_RATE/);
     expect(parseEnv({ FLOWBOARD_SIGNUP: 'invite' }).FLOWBOARD_SIGNUP).toBe('invite');
+    expect(parseEnv({ FLOWBOARD_TRUSTED_PROXIES: '2' }).FLOWBOARD_TRUSTED_PROXIES).toBe(2);
+    expect(failure({ FLOWBOARD_TRUSTED_PROXIES: 'yes' })).toMatch(/FLOWBOARD_TRUSTED_PROXIES/);
     expect(failure({ FLOWBOARD_SIGNUP: 'closed' })).toMatch(/FLOWBOARD_SIGNUP: .*\(got "closed"\)/);
   });
 
