@@ -14,7 +14,7 @@ import { DomainError } from '../lib/domain/errors';
 import type { BoardEvent } from '../lib/domain/types';
 import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRange } from '../lib/flow/data';
 import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, type OrderEntry } from '../lib/flow/order';
-import { KINDS, K, counterKey, dayBucket, hourBucket, replayFlow, zeroCounters, type Kind, type ReplayedFlow } from '../lib/flow/replay';
+import { KINDS, K, counterKey, dailyFromHourly, dayBucket, hourBucket, replayFlow, zeroCounters, type Kind, type ReplayedFlow } from '../lib/flow/replay';
 import { HOUR_MS, assertTimeZone, intervalBoundaries, parseDate, type Interval } from '../lib/flow/time';
 
 const SUM_COLUMNS = KINDS.map((k) => `sum(${k})`).join(', ');
@@ -273,9 +273,19 @@ export function createFlowAggregates(sqlite: Database.Database) {
    * Runs inside the caller's transaction. Cost grows with the log: ~seconds for a million events.
    */
   function rebuildBoard(boardId: string): void {
-    const rows = q.events.all(boardId) as { type: string; board_id: string; version: number; actor: string; at: number; data: string }[];
-    const events = rows.map((r) => ({ ...(JSON.parse(r.data) as object), type: r.type, boardId: r.board_id, version: r.version, actor: r.actor, at: new Date(r.at).toISOString() }) as BoardEvent);
-    writeAggregates(boardId, replayFlow(events));
+    // Streamed: a long log is never held in memory whole (a million events are a gigabyte of objects).
+    function* events(): Generator<BoardEvent> {
+      for (const r of q.events.iterate(boardId) as Iterable<{ type: string; board_id: string; version: number; actor: string; at: number; data: string }>) {
+        const event = JSON.parse(r.data) as Record<string, unknown>;
+        event.type = r.type;
+        event.boardId = r.board_id;
+        event.version = r.version;
+        event.actor = r.actor;
+        event.at = new Date(r.at).toISOString();
+        yield event as unknown as BoardEvent;
+      }
+    }
+    writeAggregates(boardId, replayFlow(events()));
   }
 
   /** Replaces a board's aggregates with a full recomputation (inside the caller's transaction). */
@@ -306,12 +316,15 @@ export function createFlowAggregates(sqlite: Database.Database) {
     for (const card of flow.cards.values()) {
       for (const [columnId, reachedAt] of card.reached) insert.run(card.id, columnId, boardId, card.entries.get(columnId) ?? null, reachedAt);
     }
-    for (const [key, values] of flow.hourly) {
-      const bar = key.lastIndexOf('|');
-      const bucket = Number(key.slice(bar + 1));
-      q.bumpHourly.run(boardId, key.slice(0, bar), bucket, ...values);
-      q.bumpDaily.run(boardId, key.slice(0, bar), Math.floor(bucket / 24), ...values);
-    }
+    // The days are summed here first: one write per day and work center instead of one per hour.
+    const write = (counters: ReadonlyMap<string, number[]>, statement: Database.Statement) => {
+      for (const [key, values] of counters) {
+        const bar = key.lastIndexOf('|');
+        statement.run(boardId, key.slice(0, bar), Number(key.slice(bar + 1)), ...values);
+      }
+    };
+    write(flow.hourly, q.bumpHourly);
+    write(dailyFromHourly(flow.hourly), q.bumpDaily);
     q.ready.run(boardId);
   }
 

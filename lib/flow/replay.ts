@@ -56,7 +56,7 @@ function bump(map: Map<string, number[]>, columnId: string, at: number, kind: Ki
 
 const ms = (iso: string) => Date.parse(iso);
 
-export function replayFlow(events: readonly BoardEvent[]): ReplayedFlow {
+export function replayFlow(events: Iterable<BoardEvent>): ReplayedFlow {
   let order: OrderEntry[] = [];
   const columns = new Map<string, ReplayedColumn>();
   const cards = new Map<string, ReplayedCard>();
