@@ -11,7 +11,7 @@ import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';
 import { Modal } from '../ui/Modal';
 import { CardHistory } from './CardHistory';
-import { CARD_TYPE_STYLE } from './cardStyle';
+import { CARD_TYPE_LABEL } from './cardStyle';
 import { Markdown } from '../ui/Markdown';
 
 interface CardDialogProps {
@@ -98,7 +98,7 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
                 <label
                   key={type}
                   className={`cursor-pointer rounded-lg px-2.5 py-1 text-sm font-medium ring-1 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-sky-600 ${
-                    draft.type === type ? `${CARD_TYPE_STYLE[type].chip} ring-slate-500` : 'bg-white text-slate-600 ring-slate-200'
+                    draft.type === type ? `type-${type} type-chip ring-slate-500` : 'bg-white text-slate-600 ring-slate-200'
                   }`}
                 >
                   <input
@@ -110,7 +110,7 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
                     className="sr-only"
                     data-testid={`card-type-option-${type}`}
                   />
-                  {CARD_TYPE_STYLE[type].label}
+                  {CARD_TYPE_LABEL[type]}
                 </label>
               ))}
             </div>

@@ -2,7 +2,7 @@
 import type { CardDTO } from '../../lib/domain/types';
 import { plural, shortAge } from '../../lib/client/format';
 import { useClock } from '../../lib/client/useNow';
-import { CARD_TYPE_STYLE } from './cardStyle';
+import { CARD_TYPE_LABEL } from './cardStyle';
 import { agingMark, useAging } from '../flow/FlowMarks';
 
 /** The classes of a card's box (see .card in globals.css): its type's colour and its state. */
@@ -42,7 +42,7 @@ export function cardContent(card: CardDTO, movingBy: string | undefined) {
   return (
     <>
       <div className="card-meta">
-        <span className="card-chip">{CARD_TYPE_STYLE[card.type].label}</span>
+        <span className="card-chip">{CARD_TYPE_LABEL[card.type]}</span>
         {card.defectCount > 0 ? (
           <span
             data-testid={`defect-badge-${card.id}`}

@@ -2,7 +2,7 @@
 import { memo, type KeyboardEvent } from 'react';
 import type { CardDTO } from '../../lib/domain/types';
 import { isTempId } from '../../lib/client/optimistic';
-import { CARD_TYPE_STYLE } from './cardStyle';
+import { CARD_TYPE_LABEL } from './cardStyle';
 import { useCardDragHandle } from './CardDragSource';
 import { cardClass, cardContent } from './CardFace';
 
@@ -16,7 +16,7 @@ interface DraggableCardProps {
 }
 
 function describe(card: CardDTO, movingBy: string | undefined): string {
-  const parts = [card.title, CARD_TYPE_STYLE[card.type].label];
+  const parts = [card.title, CARD_TYPE_LABEL[card.type]];
   if (card.blocked) parts.push(`blocked${card.blockedReason ? `: ${card.blockedReason}` : ''}`);
   if (card.defectCount > 0) parts.push(`sent back ${card.defectCount} ${card.defectCount === 1 ? 'time' : 'times'}`);
   if (movingBy) parts.push(`being moved by ${movingBy}`);

@@ -2,7 +2,7 @@
 import { startTransition, useEffect, useState } from 'react';
 
 /** Cards per work center in the page as served and hydrated: more than a standup screen shows at once. */
-export const FIRST_DRAW = 24;
+const FIRST_DRAW = 24;
 /** Cards per work center added at each step in the background. */
 const STEP = 24;
 /** The rest are drawn after the connection is up, or after this long without it. */

@@ -18,6 +18,7 @@ import type { BoardRole } from '../../lib/domain/roles';
 import { createAccount } from '../../lib/server/accounts';
 import { startApp, type RunningApp } from '../../lib/server/app';
 import { memoryLogger } from '../../lib/server/logger';
+import type { SignupPolicy } from '../../lib/server/auth';
 import type { RateLimitOptions } from '../../lib/server/rateLimit';
 
 /** Long enough for a loaded 2-core CI machine; a wait that runs out is a failure, not a measurement. */
@@ -192,7 +193,7 @@ export interface HarnessOptions {
    */
   passwords?: boolean;
   /** Who may create an account (lib/server/auth.ts); open by default. */
-  signup?: 'open' | 'invite';
+  signup?: SignupPolicy;
   /** better-auth's sign-in throttle; off unless a test is about it. */
   authRateLimit?: boolean;
   /** Reverse proxies whose X-Forwarded-For the server believes; none by default. */

@@ -41,5 +41,7 @@ describe('a card box names its type and its state, and nothing else', () => {
     for (const type of CARD_TYPES) expect(hasRule(`.type-${type}`), `.type-${type}`).toBe(true);
     for (const state of ['is-blocked', 'is-moving', 'is-lifted']) expect(hasRule(`.card.${state}`), `.card.${state}`).toBe(true);
     expect(hasRule('.card')).toBe(true);
+    // The card dialog colours its chosen type with `type-<type> type-chip`.
+    expect(hasRule('.type-chip')).toBe(true);
   });
 });
