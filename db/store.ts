@@ -6,7 +6,7 @@ import { createFlowAggregates } from './flow';
 import { DomainError } from '../lib/domain/errors';
 import { DEFECT_WINDOW_DAYS, LIMITS, VALUE_STREAM_TEMPLATE } from '../lib/domain/limits';
 import { positionBefore } from '../lib/domain/ordering';
-import { assertColumnEmpty, assertRoomFor, isBackwardStep, requireReason } from '../lib/domain/rules';
+import { assertColumnEmpty, assertRoomFor, cardMovedEvent, isBackwardStep, requireReason } from '../lib/domain/rules';
 import type {
   BoardEvent,
   BoardEventBody,
@@ -692,16 +692,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
           card.boardId,
           actor,
           now,
-          {
-            type: 'card_moved',
-            cardId: card.id,
-            fromColumnId: card.columnId,
-            toColumnId: target.id,
-            position,
-            backward,
-            // Sent to every viewer: a forward move carries no defect fields.
-            ...(backward ? { reason, detectedAtColumnId: card.columnId, returnedToColumnId: target.id } : {}),
-          },
+          cardMovedEvent({ cardId: card.id, fromColumnId: card.columnId, toColumnId: target.id, position, backward, reason }),
           input.clientMutationId,
           card.id,
         );

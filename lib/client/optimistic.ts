@@ -1,6 +1,6 @@
 import { applyEvent } from '../domain/apply';
 import { positionBefore } from '../domain/ordering';
-import { isBackwardMove } from '../domain/rules';
+import { cardMovedEvent, isBackwardMove } from '../domain/rules';
 import type { BoardEventBody, BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../domain/types';
 import type { Apply } from './syncState';
 
@@ -34,17 +34,7 @@ export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: 
     if (position === null) throw new Error('no position');
     return predict(
       board,
-      {
-        type: 'card_moved',
-        cardId,
-        fromColumnId: card.columnId,
-        toColumnId,
-        position,
-        backward,
-        reason: backward ? reason : null,
-        detectedAtColumnId: backward ? card.columnId : null,
-        returnedToColumnId: backward ? toColumnId : null,
-      },
+      cardMovedEvent({ cardId, fromColumnId: card.columnId, toColumnId, position, backward, reason }),
       at,
     );
   };

@@ -1,4 +1,5 @@
 import { DomainError } from './errors';
+import type { BoardEventBody } from './types';
 
 /** Minimal view of a column that the move rules need. */
 export interface RuleColumn {
@@ -56,4 +57,31 @@ export function assertColumnEmpty(column: RuleColumn, cardCount: number): void {
       `${column.name} still holds ${cardCount} card${cardCount === 1 ? '' : 's'}: move them out before removing it`,
     );
   }
+}
+
+export interface CardMove {
+  cardId: string;
+  fromColumnId: string;
+  toColumnId: string;
+  position: string;
+  backward: boolean;
+  reason: string | null;
+}
+
+/**
+ * The event a move is recorded as, on the server and in a browser's prediction alike. A backward
+ * move carries its defect: the reason, the work center that found it (the one the card left) and
+ * the one it returned to; a forward move carries none of these (every viewer receives every event).
+ */
+export function cardMovedEvent(move: CardMove): Extract<BoardEventBody, { type: 'card_moved' }> {
+  const { cardId, fromColumnId, toColumnId, position, backward, reason } = move;
+  return {
+    type: 'card_moved',
+    cardId,
+    fromColumnId,
+    toColumnId,
+    position,
+    backward,
+    ...(backward ? { reason, detectedAtColumnId: fromColumnId, returnedToColumnId: toColumnId } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lib/domain/errors';
-import { assertColumnEmpty, assertRoomFor, isBackwardMove, isBackwardStep, requireReason, wipLimitMessage, type RuleColumn } from '../../lib/domain/rules';
+import { assertColumnEmpty, assertRoomFor, cardMovedEvent, isBackwardMove, isBackwardStep, requireReason, wipLimitMessage, type RuleColumn } from '../../lib/domain/rules';
 
 const test: RuleColumn = { id: 'test', name: 'Test', wipLimit: 3 };
 const unlimited: RuleColumn = { id: 'done', name: 'Done', wipLimit: null };
@@ -112,5 +112,29 @@ describe('removing a column', () => {
     expect(one.code).toBe('CONFLICT');
     expect(one.message).toBe('Test still holds 1 card: move them out before removing it');
     expect(refusal(() => assertColumnEmpty(test, 4)).message).toBe('Test still holds 4 cards: move them out before removing it');
+  });
+});
+
+describe('the event a move is recorded as', () => {
+  const move = { cardId: 'c1', fromColumnId: 'test', toColumnId: 'develop', position: 'a0', reason: 'Fails the load test' };
+
+  it('a backward move carries its defect: the reason, where it was found and where it went back to', () => {
+    expect(cardMovedEvent({ ...move, backward: true })).toEqual({
+      type: 'card_moved',
+      cardId: 'c1',
+      fromColumnId: 'test',
+      toColumnId: 'develop',
+      position: 'a0',
+      backward: true,
+      reason: 'Fails the load test',
+      detectedAtColumnId: 'test',
+      returnedToColumnId: 'develop',
+    });
+  });
+
+  it('a forward move carries no defect fields at all, whatever reason came with it', () => {
+    const event = cardMovedEvent({ ...move, fromColumnId: 'develop', toColumnId: 'test', backward: false });
+    expect(event).toEqual({ type: 'card_moved', cardId: 'c1', fromColumnId: 'develop', toColumnId: 'test', position: 'a0', backward: false });
+    for (const field of ['reason', 'detectedAtColumnId', 'returnedToColumnId']) expect(Object.hasOwn(event, field), field).toBe(false);
   });
 });
