@@ -1,12 +1,13 @@
 /**
- * The one process: Next pages, the REST API and Socket.IO on one port, over the embedded SQLite
- * database. `npm start` runs it in production (building first when there is no build),
+ * One app process: Next pages, the REST API and Socket.IO on one port, over the embedded SQLite
+ * database or, with FLOWBOARD_DATABASE_URL, PostgreSQL shared with other processes. `npm start` runs it in production (building first when there is no build),
  * `npm run dev` in watch mode.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeDatabase } from './db/open';
 import { startApp } from './lib/server/app';
 import { EnvError, parseEnv } from './lib/server/env';
 import { consoleLogger } from './lib/server/logger';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   const app = await startApp({
     dbPath: resolve(root, env.FLOWBOARD_DB),
+    databaseUrl: env.FLOWBOARD_DATABASE_URL,
     port: env.PORT,
     host: env.HOST,
     logger: consoleLogger,
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     trustedProxies: env.FLOWBOARD_TRUSTED_PROXIES,
   });
   const shown = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
-  consoleLogger.info(`Flowboard ${version} (${dev ? 'development' : 'production'}) on http://${shown}:${app.port} with ${env.FLOWBOARD_DB}`);
+  consoleLogger.info(`Flowboard ${version} (${dev ? 'development' : 'production'}) on http://${shown}:${app.port} with ${describeDatabase({ url: env.FLOWBOARD_DATABASE_URL, sqlitePath: env.FLOWBOARD_DB })}`);
 
   let closing = false;
   const shutdown = (signal: string) => {

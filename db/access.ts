@@ -1,7 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, asc, count, eq, gt, isNull, lte, sql } from 'drizzle-orm';
-import type { Db } from './client';
-import { apiTokens, boardInvites, boardMembers, boards, users } from './schema';
+import type { Engine, Sql, WriteTx } from './engine';
 import { DomainError } from '../lib/domain/errors';
 import { hasRole, isBoardRole, type BoardRole } from '../lib/domain/roles';
 
@@ -57,71 +55,71 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const newSecret = (prefix = '') => `${prefix}${randomBytes(32).toString('base64url')}`;
 
-function toAccount(row: typeof users.$inferSelect): AccountDTO {
-  return { id: row.id, name: row.name, email: row.email, isAdmin: row.isAdmin };
+interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  isAdmin: boolean | number;
+}
+const USER_FIELDS = 'id, name, email, is_admin as "isAdmin"';
+
+function toAccount(row: UserRow): AccountDTO {
+  return { id: row.id, name: row.name, email: row.email, isAdmin: Boolean(row.isAdmin) };
 }
 
-export function createAccess(db: Db, clock: () => number = Date.now) {
-  // Every command and join asks this: a plain better-sqlite3 statement, without drizzle's row mapping.
-  const roleQuery = db.$client.prepare<[string, string], { role: string }>('select role from board_members where board_id = ? and user_id = ?');
+const roleIn = async (sql: Sql, boardId: string, userId: string): Promise<BoardRole | null> => {
+  const role = (await sql.get<{ role: string }>('select role from board_members where board_id = ? and user_id = ?', [boardId, userId]))?.role;
+  return isBoardRole(role) ? role : null;
+};
 
-  function immediate<T>(fn: () => T): T {
-    return db.transaction(() => fn(), { behavior: 'immediate' });
-  }
+const adminCount = async (tx: Sql, boardId: string): Promise<number> =>
+  (await tx.get<{ n: number }>("select count(*) as n from board_members where board_id = ? and role = 'admin'", [boardId]))?.n ?? 0;
 
-  function adminCount(boardId: string): number {
-    return db.select({ n: count() }).from(boardMembers).where(and(eq(boardMembers.boardId, boardId), eq(boardMembers.role, 'admin'))).get()?.n ?? 0;
-  }
+/** Locks the board for a membership change (so "at least one admin" holds across processes); NOT_FOUND when missing. */
+async function lockExistingBoard(tx: WriteTx, boardId: string): Promise<void> {
+  if ((await tx.lockBoard(boardId)) === undefined) throw new DomainError('NOT_FOUND', 'Board not found');
+}
 
-  function roleOf(boardId: string, userId: string): BoardRole | null {
-    const role = roleQuery.get(boardId, userId)?.role;
-    return isBoardRole(role) ? role : null;
-  }
-
-  function requireBoard(boardId: string): void {
-    if (!db.select({ id: boards.id }).from(boards).where(eq(boards.id, boardId)).get()) throw new DomainError('NOT_FOUND', 'Board not found');
-  }
+export function createAccess(engine: Engine, clock: () => number = Date.now) {
+  const read = <T>(fn: (sql: Sql) => Promise<T>) => engine.read(fn);
 
   /** Boards nobody is a member of (the demo board seeded before the first account) go to `userId`. */
-  function claimUnownedBoards(userId: string): number {
-    const now = clock();
-    const unowned = db
-      .select({ id: boards.id })
-      .from(boards)
-      .where(sql`not exists (select 1 from board_members m where m.board_id = ${boards.id})`)
-      .all();
-    for (const b of unowned) db.insert(boardMembers).values({ boardId: b.id, userId, role: 'admin', createdAt: now }).run();
-    return unowned.length;
+  async function claimUnownedBoards(tx: WriteTx, userId: string): Promise<number> {
+    return tx.run(
+      `insert into board_members (board_id, user_id, role, created_at)
+       select b.id, ?, 'admin', ? from boards b where not exists (select 1 from board_members m where m.board_id = b.id)`,
+      [userId, clock()],
+    );
   }
 
   return {
-    roleOf,
+    roleOf: (boardId: string, userId: string): Promise<BoardRole | null> => read((sql) => roleIn(sql, boardId, userId)),
 
-    getUser(userId: string): AccountDTO | null {
-      const row = db.select().from(users).where(eq(users.id, userId)).get();
+    async getUser(userId: string): Promise<AccountDTO | null> {
+      const row = await read((sql) => sql.get<UserRow>(`select ${USER_FIELDS} from users where id = ?`, [userId]));
       return row ? toAccount(row) : null;
     },
 
-    findUserByEmail(email: string): AccountDTO | null {
-      const row = db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+    async findUserByEmail(email: string): Promise<AccountDTO | null> {
+      const row = await read((sql) => sql.get<UserRow>(`select ${USER_FIELDS} from users where email = ?`, [email.trim().toLowerCase()]));
       return row ? toAccount(row) : null;
     },
 
     /** True while no instance administrator exists: the next sign-up creates it. */
-    needsFirstAdmin(): boolean {
-      return !db.select({ id: users.id }).from(users).where(eq(users.isAdmin, true)).get();
-    },
+    needsFirstAdmin: async (): Promise<boolean> => !(await read((sql) => sql.get('select id from users where is_admin = true limit 1'))),
 
     /**
      * Makes `userId` the instance administrator when there is none yet (or when `force`), and gives it
-     * the boards nobody owns. One transaction: of two first sign-ups at once, one becomes the admin.
+     * the boards nobody owns. One transaction under a named lock: of two first sign-ups at once, on any
+     * processes, one becomes the admin.
      */
-    promoteAdmin(userId: string, force = false): boolean {
-      return immediate(() => {
-        const exists = db.select({ id: users.id }).from(users).where(eq(users.isAdmin, true)).get();
+    promoteAdmin(userId: string, force = false): Promise<boolean> {
+      return engine.write(async (tx) => {
+        await tx.lockName('instance-admin');
+        const exists = await tx.get('select id from users where is_admin = true limit 1');
         if (exists && !force) return false;
-        db.update(users).set({ isAdmin: true }).where(eq(users.id, userId)).run();
-        claimUnownedBoards(userId);
+        await tx.run('update users set is_admin = true where id = ?', [userId]);
+        await claimUnownedBoards(tx, userId);
         return true;
       });
     },
@@ -130,98 +128,108 @@ export function createAccess(db: Db, clock: () => number = Date.now) {
      * An account without a password, for integrations and benchmarks that only ever use API tokens:
      * it cannot sign in. Made directly here because better-auth has nothing to hash for it.
      */
-    createServiceAccount(name: string, email: string): AccountDTO {
-      const now = new Date(clock());
-      const row = { id: randomUUID(), name, email: email.trim().toLowerCase(), emailVerified: false, image: null, isAdmin: false, createdAt: now, updatedAt: now };
-      db.insert(users).values(row).run();
-      return toAccount(row);
+    async createServiceAccount(name: string, email: string): Promise<AccountDTO> {
+      const row = { id: randomUUID(), name, email: email.trim().toLowerCase(), isAdmin: false };
+      await engine.write((tx) => tx.run('insert into users (id, name, email, email_verified, is_admin) values (?, ?, ?, false, false)', [row.id, name, row.email]));
+      return row;
     },
 
     /** The boards a user is a member of, with the role. */
-    boardRoles(userId: string): Map<string, BoardRole> {
-      const rows = db.select({ boardId: boardMembers.boardId, role: boardMembers.role }).from(boardMembers).where(eq(boardMembers.userId, userId)).all();
+    async boardRoles(userId: string): Promise<Map<string, BoardRole>> {
+      const rows = await read((sql) => sql.all<{ boardId: string; role: string }>('select board_id as "boardId", role from board_members where user_id = ?', [userId]));
       return new Map(rows.flatMap((r) => (isBoardRole(r.role) ? [[r.boardId, r.role] as const] : [])));
     },
 
-    listMembers(boardId: string): MemberDTO[] {
-      return db
-        .select({ userId: users.id, name: users.name, email: users.email, role: boardMembers.role, since: boardMembers.createdAt })
-        .from(boardMembers)
-        .innerJoin(users, eq(users.id, boardMembers.userId))
-        .where(eq(boardMembers.boardId, boardId))
-        .orderBy(asc(users.name), asc(users.email))
-        .all()
-        .map((r) => ({ ...r, role: isBoardRole(r.role) ? r.role : 'viewer', since: iso(r.since) }));
+    async listMembers(boardId: string): Promise<MemberDTO[]> {
+      const rows = await read((sql) =>
+        sql.all<{ userId: string; name: string; email: string; role: string; since: number }>(
+          `select u.id as "userId", u.name, u.email, m.role, m.created_at as since
+           from board_members m join users u on u.id = m.user_id where m.board_id = ? order by u.name, u.email`,
+          [boardId],
+        ),
+      );
+      return rows.map((r) => ({ ...r, role: isBoardRole(r.role) ? r.role : 'viewer', since: iso(r.since) }));
     },
 
     /** Adds an existing account to a board; CONFLICT when it is a member already. */
-    addMember(boardId: string, userId: string, role: BoardRole): void {
-      immediate(() => {
-        requireBoard(boardId);
-        if (roleOf(boardId, userId)) throw new DomainError('CONFLICT', 'Already a member of this board');
-        db.insert(boardMembers).values({ boardId, userId, role, createdAt: clock() }).run();
+    addMember(boardId: string, userId: string, role: BoardRole): Promise<void> {
+      return engine.write(async (tx) => {
+        await lockExistingBoard(tx, boardId);
+        if (await roleIn(tx, boardId, userId)) throw new DomainError('CONFLICT', 'Already a member of this board');
+        await tx.run('insert into board_members (board_id, user_id, role, created_at) values (?, ?, ?, ?)', [boardId, userId, role, clock()]);
       });
     },
 
-    setRole(boardId: string, userId: string, role: BoardRole): void {
-      immediate(() => {
-        const current = roleOf(boardId, userId);
+    setRole(boardId: string, userId: string, role: BoardRole): Promise<void> {
+      return engine.write(async (tx) => {
+        await lockExistingBoard(tx, boardId);
+        const current = await roleIn(tx, boardId, userId);
         if (!current) throw new DomainError('NOT_FOUND', 'Not a member of this board');
-        if (current === 'admin' && role !== 'admin' && adminCount(boardId) <= 1) {
+        if (current === 'admin' && role !== 'admin' && (await adminCount(tx, boardId)) <= 1) {
           throw new DomainError('CONFLICT', 'A board keeps at least one admin: make someone else admin first');
         }
-        db.update(boardMembers).set({ role }).where(and(eq(boardMembers.boardId, boardId), eq(boardMembers.userId, userId))).run();
+        await tx.run('update board_members set role = ? where board_id = ? and user_id = ?', [role, boardId, userId]);
       });
     },
 
-    removeMember(boardId: string, userId: string): void {
-      immediate(() => {
-        const current = roleOf(boardId, userId);
+    removeMember(boardId: string, userId: string): Promise<void> {
+      return engine.write(async (tx) => {
+        await lockExistingBoard(tx, boardId);
+        const current = await roleIn(tx, boardId, userId);
         if (!current) throw new DomainError('NOT_FOUND', 'Not a member of this board');
-        if (current === 'admin' && adminCount(boardId) <= 1) {
+        if (current === 'admin' && (await adminCount(tx, boardId)) <= 1) {
           throw new DomainError('CONFLICT', 'A board keeps at least one admin: make someone else admin first');
         }
-        db.delete(boardMembers).where(and(eq(boardMembers.boardId, boardId), eq(boardMembers.userId, userId))).run();
+        await tx.run('delete from board_members where board_id = ? and user_id = ?', [boardId, userId]);
       });
     },
 
     /** A link secret for one person to join `boardId` with `role` before it expires. Shown once. */
-    createInvite(boardId: string, role: BoardRole, createdBy: string, ttlHours: number): { secret: string; invite: InviteDTO } {
+    async createInvite(boardId: string, role: BoardRole, createdBy: string, ttlHours: number): Promise<{ secret: string; invite: InviteDTO }> {
       const secret = newSecret();
       const now = clock();
       const row = { id: randomUUID(), boardId, tokenHash: hashSecret(secret), role, createdBy, createdAt: now, expiresAt: now + ttlHours * 3_600_000 };
-      immediate(() => {
-        requireBoard(boardId);
+      await engine.write(async (tx) => {
+        await lockExistingBoard(tx, boardId);
         // Expired links are useless; clear them while here.
-        db.delete(boardInvites).where(and(eq(boardInvites.boardId, boardId), lte(boardInvites.expiresAt, now))).run();
-        db.insert(boardInvites).values(row).run();
+        await tx.run('delete from board_invites where board_id = ? and expires_at <= ?', [boardId, now]);
+        await tx.run('insert into board_invites (id, board_id, token_hash, role, created_by, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)', [
+          row.id,
+          boardId,
+          row.tokenHash,
+          role,
+          createdBy,
+          now,
+          row.expiresAt,
+        ]);
       });
       return { secret, invite: { id: row.id, role, createdAt: iso(row.createdAt), expiresAt: iso(row.expiresAt) } };
     },
 
-    listInvites(boardId: string): InviteDTO[] {
-      return db
-        .select()
-        .from(boardInvites)
-        .where(and(eq(boardInvites.boardId, boardId), gt(boardInvites.expiresAt, clock())))
-        .orderBy(asc(boardInvites.createdAt))
-        .all()
-        .map((r) => ({ id: r.id, role: isBoardRole(r.role) ? r.role : 'viewer', createdAt: iso(r.createdAt), expiresAt: iso(r.expiresAt) }));
+    async listInvites(boardId: string): Promise<InviteDTO[]> {
+      const rows = await read((sql) =>
+        sql.all<{ id: string; role: string; createdAt: number; expiresAt: number }>(
+          'select id, role, created_at as "createdAt", expires_at as "expiresAt" from board_invites where board_id = ? and expires_at > ? order by created_at',
+          [boardId, clock()],
+        ),
+      );
+      return rows.map((r) => ({ id: r.id, role: isBoardRole(r.role) ? r.role : 'viewer', createdAt: iso(r.createdAt), expiresAt: iso(r.expiresAt) }));
     },
 
-    revokeInvite(boardId: string, inviteId: string): void {
-      const result = db.delete(boardInvites).where(and(eq(boardInvites.boardId, boardId), eq(boardInvites.id, inviteId))).run();
-      if (result.changes === 0) throw new DomainError('NOT_FOUND', 'Invite not found');
+    async revokeInvite(boardId: string, inviteId: string): Promise<void> {
+      const changes = await engine.write((tx) => tx.run('delete from board_invites where board_id = ? and id = ?', [boardId, inviteId]));
+      if (changes === 0) throw new DomainError('NOT_FOUND', 'Invite not found');
     },
 
     /** What a link leads to, without using it; null when unknown or expired. */
-    peekInvite(secret: string): { boardId: string; boardName: string; role: BoardRole; expiresAt: string } | null {
-      const row = db
-        .select({ boardId: boardInvites.boardId, boardName: boards.name, role: boardInvites.role, expiresAt: boardInvites.expiresAt })
-        .from(boardInvites)
-        .innerJoin(boards, eq(boards.id, boardInvites.boardId))
-        .where(and(eq(boardInvites.tokenHash, hashSecret(secret)), gt(boardInvites.expiresAt, clock())))
-        .get();
+    async peekInvite(secret: string): Promise<{ boardId: string; boardName: string; role: BoardRole; expiresAt: string } | null> {
+      const row = await read((sql) =>
+        sql.get<{ boardId: string; boardName: string; role: string; expiresAt: number }>(
+          `select i.board_id as "boardId", b.name as "boardName", i.role, i.expires_at as "expiresAt"
+           from board_invites i join boards b on b.id = i.board_id where i.token_hash = ? and i.expires_at > ?`,
+          [hashSecret(secret), clock()],
+        ),
+      );
       if (!row || !isBoardRole(row.role)) return null;
       return { ...row, role: row.role, expiresAt: iso(row.expiresAt) };
     },
@@ -230,73 +238,84 @@ export function createAccess(db: Db, clock: () => number = Date.now) {
      * Uses a link: the user joins with its role (an existing member keeps the higher of the two
      * roles) and the link is spent. NOT_FOUND when it is unknown, used or expired.
      */
-    acceptInvite(secret: string, userId: string): { boardId: string; role: BoardRole } {
-      return immediate(() => {
-        const invite = db.select().from(boardInvites).where(eq(boardInvites.tokenHash, hashSecret(secret))).get();
+    acceptInvite(secret: string, userId: string): Promise<{ boardId: string; role: BoardRole }> {
+      return engine.write(async (tx) => {
+        const found = await tx.get<{ boardId: string }>('select board_id as "boardId" from board_invites where token_hash = ?', [hashSecret(secret)]);
+        if (found) await tx.lockBoard(found.boardId);
+        // Read again under the lock: of two people using one link at once, one gets it.
+        const invite = await tx.get<{ id: string; boardId: string; role: string; expiresAt: number }>(
+          'select id, board_id as "boardId", role, expires_at as "expiresAt" from board_invites where token_hash = ?',
+          [hashSecret(secret)],
+        );
         if (!invite || invite.expiresAt <= clock() || !isBoardRole(invite.role)) {
           throw new DomainError('NOT_FOUND', 'This invite link is unknown, used or expired: ask for a new one');
         }
-        db.delete(boardInvites).where(eq(boardInvites.id, invite.id)).run();
-        const current = roleOf(invite.boardId, userId);
+        await tx.run('delete from board_invites where id = ?', [invite.id]);
+        const current = await roleIn(tx, invite.boardId, userId);
         if (!current) {
-          db.insert(boardMembers).values({ boardId: invite.boardId, userId, role: invite.role, createdAt: clock() }).run();
+          await tx.run('insert into board_members (board_id, user_id, role, created_at) values (?, ?, ?, ?)', [invite.boardId, userId, invite.role, clock()]);
           return { boardId: invite.boardId, role: invite.role };
         }
         if (hasRole(current, invite.role)) return { boardId: invite.boardId, role: current };
-        db.update(boardMembers).set({ role: invite.role }).where(and(eq(boardMembers.boardId, invite.boardId), eq(boardMembers.userId, userId))).run();
+        await tx.run('update board_members set role = ? where board_id = ? and user_id = ?', [invite.role, invite.boardId, userId]);
         return { boardId: invite.boardId, role: invite.role };
       });
     },
 
     /** A new personal API token; the secret is returned once and never stored. */
-    createToken(userId: string, name: string): { secret: string; token: TokenDTO } {
+    async createToken(userId: string, name: string): Promise<{ secret: string; token: TokenDTO }> {
       const secret = newSecret(TOKEN_PREFIX);
-      const row = { id: randomUUID(), userId, name, tokenHash: hashSecret(secret), prefix: secret.slice(0, TOKEN_PREFIX.length + 6), createdAt: clock(), lastUsedAt: null };
-      db.insert(apiTokens).values(row).run();
+      const row = { id: randomUUID(), prefix: secret.slice(0, TOKEN_PREFIX.length + 6), createdAt: clock() };
+      await engine.write((tx) =>
+        tx.run('insert into api_tokens (id, user_id, name, token_hash, prefix, created_at, last_used_at) values (?, ?, ?, ?, ?, ?, null)', [
+          row.id,
+          userId,
+          name,
+          hashSecret(secret),
+          row.prefix,
+          row.createdAt,
+        ]),
+      );
       return { secret, token: { id: row.id, name, prefix: row.prefix, createdAt: iso(row.createdAt), lastUsedAt: null } };
     },
 
-    listTokens(userId: string): TokenDTO[] {
-      return db
-        .select()
-        .from(apiTokens)
-        .where(eq(apiTokens.userId, userId))
-        .orderBy(asc(apiTokens.createdAt))
-        .all()
-        .map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: iso(r.createdAt), lastUsedAt: r.lastUsedAt === null ? null : iso(r.lastUsedAt) }));
+    async listTokens(userId: string): Promise<TokenDTO[]> {
+      const rows = await read((sql) =>
+        sql.all<{ id: string; name: string; prefix: string; createdAt: number; lastUsedAt: number | null }>(
+          'select id, name, prefix, created_at as "createdAt", last_used_at as "lastUsedAt" from api_tokens where user_id = ? order by created_at',
+          [userId],
+        ),
+      );
+      return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: iso(r.createdAt), lastUsedAt: r.lastUsedAt === null ? null : iso(r.lastUsedAt) }));
     },
 
-    revokeToken(userId: string, tokenId: string): void {
-      const result = db.delete(apiTokens).where(and(eq(apiTokens.userId, userId), eq(apiTokens.id, tokenId))).run();
-      if (result.changes === 0) throw new DomainError('NOT_FOUND', 'Token not found');
+    async revokeToken(userId: string, tokenId: string): Promise<void> {
+      const changes = await engine.write((tx) => tx.run('delete from api_tokens where user_id = ? and id = ?', [userId, tokenId]));
+      if (changes === 0) throw new DomainError('NOT_FOUND', 'Token not found');
     },
 
     /** The owner of a presented token, or null. Looked up by hash: no secret is ever compared in the clear. */
-    verifyToken(secret: string): TokenOwner | null {
+    async verifyToken(secret: string): Promise<TokenOwner | null> {
       if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return null;
-      const row = db
-        .select({ token: apiTokens, user: users })
-        .from(apiTokens)
-        .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(eq(apiTokens.tokenHash, hashSecret(secret)))
-        .get();
+      const row = await read((sql) =>
+        sql.get<UserRow & { tokenId: string; lastUsedAt: number | null }>(
+          `select t.id as "tokenId", t.last_used_at as "lastUsedAt", u.id, u.name, u.email, u.is_admin as "isAdmin"
+           from api_tokens t join users u on u.id = t.user_id where t.token_hash = ?`,
+          [hashSecret(secret)],
+        ),
+      );
       if (!row) return null;
       const now = clock();
-      if (row.token.lastUsedAt === null || now - row.token.lastUsedAt > LAST_USED_RESOLUTION_MS) {
-        db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.token.id)).run();
+      if (row.lastUsedAt === null || now - row.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+        await engine.write((tx) => tx.run('update api_tokens set last_used_at = ? where id = ?', [now, row.tokenId]));
       }
-      return { tokenId: row.token.id, user: toAccount(row.user) };
+      return { tokenId: row.tokenId, user: toAccount(row) };
     },
 
     /** Boards that nobody is a member of; used by tests and the CLI. */
-    unownedBoardIds(): string[] {
-      return db
-        .select({ id: boards.id })
-        .from(boards)
-        .leftJoin(boardMembers, eq(boardMembers.boardId, boards.id))
-        .where(isNull(boardMembers.userId))
-        .all()
-        .map((r) => r.id);
+    async unownedBoardIds(): Promise<string[]> {
+      const rows = await read((sql) => sql.all<{ id: string }>('select b.id from boards b where not exists (select 1 from board_members m where m.board_id = b.id)'));
+      return rows.map((r) => r.id);
     },
   };
 }

@@ -1,24 +1,25 @@
 /** CSV exports of a board: its items in the import layout, and its raw event log. */
 import { DomainError } from '../lib/domain/errors';
 import { formatItemsCsv, toCsv, type ExportItem } from '../lib/flow/csv';
-import type { FlowAggregates } from './flow';
+import type { Engine, Sql } from './engine';
 
-export function exportItemsCsv(flow: FlowAggregates, boardId: string, tz: string): string {
-  const { sqlite } = flow;
-  if (!sqlite.prepare('select 1 from boards where id = ?').get(boardId)) throw new DomainError('NOT_FOUND', 'Board not found');
-  const columns = sqlite.prepare('select id, name from columns where board_id = ? and removed_at is null order by ord').all(boardId) as { id: string; name: string }[];
+export function exportItemsCsv(engine: Engine, boardId: string, tz: string): Promise<string> {
+  return engine.read((sql) => itemsCsvOf(sql, boardId, tz));
+}
+
+async function itemsCsvOf(sql: Sql, boardId: string, tz: string): Promise<string> {
+  if (!(await sql.get('select 1 from boards where id = ?', [boardId]))) throw new DomainError('NOT_FOUND', 'Board not found');
+  const columns = await sql.all<{ id: string; name: string }>('select id, name from columns where board_id = ? and removed_at is null order by ord', [boardId]);
   // Imported items first in file order (rowid), then cards made on the board, oldest first.
-  const rows = sqlite
-    .prepare(
-      `select c.id, c.title, c.type, i.external_id, i.link, i.attributes from cards c
-       left join imported_items i on i.card_id = c.id
-       where c.board_id = ? and c.deleted_at is null
-       order by i.rowid is null, i.rowid, c.created_at, c.id`,
-    )
-    .raw()
-    .all(boardId) as [string, string, string, string | null, string | null, string | null][];
+  const rows = await sql.values<[string, string, string, string | null, string | null, string | null]>(
+    `select c.id, c.title, c.type, i.external_id, i.link, i.attributes from cards c
+     left join imported_items i on i.card_id = c.id
+     where c.board_id = ? and c.deleted_at is null
+     order by case when i.ord is null then 1 else 0 end, i.ord, c.created_at, c.id`,
+    [boardId],
+  );
   const enteredBy = new Map<string, Map<string, number>>();
-  const cardOf = sqlite.prepare('select card_id, column_id, entered_at from card_flow where board_id = ? and entered_at is not null').raw().all(boardId) as [string, string, number][];
+  const cardOf = await sql.values<[string, string, number]>('select card_id, column_id, entered_at from card_flow where board_id = ? and entered_at is not null', [boardId]);
   for (const [cardId, columnId, at] of cardOf) {
     const m = enteredBy.get(cardId) ?? new Map<string, number>();
     m.set(columnId, at);
@@ -42,9 +43,10 @@ export function exportItemsCsv(flow: FlowAggregates, boardId: string, tz: string
   );
 }
 
-export function exportEventsCsv(flow: FlowAggregates, boardId: string): string {
-  const { sqlite } = flow;
-  if (!sqlite.prepare('select 1 from boards where id = ?').get(boardId)) throw new DomainError('NOT_FOUND', 'Board not found');
-  const rows = sqlite.prepare('select version, at, type, actor, card_id, data from events where board_id = ? order by version').raw().all(boardId) as [number, number, string, string, string | null, string][];
+export async function exportEventsCsv(engine: Engine, boardId: string): Promise<string> {
+  const rows = await engine.read(async (sql) => {
+    if (!(await sql.get('select 1 from boards where id = ?', [boardId]))) throw new DomainError('NOT_FOUND', 'Board not found');
+    return sql.values<[number, number, string, string, string | null, string]>('select version, at, type, actor, card_id, data from events where board_id = ? order by version', [boardId]);
+  });
   return toCsv([['version', 'at', 'type', 'actor', 'cardId', 'data'], ...rows.map(([v, at, type, actor, cardId, data]) => [v, new Date(at).toISOString(), type, actor, cardId, data])]);
 }

@@ -7,10 +7,12 @@
  * one short transaction each, yielding to the event loop in between: other boards keep being served
  * while it runs. The board stays hidden (`importing`) until the last slice; if anything fails the
  * slices already written are deleted, and a board left half-written by a crash is deleted at the next
- * start (store.flow.ensureReady). So nothing is ever half-imported.
+ * start (store.flow.ensureReady). So nothing is ever half-imported. Rows go in as multi-row inserts:
+ * on PostgreSQL one statement per row would be a round trip each.
  */
 import { generateNKeysBetween } from 'fractional-indexing';
-import { discardBoard, resolveCommitment, type FlowAggregates } from './flow';
+import type { Engine, Param, WriteTx } from './engine';
+import { BUMP_DAILY, BUMP_HOURLY, discardBoard, resolveCommitment } from './flow';
 import type { CardDTO, ColumnDTO } from '../lib/domain/types';
 import type { ImportPlan } from '../lib/flow/csv';
 import { K, counterKey, dayBucket, hourBucket, zeroCounters, type Kind } from '../lib/flow/replay';
@@ -40,6 +42,16 @@ const ITEMS_PER_SLICE = SLICE / 10;
 type Body = Record<string, unknown> & { type: string };
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Rows per insert statement: well under SQLite's limit of bound parameters. */
+const ROWS_PER_INSERT = 200;
+
+async function insertRows(tx: WriteTx, head: string, width: number, rows: readonly Param[][]): Promise<void> {
+  for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
+    const batch = rows.slice(from, from + ROWS_PER_INSERT);
+    const one = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+    await tx.run(`${head} values ${batch.map(() => one).join(', ')}`, batch.flat());
+  }
+}
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -93,8 +105,7 @@ function timeOrder(at: Float64Array): Uint32Array {
   return order;
 }
 
-export async function importBoard(flow: FlowAggregates, plan: ImportPlan, opts: ImportOptions): Promise<ImportResult> {
-  const { sqlite } = flow;
+export async function importBoard(engine: Engine, plan: ImportPlan, opts: ImportOptions): Promise<ImportResult> {
   const boardId = opts.newId();
   const start = plan.earliest;
   const columns: ColumnDTO[] = plan.workCenters.map((name) => ({ id: opts.newId(), boardId, name, wipLimit: null, defectsReturned: 0 }));
@@ -187,93 +198,93 @@ export async function importBoard(flow: FlowAggregates, plan: ImportPlan, opts: 
   };
 
   try {
-    sqlite.transaction(() => {
-      sqlite
-        .prepare('insert into boards (id, name, version, created_at, flow_ready, importing) values (?, ?, 0, ?, 1, 1)')
-        .run(boardId, opts.name, start);
-      const insertColumn = sqlite.prepare('insert into columns (id, board_id, name, ord, wip_limit, created_at, removed_at, flow_ord) values (?, ?, ?, ?, null, ?, null, ?)');
-      columns.forEach((c, i) => insertColumn.run(c.id, boardId, c.name, i, start, i));
-      sqlite
-        .prepare('insert into events (board_id, version, type, actor, actor_id, at, card_id, data) values (?, 1, ?, ?, ?, ?, null, ?)')
-        .run(boardId, 'board_created', opts.actor, opts.actorId ?? null, start, JSON.stringify({ name: opts.name, columns }));
-      if (opts.actorId) {
-        sqlite.prepare("insert into board_members (board_id, user_id, role, created_at) values (?, ?, 'admin', ?)").run(boardId, opts.actorId, Date.now());
-      }
-    })();
+    await engine.write(async (tx) => {
+      await tx.run('insert into boards (id, name, version, created_at, flow_ready, importing, flow_version) values (?, ?, 0, ?, true, true, 0)', [boardId, opts.name, start]);
+      await insertRows(
+        tx,
+        'insert into columns (id, board_id, name, ord, wip_limit, created_at, removed_at, flow_ord)',
+        8,
+        columns.map((c, i) => [c.id, boardId, c.name, i, null, start, null, i]),
+      );
+      await tx.run('insert into events (board_id, version, type, actor, actor_id, at, card_id, data) values (?, 1, ?, ?, ?, ?, null, ?)', [
+        boardId,
+        'board_created',
+        opts.actor,
+        opts.actorId ?? null,
+        start,
+        JSON.stringify({ name: opts.name, columns }),
+      ]);
+      if (opts.actorId) await tx.run("insert into board_members (board_id, user_id, role, created_at) values (?, ?, 'admin', ?)", [boardId, opts.actorId, Date.now()]);
+    });
     progress(1);
 
-    const insertEvent = sqlite.prepare('insert into events (board_id, version, type, actor, actor_id, at, card_id, data) values (?, ?, ?, ?, ?, ?, ?, ?)');
     for (let from = 0; from < stepCount; from += SLICE) {
       await nextTick();
-      sqlite.transaction(() => {
-        for (let v = from; v < Math.min(from + SLICE, stepCount); v++) {
-          const x = order[v] as number;
-          const i = stepItem[x] as number;
-          const { type, ...data } = bodyOf(i, stepIndex[x] as number);
-          insertEvent.run(boardId, v + 2, type, opts.actor, opts.actorId ?? null, stepAt[x], cardIds[i], JSON.stringify(data));
-        }
-      })();
+      const rows: Param[][] = [];
+      for (let v = from; v < Math.min(from + SLICE, stepCount); v++) {
+        const x = order[v] as number;
+        const i = stepItem[x] as number;
+        const { type, ...data } = bodyOf(i, stepIndex[x] as number);
+        rows.push([boardId, v + 2, type, opts.actor, opts.actorId ?? null, stepAt[x] as number, cardIds[i] as string, JSON.stringify(data)]);
+      }
+      await engine.write((tx) => insertRows(tx, 'insert into events (board_id, version, type, actor, actor_id, at, card_id, data)', 8, rows));
       progress(Math.min(SLICE, stepCount - from));
     }
 
-    const insertCard = sqlite.prepare(
-      `insert into cards (id, board_id, column_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at)
-       values (?, ?, ?, ?, ?, '', ?, 0, null, 0, ?, ?, ?)`,
-    );
-    const insertItem = sqlite.prepare('insert into imported_items (card_id, board_id, external_id, link, attributes) values (?, ?, ?, ?, ?)');
-    const insertFlow = sqlite.prepare('insert into card_flow (card_id, column_id, board_id, entered_at, reached_at) values (?, ?, ?, ?, ?)');
-    const insertFlowCard = sqlite.prepare(
-      `insert into flow_cards (card_id, board_id, title, created_at, committed_at, done_at, furthest_id, column_id, deleted_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, null)`,
-    );
     for (let from = 0; from < plan.items.length; from += ITEMS_PER_SLICE) {
       await nextTick();
-      sqlite.transaction(() => {
-        for (let i = from; i < Math.min(from + ITEMS_PER_SLICE, plan.items.length); i++) {
-          const item = plan.items[i] as ImportPlan['items'][number];
-          const cardId = cardIds[i] as string;
-          const { reached, steps } = flows[i] as ReturnType<typeof itemFlow>;
-          const first = (steps[0] as { at: number }).at;
-          const latest = (steps.at(-1) as { at: number }).at;
-          const column = (columns[finalColumn[i] as number] as ColumnDTO).id;
-          insertCard.run(cardId, boardId, column, positions[i], item.title, item.type, first, latest, latest);
-          insertItem.run(cardId, boardId, item.externalId, item.link, JSON.stringify(item.attributes));
-          reached.forEach((at, k) => {
-            if (at !== null) insertFlow.run(cardId, (columns[k] as ColumnDTO).id, boardId, item.dates[k] ?? null, at);
-          });
-          insertFlowCard.run(cardId, boardId, item.title, first, reached[commitIndex] ?? null, reached[last] ?? null, column, column);
-        }
-      })();
+      const cardRows: Param[][] = [];
+      const itemRows: Param[][] = [];
+      const flowRows: Param[][] = [];
+      const flowCardRows: Param[][] = [];
+      for (let i = from; i < Math.min(from + ITEMS_PER_SLICE, plan.items.length); i++) {
+        const item = plan.items[i] as ImportPlan['items'][number];
+        const cardId = cardIds[i] as string;
+        const { reached, steps } = flows[i] as ReturnType<typeof itemFlow>;
+        const first = (steps[0] as { at: number }).at;
+        const latest = (steps.at(-1) as { at: number }).at;
+        const column = (columns[finalColumn[i] as number] as ColumnDTO).id;
+        cardRows.push([cardId, boardId, column, positions[i] as string, item.title, item.type, first, latest, latest]);
+        itemRows.push([cardId, boardId, i, item.externalId, item.link, JSON.stringify(item.attributes)]);
+        reached.forEach((at, k) => {
+          if (at !== null) flowRows.push([cardId, (columns[k] as ColumnDTO).id, boardId, item.dates[k] ?? null, at]);
+        });
+        flowCardRows.push([cardId, boardId, item.title, first, reached[commitIndex] ?? null, reached[last] ?? null, column, column]);
+      }
+      await engine.write(async (tx) => {
+        await insertRows(
+          tx,
+          "insert into cards (id, board_id, column_id, position, title, type, created_at, updated_at, entered_column_at)",
+          9,
+          cardRows,
+        );
+        await insertRows(tx, 'insert into imported_items (card_id, board_id, ord, external_id, link, attributes)', 6, itemRows);
+        await insertRows(tx, 'insert into card_flow (card_id, column_id, board_id, entered_at, reached_at)', 5, flowRows);
+        await insertRows(tx, 'insert into flow_cards (card_id, board_id, title, created_at, committed_at, done_at, furthest_id, column_id)', 8, flowCardRows);
+      });
       progress(Math.min(ITEMS_PER_SLICE, plan.items.length - from));
     }
 
     const rows = [...counters.values()];
-    const bumpHourly = sqlite.prepare(
-      'insert into flow_counts_hourly (board_id, column_id, bucket, reached, entered, exited, deleted, abandoned, returned) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const bumpDaily = sqlite.prepare(
-      `insert into flow_counts_daily (board_id, column_id, bucket, reached, entered, exited, deleted, abandoned, returned) values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       on conflict (board_id, bucket, column_id) do update set reached = reached + excluded.reached, entered = entered + excluded.entered,
-         exited = exited + excluded.exited, deleted = deleted + excluded.deleted, abandoned = abandoned + excluded.abandoned, returned = returned + excluded.returned`,
-    );
     // Two upserts per counter row.
     for (let from = 0; from < rows.length; from += SLICE / 2) {
       await nextTick();
-      sqlite.transaction(() => {
+      await engine.write(async (tx) => {
         for (const { columnId, at, values } of rows.slice(from, from + SLICE / 2)) {
-          bumpHourly.run(boardId, columnId, hourBucket(at), ...values);
-          bumpDaily.run(boardId, columnId, dayBucket(at), ...values);
+          await tx.run(BUMP_HOURLY, [boardId, columnId, hourBucket(at), ...values]);
+          await tx.run(BUMP_DAILY, [boardId, columnId, dayBucket(at), ...values]);
         }
-      })();
+      });
       progress(Math.min(SLICE / 2, rows.length - from));
     }
 
     await nextTick();
     const version = stepCount + 1;
-    sqlite.prepare('update boards set version = ?, importing = 0 where id = ?').run(version, boardId);
+    // The aggregates were written with the events: the cursor starts at the end of the log.
+    await engine.write((tx) => tx.run('update boards set version = ?, flow_version = ?, importing = false where id = ?', [version, version, boardId]));
     return { boardId, version, items: plan.items.length, events: version };
   } catch (error) {
-    discardBoard(sqlite, boardId);
+    await discardBoard(engine, boardId).catch(() => undefined);
     throw error;
   }
 }

@@ -1,13 +1,20 @@
 /**
- * Operator commands, run against the database file the server uses (safe while it runs: SQLite WAL).
+ * Operator commands, run against the database the server uses (FLOWBOARD_DATABASE_URL, else the
+ * SQLite file FLOWBOARD_DB); safe while the server runs.
  *
  *   npm run cli -- user:create --email E --password P [--name N] [--admin]
  *   npm run cli -- token:create --email E --name N      prints the token once
+ *   npm run cli -- secret:reset                          forgets the session secret's fingerprint (ends every session)
+ *   npm run cli -- db:copy --to postgres://…             copies the SQLite file into an empty PostgreSQL database
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAccess } from '../db/access';
-import { openDatabase } from '../db/client';
+import { copyDatabase } from '../db/copy';
+import { openEngine } from '../db/open';
+import { openPostgres } from '../db/postgres/engine';
+import { openSqlite } from '../db/sqlite/engine';
+import { resetSharedSecret } from '../lib/server/sharedSecret';
 import { isDomainError } from '../lib/domain/errors';
 import { LIMITS } from '../lib/domain/limits';
 import { createAccount } from '../lib/server/accounts';
@@ -18,7 +25,9 @@ import { schemas } from '../lib/realtime/protocol';
 
 const USAGE = `Usage:
   npm run cli -- user:create --email E --password P [--name N] [--admin]
-  npm run cli -- token:create --email E --name N`;
+  npm run cli -- token:create --email E --name N
+  npm run cli -- secret:reset
+  npm run cli -- db:copy --to postgres://user:password@host:5432/flowboard`;
 
 class UsageError extends Error {}
 
@@ -32,35 +41,54 @@ async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
   const { values } = parseArgs({
     args: rest,
-    options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false } },
+    options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false }, to: { type: 'string' } },
     strict: true,
   });
-  if (command !== 'user:create' && command !== 'token:create') throw new UsageError(command ? `Unknown command ${command}` : 'No command given');
+  if (!['user:create', 'token:create', 'secret:reset', 'db:copy'].includes(command ?? '')) throw new UsageError(command ? `Unknown command ${command}` : 'No command given');
 
   const env = parseEnv(process.env);
   const dbPath = resolve(env.FLOWBOARD_DB);
-  const database = openDatabase(dbPath);
+  if (command === 'db:copy') {
+    const to = required(values, 'to');
+    if (!/^postgres(ql)?:\/\//.test(to)) throw new UsageError('--to must be a postgres:// URL');
+    const source = openSqlite(dbPath);
+    const target = await openPostgres(to);
+    try {
+      const report = await copyDatabase(source, target, (line) => console.log(`  ${line}`));
+      console.log(`Copied ${dbPath} into PostgreSQL: ${report.boards} board(s), every table's row count and every board's log checked`);
+    } finally {
+      await source.close();
+      await target.close();
+    }
+    return;
+  }
+  const engine = await openEngine({ url: env.FLOWBOARD_DATABASE_URL, sqlitePath: dbPath });
   try {
-    const access = createAccess(database.db);
+    if (command === 'secret:reset') {
+      await resetSharedSecret(engine);
+      console.log('Forgot the session secret: the next process to start records its own; everyone signs in again.');
+      return;
+    }
+    const access = createAccess(engine);
     const email = required(values, 'email').trim().toLowerCase();
     if (command === 'user:create') {
       const origins = env.FLOWBOARD_ORIGIN ?? [`http://localhost:${env.PORT}`];
       // Quiet logger: the CLI prints its own result.
       const logger = { ...consoleLogger, info: () => {} };
-      const auth = createAuth({ db: database.db, access, secret: loadSecret(env.BETTER_AUTH_SECRET ?? env.FLOWBOARD_SECRET, dbPath, logger), origins, logger });
+      const auth = createAuth({ database: engine.auth, access, secret: loadSecret(env.BETTER_AUTH_SECRET ?? env.FLOWBOARD_SECRET, dbPath, logger), origins, logger });
       const name = (typeof values.name === 'string' ? values.name : email.split('@')[0] ?? email).trim().slice(0, LIMITS.actorName);
       const user = await createAccount(auth, access, { email, password: required(values, 'password'), name, admin: values.admin });
       console.log(`Created ${user.email} ("${user.name}")${user.isAdmin ? ' as instance admin' : ''}`);
       return;
     }
-    const user = access.findUserByEmail(email);
+    const user = await access.findUserByEmail(email);
     if (!user) throw new UsageError(`No account uses ${email}`);
     const { name } = schemas.tokenCreate.parse({ name: required(values, 'name') });
-    const { secret } = access.createToken(user.id, name);
+    const { secret } = await access.createToken(user.id, name);
     console.log(`API token "${name}" for ${user.email} (shown once; send it as Authorization: Bearer <token>):`);
     console.log(secret);
   } finally {
-    database.sqlite.close();
+    await engine.close();
   }
 }
 

@@ -11,8 +11,8 @@ export default async function HomePage() {
   const user = await requireUser('/');
   const { store, access } = getServerHandle();
   // Only the boards this account is a member of: the others do not exist for it.
-  const roles = access.boardRoles(user.id);
-  const boards = store.listBoards().filter((b) => roles.has(b.id));
+  const [roles, all] = await Promise.all([access.boardRoles(user.id), store.listBoards()]);
+  const boards = all.filter((b) => roles.has(b.id));
   return (
     <div className="min-h-dvh">
       <header className="bg-slate-900 text-white">

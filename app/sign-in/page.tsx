@@ -12,7 +12,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const next = safeNext((await searchParams).next);
   if (await currentUser()) redirect(next);
   // A new database: there is nobody to sign in as yet.
-  if (getServerHandle().needsFirstAdmin()) redirect('/sign-up');
+  if (await getServerHandle().needsFirstAdmin()) redirect('/sign-up');
   return (
     <AuthShell title="Sign in" intro="Welcome back. Your boards are waiting.">
       <AuthForm mode="sign-in" next={next} minPassword={PASSWORD_LIMITS.min} />

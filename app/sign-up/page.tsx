@@ -14,9 +14,9 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
   const next = safeNext((await searchParams).next);
   if (await currentUser()) redirect(next);
   const handle = getServerHandle();
-  const first = handle.needsFirstAdmin();
+  const first = await handle.needsFirstAdmin();
   const invite = inviteSecretIn(next);
-  if (handle.signup === 'invite' && !first && !(invite && handle.access.peekInvite(invite))) {
+  if (handle.signup === 'invite' && !first && !(invite && (await handle.access.peekInvite(invite)))) {
     return (
       <AuthShell title="Accounts are by invitation" intro={<p data-testid="signup-by-invite">{SIGNUP_BY_INVITE}</p>}>
         <Link href={`/sign-in?next=${encodeURIComponent(next)}`} className="font-medium text-sky-700 hover:underline">

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'RATE_LIMITED',
   'INTERNAL',
+  'UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -23,6 +24,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  /** The database cannot be reached right now; nothing was changed, try again. */
+  UNAVAILABLE: 503,
 };
 
 /** A refusal the user can act on. Anything else that is thrown is logged and reported as INTERNAL. */

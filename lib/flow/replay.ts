@@ -57,6 +57,13 @@ function bump(map: Map<string, number[]>, columnId: string, at: number, kind: Ki
 const ms = (iso: string) => Date.parse(iso);
 
 export function replayFlow(events: Iterable<BoardEvent>): ReplayedFlow {
+  const replay = createFlowReplay();
+  for (const e of events) replay.add(e);
+  return replay.finish();
+}
+
+/** The same replay fed one event at a time: a long log read in pages is never held whole. */
+export function createFlowReplay(): { add(e: BoardEvent): void; finish(): ReplayedFlow } {
   let order: OrderEntry[] = [];
   const columns = new Map<string, ReplayedColumn>();
   const cards = new Map<string, ReplayedCard>();
@@ -69,7 +76,7 @@ export function replayFlow(events: Iterable<BoardEvent>): ReplayedFlow {
     bump(hourly, columnId, at, 'entered');
   };
 
-  for (const e of events) {
+  function add(e: BoardEvent): void {
     const at = ms(e.at);
     switch (e.type) {
       case 'board_created':
@@ -142,17 +149,20 @@ export function replayFlow(events: Iterable<BoardEvent>): ReplayedFlow {
     }
   }
 
-  // Reached times and abandonment depend on the final order only, so they are computed last.
-  const ids = order.map((o) => o.id);
-  for (const card of cards.values()) {
-    card.reached = reachedFromEntries(ids, card.entries);
-    for (const [columnId, at] of card.reached) bump(hourly, columnId, at, 'reached');
-    if (card.deletedAt !== null) {
-      const furthest = furthestEntered(ids, card.entries);
-      if (furthest) bump(hourly, furthest, card.deletedAt, 'abandoned');
+  function finish(): ReplayedFlow {
+    // Reached times and abandonment depend on the final order only, so they are computed last.
+    const ids = order.map((o) => o.id);
+    for (const card of cards.values()) {
+      card.reached = reachedFromEntries(ids, card.entries);
+      for (const [columnId, at] of card.reached) bump(hourly, columnId, at, 'reached');
+      if (card.deletedAt !== null) {
+        const furthest = furthestEntered(ids, card.entries);
+        if (furthest) bump(hourly, furthest, card.deletedAt, 'abandoned');
+      }
     }
+    return { order, columns, cards, hourly, commitmentSetting };
   }
-  return { order, columns, cards, hourly, commitmentSetting };
+  return { add, finish };
 }
 
 /** The daily sums of hourly counters (UTC days), as the store keeps them for range starts. */

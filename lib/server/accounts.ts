@@ -18,8 +18,8 @@ export interface NewAccount {
 export async function createAccount(auth: Auth, access: Access, input: NewAccount): Promise<AccountDTO> {
   try {
     const { user } = await auth.api.signUpEmail({ body: { email: input.email, password: input.password, name: input.name } });
-    if (input.admin) access.promoteAdmin(user.id, true);
-    const account = access.getUser(user.id);
+    if (input.admin) await access.promoteAdmin(user.id, true);
+    const account = await access.getUser(user.id);
     if (!account) throw new Error('The new account was not found');
     return account;
   } catch (error) {

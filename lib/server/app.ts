@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from 'better-auth/node';
 import { createAccess, type Access } from '../../db/access';
-import { startCheckpointer } from '../../db/checkpoint';
-import { openDatabase, type OpenedDatabase } from '../../db/client';
+import type { Engine } from '../../db/engine';
+import { openEngine } from '../../db/open';
 import { createStore, type Store, type StoreOptions } from '../../db/store';
 import { createApiHandler } from './api';
 import { AUTH_BASE_PATH, CLIENT_IP_HEADER, createAuth, createAuthenticate, loadSecret, type Auth, type SignupPolicy } from './auth';
+import { checkSharedSecret } from './sharedSecret';
 import { requestClientAddress } from './clientAddress';
 import { setServerHandle } from './handle';
 import type { Logger } from './logger';
@@ -15,7 +16,10 @@ import { broadcastEvents, createRealtimeServer, type Realtime, type RealtimeServ
 import { seedDemoBoard } from './seed';
 
 export interface AppOptions {
+  /** The SQLite file (or ':memory:'), used when there is no databaseUrl. */
   dbPath: string;
+  /** postgres://… runs on PostgreSQL, shared with other processes. */
+  databaseUrl?: string;
   port: number;
   host: string;
   logger: Logger;
@@ -49,7 +53,7 @@ export interface RunningApp {
   realtime: Realtime;
   /** The origins accepted for cookie writes and socket handshakes. */
   origins: readonly string[];
-  database: OpenedDatabase;
+  engine: Engine;
   httpServer: Server;
   close(): Promise<void>;
 }
@@ -66,22 +70,34 @@ const notFound: RequestHandler = (_req, res) => {
 /** The composition root: database, store, REST, Socket.IO and (optionally) Next on one HTTP server. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { logger } = options;
-  const database = openDatabase(options.dbPath);
-  // WAL checkpoints in a worker thread, not inside a move's commit (db/checkpoint.ts).
-  const checkpointer = options.dbPath === ':memory:' ? null : startCheckpointer(database.sqlite, options.dbPath);
-  const store = createStore(database.db, {
-    ...options.storeOptions,
-    onFlowError: (error, boardIds) => logger.error(`flow aggregates of board(s) ${boardIds.join(', ')} could not be applied; rebuilt from the log now or at the next start`, error),
+  const engine = await openEngine({
+    url: options.databaseUrl,
+    sqlitePath: options.dbPath,
+    onError: (error) => logger.warn(`database connection lost (${error.message}); reconnecting on the next query`),
   });
-  const rebuilt = store.flow.ensureReady();
-  if (rebuilt > 0) logger.info(`Built the flow aggregates of ${rebuilt} board(s) from their event logs`);
-  const access = createAccess(database.db, options.storeOptions?.clock);
-  if (database.created && options.seed) {
+  const store = createStore(engine, {
+    ...options.storeOptions,
+    onFlowError: (error, boardId) => logger.error(`flow aggregates of board ${boardId} could not be applied; rebuilding them from its log`, error),
+  });
+  const caughtUp = await store.flow.ensureReady();
+  if (caughtUp > 0) logger.info(`Caught up the flow aggregates of ${caughtUp} board(s) from their event logs`);
+  const access = createAccess(engine, options.storeOptions?.clock);
+  if (engine.created && options.seed) {
     // Nobody owns it yet: the first admin account gets it (db/access.ts promoteAdmin).
-    const board = seedDemoBoard(store);
+    const board = await seedDemoBoard(store);
     logger.info(`Seeded the demo board "${board.name}"`);
   }
+  if (engine.kind === 'postgres' && !options.secret) {
+    await engine.close();
+    throw new Error('Set FLOWBOARD_SECRET (the same on every process) to run on PostgreSQL: sessions are shared by every process of the database');
+  }
   const secret = loadSecret(options.secret, options.dbPath, logger);
+  try {
+    await checkSharedSecret(engine, secret);
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
 
   let handle: RequestHandler | undefined;
   const httpServer = createServer();
@@ -122,7 +138,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const origins = options.origins ?? [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
   let realtime: Realtime | undefined;
   const auth = createAuth({
-    db: database.db,
+    database: engine.auth,
     access,
     secret,
     origins,
@@ -169,16 +185,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     io,
     realtime: running,
     origins,
-    database,
+    engine,
     httpServer,
     async close() {
       httpServer.closeAllConnections();
       // Closing Socket.IO disconnects every client and closes the HTTP server with it.
       await new Promise<void>((resolve) => void io.close(() => resolve()));
-      // The last write's flow aggregates (db/store.ts) go in before the database closes.
-      store.flow.settle();
-      await checkpointer?.stop();
-      database.sqlite.close();
+      await engine.close();
     },
   };
 }

@@ -7,8 +7,7 @@ import { APIError, createAuthMiddleware } from 'better-auth/api';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { fromNodeHeaders } from 'better-auth/node';
 import type { Access, AccountDTO } from '../../db/access';
-import type { Db } from '../../db/client';
-import { accounts, sessions, users, verifications } from '../../db/schema';
+import type { AuthBinding } from '../../db/engine';
 import { LIMITS, PASSWORD_LIMITS } from '../domain/limits';
 import { INVITE_HEADER, SIGNUP_BY_INVITE } from '../invite';
 import type { Logger } from './logger';
@@ -28,7 +27,8 @@ export interface Principal {
 }
 
 export interface AuthOptions {
-  db: Db;
+  /** The engine's drizzle handle and tables (db/sqlite or db/postgres). */
+  database: AuthBinding;
   access: Access;
   secret: string;
   /** Origins browsers reach the app from; the first is the base URL. */
@@ -64,10 +64,8 @@ export function createAuth(options: AuthOptions) {
     basePath: AUTH_BASE_PATH,
     secret: options.secret,
     trustedOrigins: [...options.origins],
-    database: drizzleAdapter(options.db, {
-      provider: 'sqlite',
-      schema: { user: users, session: sessions, account: accounts, verification: verifications },
-    }),
+    // oxlint-disable-next-line typescript/no-explicit-any -- one adapter call for either engine's drizzle handle
+    database: drizzleAdapter(options.database.db as any, { provider: options.database.provider, schema: options.database.schema }),
     emailAndPassword: { enabled: true, minPasswordLength: PASSWORD_LIMITS.min, maxPasswordLength: PASSWORD_LIMITS.max, autoSignIn: true },
     user: {
       additionalFields: {
@@ -79,9 +77,9 @@ export function createAuth(options: AuthOptions) {
     hooks: {
       // By invitation: the first account (the admin) and holders of a live invite link only.
       before: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== '/sign-up/email' || options.signup !== 'invite' || access.needsFirstAdmin()) return;
+        if (ctx.path !== '/sign-up/email' || options.signup !== 'invite' || (await access.needsFirstAdmin())) return;
         const secret = ctx.headers?.get(INVITE_HEADER);
-        if (secret && access.peekInvite(secret)) return;
+        if (secret && (await access.peekInvite(secret))) return;
         throw new APIError('FORBIDDEN', { message: SIGNUP_BY_INVITE, code: 'SIGNUP_BY_INVITE' });
       }),
     },
@@ -102,7 +100,7 @@ export function createAuth(options: AuthOptions) {
           },
           // One synchronous transaction decides whether this is the first account (db/access.ts).
           after: async (user) => {
-            if (access.promoteAdmin(user.id)) logger.info(`${user.email} is the instance admin and owns the boards made before it`);
+            if (await access.promoteAdmin(user.id)) logger.info(`${user.email} is the instance admin and owns the boards made before it`);
           },
         },
       },
@@ -159,13 +157,13 @@ export function createAuthenticate(auth: Auth, access: Access): Authenticate {
   return async (headers, token) => {
     const presented = token ?? bearerOf(headers);
     if (presented !== null) {
-      const owner = presented ? access.verifyToken(presented) : null;
+      const owner = presented ? await access.verifyToken(presented) : null;
       return owner ? { user: owner.user, tokenId: owner.tokenId } : null;
     }
     if (!headers.cookie) return null;
     const found = await auth.api.getSession({ headers: fromNodeHeaders(headers) });
     if (!found) return null;
-    const user = access.getUser(found.user.id);
+    const user = await access.getUser(found.user.id);
     return user ? { user, sessionId: found.session.id } : null;
   };
 }

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import type { Access } from '../../db/access';
-import type { Actor, Commit, Store } from '../../db/store';
+import { UnavailableError } from '../../db/engine';
+import type { Actor, Commit, Guard, Store } from '../../db/store';
 import { DomainError, isDomainError } from '../domain/errors';
-import { hasRole, type BoardRole } from '../domain/roles';
+import { hasRole, isBoardRole, type BoardRole } from '../domain/roles';
 import type { BoardEvent } from '../domain/types';
 import { describeIssues, schemas, type Failure } from '../realtime/protocol';
 import type { Principal } from './auth';
@@ -17,9 +18,9 @@ interface Command<S extends z.ZodType, R extends Commit> {
   schema: S;
   /** The least role on the board this command changes. */
   role: BoardRole;
-  /** The board that owns what the command touches (null when that does not exist) and what to call it then. */
-  board: (store: Store, input: z.infer<S>) => { boardId: string | null; missing: string };
-  run: (store: Store, input: z.infer<S>, actor: Actor) => R;
+  /** What to call the thing the command touches when it does not exist (or is not the asker's to see). */
+  missing: string;
+  run: (store: Store, input: z.infer<S>, actor: Actor, guard: Guard) => Promise<R>;
   /** The extra fields of the success ack, beyond `ok` and `version`. */
   reply: (result: R) => object;
 }
@@ -29,23 +30,23 @@ function command<S extends z.ZodType, R extends Commit>(c: Command<S, R>): Comma
 }
 
 const none = () => ({});
-const ofBoard = (_: Store, i: { boardId: string }) => ({ boardId: i.boardId, missing: 'Board not found' });
-const ofColumn = (s: Store, i: { columnId: string }) => ({ boardId: s.boardOfColumn(i.columnId), missing: 'Work center not found' });
-const ofCard = (s: Store, i: { cardId: string }) => ({ boardId: s.boardOfCard(i.cardId), missing: 'Card not found' });
+const ofBoard = 'Board not found';
+const ofColumn = 'Work center not found';
+const ofCard = 'Card not found';
 
 export const commands = {
   // Admins: the board's settings, its work centers and WIP limits.
-  'board:rename': command({ schema: schemas.boardRename, role: 'admin', board: ofBoard, run: (s, i, a) => s.renameBoard(i, a), reply: none }),
-  'board:configure': command({ schema: schemas.boardConfigure, role: 'admin', board: ofBoard, run: (s, i, a) => s.configureBoard(i, a), reply: none }),
-  'column:add': command({ schema: schemas.columnAdd, role: 'admin', board: ofBoard, run: (s, i, a) => s.addColumn(i, a), reply: (r) => ({ column: r.column }) }),
-  'column:update': command({ schema: schemas.columnUpdate, role: 'admin', board: ofColumn, run: (s, i, a) => s.updateColumn(i, a), reply: none }),
-  'column:move': command({ schema: schemas.columnMove, role: 'admin', board: ofColumn, run: (s, i, a) => s.moveColumn(i, a), reply: none }),
-  'column:remove': command({ schema: schemas.columnRemove, role: 'admin', board: ofColumn, run: (s, i, a) => s.removeColumn(i, a), reply: none }),
+  'board:rename': command({ schema: schemas.boardRename, role: 'admin', missing: ofBoard, run: (s, i, a, g) => s.renameBoard(i, a, g), reply: none }),
+  'board:configure': command({ schema: schemas.boardConfigure, role: 'admin', missing: ofBoard, run: (s, i, a, g) => s.configureBoard(i, a, g), reply: none }),
+  'column:add': command({ schema: schemas.columnAdd, role: 'admin', missing: ofBoard, run: (s, i, a, g) => s.addColumn(i, a, g), reply: (r) => ({ column: r.column }) }),
+  'column:update': command({ schema: schemas.columnUpdate, role: 'admin', missing: ofColumn, run: (s, i, a, g) => s.updateColumn(i, a, g), reply: none }),
+  'column:move': command({ schema: schemas.columnMove, role: 'admin', missing: ofColumn, run: (s, i, a, g) => s.moveColumn(i, a, g), reply: none }),
+  'column:remove': command({ schema: schemas.columnRemove, role: 'admin', missing: ofColumn, run: (s, i, a, g) => s.removeColumn(i, a, g), reply: none }),
   // Members: the cards.
-  'card:create': command({ schema: schemas.cardCreate, role: 'member', board: ofBoard, run: (s, i, a) => s.createCard(i, a), reply: (r) => ({ card: r.card }) }),
-  'card:update': command({ schema: schemas.cardUpdate, role: 'member', board: ofCard, run: (s, i, a) => s.updateCard(i, a), reply: none }),
-  'card:move': command({ schema: schemas.cardMove, role: 'member', board: ofCard, run: (s, i, a) => s.moveCard(i, a), reply: (r) => ({ card: r.card }) }),
-  'card:delete': command({ schema: schemas.cardDelete, role: 'member', board: ofCard, run: (s, i, a) => s.deleteCard(i, a), reply: none }),
+  'card:create': command({ schema: schemas.cardCreate, role: 'member', missing: ofBoard, run: (s, i, a, g) => s.createCard(i, a, g), reply: (r) => ({ card: r.card }) }),
+  'card:update': command({ schema: schemas.cardUpdate, role: 'member', missing: ofCard, run: (s, i, a, g) => s.updateCard(i, a, g), reply: none }),
+  'card:move': command({ schema: schemas.cardMove, role: 'member', missing: ofCard, run: (s, i, a, g) => s.moveCard(i, a, g), reply: (r) => ({ card: r.card }) }),
+  'card:delete': command({ schema: schemas.cardDelete, role: 'member', missing: ofCard, run: (s, i, a, g) => s.deleteCard(i, a, g), reply: none }),
 } as const;
 
 export type CommandName = keyof typeof commands;
@@ -56,6 +57,10 @@ export type CommandOutcome = { ok: true; version: number; events: BoardEvent[]; 
 /** Turns anything thrown into a failure the client can show; unknown errors are logged, never echoed. */
 export function toFailure(error: unknown, logger: Logger, context: string): Failure {
   if (isDomainError(error)) return { ok: false, code: error.code, message: error.message };
+  if (error instanceof UnavailableError) {
+    logger.warn(`${context}: database unavailable`, error.cause instanceof Error ? error.cause.message : error.cause);
+    return { ok: false, code: 'UNAVAILABLE', message: 'The database is unavailable right now; nothing was changed. Try again in a moment' };
+  }
   logger.error(`${context} failed`, error instanceof Error ? (error.stack ?? error.message) : error);
   return { ok: false, code: 'INTERNAL', message: 'Something went wrong on the server; nothing was changed' };
 }
@@ -73,9 +78,14 @@ export const actorOf = (principal: Principal): Actor => ({ id: principal.user.id
  * The role a principal has on a board, at least `needed`. A board the principal is not a member of
  * does not exist for them: NOT_FOUND, with the same message as for a board that does not exist.
  */
-export function authorize(access: Access, principal: Principal, boardId: string | null, needed: BoardRole, missing = 'Board not found'): BoardRole {
-  const role = boardId === null ? null : access.roleOf(boardId, principal.user.id);
-  if (!role) throw new DomainError('NOT_FOUND', missing);
+export async function authorize(access: Access, principal: Principal, boardId: string | null, needed: BoardRole, missing = 'Board not found'): Promise<BoardRole> {
+  const role = boardId === null ? null : await access.roleOf(boardId, principal.user.id);
+  return requireRole(role, needed, missing);
+}
+
+/** The rule itself, for a role read anywhere (inside a write's transaction: lib/server/commands.ts). */
+export function requireRole(role: string | null, needed: BoardRole, missing = 'Board not found'): BoardRole {
+  if (!isBoardRole(role)) throw new DomainError('NOT_FOUND', missing);
   if (!hasRole(role, needed)) {
     throw new DomainError('FORBIDDEN', needed === 'admin' ? 'Only a board admin may do this' : 'A viewer cannot change the board');
   }
@@ -92,16 +102,13 @@ export interface CommandContext {
  * Parse, authorize on the board that owns the target, run the one store function. The check and the
  * write share one transaction, so a member removed meanwhile cannot slip a change in. Never throws.
  */
-export function executeCommand(ctx: CommandContext, name: CommandName, payload: unknown, principal: Principal): CommandOutcome {
-  const { store, access, logger } = ctx;
+export async function executeCommand(ctx: CommandContext, name: CommandName, payload: unknown, principal: Principal): Promise<CommandOutcome> {
+  const { store, logger } = ctx;
   try {
     const cmd = commands[name] as Command<z.ZodType, Commit>;
     const input = parseOrFail(cmd.schema, payload);
-    const result = store.atomically(() => {
-      const { boardId, missing } = cmd.board(store, input);
-      authorize(access, principal, boardId, cmd.role, missing);
-      return cmd.run(store, input, actorOf(principal));
-    });
+    // The store reads the asker's role after locking the board, in the write's own transaction.
+    const result = await cmd.run(store, input, actorOf(principal), (role) => requireRole(role, cmd.role, cmd.missing));
     return { ok: true, version: result.version, events: result.events, reply: cmd.reply(result) };
   } catch (error) {
     return toFailure(error, logger, name);

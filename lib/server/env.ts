@@ -8,6 +8,10 @@ const origin = z
   .string()
   .refine((v) => URL.canParse(v) && new URL(v).origin === v.replace(/\/$/, ''), 'expected an origin such as https://flowboard.example.com')
   .transform((v) => new URL(v).origin);
+const serviceUrl = (schemes: readonly string[], example: string) =>
+  z
+    .string()
+    .refine((v) => URL.canParse(v) && schemes.includes(new URL(v).protocol), `expected a URL such as ${example}`);
 const wholeNumber = z
   .string()
   .regex(/^\d{1,9}$/, 'expected a whole number')
@@ -25,6 +29,10 @@ const EnvSchema = z.object({
     .pipe(z.number().max(65_535, PORT_RULE)),
   HOST: z.string().min(1).default('0.0.0.0'),
   FLOWBOARD_DB: z.string().min(1).default('data/flowboard.db'),
+  /** PostgreSQL instead of the SQLite file: several processes can then share one database. */
+  FLOWBOARD_DATABASE_URL: serviceUrl(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/flowboard').optional(),
+  /** Redis for live fan-out, presence and rate limits across processes (needed with more than one). */
+  FLOWBOARD_REDIS_URL: serviceUrl(['redis:', 'rediss:'], 'redis://host:6379').optional(),
   /** Seed a demo board when the database is created. */
   FLOWBOARD_SEED: z
     .enum(['true', 'false', '1', '0'])

@@ -1,7 +1,7 @@
 /**
  * Next's route handlers and server components load their own copy of our modules, so the one
  * database handle and Socket.IO server that server.ts creates reach them through globalThis.
- * Only types are imported here: the page bundle must not pull in better-sqlite3.
+ * Only types are imported here: the page bundle must not pull in a database driver.
  */
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
@@ -11,7 +11,7 @@ export interface ServerHandle {
   store: Store;
   access: Access;
   auth: Auth;
-  needsFirstAdmin: () => boolean;
+  needsFirstAdmin: () => Promise<boolean>;
   signup: SignupPolicy;
 }
 

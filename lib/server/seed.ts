@@ -19,20 +19,21 @@ const DEMO_CARDS: ReadonlyArray<{ title: string; type: CardType; column: number 
 ];
 
 /** A board a newcomer can play with at once: every work center has work, one card went backward. */
-export function seedDemoBoard(store: Store): BoardSnapshot {
+export async function seedDemoBoard(store: Store): Promise<BoardSnapshot> {
   const actor = { name: 'Flowboard demo' };
-  const { board } = store.createBoard({ name: 'Payments value stream' }, actor);
+  const { board } = await store.createBoard({ name: 'Payments value stream' }, actor);
   const columnIds = board.columns.map((c) => c.id);
-  const created = DEMO_CARDS.map((c) => {
+  const created = [];
+  for (const c of DEMO_CARDS) {
     const columnId = columnIds[c.column] ?? columnIds[0];
-    return store.createCard({ boardId: board.id, columnId, title: c.title, type: c.type }, actor).card;
-  });
+    created.push((await store.createCard({ boardId: board.id, columnId, title: c.title, type: c.type }, actor)).card);
+  }
   const slow = created.find((c) => c.title.startsWith('Slow dashboard'));
   const develop = columnIds[2];
   if (slow && develop) {
-    store.moveCard({ cardId: slow.id, toColumnId: develop, reason: 'Fails the load test at 10k accounts' }, actor);
+    await store.moveCard({ cardId: slow.id, toColumnId: develop, reason: 'Fails the load test at 10k accounts' }, actor);
   }
   const blocked = created.find((c) => c.title.startsWith('Upgrade the payment SDK'));
-  if (blocked) store.updateCard({ cardId: blocked.id, blocked: true, blockedReason: 'Waiting for the vendor sandbox' }, actor);
+  if (blocked) await store.updateCard({ cardId: blocked.id, blocked: true, blockedReason: 'Waiting for the vendor sandbox' }, actor);
   return store.getSnapshot(board.id);
 }

@@ -20,20 +20,20 @@ export async function currentUser(): Promise<AccountDTO | null> {
 }
 
 /** Where a signed-out visitor goes: on a new database, to create the admin account. */
-export function signInPath(next?: string): string {
-  if (getServerHandle().needsFirstAdmin()) return '/sign-up';
+export async function signInPath(next?: string): Promise<string> {
+  if (await getServerHandle().needsFirstAdmin()) return '/sign-up';
   return next ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in';
 }
 
 export async function requireUser(next?: string): Promise<AccountDTO> {
   const user = await currentUser();
-  if (!user) redirect(signInPath(next));
+  if (!user) redirect(await signInPath(next));
   return user;
 }
 
 /** The user's role on a board; a board they are not a member of does not exist for them (404). */
-export function requireMember(user: AccountDTO, boardId: string): BoardRole {
-  const role = getServerHandle().access.roleOf(boardId, user.id);
+export async function requireMember(user: AccountDTO, boardId: string): Promise<BoardRole> {
+  const role = await getServerHandle().access.roleOf(boardId, user.id);
   if (!role) notFound();
   return role;
 }

@@ -1,48 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import type { CardHistoryEntry } from '../../lib/domain/types';
-import { canonical, expectFailure, expectOk, fold, startTestServer } from './helpers';
+import { canonical, expectFailure, expectOk, fold, startTestServer , dbGet } from './helpers';
 
 const h = startTestServer();
 
 const REASON_MESSAGE = 'Moving a card backward passes a defect downstream: give the reason it is going back';
 
-function seedFlow() {
-  const board = h.seedBoard([{ name: 'Develop', wipLimit: 2 }, { name: 'Test', wipLimit: 3 }, { name: 'Deploy' }]);
-  const [card] = board.addCards('Test', 1, 'checkout');
+async function seedFlow() {
+  const board = await h.seedBoard([{ name: 'Develop', wipLimit: 2 }, { name: 'Test', wipLimit: 3 }, { name: 'Deploy' }]);
+  const [card] = await board.addCards('Test', 1, 'checkout');
   if (!card) throw new Error('seed failed');
   return { board, card };
 }
 
 describe('backward moves', () => {
   it('a backward move without a reason is refused with REASON_REQUIRED on the socket and changes nothing', async () => {
-    const { board, card } = seedFlow();
+    const { board, card } = await seedFlow();
     const [ada, bob] = await h.connectMany(2, 'tester');
     if (!ada || !bob) throw new Error('connect failed');
     await bob.join(board.id);
-    const before = h.app.store.getSnapshot(board.id);
+    const before = await h.app.store.getSnapshot(board.id);
 
     for (const reason of [undefined, '', '   \n\t']) {
       const payload = reason === undefined ? { cardId: card.id, toColumnId: board.col('Develop') } : { cardId: card.id, toColumnId: board.col('Develop'), reason };
       const failure = expectFailure(await ada.request('card:move', payload), 'REASON_REQUIRED');
       expect(failure.message).toBe(REASON_MESSAGE);
     }
-    expect(h.app.store.getSnapshot(board.id)).toStrictEqual(before);
-    expect(h.app.database.sqlite.prepare('select count(*) as n from backward_moves where board_id = ?').get(board.id)).toEqual({ n: 0 });
+    expect(await h.app.store.getSnapshot(board.id)).toStrictEqual(before);
+    expect((await dbGet(h.app, 'select count(*) as n from backward_moves where board_id = ?', [board.id]))).toEqual({ n: 0 });
     await bob.roundTrip();
     expect(bob.events.items).toEqual([]);
   });
 
   it('a backward move without a reason is refused with 422 REASON_REQUIRED over REST and changes nothing', async () => {
-    const { board, card } = seedFlow();
-    const before = h.app.store.getSnapshot(board.id);
+    const { board, card } = await seedFlow();
+    const before = await h.app.store.getSnapshot(board.id);
     const res = await h.api('POST', `/api/cards/${card.id}/move`, { body: { toColumnId: board.col('Develop') } });
     expect(res.status).toBe(422);
     expect(res.body).toEqual({ error: { code: 'REASON_REQUIRED', message: REASON_MESSAGE } });
-    expect(h.app.store.getSnapshot(board.id)).toStrictEqual(before);
+    expect(await h.app.store.getSnapshot(board.id)).toStrictEqual(before);
   });
 
   it('a backward move with a reason is flagged as a defect: event, defect count, defects returned and history', async () => {
-    const { board, card } = seedFlow();
+    const { board, card } = await seedFlow();
     const [ada, bob] = await h.connectMany(2, 'tester');
     if (!ada || !bob) throw new Error('connect failed');
     const bobStart = await bob.joinSnapshot(board.id);
@@ -68,7 +68,7 @@ describe('backward moves', () => {
       clientMutationId: 'back-1',
     });
 
-    const server = h.app.store.getSnapshot(board.id);
+    const server = await h.app.store.getSnapshot(board.id);
     expect(server.cards.find((c) => c.id === card.id)?.defectCount).toBe(1);
     expect(server.columns.map((c) => [c.name, c.defectsReturned])).toEqual([
       ['Develop', 1],
@@ -98,7 +98,7 @@ describe('backward moves', () => {
   });
 
   it('a backward move over REST records the API token owner as the actor', async () => {
-    const { board, card } = seedFlow();
+    const { board, card } = await seedFlow();
     const watcher = await h.connect('watcher');
     await watcher.join(board.id);
     const pipeline = await h.user('release-pipeline');
@@ -109,25 +109,25 @@ describe('backward moves', () => {
     expect(res.status).toBe(200);
     const event = await watcher.events.find('card_moved', (e) => e.type === 'card_moved');
     expect(event).toMatchObject({ backward: true, actor: 'release-pipeline', reason: 'Smoke test failed', detectedAtColumnId: board.col('Test') });
-    const row = h.app.database.sqlite.prepare('select actor, reason, detected_at_column_id as detected from backward_moves where card_id = ?').get(card.id);
+    const row = (await dbGet(h.app, 'select actor, reason, detected_at_column_id as detected from backward_moves where card_id = ?', [card.id]));
     expect(row).toEqual({ actor: 'release-pipeline', reason: 'Smoke test failed', detected: board.col('Test') });
   });
 
   it('a backward move obeys the WIP limit of the column it enters', async () => {
-    const { board, card } = seedFlow();
-    board.addCards('Develop', 2);
+    const { board, card } = await seedFlow();
+    await board.addCards('Develop', 2);
     const client = await h.connect('tester');
-    const before = h.app.store.getSnapshot(board.id);
+    const before = await h.app.store.getSnapshot(board.id);
     const ack = await client.request('card:move', { cardId: card.id, toColumnId: board.col('Develop'), reason: 'Fails the load test' });
     expect(expectFailure(ack, 'WIP_LIMIT').message).toBe('Develop is at its WIP limit (2 of 2): finish or move a card out first');
-    expect(h.app.store.getSnapshot(board.id)).toStrictEqual(before);
+    expect(await h.app.store.getSnapshot(board.id)).toStrictEqual(before);
   });
 
   it('a forward move needs no reason and is not a defect', async () => {
-    const { board, card } = seedFlow();
+    const { board, card } = await seedFlow();
     const client = await h.connect('tester');
     const ack = expectOk(await client.request('card:move', { cardId: card.id, toColumnId: board.col('Deploy') }));
     expect(ack.card.defectCount).toBe(0);
-    expect(h.app.store.getSnapshot(board.id).columns.every((c) => c.defectsReturned === 0)).toBe(true);
+    expect((await h.app.store.getSnapshot(board.id)).columns.every((c) => c.defectsReturned === 0)).toBe(true);
   });
 });

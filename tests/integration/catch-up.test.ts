@@ -7,8 +7,8 @@ const h = startTestServer();
 
 describe('catching up after a disconnect', () => {
   it('a client that missed 20 events catches up to exactly the server state by folding the replayed events', async () => {
-    const board = h.seedBoard([{ name: 'Backlog' }, { name: 'Develop', wipLimit: 4 }, { name: 'Test', wipLimit: 3 }, { name: 'Done' }]);
-    const [c1, c2, c3] = board.addCards('Backlog', 3);
+    const board = await h.seedBoard([{ name: 'Backlog' }, { name: 'Develop', wipLimit: 4 }, { name: 'Test', wipLimit: 3 }, { name: 'Done' }]);
+    const [c1, c2, c3] = await board.addCards('Backlog', 3);
     if (!c1 || !c2 || !c3) throw new Error('seed failed');
     const [away, other] = await h.connectMany(2, 'client');
     if (!away || !other) throw new Error('connect failed');
@@ -36,13 +36,13 @@ describe('catching up after a disconnect', () => {
     expectOk(await other.request('column:move', { columnId: board.col('Done'), toIndex: 0 })); // 14
     expectOk(await other.request('column:move', { columnId: board.col('Done'), toIndex: 20 })); // 15, clamped to the end
     await r('POST', `/api/boards/${board.id}/columns`, { name: 'Spare' }); // 16
-    const spare = h.app.store.getSnapshot(board.id).columns.find((c) => c.name === 'Spare');
+    const spare = (await h.app.store.getSnapshot(board.id)).columns.find((c) => c.name === 'Spare');
     await r('DELETE', `/api/columns/${spare?.id}`); // 17
     await r('PATCH', `/api/boards/${board.id}`, { name: 'Renamed board' }); // 18
     await r('POST', `/api/cards/${c3.id}/move`, { toColumnId: added.id }); // 19
     expectOk(await other.request('card:move', { cardId: c3.id, toColumnId: added.id, beforeCardId: null })); // 20, a reorder in place
 
-    const server = h.app.store.getSnapshot(board.id);
+    const server = await h.app.store.getSnapshot(board.id);
     expect(server.version).toBe(old.version + 20);
 
     await away.reconnect();
@@ -59,16 +59,16 @@ describe('catching up after a disconnect', () => {
   });
 
   it('a client already at the latest version gets no events', async () => {
-    const board = h.seedBoard([{ name: 'Backlog' }]);
+    const board = await h.seedBoard([{ name: 'Backlog' }]);
     const client = await h.connect('current');
     const ack = await client.join(board.id, board.snapshot.version);
     expect(ack).toMatchObject({ ok: true, version: board.snapshot.version, events: [] });
   });
 
   it(`a client more than ${MAX_CATCH_UP_EVENTS} events behind gets a fresh snapshot instead of events`, async () => {
-    const board = h.seedBoard([{ name: 'Backlog' }]);
+    const board = await h.seedBoard([{ name: 'Backlog' }]);
     const base = board.snapshot.version;
-    for (let i = 0; i < MAX_CATCH_UP_EVENTS + 1; i++) h.app.store.renameBoard({ boardId: board.id, name: `name ${i}` }, seedActor);
+    for (let i = 0; i < MAX_CATCH_UP_EVENTS + 1; i++) await h.app.store.renameBoard({ boardId: board.id, name: `name ${i}` }, seedActor);
     const client = await h.connect('far behind');
 
     const atLimit = await client.join(board.id, base + 1);
@@ -78,11 +78,11 @@ describe('catching up after a disconnect', () => {
     const beyond = await client.join(board.id, base);
     if (!('snapshot' in beyond)) throw new Error('expected a snapshot');
     expect(beyond.version).toBe(base + MAX_CATCH_UP_EVENTS + 1);
-    expect(beyond.snapshot).toStrictEqual(h.app.store.getSnapshot(board.id));
+    expect(beyond.snapshot).toStrictEqual(await h.app.store.getSnapshot(board.id));
   });
 
   it('a sinceVersion ahead of the board is a CONFLICT and does not join the room', async () => {
-    const board = h.seedBoard([{ name: 'Backlog' }]);
+    const board = await h.seedBoard([{ name: 'Backlog' }]);
     const [ahead, writer] = await h.connectMany(2, 'client');
     if (!ahead || !writer) throw new Error('connect failed');
     const ack = await ahead.request('board:join', { boardId: board.id, sinceVersion: board.snapshot.version + 1 });

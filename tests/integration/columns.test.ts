@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../lib/domain/limits';
-import { canonical, expectFailure, expectOk, fold, range, startTestServer } from './helpers';
+import { canonical, expectFailure, expectOk, fold, range, startTestServer , dbAll } from './helpers';
 
 const h = startTestServer();
 
 describe('work centers (columns)', () => {
   it('adding, renaming, limiting, moving and removing columns and renaming the board reach every client and fold to the server state', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }, { name: 'Test', wipLimit: 3 }, { name: 'Done' }]);
-    board.addCards('Develop', 2);
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test', wipLimit: 3 }, { name: 'Done' }]);
+    await board.addCards('Develop', 2);
     const [lead, viewer] = await h.connectMany(2, 'client');
     if (!lead || !viewer) throw new Error('connect failed');
     const start = await viewer.joinSnapshot(board.id);
@@ -23,7 +23,7 @@ describe('work centers (columns)', () => {
     expectOk(await lead.request('column:remove', { columnId: tail.id }));
     const renamed = expectOk(await lead.request('board:rename', { boardId: board.id, name: '  Payments stream  ' }));
 
-    const server = h.app.store.getSnapshot(board.id);
+    const server = await h.app.store.getSnapshot(board.id);
     expect(renamed.version).toBe(server.version);
     expect(server.name).toBe('Payments stream');
     expect(server.columns.map((c) => [c.name, c.wipLimit])).toEqual([
@@ -33,7 +33,7 @@ describe('work centers (columns)', () => {
       ['Code review', 4],
     ]);
     // The stored order (ord) is dense and matches the snapshot.
-    const ords = h.app.database.sqlite.prepare('select id, ord from columns where board_id = ? and removed_at is null order by ord').all(board.id);
+    const ords = (await dbAll(h.app, 'select id, ord from columns where board_id = ? and removed_at is null order by ord', [board.id]));
     expect(ords).toEqual(server.columns.map((c, ord) => ({ id: c.id, ord })));
 
     const seen = await viewer.eventsThrough(board.id, server.version);
@@ -56,40 +56,40 @@ describe('work centers (columns)', () => {
   });
 
   it('a column holding cards cannot be removed', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }, { name: 'Test' }]);
-    board.addCards('Test', 2);
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test' }]);
+    await board.addCards('Test', 2);
     const client = await h.connect('lead');
-    const before = h.app.store.getSnapshot(board.id);
+    const before = await h.app.store.getSnapshot(board.id);
     const failure = expectFailure(await client.request('column:remove', { columnId: board.col('Test') }), 'CONFLICT');
     expect(failure.message).toBe('Test still holds 2 cards: move them out before removing it');
-    expect(h.app.store.getSnapshot(board.id)).toStrictEqual(before);
+    expect(await h.app.store.getSnapshot(board.id)).toStrictEqual(before);
   });
 
   it('a deleted card does not keep its column from being removed', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }, { name: 'Test' }]);
-    const [card] = board.addCards('Test', 1);
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test' }]);
+    const [card] = await board.addCards('Test', 1);
     const client = await h.connect('lead');
     expectOk(await client.request('card:delete', { cardId: card?.id ?? '' }));
     expectOk(await client.request('column:remove', { columnId: board.col('Test') }));
-    expect(h.app.store.getSnapshot(board.id).columns.map((c) => c.name)).toEqual(['Develop']);
+    expect((await h.app.store.getSnapshot(board.id)).columns.map((c) => c.name)).toEqual(['Develop']);
   });
 
   it('the last column of a board cannot be removed', async () => {
-    const board = h.seedBoard([{ name: 'Only' }]);
+    const board = await h.seedBoard([{ name: 'Only' }]);
     const client = await h.connect('lead');
     expect(expectFailure(await client.request('column:remove', { columnId: board.col('Only') }), 'CONFLICT').message).toBe('A board keeps at least one work center');
   });
 
   it(`a board holds at most ${LIMITS.columnsPerBoard} columns`, async () => {
-    const board = h.seedBoard(Array.from({ length: LIMITS.columnsPerBoard }, (_, i) => ({ name: `Stage ${i + 1}` })));
+    const board = await h.seedBoard(Array.from({ length: LIMITS.columnsPerBoard }, (_, i) => ({ name: `Stage ${i + 1}` })));
     const client = await h.connect('lead');
     const failure = expectFailure(await client.request('column:add', { boardId: board.id, name: 'One more' }), 'CONFLICT');
     expect(failure.message).toBe(`A board holds at most ${LIMITS.columnsPerBoard} work centers`);
   });
 
   it('after a column moves, backward is judged by the new order', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }, { name: 'Test' }, { name: 'Deploy' }]);
-    const [card] = board.addCards('Test', 1);
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test' }, { name: 'Deploy' }]);
+    const [card] = await board.addCards('Test', 1);
     if (!card) throw new Error('seed failed');
     const client = await h.connect('lead');
     // Deploy moves to the front: Test -> Deploy is now a move to the left.

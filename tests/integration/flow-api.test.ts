@@ -12,9 +12,9 @@ const range = (extra = '') => `from=${today()}&to=${today()}&tz=UTC${extra}`;
 
 describe('flow API', () => {
   it('GET /cfd answers columns in board order and one point per interval with cumulative and in-column counts', async () => {
-    const board = h.seedBoard([{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }]);
-    const [card] = board.addCards('Todo', 2);
-    h.app.store.moveCard({ cardId: card?.id ?? '', toColumnId: board.col('Done') }, { name: 'seed' });
+    const board = await h.seedBoard([{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }]);
+    const [card] = await board.addCards('Todo', 2);
+    await h.app.store.moveCard({ cardId: card?.id ?? '', toColumnId: board.col('Done') }, { name: 'seed' });
     const res = await h.api<Cfd>('GET', `/api/boards/${board.id}/cfd?${range('&interval=hour')}`);
     expect(res.status).toBe(200);
     expect(res.body.columns.map((c) => c.name)).toEqual(['Todo', 'Doing', 'Done']);
@@ -25,10 +25,10 @@ describe('flow API', () => {
   });
 
   it('GET /metrics answers every metric with each finished card’s times and the percentiles', async () => {
-    const board = h.seedBoard([{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }]);
-    const [card] = board.addCards('Todo', 1);
-    h.app.store.moveCard({ cardId: card?.id ?? '', toColumnId: board.col('Doing') }, { name: 'seed' });
-    h.app.store.moveCard({ cardId: card?.id ?? '', toColumnId: board.col('Done') }, { name: 'seed' });
+    const board = await h.seedBoard([{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }]);
+    const [card] = await board.addCards('Todo', 1);
+    await h.app.store.moveCard({ cardId: card?.id ?? '', toColumnId: board.col('Doing') }, { name: 'seed' });
+    await h.app.store.moveCard({ cardId: card?.id ?? '', toColumnId: board.col('Done') }, { name: 'seed' });
     const res = await h.api<FlowMetrics>('GET', `/api/boards/${board.id}/metrics?${range()}`);
     expect(res.status).toBe(200);
     expect(res.body.finished).toEqual([
@@ -57,7 +57,7 @@ describe('flow API', () => {
   });
 
   it('bad ranges and unknown boards are refused with the usual error shape', async () => {
-    const board = h.seedBoard([{ name: 'Todo' }, { name: 'Done' }]);
+    const board = await h.seedBoard([{ name: 'Todo' }, { name: 'Done' }]);
     for (const q of ['from=2025-13-01', 'tz=Mars/Olympus', 'interval=minute', 'from=2025-01-10&to=2025-01-01', 'from=2020-01-01&to=2025-01-01&interval=hour']) {
       const res = await h.api<{ error: { code: string } }>('GET', `/api/boards/${board.id}/cfd?${q}`);
       expect(res.status, q).toBe(400);
@@ -67,7 +67,7 @@ describe('flow API', () => {
   });
 
   it('PATCH /settings sets the demand and the commitment point, as an event on the board', async () => {
-    const board = h.seedBoard([{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }]);
+    const board = await h.seedBoard([{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }]);
     const watcher = await h.connect('watcher');
     expectOk(await watcher.request('flow:join', { boardId: board.id }));
     const res = await h.api('PATCH', `/api/boards/${board.id}/settings`, { body: { demandPerWeek: 12, commitmentColumnId: board.col('Todo') } });
@@ -81,8 +81,8 @@ describe('flow API', () => {
   });
 
   it('a move anywhere on the board reaches an open flow page, which folds it into the CFD it loaded', async () => {
-    const board = h.seedBoard([{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }]);
-    const [card] = board.addCards('Todo', 1);
+    const board = await h.seedBoard([{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }]);
+    const [card] = await board.addCards('Todo', 1);
     const page = await h.connect('flow page');
     const loaded = await h.api<FlowData>('GET', `/api/boards/${board.id}/flow?${range()}`);
     const join = expectOk(await page.request('flow:join', { boardId: board.id }));
@@ -104,7 +104,7 @@ describe('flow API', () => {
     const text = await h.api<{ boardId: string; items: number }>('POST', '/api/import/csv?name=History&tz=UTC', { rawBody: csv, headers: { 'content-type': 'text/csv' } });
     expect(text.status).toBe(201);
     expect(text.body.items).toBe(2);
-    expect(h.app.store.getSnapshot(text.body.boardId).name).toBe('History');
+    expect((await h.app.store.getSnapshot(text.body.boardId)).name).toBe('History');
 
     const importer = await h.user('importer');
     const auth = { authorization: `Bearer ${importer.token}` };
@@ -115,16 +115,16 @@ describe('flow API', () => {
     const res = await fetch(`${h.url}/api/import/csv`, { method: 'POST', body: form, headers: auth });
     expect(res.status).toBe(201);
     const { boardId } = (await res.json()) as { boardId: string };
-    expect(h.app.store.getSnapshot(boardId).name).toBe('From a form');
+    expect((await h.app.store.getSnapshot(boardId)).name).toBe('From a form');
 
-    const boards = h.app.store.listBoards().length;
+    const boards = (await h.app.store.listBoards()).length;
     const bad = await h.api<{ error: { code: string; details: { line: number; reason: string }[] } }>('POST', '/api/import/csv?tz=UTC', {
       rawBody: 'ID,Todo,Done\nA,2025-01-05,2025-01-01\nA,2025-01-01,\n',
       headers: { 'content-type': 'text/csv' },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d) => d.line)).toEqual([2, 3]);
-    expect(h.app.store.listBoards().length).toBe(boards);
+    expect((await h.app.store.listBoards()).length).toBe(boards);
 
     const exported = await fetch(`${h.url}/api/boards/${text.body.boardId}/export/items.csv?tz=UTC`, { headers: { authorization: `Bearer ${(await h.user('api')).token}` } });
     expect(exported.headers.get('content-type')).toContain('text/csv');
@@ -160,7 +160,7 @@ describe('flow API', () => {
     expect(progress).toEqual(progress.toSorted((a, b) => a - b));
     expect(lines.at(-1)?.done?.items).toBe(3000);
     expect(answeredMidway).toBe(true);
-    const boards = h.app.store.listBoards();
+    const boards = await h.app.store.listBoards();
     expect(boards.some((b) => b.id === lines.at(-1)?.done?.boardId)).toBe(true);
   });
 

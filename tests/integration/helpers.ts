@@ -1,6 +1,7 @@
 /**
  * The integration harness: the real server (REST + Socket.IO, no Next pages) on port 0 over a fresh
- * SQLite FILE in a temp directory, one per test file; real socket.io clients; REST over fetch.
+ * SQLite FILE in a temp directory, or a fresh PostgreSQL database, one per test file; real socket.io
+ * clients; REST over fetch.
  * Nothing here mocks our code. Waits have timeouts so that a missing event fails the test with a
  * message instead of hanging it; no test asserts on how long anything took.
  */
@@ -20,6 +21,10 @@ import { startApp, type RunningApp } from '../../lib/server/app';
 import { memoryLogger } from '../../lib/server/logger';
 import type { SignupPolicy } from '../../lib/server/auth';
 import type { RateLimitOptions } from '../../lib/server/rateLimit';
+import { createTestDatabase, type TestDatabase } from '../services';
+
+/** The engines a suite can run on; `describe.each(ENGINES)` runs one on both (see tests/services.ts). */
+export type EngineName = 'sqlite' | 'postgres';
 
 /** Long enough for a loaded 2-core CI machine; a wait that runs out is a failure, not a measurement. */
 export const WAIT_MS = 10_000;
@@ -179,6 +184,10 @@ export interface TestUser {
 }
 
 export interface HarnessOptions {
+  /** The database engine; SQLite by default. PostgreSQL gets a new database, dropped at the end. */
+  engine?: EngineName;
+  /** The secret that signs sessions (required on PostgreSQL); one is made when absent. */
+  secret?: string;
   /** Write rate limit; off unless a test is about it. */
   writeRate?: RateLimitOptions;
   /**
@@ -211,13 +220,13 @@ export interface Harness {
   /** The account with this display name, made with an API token on first use. */
   user(name: string): Promise<TestUser>;
   /** Makes `user` a member of `boardId` with `role` (through the store, not the API). */
-  grant(user: TestUser, boardId: string, role: BoardRole): void;
+  grant(user: TestUser, boardId: string, role: BoardRole): Promise<void>;
   connectMany(count: number, prefix: string): Promise<TestClient[]>;
   /** A socket that is not connected yet, for handshake tests; closed after the test. */
   socket(auth: Record<string, unknown> | undefined, extraHeaders?: Record<string, string>): Socket;
   api<T = unknown>(method: string, path: string, options?: ApiOptions): Promise<ApiResponse<T>>;
   /** A board made through the store, with its columns named in order. */
-  seedBoard(columns: ReadonlyArray<{ name: string; wipLimit?: number | null }>, name?: string): SeededBoard;
+  seedBoard(columns: ReadonlyArray<{ name: string; wipLimit?: number | null }>, name?: string): Promise<SeededBoard>;
 }
 
 export interface SeededBoard {
@@ -226,7 +235,7 @@ export interface SeededBoard {
   /** Column ids by name. */
   col: (name: string) => string;
   /** Creates `count` cards at the end of a column through the store; returns them in order. */
-  addCards: (columnName: string, count: number, titlePrefix?: string) => CardDTO[];
+  addCards: (columnName: string, count: number, titlePrefix?: string) => Promise<CardDTO[]>;
 }
 
 export const seedActor: Actor = { name: 'seed' };
@@ -245,11 +254,15 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
   const sharedBoards: string[] = [];
   const sharedUsers: TestUser[] = [];
   let apiUser: TestUser | undefined;
+  let database: TestDatabase | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flowboard-it-'));
+    if (harnessOptions.engine === 'postgres') database = await createTestDatabase('it');
     app = await startApp({
       dbPath: join(dir, 'flowboard.db'),
+      databaseUrl: database?.url,
+      secret: harnessOptions.secret ?? (database ? 'a-test-secret-of-at-least-32-characters' : undefined),
       port: 0,
       host: '127.0.0.1',
       logger,
@@ -274,6 +287,7 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
 
   afterAll(async () => {
     await app?.close();
+    await database?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -288,10 +302,10 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
     return s;
   };
 
-  const grant = (u: TestUser, boardId: string, role: BoardRole) => {
+  const grant = async (u: TestUser, boardId: string, role: BoardRole) => {
     const { access } = running();
-    if (access.roleOf(boardId, u.id)) access.setRole(boardId, u.id, role);
-    else access.addMember(boardId, u.id, role);
+    if (await access.roleOf(boardId, u.id)) await access.setRole(boardId, u.id, role);
+    else await access.addMember(boardId, u.id, role);
   };
 
   function user(name: string): Promise<TestUser> {
@@ -301,11 +315,11 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
         const { auth, access } = running();
         const email = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'user'}-${users.size}@test.flowboard`;
         const password = `pw-${name}-${users.size}-long-enough`;
-        const account = harnessOptions.passwords ? await createAccount(auth, access, { email, password, name }) : access.createServiceAccount(name, email);
-        const u: TestUser = { id: account.id, name: account.name, email, password, token: access.createToken(account.id, 'tests').secret };
+        const account = harnessOptions.passwords ? await createAccount(auth, access, { email, password, name }) : await access.createServiceAccount(name, email);
+        const u: TestUser = { id: account.id, name: account.name, email, password, token: (await access.createToken(account.id, 'tests')).secret };
         if (shareBoards) {
           sharedUsers.push(u);
-          for (const boardId of sharedBoards) if (!access.roleOf(boardId, u.id)) grant(u, boardId, 'admin');
+          for (const boardId of sharedBoards) if (!(await access.roleOf(boardId, u.id))) await grant(u, boardId, 'admin');
         }
         return u;
       })();
@@ -349,12 +363,12 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
       const text = await res.text();
       return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
     },
-    seedBoard(columns, name = 'Test board') {
+    async seedBoard(columns, name = 'Test board') {
       const { store } = running();
-      const { board } = store.createBoard({ name, columns: columns.map((c) => ({ name: c.name, wipLimit: c.wipLimit ?? null })) }, seedActor);
+      const { board } = await store.createBoard({ name, columns: columns.map((c) => ({ name: c.name, wipLimit: c.wipLimit ?? null })) }, seedActor);
       if (shareBoards) {
         sharedBoards.push(board.id);
-        for (const u of sharedUsers) grant(u, board.id, 'admin');
+        for (const u of sharedUsers) await grant(u, board.id, 'admin');
       }
       const col = (columnName: string) => {
         const found = board.columns.find((c: ColumnDTO) => c.name === columnName);
@@ -365,11 +379,11 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
         id: board.id,
         snapshot: board,
         col,
-        addCards: (columnName, count, titlePrefix = columnName) =>
-          Array.from(
-            { length: count },
-            (_, i) => store.createCard({ boardId: board.id, columnId: col(columnName), title: `${titlePrefix} ${i + 1}` }, seedActor).card,
-          ),
+        async addCards(columnName, count, titlePrefix = columnName) {
+          const cards: CardDTO[] = [];
+          for (let i = 0; i < count; i++) cards.push((await store.createCard({ boardId: board.id, columnId: col(columnName), title: `${titlePrefix} ${i + 1}` }, seedActor)).card);
+          return cards;
+        },
       };
     },
   };
@@ -411,17 +425,30 @@ export function expectOk<A extends { ok: boolean }>(ack: A): Extract<A, { ok: tr
   return ack as Extract<A, { ok: true }>;
 }
 
-/** Rows of the cards table in a column, read straight from the database file's connection. */
-export function cardsInColumnDb(app: RunningApp, columnId: string): number {
-  const row = app.database.sqlite.prepare('select count(*) as n from cards where column_id = ? and deleted_at is null').get(columnId) as { n: number };
-  return row.n;
+/** Rows of the cards table in a column, read straight from the database. */
+export async function cardsInColumnDb(app: RunningApp, columnId: string): Promise<number> {
+  const row = await app.engine.read((sql) => sql.get<{ n: number }>('select count(*) as n from cards where column_id = ? and deleted_at is null', [columnId]));
+  return Number(row?.n ?? 0);
 }
 
-export function eventVersionsDb(app: RunningApp, boardId: string): number[] {
-  const rows = app.database.sqlite.prepare('select version from events where board_id = ? order by seq').all(boardId) as { version: number }[];
+export async function eventVersionsDb(app: RunningApp, boardId: string): Promise<number[]> {
+  const rows = await app.engine.read((sql) => sql.all<{ version: number }>('select version from events where board_id = ? order by seq', [boardId]));
   return rows.map((r) => r.version);
 }
 
 export function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/** One row straight from the database, for checks of what was stored. */
+export function dbGet<T = Record<string, unknown>>(app: RunningApp, text: string, params: readonly (string | number | null)[] = []): Promise<T | undefined> {
+  return app.engine.read((sql) => sql.get<T>(text, params));
+}
+
+export function dbAll<T = Record<string, unknown>>(app: RunningApp, text: string, params: readonly (string | number | null)[] = []): Promise<T[]> {
+  return app.engine.read((sql) => sql.all<T>(text, params));
+}
+
+export function dbRun(app: RunningApp, text: string, params: readonly (string | number | null)[] = []): Promise<number> {
+  return app.engine.write((tx) => tx.run(text, params));
 }

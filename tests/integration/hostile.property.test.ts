@@ -7,7 +7,7 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, HTTP_STATUS, type ErrorCode } from '../../lib/domain/errors';
 import { LIMITS } from '../../lib/domain/limits';
-import { startTestServer, type TestClient } from './helpers';
+import { startTestServer, type TestClient , dbGet } from './helpers';
 
 const h = startTestServer();
 
@@ -121,11 +121,11 @@ function expectRefused(ack: unknown, label: string): void {
 
 describe('hostile input', () => {
   it(`${SOCKET_RUNS} hostile socket requests and ${REST_RUNS} hostile REST requests are all refused with an error code; nothing changes; a normal move works after`, async () => {
-    const seeded = h.seedBoard([{ name: 'Develop', wipLimit: 3 }, { name: 'Test', wipLimit: 2 }]);
-    const [card] = seeded.addCards('Develop', 2);
+    const seeded = await h.seedBoard([{ name: 'Develop', wipLimit: 3 }, { name: 'Test', wipLimit: 2 }]);
+    const [card] = await seeded.addCards('Develop', 2);
     const board: Board = { boardId: seeded.id, cardId: card?.id ?? '', columnId: seeded.col('Develop'), otherColumnId: seeded.col('Test') };
-    const before = h.app.store.getSnapshot(board.boardId);
-    const eventsBefore = h.app.database.sqlite.prepare('select count(*) as n from events').get();
+    const before = await h.app.store.getSnapshot(board.boardId);
+    const eventsBefore = (await dbGet(h.app, 'select count(*) as n from events'));
     const attacker: TestClient = await h.connect('attacker');
     const watcher = await h.connect('watcher');
     await watcher.join(board.boardId);
@@ -162,8 +162,8 @@ describe('hostile input', () => {
       }
     }
 
-    expect(h.app.store.getSnapshot(board.boardId)).toEqual(before);
-    expect(h.app.database.sqlite.prepare('select count(*) as n from events').get()).toEqual(eventsBefore);
+    expect(await h.app.store.getSnapshot(board.boardId)).toEqual(before);
+    expect((await dbGet(h.app, 'select count(*) as n from events'))).toEqual(eventsBefore);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(watcher.events.items).toEqual([]);
 

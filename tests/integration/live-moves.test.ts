@@ -7,8 +7,8 @@ const h = startTestServer();
 
 describe('live moves', () => {
   it('two clients on one board both see a move, the sender included, with its version and clientMutationId', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }, { name: 'Test', wipLimit: 3 }]);
-    const [card] = board.addCards('Develop', 1);
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test', wipLimit: 3 }]);
+    const [card] = await board.addCards('Develop', 1);
     const [ada, bob] = await h.connectMany(2, 'viewer');
     if (!ada || !bob || !card) throw new Error('seed failed');
     const start = await ada.joinSnapshot(board.id);
@@ -37,8 +37,8 @@ describe('live moves', () => {
   });
 
   it('a move by one client brings every other client to the server state', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }, { name: 'Test' }, { name: 'Done' }]);
-    const cards = board.addCards('Develop', 4);
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test' }, { name: 'Done' }]);
+    const cards = await board.addCards('Develop', 4);
     const [ada, bob] = await h.connectMany(2, 'mover');
     if (!ada || !bob) throw new Error('connect failed');
     const bobStart = await bob.joinSnapshot(board.id);
@@ -51,14 +51,14 @@ describe('live moves', () => {
     }
     const seen = await bob.eventsThrough(board.id, last);
     expect(seen.map((e) => e.version)).toEqual(range(bobStart.version + 1, last));
-    expect(canonical(fold(bobStart, seen))).toStrictEqual(h.app.store.getSnapshot(board.id));
+    expect(canonical(fold(bobStart, seen))).toStrictEqual(await h.app.store.getSnapshot(board.id));
   });
 });
 
 describe('concurrent inserts at the same place', () => {
   it('many clients creating cards before the same card at once get distinct positions and one order everywhere', async () => {
-    const board = h.seedBoard([{ name: 'Backlog' }, { name: 'Develop' }]);
-    const [first, anchor] = board.addCards('Backlog', 2);
+    const board = await h.seedBoard([{ name: 'Backlog' }, { name: 'Develop' }]);
+    const [first, anchor] = await board.addCards('Backlog', 2);
     if (!first || !anchor) throw new Error('seed failed');
     const clients = await h.connectMany(12, 'creator');
     const starts = await Promise.all(clients.map((c) => c.joinSnapshot(board.id)));
@@ -69,7 +69,7 @@ describe('concurrent inserts at the same place', () => {
       ),
     );
     const created = acks.map((a) => expectOk(a).card);
-    const server = h.app.store.getSnapshot(board.id);
+    const server = await h.app.store.getSnapshot(board.id);
     const backlog = server.cards.filter((c) => c.columnId === board.col('Backlog'));
     expect(new Set(backlog.map((c) => c.position)).size).toBe(backlog.length);
 
@@ -89,9 +89,9 @@ describe('concurrent inserts at the same place', () => {
   });
 
   it('many clients moving cards before the same card at once get distinct positions and one order everywhere', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }, { name: 'Test' }]);
-    const [head, anchor] = board.addCards('Test', 2, 'already in test');
-    const movers = board.addCards('Develop', 12, 'mover');
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test' }]);
+    const [head, anchor] = await board.addCards('Test', 2, 'already in test');
+    const movers = await board.addCards('Develop', 12, 'mover');
     if (!head || !anchor) throw new Error('seed failed');
     const clients = await h.connectMany(movers.length, 'puller');
     const starts = await Promise.all(clients.map((c) => c.joinSnapshot(board.id)));
@@ -100,7 +100,7 @@ describe('concurrent inserts at the same place', () => {
       clients.map((c, i) => c.request('card:move', { cardId: movers[i]?.id ?? '', toColumnId: board.col('Test'), beforeCardId: anchor.id })),
     );
     acks.forEach((a) => expectOk(a));
-    const server = h.app.store.getSnapshot(board.id);
+    const server = await h.app.store.getSnapshot(board.id);
     const test = server.cards.filter((c) => c.columnId === board.col('Test'));
     expect(test).toHaveLength(movers.length + 2);
     expect(new Set(test.map((c) => c.position)).size).toBe(test.length);

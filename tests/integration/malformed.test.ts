@@ -7,23 +7,23 @@ const h = startTestServer();
 
 /** A board with a card in its first column, a second board to cross ids with, and a watching client. */
 async function setup() {
-  const board = h.seedBoard([{ name: 'Develop' }, { name: 'Test', wipLimit: 3 }]);
-  const [card] = board.addCards('Develop', 1);
-  const elsewhere = h.seedBoard([{ name: 'Elsewhere' }], 'Other board');
-  const [foreignCard] = elsewhere.addCards('Elsewhere', 1);
-  const deleted = h.app.store.createCard({ boardId: board.id, columnId: board.col('Test'), title: 'gone' }, { name: 'seed' }).card;
-  h.app.store.deleteCard({ cardId: deleted.id }, { name: 'seed' });
+  const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test', wipLimit: 3 }]);
+  const [card] = await board.addCards('Develop', 1);
+  const elsewhere = await h.seedBoard([{ name: 'Elsewhere' }], 'Other board');
+  const [foreignCard] = await elsewhere.addCards('Elsewhere', 1);
+  const deleted = (await h.app.store.createCard({ boardId: board.id, columnId: board.col('Test'), title: 'gone' }, { name: 'seed' })).card;
+  await h.app.store.deleteCard({ cardId: deleted.id }, { name: 'seed' });
   if (!card || !foreignCard) throw new Error('seed failed');
   const [sender, watcher] = await h.connectMany(2, 'client');
   if (!sender || !watcher) throw new Error('connect failed');
   await watcher.join(board.id);
-  return { board, card, elsewhere, foreignCard, deleted, sender, watcher, before: h.app.store.getSnapshot(board.id) };
+  return { board, card, elsewhere, foreignCard, deleted, sender, watcher, before: await h.app.store.getSnapshot(board.id) };
 }
 
 /** The board did not change, nobody was told of a change, and the server still takes a normal move. */
 async function expectUnchangedAndServing(ctx: Awaited<ReturnType<typeof setup>>, sender: TestClient = ctx.sender) {
-  expect(h.app.store.getSnapshot(ctx.board.id)).toStrictEqual(ctx.before);
-  expect(h.app.store.getSnapshot(ctx.elsewhere.id).version).toBe(ctx.elsewhere.snapshot.version + 1);
+  expect(await h.app.store.getSnapshot(ctx.board.id)).toStrictEqual(ctx.before);
+  expect((await h.app.store.getSnapshot(ctx.elsewhere.id)).version).toBe(ctx.elsewhere.snapshot.version + 1);
   await ctx.watcher.roundTrip();
   expect(ctx.watcher.events.items).toEqual([]);
 

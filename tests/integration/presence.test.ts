@@ -17,7 +17,7 @@ function viewersOf(client: TestClient, boardId: string, expected: string[]) {
 
 describe('presence', () => {
   it('two clients joining a board each receive a viewer list with both names', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
     const [ada, bob] = await h.connectMany(2, 'viewer');
     if (!ada || !bob) throw new Error('connect failed');
     await ada.join(board.id);
@@ -31,7 +31,7 @@ describe('presence', () => {
   });
 
   it('a burst of joins reaches the viewers already there as fewer lists than joins, the last one complete', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
     const [ada, ...others] = await h.connectMany(6, 'burst');
     if (!ada || others.length !== 5) throw new Error('connect failed');
     await ada.join(board.id);
@@ -47,7 +47,7 @@ describe('presence', () => {
   });
 
   it('when a viewer disconnects the others get a list without it', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
     const [ada, bob, cy] = await h.connectMany(3, 'viewer');
     if (!ada || !bob || !cy) throw new Error('connect failed');
     for (const c of [ada, bob, cy]) await c.join(board.id);
@@ -63,7 +63,7 @@ describe('presence', () => {
   });
 
   it('board:leave takes a viewer out of the list and out of the room', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
     const [ada, bob] = await h.connectMany(2, 'viewer');
     if (!ada || !bob) throw new Error('connect failed');
     await ada.join(board.id);
@@ -78,7 +78,7 @@ describe('presence', () => {
   });
 
   it('two tabs with the same name are two viewers', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
     const tab1 = await h.connect('Ada');
     const tab2 = await h.connect('Ada');
     await tab1.join(board.id);
@@ -88,8 +88,8 @@ describe('presence', () => {
   });
 
   it('viewers of another board are not listed', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
-    const other = h.seedBoard([{ name: 'Develop' }], 'Other');
+    const board = await h.seedBoard([{ name: 'Develop' }]);
+    const other = await h.seedBoard([{ name: 'Develop' }], 'Other');
     const [ada, bob] = await h.connectMany(2, 'viewer');
     if (!ada || !bob) throw new Error('connect failed');
     await bob.join(other.id);
@@ -101,14 +101,14 @@ describe('presence', () => {
   });
 
   it('presence:drag from one client reaches the others with its name and card, not the sender, and stores nothing', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }, { name: 'Test' }]);
-    const [card] = board.addCards('Develop', 1);
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test' }]);
+    const [card] = await board.addCards('Develop', 1);
     if (!card) throw new Error('seed failed');
     const [ada, bob] = await h.connectMany(2, 'dragger');
     if (!ada || !bob) throw new Error('connect failed');
     await ada.join(board.id);
     await bob.join(board.id);
-    const versions = eventVersionsDb(h.app, board.id);
+    const versions = await eventVersionsDb(h.app, board.id);
 
     ada.socket.emit('presence:drag', { boardId: board.id, cardId: card.id });
     const started = await bob.drags.find('drag start', (d) => d.cardId === card.id);
@@ -121,13 +121,13 @@ describe('presence', () => {
     await ada.roundTrip();
     expect(ada.drags.items).toEqual([]);
     // Presence is not state: no event, no version.
-    expect(eventVersionsDb(h.app, board.id)).toEqual(versions);
-    expect(h.app.store.getSnapshot(board.id).version).toBe(board.snapshot.version + 1);
+    expect(await eventVersionsDb(h.app, board.id)).toEqual(versions);
+    expect((await h.app.store.getSnapshot(board.id)).version).toBe(board.snapshot.version + 1);
   });
 
   it('a viewer who disconnects mid-drag releases the card for the others', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
-    const [card] = board.addCards('Develop', 1);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
+    const [card] = await board.addCards('Develop', 1);
     const [ada, bob] = await h.connectMany(2, 'dragger');
     if (!ada || !bob || !card) throw new Error('seed failed');
     await ada.join(board.id);
@@ -143,8 +143,8 @@ describe('presence', () => {
   });
 
   it('a viewer who joins while another drags a card is told about that drag on joining', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
-    const [card] = board.addCards('Develop', 1);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
+    const [card] = await board.addCards('Develop', 1);
     const [ada, bob] = await h.connectMany(2, 'late');
     if (!ada || !bob || !card) throw new Error('seed failed');
     await ada.join(board.id);
@@ -157,8 +157,8 @@ describe('presence', () => {
   });
 
   it('a drag that ended before a viewer joins is not sent to it', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
-    const [card] = board.addCards('Develop', 1);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
+    const [card] = await board.addCards('Develop', 1);
     const [ada, bob] = await h.connectMany(2, 'late');
     if (!ada || !bob || !card) throw new Error('seed failed');
     await ada.join(board.id);
@@ -172,8 +172,8 @@ describe('presence', () => {
   });
 
   it('a rejoin mid-drag keeps the drag for later joiners and does not echo it to the dragger', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
-    const [card] = board.addCards('Develop', 1);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
+    const [card] = await board.addCards('Develop', 1);
     const [ada, bob] = await h.connectMany(2, 'late');
     if (!ada || !bob || !card) throw new Error('seed failed');
     await ada.join(board.id);
@@ -188,8 +188,8 @@ describe('presence', () => {
   });
 
   it('presence:drag for a board the sender has not joined is ignored', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
-    const [card] = board.addCards('Develop', 1);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
+    const [card] = await board.addCards('Develop', 1);
     const [outsider, bob] = await h.connectMany(2, 'client');
     if (!outsider || !bob || !card) throw new Error('seed failed');
     await bob.join(board.id);

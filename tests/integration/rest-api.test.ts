@@ -57,7 +57,7 @@ describe('REST API', () => {
   });
 
   it('every change route works with its status code and is broadcast live to the sockets in the room', async () => {
-    const board = h.seedBoard([{ name: 'Develop', wipLimit: 2 }, { name: 'Test', wipLimit: 1 }, { name: 'Done' }]);
+    const board = await h.seedBoard([{ name: 'Develop', wipLimit: 2 }, { name: 'Test', wipLimit: 1 }, { name: 'Done' }]);
     const [watcher, outsider] = await h.connectMany(2, 'watcher');
     if (!watcher || !outsider) throw new Error('connect failed');
     const start = await watcher.joinSnapshot(board.id);
@@ -118,7 +118,7 @@ describe('REST API', () => {
     expectError(await h.api('DELETE', `/api/cards/${second.body.card.id}`), 404, 'NOT_FOUND');
 
     // Every REST change reached the socket in the room, in order, and folds into the server state.
-    const server = h.app.store.getSnapshot(board.id);
+    const server = await h.app.store.getSnapshot(board.id);
     expect(deleted.body.version).toBe(server.version);
     const seen = await watcher.eventsThrough(board.id, server.version);
     expect(seen.map((e) => e.version)).toEqual(range(start.version + 1, server.version));
@@ -144,8 +144,8 @@ describe('REST API', () => {
   });
 
   it('GET /api/boards/:id/events pages the log and folds into the snapshot', async () => {
-    const board = h.seedBoard([{ name: 'Backlog' }]);
-    for (let i = 0; i < 1_005; i++) h.app.store.renameBoard({ boardId: board.id, name: `name ${i}` }, seedActor);
+    const board = await h.seedBoard([{ name: 'Backlog' }]);
+    for (let i = 0; i < 1_005; i++) await h.app.store.renameBoard({ boardId: board.id, name: `name ${i}` }, seedActor);
     const version = board.snapshot.version + 1_005;
 
     type Page = { version: number; events: BoardEvent[]; hasMore: boolean };
@@ -160,7 +160,7 @@ describe('REST API', () => {
     expect(rest.body.events.map((e) => e.version)).toEqual(range(1_001, version));
 
     const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.snapshot.createdAt, columns: [], cards: [] };
-    expect(canonical(fold(empty, [...first.body.events, ...rest.body.events]))).toStrictEqual(h.app.store.getSnapshot(board.id));
+    expect(canonical(fold(empty, [...first.body.events, ...rest.body.events]))).toStrictEqual(await h.app.store.getSnapshot(board.id));
 
     const ahead = await h.api<Page>('GET', `/api/boards/${board.id}/events?since=${version + 10}`);
     expect(ahead.body).toEqual({ version, events: [], hasMore: false });

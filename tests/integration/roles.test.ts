@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardSnapshot } from '../../lib/domain/types';
 import type { BoardRole } from '../../lib/domain/roles';
-import { startTestServer, type Harness, type TestUser } from './helpers';
+import { startTestServer, type Harness, type TestUser , dbGet , dbAll , dbRun } from './helpers';
 
 const h = startTestServer({ shareBoards: false });
 
@@ -23,10 +23,11 @@ interface Target {
 async function seedTarget(harness: Harness, owner: TestUser): Promise<Target> {
   const { store } = harness.app;
   const actor = { id: owner.id, name: owner.name };
-  const { board } = store.createBoard({ name: 'Roles', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }, { name: 'Empty' }] }, actor);
+  const { board } = await store.createBoard({ name: 'Roles', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }, { name: 'Empty' }] }, actor);
   const col = (name: string) => board.columns.find((c) => c.name === name)?.id ?? '';
-  const card = (title: string) => store.createCard({ boardId: board.id, columnId: col('A'), title }, actor).card.id;
-  return { board: store.getSnapshot(board.id), col, cards: { toUpdate: card('update me'), toMove: card('move me'), toDelete: card('delete me') } };
+  const card = async (title: string) => (await store.createCard({ boardId: board.id, columnId: col('A'), title }, actor)).card.id;
+  const cards = { toUpdate: await card('update me'), toMove: await card('move me'), toDelete: await card('delete me') };
+  return { board: await store.getSnapshot(board.id), col, cards };
 }
 
 interface Operation {
@@ -65,15 +66,15 @@ const allowed = (who: Who, needs: BoardRole) => RANK[who] >= RANK[needs];
 const refusalOf = (who: Who) => (who === 'outsider' ? 'NOT_FOUND' : 'FORBIDDEN');
 
 /** The board as the database has it, and how many events it logged. */
-function stateOf(boardId: string) {
-  return { snapshot: h.app.store.getSnapshot(boardId), events: h.app.store.eventsSince(boardId, 0, Number.MAX_SAFE_INTEGER)?.length };
+async function stateOf(boardId: string) {
+  return { snapshot: await h.app.store.getSnapshot(boardId), events: (await h.app.store.eventsSince(boardId, 0, Number.MAX_SAFE_INTEGER))?.length };
 }
 
 async function setup(who: Who): Promise<{ target: Target; user: TestUser }> {
   const owner = await h.user(`owner of ${who}`);
   const user = await h.user(`a ${who}`);
   const target = await seedTarget(h, owner);
-  if (who !== 'outsider') h.grant(user, target.board.id, who);
+  if (who !== 'outsider') await h.grant(user, target.board.id, who);
   return { target, user };
 }
 
@@ -82,14 +83,14 @@ describe.each(EVERYONE)('as %s', (who) => {
     const { target, user } = await setup(who);
     const client = await h.connectAs(user);
     for (const op of OPERATIONS) {
-      const before = stateOf(target.board.id);
+      const before = await stateOf(target.board.id);
       const [event, payload] = op.socket(target);
       const ack = (await client.requestRaw(event, payload)) as { ok: boolean; code?: string };
       if (allowed(who, op.needs)) {
         expect(ack, `${who} ${op.name}`).toMatchObject({ ok: true });
       } else {
         expect(ack, `${who} ${op.name}`).toMatchObject({ ok: false, code: refusalOf(who) });
-        expect(stateOf(target.board.id), `${who} ${op.name} changed nothing`).toEqual(before);
+        expect(await stateOf(target.board.id), `${who} ${op.name} changed nothing`).toEqual(before);
       }
     }
   });
@@ -97,7 +98,7 @@ describe.each(EVERYONE)('as %s', (who) => {
   it(`over REST: the same rule, with 403 for FORBIDDEN and 404 for NOT_FOUND`, async () => {
     const { target, user } = await setup(who);
     for (const op of OPERATIONS) {
-      const before = stateOf(target.board.id);
+      const before = await stateOf(target.board.id);
       const [method, path, body] = op.rest(target);
       const res = await h.api<{ error?: { code: string } }>(method, path, { body, as: user });
       if (allowed(who, op.needs)) {
@@ -105,7 +106,7 @@ describe.each(EVERYONE)('as %s', (who) => {
       } else {
         expect(res.status, `${who} ${op.name}`).toBe(who === 'outsider' ? 404 : 403);
         expect(res.body.error?.code).toBe(refusalOf(who));
-        expect(stateOf(target.board.id), `${who} ${op.name} changed nothing`).toEqual(before);
+        expect(await stateOf(target.board.id), `${who} ${op.name} changed nothing`).toEqual(before);
       }
     }
   });
@@ -141,7 +142,7 @@ describe('who sees the events', () => {
   it('a socket that is not a member gets no event of the board, even when it asks to join', async () => {
     const owner = await h.user('events owner');
     const target = await seedTarget(h, owner);
-    h.grant(owner, target.board.id, 'admin');
+    await h.grant(owner, target.board.id, 'admin');
     const stranger = await h.connectAs(await h.user('stranger'));
     const member = await h.connectAs(owner);
     await member.join(target.board.id);
@@ -156,9 +157,9 @@ describe('who sees the events', () => {
   it('a member removed from the board leaves its room at once: told so, no later event, no more reads or writes', async () => {
     const admin = await h.user('remover');
     const target = await seedTarget(h, admin);
-    h.grant(admin, target.board.id, 'admin');
+    await h.grant(admin, target.board.id, 'admin');
     const leaver = await h.user('leaver');
-    h.grant(leaver, target.board.id, 'member');
+    await h.grant(leaver, target.board.id, 'member');
     const adminClient = await h.connectAs(admin);
     const [tab1, tab2] = [await h.connectAs(leaver), await h.connectAs(leaver)];
     await adminClient.join(target.board.id);
@@ -187,14 +188,14 @@ describe('members', () => {
     const admin = await h.user('members admin');
     const target = await seedTarget(h, admin);
     const boardId = target.board.id;
-    h.grant(admin, boardId, 'admin');
+    await h.grant(admin, boardId, 'admin');
     const bob = await h.user('members bob');
     const carol = await h.user('members carol');
     const path = `/api/boards/${boardId}/members`;
 
     const added = await h.api('POST', path, { body: { email: bob.email.toUpperCase(), role: 'member' }, as: admin });
     expect(added.status).toBe(201);
-    expect(h.app.access.roleOf(boardId, bob.id)).toBe('member');
+    expect(await h.app.access.roleOf(boardId, bob.id)).toBe('member');
     expect((await h.api('POST', path, { body: { email: bob.email, role: 'viewer' }, as: admin })).body).toMatchObject({ error: { code: 'CONFLICT' } });
     expect((await h.api('POST', path, { body: { email: 'nobody@nowhere.test', role: 'viewer' }, as: admin })).status).toBe(404);
     expect((await h.api('POST', path, { body: { email: 'not an email', role: 'viewer' }, as: admin })).status).toBe(400);
@@ -204,7 +205,7 @@ describe('members', () => {
     expect((await h.api('POST', path, { body: { email: carol.email, role: 'admin' }, as: bob })).body).toMatchObject({ error: { code: 'FORBIDDEN' } });
     expect((await h.api('PATCH', `${path}/${bob.id}`, { body: { role: 'admin' }, as: bob })).status).toBe(403);
     expect((await h.api('DELETE', `${path}/${admin.id}`, { as: bob })).status).toBe(403);
-    expect(h.app.access.roleOf(boardId, bob.id)).toBe('member');
+    expect(await h.app.access.roleOf(boardId, bob.id)).toBe('member');
 
     // The only admin cannot step down or leave.
     expect((await h.api('PATCH', `${path}/${admin.id}`, { body: { role: 'member' }, as: admin })).body).toMatchObject({ error: { code: 'CONFLICT' } });
@@ -212,39 +213,39 @@ describe('members', () => {
     // With a second admin, they can.
     expect((await h.api('PATCH', `${path}/${bob.id}`, { body: { role: 'admin' }, as: admin })).status).toBe(200);
     expect((await h.api('DELETE', `${path}/${admin.id}`, { as: admin })).status).toBe(200);
-    expect(h.app.access.roleOf(boardId, admin.id)).toBeNull();
-    expect(h.app.access.listMembers(boardId).map((m) => [m.name, m.role])).toEqual([['members bob', 'admin']]);
+    expect(await h.app.access.roleOf(boardId, admin.id)).toBeNull();
+    expect((await h.app.access.listMembers(boardId)).map((m) => [m.name, m.role])).toEqual([['members bob', 'admin']]);
   });
 
   it('an invite link lets one person join with its role until it expires; it is stored only as a hash', async () => {
     const admin = await h.user('inviter');
     const target = await seedTarget(h, admin);
     const boardId = target.board.id;
-    h.grant(admin, boardId, 'admin');
+    await h.grant(admin, boardId, 'admin');
     const dave = await h.user('invitee dave');
     const erin = await h.user('invitee erin');
 
     const viewerBob = await h.user('invite viewer');
-    h.grant(viewerBob, boardId, 'viewer');
+    await h.grant(viewerBob, boardId, 'viewer');
     expect((await h.api('POST', `/api/boards/${boardId}/invites`, { body: { role: 'admin' }, as: viewerBob })).status).toBe(403);
 
     const made = await h.api<{ token: string; path: string; invite: { id: string } }>('POST', `/api/boards/${boardId}/invites`, { body: { role: 'viewer' }, as: admin });
     expect(made.status).toBe(201);
     expect(made.body.path).toBe(`/invite/${made.body.token}`);
-    const stored = h.app.database.sqlite.prepare('select token_hash from board_invites where id = ?').get(made.body.invite.id) as { token_hash: string };
+    const stored = (await dbGet(h.app, 'select token_hash from board_invites where id = ?', [made.body.invite.id])) as { token_hash: string };
     expect(stored.token_hash).not.toContain(made.body.token);
-    expect(JSON.stringify(h.app.database.sqlite.prepare('select * from board_invites').all())).not.toContain(made.body.token);
+    expect(JSON.stringify((await dbAll(h.app, 'select * from board_invites', [])))).not.toContain(made.body.token);
 
     const accepted = await h.api('POST', '/api/invites/accept', { body: { token: made.body.token }, as: dave });
     expect(accepted.status).toBe(200);
-    expect(h.app.access.roleOf(boardId, dave.id)).toBe('viewer');
+    expect(await h.app.access.roleOf(boardId, dave.id)).toBe('viewer');
     // Used once: nobody else gets in with it.
     expect((await h.api('POST', '/api/invites/accept', { body: { token: made.body.token }, as: erin })).status).toBe(404);
 
     const late = await h.api<{ token: string; invite: { id: string } }>('POST', `/api/boards/${boardId}/invites`, { body: { role: 'member', expiresInHours: 1 }, as: admin });
-    h.app.database.sqlite.prepare('update board_invites set expires_at = ? where id = ?').run(Date.now() - 1, late.body.invite.id);
+    (await dbRun(h.app, 'update board_invites set expires_at = ? where id = ?', [Date.now() - 1, late.body.invite.id]));
     expect((await h.api('POST', '/api/invites/accept', { body: { token: late.body.token }, as: erin })).body).toMatchObject({ error: { code: 'NOT_FOUND' } });
-    expect(h.app.access.roleOf(boardId, erin.id)).toBeNull();
+    expect(await h.app.access.roleOf(boardId, erin.id)).toBeNull();
 
     const revoked = await h.api<{ token: string; invite: { id: string } }>('POST', `/api/boards/${boardId}/invites`, { body: { role: 'member' }, as: admin });
     expect((await h.api('DELETE', `/api/boards/${boardId}/invites/${revoked.body.invite.id}`, { as: admin })).status).toBe(200);

@@ -15,29 +15,29 @@ describe('sign-up by invitation', () => {
 
   it('refuses a stranger with a code and a message, makes no account, and lets the holder of a live link in', async () => {
     // Before there is an admin, the first visitor signs up without a link and becomes the admin.
-    expect(h.app.access.needsFirstAdmin()).toBe(true);
+    expect(await h.app.access.needsFirstAdmin()).toBe(true);
     expect((await signUp('first@example.test')).status).toBe(200);
-    const admin = h.app.access.findUserByEmail('first@example.test');
+    const admin = await h.app.access.findUserByEmail('first@example.test');
     expect(admin?.isAdmin).toBe(true);
-    const board = h.seedBoard([{ name: 'Ready' }, { name: 'Doing' }]);
+    const board = await h.seedBoard([{ name: 'Ready' }, { name: 'Doing' }]);
 
     const stranger = await signUp('stranger@example.test');
     expect(stranger.status).toBe(403);
     const refusal = (await stranger.json()) as { code?: string; message?: string };
     expect(refusal.code).toBe('SIGNUP_BY_INVITE');
     expect(refusal.message).toMatch(/by invitation/);
-    expect(h.app.access.findUserByEmail('stranger@example.test')).toBeNull();
+    expect(await h.app.access.findUserByEmail('stranger@example.test')).toBeNull();
 
     expect((await signUp('stranger@example.test', 'not-a-real-link')).status).toBe(403);
 
-    const { secret, invite } = h.app.access.createInvite(board.id, 'member', admin?.id ?? '', 24);
+    const { secret, invite } = await h.app.access.createInvite(board.id, 'member', admin?.id ?? '', 24);
     const invited = await signUp('invited@example.test', secret);
     expect(invited.status).toBe(200);
-    expect(h.app.access.findUserByEmail('invited@example.test')?.name).toBe('Newcomer');
+    expect((await h.app.access.findUserByEmail('invited@example.test'))?.name).toBe('Newcomer');
 
     // A revoked link opens nothing any more.
-    h.app.access.revokeInvite(board.id, invite.id);
+    await h.app.access.revokeInvite(board.id, invite.id);
     expect((await signUp('late@example.test', secret)).status).toBe(403);
-    expect(h.app.access.findUserByEmail('late@example.test')).toBeNull();
+    expect(await h.app.access.findUserByEmail('late@example.test')).toBeNull();
   });
 });

@@ -1,12 +1,19 @@
 /**
- * Properties of the real store (better-sqlite3, migrated schema, one transaction per change) over
- * random sequences of commands: the WIP limit holds after every change, a refusal changes nothing,
- * and the event log folded with applyEvent is exactly the stored state.
+ * Properties of the real store on BOTH engines (a SQLite file and a real PostgreSQL database, migrated
+ * schema, one transaction per change) over random sequences of commands: the WIP limit holds after
+ * every change, a refusal changes nothing, the event log folded with applyEvent is exactly the stored
+ * state, and the flow aggregates equal a full recomputation from the log.
  */
 import * as fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../db/engine';
+import { openEngine } from '../../db/open';
 import { createStore, type Store } from '../../db/store';
+import { createTestDatabase, withPostgres, type TestDatabase } from '../services';
+import { expectAggregatesOfLog } from '../unit/flow-aggregates';
 import { DomainError } from '../../lib/domain/errors';
 import { sortByPosition } from '../../lib/domain/ordering';
 import type { BoardSnapshot } from '../../lib/domain/types';
@@ -32,7 +39,7 @@ const actor = { name: 'property' };
 const pick = <T>(items: readonly T[], n: number): T | undefined => items[n % Math.max(items.length, 1)];
 
 /** Runs one command, choosing real ids from the current state; throws the store's refusals. */
-function run(store: Store, board: BoardSnapshot, c: Cmd): void {
+async function run(store: Store, board: BoardSnapshot, c: Cmd): Promise<void> {
   const column = pick(board.columns, 'col' in c ? c.col : 0);
   const card = pick(board.cards, 'card' in c ? c.card : 0);
   const beforeIn = (columnId: string, n: number | null) => {
@@ -41,19 +48,19 @@ function run(store: Store, board: BoardSnapshot, c: Cmd): void {
   };
   switch (c.kind) {
     case 'create':
-      if (column) store.createCard({ boardId: board.id, columnId: column.id, title: 'card', beforeCardId: beforeIn(column.id, c.before) }, actor);
+      if (column) await store.createCard({ boardId: board.id, columnId: column.id, title: 'card', beforeCardId: beforeIn(column.id, c.before) }, actor);
       return;
     case 'move':
-      if (column && card) store.moveCard({ cardId: card.id, toColumnId: column.id, beforeCardId: beforeIn(column.id, c.before), reason: c.reason ? 'defect' : undefined }, actor);
+      if (column && card) await store.moveCard({ cardId: card.id, toColumnId: column.id, beforeCardId: beforeIn(column.id, c.before), reason: c.reason ? 'defect' : undefined }, actor);
       return;
     case 'limit':
-      if (column) store.updateColumn({ columnId: column.id, wipLimit: c.limit }, actor);
+      if (column) await store.updateColumn({ columnId: column.id, wipLimit: c.limit }, actor);
       return;
     case 'update':
-      if (card) store.updateCard({ cardId: card.id, blocked: c.blocked, blockedReason: c.blocked ? 'waiting' : undefined }, actor);
+      if (card) await store.updateCard({ cardId: card.id, blocked: c.blocked, blockedReason: c.blocked ? 'waiting' : undefined }, actor);
       return;
     case 'delete':
-      if (card) store.deleteCard({ cardId: card.id }, actor);
+      if (card) await store.deleteCard({ cardId: card.id }, actor);
       return;
     default: {
       const unreachable: never = c;
@@ -64,45 +71,56 @@ function run(store: Store, board: BoardSnapshot, c: Cmd): void {
 
 const counts = (board: BoardSnapshot) => new Map(board.columns.map((col) => [col.id, board.cards.filter((c) => c.columnId === col.id).length]));
 
-describe('the store over any sequence of commands', () => {
-  it('never lets a column grow past its WIP limit, changes nothing on a refusal, and its log folds to its state', () => {
-    fc.assert(
-      fc.property(fc.array(cmd, { minLength: 1, maxLength: 40 }), (cmds) => {
-        const database = openDatabase(':memory:');
-        try {
-          let now = Date.UTC(2026, 0, 1);
-          const store = createStore(database.db, { clock: () => (now += 1_000) });
-          const { board: created } = store.createBoard(
-            { name: 'Property', columns: [{ name: 'Backlog' }, { name: 'Develop', wipLimit: 2 }, { name: 'Test', wipLimit: 1 }, { name: 'Done' }] },
-            actor,
-          );
-          let board = created;
-          for (const c of cmds) {
-            const prior = board;
-            try {
-              run(store, board, c);
-            } catch (error) {
-              if (!(error instanceof DomainError) || error.code === 'INTERNAL') throw error;
-              expect(store.getSnapshot(board.id), `refused ${JSON.stringify(c)}`).toStrictEqual(prior);
-              continue;
-            }
-            board = store.getSnapshot(board.id);
-            // A column may only gain cards while under its limit (a lowered limit may leave it over, never more over).
-            const was = counts(prior);
-            for (const [columnId, n] of counts(board)) {
-              const limit = board.columns.find((col) => col.id === columnId)?.wipLimit ?? null;
-              if (limit !== null && n > (was.get(columnId) ?? 0)) expect(n, `after ${JSON.stringify(c)}`).toBeLessThanOrEqual(limit);
-            }
-          }
-          const log = store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER) ?? [];
-          expect(log.map((e) => e.version)).toEqual(range(1, board.version));
-          const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], cards: [] };
-          expect(canonical(fold(empty, log))).toStrictEqual(board);
-        } finally {
-          database.sqlite.close();
-        }
-      }),
-      { numRuns: 60 },
-    );
+const engines = withPostgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
+
+describe.each(engines)('the store on %s over any sequence of commands', (kind) => {
+  let engine: Engine;
+  let database: TestDatabase | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'flowboard-store-'));
+  beforeAll(async () => {
+    if (kind === 'postgres') database = await createTestDatabase('store');
+    engine = await openEngine({ url: database?.url, sqlitePath: join(dir, 'store.db') });
   });
+  afterAll(async () => {
+    await engine?.close();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('never lets a column grow past its WIP limit, changes nothing on a refusal, its log folds to its state, its aggregates equal a recomputation', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 30 }), async (cmds) => {
+        let now = Date.UTC(2026, 0, 1);
+        const store = createStore(engine, { clock: () => (now += 1_000) });
+        const { board: created } = await store.createBoard(
+          { name: 'Property', columns: [{ name: 'Backlog' }, { name: 'Develop', wipLimit: 2 }, { name: 'Test', wipLimit: 1 }, { name: 'Done' }] },
+          actor,
+        );
+        let board = created;
+        for (const c of cmds) {
+          const prior = board;
+          try {
+            await run(store, board, c);
+          } catch (error) {
+            if (!(error instanceof DomainError) || error.code === 'INTERNAL') throw error;
+            expect(await store.getSnapshot(board.id), `refused ${JSON.stringify(c)}`).toStrictEqual(prior);
+            continue;
+          }
+          board = await store.getSnapshot(board.id);
+          // A column may only gain cards while under its limit (a lowered limit may leave it over, never more over).
+          const was = counts(prior);
+          for (const [columnId, n] of counts(board)) {
+            const limit = board.columns.find((col) => col.id === columnId)?.wipLimit ?? null;
+            if (limit !== null && n > (was.get(columnId) ?? 0)) expect(n, `after ${JSON.stringify(c)}`).toBeLessThanOrEqual(limit);
+          }
+        }
+        const log = (await store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER)) ?? [];
+        expect(log.map((e) => e.version)).toEqual(range(1, board.version));
+        const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], cards: [] };
+        expect(canonical(fold(empty, log))).toStrictEqual(board);
+        await expectAggregatesOfLog(store, board.id, log);
+      }),
+      { numRuns: kind === 'postgres' ? 25 : 50 },
+    );
+  }, 120_000);
 });

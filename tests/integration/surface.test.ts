@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createAccount } from '../../lib/server/accounts';
 import { startApp } from '../../lib/server/app';
 import { memoryLogger } from '../../lib/server/logger';
-import { startTestServer, WAIT_MS, type Harness, type TestUser } from './helpers';
+import { startTestServer, WAIT_MS, type Harness, type TestUser , dbGet , dbAll } from './helpers';
 
 const h = startTestServer({ writeRate: { perSecond: 2, burst: 5 }, passwords: true });
 
@@ -63,8 +63,8 @@ describe('the socket handshake', () => {
   });
 
   it('presence and events carry the account name and id, whatever name a client claims', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }, { name: 'Test' }]);
-    const [card] = board.addCards('Develop', 1);
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test' }]);
+    const [card] = await board.addCards('Develop', 1);
     const user = await h.user('Real Name');
     const s = h.socket({ token: user.token, name: 'Impostor' });
     expect(await connectOutcome(s)).toBe('connected');
@@ -72,25 +72,25 @@ describe('the socket handshake', () => {
     expect(joined.ok).toBe(true);
     const ack = (await s.timeout(WAIT_MS).emitWithAck('card:move', { cardId: card?.id, toColumnId: board.col('Test') })) as { ok: boolean };
     expect(ack.ok).toBe(true);
-    const row = h.app.database.sqlite.prepare("select actor, actor_id as actorId from events where type = 'card_moved' and card_id = ?").get(card?.id);
+    const row = (await dbGet(h.app, "select actor, actor_id as actorId from events where type = 'card_moved' and card_id = ?", [card?.id ?? null]));
     expect(row).toEqual({ actor: 'Real Name', actorId: user.id });
   });
 });
 
 describe('cross-site request forgery', () => {
   it('a cookie-authenticated write needs our Origin or the custom header; a bearer token needs neither', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
     const user = await h.user('csrf tester');
     const cookie = await signIn(h, user);
     const post = (headers: Record<string, string>, as: TestUser | null = null) =>
       h.api<{ error?: { code: string } }>('POST', `/api/boards/${board.id}/cards`, { body: { title: 'x' }, headers, as });
-    const versionBefore = h.app.store.getSnapshot(board.id).version;
+    const versionBefore = (await h.app.store.getSnapshot(board.id)).version;
 
     const foreign = await post({ cookie, origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
     expect(foreign.body.error?.code).toBe('FORBIDDEN');
     expect((await post({ cookie })).status).toBe(403);
-    expect(h.app.store.getSnapshot(board.id).version).toBe(versionBefore);
+    expect((await h.app.store.getSnapshot(board.id)).version).toBe(versionBefore);
 
     expect((await post({ cookie, origin: h.url })).status).toBe(201);
     expect((await post({ cookie, 'x-flowboard-request': '1' })).status).toBe(201);
@@ -115,7 +115,7 @@ describe('API tokens', () => {
     expect(made.status).toBe(201);
     const { secret, token } = made.body;
     expect(secret.startsWith(token.prefix)).toBe(true);
-    const rows = JSON.stringify(h.app.database.sqlite.prepare('select * from api_tokens').all());
+    const rows = JSON.stringify((await dbAll(h.app, 'select * from api_tokens', [])));
     expect(rows).not.toContain(secret);
 
     const asToken = { ...user, token: secret };
@@ -167,18 +167,18 @@ describe('sessions', () => {
 
 describe('write rate limit', () => {
   it('a connection that writes faster than its budget gets RATE_LIMITED, and nothing of those writes happens', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
     const client = await h.connect('hasty');
     const acks = await Promise.all(Array.from({ length: 8 }, (_, i) => client.request('card:create', { boardId: board.id, title: `card ${i}` })));
     const ok = acks.filter((a) => a.ok).length;
     expect(ok).toBeGreaterThanOrEqual(5);
     expect(ok).toBeLessThan(8);
     for (const a of acks.filter((x) => !x.ok)) expect(a).toMatchObject({ ok: false, code: 'RATE_LIMITED' });
-    expect(h.app.store.getSnapshot(board.id).cards).toHaveLength(ok);
+    expect((await h.app.store.getSnapshot(board.id)).cards).toHaveLength(ok);
   });
 
   it('a token has one budget across REST and its sockets: 429 with Retry-After', async () => {
-    const board = h.seedBoard([{ name: 'Develop' }]);
+    const board = await h.seedBoard([{ name: 'Develop' }]);
     const bot = await h.user('bot');
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await h.api('POST', `/api/boards/${board.id}/cards`, { body: { title: `rest ${i}` }, as: bot })).status);
@@ -198,16 +198,16 @@ describe('a new database', () => {
     const options = { dbPath: join(dir, 'fb.db'), port: 0, host: '127.0.0.1', logger: memoryLogger(), seed: true, authRateLimit: false };
     let app = await startApp(options);
     try {
-      const [demo] = app.store.listBoards();
+      const [demo] = await app.store.listBoards();
       expect(demo).toBeDefined();
-      expect(app.access.needsFirstAdmin()).toBe(true);
+      expect(await app.access.needsFirstAdmin()).toBe(true);
       const first = await createAccount(app.auth, app.access, { email: 'first@test.flowboard', password: 'first password', name: 'First' });
       const second = await createAccount(app.auth, app.access, { email: 'second@test.flowboard', password: 'second password', name: 'Second' });
-      expect(app.access.getUser(first.id)?.isAdmin).toBe(true);
-      expect(app.access.getUser(second.id)?.isAdmin).toBe(false);
-      expect(app.access.needsFirstAdmin()).toBe(false);
-      expect(app.access.roleOf(demo?.id ?? '', first.id)).toBe('admin');
-      expect(app.access.roleOf(demo?.id ?? '', second.id)).toBeNull();
+      expect((await app.access.getUser(first.id))?.isAdmin).toBe(true);
+      expect((await app.access.getUser(second.id))?.isAdmin).toBe(false);
+      expect(await app.access.needsFirstAdmin()).toBe(false);
+      expect(await app.access.roleOf(demo?.id ?? '', first.id)).toBe('admin');
+      expect(await app.access.roleOf(demo?.id ?? '', second.id)).toBeNull();
 
       const signedIn = await fetch(`${app.url}/api/auth/sign-in/email`, {
         method: 'POST',

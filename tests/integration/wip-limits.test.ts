@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardSnapshot } from '../../lib/domain/types';
-import { cardsInColumnDb, columnOrder, eventVersionsDb, expectFailure, expectOk, fold, range, startTestServer } from './helpers';
+import { cardsInColumnDb, columnOrder, eventVersionsDb, expectFailure, expectOk, fold, range, startTestServer , dbGet } from './helpers';
 
 const h = startTestServer();
 
@@ -8,10 +8,10 @@ const countIn = (board: BoardSnapshot, columnId: string) => board.cards.filter((
 
 describe('WIP limits under concurrency', () => {
   it('50 clients racing for the 2 free slots of a column: exactly 2 pulls win, 48 are refused, the column never exceeds its limit', async () => {
-    const board = h.seedBoard([{ name: 'Backlog' }, { name: 'Test', wipLimit: 3 }]);
+    const board = await h.seedBoard([{ name: 'Backlog' }, { name: 'Test', wipLimit: 3 }]);
     const test = board.col('Test');
-    board.addCards('Test', 1, 'already in test');
-    const backlog = board.addCards('Backlog', 50);
+    await board.addCards('Test', 1, 'already in test');
+    const backlog = await board.addCards('Backlog', 50);
     const observer = await h.connect('observer');
     const start = await observer.joinSnapshot(board.id);
     const racers = await h.connectMany(50, 'racer');
@@ -28,13 +28,11 @@ describe('WIP limits under concurrency', () => {
     expect(won.map((a) => a.version).toSorted((a, b) => a - b)).toEqual([start.version + 1, start.version + 2]);
 
     // The database agrees: 3 cards in the column, and the log holds exactly 2 pulls into it.
-    expect(cardsInColumnDb(h.app, test)).toBe(3);
-    const moves = h.app.database.sqlite
-      .prepare("select count(*) as n from events where board_id = ? and type = 'card_moved' and json_extract(data, '$.toColumnId') = ?")
-      .get(board.id, test) as { n: number };
+    expect(await cardsInColumnDb(h.app, test)).toBe(3);
+    const moves = (await dbGet(h.app, "select count(*) as n from events where board_id = ? and type = 'card_moved' and json_extract(data, '$.toColumnId') = ?", [board.id, test])) as { n: number };
     expect(moves.n).toBe(2);
     // Versions in the log are contiguous from 1, with no duplicates.
-    expect(eventVersionsDb(h.app, board.id)).toEqual(range(1, start.version + 2));
+    expect(await eventVersionsDb(h.app, board.id)).toEqual(range(1, start.version + 2));
 
     // "Never" more than 3: replay what the observer was sent and count after every event.
     const seen = await observer.eventsThrough(board.id, start.version + 2);
@@ -48,65 +46,65 @@ describe('WIP limits under concurrency', () => {
   });
 
   it('a card created into a full column is refused', async () => {
-    const board = h.seedBoard([{ name: 'Test', wipLimit: 1 }]);
-    board.addCards('Test', 1);
+    const board = await h.seedBoard([{ name: 'Test', wipLimit: 1 }]);
+    await board.addCards('Test', 1);
     const client = await h.connect('creator');
-    const before = h.app.store.getSnapshot(board.id);
+    const before = await h.app.store.getSnapshot(board.id);
     const ack = await client.request('card:create', { boardId: board.id, columnId: board.col('Test'), title: 'one too many' });
     expect(expectFailure(ack, 'WIP_LIMIT').message).toBe('Test is at its WIP limit (1 of 1): finish or move a card out first');
-    expect(h.app.store.getSnapshot(board.id)).toStrictEqual(before);
+    expect(await h.app.store.getSnapshot(board.id)).toStrictEqual(before);
   });
 });
 
 describe('WIP limits and reordering', () => {
   it('reordering inside a full column is allowed', async () => {
-    const board = h.seedBoard([{ name: 'Backlog' }, { name: 'Test', wipLimit: 3 }]);
-    const [a, b, c] = board.addCards('Test', 3);
+    const board = await h.seedBoard([{ name: 'Backlog' }, { name: 'Test', wipLimit: 3 }]);
+    const [a, b, c] = await board.addCards('Test', 3);
     if (!a || !b || !c) throw new Error('seed failed');
     const client = await h.connect('reorderer');
     await client.join(board.id);
     const ack = expectOk(await client.request('card:move', { cardId: c.id, toColumnId: board.col('Test'), beforeCardId: a.id }));
     expect(ack.card.columnId).toBe(board.col('Test'));
-    expect(columnOrder(h.app.store.getSnapshot(board.id), board.col('Test'))).toEqual([c.id, a.id, b.id]);
+    expect(columnOrder(await h.app.store.getSnapshot(board.id), board.col('Test'))).toEqual([c.id, a.id, b.id]);
     const event = await client.events.find('card_moved', (e) => e.type === 'card_moved');
     expect(event).toMatchObject({ fromColumnId: board.col('Test'), toColumnId: board.col('Test'), backward: false });
   });
 
   it('a column whose limit was lowered below its count refuses pulls until it is under the limit', async () => {
-    const board = h.seedBoard([{ name: 'Backlog' }, { name: 'Test', wipLimit: 5 }, { name: 'Done' }]);
+    const board = await h.seedBoard([{ name: 'Backlog' }, { name: 'Test', wipLimit: 5 }, { name: 'Done' }]);
     const test = board.col('Test');
-    const inTest = board.addCards('Test', 4);
-    const [waiting] = board.addCards('Backlog', 1);
+    const inTest = await board.addCards('Test', 4);
+    const [waiting] = await board.addCards('Backlog', 1);
     if (!waiting) throw new Error('seed failed');
     const client = await h.connect('lead');
 
     // Lowering below the current count is allowed.
     expectOk(await client.request('column:update', { columnId: test, wipLimit: 2 }));
-    expect(h.app.store.getSnapshot(board.id).columns.find((c) => c.id === test)?.wipLimit).toBe(2);
+    expect((await h.app.store.getSnapshot(board.id)).columns.find((c) => c.id === test)?.wipLimit).toBe(2);
 
     // Over the limit (4 of 2, then 3 of 2) and at it (2 of 2), every pull is refused.
     for (const leaving of inTest.slice(0, 2)) {
-      const count = cardsInColumnDb(h.app, test);
+      const count = await cardsInColumnDb(h.app, test);
       const refused = await client.request('card:move', { cardId: waiting.id, toColumnId: test });
       expect(expectFailure(refused, 'WIP_LIMIT').message).toBe(`Test is at its WIP limit (${count} of 2): finish or move a card out first`);
-      expect(cardsInColumnDb(h.app, test)).toBe(count);
+      expect(await cardsInColumnDb(h.app, test)).toBe(count);
       expectOk(await client.request('card:move', { cardId: leaving.id, toColumnId: board.col('Done') }));
     }
-    expect(cardsInColumnDb(h.app, test)).toBe(2);
+    expect(await cardsInColumnDb(h.app, test)).toBe(2);
     expectFailure(await client.request('card:move', { cardId: waiting.id, toColumnId: test }), 'WIP_LIMIT');
 
     // One more leaves: under the limit, the pull goes through.
     expectOk(await client.request('card:move', { cardId: inTest[2]?.id ?? '', toColumnId: board.col('Done') }));
     expectOk(await client.request('card:move', { cardId: waiting.id, toColumnId: test }));
-    expect(cardsInColumnDb(h.app, test)).toBe(2);
+    expect(await cardsInColumnDb(h.app, test)).toBe(2);
   });
 
   it('removing the limit (null) lets any number of cards in', async () => {
-    const board = h.seedBoard([{ name: 'Backlog' }, { name: 'Test', wipLimit: 1 }]);
-    const waiting = board.addCards('Backlog', 3);
+    const board = await h.seedBoard([{ name: 'Backlog' }, { name: 'Test', wipLimit: 1 }]);
+    const waiting = await board.addCards('Backlog', 3);
     const client = await h.connect('lead');
     expectOk(await client.request('column:update', { columnId: board.col('Test'), wipLimit: null }));
     for (const card of waiting) expectOk(await client.request('card:move', { cardId: card.id, toColumnId: board.col('Test') }));
-    expect(cardsInColumnDb(h.app, board.col('Test'))).toBe(3);
+    expect(await cardsInColumnDb(h.app, board.col('Test'))).toBe(3);
   });
 });

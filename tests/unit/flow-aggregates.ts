@@ -6,35 +6,35 @@ import { furthestEntered } from '../../lib/flow/order';
 import type { BoardEvent } from '../../lib/domain/types';
 import { counterKey, dailyFromHourly, replayFlow, type ReplayedFlow } from '../../lib/flow/replay';
 
-export function storedAggregates(store: Store, boardId: string) {
-  store.flow.settle();
-  const { sqlite } = store.flow;
-  const rows = (table: string) => {
-    const out = new Map<string, number[]>();
-    for (const r of sqlite
-      .prepare(`select column_id, bucket, reached, entered, exited, deleted, abandoned, returned from ${table} where board_id = ?`)
-      .raw()
-      .all(boardId) as [string, number, ...number[]][]) {
-      const [columnId, bucket, ...values] = r;
-      if (values.some((v) => v !== 0)) out.set(counterKey(columnId, bucket), values);
+export async function storedAggregates(store: Store, boardId: string) {
+  await store.flow.settle(boardId);
+  return store.engine.read(async (sql) => {
+    const rows = async (table: string) => {
+      const out = new Map<string, number[]>();
+      for (const r of await sql.values<[string, number, ...number[]]>(
+        `select column_id, bucket, reached, entered, exited, deleted, abandoned, returned from ${table} where board_id = ?`,
+        [boardId],
+      )) {
+        const [columnId, bucket, ...values] = r;
+        if (values.some((v) => v !== 0)) out.set(counterKey(columnId, bucket), values);
+      }
+      return out;
+    };
+    const cardFlow = new Map<string, [number | null, number]>();
+    for (const [cardId, columnId, entered, reached] of await sql.values<[string, string, number | null, number]>(
+      'select card_id, column_id, entered_at, reached_at from card_flow where board_id = ?',
+      [boardId],
+    )) {
+      cardFlow.set(`${cardId}|${columnId}`, [entered, reached]);
     }
-    return out;
-  };
-  const cardFlow = new Map<string, [number | null, number]>();
-  for (const [cardId, columnId, entered, reached] of sqlite
-    .prepare('select card_id, column_id, entered_at, reached_at from card_flow where board_id = ?')
-    .raw()
-    .all(boardId) as [string, string, number | null, number][]) {
-    cardFlow.set(`${cardId}|${columnId}`, [entered, reached]);
-  }
-  const order = (sqlite.prepare('select id from columns where board_id = ? order by flow_ord').raw().all(boardId) as [string][]).map((r) => r[0]);
-  const cards = new Map(
-    (sqlite
-      .prepare('select card_id, title, created_at, committed_at, done_at, furthest_id, column_id, deleted_at from flow_cards where board_id = ?')
-      .raw()
-      .all(boardId) as [string, ...unknown[]][]).map(([id, ...rest]) => [id, rest]),
-  );
-  return { hourly: rows('flow_counts_hourly'), daily: rows('flow_counts_daily'), cardFlow, order, cards };
+    const order = (await sql.values<[string]>('select id from columns where board_id = ? order by flow_ord', [boardId])).map((r) => r[0]);
+    const cards = new Map(
+      (await sql.values<[string, ...unknown[]]>('select card_id, title, created_at, committed_at, done_at, furthest_id, column_id, deleted_at from flow_cards where board_id = ?', [boardId])).map(
+        ([id, ...rest]) => [id, rest],
+      ),
+    );
+    return { hourly: await rows('flow_counts_hourly'), daily: await rows('flow_counts_daily'), cardFlow, order, cards };
+  });
 }
 
 export function expectedAggregates(flow: ReplayedFlow) {
@@ -59,8 +59,8 @@ export const sorted = <V>(m: Map<string, V>) => [...m.entries()].toSorted(([a], 
 
 
 /** The board's stored aggregates equal a full recomputation from `events`, its whole log. */
-export function expectAggregatesOfLog(store: Store, boardId: string, events: readonly BoardEvent[]): void {
-  const stored = storedAggregates(store, boardId);
+export async function expectAggregatesOfLog(store: Store, boardId: string, events: readonly BoardEvent[]): Promise<void> {
+  const stored = await storedAggregates(store, boardId);
   const expected = expectedAggregates(replayFlow([...events]));
   expect(stored.order).toEqual(expected.order);
   expect(sorted(stored.cardFlow)).toEqual(sorted(expected.cardFlow));

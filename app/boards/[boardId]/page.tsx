@@ -22,13 +22,13 @@ function isNotFound(error: unknown): boolean {
 
 /** One read per request, shared by the metadata and the page: the viewer, their role, the board. */
 const loadBoard = cache(async (boardId: string): Promise<{ board: BoardSnapshot; me: { id: string; name: string; role: BoardRole } }> => {
-  // The database driver is synchronous: without this the read would run once, at build time.
+  // Per request, never at build time.
   await connection();
   const user = await requireUser(`/boards/${boardId}`);
   // Not a member: the board does not exist for this account (404), exactly like an unknown id.
-  const role = requireMember(user, boardId);
+  const role = await requireMember(user, boardId);
   try {
-    return { board: getServerHandle().store.getSnapshot(boardId), me: { id: user.id, name: user.name, role } };
+    return { board: await getServerHandle().store.getSnapshot(boardId), me: { id: user.id, name: user.name, role } };
   } catch (error) {
     if (isNotFound(error)) notFound();
     throw error;

@@ -13,7 +13,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const { token } = await params;
   const user = await currentUser();
   if (!user) redirect(`/sign-up?next=${encodeURIComponent(`/invite/${token}`)}`);
-  const invite = getServerHandle().access.peekInvite(token);
+  const invite = await getServerHandle().access.peekInvite(token);
   if (!invite) {
     return (
       <AuthShell title="This link no longer works" intro="It was used already, revoked, or it expired.">

@@ -10,7 +10,7 @@ export default async function TokensPage() {
   const user = await requireUser('/settings/tokens');
   return (
     <SettingsShell backHref="/" backLabel="All boards" title="API tokens" userName={user.name}>
-      <TokensPanel initialTokens={getServerHandle().access.listTokens(user.id)} />
+      <TokensPanel initialTokens={await getServerHandle().access.listTokens(user.id)} />
     </SettingsShell>
   );
 }

@@ -18,9 +18,9 @@ function isNotFound(error: unknown): boolean {
 const loadBoardName = cache(async (boardId: string): Promise<string> => {
   await connection();
   // Members only, like the board: a board the account is not on does not exist for it (404).
-  requireMember(await requireUser(`/boards/${boardId}/flow`), boardId);
+  await requireMember(await requireUser(`/boards/${boardId}/flow`), boardId);
   try {
-    return getServerHandle().store.getSnapshot(boardId).name;
+    return (await getServerHandle().store.getSnapshot(boardId)).name;
   } catch (error) {
     if (isNotFound(error)) notFound();
     throw error;

@@ -9,16 +9,16 @@ export const metadata: Metadata = { title: 'Members' };
 export default async function MembersPage({ params }: { params: Promise<{ boardId: string }> }) {
   const { boardId } = await params;
   const user = await requireUser(`/boards/${boardId}/members`);
-  const role = requireMember(user, boardId);
+  const role = await requireMember(user, boardId);
   const { store, access } = getServerHandle();
-  const board = store.listBoards().find((b) => b.id === boardId);
+  const board = (await store.listBoards()).find((b) => b.id === boardId);
   return (
     <SettingsShell backHref={`/boards/${boardId}`} backLabel={board?.name ?? 'Board'} title="Members" userName={user.name}>
       <MembersPanel
         boardId={boardId}
         me={{ id: user.id, role }}
-        initialMembers={access.listMembers(boardId)}
-        initialInvites={role === 'admin' ? access.listInvites(boardId) : []}
+        initialMembers={await access.listMembers(boardId)}
+        initialInvites={role === 'admin' ? await access.listInvites(boardId) : []}
       />
     </SettingsShell>
   );

@@ -13,8 +13,13 @@ export const boards = sqliteTable('boards', {
   demandPerWeek: real('demand_per_week'),
   /** Where cycle time starts; null means the second work center in board order. */
   commitmentColumnId: text('commitment_column_id'),
-  /** False for boards made before the flow aggregates existed: they are rebuilt from the log at start. */
+  /** No longer read (the cursor below replaced it); left for the contract step of a later release. */
   flowReady: integer('flow_ready', { mode: 'boolean' }).notNull().default(false),
+  /**
+   * The projection cursor: the last version whose flow aggregates are applied. Behind `version` only
+   * between a write's commit and its catch-up (db/flow.ts), on whichever process runs first.
+   */
+  flowVersion: integer('flow_version').notNull().default(0),
   /** True while a CSV import writes the board in slices (db/import.ts): hidden from the board list. */
   importing: integer('importing', { mode: 'boolean' }).notNull().default(false),
 });
@@ -25,7 +30,7 @@ export const columns = sqliteTable(
     id: text('id').primaryKey(),
     boardId: text('board_id')
       .notNull()
-      .references(() => boards.id),
+      .references(() => boards.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     /** Left-to-right place in the value stream, 0-based and dense among live columns. */
     ord: integer('ord').notNull(),
@@ -48,7 +53,7 @@ export const cards = sqliteTable(
     id: text('id').primaryKey(),
     boardId: text('board_id')
       .notNull()
-      .references(() => boards.id),
+      .references(() => boards.id, { onDelete: 'cascade' }),
     columnId: text('column_id')
       .notNull()
       .references(() => columns.id),
@@ -74,7 +79,7 @@ export const events = sqliteTable(
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     boardId: text('board_id')
       .notNull()
-      .references(() => boards.id),
+      .references(() => boards.id, { onDelete: 'cascade' }),
     version: integer('version').notNull(),
     type: text('type').notNull(),
     actor: text('actor').notNull(),
@@ -101,8 +106,10 @@ export const backwardMoves = sqliteTable(
   {
     eventSeq: integer('event_seq')
       .primaryKey()
-      .references(() => events.seq),
-    boardId: text('board_id').notNull(),
+      .references(() => events.seq, { onDelete: 'cascade' }),
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
     cardId: text('card_id').notNull(),
     detectedAtColumnId: text('detected_at_column_id').notNull(),
     returnedToColumnId: text('returned_to_column_id').notNull(),
@@ -131,7 +138,9 @@ export const cardFlow = sqliteTable(
   {
     cardId: text('card_id').notNull(),
     columnId: text('column_id').notNull(),
-    boardId: text('board_id').notNull(),
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
     enteredAt: integer('entered_at'),
     reachedAt: integer('reached_at').notNull(),
   },
@@ -144,7 +153,9 @@ export const cardFlow = sqliteTable(
  * the same sums per UTC day so that the totals before a range start are a short read.
  */
 const flowCounterColumns = {
-  boardId: text('board_id').notNull(),
+  boardId: text('board_id')
+    .notNull()
+    .references(() => boards.id, { onDelete: 'cascade' }),
   columnId: text('column_id').notNull(),
   bucket: integer('bucket').notNull(),
   /** Cards that first reached this work center or a later one. */
@@ -181,7 +192,9 @@ export const flowCards = sqliteTable(
   'flow_cards',
   {
     cardId: text('card_id').primaryKey(),
-    boardId: text('board_id').notNull(),
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     createdAt: integer('created_at').notNull(),
     committedAt: integer('committed_at'),
@@ -200,7 +213,11 @@ export const flowCards = sqliteTable(
 /** What a CSV import knew about an item that the board does not model, kept so export gives it back. */
 export const importedItems = sqliteTable('imported_items', {
   cardId: text('card_id').primaryKey(),
-  boardId: text('board_id').notNull(),
+  boardId: text('board_id')
+    .notNull()
+    .references(() => boards.id, { onDelete: 'cascade' }),
+  /** The item's place in the imported file: the export gives items back in that order. */
+  ord: integer('ord').notNull().default(0),
   externalId: text('external_id').notNull(),
   link: text('link'),
   /** JSON object of the attribute columns (`Type`, `Blocked Days`, ...) as they were in the file. */
@@ -286,7 +303,7 @@ export const boardMembers = sqliteTable(
   {
     boardId: text('board_id')
       .notNull()
-      .references(() => boards.id),
+      .references(() => boards.id, { onDelete: 'cascade' }),
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -303,7 +320,7 @@ export const boardInvites = sqliteTable(
     id: text('id').primaryKey(),
     boardId: text('board_id')
       .notNull()
-      .references(() => boards.id),
+      .references(() => boards.id, { onDelete: 'cascade' }),
     tokenHash: text('token_hash').notNull().unique(),
     role: text('role').notNull(),
     createdBy: text('created_by')
@@ -332,3 +349,9 @@ export const apiTokens = sqliteTable(
   },
   (t) => [index('api_tokens_user_idx').on(t.userId)],
 );
+
+/** Facts every process of one deployment must agree on (the session secret's fingerprint). */
+export const instanceSettings = sqliteTable('instance_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

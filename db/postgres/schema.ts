@@ -1,0 +1,278 @@
+/**
+ * The PostgreSQL schema: the same tables, columns and indexes as db/sqlite/schema.ts (a test holds
+ * the two to the same names), in PostgreSQL's types. Times of our own tables are bigint milliseconds,
+ * read as numbers (db/postgres/engine.ts); better-auth's tables keep its timestamps.
+ */
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const ms = (name: string) => bigint(name, { mode: 'number' });
+const board = () =>
+  text('board_id')
+    .notNull()
+    .references(() => boards.id, { onDelete: 'cascade' });
+
+export const boards = pgTable('boards', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  version: integer('version').notNull().default(0),
+  createdAt: ms('created_at').notNull(),
+  demandPerWeek: doublePrecision('demand_per_week'),
+  commitmentColumnId: text('commitment_column_id'),
+  flowReady: boolean('flow_ready').notNull().default(false),
+  importing: boolean('importing').notNull().default(false),
+  flowVersion: integer('flow_version').notNull().default(0),
+});
+
+export const columns = pgTable(
+  'columns',
+  {
+    id: text('id').primaryKey(),
+    boardId: board(),
+    name: text('name').notNull(),
+    ord: integer('ord').notNull(),
+    wipLimit: integer('wip_limit'),
+    createdAt: ms('created_at').notNull(),
+    removedAt: ms('removed_at'),
+    flowOrd: integer('flow_ord').notNull().default(0),
+  },
+  (t) => [index('columns_board_idx').on(t.boardId, t.ord)],
+);
+
+export const cards = pgTable(
+  'cards',
+  {
+    id: text('id').primaryKey(),
+    boardId: board(),
+    columnId: text('column_id')
+      .notNull()
+      .references(() => columns.id),
+    position: text('position').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    type: text('type').notNull().default('feature'),
+    blocked: boolean('blocked').notNull().default(false),
+    blockedReason: text('blocked_reason'),
+    defectCount: integer('defect_count').notNull().default(0),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    enteredColumnAt: ms('entered_column_at').notNull(),
+    deletedAt: ms('deleted_at'),
+  },
+  (t) => [index('cards_column_idx').on(t.columnId, t.position), index('cards_board_idx').on(t.boardId)],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    boardId: board(),
+    version: integer('version').notNull(),
+    type: text('type').notNull(),
+    actor: text('actor').notNull(),
+    actorId: text('actor_id'),
+    at: ms('at').notNull(),
+    cardId: text('card_id'),
+    data: text('data').notNull(),
+  },
+  (t) => [
+    uniqueIndex('events_board_version_idx').on(t.boardId, t.version),
+    index('events_card_idx').on(t.cardId),
+    index('events_board_at_idx').on(t.boardId, t.at),
+  ],
+);
+
+export const backwardMoves = pgTable(
+  'backward_moves',
+  {
+    eventSeq: bigint('event_seq', { mode: 'number' })
+      .primaryKey()
+      .references(() => events.seq, { onDelete: 'cascade' }),
+    boardId: board(),
+    cardId: text('card_id').notNull(),
+    detectedAtColumnId: text('detected_at_column_id').notNull(),
+    returnedToColumnId: text('returned_to_column_id').notNull(),
+    reason: text('reason').notNull(),
+    actor: text('actor').notNull(),
+    at: ms('at').notNull(),
+  },
+  (t) => [
+    index('backward_moves_returned_idx').on(t.returnedToColumnId, t.at),
+    index('backward_moves_board_at_idx').on(t.boardId, t.at),
+  ],
+);
+
+export const cardFlow = pgTable(
+  'card_flow',
+  {
+    cardId: text('card_id').notNull(),
+    columnId: text('column_id').notNull(),
+    boardId: board(),
+    enteredAt: ms('entered_at'),
+    reachedAt: ms('reached_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cardId, t.columnId] }), index('card_flow_reached_idx').on(t.boardId, t.columnId, t.reachedAt)],
+);
+
+const flowCounterColumns = () => ({
+  boardId: board(),
+  columnId: text('column_id').notNull(),
+  bucket: integer('bucket').notNull(),
+  reached: integer('reached').notNull().default(0),
+  entered: integer('entered').notNull().default(0),
+  exited: integer('exited').notNull().default(0),
+  deleted: integer('deleted').notNull().default(0),
+  abandoned: integer('abandoned').notNull().default(0),
+  returned: integer('returned').notNull().default(0),
+});
+
+export const flowCountsHourly = pgTable('flow_counts_hourly', flowCounterColumns(), (t) => [
+  primaryKey({ columns: [t.boardId, t.bucket, t.columnId] }),
+  index('flow_counts_hourly_cover_idx').on(t.boardId, t.bucket, t.columnId, t.reached, t.entered, t.exited, t.deleted, t.abandoned, t.returned),
+]);
+
+export const flowCountsDaily = pgTable('flow_counts_daily', flowCounterColumns(), (t) => [primaryKey({ columns: [t.boardId, t.bucket, t.columnId] })]);
+
+export const flowCards = pgTable(
+  'flow_cards',
+  {
+    cardId: text('card_id').primaryKey(),
+    boardId: board(),
+    title: text('title').notNull(),
+    createdAt: ms('created_at').notNull(),
+    committedAt: ms('committed_at'),
+    doneAt: ms('done_at'),
+    furthestId: text('furthest_id').notNull(),
+    columnId: text('column_id').notNull(),
+    deletedAt: ms('deleted_at'),
+  },
+  (t) => [
+    index('flow_cards_done_idx').on(t.boardId, t.doneAt, t.cardId, t.title, t.createdAt, t.committedAt),
+    index('flow_cards_open_idx').on(t.boardId, t.deletedAt, t.doneAt),
+  ],
+);
+
+export const importedItems = pgTable('imported_items', {
+  cardId: text('card_id').primaryKey(),
+  boardId: board(),
+  ord: integer('ord').notNull().default(0),
+  externalId: text('external_id').notNull(),
+  link: text('link'),
+  attributes: text('attributes').notNull().default('{}'),
+});
+
+const stamp = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email').notNull().unique(),
+  emailVerified: boolean('email_verified').notNull().default(false),
+  image: text('image'),
+  isAdmin: boolean('is_admin').notNull().default(false),
+  createdAt: stamp('created_at').notNull().default(sql`now()`),
+  updatedAt: stamp('updated_at').notNull().default(sql`now()`),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    expiresAt: stamp('expires_at').notNull(),
+    token: text('token').notNull().unique(),
+    createdAt: stamp('created_at').notNull().default(sql`now()`),
+    updatedAt: stamp('updated_at').notNull(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: stamp('access_token_expires_at'),
+    refreshTokenExpiresAt: stamp('refresh_token_expires_at'),
+    scope: text('scope'),
+    password: text('password'),
+    createdAt: stamp('created_at').notNull().default(sql`now()`),
+    updatedAt: stamp('updated_at').notNull(),
+  },
+  (t) => [index('accounts_user_idx').on(t.userId)],
+);
+
+export const verifications = pgTable(
+  'verifications',
+  {
+    id: text('id').primaryKey(),
+    identifier: text('identifier').notNull(),
+    value: text('value').notNull(),
+    expiresAt: stamp('expires_at').notNull(),
+    createdAt: stamp('created_at').notNull().default(sql`now()`),
+    updatedAt: stamp('updated_at').notNull().default(sql`now()`),
+  },
+  (t) => [index('verifications_identifier_idx').on(t.identifier)],
+);
+
+export const boardMembers = pgTable(
+  'board_members',
+  {
+    boardId: board(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.boardId, t.userId] }), index('board_members_user_idx').on(t.userId)],
+);
+
+export const boardInvites = pgTable(
+  'board_invites',
+  {
+    id: text('id').primaryKey(),
+    boardId: board(),
+    tokenHash: text('token_hash').notNull().unique(),
+    role: text('role').notNull(),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [index('board_invites_board_idx').on(t.boardId)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    prefix: text('prefix').notNull(),
+    createdAt: ms('created_at').notNull(),
+    lastUsedAt: ms('last_used_at'),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);
+
+/** Facts every process of one deployment must agree on (the session secret's fingerprint). */
+export const instanceSettings = pgTable('instance_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

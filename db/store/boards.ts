@@ -1,0 +1,94 @@
+/** Board writes (create, rename, flow settings) and the reads of a board: snapshot, log, history. */
+import { DomainError } from '../../lib/domain/errors';
+import { DEFECT_WINDOW_DAYS, VALUE_STREAM_TEMPLATE } from '../../lib/domain/limits';
+import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardHistoryEntry } from '../../lib/domain/types';
+import type { BoardConfigureInput, BoardCreateInput, BoardRenameInput } from '../../lib/realtime/protocol';
+import type { Sql, WriteTx } from '../engine';
+import { BOARD_FIELDS, CARD_FIELDS, EVENT_FIELDS, eventFromRow, iso, toCardDTO, toColumnDTO, type BoardRow, type CardRow, type EventRow } from './rows';
+import { liveColumns, type Actor, type Commit, type WriteContext } from './tx';
+
+const DAY_MS = 86_400_000;
+
+/** A new board with its work centers; whoever creates it is its first admin, in the same transaction. */
+export async function insertBoard(tx: WriteTx, input: BoardCreateInput, actor: Actor, ids: { boardId: string; newId: () => string }, now: number) {
+  const { boardId } = ids;
+  const template = input.columns ?? VALUE_STREAM_TEMPLATE;
+  await tx.run('insert into boards (id, name, version, created_at) values (?, ?, 0, ?)', [boardId, input.name, now]);
+  const cols = template.map((c, ord) => ({ id: ids.newId(), boardId, name: c.name, ord, wipLimit: c.wipLimit ?? null, createdAt: now, removedAt: null, flowOrd: ord }));
+  for (const c of cols) {
+    await tx.run('insert into columns (id, board_id, name, ord, wip_limit, created_at, removed_at, flow_ord) values (?, ?, ?, ?, ?, ?, null, ?)', [
+      c.id,
+      boardId,
+      c.name,
+      c.ord,
+      c.wipLimit,
+      now,
+      c.ord,
+    ]);
+  }
+  if (actor.id) await tx.run("insert into board_members (board_id, user_id, role, created_at) values (?, ?, 'admin', ?)", [boardId, actor.id, now]);
+  return cols;
+}
+
+export async function renameBoard({ tx, boardId, append }: WriteContext, input: BoardRenameInput): Promise<Commit> {
+  const event = await append({ type: 'board_renamed', name: input.name });
+  await tx.run('update boards set name = ? where id = ?', [input.name, boardId]);
+  return { boardId, version: event.version, events: [event] };
+}
+
+/** Flow settings: the customer's demand (cards per week) and the commitment work center. */
+export async function configureBoard({ tx, boardId, append }: WriteContext, input: BoardConfigureInput): Promise<Commit> {
+  const board = await tx.get<BoardRow>(`select ${BOARD_FIELDS} from boards where id = ?`, [boardId]);
+  if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
+  const demandPerWeek = input.demandPerWeek === undefined ? board.demandPerWeek : input.demandPerWeek;
+  const commitmentColumnId = input.commitmentColumnId === undefined ? board.commitmentColumnId : input.commitmentColumnId;
+  if (commitmentColumnId !== null && !(await liveColumns(tx, boardId)).some((c) => c.id === commitmentColumnId)) {
+    throw new DomainError('NOT_FOUND', 'The commitment work center is not on this board');
+  }
+  if (demandPerWeek === board.demandPerWeek && commitmentColumnId === board.commitmentColumnId) return { boardId, version: board.version, events: [] };
+  await tx.run('update boards set demand_per_week = ?, commitment_column_id = ? where id = ?', [demandPerWeek, commitmentColumnId, boardId]);
+  const event = await append({ type: 'board_settings_changed', demandPerWeek, commitmentColumnId });
+  return { boardId, version: event.version, events: [event] };
+}
+
+export async function listBoards(sql: Sql): Promise<BoardSummaryDTO[]> {
+  const rows = await sql.all<{ id: string; name: string; version: number; createdAt: number; cardCount: number; columnCount: number }>(
+    `select b.id, b.name, b.version, b.created_at as "createdAt",
+       (select count(*) from cards c where c.board_id = b.id and c.deleted_at is null) as "cardCount",
+       (select count(*) from columns k where k.board_id = b.id and k.removed_at is null) as "columnCount"
+     from boards b where b.importing = false order by b.created_at, b.id`,
+  );
+  return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) }));
+}
+
+export async function snapshotOf(sql: Sql, boardId: string, now: number): Promise<BoardSnapshot> {
+  const board = await sql.get<BoardRow>(`select ${BOARD_FIELDS} from boards where id = ?`, [boardId]);
+  if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
+  const defects = await sql.all<{ columnId: string; n: number }>(
+    'select returned_to_column_id as "columnId", count(*) as n from backward_moves where board_id = ? and at >= ? group by returned_to_column_id',
+    [boardId, now - DEFECT_WINDOW_DAYS * DAY_MS],
+  );
+  const returned = new Map(defects.map((d) => [d.columnId, d.n]));
+  const columns = (await liveColumns(sql, boardId)).map((c) => toColumnDTO(c, returned.get(c.id) ?? 0));
+  const cards = await sql.all<CardRow>(`select ${CARD_FIELDS} from cards where board_id = ? and deleted_at is null order by column_id, position, id`, [boardId]);
+  return { id: board.id, name: board.name, version: board.version, createdAt: iso(board.createdAt), columns, cards: cards.map(toCardDTO) };
+}
+
+/** Events after `sinceVersion`, at most `limit` of them, in version order. */
+export async function eventsAfter(sql: Sql, boardId: string, sinceVersion: number, limit: number): Promise<BoardEvent[]> {
+  const rows = await sql.all<EventRow>(`select ${EVENT_FIELDS} from events where board_id = ? and version > ? order by version limit ?`, [boardId, sinceVersion, limit]);
+  return rows.map(eventFromRow);
+}
+
+export async function historyOf(sql: Sql, cardId: string): Promise<CardHistoryEntry[]> {
+  if (!(await sql.get('select id from cards where id = ?', [cardId]))) throw new DomainError('NOT_FOUND', 'Card not found');
+  const rows = await sql.all<EventRow>(`select ${EVENT_FIELDS} from events where card_id = ? order by seq`, [cardId]);
+  return rows.map((row) => {
+    const e = eventFromRow(row);
+    const entry: CardHistoryEntry = { version: e.version, type: e.type, actor: e.actor, at: e.at };
+    if (e.type === 'card_moved') Object.assign(entry, { fromColumnId: e.fromColumnId, toColumnId: e.toColumnId, backward: e.backward, reason: e.reason });
+    else if (e.type === 'card_created') Object.assign(entry, { toColumnId: e.card.columnId });
+    else if (e.type === 'card_updated') Object.assign(entry, { changes: e.changes });
+    return entry;
+  });
+}

@@ -1,0 +1,122 @@
+/** Card writes: create, update, delete, and the move that every pull and backward move is. */
+import { DomainError } from '../../lib/domain/errors';
+import { positionBefore } from '../../lib/domain/ordering';
+import { assertRoomFor, cardMovedEvent, isBackwardStep, requireReason } from '../../lib/domain/rules';
+import type { BoardEventBody, CardDTO } from '../../lib/domain/types';
+import type { CardCreateInput, CardDeleteInput, CardMoveInput, CardUpdateInput } from '../../lib/realtime/protocol';
+import type { WriteTx } from '../engine';
+import { CARD_FIELDS, cardRowOf, toCardDTO, type CardRow } from './rows';
+import { columnOn, liveColumns, type Commit, type WriteContext } from './tx';
+
+async function cardOn(tx: WriteTx, boardId: string, cardId: string): Promise<CardRow> {
+  const row = await tx.get<CardRow>(`select ${CARD_FIELDS} from cards where id = ? and deleted_at is null`, [cardId]);
+  if (!row || row.boardId !== boardId) throw new DomainError('NOT_FOUND', 'Card not found');
+  return cardRowOf(row);
+}
+
+/** The live cards of a work center: their count is what a WIP limit is checked against. */
+const cardsIn = (tx: WriteTx, columnId: string) => tx.all<{ id: string; position: string }>('select id, position from cards where column_id = ? and deleted_at is null', [columnId]);
+
+export async function createCard({ tx, boardId, now, append }: WriteContext, input: CardCreateInput, newId: () => string): Promise<Commit & { card: CardDTO }> {
+  const column = input.columnId ? await columnOn(tx, boardId, input.columnId) : (await liveColumns(tx, boardId))[0];
+  if (!column) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
+  const inColumn = await cardsIn(tx, column.id);
+  assertRoomFor(column, inColumn.length, false);
+  const position = positionBefore(inColumn, input.beforeCardId ?? null, null);
+  if (position === null) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
+  const row: CardRow = {
+    id: newId(),
+    boardId,
+    columnId: column.id,
+    position,
+    title: input.title,
+    description: input.description ?? '',
+    type: input.type ?? 'feature',
+    blocked: false,
+    blockedReason: null,
+    defectCount: 0,
+    createdAt: now,
+    updatedAt: now,
+    enteredColumnAt: now,
+    deletedAt: null,
+  };
+  await tx.run(
+    `insert into cards (id, board_id, column_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at)
+     values (?, ?, ?, ?, ?, ?, ?, false, null, 0, ?, ?, ?)`,
+    [row.id, boardId, row.columnId, position, row.title, row.description, row.type, now, now, now],
+  );
+  const card = toCardDTO(row);
+  const event = await append({ type: 'card_created', card }, card.id);
+  return { boardId, version: event.version, events: [event], card };
+}
+
+export async function updateCard({ tx, boardId, now, append }: WriteContext, input: CardUpdateInput, version: number): Promise<Commit> {
+  const card = await cardOn(tx, boardId, input.cardId);
+  const changes: Extract<BoardEventBody, { type: 'card_updated' }>['changes'] = {};
+  if (input.title !== undefined && input.title !== card.title) changes.title = input.title;
+  if (input.description !== undefined && input.description !== card.description) changes.description = input.description;
+  if (input.type !== undefined && input.type !== card.type) changes.type = input.type;
+  if (input.blocked !== undefined && input.blocked !== card.blocked) changes.blocked = input.blocked;
+  const blocked = changes.blocked ?? card.blocked;
+  if (!blocked && card.blockedReason !== null) changes.blockedReason = null;
+  else if (blocked && input.blockedReason !== undefined) {
+    const reason = input.blockedReason?.trim() || null;
+    if (reason !== card.blockedReason) changes.blockedReason = reason;
+  }
+  if (Object.keys(changes).length === 0) return { boardId, version, events: [] };
+  const next = { ...card, ...changes };
+  await tx.run('update cards set title = ?, description = ?, type = ?, blocked = ?, blocked_reason = ?, updated_at = ? where id = ?', [
+    next.title,
+    next.description,
+    next.type,
+    next.blocked,
+    next.blockedReason,
+    now,
+    card.id,
+  ]);
+  const event = await append({ type: 'card_updated', cardId: card.id, changes }, card.id);
+  return { boardId, version: event.version, events: [event] };
+}
+
+export async function deleteCard({ tx, boardId, now, append }: WriteContext, input: CardDeleteInput): Promise<Commit> {
+  const card = await cardOn(tx, boardId, input.cardId);
+  await tx.run('update cards set deleted_at = ?, updated_at = ? where id = ?', [now, now, card.id]);
+  const event = await append({ type: 'card_deleted', cardId: card.id, columnId: card.columnId }, card.id);
+  return { boardId, version: event.version, events: [event] };
+}
+
+export async function moveCard({ tx, boardId, now, append }: WriteContext, input: CardMoveInput): Promise<Commit & { card: CardDTO }> {
+  const card = await cardOn(tx, boardId, input.cardId);
+  const target = await columnOn(tx, boardId, input.toColumnId);
+  const sameColumn = target.id === card.columnId;
+  // Live work centers have dense places (rewriteColumnOrder), so the card's own work center and the
+  // target give the direction: the board's whole column order need not be read on a move.
+  const source = sameColumn ? target : await columnOn(tx, boardId, card.columnId);
+  const backward = !sameColumn && isBackwardStep(source.ord, target.ord);
+  const reason = requireReason(backward, input.reason);
+  const inTarget = await cardsIn(tx, target.id);
+  // Counted after the board's lock (boardWrite): no other pull of this board can slip in between.
+  assertRoomFor(target, inTarget.length, sameColumn);
+  // "Before itself" within its own column means: stay where it is.
+  const keepsPlace = sameColumn && input.beforeCardId === card.id;
+  const position = keepsPlace ? card.position : positionBefore(inTarget, input.beforeCardId ?? null, card.id);
+  if (position === null) throw new DomainError('NOT_FOUND', 'The card to place before is not in that work center');
+  const updated: CardRow = {
+    ...card,
+    columnId: target.id,
+    position,
+    defectCount: card.defectCount + (backward ? 1 : 0),
+    updatedAt: now,
+    enteredColumnAt: sameColumn ? card.enteredColumnAt : now,
+  };
+  await tx.run('update cards set column_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ? where id = ?', [
+    updated.columnId,
+    position,
+    updated.defectCount,
+    now,
+    updated.enteredColumnAt,
+    card.id,
+  ]);
+  const event = await append(cardMovedEvent({ cardId: card.id, fromColumnId: card.columnId, toColumnId: target.id, position, backward, reason }), card.id);
+  return { boardId, version: event.version, events: [event], card: toCardDTO(updated) };
+}

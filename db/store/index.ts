@@ -1,0 +1,134 @@
+/**
+ * The store: every write of a board and every read of it, over either engine (db/engine.ts). The
+ * rules are pure functions in lib/domain; this module only orders the reads and writes around them
+ * in one transaction per write, and keeps the flow projection following the log.
+ */
+import { randomUUID } from 'node:crypto';
+import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardDTO, CardHistoryEntry, ColumnDTO } from '../../lib/domain/types';
+import type {
+  BoardConfigureInput,
+  BoardCreateInput,
+  BoardRenameInput,
+  CardCreateInput,
+  CardDeleteInput,
+  CardMoveInput,
+  CardUpdateInput,
+  ColumnAddInput,
+  ColumnMoveInput,
+  ColumnRemoveInput,
+  ColumnUpdateInput,
+} from '../../lib/realtime/protocol';
+import type { Engine } from '../engine';
+import { createFlowAggregates } from '../flow';
+import { configureBoard, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf } from './boards';
+import { createCard, deleteCard, moveCard, updateCard } from './cards';
+import { addColumn, moveColumn, removeColumn, updateColumn } from './columns';
+import { toColumnDTO } from './rows';
+import { DomainError } from '../../lib/domain/errors';
+import { appendEvent, boardWrite, type Actor, type Commit, type Guard, type Target, type WriteContext } from './tx';
+
+export type { Actor, Commit, Guard } from './tx';
+
+export interface StoreOptions {
+  /** Milliseconds since the epoch; injectable so tests and imports can place events in time. */
+  clock?: () => number;
+  newId?: () => string;
+  /** Told when a board's flow aggregates could not be applied; they are rebuilt from its log. */
+  onFlowError?: (error: unknown, boardId: string) => void;
+}
+
+export function createStore(engine: Engine, options: StoreOptions = {}) {
+  const clock = options.clock ?? Date.now;
+  const newId = options.newId ?? (() => randomUUID());
+  const flow = createFlowAggregates(engine, { onError: options.onFlowError });
+
+  /*
+   * The projection follows each write off the path of the move: the caller broadcasts the commit's
+   * events in the promise's continuation, then this runs (setImmediate comes after it). Whichever
+   * comes first, this, a read of the aggregates, or another process, moves the cursor; the others
+   * find nothing to do.
+   */
+  const scheduled = new Set<string>();
+  function followLog(boardId: string): void {
+    if (scheduled.has(boardId)) return;
+    scheduled.add(boardId);
+    setImmediate(() => {
+      scheduled.delete(boardId);
+      flow.settle(boardId).catch(() => {
+        // Unavailable database or a broken log: the next read, write or start catches up.
+      });
+    });
+  }
+
+  async function write<T extends Commit>(target: Target, actor: Actor, guard: Guard | undefined, clientMutationId: string | null | undefined, fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
+    const result = await boardWrite(engine, target, actor, clock, guard, clientMutationId, fn);
+    if (result.events.length > 0) followLog(result.boardId);
+    return result;
+  }
+
+  /** The board's version inside a write that changes nothing. */
+  const versionIn = async (ctx: WriteContext) => (await ctx.tx.lockBoard(ctx.boardId)) ?? 0;
+
+  return {
+    engine,
+    /** The flow aggregates: read a range for the flow page, catch a board up. */
+    flow,
+
+    listBoards: (): Promise<BoardSummaryDTO[]> => engine.read(listBoards),
+    getSnapshot: (boardId: string): Promise<BoardSnapshot> => engine.read((sql) => snapshotOf(sql, boardId, clock())),
+    /** Events after `sinceVersion`, or null when more than `max` would be needed (send a snapshot). */
+    async eventsSince(boardId: string, sinceVersion: number, max: number): Promise<BoardEvent[] | null> {
+      return engine.read(async (sql) => {
+        const board = await sql.get<{ version: number }>('select version from boards where id = ?', [boardId]);
+        if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
+        if (sinceVersion > board.version) throw new DomainError('CONFLICT', `Version ${sinceVersion} is ahead of the board (${board.version})`);
+        if (board.version - sinceVersion > max) return null;
+        return eventsAfter(sql, boardId, sinceVersion, max);
+      });
+    },
+    /** One page of a board's log: at most `limit` events after `sinceVersion`, read with a LIMIT. */
+    eventPage: (boardId: string, sinceVersion: number, limit: number) =>
+      engine.read(async (sql) => {
+        const board = await sql.get<{ version: number }>('select version from boards where id = ?', [boardId]);
+        return board ? { version: board.version, events: await eventsAfter(sql, boardId, sinceVersion, limit) } : null;
+      }),
+    cardHistory: (cardId: string): Promise<CardHistoryEntry[]> => engine.read((sql) => historyOf(sql, cardId)),
+    /** The board a card or work center belongs to; null when unknown. */
+    boardOfCard: (cardId: string): Promise<string | null> => engine.read(async (sql) => (await sql.get<{ b: string }>('select board_id as b from cards where id = ?', [cardId]))?.b ?? null),
+    boardOfColumn: (columnId: string): Promise<string | null> =>
+      engine.read(async (sql) => (await sql.get<{ b: string }>('select board_id as b from columns where id = ?', [columnId]))?.b ?? null),
+
+    async createBoard(input: BoardCreateInput, actor: Actor): Promise<Commit & { board: BoardSnapshot }> {
+      const boardId = newId();
+      const commit = await engine.write(async (tx) => {
+        const now = clock();
+        const cols = await insertBoard(tx, input, actor, { boardId, newId }, now);
+        const ctx: WriteContext = { tx, boardId, now, actor, append: (body) => appendEvent(ctx, body) };
+        const event = await ctx.append({ type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)) });
+        return { boardId, version: event.version, events: [event] };
+      });
+      followLog(boardId);
+      return { ...commit, board: await engine.read((sql) => snapshotOf(sql, boardId, clock())) };
+    },
+
+    renameBoard: (input: BoardRenameInput, actor: Actor, guard?: Guard) => write({ boardId: input.boardId }, actor, guard, input.clientMutationId, (ctx) => renameBoard(ctx, input)),
+    configureBoard: (input: BoardConfigureInput, actor: Actor, guard?: Guard) =>
+      write({ boardId: input.boardId }, actor, guard, input.clientMutationId, (ctx) => configureBoard(ctx, input)),
+    addColumn: (input: ColumnAddInput, actor: Actor, guard?: Guard): Promise<Commit & { column: ColumnDTO }> =>
+      write({ boardId: input.boardId }, actor, guard, input.clientMutationId, (ctx) => addColumn(ctx, input, newId)),
+    updateColumn: (input: ColumnUpdateInput, actor: Actor, guard?: Guard) =>
+      write({ columnId: input.columnId }, actor, guard, input.clientMutationId, async (ctx) => updateColumn(ctx, input, await versionIn(ctx))),
+    moveColumn: (input: ColumnMoveInput, actor: Actor, guard?: Guard) => write({ columnId: input.columnId }, actor, guard, input.clientMutationId, (ctx) => moveColumn(ctx, input)),
+    removeColumn: (input: ColumnRemoveInput, actor: Actor, guard?: Guard) =>
+      write({ columnId: input.columnId }, actor, guard, input.clientMutationId, (ctx) => removeColumn(ctx, input)),
+    createCard: (input: CardCreateInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
+      write({ boardId: input.boardId }, actor, guard, input.clientMutationId, (ctx) => createCard(ctx, input, newId)),
+    updateCard: (input: CardUpdateInput, actor: Actor, guard?: Guard) =>
+      write({ cardId: input.cardId }, actor, guard, input.clientMutationId, async (ctx) => updateCard(ctx, input, await versionIn(ctx))),
+    deleteCard: (input: CardDeleteInput, actor: Actor, guard?: Guard) => write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => deleteCard(ctx, input)),
+    moveCard: (input: CardMoveInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
+      write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => moveCard(ctx, input)),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

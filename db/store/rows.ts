@@ -1,0 +1,66 @@
+/**
+ * Rows and their wire types. Select lists are derived from the schema (db/sqlite/schema.ts, whose
+ * names the PostgreSQL schema repeats), aliased to the row types' field names, so a column added to
+ * the schema reaches every query that reads whole rows.
+ */
+import { getTableColumns, type Table } from 'drizzle-orm';
+import type { BoardEvent, BoardEventBody, CardDTO, CardType, ColumnDTO } from '../../lib/domain/types';
+import { boards, cards, columns, events } from '../sqlite/schema';
+
+/** `column_name as "fieldName", …` for every column of a table, optionally qualified by an alias. */
+export function selectList(table: Table, alias?: string): string {
+  return Object.entries(getTableColumns(table))
+    .map(([field, column]) => `${alias ? `${alias}.` : ''}${column.name} as "${field}"`)
+    .join(', ');
+}
+
+export type BoardRow = typeof boards.$inferSelect;
+export type CardRow = typeof cards.$inferSelect;
+export type ColumnRow = typeof columns.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+
+export const BOARD_FIELDS = selectList(boards);
+export const CARD_FIELDS = selectList(cards);
+export const COLUMN_FIELDS = selectList(columns);
+export const EVENT_FIELDS = selectList(events);
+
+/** SQLite keeps booleans as 0 and 1; PostgreSQL returns them as booleans. */
+export const cardRowOf = (raw: CardRow): CardRow => ({ ...raw, blocked: Boolean(raw.blocked) });
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toCardDTO(row: CardRow): CardDTO {
+  return {
+    id: row.id,
+    boardId: row.boardId,
+    columnId: row.columnId,
+    position: row.position,
+    title: row.title,
+    description: row.description,
+    type: row.type as CardType,
+    blocked: Boolean(row.blocked),
+    blockedReason: row.blockedReason,
+    defectCount: row.defectCount,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    enteredColumnAt: iso(row.enteredColumnAt),
+  };
+}
+
+export function toColumnDTO(row: ColumnRow, defectsReturned = 0): ColumnDTO {
+  return { id: row.id, boardId: row.boardId, name: row.name, wipLimit: row.wipLimit, defectsReturned };
+}
+
+export function eventFromRow(row: Pick<EventRow, 'type' | 'boardId' | 'version' | 'actor' | 'actorId' | 'at' | 'data'>): BoardEvent {
+  const body = JSON.parse(row.data) as Omit<BoardEventBody, 'type'> & { clientMutationId?: string | null };
+  return {
+    ...body,
+    type: row.type,
+    boardId: row.boardId,
+    version: row.version,
+    actor: row.actor,
+    actorId: row.actorId ?? null,
+    at: iso(row.at),
+    clientMutationId: body.clientMutationId ?? null,
+  } as BoardEvent;
+}
