@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'RATE_LIMITED',
+  'TOO_LARGE',
   'INTERNAL',
   'UNAVAILABLE',
 ] as const;
@@ -23,6 +24,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
+  TOO_LARGE: 413,
   INTERNAL: 500,
   /** The database cannot be reached right now; nothing was changed, try again. */
   UNAVAILABLE: 503,

@@ -3,9 +3,8 @@ import { INVITE_TTL_HOURS } from '../../db/access';
 import type { Store } from '../../db/store';
 import { DomainError } from '../domain/errors';
 import { schemas } from '../realtime/protocol';
-import type { Request, Route } from './api';
-import { route } from './api';
 import { authorize, parseOrFail } from './commands';
+import { route, type Route, type RouteRequest } from './http/routes';
 
 interface AccessRouteDeps {
   store: Store;
@@ -14,7 +13,7 @@ interface AccessRouteDeps {
   onTokenRevoked: (tokenId: string) => void;
 }
 
-const boardIdOf = ({ params }: Request) => params.boardId ?? '';
+const boardIdOf = ({ params }: RouteRequest) => params.boardId ?? '';
 
 /**
  * Accounts, board members, invite links and API tokens. The router has already checked that the
@@ -22,70 +21,70 @@ const boardIdOf = ({ params }: Request) => params.boardId ?? '';
  * Anyone may remove themselves (leave a board), as long as the board keeps an admin.
  */
 export function accessRoutes({ store, access, onMemberRemoved, onTokenRevoked }: AccessRouteDeps): Route[] {
-  const requireAdmin = (req: Request) => authorize(access, req.principal, boardIdOf(req), 'admin');
+  const requireAdmin = (req: RouteRequest) => authorize(access, req.principal, boardIdOf(req), 'admin');
 
   return [
     route('GET', '/api/me', ({ principal }) => ({ status: 200, body: { user: principal.user } })),
 
-    route('GET', '/api/boards/:boardId/members', (req) => {
-      const role = authorize(access, req.principal, boardIdOf(req), 'viewer');
-      return { status: 200, body: { role, members: access.listMembers(boardIdOf(req)) } };
+    route('GET', '/api/boards/:boardId/members', async (req) => {
+      const role = await authorize(access, req.principal, boardIdOf(req), 'viewer');
+      return { status: 200, body: { role, members: await access.listMembers(boardIdOf(req)) } };
     }),
-    route('POST', '/api/boards/:boardId/members', (req) => {
-      requireAdmin(req);
+    route('POST', '/api/boards/:boardId/members', async (req) => {
+      await requireAdmin(req);
       const { email, role } = parseOrFail(schemas.memberAdd, req.body);
-      const user = access.findUserByEmail(email);
+      const user = await access.findUserByEmail(email);
       if (!user) throw new DomainError('NOT_FOUND', `No account uses ${email}: ask them to sign up, or send an invite link`);
-      access.addMember(boardIdOf(req), user.id, role);
-      return { status: 201, body: { member: access.listMembers(boardIdOf(req)).find((m) => m.userId === user.id) } };
+      await access.addMember(boardIdOf(req), user.id, role);
+      return { status: 201, body: { member: (await access.listMembers(boardIdOf(req))).find((m) => m.userId === user.id) } };
     }),
-    route('PATCH', '/api/boards/:boardId/members/:userId', (req) => {
-      requireAdmin(req);
+    route('PATCH', '/api/boards/:boardId/members/:userId', async (req) => {
+      await requireAdmin(req);
       const { role } = parseOrFail(schemas.memberUpdate, req.body);
-      access.setRole(boardIdOf(req), req.params.userId ?? '', role);
-      return { status: 200, body: { members: access.listMembers(boardIdOf(req)) } };
+      await access.setRole(boardIdOf(req), req.params.userId ?? '', role);
+      return { status: 200, body: { members: await access.listMembers(boardIdOf(req)) } };
     }),
-    route('DELETE', '/api/boards/:boardId/members/:userId', (req) => {
+    route('DELETE', '/api/boards/:boardId/members/:userId', async (req) => {
       const userId = req.params.userId ?? '';
-      if (userId !== req.principal.user.id) requireAdmin(req);
-      access.removeMember(boardIdOf(req), userId);
+      if (userId !== req.principal.user.id) await requireAdmin(req);
+      await access.removeMember(boardIdOf(req), userId);
       onMemberRemoved(userId, boardIdOf(req));
-      return { status: 200, body: { members: userId === req.principal.user.id ? [] : access.listMembers(boardIdOf(req)) } };
+      return { status: 200, body: { members: userId === req.principal.user.id ? [] : await access.listMembers(boardIdOf(req)) } };
     }),
 
-    route('GET', '/api/boards/:boardId/invites', (req) => {
-      requireAdmin(req);
-      return { status: 200, body: { invites: access.listInvites(boardIdOf(req)) } };
+    route('GET', '/api/boards/:boardId/invites', async (req) => {
+      await requireAdmin(req);
+      return { status: 200, body: { invites: await access.listInvites(boardIdOf(req)) } };
     }),
-    route('POST', '/api/boards/:boardId/invites', (req) => {
-      requireAdmin(req);
+    route('POST', '/api/boards/:boardId/invites', async (req) => {
+      await requireAdmin(req);
       const { role, expiresInHours } = parseOrFail(schemas.inviteCreate, req.body ?? {});
-      const { secret, invite } = access.createInvite(boardIdOf(req), role, req.principal.user.id, expiresInHours ?? INVITE_TTL_HOURS.default);
+      const { secret, invite } = await access.createInvite(boardIdOf(req), role, req.principal.user.id, expiresInHours ?? INVITE_TTL_HOURS.default);
       // The secret is shown once; the page at /invite/<token> explains and accepts it.
       return { status: 201, body: { invite, token: secret, path: `/invite/${secret}` } };
     }),
-    route('DELETE', '/api/boards/:boardId/invites/:inviteId', (req) => {
-      requireAdmin(req);
-      access.revokeInvite(boardIdOf(req), req.params.inviteId ?? '');
-      return { status: 200, body: { invites: access.listInvites(boardIdOf(req)) } };
+    route('DELETE', '/api/boards/:boardId/invites/:inviteId', async (req) => {
+      await requireAdmin(req);
+      await access.revokeInvite(boardIdOf(req), req.params.inviteId ?? '');
+      return { status: 200, body: { invites: await access.listInvites(boardIdOf(req)) } };
     }),
-    route('POST', '/api/invites/accept', ({ body, principal }) => {
+    route('POST', '/api/invites/accept', async ({ body, principal }) => {
       const { token } = parseOrFail(schemas.inviteAccept, body);
-      const joined = access.acceptInvite(token, principal.user.id);
-      return { status: 200, body: { boardId: joined.boardId, role: joined.role, board: store.listBoards().find((b) => b.id === joined.boardId) ?? null } };
+      const joined = await access.acceptInvite(token, principal.user.id);
+      return { status: 200, body: { boardId: joined.boardId, role: joined.role, board: (await store.listBoards()).find((b) => b.id === joined.boardId) ?? null } };
     }),
 
-    route('GET', '/api/tokens', ({ principal }) => ({ status: 200, body: { tokens: access.listTokens(principal.user.id) } })),
-    route('POST', '/api/tokens', ({ body, principal }) => {
+    route('GET', '/api/tokens', async ({ principal }) => ({ status: 200, body: { tokens: await access.listTokens(principal.user.id) } })),
+    route('POST', '/api/tokens', async ({ body, principal }) => {
       const { name } = parseOrFail(schemas.tokenCreate, body);
-      const { secret, token } = access.createToken(principal.user.id, name);
+      const { secret, token } = await access.createToken(principal.user.id, name);
       return { status: 201, body: { token, secret } };
     }),
-    route('DELETE', '/api/tokens/:tokenId', ({ params, principal }) => {
+    route('DELETE', '/api/tokens/:tokenId', async ({ params, principal }) => {
       const tokenId = params.tokenId ?? '';
-      access.revokeToken(principal.user.id, tokenId);
+      await access.revokeToken(principal.user.id, tokenId);
       onTokenRevoked(tokenId);
-      return { status: 200, body: { tokens: access.listTokens(principal.user.id) } };
+      return { status: 200, body: { tokens: await access.listTokens(principal.user.id) } };
     }),
   ];
 }

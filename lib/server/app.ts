@@ -10,6 +10,7 @@ import { AUTH_BASE_PATH, CLIENT_IP_HEADER, createAuth, createAuthenticate, loadS
 import { checkSharedSecret } from './sharedSecret';
 import { requestClientAddress } from './clientAddress';
 import { setServerHandle } from './handle';
+import { AUTH_BODY_MAX_BYTES, capNodeBody } from './http/bodyLimits';
 import type { Logger } from './logger';
 import { RateLimiter, type RateLimitOptions } from './rateLimit';
 import { broadcastEvents, createRealtimeServer, type Realtime, type RealtimeServer } from './realtime';
@@ -163,7 +164,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     onMemberRemoved: (userId, boardId) => realtime?.removeFromBoard(userId, boardId),
     onTokenRevoked: (tokenId) => realtime?.disconnectToken(tokenId),
   });
-  const authHandler = toNodeHandler(auth);
+  // better-auth reads its bodies itself, before anyone is signed in: capped here.
+  const authHandler = capNodeBody(toNodeHandler(auth), AUTH_BODY_MAX_BYTES);
   handle = (req, res) => {
     const url = req.url ?? '/';
     // better-auth first: /api/auth/* would otherwise meet the REST router's 404.

@@ -2,7 +2,6 @@
  * The flow endpoints' handlers: parse the range, read FlowData once, project it with the pure
  * functions of lib/flow. Kept apart from api.ts so the router stays a table.
  */
-import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Actor, Store } from '../../db/store';
 import { importBoard, type ImportResult } from '../../db/import';
@@ -10,7 +9,7 @@ import { exportEventsCsv, exportItemsCsv } from '../../db/export';
 import { DomainError } from '../domain/errors';
 import { LIMITS } from '../domain/limits';
 import type { FlowData, FlowRange } from '../flow/data';
-import { MAX_CSV_BYTES, planImportAsync, toCsv, type CsvError, type ImportPlan } from '../flow/csv';
+import { planImportAsync, toCsv, type CsvError, type ImportPlan } from '../flow/csv';
 import { computeMetrics, finishedCardTimes, percentilesOf, cycleTimes, agingWip, bottleneck, MIN_SAMPLE_FOR_AGING } from '../flow/metrics';
 import { buildCfd } from '../flow/series';
 import { addDays, assertTimeZone, dateOf, formatDate, parseDate, type Interval } from '../flow/time';
@@ -31,8 +30,8 @@ export function parseRange(query: URLSearchParams, now = Date.now(), interval?: 
   return { from: formatDate(from), to: formatDate(to), interval: rawInterval, tz };
 }
 
-export function readFlow(store: Store, boardId: string, query: URLSearchParams, interval?: Interval): FlowData {
-  return store.flow.read(boardId, parseRange(query, Date.now(), interval));
+export async function readFlow(store: Store, boardId: string, query: URLSearchParams, interval?: Interval): Promise<FlowData> {
+  return await store.flow.read(boardId, parseRange(query, Date.now(), interval));
 }
 
 export const cfdOf = (data: FlowData) => buildCfd(data);
@@ -48,14 +47,14 @@ type Marks = ReturnType<typeof computeMarks>;
 const marksCache = new WeakMap<Store, Map<string, { key: string; marks: Marks }>>();
 
 /** What the board page needs for its marks: each aging card's level and the bottleneck. */
-export function boardMarks(store: Store, boardId: string, query: URLSearchParams): Marks {
+export async function boardMarks(store: Store, boardId: string, query: URLSearchParams): Promise<Marks> {
   const range = parseRange(query, Date.now(), 'day');
-  const key = `${store.flow.version(boardId)}|${range.tz}|${range.from}|${range.to}`;
+  const key = `${await store.flow.version(boardId)}|${range.tz}|${range.from}|${range.to}`;
   const byBoard = marksCache.get(store) ?? new Map<string, { key: string; marks: Marks }>();
   marksCache.set(store, byBoard);
   const hit = byBoard.get(`${boardId}|${range.tz}`);
   if (hit?.key === key) return hit.marks;
-  const marks = computeMarks(store.flow.read(boardId, range));
+  const marks = computeMarks(await store.flow.read(boardId, range));
   byBoard.set(`${boardId}|${range.tz}`, { key, marks });
   return marks;
 }
@@ -87,12 +86,13 @@ export function cycleTimesCsv(data: FlowData): string {
   ]);
 }
 
-export const itemsCsv = (store: Store, boardId: string, query: URLSearchParams) => {
+export async function itemsCsv(store: Store, boardId: string, query: URLSearchParams): Promise<string> {
+  const tz = assertTimeZone(query.get('tz') ?? 'UTC');
   // The items come from the aggregates: caught up with the last commit first.
-  store.flow.settle();
-  return exportItemsCsv(store.flow, boardId, assertTimeZone(query.get('tz') ?? 'UTC'));
-};
-export const eventsCsv = (store: Store, boardId: string) => exportEventsCsv(store.flow, boardId);
+  await store.flow.settle();
+  return await exportItemsCsv(store.flow, boardId, tz);
+}
+export const eventsCsv = async (store: Store, boardId: string): Promise<string> => await exportEventsCsv(store.flow, boardId);
 
 /** An import refused for reasons in the file: the reasons travel with the error. */
 export class ImportRejected extends DomainError {
@@ -103,65 +103,17 @@ export class ImportRejected extends DomainError {
   }
 }
 
-async function readRaw(req: IncomingMessage, max: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  const tooLarge = () => new DomainError('INVALID', `The file is larger than ${max / 1024 / 1024} MB`);
-  if (declared > max) {
-    req.resume();
-    throw tooLarge();
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > max) {
-      req.resume();
-      throw tooLarge();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** The parts of a multipart/form-data body: field name → text. Files are read as UTF-8 text. */
-export function parseMultipart(body: Buffer, contentType: string): Map<string, string> {
-  const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
-  const boundary = m?.[1] ?? m?.[2];
-  if (!boundary) throw new DomainError('INVALID', 'multipart/form-data without a boundary');
-  const delimiter = Buffer.from(`--${boundary}`);
-  const out = new Map<string, string>();
-  let at = body.indexOf(delimiter);
-  while (at >= 0) {
-    const start = at + delimiter.length;
-    if (body.subarray(start, start + 2).toString() === '--') break;
-    const next = body.indexOf(delimiter, start);
-    if (next < 0) break;
-    const part = body.subarray(start + 2, next - 2); // skip the CRLF after the delimiter and before the next
-    const split = part.indexOf('\r\n\r\n');
-    if (split >= 0) {
-      const headers = part.subarray(0, split).toString('utf8');
-      const name = /name="([^"]*)"/i.exec(headers)?.[1];
-      if (name) out.set(name, part.subarray(split + 4).toString('utf8'));
-    }
-    at = next;
-  }
-  return out;
-}
-
 export interface PreparedImport {
   plan: ImportPlan;
   name: string;
 }
 
 /**
- * POST /api/import/csv, first half: read and check the whole file (the CSV as the body, text/csv,
- * with `name`, `tz` and optional `attributes` in the query; or multipart/form-data with fields `file`,
+ * POST /api/import/csv, first half: check the whole file (the CSV as the body, text/csv, with
+ * `name`, `tz` and optional `attributes` in the query; or multipart/form-data with fields `file`,
  * `name`, `tz`, `attributes`). Throws ImportRejected with every bad line; nothing is written yet.
  */
-export async function prepareImport(req: IncomingMessage, query: URLSearchParams): Promise<PreparedImport> {
-  const body = await readRaw(req, MAX_CSV_BYTES);
-  const type = req.headers['content-type'] ?? '';
-  const fields = type.includes('multipart/form-data') ? parseMultipart(body, type) : new Map([['file', body.toString('utf8')]]);
+export async function prepareImport(fields: ReadonlyMap<string, string>, query: URLSearchParams): Promise<PreparedImport> {
   const field = (k: string) => fields.get(k) ?? query.get(k) ?? undefined;
   const text = fields.get('file');
   if (!text) throw new DomainError('INVALID', 'Send the CSV as the body, or as the `file` field of a form');
@@ -175,6 +127,6 @@ export async function prepareImport(req: IncomingMessage, query: URLSearchParams
 }
 
 /** Second half: write the board in slices, reporting progress (0 to 1). */
-export function runImport(store: Store, prepared: PreparedImport, actor: Actor, onProgress?: (done: number) => void): Promise<ImportResult> {
-  return importBoard(store.flow, prepared.plan, { name: prepared.name, actor: actor.name, actorId: actor.id ?? null, newId: randomUUID, onProgress });
+export async function runImport(store: Store, prepared: PreparedImport, actor: Actor, onProgress?: (done: number) => void): Promise<ImportResult> {
+  return await importBoard(store.flow, prepared.plan, { name: prepared.name, actor: actor.name, actorId: actor.id ?? null, newId: randomUUID, onProgress });
 }

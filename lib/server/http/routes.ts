@@ -1,0 +1,33 @@
+import type { HttpBindings } from '@hono/node-server';
+import type { Principal } from '../auth';
+
+/**
+ * The REST routes as a table: each is a method, a Hono path pattern and a handler over plain data,
+ * so a handler reads like the command it runs and api.ts does the HTTP around it once.
+ */
+/** What the REST app's handlers see: Node's request (for its headers) and the authenticated principal. */
+export type ApiEnv = { Bindings: HttpBindings; Variables: { principal: Principal } };
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteRequest {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The parsed JSON body; undefined when there was none (and always for GET and DELETE). */
+  body: unknown;
+  /** Who is asking: every route but the health check is authenticated. */
+  principal: Principal;
+}
+
+/** A string body with a `contentType` is sent as is (CSV exports); anything else as JSON. */
+export type Result = { status: number; body: unknown; contentType?: string; filename?: string };
+
+export interface Route {
+  method: Method;
+  path: string;
+  handle: (req: RouteRequest) => Result | Promise<Result>;
+}
+
+export const route = (method: Method, path: string, handle: Route['handle']): Route => ({ method, path, handle });
+
+export const csv = (body: string, filename: string): Result => ({ status: 200, body, contentType: 'text/csv; charset=utf-8', filename });
