@@ -89,10 +89,10 @@ export function cycleTimesCsv(data: FlowData): string {
 export async function itemsCsv(store: Store, boardId: string, query: URLSearchParams): Promise<string> {
   const tz = assertTimeZone(query.get('tz') ?? 'UTC');
   // The items come from the aggregates: caught up with the last commit first.
-  await store.flow.settle();
-  return await exportItemsCsv(store.flow, boardId, tz);
+  await store.flow.settle(boardId);
+  return await exportItemsCsv(store.engine, boardId, tz);
 }
-export const eventsCsv = async (store: Store, boardId: string): Promise<string> => await exportEventsCsv(store.flow, boardId);
+export const eventsCsv = async (store: Store, boardId: string): Promise<string> => await exportEventsCsv(store.engine, boardId);
 
 /** An import refused for reasons in the file: the reasons travel with the error. */
 export class ImportRejected extends DomainError {
@@ -128,5 +128,5 @@ export async function prepareImport(fields: ReadonlyMap<string, string>, query: 
 
 /** Second half: write the board in slices, reporting progress (0 to 1). */
 export async function runImport(store: Store, prepared: PreparedImport, actor: Actor, onProgress?: (done: number) => void): Promise<ImportResult> {
-  return await importBoard(store.flow, prepared.plan, { name: prepared.name, actor: actor.name, actorId: actor.id ?? null, newId: randomUUID, onProgress });
+  return await importBoard(store.engine, prepared.plan, { name: prepared.name, actor: actor.name, actorId: actor.id ?? null, newId: randomUUID, onProgress });
 }

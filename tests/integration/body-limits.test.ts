@@ -112,7 +112,7 @@ describe('request body limits', () => {
   });
 
   it('a REST write over 256 kB is refused with 413 whether announced or chunked, and nothing is created', async () => {
-    const board = h.seedBoard([{ name: 'Ready' }]);
+    const board = await h.seedBoard([{ name: 'Ready' }]);
     const path = `/api/boards/${board.id}/cards`;
     const auth = { ...json, authorization: `Bearer ${(await h.user('writer')).token}` };
     const announced = await post(h.url, path, { total: 64 * 1024, declared: 200 * MB, headers: auth });
@@ -124,7 +124,7 @@ describe('request body limits', () => {
     expect(chunked.body.error?.code).toBe('TOO_LARGE');
     expect(chunked.sent).toBeLessThan(JSON_BODY_MAX_BYTES + IN_FLIGHT_SLACK);
 
-    expect(h.app.store.getSnapshot(board.id).cards).toEqual([]);
+    expect((await h.app.store.getSnapshot(board.id)).cards).toEqual([]);
     expect((await h.api('POST', path, { body: { title: 'Still writable' } })).status).toBe(201);
   });
 
@@ -137,7 +137,7 @@ describe('request body limits', () => {
     expect(imported.status, JSON.stringify(imported.body).slice(0, 300)).toBe(201);
     expect(imported.body.items).toBe(rows.length - 1);
 
-    const boards = h.app.store.listBoards().length;
+    const boards = (await h.app.store.listBoards()).length;
     const announced = await post(h.url, '/api/import/csv?tz=UTC', { total: 64 * 1024, declared: 200 * MB, headers: auth });
     expect(announced.status).toBe(413);
     expect(announced.body.error).toEqual({ code: 'TOO_LARGE', message: `Request body is larger than ${IMPORT_BODY_MAX_BYTES / MB} MB` });
@@ -146,7 +146,7 @@ describe('request body limits', () => {
     expect(chunked.status).toBe(413);
     expect(chunked.body.error?.code).toBe('TOO_LARGE');
     expect(chunked.sent).toBeLessThan(IMPORT_BODY_MAX_BYTES + IN_FLIGHT_SLACK);
-    expect(h.app.store.listBoards().length).toBe(boards);
+    expect((await h.app.store.listBoards()).length).toBe(boards);
     expect((await h.api('GET', '/api/health', { as: null })).status).toBe(200);
   }, 30_000);
 });
