@@ -6,7 +6,7 @@ import { schemas, type Failure } from '../realtime/protocol';
 import type { Authenticate, Principal } from './auth';
 import { actorOf as actorOfPrincipal, authorize, executeCommand, parseOrFail, toFailure, type CommandName } from './commands';
 import { accessRoutes } from './accessRoutes';
-import type { RateLimiter } from './rateLimit';
+import type { WriteLimiter } from './rateLimit';
 import type { Logger } from './logger';
 import type { BoardEvent } from '../domain/types';
 import { boardMarks, cfdCsv, cfdOf, cycleTimesCsv, eventsCsv, ImportRejected, itemsCsv, metricsOf, prepareImport, readFlow, runImport } from './flow';
@@ -26,7 +26,7 @@ export interface ApiDeps {
   /** Origins a cookie-authenticated write may come from (CSRF). */
   origins: readonly string[];
   /** Write buckets per API token and per session. */
-  limiter: RateLimiter;
+  limiter: WriteLimiter;
   /** A member was removed from a board: their sockets leave its rooms at once. */
   onMemberRemoved: (userId: string, boardId: string) => void;
   onTokenRevoked: (tokenId: string) => void;
@@ -260,7 +260,7 @@ export function createApiHandler(deps: ApiDeps) {
       if (principal) {
         checkCsrf(req, principal, deps.origins);
         const key = principal.tokenId ? `token:${principal.tokenId}` : `session:${principal.sessionId ?? principal.user.id}`;
-        if (!SAFE_METHODS.has(req.method ?? 'GET') && !deps.limiter.take(key)) {
+        if (!SAFE_METHODS.has(req.method ?? 'GET') && !(await deps.limiter.take(key))) {
           res.setHeader('retry-after', '1');
           throw new DomainError('RATE_LIMITED', 'Too many changes at once: slow down and try again');
         }
