@@ -14,6 +14,7 @@ import {
 import type { Authenticate, Principal } from './auth';
 import { authorize, COMMAND_NAMES, executeCommand, parseOrFail, toFailure } from './commands';
 import type { Logger } from './logger';
+import { BoardSequencer } from './cluster/sequencer';
 import { dragsOf, viewersOf, ViewerListSchedule } from './presence';
 import type { WriteLimiter } from './rateLimit';
 
@@ -35,6 +36,8 @@ interface InterServerEvents {
   'presence:changed': (boardId: string) => void;
   /** An account lost its membership: each process evicts its own sockets of that account. */
   'member:removed': (userId: string, boardId: string) => void;
+  /** Events another process committed, for this process's viewers. */
+  'board:events': (events: BoardEvent[]) => void;
 }
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -54,9 +57,16 @@ const VIEWER_LIST_INTERVAL_MS = 250;
 /** Largest Socket.IO message accepted: a full card (10,000-character description) fits well inside. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
+/** How long an event that came before its predecessor waits for it (lib/server/cluster/sequencer.ts). */
+const EVENT_HOLD_MS = 500;
+
+/** Each server's way of sending committed events to every process's viewers, in version order. */
+const publishers = new WeakMap<RealtimeServer, (events: readonly BoardEvent[]) => void>();
+
 export function broadcastEvents(io: RealtimeServer, events: readonly BoardEvent[]): void {
-  // One emit per event to both rooms (Socket.IO sends once per socket): O(1) per open flow page.
-  for (const event of events) io.to(roomOf(event.boardId)).to(flowRoomOf(event.boardId)).emit('board:event', event);
+  const publish = publishers.get(io);
+  if (!publish) throw new Error('broadcastEvents: not a server made by createRealtimeServer');
+  publish(events);
 }
 
 const MALFORMED: Failure = { ok: false, code: 'INVALID', message: 'Send one payload object, then the ack function' };
@@ -125,6 +135,20 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
       callback(origin === undefined || deps.origins.includes(origin) ? null : 'Origin not allowed', origin === undefined || deps.origins.includes(origin));
     },
   });
+
+  // One emit per event to both rooms (Socket.IO sends once per socket): O(1) per open flow page.
+  const sequencer = new BoardSequencer(
+    (event) => io.local.to(roomOf(event.boardId)).to(flowRoomOf(event.boardId)).emit('board:event', event),
+    EVENT_HOLD_MS,
+  );
+  publishers.set(io, (events) => {
+    if (clustered && events.length > 0) io.serverSideEmit('board:events', [...events]);
+    for (const event of events) sequencer.push(event);
+  });
+  io.on('board:events', (events) => {
+    for (const event of events) sequencer.push(event);
+  });
+  httpServer.once('close', () => sequencer.stop());
 
   /** The sockets viewing a board on every process; a process that died is not asked (the adapter counts live ones). */
   const boardSockets = (boardId: string) => io.in(roomOf(boardId)).fetchSockets();
@@ -213,6 +237,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
           // the read and as a broadcast, and the client drops the version it has) rather than never.
           await socket.join(roomOf(boardId));
           const snapshotOrEvents = await readBoard(boardId, input.sinceVersion);
+          sequencer.joined(boardId, snapshotOrEvents.version);
           // A removal that ran between the check and the join found no socket of this board to evict.
           await authorize(access, principalOf(socket), boardId, 'viewer');
           // A rejoin (catching up after a gap) can come mid-drag: the drag is still on.
