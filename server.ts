@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   const app = await startApp({
     dbPath: resolve(root, env.FLOWBOARD_DB),
     databaseUrl: env.FLOWBOARD_DATABASE_URL,
+    redisUrl: env.FLOWBOARD_REDIS_URL,
     port: env.PORT,
     host: env.HOST,
     logger: consoleLogger,

@@ -8,7 +8,7 @@ import { schemas } from '../realtime/protocol';
 import type { Authenticate, Principal } from './auth';
 import { actorOf, authorize, executeCommand, parseOrFail, toFailure, type CommandName } from './commands';
 import { accessRoutes } from './accessRoutes';
-import type { RateLimiter } from './rateLimit';
+import type { WriteLimiter } from './rateLimit';
 import type { Logger } from './logger';
 import type { BoardEvent } from '../domain/types';
 import { boardMarks, cfdCsv, cfdOf, cycleTimesCsv, eventsCsv, itemsCsv, metricsOf, readFlow } from './flow';
@@ -32,7 +32,7 @@ export interface ApiDeps {
   /** Origins a cookie-authenticated write may come from (CSRF). */
   origins: readonly string[];
   /** Write buckets per API token and per session. */
-  limiter: RateLimiter;
+  limiter: WriteLimiter;
   /** A member was removed from a board: their sockets leave its rooms at once. */
   onMemberRemoved: (userId: string, boardId: string) => void;
   onTokenRevoked: (tokenId: string) => void;

@@ -13,6 +13,7 @@ import { setServerHandle } from './handle';
 import { AUTH_BODY_MAX_BYTES, capNodeBody } from './http/bodyLimits';
 import type { Logger } from './logger';
 import { RateLimiter, type RateLimitOptions } from './rateLimit';
+import { connectCluster } from './cluster';
 import { broadcastEvents, createRealtimeServer, type Realtime, type RealtimeServer } from './realtime';
 import { seedDemoBoard } from './seed';
 
@@ -42,6 +43,10 @@ export interface AppOptions {
   signup?: SignupPolicy;
   /** Reverse proxies in front of the server, whose X-Forwarded-For entries are believed; default 0. */
   trustedProxies?: number;
+  /** Redis shared by several app processes (fan-out, presence, per-token write limits); absent: one process. */
+  redisUrl?: string;
+  /** Prefix of the cluster's Redis channels and keys (processes with the same one are one cluster); default 'flowboard'. */
+  redisKey?: string;
 }
 
 export interface RunningApp {
@@ -71,6 +76,10 @@ const notFound: RequestHandler = (_req, res) => {
 /** The composition root: database, store, REST, Socket.IO and (optionally) Next on one HTTP server. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { logger } = options;
+  const writeRate = options.writeRate ?? { perSecond: 20, burst: 40 };
+  // Several processes: fan-out and write limits through Redis (lib/server/cluster). First, so that a
+  // process that cannot reach it fails before it opens anything.
+  const cluster = options.redisUrl ? await connectCluster({ url: options.redisUrl, key: options.redisKey ?? 'flowboard', logger, writeRate }) : null;
   const engine = await openEngine({
     url: options.databaseUrl,
     sqlitePath: options.dbPath,
@@ -149,8 +158,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     onSessionEnded: (id) => realtime?.disconnectSession(id),
   });
   const authenticate = createAuthenticate(auth, access);
-  const limiter = new RateLimiter(options.writeRate ?? { perSecond: 20, burst: 40 });
-  realtime = createRealtimeServer(httpServer, { store, access, logger, authenticate, origins, limiter });
+  const limiter = cluster?.limiter ?? new RateLimiter(writeRate);
+  realtime = createRealtimeServer(httpServer, { store, access, logger, authenticate, origins, limiter, adapter: cluster?.adapter });
   const { io } = realtime;
   const api = createApiHandler({
     store,
@@ -193,6 +202,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       httpServer.closeAllConnections();
       // Closing Socket.IO disconnects every client and closes the HTTP server with it.
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await cluster?.close();
       await engine.close();
     },
   };

@@ -1,65 +1,64 @@
 import type { Viewer } from '../realtime/protocol';
 
-/** Who is looking at which board and what they are dragging. In memory only: presence is not state. */
-export class Presence {
-  private readonly boards = new Map<string, Map<string, { name: string; dragging: string | null }>>();
+/**
+ * Who is looking at which board and what they are dragging lives on each socket (`socket.data.viewing`,
+ * lib/server/realtime.ts), in memory only: presence is not state. A board's list is read from the
+ * sockets in its room, which Socket.IO's adapter fetches from every process, so every process shows
+ * the same list and a process that dies takes its viewers with it.
+ */
+export interface PresentSocket {
+  id: string;
+  data: { name: string; viewing: Readonly<Record<string, string | null>> };
+}
 
-  add(boardId: string, viewer: Viewer): void {
-    let viewers = this.boards.get(boardId);
-    if (!viewers) this.boards.set(boardId, (viewers = new Map()));
-    // A rejoin (catching up after a gap) can come mid-drag: the drag is still on.
-    viewers.set(viewer.id, { name: viewer.name, dragging: viewers.get(viewer.id)?.dragging ?? null });
-  }
+/** Ordered by name, then id: every process builds the same list from the same sockets. */
+export function viewersOf(sockets: readonly PresentSocket[], boardId: string): Viewer[] {
+  return sockets
+    .filter((s) => boardId in (s.data.viewing ?? {}))
+    .map((s) => ({ id: s.id, name: s.data.name }))
+    .toSorted((a, b) => (a.name === b.name ? (a.id < b.id ? -1 : 1) : a.name < b.name ? -1 : 1));
+}
 
-  remove(boardId: string, viewerId: string): boolean {
-    const viewers = this.boards.get(boardId);
-    if (!viewers?.delete(viewerId)) return false;
-    if (viewers.size === 0) this.boards.delete(boardId);
-    return true;
-  }
-
-  setDragging(boardId: string, viewerId: string, cardId: string | null): void {
-    const entry = this.boards.get(boardId)?.get(viewerId);
-    if (entry) entry.dragging = cardId;
-  }
-
-  draggingOf(boardId: string, viewerId: string): string | null {
-    return this.boards.get(boardId)?.get(viewerId)?.dragging ?? null;
-  }
-
-  /** Who is dragging which card on a board right now, for someone who just joined it. */
-  drags(boardId: string): Array<{ viewerId: string; name: string; cardId: string }> {
-    return [...(this.boards.get(boardId) ?? [])].flatMap(([viewerId, v]) => (v.dragging === null ? [] : [{ viewerId, name: v.name, cardId: v.dragging }]));
-  }
-
-  viewers(boardId: string): Viewer[] {
-    return [...(this.boards.get(boardId) ?? new Map<string, { name: string }>())].map(([id, v]) => ({ id, name: v.name }));
-  }
-
-  boardsOf(viewerId: string): string[] {
-    return [...this.boards].filter(([, viewers]) => viewers.has(viewerId)).map(([boardId]) => boardId);
-  }
+/** Who is dragging which card on a board right now, for someone who just joined it. */
+export function dragsOf(sockets: readonly PresentSocket[], boardId: string): Array<{ viewerId: string; name: string; cardId: string }> {
+  return sockets.flatMap((s) => {
+    const cardId = s.data.viewing?.[boardId];
+    return typeof cardId === 'string' ? [{ viewerId: s.id, name: s.data.name, cardId }] : [];
+  });
 }
 
 /**
- * Sends each board's viewer list to its room at most once per `delayMs`, after the change that
- * asked for it. Every list goes to every viewer, so one list per join would make a board that N
- * people open at once (standup) cost N² entries; coalesced, a burst costs a few lists of N. The
- * joiner itself gets the list at once, with its join.
+ * Sends each board's viewer list at most once per `delayMs`, after the change that asked for it.
+ * Every list goes to every viewer, so one list per join would make a board that N people open at
+ * once (standup) cost N² entries; coalesced, a burst costs a few lists of N. The joiner itself gets
+ * the list at once, with its join. A board's lists are built one at a time: a list asked for while
+ * one is being built waits for it, so a later list never overtakes an earlier one.
  */
 export class ViewerListSchedule {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly building = new Set<string>();
+  private readonly again = new Set<string>();
+  private stopped = false;
 
   constructor(
     private readonly delayMs: number,
-    private readonly publish: (boardId: string) => void,
+    private readonly publish: (boardId: string) => Promise<void>,
   ) {}
 
   request(boardId: string): void {
+    if (this.stopped) return;
+    if (this.building.has(boardId)) {
+      this.again.add(boardId);
+      return;
+    }
     if (this.timers.has(boardId)) return;
     const timer = setTimeout(() => {
       this.timers.delete(boardId);
-      this.publish(boardId);
+      this.building.add(boardId);
+      void this.publish(boardId).finally(() => {
+        this.building.delete(boardId);
+        if (this.again.delete(boardId)) this.request(boardId);
+      });
     }, this.delayMs);
     // Presence must not keep a stopping server alive.
     timer.unref();
@@ -67,6 +66,7 @@ export class ViewerListSchedule {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

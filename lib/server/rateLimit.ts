@@ -1,7 +1,9 @@
 /**
- * Write rate limits: a token bucket per socket connection and per API token, kept in memory (the
- * app is one process). A bucket holds `burst` writes and refills at `perSecond`; a write that finds
- * it empty is refused with RATE_LIMITED and changes nothing.
+ * Write rate limits: a token bucket per socket connection (in memory: a connection lives on one
+ * process) and per API token (in memory for one process; in Redis for several, lib/server/cluster/
+ * rateLimit.ts, so a token has one budget wherever its requests land). A bucket holds `burst`
+ * writes and refills at `perSecond`; a write that finds it empty is refused with RATE_LIMITED and
+ * changes nothing.
  */
 export interface RateLimitOptions {
   /** Writes per second; 0 turns the limit off. */
@@ -33,8 +35,19 @@ export class TokenBucket {
   }
 }
 
+/**
+ * What the socket and REST layers need of a limiter: buckets by key, possibly answered by another
+ * process (Redis), hence the promise; and a fresh in-memory bucket for one connection.
+ */
+export interface WriteLimiter {
+  readonly options: RateLimitOptions;
+  /** Takes one write from the bucket of `key`; false when it is empty. Never rejects. */
+  take(key: string): boolean | Promise<boolean>;
+  bucket(): TokenBucket;
+}
+
 /** Buckets by key (an API token's id, a session's id), dropped once full again so the map stays small. */
-export class RateLimiter {
+export class RateLimiter implements WriteLimiter {
   private readonly buckets = new Map<string, { bucket: TokenBucket; touched: number }>();
   private sweeps = 0;
 

@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
 import type { BoardEvent } from '../domain/types';
@@ -10,25 +10,38 @@ import {
   type Failure,
   type JoinAck,
   type ServerToClientEvents,
-  type Viewer,
 } from '../realtime/protocol';
 import type { Authenticate, Principal } from './auth';
 import { authorize, COMMAND_NAMES, executeCommand, parseOrFail, toFailure } from './commands';
 import type { Logger } from './logger';
-import { Presence, ViewerListSchedule } from './presence';
-import type { RateLimiter, TokenBucket } from './rateLimit';
+import { BoardSequencer } from './cluster/sequencer';
+import { dragsOf, viewersOf, ViewerListSchedule } from './presence';
+import type { WriteLimiter } from './rateLimit';
 
 interface SocketData {
   /** The account's display name, shown in presence. */
   name: string;
   userId: string;
   tokenId?: string;
-  /** This connection's write budget. */
-  writes: TokenBucket;
+  /**
+   * Presence: board id → the card this socket is dragging there (null: none), for every board it
+   * views. Kept here, not in a map of this process, so that fetchSockets() reads it from any process.
+   */
+  viewing: Record<string, string | null>;
 }
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type FlowSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Messages between the app processes of one cluster (Socket.IO's serverSideEmit, through the adapter). */
+interface InterServerEvents {
+  /** Someone joined or left a board somewhere: each process sends its own viewers a fresh list. */
+  'presence:changed': (boardId: string) => void;
+  /** An account lost its membership: each process evicts its own sockets of that account. */
+  'member:removed': (userId: string, boardId: string) => void;
+  /** Events another process committed, for this process's viewers. */
+  'board:events': (events: BoardEvent[]) => void;
+}
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type FlowSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export const roomOf = (boardId: string) => `board:${boardId}`;
 /** Every socket of one account, one API token, one session: to evict or disconnect them at once. */
@@ -44,9 +57,16 @@ const VIEWER_LIST_INTERVAL_MS = 250;
 /** Largest Socket.IO message accepted: a full card (10,000-character description) fits well inside. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
+/** How long an event that came before its predecessor waits for it (lib/server/cluster/sequencer.ts). */
+const EVENT_HOLD_MS = 500;
+
+/** Each server's way of sending committed events to every process's viewers, in version order. */
+const publishers = new WeakMap<RealtimeServer, (events: readonly BoardEvent[]) => void>();
+
 export function broadcastEvents(io: RealtimeServer, events: readonly BoardEvent[]): void {
-  // One emit per event to both rooms (Socket.IO sends once per socket): O(1) per open flow page.
-  for (const event of events) io.to(roomOf(event.boardId)).to(flowRoomOf(event.boardId)).emit('board:event', event);
+  const publish = publishers.get(io);
+  if (!publish) throw new Error('broadcastEvents: not a server made by createRealtimeServer');
+  publish(events);
 }
 
 const MALFORMED: Failure = { ok: false, code: 'INVALID', message: 'Send one payload object, then the ack function' };
@@ -71,13 +91,22 @@ export interface RealtimeDeps {
   authenticate: Authenticate;
   /** Browser origins allowed to open a socket (a handshake without an Origin header is not a browser's). */
   origins: readonly string[];
-  /** Per-token write buckets, shared with the REST API; each connection also has its own. */
-  limiter: RateLimiter;
+  /** Per-token write buckets, shared with the REST API (and other processes); each connection also has its own. */
+  limiter: WriteLimiter;
+  /**
+   * Socket.IO's adapter across processes (lib/server/cluster); absent: the in-memory one, one process.
+   * With it, rooms, broadcasts, fetchSockets() and disconnectSockets() reach every process.
+   */
+  adapter?: ServerOptions['adapter'];
 }
 
 export interface Realtime {
   io: RealtimeServer;
-  /** Takes a user's sockets out of a board's rooms at once: nothing of the board reaches them after this returns. */
+  /**
+   * Takes a user's sockets out of a board's rooms: at once on this process (nothing of the board
+   * reaches them after this returns), on the others as soon as the message through Redis arrives,
+   * which is before any broadcast published after it.
+   */
   removeFromBoard(userId: string, boardId: string): void;
   /** Closes the sockets opened with a revoked API token or a session that ended. */
   disconnectToken(tokenId: string): void;
@@ -95,23 +124,53 @@ const refusal = (code: string, message: string) => Object.assign(new Error(`${co
 export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
   const { store, access, logger, limiter } = deps;
   const ctx = { store, access, logger };
+  const clustered = deps.adapter !== undefined;
   const io: RealtimeServer = new Server(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
     // Cross-site WebSocket hijacking: a page elsewhere could open a socket that carries our cookie.
     allowRequest: (req, callback) => {
       const origin = req.headers.origin;
       callback(origin === undefined || deps.origins.includes(origin) ? null : 'Origin not allowed', origin === undefined || deps.origins.includes(origin));
     },
   });
-  const presence = new Presence();
 
-  const viewerLists = new ViewerListSchedule(VIEWER_LIST_INTERVAL_MS, (boardId) => {
-    const viewers: Viewer[] = presence.viewers(boardId);
-    io.to(roomOf(boardId)).emit('presence:viewers', { boardId, viewers });
+  // One emit per event to both rooms (Socket.IO sends once per socket): O(1) per open flow page.
+  const sequencer = new BoardSequencer(
+    (event) => io.local.to(roomOf(event.boardId)).to(flowRoomOf(event.boardId)).emit('board:event', event),
+    EVENT_HOLD_MS,
+  );
+  publishers.set(io, (events) => {
+    if (clustered && events.length > 0) io.serverSideEmit('board:events', [...events]);
+    for (const event of events) sequencer.push(event);
   });
-  const publishViewers = (boardId: string) => viewerLists.request(boardId);
+  io.on('board:events', (events) => {
+    for (const event of events) sequencer.push(event);
+  });
+  httpServer.once('close', () => sequencer.stop());
+
+  /** The sockets viewing a board on every process; a process that died is not asked (the adapter counts live ones). */
+  const boardSockets = (boardId: string) => io.in(roomOf(boardId)).fetchSockets();
+
+  // Each process sends the list to its own viewers only, built from the sockets of all processes:
+  // a viewer's lists then come from one process, one at a time, so the last one it gets is the newest.
+  const viewerLists = new ViewerListSchedule(VIEWER_LIST_INTERVAL_MS, async (boardId) => {
+    if (!io.sockets.adapter.rooms.has(roomOf(boardId))) return;
+    try {
+      const viewers = viewersOf(await boardSockets(boardId), boardId);
+      io.local.to(roomOf(boardId)).emit('presence:viewers', { boardId, viewers });
+    } catch (error) {
+      // A process that hangs without dying: the list stays as it was until the next change.
+      logger.warn(`viewer list of board ${boardId} not sent`, error instanceof Error ? error.message : error);
+    }
+  });
   httpServer.once('close', () => viewerLists.stop());
+  const presenceChanged = (boardId: string) => {
+    viewerLists.request(boardId);
+    if (clustered) io.serverSideEmit('presence:changed', boardId);
+  };
+  io.on('presence:changed', (boardId) => viewerLists.request(boardId));
 
   // The session cookie (sent by the browser with the handshake) or an API token in `auth: { token }`.
   io.use((socket, next) => {
@@ -123,7 +182,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
         socket.data.name = principal.user.name;
         socket.data.userId = principal.user.id;
         socket.data.tokenId = principal.tokenId;
-        socket.data.writes = limiter.bucket();
+        socket.data.viewing = {};
         void socket.join([userRoomOf(principal.user.id), ...(principal.tokenId ? [tokenRoomOf(principal.tokenId)] : []), ...(principal.sessionId ? [sessionRoomOf(principal.sessionId)] : [])]);
         next();
       },
@@ -134,59 +193,93 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
     );
   });
 
-  /** The connection's own bucket and, for a token, the token's bucket shared with REST and its other sockets. */
-  const mayWrite = (socket: FlowSocket): boolean =>
-    socket.data.writes.take() && (socket.data.tokenId === undefined || limiter.take(`token:${socket.data.tokenId}`));
   const RATE_LIMITED: Failure = { ok: false, code: 'RATE_LIMITED', message: 'Too many changes at once: slow down and try again' };
 
-  io.on('connection', (socket: FlowSocket) => {
-    socket.on('board:join', (...args: unknown[]) => {
-      const { payload, ack, wellFormed } = requestOf<JoinAck>(args);
-      if (!wellFormed) return ack(MALFORMED);
-      try {
-        const { boardId, sinceVersion } = parseOrFail(schemas.boardJoin, payload);
-        // Membership first: the room is joined only by a socket that may see every event sent to it.
-        authorize(access, principalOf(socket), boardId, 'viewer');
-        // The read below and the join after it run in one tick, and writes are synchronous too, so no
-        // event can commit between them: the socket misses nothing and gets nothing twice.
-        const snapshotOrEvents = (() => {
-          if (sinceVersion !== undefined) {
-            const events = store.eventsSince(boardId, sinceVersion, MAX_CATCH_UP_EVENTS);
-            if (events) return { version: events.at(-1)?.version ?? sinceVersion, events };
-          }
-          const snapshot = store.getSnapshot(boardId);
-          return { version: snapshot.version, snapshot };
-        })();
-        void socket.join(roomOf(boardId));
-        presence.add(boardId, { id: socket.id, name: socket.data.name });
-        ack({ ok: true, ...snapshotOrEvents });
-        // The joiner sees who is here at once; the others hear of it with the next coalesced list.
-        socket.emit('presence:viewers', { boardId, viewers: presence.viewers(boardId) });
-        publishViewers(boardId);
-        // A late joiner sees the cards others are dragging right now, not only the next drag.
-        for (const drag of presence.drags(boardId)) {
-          if (drag.viewerId !== socket.id) socket.emit('presence:drag', { boardId, ...drag });
-        }
-      } catch (error) {
-        ack(toFailure(error, logger, 'board:join'));
-      }
-    });
+  /** An async handler whose failure is logged: an unhandled rejection would end the process. */
+  const guarded =
+    (context: string, handler: (...args: unknown[]) => Promise<void>) =>
+    (...args: unknown[]): void =>
+      void handler(...args).catch((error: unknown) => logger.error(`${context} failed`, error));
 
-    socket.on('flow:join', (...args: unknown[]) => {
-      const { payload, ack, wellFormed } = requestOf<unknown>(args);
-      if (!wellFormed) return ack(MALFORMED);
-      try {
-        const { boardId } = parseOrFail(schemas.flowJoin, payload);
-        // The flow room carries every event of the board: the same membership as board:join.
-        authorize(access, principalOf(socket), boardId, 'viewer');
-        // Same tick as the version read, so the page knows exactly which events it has yet to fold.
-        const version = store.flow.version(boardId);
-        void socket.join(flowRoomOf(boardId));
-        ack({ ok: true, version });
-      } catch (error) {
-        ack(toFailure(error, logger, 'flow:join'));
-      }
-    });
+  /** Tells a socket that just joined who is on the board and what they are dragging, on every process. */
+  const greet = async (socket: FlowSocket, boardId: string) => {
+    try {
+      const sockets = await boardSockets(boardId);
+      socket.emit('presence:viewers', { boardId, viewers: viewersOf(sockets, boardId) });
+      // A late joiner sees the cards others are dragging right now, not only the next drag.
+      for (const drag of dragsOf(sockets, boardId)) if (drag.viewerId !== socket.id) socket.emit('presence:drag', { boardId, ...drag });
+    } catch (error) {
+      logger.warn(`viewer list of board ${boardId} not sent to a joiner`, error instanceof Error ? error.message : error);
+    }
+  };
+
+  io.on('connection', (socket: FlowSocket) => {
+    // This connection's own write budget; a connection lives on one process, so it stays in memory.
+    const writes = limiter.bucket();
+    /** The connection's bucket and, for a token, the token's bucket shared with REST, its other sockets and processes. */
+    const mayWrite = async (): Promise<boolean> =>
+      writes.take() && (socket.data.tokenId === undefined || (await limiter.take(`token:${socket.data.tokenId}`)));
+
+    socket.on(
+      'board:join',
+      guarded('board:join', async (...args) => {
+        const { payload, ack, wellFormed } = requestOf<JoinAck>(args);
+        if (!wellFormed) return ack(MALFORMED);
+        let boardId: string | undefined;
+        let wasViewing = false;
+        try {
+          const input = parseOrFail(schemas.boardJoin, payload);
+          boardId = input.boardId;
+          wasViewing = boardId in socket.data.viewing;
+          // Membership first: the room is joined only by a socket that may see every event sent to it.
+          await authorize(access, principalOf(socket), boardId, 'viewer');
+          // The room before the read: an event committed in between then reaches the socket twice (in
+          // the read and as a broadcast, and the client drops the version it has) rather than never.
+          await socket.join(roomOf(boardId));
+          const snapshotOrEvents = await readBoard(boardId, input.sinceVersion);
+          sequencer.joined(boardId, snapshotOrEvents.version);
+          // A removal that ran between the check and the join found no socket of this board to evict.
+          await authorize(access, principalOf(socket), boardId, 'viewer');
+          // A rejoin (catching up after a gap) can come mid-drag: the drag is still on.
+          socket.data.viewing[boardId] ??= null;
+          // Before the ack: the joiner knows who is here once it has the board.
+          await greet(socket, boardId);
+          ack({ ok: true, ...snapshotOrEvents });
+          // The others hear of it with the next coalesced list.
+          if (!wasViewing) presenceChanged(boardId);
+        } catch (error) {
+          if (boardId !== undefined && !wasViewing) {
+            void socket.leave(roomOf(boardId));
+            delete socket.data.viewing[boardId];
+          }
+          ack(toFailure(error, logger, 'board:join'));
+        }
+      }),
+    );
+
+    socket.on(
+      'flow:join',
+      guarded('flow:join', async (...args) => {
+        const { payload, ack, wellFormed } = requestOf<unknown>(args);
+        if (!wellFormed) return ack(MALFORMED);
+        let boardId: string | undefined;
+        let wasIn = false;
+        try {
+          boardId = parseOrFail(schemas.flowJoin, payload).boardId;
+          wasIn = socket.rooms.has(flowRoomOf(boardId));
+          // The flow room carries every event of the board: the same membership as board:join.
+          await authorize(access, principalOf(socket), boardId, 'viewer');
+          // The room before the version read, as for board:join: the page ignores events up to the version it has.
+          await socket.join(flowRoomOf(boardId));
+          const version = await store.flow.version(boardId);
+          await authorize(access, principalOf(socket), boardId, 'viewer');
+          ack({ ok: true, version });
+        } catch (error) {
+          if (boardId !== undefined && !wasIn) void socket.leave(flowRoomOf(boardId));
+          ack(toFailure(error, logger, 'flow:join'));
+        }
+      }),
+    );
 
     socket.on('flow:leave', (payload) => {
       const parsed = schemas.flowJoin.safeParse(payload);
@@ -196,78 +289,100 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
     socket.on('board:leave', (payload) => {
       const parsed = schemas.boardLeave.safeParse(payload);
       if (!parsed.success) return;
-      void socket.leave(roomOf(parsed.data.boardId));
-      if (presence.remove(parsed.data.boardId, socket.id)) publishViewers(parsed.data.boardId);
+      const { boardId } = parsed.data;
+      void socket.leave(roomOf(boardId));
+      if (!(boardId in socket.data.viewing)) return;
+      const dragging = socket.data.viewing[boardId];
+      delete socket.data.viewing[boardId];
+      if (dragging) io.to(roomOf(boardId)).emit('presence:drag', { boardId, viewerId: socket.id, name: socket.data.name, cardId: null });
+      presenceChanged(boardId);
     });
 
     for (const name of COMMAND_NAMES) {
-      socket.on(name, (...args: unknown[]) => {
-        const { payload, ack, wellFormed } = requestOf<unknown>(args);
-        if (!wellFormed) return ack(MALFORMED);
-        if (!mayWrite(socket)) return ack(RATE_LIMITED);
-        const outcome = executeCommand(ctx, name, payload, principalOf(socket));
-        if (!outcome.ok) return ack(outcome);
-        broadcastEvents(io, outcome.events);
-        ack({ ok: true, version: outcome.version, ...outcome.reply });
-      });
+      socket.on(
+        name,
+        guarded(name, async (...args) => {
+          const { payload, ack, wellFormed } = requestOf<unknown>(args);
+          if (!wellFormed) return ack(MALFORMED);
+          if (!(await mayWrite())) return ack(RATE_LIMITED);
+          const outcome = await executeCommand(ctx, name, payload, principalOf(socket));
+          if (!outcome.ok) return ack(outcome);
+          broadcastEvents(io, outcome.events);
+          ack({ ok: true, version: outcome.version, ...outcome.reply });
+        }),
+      );
     }
 
-    socket.on('card:history', (...args: unknown[]) => {
-      const { payload, ack, wellFormed } = requestOf<unknown>(args);
-      if (!wellFormed) return ack(MALFORMED);
-      try {
-        const { cardId } = parseOrFail(schemas.cardHistory, payload);
-        authorize(access, principalOf(socket), store.boardOfCard(cardId), 'viewer', 'Card not found');
-        ack({ ok: true, history: store.cardHistory(cardId) });
-      } catch (error) {
-        ack(toFailure(error, logger, 'card:history'));
-      }
-    });
+    socket.on(
+      'card:history',
+      guarded('card:history', async (...args) => {
+        const { payload, ack, wellFormed } = requestOf<unknown>(args);
+        if (!wellFormed) return ack(MALFORMED);
+        try {
+          const { cardId } = parseOrFail(schemas.cardHistory, payload);
+          await authorize(access, principalOf(socket), await store.boardOfCard(cardId), 'viewer', 'Card not found');
+          ack({ ok: true, history: await store.cardHistory(cardId) });
+        } catch (error) {
+          ack(toFailure(error, logger, 'card:history'));
+        }
+      }),
+    );
 
     socket.on('presence:drag', (payload) => {
       const parsed = schemas.presenceDrag.safeParse(payload);
-      if (!parsed.success || !socket.rooms.has(roomOf(parsed.data.boardId))) return;
-      presence.setDragging(parsed.data.boardId, socket.id, parsed.data.cardId);
-      socket.to(roomOf(parsed.data.boardId)).volatile.emit('presence:drag', {
-        boardId: parsed.data.boardId,
-        viewerId: socket.id,
-        name: socket.data.name,
-        cardId: parsed.data.cardId,
-      });
+      if (!parsed.success) return;
+      const { boardId, cardId } = parsed.data;
+      if (!(boardId in socket.data.viewing) || !socket.rooms.has(roomOf(boardId))) return;
+      socket.data.viewing[boardId] = cardId;
+      socket.to(roomOf(boardId)).volatile.emit('presence:drag', { boardId, viewerId: socket.id, name: socket.data.name, cardId });
     });
 
     socket.on('disconnecting', () => {
-      for (const boardId of presence.boardsOf(socket.id)) {
-        const wasDragging = presence.draggingOf(boardId, socket.id);
-        presence.remove(boardId, socket.id);
-        if (wasDragging) {
-          socket.to(roomOf(boardId)).emit('presence:drag', { boardId, viewerId: socket.id, name: socket.data.name, cardId: null });
-        }
-        // Sent after the socket has left its rooms, so it goes to the others only.
-        publishViewers(boardId);
+      for (const [boardId, dragging] of Object.entries(socket.data.viewing)) {
+        if (dragging) socket.to(roomOf(boardId)).emit('presence:drag', { boardId, viewerId: socket.id, name: socket.data.name, cardId: null });
+        // Built after the socket has left its rooms, so the list goes to the others without it.
+        presenceChanged(boardId);
       }
+      socket.data.viewing = {};
     });
   });
 
-  const evict = (socketId: string, boardId: string): void => {
-    const socket = io.sockets.sockets.get(socketId);
-    if (!socket) return;
-    const wasDragging = presence.draggingOf(boardId, socketId);
-    void socket.leave(roomOf(boardId));
-    void socket.leave(flowRoomOf(boardId));
-    presence.remove(boardId, socketId);
-    if (wasDragging) io.to(roomOf(boardId)).emit('presence:drag', { boardId, viewerId: socketId, name: socket.data.name, cardId: null });
-    socket.emit('board:removed', { boardId });
+  /** The snapshot, or the events after `sinceVersion` when the log still has them all. */
+  async function readBoard(boardId: string, sinceVersion: number | undefined) {
+    if (sinceVersion !== undefined) {
+      const events = await store.eventsSince(boardId, sinceVersion, MAX_CATCH_UP_EVENTS);
+      if (events) return { version: events.at(-1)?.version ?? sinceVersion, events };
+    }
+    const snapshot = await store.getSnapshot(boardId);
+    return { version: snapshot.version, snapshot };
+  }
+
+  /** Evicts this process's sockets of an account from a board (each process does its own). */
+  const evictLocal = (userId: string, boardId: string): void => {
+    let evicted = false;
+    for (const id of io.sockets.adapter.rooms.get(userRoomOf(userId)) ?? []) {
+      const socket = io.sockets.sockets.get(id);
+      if (!socket) continue;
+      const dragging = socket.data.viewing[boardId];
+      void socket.leave(roomOf(boardId));
+      void socket.leave(flowRoomOf(boardId));
+      delete socket.data.viewing[boardId];
+      if (dragging) io.to(roomOf(boardId)).emit('presence:drag', { boardId, viewerId: id, name: socket.data.name, cardId: null });
+      socket.emit('board:removed', { boardId });
+      evicted = true;
+    }
+    if (evicted) presenceChanged(boardId);
   };
+  io.on('member:removed', evictLocal);
 
   return {
     io,
     removeFromBoard(userId, boardId) {
-      // Synchronous with the local adapter: the rooms are left before the caller's next broadcast.
-      const ids = [...(io.sockets.adapter.rooms.get(userRoomOf(userId)) ?? [])];
-      for (const id of ids) evict(id, boardId);
-      if (ids.length > 0) publishViewers(boardId);
+      // Synchronous here: the rooms are left before the caller's next broadcast.
+      evictLocal(userId, boardId);
+      if (clustered) io.serverSideEmit('member:removed', userId, boardId);
     },
+    // Through the adapter: the sockets of every process close.
     disconnectToken: (tokenId) => void io.in(tokenRoomOf(tokenId)).disconnectSockets(true),
     disconnectSession: (sessionId) => void io.in(sessionRoomOf(sessionId)).disconnectSockets(true),
   };
