@@ -10,6 +10,7 @@ import { createAccess } from '../db/access';
 import { openDatabase } from '../db/client';
 import { isDomainError } from '../lib/domain/errors';
 import { LIMITS } from '../lib/domain/limits';
+import { normaliseDisplayName } from '../lib/domain/names';
 import { createAccount } from '../lib/server/accounts';
 import { createAuth, loadSecret } from '../lib/server/auth';
 import { EnvError, parseEnv } from '../lib/server/env';
@@ -48,7 +49,10 @@ async function main(argv: readonly string[]): Promise<void> {
       // Quiet logger: the CLI prints its own result.
       const logger = { ...consoleLogger, info: () => {} };
       const auth = createAuth({ db: database.db, access, secret: loadSecret(env.BETTER_AUTH_SECRET ?? env.FLOWBOARD_SECRET, dbPath, logger), origins, logger });
-      const name = (typeof values.name === 'string' ? values.name : email.split('@')[0] ?? email).trim().slice(0, LIMITS.actorName);
+      // Without --name, the start of the email; a name given is checked as sign-up checks it, never cut.
+      const named = normaliseDisplayName(typeof values.name === 'string' ? values.name : (email.split('@')[0] ?? email).slice(0, LIMITS.actorName));
+      if (!named.ok) throw new UsageError(`--name: ${named.message}`);
+      const name = named.name;
       const user = await createAccount(auth, access, { email, password: required(values, 'password'), name, admin: values.admin });
       console.log(`Created ${user.email} ("${user.name}")${user.isAdmin ? ' as instance admin' : ''}`);
       return;

@@ -2,13 +2,14 @@
  * Spreadsheet formula injection: every text cell we export that a spreadsheet would run (= + - @,
  * tab, carriage return) starts with a ', and reading our own export gives the original text back.
  */
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatItemsCsv, neutraliseFormula, parseCsv, planImport, restoreFormula, toCsv, type ExportItem } from '../../lib/flow/csv';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
 const NOW = Date.UTC(2025, 5, 1);
+const jan = (day: number) => Date.UTC(2025, 0, day, 9);
 
 /** Cells exactly as a spreadsheet would read them from the file. */
 const rawCells = (csv: string) => {
@@ -71,13 +72,12 @@ describe('CSV formula neutralising', () => {
 
 describe('items.csv round trip', () => {
   const workCenters = ['=1+2', '@Design', '-Develop', 'Done'];
-  const at = (day: number) => Date.UTC(2025, 0, day, 9);
   const text = fc.oneof(hostileText, fc.string({ unit: 'binary', maxLength: 30 })).map((t) => t.trim()).filter((t) => t.length > 0 && t.length <= 200);
 
   it('IDs, titles, work centers and attributes come back from our own export as they were', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.tuple(text, text, text), { minLength: 1, maxLength: 8, selector: ([id]) => id }), (rows) => {
-        const items: ExportItem[] = rows.map(([externalId, title, owner]) => ({ externalId, link: null, title, entered: [at(1), at(2), null, null], attributes: { Owner: owner } }));
+        const items: ExportItem[] = rows.map(([externalId, title, owner]) => ({ externalId, link: null, title, entered: [jan(1), jan(2), null, null], attributes: { Owner: owner } }));
         const result = planImport(formatItemsCsv(workCenters, ['Owner'], items, 'UTC', false), { tz: 'UTC', now: NOW });
         if (!result.ok) throw new Error(JSON.stringify(result.errors));
         expect(result.plan.workCenters).toEqual(workCenters);
