@@ -17,6 +17,7 @@ import { openSqlite } from '../db/sqlite/engine';
 import { resetSharedSecret } from '../lib/server/sharedSecret';
 import { isDomainError } from '../lib/domain/errors';
 import { LIMITS } from '../lib/domain/limits';
+import { normaliseDisplayName } from '../lib/domain/names';
 import { createAccount } from '../lib/server/accounts';
 import { createAuth, loadSecret } from '../lib/server/auth';
 import { EnvError, parseEnv } from '../lib/server/env';
@@ -76,7 +77,10 @@ async function main(argv: readonly string[]): Promise<void> {
       // Quiet logger: the CLI prints its own result.
       const logger = { ...consoleLogger, info: () => {} };
       const auth = createAuth({ database: engine.auth, access, secret: loadSecret(env.BETTER_AUTH_SECRET ?? env.FLOWBOARD_SECRET, dbPath, logger), origins, logger });
-      const name = (typeof values.name === 'string' ? values.name : email.split('@')[0] ?? email).trim().slice(0, LIMITS.actorName);
+      // Without --name, the start of the email; a name given is checked as sign-up checks it, never cut.
+      const named = normaliseDisplayName(typeof values.name === 'string' ? values.name : (email.split('@')[0] ?? email).slice(0, LIMITS.actorName));
+      if (!named.ok) throw new UsageError(`--name: ${named.message}`);
+      const name = named.name;
       const user = await createAccount(auth, access, { email, password: required(values, 'password'), name, admin: values.admin });
       console.log(`Created ${user.email} ("${user.name}")${user.isAdmin ? ' as instance admin' : ''}`);
       return;

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useId, useState, type FormEvent } from 'react';
 import { LIMITS } from '../../lib/domain/limits';
+import { normaliseDisplayName } from '../../lib/domain/names';
 import { authCall } from '../../lib/client/api';
 import { INVITE_HEADER, inviteSecretIn } from '../../lib/invite';
 import { Button } from '../ui/Button';
@@ -32,12 +33,14 @@ export function AuthForm({ mode, next, minPassword }: AuthFormProps) {
     const form = new FormData(e.currentTarget);
     const email = String(form.get('email') ?? '').trim();
     const password = String(form.get('password') ?? '');
+    // The server's rule, checked here first: a name of spaces passes the input's `required`.
+    const named = mode === 'sign-up' ? normaliseDisplayName(form.get('name') ?? '') : null;
+    if (named && !named.ok) return setError(named.message);
     setBusy(true);
     setError(null);
-    const result =
-      mode === 'sign-in'
-        ? await authCall('/sign-in/email', { email, password })
-        : await authCall('/sign-up/email', { email, password, name: String(form.get('name') ?? '').trim() }, inviteHeader(next));
+    const result = named
+      ? await authCall('/sign-up/email', { email, password, name: named.name }, inviteHeader(next))
+      : await authCall('/sign-in/email', { email, password });
     if (result.ok) {
       window.location.assign(next);
       return;

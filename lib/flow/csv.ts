@@ -2,7 +2,8 @@
  * Work-item history as CSV, in the layout flow-metrics tools share: an ID column, optional Link and
  * Name/Title, one column per work center in workflow order holding the date-time the item entered it
  * (empty when it has not got there), then optional attribute columns. Parsing, validation and
- * formatting are pure; db/import.ts writes a validated plan in one go.
+ * formatting are pure; db/import.ts writes a validated plan in one go. Every export is written by
+ * toCsv, which neutralises text a spreadsheet would run as a formula; the import undoes that.
  */
 import { CARD_TYPES, type CardType } from '../domain/types';
 import { LIMITS } from '../domain/limits';
@@ -102,12 +103,39 @@ function* parseCsvSteps(text: string): Generator<void, { records: CsvRecord[]; e
   return { records, error: null };
 }
 
+/**
+ * A text cell a spreadsheet would run as a formula (or a DDE call) starts with one of = + - @, a tab
+ * or a carriage return. Quotes in front count too: a cell that already begins with ' and a formula
+ * character gets one more, so that reading takes exactly one off and every text comes back as it was.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const NEUTRALISED = /^'+[=+\-@\t\r]/;
+/** What we write for a number (String(n), toFixed): a spreadsheet reads it as that number, not a formula. */
+const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
+
+/** A text cell as written: formula-like text gets a leading ', which spreadsheets show as text. */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** The text a cell of ours held: the ' that neutraliseFormula put in front comes off again. */
+export function restoreFormula(cell: string): string {
+  return cell.charCodeAt(0) === 39 && NEUTRALISED.test(cell) ? cell.slice(1) : cell;
+}
+
 function quoteCell(v: string): string {
   return /[",\r\n]/.test(v) || v !== v.trim() ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
-export function toCsv(rows: readonly (readonly (string | number | null | undefined)[])[]): string {
-  return rows.map((r) => r.map((v) => quoteCell(v === null || v === undefined ? '' : String(v))).join(',')).join('\r\n') + '\r\n';
+export type CsvValue = string | number | null | undefined;
+
+/**
+ * Every export goes through here. Strings are text and are neutralised; numbers are passed as
+ * numbers (a negative one stays a number); null and undefined are empty cells.
+ */
+export function toCsv(rows: readonly (readonly CsvValue[])[]): string {
+  const cell = (v: CsvValue) => (v === null || v === undefined ? '' : typeof v === 'number' ? String(v) : quoteCell(neutraliseFormula(v)));
+  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
 const DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
@@ -189,7 +217,7 @@ function* planSteps(text: string, options: PlanOptions): Generator<void, PlanRes
   if (error) return fail([error]);
   const header = records[0];
   if (!header) return fail([{ line: 1, reason: 'The file is empty' }]);
-  const names = header.cells.map((c) => c.trim());
+  const names = header.cells.map((c) => restoreFormula(c).trim());
   if (!/\bid\b/i.test(names[0] ?? '')) {
     return fail([{ line: header.line, reason: `The first column must be the item ID (its header must contain "ID"); it is "${names[0] ?? ''}"` }]);
   }
@@ -228,7 +256,8 @@ function* planSteps(text: string, options: PlanOptions): Generator<void, PlanRes
   let earliest = Infinity;
   for (let r = 1; r < records.length; r++) {
     if (r % RECORDS_PER_STEP === 0) yield;
-    const { line, cells } = records[r] as CsvRecord;
+    const { line, cells: written } = records[r] as CsvRecord;
+    const cells = written.map(restoreFormula);
     if (cells.length !== names.length) {
       report(line, `Has ${cells.length} fields; the header has ${names.length}`);
       continue;

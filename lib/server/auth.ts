@@ -8,7 +8,8 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { fromNodeHeaders } from 'better-auth/node';
 import type { Access, AccountDTO } from '../../db/access';
 import type { AuthBinding } from '../../db/engine';
-import { LIMITS, PASSWORD_LIMITS } from '../domain/limits';
+import { PASSWORD_LIMITS } from '../domain/limits';
+import { normaliseDisplayName } from '../domain/names';
 import { INVITE_HEADER, SIGNUP_BY_INVITE } from '../invite';
 import type { Logger } from './logger';
 
@@ -55,6 +56,16 @@ export const CLIENT_IP_HEADER = 'x-flowboard-client-ip';
 /** Where better-auth answers: sign-up, sign-in, sign-out, session. */
 export const AUTH_BASE_PATH = '/api/auth';
 
+/**
+ * Throws rather than returning false: a hook's false makes sign-up answer a vague "failed to create
+ * user", and update-user answer 200 with the refused name in the session cookie.
+ */
+function displayNameOrRefuse(raw: unknown): string {
+  const checked = normaliseDisplayName(raw);
+  if (!checked.ok) throw new APIError('BAD_REQUEST', { message: checked.message, code: 'INVALID' });
+  return checked.name;
+}
+
 export function createAuth(options: AuthOptions) {
   const { access, logger } = options;
   const secure = options.origins[0]?.startsWith('https://') ?? false;
@@ -92,16 +103,15 @@ export function createAuth(options: AuthOptions) {
     databaseHooks: {
       user: {
         create: {
-          before: async (user) => {
-            // The display name is the actor of every event and is shown in presence: keep it short.
-            const name = user.name.trim();
-            if (name.length < 1 || name.length > LIMITS.actorName) return false;
-            return { data: { ...user, name } };
-          },
+          before: async (user) => ({ data: { ...user, name: displayNameOrRefuse(user.name) } }),
           // One synchronous transaction decides whether this is the first account (db/access.ts).
           after: async (user) => {
             if (await access.promoteAdmin(user.id)) logger.info(`${user.email} is the instance admin and owns the boards made before it`);
           },
+        },
+        // POST /update-user and any other change of the row: the same rule as sign-up.
+        update: {
+          before: async (user) => (user.name === undefined ? undefined : { data: { ...user, name: displayNameOrRefuse(user.name) } }),
         },
       },
       session: {
