@@ -96,7 +96,8 @@ describe.skipIf(!nginxBinary)('nginx in front of three app processes (docs/deplo
       FLOWBOARD_SECRET: 'nginx-test-secret-shared-by-every-process-0123456789',
       FLOWBOARD_TRUSTED_PROXIES: '1',
       FLOWBOARD_WRITE_RATE: '0',
-      ...(fanOut ? { FLOWBOARD_REDIS_URL: redisUrl } : {}),
+      // A key of its own: other suites may share this Redis at the same time.
+      ...(fanOut ? { FLOWBOARD_REDIS_URL: redisUrl, FLOWBOARD_TEST_REDIS_KEY: `flowboard-nginx-test-${process.pid}` } : {}),
     };
     // The first process creates and migrates the database; the others open it after.
     apps.push(await startAppProcess('app 1', env));
@@ -215,7 +216,7 @@ describe.skipIf(!nginxBinary)('nginx in front of three app processes (docs/deplo
   });
 
   it.skipIf(!fanOut)('a move made on one process reaches a viewer on another at once', async () => {
-    // Two client addresses that nginx routes to different processes.
+    // Two client addresses that nginx routes to different processes (one address, one process: the first test).
     const firstByProcess = new Map<string, string>();
     for (const line of nginx.accessLog()) if (line.request.startsWith('GET /api/health') && !firstByProcess.has(line.upstream)) firstByProcess.set(line.upstream, line.client);
     const [viewerAddress, moverAddress] = [...firstByProcess.values()];
@@ -235,7 +236,6 @@ describe.skipIf(!nginxBinary)('nginx in front of three app processes (docs/deplo
     expect(ack.ok).toBe(true);
     const deadline = Date.now() + WAIT_MS;
     while (!events.some((e) => e.type === 'card_moved' && e.version === ack.version) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(events.map((e) => e.type)).toContain('card_moved');
-    expect(upstreamsOf(viewerAddress, '/socket.io/')).not.toEqual(upstreamsOf(moverAddress, '/socket.io/'));
+    expect(events.filter((e) => e.type === 'card_moved').map((e) => e.version)).toEqual([ack.version]);
   });
 });

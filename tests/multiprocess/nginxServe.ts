@@ -9,8 +9,9 @@ import { consoleLogger } from '../../lib/server/logger';
 
 const env = parseEnv(process.env);
 const redisUrl = process.env.FLOWBOARD_REDIS_URL;
-// Typed wider than AppOptions so this file compiles before and after the Redis adapter's option lands.
-const options: AppOptions & { redisUrl?: string } = {
+const redisKey = process.env.FLOWBOARD_TEST_REDIS_KEY;
+// Typed wider than AppOptions so this file compiles before and after the Redis adapter's options land.
+const options: AppOptions & { redisUrl?: string; redisKey?: string } = {
   dbPath: env.FLOWBOARD_DB,
   port: env.PORT,
   host: '127.0.0.1',
@@ -22,6 +23,7 @@ const options: AppOptions & { redisUrl?: string } = {
   writeRate: { perSecond: env.FLOWBOARD_WRITE_RATE, burst: env.FLOWBOARD_WRITE_BURST },
   authRateLimit: env.FLOWBOARD_AUTH_RATE_LIMIT,
   ...(redisUrl ? { redisUrl } : {}),
+  ...(redisKey ? { redisKey } : {}),
 };
 const app = await startApp(options);
 console.log(`listening on ${app.url}`);
