@@ -162,6 +162,10 @@ describe.skipIf(!nginxBinary)('nginx in front of three app processes (docs/deplo
     const tooBig = Buffer.alloc(2 * 1024 * 1024, 'x');
     const refused = await httpJson(`${nginx.url}/api/boards`, { method: 'POST', rawBody: tooBig, headers: { authorization: `Bearer ${token}` } });
     expect(refused.status).toBe(413);
+    // nginx answered, not a process: the API has a cap of its own, which this must not be confused with.
+    // nginx logs the refusal once it has drained the rest of the body.
+    const logged = await nginx.logLine((l) => l.request.startsWith('POST /api/boards') && l.status === 413);
+    expect(logged.upstream).toBe('-');
   });
 
   it('keeps a long-polling session on one process: joins, writes and their acks all work', async () => {

@@ -19,6 +19,7 @@ export const NGINX_TEMPLATE = join(ROOT, 'docs', 'deploy', 'nginx.conf');
 const START_TIMEOUT_MS = 45_000;
 const STOP_GRACE_MS = 5_000;
 const TAIL_LINES = 40;
+const LOG_WAIT_MS = 10_000;
 
 /** NGINX_PATH when set, else nginx on PATH or where Debian puts it (/usr/sbin is not on every PATH). */
 export function findNginx(): string | undefined {
@@ -173,6 +174,8 @@ export interface RunningNginx {
   port: number;
   /** The access log's lines so far (format `flowboard` of docs/deploy/nginx.conf). */
   accessLog(): AccessLine[];
+  /** The first access log line that matches, waiting for it (bounded). */
+  logLine(match: (line: AccessLine) => boolean): Promise<AccessLine>;
   stop(): Promise<void>;
 }
 
@@ -218,10 +221,20 @@ export async function startNginx(binary: string, options: Omit<RenderOptions, 'd
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const accessLog = () => parseAccessLog(readFileSync(join(dir, 'access.log'), 'utf8'));
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    accessLog: () => parseAccessLog(readFileSync(join(dir, 'access.log'), 'utf8')),
+    accessLog,
+    async logLine(match) {
+      const giveUpAt = Date.now() + LOG_WAIT_MS;
+      for (;;) {
+        const found = accessLog().find(match);
+        if (found) return found;
+        if (Date.now() > giveUpAt) throw new Error(`no matching line in nginx's access log within ${LOG_WAIT_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     async stop() {
       await child.stop();
       rmSync(dir, { recursive: true, force: true });
