@@ -16,6 +16,8 @@ import {
 import { request } from './socket';
 import type { BoardSyncClient } from './sync/BoardSyncClient';
 
+const now = () => new Date().toISOString();
+
 export interface ColumnChanges {
   name?: string;
   wipLimit?: number | null;
@@ -26,7 +28,6 @@ export interface ColumnChanges {
  * Plain functions over a sync engine's `mutate`, so the fuzz test makes changes exactly as a board does.
  */
 export function boardActions(boardId: string, mutate: BoardSyncClient['mutate']) {
-  const now = () => new Date().toISOString();
   return {
     moveCard: (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null) =>
       mutate(moveCardApply(cardId, toColumnId, beforeCardId, reason, now()), (s, clientMutationId) =>

@@ -50,7 +50,7 @@ export function classifyEvent(confirmedVersion: number, eventVersion: number): E
 /** Keeps an event for later, in version order; one already seen or already held is dropped. */
 export function holdEvent(state: SyncState, event: BoardEvent): SyncState {
   if (event.version <= state.confirmed.version || state.ahead.some((e) => e.version === event.version)) return state;
-  const ahead = [...state.ahead, event].sort((a, b) => a.version - b.version);
+  const ahead = [...state.ahead, event].toSorted((a, b) => a.version - b.version);
   return { ...state, ahead };
 }
 

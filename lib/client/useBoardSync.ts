@@ -28,21 +28,18 @@ export function useBoardSync(initial: BoardSnapshot, notify: (message: string) =
   });
 
   // Made once per mount and started by the effect: a render React throws away leaves nothing open.
-  const [client] = useState(
-    () =>
-      new BoardSyncClient(takeSocket(), initial, {
-        notify: (message) => notifyRef.current(message),
-        isOnline: () => navigator.onLine,
-        // The session ended (signed out elsewhere, expired): sign in again and come back here.
-        onUnauthenticated: () => window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname)}`),
-        // Milestones of opening a board, for the browser's performance timeline (and the benchmarks).
-        mark: (name) => performance.mark(`flowboard:${name}`),
-      }),
-  );
+  const [client] = useState(() => new BoardSyncClient(takeSocket(), initial));
 
   useEffect(() => {
     claimSocket(client.socket);
-    client.start();
+    client.start({
+      notify: (message) => notifyRef.current(message),
+      isOnline: () => navigator.onLine,
+      // The session ended (signed out elsewhere, expired): sign in again and come back here.
+      onUnauthenticated: () => window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname)}`),
+      // Milestones of opening a board, for the browser's performance timeline (and the benchmarks).
+      mark: (name) => performance.mark(`flowboard:${name}`),
+    });
     const onOffline = () => client.networkChanged(false);
     const onOnline = () => client.networkChanged(true);
     window.addEventListener('offline', onOffline);

@@ -41,7 +41,7 @@ export interface BoardSyncSnapshot {
   removed: boolean;
 }
 
-/** What the engine needs from where it runs; the browser hook passes its window, tests leave defaults. */
+/** What the engine needs from where it runs: the browser hook passes its window's, tests what they watch. */
 export interface BoardSyncOptions {
   /** A message for the person: a refused change, a failed join, a removal. */
   notify?: (message: string) => void;
@@ -82,10 +82,11 @@ export class BoardSyncClient {
   private reorderTimer: ReturnType<typeof setTimeout> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
+  private options: BoardSyncOptions = {};
+
   constructor(
     readonly socket: FlowSocket,
     initial: BoardSnapshot,
-    private readonly options: BoardSyncOptions = {},
   ) {
     this.boardId = initial.id;
     this.state = initialSyncState(initial);
@@ -106,8 +107,9 @@ export class BoardSyncClient {
   }
 
   /** Listens and connects (or joins at once if the socket is already up). Again after stop(). */
-  start(): void {
+  start(options: BoardSyncOptions = {}): void {
     if (this.running || this.removed) return;
+    this.options = options;
     this.running = true;
     this.generation++;
     const s = this.socket;
@@ -282,11 +284,15 @@ export class BoardSyncClient {
       // is up but unhealthy. Try again shortly.
       if (generation === this.generation) {
         this.setStatus(this.offlineOrReconnecting());
+        // A join asked for meanwhile (a reconnect, say) goes at once rather than after the pause.
         if (this.socket.connected) {
-          this.retryTimer = setTimeout(() => {
-            this.retryTimer = null;
-            void this.join();
-          }, JOIN_RETRY_MS);
+          this.retryTimer = setTimeout(
+            () => {
+              this.retryTimer = null;
+              void this.join();
+            },
+            this.joinAgain ? 0 : JOIN_RETRY_MS,
+          );
         }
       }
     } finally {
