@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   addPending,
+  applyJoin,
   classifyEvent,
   computeView,
   dropPending,
+  hasGap,
+  holdEvent,
   initialSyncState,
   markAcked,
   receiveEvent,
@@ -33,20 +36,126 @@ describe('remote events apply in version order', () => {
     }
   });
 
-  it('an event past the next version is a gap and is not applied', () => {
+  it('an event past the next version is held, not applied, and makes a gap', () => {
     const start = initialSyncState(board(5));
     const { state, outcome } = receiveEvent(start, renamed(7, 'Ahead'));
-    expect(outcome).toBe('gap');
+    expect(outcome).toBe('held');
     expect(state.confirmed.version).toBe(5);
-    expect(classifyEvent(5, 7)).toBe('gap');
+    expect(state.confirmed.name).toBe('Board');
+    expect(classifyEvent(5, 7)).toBe('ahead');
+    expect(hasGap(state)).toBe(true);
+    expect(hasGap(start)).toBe(false);
   });
 
-  it('a catch-up applies events sorted by version and stops at a gap', () => {
+  it('a catch-up applies events sorted by version and holds those past a hole', () => {
     const start = initialSyncState(board(5));
-    const { state, gap } = receiveEvents(start, [renamed(7, 'Seven'), renamed(6, 'Six'), renamed(9, 'Nine')]);
-    expect(gap).toBe(true);
+    const state = receiveEvents(start, [renamed(7, 'Seven'), renamed(6, 'Six'), renamed(9, 'Nine')]);
     expect(state.confirmed.version).toBe(7);
     expect(state.confirmed.name).toBe('Seven');
+    expect(state.ahead.map((e) => e.version)).toEqual([9]);
+    expect(hasGap(state)).toBe(true);
+  });
+});
+
+describe('the reorder buffer', () => {
+  it('an event that overtook the one before it applies as soon as that one arrives', () => {
+    let state = initialSyncState(board(5));
+    state = receiveEvent(state, renamed(7, 'Seven')).state;
+    state = receiveEvent(state, renamed(8, 'Eight')).state;
+    expect(state.confirmed.version).toBe(5);
+    const { state: after, outcome } = receiveEvent(state, renamed(6, 'Six'));
+    expect(outcome).toBe('applied');
+    expect(after.confirmed.version).toBe(8);
+    expect(after.confirmed.name).toBe('Eight');
+    expect(after.ahead).toEqual([]);
+    expect(hasGap(after)).toBe(false);
+  });
+
+  it('held events apply in version order whatever order they came in', () => {
+    let state = initialSyncState(board(5));
+    for (const e of [renamed(9, 'Nine'), renamed(7, 'Seven'), renamed(8, 'Eight')]) state = receiveEvent(state, e).state;
+    expect(state.ahead.map((e) => e.version)).toEqual([7, 8, 9]);
+    state = receiveEvent(state, renamed(6, 'Six')).state;
+    expect(state.confirmed).toMatchObject({ version: 9, name: 'Nine' });
+  });
+
+  it('an event that arrives twice is held once and applied once', () => {
+    let state = initialSyncState(board(5));
+    const created = event(7, { type: 'card_created', card: card('c9', 'design', 'a5') });
+    state = receiveEvent(state, created).state;
+    state = receiveEvent(state, created).state;
+    expect(state.ahead).toHaveLength(1);
+    state = receiveEvent(state, renamed(6, 'Six')).state;
+    state = receiveEvent(state, created).state;
+    expect(state.confirmed.version).toBe(7);
+    expect(state.confirmed.cards.filter((c) => c.id === 'c9')).toHaveLength(1);
+  });
+
+  it('a change of mine acked ahead of the board is a gap until its event arrives', () => {
+    let state = addPending(initialSyncState(board(5)), { id: 'm1', apply: renameBoardApply('Mine', AT) });
+    expect(hasGap(state)).toBe(false);
+    state = markAcked(state, 'm1', 6);
+    expect(hasGap(state)).toBe(true);
+    state = receiveEvent(state, renamed(6, 'Mine', 'm1')).state;
+    expect(hasGap(state)).toBe(false);
+  });
+});
+
+describe('a join and the events that arrive while it is in flight', () => {
+  it('events held during a join that its catch-up already covers are dropped, newer ones apply after it', () => {
+    let state = initialSyncState(board(5));
+    // The socket is in the room before the server reads: 7 comes live and again in the catch-up.
+    state = holdEvent(state, renamed(7, 'Seven'));
+    state = holdEvent(state, renamed(8, 'Eight'));
+    expect(state.confirmed.version).toBe(5);
+    const { state: after, behind } = applyJoin(state, { version: 7, events: [renamed(6, 'Six'), renamed(7, 'Seven')] });
+    expect(behind).toBe(false);
+    expect(after.confirmed).toMatchObject({ version: 8, name: 'Eight' });
+    expect(after.ahead).toEqual([]);
+  });
+
+  it('events at or below a joined snapshot’s version are dropped, newer ones apply on top of it', () => {
+    let state = initialSyncState(board(5));
+    state = holdEvent(state, renamed(11, 'Eleven'));
+    state = holdEvent(state, event(12, { type: 'card_deleted', cardId: 'c1', columnId: 'design' }));
+    state = holdEvent(state, renamed(13, 'Thirteen'));
+    const snapshot = { ...board(12), name: 'Twelve', cards: board().cards.filter((c) => c.id !== 'c1') };
+    const { state: after, behind } = applyJoin(state, { version: 12, snapshot });
+    expect(behind).toBe(false);
+    expect(after.confirmed).toMatchObject({ version: 13, name: 'Thirteen' });
+    expect(after.confirmed.cards.map((c) => c.id)).toEqual(['c2', 'c3', 'c4']);
+    expect(after.ahead).toEqual([]);
+  });
+
+  it('an event already seen is never held again, so it cannot apply twice', () => {
+    const start = receiveEvent(initialSyncState(board(5)), event(6, { type: 'card_created', card: card('c9', 'design', 'a5') })).state;
+    const held = holdEvent(start, event(6, { type: 'card_created', card: card('c9', 'design', 'a5') }));
+    expect(held).toBe(start);
+    const { state } = applyJoin(held, { version: 6, events: [] });
+    expect(state.confirmed.cards.filter((c) => c.id === 'c9')).toHaveLength(1);
+  });
+
+  it('a catch-up that ends short of the version it announced is behind', () => {
+    const start = initialSyncState(board(5));
+    const { state, behind } = applyJoin(start, { version: 8, events: [renamed(6, 'Six'), renamed(8, 'Eight')] });
+    expect(behind).toBe(true);
+    expect(state.confirmed.version).toBe(6);
+    expect(hasGap(state)).toBe(true);
+  });
+
+  it('a snapshot older than the confirmed board is ignored', () => {
+    const start = receiveEvent(initialSyncState(board(5)), renamed(6, 'Six')).state;
+    const { state, behind } = applyJoin(start, { version: 5, snapshot: board(5) });
+    expect(state).toBe(start);
+    expect(behind).toBe(false);
+  });
+
+  it('my change carried by a catch-up replaces its pending prediction', () => {
+    let state = addPending(initialSyncState(board(5)), { id: 'm1', apply: renameBoardApply('Mine', AT) });
+    state = holdEvent(state, renamed(7, 'Theirs', 'other'));
+    state = applyJoin(state, { version: 6, events: [renamed(6, 'Mine', 'm1')] }).state;
+    expect(state.pending).toEqual([]);
+    expect(computeView(state)).toMatchObject({ version: 7, name: 'Theirs' });
   });
 });
 
@@ -96,7 +205,7 @@ describe('pending changes sit on top of the confirmed board', () => {
     let state = addPending(initialSyncState(board(5)), { id: 'm1', apply: renameBoardApply('Mine', AT) });
     state = markAcked(state, 'm1', 7);
     expect(computeView(state).name).toBe('Mine');
-    state = receiveEvents(state, [renamed(6, 'Other'), renamed(7, 'Mine')]).state;
+    state = receiveEvents(state, [renamed(6, 'Other'), renamed(7, 'Mine')]);
     expect(state.pending).toHaveLength(0);
   });
 

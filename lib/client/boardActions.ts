@@ -1,0 +1,70 @@
+import type { CardType } from '../domain/types';
+import type { Ack } from '../realtime/protocol';
+import { newId } from './ids';
+import {
+  addColumnApply,
+  createCardApply,
+  deleteCardApply,
+  moveCardApply,
+  moveColumnApply,
+  renameBoardApply,
+  TEMP_ID_PREFIX,
+  updateCardApply,
+  updateColumnApply,
+  type CardChanges,
+} from './optimistic';
+import { request } from './socket';
+import type { BoardSyncClient } from './sync/BoardSyncClient';
+
+const now = () => new Date().toISOString();
+
+export interface ColumnChanges {
+  name?: string;
+  wipLimit?: number | null;
+}
+
+/**
+ * Every change a person can make to a board, each one optimistic except removing a work center.
+ * Plain functions over a sync engine's `mutate`, so the fuzz test makes changes exactly as a board does.
+ */
+export function boardActions(boardId: string, mutate: BoardSyncClient['mutate']) {
+  return {
+    moveCard: (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null) =>
+      mutate(moveCardApply(cardId, toColumnId, beforeCardId, reason, now()), (s, clientMutationId) =>
+        request(s, 'card:move', { cardId, toColumnId, beforeCardId, clientMutationId, ...(reason ? { reason } : {}) }),
+      ),
+    createCard: (columnId: string, title: string, type: CardType = 'feature') =>
+      mutate(
+        createCardApply({ tempId: `${TEMP_ID_PREFIX}${newId()}`, columnId, title, type, description: '' }, now()),
+        (s, clientMutationId) => request(s, 'card:create', { boardId, columnId, title, type, clientMutationId }),
+      ),
+    updateCard: (cardId: string, changes: CardChanges) =>
+      mutate(updateCardApply(cardId, changes, now()), (s, clientMutationId) =>
+        request(s, 'card:update', { cardId, ...changes, clientMutationId }),
+      ),
+    deleteCard: (cardId: string) =>
+      mutate(deleteCardApply(cardId, now()), (s, clientMutationId) => request(s, 'card:delete', { cardId, clientMutationId })),
+    renameBoard: (name: string) =>
+      mutate(renameBoardApply(name, now()), (s, clientMutationId) =>
+        request(s, 'board:rename', { boardId, name, clientMutationId }),
+      ),
+    addColumn: (name: string, wipLimit: number | null, index: number) =>
+      mutate(addColumnApply(`${TEMP_ID_PREFIX}${newId()}`, name, wipLimit, index, now()), (s, clientMutationId) =>
+        request(s, 'column:add', { boardId, name, wipLimit, index, clientMutationId }),
+      ),
+    updateColumn: (columnId: string, changes: ColumnChanges) =>
+      mutate(updateColumnApply(columnId, changes, now()), (s, clientMutationId) =>
+        request(s, 'column:update', { columnId, ...changes, clientMutationId }),
+      ),
+    moveColumn: (columnId: string, toIndex: number) =>
+      mutate(moveColumnApply(columnId, toIndex, now()), (s, clientMutationId) =>
+        request(s, 'column:move', { columnId, toIndex, clientMutationId }),
+      ),
+    // Not optimistic: a work center that still holds cards is refused, and hiding it (and its
+    // cards) until the refusal arrives would flash the wrong board at everyone in the room.
+    removeColumn: (columnId: string): Promise<Ack> =>
+      mutate(null, (s, clientMutationId) => request(s, 'column:remove', { columnId, clientMutationId })),
+  };
+}
+
+export type BoardActions = ReturnType<typeof boardActions>;

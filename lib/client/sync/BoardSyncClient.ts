@@ -1,0 +1,354 @@
+import type { BoardEvent, BoardSnapshot } from '../../domain/types';
+import type { Ack, Failure } from '../../realtime/protocol';
+import { newId } from '../ids';
+import { request, type FlowSocket } from '../socket';
+import {
+  addPending,
+  applyJoin,
+  computeView,
+  dropPending,
+  hasGap,
+  initialSyncState,
+  markAcked,
+  receiveEvent,
+  holdEvent,
+  type Apply,
+  type SyncState,
+} from '../syncState';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+/** After this many catch-ups in a row that still leave a gap, ask for a whole snapshot instead. */
+export const MAX_INCREMENTAL_JOINS = 3;
+/** A join that got no answer in time is tried again after this; long enough not to hammer a sick server. */
+export const JOIN_RETRY_MS = 2_000;
+/**
+ * How long a missing version may stay missing before it counts as lost. Events relayed between
+ * processes can overtake each other by a few milliseconds; a real loss is rare and a rejoin is cheap,
+ * so wait well past the relay's jitter but short of what a person would notice as a stale board.
+ */
+export const REORDER_WAIT_MS = 750;
+/** More held events than this means something was lost for good: rejoin without waiting. */
+export const REORDER_BUFFER_MAX = 64;
+
+export type Send<T extends object> = (socket: FlowSocket, clientMutationId: string) => Promise<Ack<T>>;
+
+/** What a screen renders; a new object only when one of these changed (useSyncExternalStore). */
+export interface BoardSyncSnapshot {
+  view: BoardSnapshot;
+  status: ConnectionState;
+  /** This account was removed from the board while it was open: it gets nothing more. */
+  removed: boolean;
+}
+
+/** What the engine needs from where it runs: the browser hook passes its window's, tests what they watch. */
+export interface BoardSyncOptions {
+  /** A message for the person: a refused change, a failed join, a removal. */
+  notify?: (message: string) => void;
+  /** Whether the device believes it has a network (`navigator.onLine`). */
+  isOnline?: () => boolean;
+  /** The session ended: the handshake was refused as UNAUTHENTICATED. */
+  onUnauthenticated?: () => void;
+  /** Milestones of opening a board (performance marks). */
+  mark?: (name: 'board-mounted' | 'connected' | 'live') => void;
+}
+
+function failure(message: string): Failure {
+  return { ok: false, code: 'INTERNAL', message };
+}
+
+/**
+ * The board as one client sees it, with no UI in it: the server's snapshot, live events in version
+ * order, and this client's pending changes on top. It joins on every (re)connect with the version it
+ * has, so a dropped connection catches up without a reload. The socket is given, so tests can run
+ * many of these over real connections.
+ */
+export class BoardSyncClient {
+  readonly boardId: string;
+  private state: SyncState;
+  private status: ConnectionState = 'connecting';
+  private removed = false;
+  private snapshot: BoardSyncSnapshot;
+  private readonly listeners = new Set<() => void>();
+  private viewOf: Pick<SyncState, 'confirmed' | 'pending'>;
+
+  /** Bumped by start and stop, so work begun before a stop does not act after it. */
+  private generation = 0;
+  private running = false;
+  private joining = false;
+  private joinAgain = false;
+  /** Catch-ups in a row that left a gap (see MAX_INCREMENTAL_JOINS). */
+  private catchUpsWithGap = 0;
+  private reorderTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  private options: BoardSyncOptions = {};
+
+  constructor(
+    readonly socket: FlowSocket,
+    initial: BoardSnapshot,
+  ) {
+    this.boardId = initial.id;
+    this.state = initialSyncState(initial);
+    this.snapshot = { view: initial, status: this.status, removed: false };
+    this.viewOf = this.state;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): BoardSyncSnapshot => this.snapshot;
+
+  /** The whole state, for tests: confirmed board, pending changes, held events. */
+  getState(): SyncState {
+    return this.state;
+  }
+
+  /** Listens and connects (or joins at once if the socket is already up). Again after stop(). */
+  start(options: BoardSyncOptions = {}): void {
+    if (this.running || this.removed) return;
+    this.options = options;
+    this.running = true;
+    this.generation++;
+    const s = this.socket;
+    s.on('connect', this.onConnect);
+    s.on('board:event', this.onEvent);
+    s.on('disconnect', this.onDisconnect);
+    s.on('connect_error', this.onConnectError);
+    s.on('board:removed', this.onRemoved);
+    this.options.mark?.('board-mounted');
+    if (!s.connected) this.setStatus('connecting');
+    // A connection still on its way is left alone: connect() on it would handshake twice.
+    if (s.connected) this.onConnect();
+    else if (!s.active) s.connect();
+  }
+
+  /** Stops listening and closes the connection; the state stays for a later start(). */
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.generation++;
+    this.clearTimers();
+    const s = this.socket;
+    s.off('connect', this.onConnect);
+    s.off('board:event', this.onEvent);
+    s.off('disconnect', this.onDisconnect);
+    s.off('connect_error', this.onConnectError);
+    s.off('board:removed', this.onRemoved);
+    s.disconnect();
+  }
+
+  /** The browser's own idea of the network changed (its online and offline events). */
+  networkChanged(online: boolean): void {
+    if (!online) this.setStatus('offline');
+    else if (!this.socket.connected) this.setStatus('reconnecting');
+  }
+
+  /** Applies `apply` at once (unless null), sends, and rolls back with a notification if refused. */
+  mutate = async <T extends object>(apply: Apply | null, send: Send<T>): Promise<Ack<T>> => {
+    if (!this.running || !this.socket.connected) {
+      const refused = failure('Not connected to the board: the change was not sent. Try again once it shows Live.');
+      this.notify(refused.message);
+      return refused;
+    }
+    const id = newId();
+    if (apply) this.commit(addPending(this.state, { id, apply }));
+    let ack: Ack<T>;
+    try {
+      ack = await send(this.socket, id);
+    } catch {
+      ack = failure('The server did not answer in time: the change may not have been saved');
+    }
+    if (!ack.ok) {
+      this.commit(dropPending(this.state, id));
+      this.notify(ack.message);
+      return ack;
+    }
+    // If its event has not arrived yet it is on its way, or lost: the gap check tells which.
+    this.commit(markAcked(this.state, id, ack.version));
+    this.checkGap();
+    return ack;
+  };
+
+  private notify(message: string): void {
+    this.options.notify?.(message);
+  }
+
+  private offlineOrReconnecting(): ConnectionState {
+    return (this.options.isOnline?.() ?? true) ? 'reconnecting' : 'offline';
+  }
+
+  private publish(): void {
+    const view = this.currentView();
+    const { snapshot } = this;
+    if (view === snapshot.view && this.status === snapshot.status && this.removed === snapshot.removed) return;
+    this.snapshot = { view, status: this.status, removed: this.removed };
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Recomputed only when the confirmed board or the pending changes changed: held events show nothing. */
+  private currentView(): BoardSnapshot {
+    const { confirmed, pending } = this.state;
+    if (this.viewOf.confirmed === confirmed && this.viewOf.pending === pending) return this.snapshot.view;
+    this.viewOf = { confirmed, pending };
+    return computeView(this.state);
+  }
+
+  private commit(next: SyncState): void {
+    if (next === this.state) return;
+    this.state = next;
+    this.publish();
+  }
+
+  private setStatus(next: ConnectionState): void {
+    if (next === this.status) return;
+    this.status = next;
+    this.publish();
+  }
+
+  private clearTimers(): void {
+    if (this.reorderTimer) clearTimeout(this.reorderTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.reorderTimer = null;
+    this.retryTimer = null;
+  }
+
+  /**
+   * A missing version is given REORDER_WAIT_MS to arrive before it counts as lost; the clock
+   * starts again whenever the board moves forward meanwhile.
+   */
+  private checkGap(): void {
+    if (!this.running || this.joining) return;
+    if (!hasGap(this.state)) {
+      this.catchUpsWithGap = 0;
+      if (this.reorderTimer) clearTimeout(this.reorderTimer);
+      this.reorderTimer = null;
+      return;
+    }
+    if (this.state.ahead.length > REORDER_BUFFER_MAX) {
+      void this.join();
+      return;
+    }
+    if (this.reorderTimer) return;
+    const from = this.state.confirmed.version;
+    this.reorderTimer = setTimeout(() => {
+      this.reorderTimer = null;
+      if (!hasGap(this.state)) return;
+      if (this.state.confirmed.version === from) void this.join();
+      else this.checkGap();
+    }, REORDER_WAIT_MS);
+  }
+
+  /** One join round: 'ok', 'behind' (the answer left a hole, go again) or 'failed'. */
+  private async joinOnce(generation: number): Promise<'ok' | 'behind' | 'failed'> {
+    const full = this.catchUpsWithGap >= MAX_INCREMENTAL_JOINS;
+    const sinceVersion = full ? undefined : this.state.confirmed.version;
+    const ack = await request(this.socket, 'board:join', { boardId: this.boardId, sinceVersion });
+    if (generation !== this.generation) return 'failed';
+    if (!ack.ok) {
+      this.notify(ack.message);
+      this.setStatus('offline');
+      return 'failed';
+    }
+    const { state, behind } = applyJoin(this.state, ack);
+    this.commit(state);
+    if (full) this.catchUpsWithGap = 0;
+    if (behind || hasGap(this.state)) this.catchUpsWithGap++;
+    return behind ? 'behind' : 'ok';
+  }
+
+  /** Joins (again) until caught up; a call while a join is in flight makes that join go once more. */
+  private async join(): Promise<void> {
+    if (this.joining) {
+      this.joinAgain = true;
+      return;
+    }
+    const generation = this.generation;
+    this.joining = true;
+    if (this.reorderTimer) clearTimeout(this.reorderTimer);
+    this.reorderTimer = null;
+    let live = false;
+    try {
+      for (;;) {
+        if (generation !== this.generation || !this.socket.connected) return;
+        this.joinAgain = false;
+        const outcome = await this.joinOnce(generation);
+        if (outcome === 'failed') return;
+        if (outcome === 'ok' && !this.joinAgain) break;
+      }
+      live = true;
+    } catch {
+      // No answer in time (or the connection dropped, and its reconnect will join): the connection
+      // is up but unhealthy. Try again shortly.
+      if (generation === this.generation) {
+        this.setStatus(this.offlineOrReconnecting());
+        // A join asked for meanwhile (a reconnect, say) goes at once rather than after the pause.
+        if (this.socket.connected) {
+          this.retryTimer = setTimeout(
+            () => {
+              this.retryTimer = null;
+              void this.join();
+            },
+            this.joinAgain ? 0 : JOIN_RETRY_MS,
+          );
+        }
+      }
+    } finally {
+      this.joining = false;
+    }
+    if (live && generation === this.generation) {
+      this.options.mark?.('live');
+      this.setStatus('live');
+      this.checkGap();
+    }
+  }
+
+  private readonly onConnect = (): void => {
+    this.options.mark?.('connected');
+    void this.join();
+  };
+
+  private readonly onEvent = (event: BoardEvent): void => {
+    if (!this.running || event.boardId !== this.boardId) return;
+    // Held until the join's answer: applied after it if newer, dropped if it already covers them.
+    if (this.joining) {
+      this.commit(holdEvent(this.state, event));
+      return;
+    }
+    const { state, outcome } = receiveEvent(this.state, event);
+    this.commit(state);
+    if (outcome !== 'stale') this.checkGap();
+  };
+
+  private readonly onDisconnect = (reason: string): void => {
+    this.setStatus(this.offlineOrReconnecting());
+    if (this.reorderTimer) clearTimeout(this.reorderTimer);
+    this.reorderTimer = null;
+    // The server closed us on purpose (a restart, say): Socket.IO does not retry that by itself.
+    if (reason === 'io server disconnect') this.socket.connect();
+  };
+
+  private readonly onConnectError = (error: Error & { data?: { code?: string } }): void => {
+    if (error.data?.code === 'UNAUTHENTICATED' && this.options.onUnauthenticated) {
+      this.options.onUnauthenticated();
+      return;
+    }
+    this.setStatus(this.offlineOrReconnecting());
+    // Not retried by Socket.IO: the server refused the handshake itself.
+    if (!this.socket.active) {
+      this.notify(`Could not connect: ${error.message}`);
+      this.setStatus('offline');
+    }
+  };
+
+  private readonly onRemoved = ({ boardId }: { boardId: string }): void => {
+    if (boardId !== this.boardId) return;
+    this.removed = true;
+    this.status = 'offline';
+    this.publish();
+    this.notify('You were removed from this board');
+    this.stop();
+  };
+}
