@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client';
+import { openEngine } from '../../db/open';
 import { createStore, type Store } from '../../db/store';
 import type { BoardEvent } from '../../lib/domain/types';
 import type { FlowData } from '../../lib/flow/data';
@@ -37,61 +37,60 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 const pick = <T>(xs: readonly T[], i: number) => xs[i % xs.length] as T;
 
 /** Runs random operations through the real store; refusals (WIP limits, non-empty removals) are fine. */
-function play(ops: readonly Op[]): { store: Store; boardId: string; events: BoardEvent[]; close: () => void } {
+async function play(ops: readonly Op[]): Promise<{ store: Store; boardId: string; events: BoardEvent[]; close: () => Promise<void> }> {
   let now = T0;
-  const { db, sqlite } = openDatabase(':memory:');
-  const store = createStore(db, { clock: () => now });
+  const engine = await openEngine({ sqlitePath: ':memory:' });
+  const store = createStore(engine, { clock: () => now });
   const actor = { name: 'prop' };
-  const { board } = store.createBoard({ name: 'P', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }, { name: 'D' }] }, actor);
+  const { board } = await store.createBoard({ name: 'P', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }, { name: 'D' }] }, actor);
   const cards: string[] = [];
   for (const o of ops) {
     now += o.gap * HOUR_MS;
-    const snap = store.getSnapshot(board.id);
-    const live = snap.columns;
+    const live = (await store.getSnapshot(board.id)).columns;
     try {
-      if (o.kind === 'create') cards.push(store.createCard({ boardId: board.id, columnId: pick(live, o.column).id, title: 'c' }, actor).card.id);
-      else if (o.kind === 'move' && cards.length) store.moveCard({ cardId: pick(cards, o.card), toColumnId: pick(live, o.column).id, reason: 'defect' }, actor);
-      else if (o.kind === 'delete' && cards.length) store.deleteCard({ cardId: pick(cards, o.card) }, actor);
-      else if (o.kind === 'addColumn') store.addColumn({ boardId: board.id, name: `N${now}`, index: o.index % (live.length + 1) }, actor);
-      else if (o.kind === 'removeColumn' && live.length > 2) store.removeColumn({ columnId: pick(live, o.column).id }, actor);
-      else if (o.kind === 'moveColumn') store.moveColumn({ columnId: pick(live, o.column).id, toIndex: o.index % live.length }, actor);
-      else if (o.kind === 'configure') store.configureBoard({ boardId: board.id, commitmentColumnId: pick(live, o.column).id, demandPerWeek: o.column }, actor);
+      if (o.kind === 'create') cards.push((await store.createCard({ boardId: board.id, columnId: pick(live, o.column).id, title: 'c' }, actor)).card.id);
+      else if (o.kind === 'move' && cards.length) await store.moveCard({ cardId: pick(cards, o.card), toColumnId: pick(live, o.column).id, reason: 'defect' }, actor);
+      else if (o.kind === 'delete' && cards.length) await store.deleteCard({ cardId: pick(cards, o.card) }, actor);
+      else if (o.kind === 'addColumn') await store.addColumn({ boardId: board.id, name: `N${now}`, index: o.index % (live.length + 1) }, actor);
+      else if (o.kind === 'removeColumn' && live.length > 2) await store.removeColumn({ columnId: pick(live, o.column).id }, actor);
+      else if (o.kind === 'moveColumn') await store.moveColumn({ columnId: pick(live, o.column).id, toIndex: o.index % live.length }, actor);
+      else if (o.kind === 'configure') await store.configureBoard({ boardId: board.id, commitmentColumnId: pick(live, o.column).id, demandPerWeek: o.column }, actor);
     } catch {
       // A refusal changes nothing; the history goes on.
     }
   }
-  const events = store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER) ?? [];
-  return { store, boardId: board.id, events, close: () => sqlite.close() };
+  const events = (await store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER)) ?? [];
+  return { store, boardId: board.id, events, close: () => engine.close() };
 }
 
 const histories = fc.array(op, { minLength: 1, maxLength: 60 });
 const RUNS = { numRuns: 60 };
 
-function readHourly(store: Store, boardId: string): FlowData {
+function readHourly(store: Store, boardId: string): Promise<FlowData> {
   return store.flow.read(boardId, { ...RANGE, interval: 'hour' }, T0 + 40 * 24 * HOUR_MS);
 }
 
 describe('flow aggregates over random histories (backward moves, column additions, removals and moves)', () => {
-  it('the incremental aggregate equals a full recomputation from the event log', () => {
-    fc.assert(
-      fc.property(histories, (ops) => {
-        const { store, boardId, events, close } = play(ops);
+  it('the incremental aggregate equals a full recomputation from the event log', async () => {
+    await fc.assert(
+      fc.asyncProperty(histories, async (ops) => {
+        const { store, boardId, events, close } = await play(ops);
         try {
-          expectAggregatesOfLog(store, boardId, events);
+          await expectAggregatesOfLog(store, boardId, events);
         } finally {
-          close();
+          await close();
         }
       }),
       RUNS,
     );
   });
 
-  it('CFD lines never go down; the top line is cards created so far; the bottom line is cards that reached the last work center', () => {
-    fc.assert(
-      fc.property(histories, (ops) => {
-        const { store, boardId, events, close } = play(ops);
+  it('CFD lines never go down; the top line is cards created so far; the bottom line is cards that reached the last work center', async () => {
+    await fc.assert(
+      fc.asyncProperty(histories, async (ops) => {
+        const { store, boardId, events, close } = await play(ops);
         try {
-          const data = readHourly(store, boardId);
+          const data = await readHourly(store, boardId);
           const { lines } = cfdLines(data);
           const flow = replayFlow(events);
           const done = data.doneColumnId;
@@ -104,37 +103,37 @@ describe('flow aggregates over random histories (backward moves, column addition
             expect(line.at(-1)).toBe(departed);
           });
         } finally {
-          close();
+          await close();
         }
       }),
       RUNS,
     );
   });
 
-  it('throughput summed over the range equals departures (the bottom line’s rise)', () => {
-    fc.assert(
-      fc.property(histories, (ops) => {
-        const { store, boardId, close } = play(ops);
+  it('throughput summed over the range equals departures (the bottom line’s rise)', async () => {
+    await fc.assert(
+      fc.asyncProperty(histories, async (ops) => {
+        const { store, boardId, close } = await play(ops);
         try {
-          const data = store.flow.read(boardId, { ...RANGE, interval: 'day' }, T0 + 40 * 24 * HOUR_MS);
+          const data = await store.flow.read(boardId, { ...RANGE, interval: 'day' }, T0 + 40 * 24 * HOUR_MS);
           const { lines } = cfdLines(data);
           const before = cfdLines({ ...data, counts: data.counts.map((i) => i.map((r) => r.map(() => 0))) }).lines[0]?.at(-1) ?? 0;
           const total = throughputPerDay(data).reduce((s, d) => s + d.count, 0);
           expect(total).toBe((lines.at(-1)?.at(-1) ?? 0) - before);
         } finally {
-          close();
+          await close();
         }
       }),
       RUNS,
     );
   });
 
-  it('finite-window Little’s law holds: time-average WIP from the aggregate = arrival rate × average time in system', () => {
-    fc.assert(
-      fc.property(histories, (ops) => {
-        const { store, boardId, events, close } = play(ops);
+  it('finite-window Little’s law holds: time-average WIP from the aggregate = arrival rate × average time in system', async () => {
+    await fc.assert(
+      fc.asyncProperty(histories, async (ops) => {
+        const { store, boardId, events, close } = await play(ops);
         try {
-          const data = readHourly(store, boardId);
+          const data = await readHourly(store, boardId);
           const start = data.boundaries[0] as number;
           const end = data.boundaries.at(-1) as number;
           // L: WIP is constant within each hour (events fall on whole hours), so the integral is exact.
@@ -152,22 +151,22 @@ describe('flow aggregates over random histories (backward moves, column addition
           const { lambda, w } = samplePathLittle(sojourns, start, end);
           expect(L).toBeCloseTo(lambda * w, 9);
         } finally {
-          close();
+          await close();
         }
       }),
       RUNS,
     );
   });
 
-  it('a range read in any time zone and resolution equals the hourly counts summed per interval', () => {
+  it('a range read in any time zone and resolution equals the hourly counts summed per interval', async () => {
     const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham'];
-    fc.assert(
-      fc.property(histories, fc.constantFrom(...zones), fc.constantFrom('day' as const, 'hour' as const), fc.integer({ min: 0, max: 6 }), (ops, tz, interval, skip) => {
-        const { store, boardId, events, close } = play(ops);
+    await fc.assert(
+      fc.asyncProperty(histories, fc.constantFrom(...zones), fc.constantFrom('day' as const, 'hour' as const), fc.integer({ min: 0, max: 6 }), async (ops, tz, interval, skip) => {
+        const { store, boardId, events, close } = await play(ops);
         try {
           // A range starting some days in, so the totals before it matter too.
           const range = { from: `2025-01-0${1 + skip}`, to: '2025-01-12', interval, tz };
-          const data = store.flow.read(boardId, range, T0 + 40 * 24 * HOUR_MS);
+          const data = await store.flow.read(boardId, range, T0 + 40 * 24 * HOUR_MS);
           const n = data.boundaries.length - 1;
           const expectedCounts = data.counts.map((i) => i.map((r) => r.map(() => 0)));
           const expectedStart = data.start.map((r) => r.map(() => 0));
@@ -184,7 +183,7 @@ describe('flow aggregates over random histories (backward moves, column addition
           expect(data.start).toEqual(expectedStart);
           expect(data.counts).toEqual(expectedCounts);
         } finally {
-          close();
+          await close();
         }
       }),
       RUNS,
