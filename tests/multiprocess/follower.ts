@@ -65,11 +65,11 @@ export class Follower {
   }
 
   /** A move of a card; the version it was acknowledged at, or null when no ack came (the process died). */
-  async move(cardId: string, toColumnId: string): Promise<number | null> {
+  async move(cardId: string, toColumnId: string, reason?: string): Promise<number | null> {
     const socket = this.socket;
     if (!socket?.connected) return null;
     try {
-      const ack = (await socket.timeout(WAIT_MS).emitWithAck('card:move', { cardId, toColumnId })) as { ok: boolean; version?: number; code?: string };
+      const ack = (await socket.timeout(WAIT_MS).emitWithAck('card:move', { cardId, toColumnId, ...(reason ? { reason } : {}) })) as { ok: boolean; version?: number; code?: string };
       if (!ack.ok) throw new Error(`${this.name}: move refused: ${JSON.stringify(ack)}`);
       return ack.version ?? null;
     } catch (error) {
