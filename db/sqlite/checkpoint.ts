@@ -47,6 +47,8 @@ export function startCheckpointer(sqlite: Database.Database, path: string): Chec
   });
   return {
     async stop() {
+      // Held until it has stopped: a process with nothing else to do would otherwise exit mid-await.
+      worker.ref();
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
       worker.postMessage('stop');

@@ -16,10 +16,10 @@ describe('many clients making random changes converge to the server’s board', 
     const [jitterMs, lossRate] = relayed ? [JITTER_MS, LOSS_RATE] : [0, 0];
     it(`seed ${seed}: pulls, backward moves, creates, updates and deletes with lost connections${relayed ? ', events out of order and a few lost' : ''}`, async () => {
       // Small WIP limits, so that pulls into full work centers are frequent.
-      const board = h.seedBoard([{ name: 'Backlog' }, { name: 'Develop', wipLimit: 2 }, { name: 'Test', wipLimit: 2 }, { name: 'Done' }], `Fuzz ${seed}`);
-      board.addCards('Backlog', 6);
-      board.addCards('Develop', 2);
-      board.addCards('Test', 1);
+      const board = await h.seedBoard([{ name: 'Backlog' }, { name: 'Develop', wipLimit: 2 }, { name: 'Test', wipLimit: 2 }, { name: 'Done' }], `Fuzz ${seed}`);
+      await board.addCards('Backlog', 6);
+      await board.addCards('Develop', 2);
+      await board.addCards('Test', 1);
       const users = await Promise.all(['fuzz a', 'fuzz b', 'fuzz c'].map((name) => h.user(name)));
 
       const result = await runSyncFuzz({ urls: [h.url], tokens: users.map((u) => u.token), boardId: board.id, seed, clients: 6, observers: 2, steps: 30, jitterMs, lossRate });

@@ -21,7 +21,8 @@ type Op =
   | { kind: 'addColumn'; index: number; gap: number }
   | { kind: 'removeColumn'; column: number; gap: number }
   | { kind: 'moveColumn'; column: number; index: number; gap: number }
-  | { kind: 'configure'; column: number; gap: number };
+  | { kind: 'configure'; column: number; gap: number }
+  | { kind: 'catchUp'; gap: number };
 
 const gap = fc.integer({ min: 0, max: 4 });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -32,6 +33,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('removeColumn' as const), column: fc.nat(9), gap }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('moveColumn' as const), column: fc.nat(9), index: fc.nat(9), gap }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('configure' as const), column: fc.nat(9), gap }) },
+  // The aggregates follow the log a step behind: histories catch up at random points, or only when read.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('catchUp' as const), gap }) },
 );
 
 const pick = <T>(xs: readonly T[], i: number) => xs[i % xs.length] as T;
@@ -55,6 +58,7 @@ async function play(ops: readonly Op[]): Promise<{ store: Store; boardId: string
       else if (o.kind === 'removeColumn' && live.length > 2) await store.removeColumn({ columnId: pick(live, o.column).id }, actor);
       else if (o.kind === 'moveColumn') await store.moveColumn({ columnId: pick(live, o.column).id, toIndex: o.index % live.length }, actor);
       else if (o.kind === 'configure') await store.configureBoard({ boardId: board.id, commitmentColumnId: pick(live, o.column).id, demandPerWeek: o.column }, actor);
+      else if (o.kind === 'catchUp') await store.flow.settle(board.id);
     } catch {
       // A refusal changes nothing; the history goes on.
     }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client';
 import { exportItemsCsv } from '../../db/export';
 import { importBoard } from '../../db/import';
+import { openEngine } from '../../db/open';
 import { createStore } from '../../db/store';
 import { MAX_CSV_BYTES, parseCsv, planImport, type PlanResult } from '../../lib/flow/csv';
 import { expectAggregatesOfLog } from './flow-aggregates';
@@ -25,12 +25,12 @@ function errorsOf(result: PlanResult) {
 /** Cells as text, trimmed: "up to formatting". */
 const normalize = (text: string) => parseCsv(text).records.map((r) => r.cells.map((c) => c.trim()));
 
-async function withStore<T>(fn: (store: ReturnType<typeof createStore>) => T | Promise<T>): Promise<T> {
-  const { db, sqlite } = openDatabase(':memory:');
+async function withStore<T>(fn: (store: ReturnType<typeof createStore>) => Promise<T>): Promise<T> {
+  const engine = await openEngine({ sqlitePath: ':memory:' });
   try {
-    return await fn(createStore(db));
+    return await fn(createStore(engine));
   } finally {
-    sqlite.close();
+    await engine.close();
   }
 }
 
@@ -95,11 +95,11 @@ describe('CSV import plan', () => {
   });
 
   it('a refused file creates nothing', async () => {
-    await withStore((store) => {
-      const before = store.listBoards().length;
+    await withStore(async (store) => {
+      const before = (await store.listBoards()).length;
       const result = planImport('ID,Todo\nA,not-a-date\n', { tz: 'UTC', now: NOW });
       expect(result.ok).toBe(false);
-      expect(store.listBoards().length).toBe(before);
+      expect((await store.listBoards()).length).toBe(before);
     });
   });
 });
@@ -109,8 +109,8 @@ describe('import then export', () => {
     await withStore(async (store) => {
       const result = planImport(FILE, { tz: 'Europe/Berlin', now: NOW });
       if (!result.ok) throw new Error(JSON.stringify(result.errors));
-      const imported = await importBoard(store.flow, result.plan, { name: 'Imported', actor: 'import', newId: randomUUID });
-      const exported = exportItemsCsv(store.flow, imported.boardId, 'Europe/Berlin');
+      const imported = await importBoard(store.engine, result.plan, { name: 'Imported', actor: 'import', newId: randomUUID });
+      const exported = await exportItemsCsv(store.engine, imported.boardId, 'Europe/Berlin');
       expect(normalize(exported)).toEqual(normalize(FILE));
     });
   });
@@ -119,22 +119,22 @@ describe('import then export', () => {
     await withStore(async (store) => {
       const result = planImport(FILE, { tz: 'UTC', now: NOW });
       if (!result.ok) throw new Error(JSON.stringify(result.errors));
-      const { boardId } = await importBoard(store.flow, result.plan, { name: 'Imported', actor: 'import', newId: randomUUID });
-      const board = store.getSnapshot(boardId);
+      const { boardId } = await importBoard(store.engine, result.plan, { name: 'Imported', actor: 'import', newId: randomUUID });
+      const board = await store.getSnapshot(boardId);
       const where = new Map(board.columns.map((c) => [c.id, c.name]));
       expect(board.cards.map((c) => [c.title, where.get(c.columnId)]).toSorted()).toEqual([
         ['Checkout, one page', 'Done'],
         ['Say "hello"', 'Develop'],
         ['Search ignores accents', 'Test'],
       ]);
-      const data = store.flow.read(boardId, { from: '2025-01-06', to: '2025-01-10', interval: 'day', tz: 'UTC' }, NOW);
+      const data = await store.flow.read(boardId, { from: '2025-01-06', to: '2025-01-10', interval: 'day', tz: 'UTC' }, NOW);
       expect(data.finished).toEqual([
         expect.objectContaining({ title: 'Checkout, one page', committedAt: Date.UTC(2025, 0, 7, 9, 30), doneAt: Date.UTC(2025, 0, 10) }),
       ]);
       // The board's event log replays to the same board: versions are dense and in time order, and the
       // aggregates written straight from the file equal a full recomputation from that log.
-      const events = store.eventsSince(boardId, 0, 100) ?? [];
-      expectAggregatesOfLog(store, boardId, events);
+      const events = (await store.eventsSince(boardId, 0, 100)) ?? [];
+      await expectAggregatesOfLog(store, boardId, events);
       expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
       expect(events.map((e) => Date.parse(e.at))).toEqual(events.map((e) => Date.parse(e.at)).toSorted((a, b) => a - b));
     });

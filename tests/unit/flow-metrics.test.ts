@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/client';
+import { openEngine } from '../../db/open';
 import { createStore } from '../../db/store';
 import type { FlowData } from '../../lib/flow/data';
 import { foldEvent } from '../../lib/flow/live';
@@ -33,34 +33,34 @@ const T0 = Date.UTC(2025, 2, 3); // Monday 3 March 2025, 00:00 UTC
  *   B: created Mon 10:00 in Todo, Doing Tue 10:00, back to Todo Wed 10:00 (defect), Doing Thu 10:00
  *   C: created Wed 12:00 in Todo, deleted Thu 12:00
  */
-function example() {
+async function example() {
   let now = T0;
-  const { db, sqlite } = openDatabase(':memory:');
-  const store = createStore(db, { clock: () => now });
+  const engine = await openEngine({ sqlitePath: ':memory:' });
+  const store = createStore(engine, { clock: () => now });
   const actor = { name: 'ex' };
-  const { board } = store.createBoard({ name: 'Example', columns: [{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }] }, actor);
+  const { board } = await store.createBoard({ name: 'Example', columns: [{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }] }, actor);
   const [todo, doing, done] = board.columns.map((c) => c.id) as [string, string, string];
   const at = (day: number, hour: number) => (now = T0 + day * DAY + hour * HOUR_MS);
   at(0, 9);
-  const a = store.createCard({ boardId: board.id, title: 'A' }, actor).card.id;
+  const a = (await store.createCard({ boardId: board.id, title: 'A' }, actor)).card.id;
   at(0, 10);
-  const b = store.createCard({ boardId: board.id, title: 'B' }, actor).card.id;
+  const b = (await store.createCard({ boardId: board.id, title: 'B' }, actor)).card.id;
   at(1, 9);
-  store.moveCard({ cardId: a, toColumnId: doing }, actor);
+  await store.moveCard({ cardId: a, toColumnId: doing }, actor);
   at(1, 10);
-  store.moveCard({ cardId: b, toColumnId: doing }, actor);
+  await store.moveCard({ cardId: b, toColumnId: doing }, actor);
   at(2, 10);
-  store.moveCard({ cardId: b, toColumnId: todo, reason: 'Fails review' }, actor);
+  await store.moveCard({ cardId: b, toColumnId: todo, reason: 'Fails review' }, actor);
   at(2, 12);
-  const c = store.createCard({ boardId: board.id, title: 'C' }, actor).card.id;
+  const c = (await store.createCard({ boardId: board.id, title: 'C' }, actor)).card.id;
   at(3, 9);
-  store.moveCard({ cardId: a, toColumnId: done }, actor);
+  await store.moveCard({ cardId: a, toColumnId: done }, actor);
   at(3, 10);
-  store.moveCard({ cardId: b, toColumnId: doing }, actor);
+  await store.moveCard({ cardId: b, toColumnId: doing }, actor);
   at(3, 12);
-  store.deleteCard({ cardId: c }, actor);
-  const data = store.flow.read(board.id, { from: '2025-03-03', to: '2025-03-07', interval: 'day', tz: 'UTC' }, T0 + 5 * DAY);
-  return { store, data, ids: { todo, doing, done, a, b, c }, boardId: board.id, close: () => sqlite.close(), setNow: (t: number) => (now = t) };
+  await store.deleteCard({ cardId: c }, actor);
+  const data = await store.flow.read(board.id, { from: '2025-03-03', to: '2025-03-07', interval: 'day', tz: 'UTC' }, T0 + 5 * DAY);
+  return { store, data, ids: { todo, doing, done, a, b, c }, boardId: board.id, close: () => engine.close(), setNow: (t: number) => (now = t) };
 }
 
 describe('percentiles (nearest rank)', () => {
@@ -116,8 +116,8 @@ describe('time zones', () => {
 });
 
 describe('flow metrics on a hand-computed example', () => {
-  it('CFD: lines count cards reached at or beyond each work center; a backward move pulls no line down', () => {
-    const { data, ids, close } = example();
+  it('CFD: lines count cards reached at or beyond each work center; a backward move pulls no line down', async () => {
+    const { data, ids, close } = await example();
     try {
       const cfd = buildCfd(data);
       expect(cfd.columns.map((c) => c.name)).toEqual(['Todo', 'Doing', 'Done']);
@@ -141,12 +141,12 @@ describe('flow metrics on a hand-computed example', () => {
       ]);
       expect(cfd.defectReturns).toEqual([{ at: '2025-03-06T00:00:00.000Z', columnId: ids.todo, count: 1 }]);
     } finally {
-      close();
+      await close();
     }
   });
 
-  it('cycle and lead time, throughput per day and week, WIP per day', () => {
-    const { data, close } = example();
+  it('cycle and lead time, throughput per day and week, WIP per day', async () => {
+    const { data, close } = await example();
     try {
       expect(data.finished).toHaveLength(1);
       const [a] = data.finished;
@@ -157,12 +157,12 @@ describe('flow metrics on a hand-computed example', () => {
       // WIP = reached Doing − reached Done − deleted on the way: B stays committed after going back.
       expect(wipSeries(data).map((p) => p.wip)).toEqual([0, 2, 2, 1, 1]);
     } finally {
-      close();
+      await close();
     }
   });
 
-  it('Little’s law compares average WIP with throughput × average cycle time', () => {
-    const { data, close } = example();
+  it('Little’s law compares average WIP with throughput × average cycle time', async () => {
+    const { data, close } = await example();
     try {
       const l = littlesLaw(data);
       expect(l.averageWip).toBeCloseTo(6 / 5, 10); // (0 + 2 + 2 + 1 + 1) / 5
@@ -172,12 +172,12 @@ describe('flow metrics on a hand-computed example', () => {
       expect(l.deviation).toBeCloseTo(2, 10); // (1.2 − 0.4) / 0.4
       expect(l.reading).toMatch(/piling up/);
     } finally {
-      close();
+      await close();
     }
   });
 
-  it('demand: intake above throughput is work piling up; throughput against the set demand', () => {
-    const { data, close } = example();
+  it('demand: intake above throughput is work piling up; throughput against the set demand', async () => {
+    const { data, close } = await example();
     try {
       // Intake: 2 crossed the commitment point in 5 days = 2.8 a week; throughput 1.4 a week.
       const d = demand({ ...data, demandPerWeek: 1 });
@@ -186,12 +186,12 @@ describe('flow metrics on a hand-computed example', () => {
       expect(d).toMatchObject({ pilingUp: true, overproduction: true, belowDemand: false });
       expect(demand({ ...data, demandPerWeek: 3 })).toMatchObject({ overproduction: false, belowDemand: true });
     } finally {
-      close();
+      await close();
     }
   });
 
-  it('defects: the matrix of found-at × returned-to, and rework rate = returns ÷ departures', () => {
-    const { data, ids, close } = example();
+  it('defects: the matrix of found-at × returned-to, and rework rate = returns ÷ departures', async () => {
+    const { data, ids, close } = await example();
     try {
       expect(defectMatrix(data)).toEqual([{ detectedAtColumnId: ids.doing, returnedToColumnId: ids.todo, count: 1 }]);
       const rates = new Map(reworkRates(data).map((r) => [r.columnId, r]));
@@ -200,37 +200,37 @@ describe('flow metrics on a hand-computed example', () => {
       expect(rates.get(ids.todo)?.rate).toBeCloseTo(1 / 3, 10);
       expect(rates.get(ids.doing)).toMatchObject({ returns: 0, departures: 2, rate: 0 });
     } finally {
-      close();
+      await close();
     }
   });
 
-  it('bottleneck: the work center after the commitment point whose queue grows fastest', () => {
-    const { data, ids, close } = example();
+  it('bottleneck: the work center after the commitment point whose queue grows fastest', async () => {
+    const { data, ids, close } = await example();
     try {
       // Doing holds 0, 2, 1, 1, 1 at the ends of days 1…5: slope Σ(x−3)(y−1) / Σ(x−3)² = 1 / 10 cards a day.
       const b = bottleneck(data);
       expect(b?.columnId).toBe(ids.doing);
       expect(b?.growthPerDay).toBeCloseTo(0.1, 10);
     } finally {
-      close();
+      await close();
     }
   });
 
-  it('aging: a started card older than a percentile of cycle times carries that mark (with enough finished cards)', () => {
+  it('aging: a started card older than a percentile of cycle times carries that mark (with enough finished cards)', async () => {
     const p = { p50: 2, p85: 5, p95: 8 };
     expect(agingLevel(1, p, 10)).toBeNull();
     expect(agingLevel(3, p, 10)).toBe('p50');
     expect(agingLevel(6, p, 10)).toBe('p85');
     expect(agingLevel(9, p, 10)).toBe('p95');
     expect(agingLevel(9, p, 2)).toBeNull();
-    const { data, ids, close } = example();
+    const { data, ids, close } = await example();
     try {
       const aging = agingWip(data);
       // B committed Tue 10:00; read at Sat 00:00: 3 days 14 hours. Too few finished cards for a mark.
       expect(aging).toEqual([expect.objectContaining({ cardId: ids.b, columnId: ids.doing, committedAt: '2025-03-04T10:00:00.000Z', level: null })]);
       expect(aging[0]?.ageDays).toBeCloseTo(3 + 14 / 24, 10);
     } finally {
-      close();
+      await close();
     }
   });
 });
@@ -252,20 +252,20 @@ describe('Little’s law on a sample path', () => {
 });
 
 describe('live folding', () => {
-  it('folding the events after a read gives the same FlowData as reading again', () => {
-    const { store, data, ids, boardId, close, setNow } = example();
+  it('folding the events after a read gives the same FlowData as reading again', async () => {
+    const { store, data, ids, boardId, close, setNow } = await example();
     try {
       setNow(T0 + 4 * DAY + 9 * HOUR_MS);
-      const done = store.moveCard({ cardId: ids.b, toColumnId: ids.done }, { name: 'ex' });
+      const done = await store.moveCard({ cardId: ids.b, toColumnId: ids.done }, { name: 'ex' });
       setNow(T0 + 4 * DAY + 11 * HOUR_MS);
-      const created = store.createCard({ boardId, columnId: ids.doing, title: 'D' }, { name: 'ex' });
+      const created = await store.createCard({ boardId, columnId: ids.doing, title: 'D' }, { name: 'ex' });
       let folded: FlowData = data;
       for (const e of [...done.events, ...created.events]) {
         const r = foldEvent(folded, e);
         if (r.kind !== 'applied') throw new Error(`expected applied, got ${r.kind}`);
         folded = r.data;
       }
-      const fresh = store.flow.read(boardId, data.range, folded.asOf);
+      const fresh = await store.flow.read(boardId, data.range, folded.asOf);
       expect(folded.counts).toEqual(fresh.counts);
       expect(folded.start).toEqual(fresh.start);
       expect(folded.finished.map((f) => f.cardId).toSorted()).toEqual(fresh.finished.map((f) => f.cardId).toSorted());
@@ -274,28 +274,28 @@ describe('live folding', () => {
       );
       expect(folded.version).toBe(fresh.version);
     } finally {
-      close();
+      await close();
     }
   });
 
-  it('an event past a gap in versions, or one that reorders work centers, asks for a reload', () => {
-    const { store, data, ids, close } = example();
+  it('an event past a gap in versions, or one that reorders work centers, asks for a reload', async () => {
+    const { store, data, ids, close } = await example();
     try {
-      const moved = store.moveColumn({ columnId: ids.done, toIndex: 0 }, { name: 'ex' });
+      const moved = await store.moveColumn({ columnId: ids.done, toIndex: 0 }, { name: 'ex' });
       expect(foldEvent(data, moved.events[0] as never).kind).toBe('reload');
       expect(foldEvent(data, { ...(moved.events[0] as object), type: 'board_renamed', name: 'x', version: data.version + 2 } as never).kind).toBe('reload');
       expect(foldEvent(data, { ...(moved.events[0] as object), version: data.version } as never).kind).toBe('ignored');
     } finally {
-      close();
+      await close();
     }
   });
 });
 
 describe('replay', () => {
-  it('the full recomputation counts entries, exits, deletions and returns per work center and hour', () => {
-    const { store, boardId, ids, close } = example();
+  it('the full recomputation counts entries, exits, deletions and returns per work center and hour', async () => {
+    const { store, boardId, ids, close } = await example();
     try {
-      const flow = replayFlow(store.eventsSince(boardId, 0, 1000) ?? []);
+      const flow = replayFlow((await store.eventsSince(boardId, 0, 1000)) ?? []);
       const totals = (columnId: string) =>
         [...flow.hourly].filter(([k]) => k.startsWith(`${columnId}|`)).reduce((acc, [, v]) => acc.map((x, i) => x + (v[i] ?? 0)), [0, 0, 0, 0, 0, 0]);
       // [reached, entered, exited, deleted, abandoned, returned]
@@ -303,32 +303,32 @@ describe('replay', () => {
       expect(totals(ids.doing)).toEqual([2, 3, 2, 0, 0, 0]);
       expect(totals(ids.done)).toEqual([1, 1, 0, 0, 0, 0]);
     } finally {
-      close();
+      await close();
     }
   });
 });
 
 describe('history when work centers change', () => {
-  it('a renamed work center keeps its history, one added later is not back-filled, a removed one stays readable', () => {
+  it('a renamed work center keeps its history, one added later is not back-filled, a removed one stays readable', async () => {
     let now = T0;
-    const { db, sqlite } = openDatabase(':memory:');
+    const engine = await openEngine({ sqlitePath: ':memory:' });
     try {
-      const store = createStore(db, { clock: () => now });
+      const store = createStore(engine, { clock: () => now });
       const actor = { name: 'ex' };
-      const { board } = store.createBoard({ name: 'H', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }, { name: 'D' }] }, actor);
+      const { board } = await store.createBoard({ name: 'H', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }, { name: 'D' }] }, actor);
       const [a, b, c] = board.columns.map((col) => col.id) as [string, string, string, string];
       now = T0 + 9 * HOUR_MS;
-      const x = store.createCard({ boardId: board.id, columnId: a, title: 'x' }, actor).card.id;
+      const x = (await store.createCard({ boardId: board.id, columnId: a, title: 'x' }, actor)).card.id;
       now = T0 + DAY + 9 * HOUR_MS;
-      store.moveCard({ cardId: x, toColumnId: b }, actor);
+      await store.moveCard({ cardId: x, toColumnId: b }, actor);
       now = T0 + 2 * DAY + 9 * HOUR_MS;
-      store.updateColumn({ columnId: b, name: 'B renamed' }, actor);
+      await store.updateColumn({ columnId: b, name: 'B renamed' }, actor);
       now = T0 + 3 * DAY + 9 * HOUR_MS;
-      const added = store.addColumn({ boardId: board.id, name: 'N', index: 1 }, actor).column.id;
+      const added = (await store.addColumn({ boardId: board.id, name: 'N', index: 1 }, actor)).column.id;
       now = T0 + 4 * DAY + 9 * HOUR_MS;
-      store.removeColumn({ columnId: c }, actor);
+      await store.removeColumn({ columnId: c }, actor);
 
-      const week = store.flow.read(board.id, { from: '2025-03-03', to: '2025-03-07', interval: 'day', tz: 'UTC' }, T0 + 5 * DAY);
+      const week = await store.flow.read(board.id, { from: '2025-03-03', to: '2025-03-07', interval: 'day', tz: 'UTC' }, T0 + 5 * DAY);
       const cfd = buildCfd(week);
       expect(cfd.columns.map((col) => [col.name, col.removed])).toEqual([
         ['A', false],
@@ -343,17 +343,17 @@ describe('history when work centers change', () => {
 
       // Ranges before N existed do not show it; ranges after C was removed do not either, and the
       // top line still counts every card.
-      expect(buildCfd(store.flow.read(board.id, { from: '2025-03-03', to: '2025-03-04', interval: 'day', tz: 'UTC' }, T0 + 5 * DAY)).columns.map((col) => col.name)).toEqual([
+      expect(buildCfd(await store.flow.read(board.id, { from: '2025-03-03', to: '2025-03-04', interval: 'day', tz: 'UTC' }, T0 + 5 * DAY)).columns.map((col) => col.name)).toEqual([
         'A',
         'B renamed',
         'C',
         'D',
       ]);
-      const later = buildCfd(store.flow.read(board.id, { from: '2025-03-10', to: '2025-03-11', interval: 'day', tz: 'UTC' }, T0 + 9 * DAY));
+      const later = buildCfd(await store.flow.read(board.id, { from: '2025-03-10', to: '2025-03-11', interval: 'day', tz: 'UTC' }, T0 + 9 * DAY));
       expect(later.columns.map((col) => col.name)).toEqual(['A', 'N', 'B renamed', 'D']);
       expect(later.points.at(-1)?.cumulative[a]).toBe(1);
     } finally {
-      sqlite.close();
+      await engine.close();
     }
   });
 });
