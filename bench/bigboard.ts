@@ -21,7 +21,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { io } from 'socket.io-client';
-import { openDatabase } from '../db/client';
+import { openEngine } from '../db/open';
 import { createStore } from '../db/store';
 import type { CardType } from '../lib/domain/types';
 import { CHROMIUM_ARGS, findChromium } from '../tests/e2e/browser';
@@ -51,23 +51,22 @@ interface Seeded {
   columnIds: string[];
 }
 
-function seed(dbPath: string): Seeded {
-  const { sqlite, db } = openDatabase(dbPath);
+async function seed(dbPath: string): Promise<Seeded> {
+  const engine = await openEngine({ sqlitePath: dbPath });
   try {
-    const store = createStore(db);
+    const store = createStore(engine);
     const actor = { name: 'bench seed' };
-    const { board } = store.createBoard({ name: 'Big board: 1,000 cards', columns: WORK_CENTERS.map((name) => ({ name })) }, actor);
+    const { board } = await store.createBoard({ name: 'Big board: 1,000 cards', columns: WORK_CENTERS.map((name) => ({ name })) }, actor);
     const columnIds = board.columns.map((c) => c.id);
-    sqlite.transaction(() => {
-      for (let n = 0; n < CARDS; n++) {
-        const columnId = columnIds[n % columnIds.length] as string;
-        const title = `#${n + 1} ${n % 3 === 0 ? 'Rotate the deploy keys of the payments service' : n % 3 === 1 ? 'Flaky test in checkout' : 'Dashboard for lead time per team'}`;
-        store.createCard({ boardId: board.id, columnId, title, type: TYPES[n % TYPES.length] }, actor);
-      }
-    })();
+    for (let n = 0; n < CARDS; n++) {
+      const columnId = columnIds[n % columnIds.length] as string;
+      const title = `#${n + 1} ${n % 3 === 0 ? 'Rotate the deploy keys of the payments service' : n % 3 === 1 ? 'Flaky test in checkout' : 'Dashboard for lead time per team'}`;
+      await store.createCard({ boardId: board.id, columnId, title, type: TYPES[n % TYPES.length] }, actor);
+    }
+    await store.flow.settle(board.id);
     return { boardId: board.id, columnIds };
   } finally {
-    sqlite.close();
+    await engine.close();
   }
 }
 
@@ -235,7 +234,7 @@ export const bigboard: BenchModule = {
   async run(ctx: BenchContext): Promise<BenchResult> {
     const plan = ctx.quick ? QUICK : FULL;
     const dbPath = join(ctx.workDir, 'bigboard.db');
-    const { boardId, columnIds } = seed(dbPath);
+    const { boardId, columnIds } = await seed(dbPath);
     let app: ServerChild | undefined;
     let floor: ServerChild | undefined;
     let browser: Browser | undefined;

@@ -119,7 +119,7 @@ export const fanout: BenchModule = {
   async run(ctx: BenchContext): Promise<BenchResult> {
     const plan = ctx.quick ? QUICK : FULL;
     const dbPath = join(ctx.workDir, 'fanout.db');
-    const boards = seedBoards(dbPath, plan.viewers.length, 1);
+    const boards = await seedBoards(dbPath, plan.viewers.length, 1);
     const rows: Row[] = [];
     const details: Record<string, unknown> = {};
     let app: ServerChild | undefined;

@@ -12,7 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '../db/client';
+import { writeAggregates } from '../db/flow';
+import { openSqlite } from '../db/sqlite/engine';
 import { createStore } from '../db/store';
 import type { BoardEvent, CardDTO, ColumnDTO } from '../lib/domain/types';
 import { computeMetrics } from '../lib/flow/metrics';
@@ -23,7 +24,8 @@ import { RESULTS_DIR } from './lib/paths';
 import { summarize } from './lib/stats';
 import type { BenchContext, BenchModule, BenchResult, Row } from './lib/types';
 
-const GENERATOR_VERSION = 3;
+// 4: the aggregates' cursor (boards.flow_version) is written with them; older files lack it.
+const GENERATOR_VERSION = 4;
 const EVENTS = 1_000_000;
 const WORK_CENTERS = ['Backlog', 'Analysis', 'Design', 'Develop', 'Review', 'Test', 'Deploy', 'Done'];
 const HISTORY_DAYS = 730;
@@ -55,13 +57,14 @@ interface Pending {
  * with the full recomputation the property tests prove equal to the incremental one: a million
  * single-event transactions would take far longer and measure nothing this bench is about.
  */
-export function generateBoard(path: string, log: (m: string) => void): string {
+export async function generateBoard(path: string, log: (m: string) => void): Promise<string> {
   const rnd = random(42);
-  const { db, sqlite } = openDatabase(path);
-  const store = createStore(db, { clock: () => END - HISTORY_DAYS * DAY_MS });
-  const { board } = store.createBoard({ name: 'Flow bench: 1M events', columns: WORK_CENTERS.map((name) => ({ name })) }, { name: 'bench' });
+  const engine = openSqlite(path);
+  const { sqlite } = engine;
+  const store = createStore(engine, { clock: () => END - HISTORY_DAYS * DAY_MS });
+  const { board } = await store.createBoard({ name: 'Flow bench: 1M events', columns: WORK_CENTERS.map((name) => ({ name })) }, { name: 'bench' });
   const columns: ColumnDTO[] = board.columns;
-  const boardCreated = store.eventsSince(board.id, 0, 1) ?? [];
+  const boardCreated = (await store.eventsSince(board.id, 0, 1)) ?? [];
   const start = END - HISTORY_DAYS * DAY_MS;
   // About ten events per card: creation, seven moves forward, a few updates, sometimes a defect.
   const pending: Pending[] = [];
@@ -139,11 +142,15 @@ export function generateBoard(path: string, log: (m: string) => void): string {
       'insert into backward_moves (event_seq, board_id, card_id, detected_at_column_id, returned_to_column_id, reason, actor, at) values (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     for (const b of backward) insertBack.run(seqOf.get(b.seqIndex), board.id, b.cardId, b.from, b.to, 'Defect found downstream', 'bench', b.at);
-    store.flow.writeAggregates(board.id, replayFlow([...boardCreated, ...events]));
   })();
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  // The aggregates of the whole log, and the cursor at its end: no read has anything left to apply.
+  await engine.write(async (tx) => {
+    await writeAggregates(tx, board.id, replayFlow([...boardCreated, ...events]));
+    await tx.run('update boards set flow_version = version where id = ?', [board.id]);
+  });
   sqlite.exec('analyze');
-  sqlite.close();
+  // Closing the last connection checkpoints the WAL into the file.
+  await engine.close();
   return board.id;
 }
 
@@ -151,14 +158,14 @@ function boardPath(): string {
   return join(RESULTS_DIR, `flow-1m-v${GENERATOR_VERSION}.db`);
 }
 
-function ensureBoard(log: (m: string) => void): string {
+async function ensureBoard(log: (m: string) => void): Promise<string> {
   const path = boardPath();
   if (!existsSync(path)) {
     mkdirSync(RESULTS_DIR, { recursive: true });
     const partial = `${path}.partial`;
     rmSync(partial, { force: true });
     const t = performance.now();
-    generateBoard(partial, log);
+    await generateBoard(partial, log);
     renameSync(partial, path);
     log(`built ${path} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
   }
@@ -170,9 +177,9 @@ export interface FlowBenchOptions {
   log?: (m: string) => void;
 }
 
-function time(fn: () => unknown): number {
+async function time(fn: () => unknown): Promise<number> {
   const t = performance.now();
-  fn();
+  await fn();
   return performance.now() - t;
 }
 
@@ -180,20 +187,21 @@ function time(fn: () => unknown): number {
 export async function runFlowBench(options: FlowBenchOptions = {}): Promise<BenchResult> {
   const log = options.log ?? ((m: string) => console.error(`[flow] ${m}`));
   const runs = options.runs ?? 30;
-  const path = ensureBoard(log);
-  const { db, sqlite } = openDatabase(path);
+  const path = await ensureBoard(log);
+  const engine = openSqlite(path);
+  const { sqlite } = engine;
   try {
-    const store = createStore(db);
+    const store = createStore(engine);
     const boardId = (sqlite.prepare('select id from boards limit 1').get() as { id: string }).id;
     const to = dateOf(END - 1, TZ);
     const range = { from: formatDate(addDays(to, -(RANGE_DAYS - 1))), to: formatDate(to), interval: 'day' as const, tz: TZ };
     const read = () => store.flow.read(boardId, range, END);
     const floorStmt = sqlite.prepare('select count(*) as n from events where board_id = ? and at >= ? and at < ?');
-    const probe = read();
+    const probe = await read();
     const [lo, hi] = [probe.boundaries[0] as number, probe.boundaries.at(-1) as number];
     const floor = () => floorStmt.get(boardId, lo, hi);
     for (let i = 0; i < 3; i++) {
-      read();
+      await read();
       floor();
     }
     // What each endpoint does on the server, serialization included.
@@ -202,10 +210,10 @@ export async function runFlowBench(options: FlowBenchOptions = {}): Promise<Benc
     const metricsMs: number[] = [];
     const floorMs: number[] = [];
     for (let i = 0; i < runs; i++) {
-      floorMs.push(time(floor));
-      readMs.push(time(() => JSON.stringify(read())));
-      cfdMs.push(time(() => JSON.stringify(buildCfd(read()))));
-      metricsMs.push(time(() => JSON.stringify(computeMetrics(read()))));
+      floorMs.push(await time(floor));
+      readMs.push(await time(async () => JSON.stringify(await read())));
+      cfdMs.push(await time(async () => JSON.stringify(buildCfd(await read()))));
+      metricsMs.push(await time(async () => JSON.stringify(computeMetrics(await read()))));
     }
     const inRange = (floor() as { n: number }).n;
     const rows: Row[] = [
@@ -231,7 +239,7 @@ export async function runFlowBench(options: FlowBenchOptions = {}): Promise<Benc
       details: { events: (sqlite.prepare('select count(*) as n from events').get() as { n: number }).n, eventsInRange: inRange, finishedInRange: probe.finished.length, openCards: probe.open.length, runs, range },
     };
   } finally {
-    sqlite.close();
+    await engine.close();
   }
 }
 

@@ -70,7 +70,7 @@ export const memory: BenchModule = {
       const order = r % 2 === 0 ? (['app', 'floor'] as const) : (['floor', 'app'] as const);
       for (const label of order) {
         const dbPath = join(ctx.workDir, `memory-${r + 1}.db`);
-        const seeded = label === 'app' ? seedBoards(dbPath, BOARDS, CARDS_PER_BOARD) : [];
+        const seeded = label === 'app' ? await seedBoards(dbPath, BOARDS, CARDS_PER_BOARD) : [];
         const boards = label === 'app' ? seeded.map((b) => b.boardId) : Array.from({ length: BOARDS }, (_, b) => `room-${b}`);
         const boardIds = Array.from({ length: VIEWERS }, (_, i) => boards[i % boards.length] ?? '');
         const server = label === 'app' ? await ctx.startApp(dbPath) : await ctx.startFloor('bench/floors/bare-fanout.ts');

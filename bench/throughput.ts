@@ -142,8 +142,8 @@ export const throughput: BenchModule = {
     // Each server writes its own file, seeded alike.
     const appDb = join(ctx.workDir, 'throughput-app.db');
     const floorDb = join(ctx.workDir, 'throughput-floor.db');
-    const [appBoard] = seedBoards(appDb, 1, cards);
-    const [floorBoard] = seedBoards(floorDb, 1, cards);
+    const [appBoard] = await seedBoards(appDb, 1, cards);
+    const [floorBoard] = await seedBoards(floorDb, 1, cards);
     if (!appBoard || !floorBoard) throw new Error('throughput: seeding failed');
     let app: ServerChild | undefined;
     let floor: ServerChild | undefined;

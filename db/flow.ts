@@ -16,7 +16,7 @@ import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRa
 import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, type OrderEntry } from '../lib/flow/order';
 import { KINDS, K, counterKey, createFlowReplay, dailyFromHourly, dayBucket, hourBucket, zeroCounters, type Kind, type ReplayedFlow } from '../lib/flow/replay';
 import { HOUR_MS, assertTimeZone, intervalBoundaries, parseDate, type Interval } from '../lib/flow/time';
-import type { Engine, Sql, WriteTx } from './engine';
+import { UnavailableError, type Engine, type Sql, type WriteTx } from './engine';
 import { EVENT_FIELDS, eventFromRow, type EventRow } from './store/rows';
 
 const SUM_COLUMNS = KINDS.map((k) => `sum(${k})`).join(', ');
@@ -292,23 +292,19 @@ export interface FlowOptions {
 
 export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) {
   /**
-   * Applies the events after the board's cursor and moves it, a page per transaction. Two processes
-   * catching up the same board take turns on a named lock; the second finds nothing left to do.
+   * Applies the events after the board's cursor and moves it, a page per transaction. It locks the
+   * board's row first, like every write of the board: the same lock order everywhere, so it can
+   * never deadlock with a write that changes work centers; of two processes catching up the same
+   * board, the second finds nothing left to do.
    */
   async function catchUp(boardId: string): Promise<void> {
     for (;;) {
       const more = await engine.write(async (tx) => {
-        await tx.lockName(`flow:${boardId}`);
+        await tx.lockBoard(boardId);
         const board = await tx.get<{ version: number; flowVersion: number }>('select version, flow_version as "flowVersion" from boards where id = ?', [boardId]);
         if (!board || board.flowVersion >= board.version) return false;
         const through = Math.min(board.version, board.flowVersion + PAGE);
-        try {
-          for await (const page of eventPages(tx, boardId, board.flowVersion, through)) for (const e of page) await applyEvent(tx, e);
-        } catch (error) {
-          // Events the aggregates cannot take must not stop the board's flow page for good.
-          options.onError?.(error, boardId);
-          throw error;
-        }
+        for await (const page of eventPages(tx, boardId, board.flowVersion, through)) for (const e of page) await applyEvent(tx, e);
         await tx.run('update boards set flow_version = ? where id = ?', [through, boardId]);
         return through < board.version;
       });
@@ -319,7 +315,7 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
   /** A board whose events cannot be applied one by one is rebuilt from its whole log. */
   async function repair(boardId: string): Promise<void> {
     await engine.write(async (tx) => {
-      await tx.lockName(`flow:${boardId}`);
+      await tx.lockBoard(boardId);
       const version = (await tx.get<{ version: number }>('select version from boards where id = ?', [boardId]))?.version;
       if (version === undefined) return;
       await rebuildBoard(tx, boardId, version);
@@ -330,7 +326,10 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
   async function settle(boardId: string): Promise<void> {
     try {
       await catchUp(boardId);
-    } catch {
+    } catch (error) {
+      if (error instanceof UnavailableError) throw error;
+      // Events the aggregates cannot take must not stop the board's flow page for good.
+      options.onError?.(error, boardId);
       await repair(boardId);
     }
   }

@@ -1,21 +1,26 @@
 /**
  * Floor of the throughput benchmark: a bare Socket.IO server that runs the irreducible transaction
- * of a move with better-sqlite3 directly (prepared statements on the app's schema, opened through
- * db/client.ts): read the card and the two work centers, check the WIP limit and find the last
+ * of a move with better-sqlite3 directly (prepared statements on the app's schema, the file opened
+ * with the app's pragmas, db/sqlite/engine.ts): read the card and the two work centers, check the WIP limit and find the last
  * position in one query, update the card, bump the board version, append the event (and the
  * backward-move row when the move goes back). After the commit it broadcasts the event to the board's
  * room and acks. No validation, no ORM, no presence.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Database from 'better-sqlite3';
 import { generateKeyBetween } from 'fractional-indexing';
 import { Server } from 'socket.io';
-import { openDatabase } from '../../db/client';
 import { FLOOR_SERVER_OPTIONS, onShutdown } from './common';
 
 const dbPath = process.env.FLOWBOARD_DB;
 if (!dbPath) throw new Error('Set FLOWBOARD_DB to a seeded bench database');
-const { sqlite } = openDatabase(dbPath);
+// Seeded (so migrated) by bench/lib/seed.ts; the same pragmas as the app's connection.
+const sqlite = new Database(dbPath);
+sqlite.pragma('journal_mode = WAL');
+sqlite.pragma('busy_timeout = 5000');
+sqlite.pragma('synchronous = NORMAL');
+sqlite.pragma('foreign_keys = ON');
 
 const q = {
   card: sqlite.prepare<[string], { board_id: string; column_id: string; defect_count: number }>(

@@ -3,7 +3,7 @@
  * store itself so the rows are exactly what the app would write.
  */
 import { createAccess } from '../../db/access';
-import { openDatabase } from '../../db/client';
+import { openEngine } from '../../db/open';
 import { createStore } from '../../db/store';
 
 export interface BenchBoard {
@@ -20,28 +20,30 @@ export interface BenchBoard {
   token: string;
 }
 
-export function seedBoards(dbPath: string, boardCount: number, cardsPerBoard: number): BenchBoard[] {
-  const { sqlite, db } = openDatabase(dbPath);
+export async function seedBoards(dbPath: string, boardCount: number, cardsPerBoard: number): Promise<BenchBoard[]> {
+  const engine = await openEngine({ sqlitePath: dbPath });
   try {
-    const store = createStore(db);
-    const access = createAccess(db);
+    const store = createStore(engine);
+    const access = createAccess(engine);
     // One service account per seeding (a database may be seeded twice): it creates the boards, so it is their admin.
-    const owner = access.createServiceAccount('bench seed', `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@bench.test`);
-    const { secret: token } = access.createToken(owner.id, 'bench clients');
+    const owner = await access.createServiceAccount('bench seed', `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@bench.test`);
+    const { secret: token } = await access.createToken(owner.id, 'bench clients');
     const actor = { id: owner.id, name: owner.name };
     const seeded: BenchBoard[] = [];
     for (let b = 1; b <= boardCount; b++) {
-      const { board } = store.createBoard({ name: `Bench board ${b}`, columns: [{ name: 'Ready' }, { name: 'Doing' }] }, actor);
+      const { board } = await store.createBoard({ name: `Bench board ${b}`, columns: [{ name: 'Ready' }, { name: 'Doing' }] }, actor);
       const [first, second] = board.columns;
       if (!first || !second) throw new Error('seed: the board has no two work centers');
       const cardIds: string[] = [];
       for (let c = 1; c <= cardsPerBoard; c++) {
-        cardIds.push(store.createCard({ boardId: board.id, columnId: first.id, title: `Bench card ${c}` }, actor).card.id);
+        cardIds.push((await store.createCard({ boardId: board.id, columnId: first.id, title: `Bench card ${c}` }, actor)).card.id);
       }
       seeded.push({ boardId: board.id, firstColumnId: first.id, secondColumnId: second.id, cardIds, token });
     }
+    // The flow aggregates caught up here, not by the server under measurement.
+    for (const b of seeded) await store.flow.settle(b.boardId);
     return seeded;
   } finally {
-    sqlite.close();
+    await engine.close();
   }
 }

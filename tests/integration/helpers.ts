@@ -23,8 +23,18 @@ import type { SignupPolicy } from '../../lib/server/auth';
 import type { RateLimitOptions } from '../../lib/server/rateLimit';
 import { createTestDatabase, type TestDatabase } from '../services';
 
-/** The engines a suite can run on; `describe.each(ENGINES)` runs one on both (see tests/services.ts). */
+/** The engines a suite can run on. */
 export type EngineName = 'sqlite' | 'postgres';
+
+const ENGINE_KEY = Symbol.for('flowboard.testEngine');
+/**
+ * Runs a whole suite file again on another engine: tests/integration/postgres/*.test.ts set this,
+ * then import the SQLite suite, whose harness then opens a PostgreSQL database of its own.
+ */
+export function useEngineForSuite(engine: EngineName): void {
+  (globalThis as Record<symbol, unknown>)[ENGINE_KEY] = engine;
+}
+const defaultEngine = (): EngineName => ((globalThis as Record<symbol, unknown>)[ENGINE_KEY] as EngineName | undefined) ?? 'sqlite';
 
 /** Long enough for a loaded 2-core CI machine; a wait that runs out is a failure, not a measurement. */
 export const WAIT_MS = 10_000;
@@ -258,7 +268,7 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flowboard-it-'));
-    if (harnessOptions.engine === 'postgres') database = await createTestDatabase('it');
+    if ((harnessOptions.engine ?? defaultEngine()) === 'postgres') database = await createTestDatabase('it');
     app = await startApp({
       dbPath: join(dir, 'flowboard.db'),
       databaseUrl: database?.url,
@@ -282,7 +292,7 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
     // Refusals are expected; an unexpected server error is logged and must fail the test that caused it.
     const errors = logger.lines.filter((l) => l.startsWith('error'));
     logger.lines.length = 0;
-    expect(errors, 'server errors logged during the test').toEqual([]);
+    expect(errors.join('\n'), 'server errors logged during the test').toBe('');
   });
 
   afterAll(async () => {

@@ -1,0 +1,11 @@
+/** The catch-up suite again, on a PostgreSQL database of its own (tests/services.ts). */
+import { describe, it } from 'vitest';
+import { withPostgres } from '../../services';
+import { useEngineForSuite } from '../helpers';
+
+if (withPostgres) {
+  useEngineForSuite('postgres');
+  await import('../catch-up.test');
+} else {
+  describe.skip('catch-up on PostgreSQL', () => it('needs a PostgreSQL server (FLOWBOARD_TEST_DATABASE_URL)', () => {}));
+}

@@ -1,0 +1,11 @@
+/** The hostile.property suite again, on a PostgreSQL database of its own (tests/services.ts). */
+import { describe, it } from 'vitest';
+import { withPostgres } from '../../services';
+import { useEngineForSuite } from '../helpers';
+
+if (withPostgres) {
+  useEngineForSuite('postgres');
+  await import('../hostile.property.test');
+} else {
+  describe.skip('hostile.property on PostgreSQL', () => it('needs a PostgreSQL server (FLOWBOARD_TEST_DATABASE_URL)', () => {}));
+}

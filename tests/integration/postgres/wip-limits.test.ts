@@ -1,0 +1,11 @@
+/** The wip-limits suite again, on a PostgreSQL database of its own (tests/services.ts). */
+import { describe, it } from 'vitest';
+import { withPostgres } from '../../services';
+import { useEngineForSuite } from '../helpers';
+
+if (withPostgres) {
+  useEngineForSuite('postgres');
+  await import('../wip-limits.test');
+} else {
+  describe.skip('wip-limits on PostgreSQL', () => it('needs a PostgreSQL server (FLOWBOARD_TEST_DATABASE_URL)', () => {}));
+}
