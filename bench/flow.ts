@@ -65,6 +65,9 @@ export async function generateBoard(path: string, log: (m: string) => void): Pro
   const { board } = await store.createBoard({ name: 'Flow bench: 1M events', columns: WORK_CENTERS.map((name) => ({ name })) }, { name: 'bench' });
   const columns: ColumnDTO[] = board.columns;
   const boardCreated = (await store.eventsSince(board.id, 0, 1)) ?? [];
+  // The store's follow-up of that write runs now, not once the log below has grown behind its back.
+  await store.flow.settle(board.id);
+  await new Promise((resolve) => setImmediate(resolve));
   const start = END - HISTORY_DAYS * DAY_MS;
   // About ten events per card: creation, seven moves forward, a few updates, sometimes a defect.
   const pending: Pending[] = [];

@@ -347,7 +347,7 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
   }
 
   /** A board's current version; NOT_FOUND when there is no such board. */
-  async function version(boardId: string): Promise<number> {
+  async function boardVersion(boardId: string): Promise<number> {
     const row = await engine.read((sql) => sql.get<{ version: number }>('select version from boards where id = ?', [boardId]));
     if (!row) throw new DomainError('NOT_FOUND', 'Board not found');
     return row.version;
@@ -471,7 +471,7 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
     });
   }
 
-  return { engine, catchUp, settle, ensureReady, version, read };
+  return { engine, catchUp, settle, ensureReady, version: boardVersion, read };
 }
 
 export type FlowAggregates = ReturnType<typeof createFlowAggregates>;

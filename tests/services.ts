@@ -5,14 +5,14 @@
  * run them.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { Client } from 'pg';
 
 export const ADMIN_DATABASE_URL = process.env.FLOWBOARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.FLOWBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SERVICES_REQUIRED = process.env.FLOWBOARD_REQUIRE_SERVICES === '1';
 
 async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
     await client.query('select 1');
@@ -45,7 +45,7 @@ export interface TestDatabase {
 /** A new, empty database on the test server, for one suite. */
 export async function createTestDatabase(label = 'suite'): Promise<TestDatabase> {
   const name = `flowboard_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
   await admin.connect();
   try {
     await admin.query(`create database ${name}`);
@@ -57,7 +57,7 @@ export async function createTestDatabase(label = 'suite'): Promise<TestDatabase>
   return {
     url: url.toString(),
     async drop() {
-      const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+      const client = new Client({ connectionString: ADMIN_DATABASE_URL });
       await client.connect();
       try {
         await client.query(`drop database if exists ${name} with (force)`);

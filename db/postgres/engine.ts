@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
-import pg from 'pg';
+import { Client, Pool, types as pgTypes, type PoolClient, type Pool as PgPool } from 'pg';
 import { numberPlaceholders, UnavailableError, type Dialect, type Engine, type Param, type Sql, type WriteTx } from '../engine';
 import * as schema from './schema';
 
@@ -30,7 +30,7 @@ const dialect: Dialect = {
 const NUMBER_TYPES = new Set([20, 1700]);
 const types = {
   getTypeParser: ((oid: number, format?: string) =>
-    NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pgTypes.getTypeParser(oid, format as 'text')) as typeof pgTypes.getTypeParser,
 };
 
 /** Connection-level failures: the server restarting, refusing, or the network gone. */
@@ -50,12 +50,12 @@ export interface PostgresOptions {
 
 export interface PostgresEngine extends Engine {
   readonly kind: 'postgres';
-  readonly pool: pg.Pool;
+  readonly pool: PgPool;
 }
 
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PostgresEngine> {
   const created = await migrateDatabase(url);
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types, connectionTimeoutMillis: 5000 });
+  const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10, types, connectionTimeoutMillis: 5000 });
   // Without a listener, an idle connection dropped by a server restart would end the process.
   pool.on('error', (error) => options.onError?.(error));
 
@@ -66,7 +66,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     if (!s) names.set(text, (s = { name: `fb${names.size}`, text: numberPlaceholders(text) }));
     return s;
   };
-  const on = (client: pg.PoolClient): Sql => ({
+  const on = (client: PoolClient): Sql => ({
     all: async <T>(text: string, params: readonly Param[] = []) => (await client.query({ ...statement(text), values: params as Param[] })).rows as T[],
     get: async <T>(text: string, params: readonly Param[] = []) => (await client.query({ ...statement(text), values: params as Param[] })).rows[0] as T | undefined,
     values: async <T extends unknown[]>(text: string, params: readonly Param[] = []) =>
@@ -74,9 +74,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     run: async (text: string, params: readonly Param[] = []) => (await client.query({ ...statement(text), values: params as Param[] })).rowCount ?? 0,
   });
 
-  async function transaction<T>(begin: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async function transaction<T>(begin: string, fn: (client: PoolClient) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      let client: pg.PoolClient;
+      let client: PoolClient;
       try {
         client = await pool.connect();
       } catch (error) {
@@ -127,7 +127,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 
 /** Applies the migrations, one process at a time; true when the database had no tables before. */
 async function migrateDatabase(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
   } catch (error) {

@@ -37,6 +37,9 @@ export interface StoreOptions {
   onFlowError?: (error: unknown, boardId: string) => void;
 }
 
+/** The board's version inside a write that changes nothing. */
+const versionIn = async (ctx: WriteContext) => (await ctx.tx.lockBoard(ctx.boardId)) ?? 0;
+
 export function createStore(engine: Engine, options: StoreOptions = {}) {
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? (() => randomUUID());
@@ -65,9 +68,6 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     if (result.events.length > 0) followLog(result.boardId);
     return result;
   }
-
-  /** The board's version inside a write that changes nothing. */
-  const versionIn = async (ctx: WriteContext) => (await ctx.tx.lockBoard(ctx.boardId)) ?? 0;
 
   return {
     engine,

@@ -31,7 +31,7 @@ const ENGINE_KEY = Symbol.for('flowboard.testEngine');
  * Runs a whole suite file again on another engine: tests/integration/postgres/*.test.ts set this,
  * then import the SQLite suite, whose harness then opens a PostgreSQL database of its own.
  */
-export function useEngineForSuite(engine: EngineName): void {
+export function runSuiteOnEngine(engine: EngineName): void {
   (globalThis as Record<symbol, unknown>)[ENGINE_KEY] = engine;
 }
 const defaultEngine = (): EngineName => ((globalThis as Record<symbol, unknown>)[ENGINE_KEY] as EngineName | undefined) ?? 'sqlite';

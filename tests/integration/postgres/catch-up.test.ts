@@ -1,10 +1,10 @@
 /** The catch-up suite again, on a PostgreSQL database of its own (tests/services.ts). */
 import { describe, it } from 'vitest';
 import { withPostgres } from '../../services';
-import { useEngineForSuite } from '../helpers';
+import { runSuiteOnEngine } from '../helpers';
 
 if (withPostgres) {
-  useEngineForSuite('postgres');
+  runSuiteOnEngine('postgres');
   await import('../catch-up.test');
 } else {
   describe.skip('catch-up on PostgreSQL', () => it('needs a PostgreSQL server (FLOWBOARD_TEST_DATABASE_URL)', () => {}));
