@@ -285,6 +285,21 @@ export async function writeAggregates(tx: WriteTx, boardId: string, flow: Replay
   await write(dailyFromHourly(flow.hourly), BUMP_DAILY);
 }
 
+/**
+ * Applies up to `limit` events after the board's cursor and moves it, inside the caller's
+ * transaction (which holds the board's lock); true when more remain. A write that changes the flow's
+ * shape (work centers, the commitment point) calls it first, without a limit: applyEvent reads the
+ * board's work centers and settings as they are now, so they must still be those of the events.
+ */
+export async function applyPending(tx: WriteTx, boardId: string, limit = Number.MAX_SAFE_INTEGER): Promise<boolean> {
+  const board = await tx.get<{ version: number; flowVersion: number }>('select version, flow_version as "flowVersion" from boards where id = ?', [boardId]);
+  if (!board || board.flowVersion >= board.version) return false;
+  const through = Math.min(board.version, board.flowVersion + limit);
+  for await (const page of eventPages(tx, boardId, board.flowVersion, through)) for (const e of page) await applyEvent(tx, e);
+  await tx.run('update boards set flow_version = ? where id = ?', [through, boardId]);
+  return through < board.version;
+}
+
 export interface FlowOptions {
   /** Told when a board's aggregates could not be applied; they are rebuilt from the log instead. */
   onError?: (error: unknown, boardId: string) => void;
@@ -301,12 +316,7 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
     for (;;) {
       const more = await engine.write(async (tx) => {
         await tx.lockBoard(boardId);
-        const board = await tx.get<{ version: number; flowVersion: number }>('select version, flow_version as "flowVersion" from boards where id = ?', [boardId]);
-        if (!board || board.flowVersion >= board.version) return false;
-        const through = Math.min(board.version, board.flowVersion + PAGE);
-        for await (const page of eventPages(tx, boardId, board.flowVersion, through)) for (const e of page) await applyEvent(tx, e);
-        await tx.run('update boards set flow_version = ? where id = ?', [through, boardId]);
-        return through < board.version;
+        return applyPending(tx, boardId, PAGE);
       });
       if (!more) return;
     }

@@ -19,7 +19,7 @@ import type {
   ColumnUpdateInput,
 } from '../../lib/realtime/protocol';
 import type { Engine } from '../engine';
-import { createFlowAggregates } from '../flow';
+import { applyPending, createFlowAggregates } from '../flow';
 import { configureBoard, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf } from './boards';
 import { createCard, deleteCard, moveCard, updateCard } from './cards';
 import { addColumn, moveColumn, removeColumn, updateColumn } from './columns';
@@ -39,6 +39,17 @@ export interface StoreOptions {
 
 /** The board's version inside a write that changes nothing. */
 const versionIn = async (ctx: WriteContext) => (await ctx.tx.lockBoard(ctx.boardId)) ?? 0;
+
+/**
+ * A write that changes work centers or the commitment point: the aggregates first catch up under
+ * the old ones, in the write's transaction (it holds the board's lock, so nothing lands between).
+ */
+const reshaping =
+  <T>(fn: (ctx: WriteContext) => Promise<T>) =>
+  async (ctx: WriteContext): Promise<T> => {
+    await applyPending(ctx.tx, ctx.boardId);
+    return fn(ctx);
+  };
 
 export function createStore(engine: Engine, options: StoreOptions = {}) {
   const clock = options.clock ?? Date.now;
@@ -113,14 +124,14 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
 
     renameBoard: (input: BoardRenameInput, actor: Actor, guard?: Guard) => write({ boardId: input.boardId }, actor, guard, input.clientMutationId, (ctx) => renameBoard(ctx, input)),
     configureBoard: (input: BoardConfigureInput, actor: Actor, guard?: Guard) =>
-      write({ boardId: input.boardId }, actor, guard, input.clientMutationId, (ctx) => configureBoard(ctx, input)),
+      write({ boardId: input.boardId }, actor, guard, input.clientMutationId, reshaping((ctx) => configureBoard(ctx, input))),
     addColumn: (input: ColumnAddInput, actor: Actor, guard?: Guard): Promise<Commit & { column: ColumnDTO }> =>
-      write({ boardId: input.boardId }, actor, guard, input.clientMutationId, (ctx) => addColumn(ctx, input, newId)),
+      write({ boardId: input.boardId }, actor, guard, input.clientMutationId, reshaping((ctx) => addColumn(ctx, input, newId))),
     updateColumn: (input: ColumnUpdateInput, actor: Actor, guard?: Guard) =>
       write({ columnId: input.columnId }, actor, guard, input.clientMutationId, async (ctx) => updateColumn(ctx, input, await versionIn(ctx))),
-    moveColumn: (input: ColumnMoveInput, actor: Actor, guard?: Guard) => write({ columnId: input.columnId }, actor, guard, input.clientMutationId, (ctx) => moveColumn(ctx, input)),
+    moveColumn: (input: ColumnMoveInput, actor: Actor, guard?: Guard) => write({ columnId: input.columnId }, actor, guard, input.clientMutationId, reshaping((ctx) => moveColumn(ctx, input))),
     removeColumn: (input: ColumnRemoveInput, actor: Actor, guard?: Guard) =>
-      write({ columnId: input.columnId }, actor, guard, input.clientMutationId, (ctx) => removeColumn(ctx, input)),
+      write({ columnId: input.columnId }, actor, guard, input.clientMutationId, reshaping((ctx) => removeColumn(ctx, input))),
     createCard: (input: CardCreateInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
       write({ boardId: input.boardId }, actor, guard, input.clientMutationId, (ctx) => createCard(ctx, input, newId)),
     updateCard: (input: CardUpdateInput, actor: Actor, guard?: Guard) =>
