@@ -50,7 +50,7 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
   return { boardId, version: event.version, events: [event], card };
 }
 
-export async function updateCard({ tx, boardId, now, append }: WriteContext, input: CardUpdateInput, version: number): Promise<Commit> {
+export async function updateCard({ tx, boardId, version, now, append }: WriteContext, input: CardUpdateInput): Promise<Commit> {
   const card = await cardOn(tx, boardId, input.cardId);
   const changes: Extract<BoardEventBody, { type: 'card_updated' }>['changes'] = {};
   if (input.title !== undefined && input.title !== card.title) changes.title = input.title;

@@ -33,7 +33,7 @@ const columnOf = (ctx: WriteContext, columnId: string) =>
     throw new DomainError('NOT_FOUND', 'Work center not found');
   });
 
-export async function updateColumn(ctx: WriteContext, input: ColumnUpdateInput, version: number): Promise<Commit> {
+export async function updateColumn(ctx: WriteContext, input: ColumnUpdateInput): Promise<Commit> {
   const column = await columnOf(ctx, input.columnId);
   const out: BoardEvent[] = [];
   if (input.name !== undefined && input.name !== column.name) {
@@ -45,7 +45,7 @@ export async function updateColumn(ctx: WriteContext, input: ColumnUpdateInput, 
     await ctx.tx.run('update columns set wip_limit = ? where id = ?', [input.wipLimit, column.id]);
     out.push(await ctx.append({ type: 'wip_limit_set', columnId: column.id, wipLimit: input.wipLimit }));
   }
-  return { boardId: ctx.boardId, version: out.at(-1)?.version ?? version, events: out };
+  return { boardId: ctx.boardId, version: out.at(-1)?.version ?? ctx.version, events: out };
 }
 
 export async function moveColumn(ctx: WriteContext, input: ColumnMoveInput): Promise<Commit> {

@@ -18,7 +18,7 @@ import type {
   ColumnRemoveInput,
   ColumnUpdateInput,
 } from '../../lib/realtime/protocol';
-import type { Engine } from '../engine';
+import type { Engine, Sql } from '../engine';
 import { applyPending, createFlowAggregates } from '../flow';
 import { configureBoard, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf } from './boards';
 import { createCard, deleteCard, moveCard, updateCard } from './cards';
@@ -37,9 +37,6 @@ export interface StoreOptions {
   onFlowError?: (error: unknown, boardId: string) => void;
 }
 
-/** The board's version inside a write that changes nothing. */
-const versionIn = async (ctx: WriteContext) => (await ctx.tx.lockBoard(ctx.boardId)) ?? 0;
-
 /**
  * A write that changes work centers or the commitment point: the aggregates first catch up under
  * the old ones, in the write's transaction (it holds the board's lock, so nothing lands between).
@@ -50,6 +47,12 @@ const reshaping =
     await applyPending(ctx.tx, ctx.boardId);
     return fn(ctx);
   };
+
+async function versionOf(sql: Sql, boardId: string): Promise<number> {
+  const board = await sql.get<{ version: number }>('select version from boards where id = ?', [boardId]);
+  if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
+  return board.version;
+}
 
 export function createStore(engine: Engine, options: StoreOptions = {}) {
   const clock = options.clock ?? Date.now;
@@ -90,19 +93,15 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     /** Events after `sinceVersion`, or null when more than `max` would be needed (send a snapshot). */
     async eventsSince(boardId: string, sinceVersion: number, max: number): Promise<BoardEvent[] | null> {
       return engine.read(async (sql) => {
-        const board = await sql.get<{ version: number }>('select version from boards where id = ?', [boardId]);
-        if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
-        if (sinceVersion > board.version) throw new DomainError('CONFLICT', `Version ${sinceVersion} is ahead of the board (${board.version})`);
-        if (board.version - sinceVersion > max) return null;
+        const version = await versionOf(sql, boardId);
+        if (sinceVersion > version) throw new DomainError('CONFLICT', `Version ${sinceVersion} is ahead of the board (${version})`);
+        if (version - sinceVersion > max) return null;
         return eventsAfter(sql, boardId, sinceVersion, max);
       });
     },
-    /** One page of a board's log: at most `limit` events after `sinceVersion`, read with a LIMIT. */
-    eventPage: (boardId: string, sinceVersion: number, limit: number) =>
-      engine.read(async (sql) => {
-        const board = await sql.get<{ version: number }>('select version from boards where id = ?', [boardId]);
-        return board ? { version: board.version, events: await eventsAfter(sql, boardId, sinceVersion, limit) } : null;
-      }),
+    /** One page of a board's log: at most `limit` events after `sinceVersion`, the limit in the query. */
+    eventPage: (boardId: string, sinceVersion: number, limit: number): Promise<{ version: number; events: BoardEvent[] }> =>
+      engine.read(async (sql) => ({ version: await versionOf(sql, boardId), events: await eventsAfter(sql, boardId, sinceVersion, limit) })),
     cardHistory: (cardId: string): Promise<CardHistoryEntry[]> => engine.read((sql) => historyOf(sql, cardId)),
     /** The board a card or work center belongs to; null when unknown. */
     boardOfCard: (cardId: string): Promise<string | null> => engine.read(async (sql) => (await sql.get<{ b: string }>('select board_id as b from cards where id = ?', [cardId]))?.b ?? null),
@@ -114,7 +113,7 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
       const commit = await engine.write(async (tx) => {
         const now = clock();
         const cols = await insertBoard(tx, input, actor, { boardId, newId }, now);
-        const ctx: WriteContext = { tx, boardId, now, actor, append: (body) => appendEvent(ctx, body) };
+        const ctx: WriteContext = { tx, boardId, version: 0, now, actor, append: (body) => appendEvent(ctx, body) };
         const event = await ctx.append({ type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)) });
         return { boardId, version: event.version, events: [event] };
       });
@@ -128,14 +127,14 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     addColumn: (input: ColumnAddInput, actor: Actor, guard?: Guard): Promise<Commit & { column: ColumnDTO }> =>
       write({ boardId: input.boardId }, actor, guard, input.clientMutationId, reshaping((ctx) => addColumn(ctx, input, newId))),
     updateColumn: (input: ColumnUpdateInput, actor: Actor, guard?: Guard) =>
-      write({ columnId: input.columnId }, actor, guard, input.clientMutationId, async (ctx) => updateColumn(ctx, input, await versionIn(ctx))),
+      write({ columnId: input.columnId }, actor, guard, input.clientMutationId, (ctx) => updateColumn(ctx, input)),
     moveColumn: (input: ColumnMoveInput, actor: Actor, guard?: Guard) => write({ columnId: input.columnId }, actor, guard, input.clientMutationId, reshaping((ctx) => moveColumn(ctx, input))),
     removeColumn: (input: ColumnRemoveInput, actor: Actor, guard?: Guard) =>
       write({ columnId: input.columnId }, actor, guard, input.clientMutationId, reshaping((ctx) => removeColumn(ctx, input))),
     createCard: (input: CardCreateInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
       write({ boardId: input.boardId }, actor, guard, input.clientMutationId, (ctx) => createCard(ctx, input, newId)),
     updateCard: (input: CardUpdateInput, actor: Actor, guard?: Guard) =>
-      write({ cardId: input.cardId }, actor, guard, input.clientMutationId, async (ctx) => updateCard(ctx, input, await versionIn(ctx))),
+      write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => updateCard(ctx, input)),
     deleteCard: (input: CardDeleteInput, actor: Actor, guard?: Guard) => write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => deleteCard(ctx, input)),
     moveCard: (input: CardMoveInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
       write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => moveCard(ctx, input)),

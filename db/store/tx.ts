@@ -34,6 +34,8 @@ export type Target = { boardId: string } | { cardId: string } | { columnId: stri
 export interface WriteContext {
   tx: WriteTx;
   boardId: string;
+  /** The board's version when the write locked it: what a write that changes nothing answers. */
+  version: number;
   now: number;
   actor: Actor;
   clientMutationId?: string | null;
@@ -73,7 +75,7 @@ export async function boardWrite<T>(
     }
     if (version === undefined || boardId === null) throw new DomainError('NOT_FOUND', missing);
     const now = clock();
-    const ctx: WriteContext = { tx, boardId, now, actor, clientMutationId, append: (body, cardId) => appendEvent(ctx, body, cardId) };
+    const ctx: WriteContext = { tx, boardId, version, now, actor, clientMutationId, append: (body, cardId) => appendEvent(ctx, body, cardId) };
     return fn(ctx);
   });
 }
