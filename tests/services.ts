@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { createClient } from 'redis';
 
 export const ADMIN_DATABASE_URL = process.env.FLOWBOARD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.FLOWBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -36,6 +37,32 @@ export async function postgresAvailable(): Promise<boolean> {
 
 /** Top-level await in a test file: true when its PostgreSQL tests run. */
 export const withPostgres = await postgresAvailable();
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (client.isOpen) await client.quit();
+  }
+}
+
+/** Whether the suites that need Redis can run here; throws in CI when they cannot. */
+export async function redisAvailable(): Promise<boolean> {
+  const up = await redisAnswers(REDIS_URL);
+  if (!up && SERVICES_REQUIRED) throw new Error(`Redis is required (FLOWBOARD_REQUIRE_SERVICES=1) but ${REDIS_URL} does not answer`);
+  if (!up) console.warn(`Skipping the suites that need Redis: nothing answers at ${REDIS_URL} (set FLOWBOARD_TEST_REDIS_URL, or run .ci/run which starts it)`);
+  return up;
+}
+
+export const withRedis = await redisAvailable();
+/** Several app processes: one PostgreSQL database and Redis between them. */
+export const withCluster = withPostgres && withRedis;
 
 export interface TestDatabase {
   url: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CardHistoryEntry } from '../../lib/domain/types';
-import { canonical, expectFailure, expectOk, fold, startTestServer , dbGet } from './helpers';
+import { canonical, expectFailure, expectOk, fold, startTestServer, dbGet } from './helpers';
 
 const h = startTestServer();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../lib/domain/limits';
-import { canonical, expectFailure, expectOk, fold, range, startTestServer , dbAll } from './helpers';
+import { canonical, expectFailure, expectOk, fold, range, startTestServer, dbAll } from './helpers';
 
 const h = startTestServer();
 

@@ -154,15 +154,17 @@ export class TestClient {
   }
 }
 
-function whenConnected(socket: Socket): Promise<void> {
-  if (socket.connected) return Promise.resolve();
+/** Resolves once the socket is connected; rejects on a refused handshake or after WAIT_MS. */
+export function whenConnected(socket: Socket | FlowSocket): Promise<void> {
+  const raw = socket as unknown as Socket;
+  if (raw.connected) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`socket did not connect within ${WAIT_MS} ms`)), WAIT_MS);
-    socket.once('connect', () => {
+    raw.once('connect', () => {
       clearTimeout(timer);
       resolve();
     });
-    socket.once('connect_error', (error: Error) => {
+    raw.once('connect_error', (error: Error) => {
       clearTimeout(timer);
       reject(error);
     });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardSnapshot } from '../../lib/domain/types';
 import type { BoardRole } from '../../lib/domain/roles';
-import { startTestServer, type Harness, type TestUser , dbGet , dbAll , dbRun } from './helpers';
+import { startTestServer, type Harness, type TestUser, dbGet, dbAll, dbRun } from './helpers';
 
 const h = startTestServer({ shareBoards: false });
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createAccount } from '../../lib/server/accounts';
 import { startApp } from '../../lib/server/app';
 import { memoryLogger } from '../../lib/server/logger';
-import { startTestServer, WAIT_MS, type Harness, type TestUser , dbGet , dbAll } from './helpers';
+import { startTestServer, WAIT_MS, type Harness, type TestUser, dbGet, dbAll } from './helpers';
 
 const h = startTestServer({ writeRate: { perSecond: 2, burst: 5 }, passwords: true });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardSnapshot } from '../../lib/domain/types';
-import { cardsInColumnDb, columnOrder, eventVersionsDb, expectFailure, expectOk, fold, range, startTestServer , dbGet } from './helpers';
+import { cardsInColumnDb, columnOrder, eventVersionsDb, expectFailure, expectOk, fold, range, startTestServer, dbGet } from './helpers';
 
 const h = startTestServer();
 

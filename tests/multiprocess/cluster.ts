@@ -16,15 +16,16 @@ import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createAccess, type Access } from '../../db/access';
 import type { Engine } from '../../db/engine';
 import { openEngine } from '../../db/open';
-import { createTestDatabase, type TestDatabase } from '../services';
+import { createTestDatabase, REDIS_URL, withCluster, type TestDatabase } from '../services';
+
+export { withCluster };
 import { createStore, type Store } from '../../db/store';
 import type { BoardRole } from '../../lib/domain/roles';
 import type { ColumnDTO } from '../../lib/domain/types';
 import type { RateLimitOptions } from '../../lib/server/rateLimit';
-import { seedActor, TestClient, WAIT_MS, type ApiResponse, type FlowSocket, type TestUser } from '../integration/helpers';
+import { seedActor, TestClient, whenConnected, type ApiResponse, type FlowSocket, type TestUser } from '../integration/helpers';
 import { startAppProcess, type AppProcess } from './processes';
 
-export const REDIS_URL = process.env.FLOWBOARD_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Starting three servers with tsx on a busy 2-core machine. */
 export const START_MS = 90_000;
 
@@ -58,21 +59,6 @@ export interface ClusterHarness {
   api<T = unknown>(node: number, method: string, path: string, options: { body?: unknown; as: TestUser }): Promise<ApiResponse<T>>;
 }
 
-export function whenConnected(socket: FlowSocket): Promise<void> {
-  const raw = socket as unknown as Socket;
-  if (raw.connected) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`socket did not connect within ${WAIT_MS} ms`)), WAIT_MS);
-    raw.once('connect', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    raw.once('connect_error', (error: Error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-}
 
 export function startCluster(options: ClusterOptions = {}): ClusterHarness {
   const count = options.processes ?? 3;
@@ -86,6 +72,8 @@ export function startCluster(options: ClusterOptions = {}): ClusterHarness {
   let access: Access | undefined;
 
   beforeAll(async () => {
+    // No PostgreSQL or Redis on this machine: the suites are skipped (describe.runIf(withCluster)).
+    if (!withCluster) return;
     dir = mkdtempSync(join(tmpdir(), 'flowboard-mp-'));
     database = await createTestDatabase('mp');
     // Created and migrated here, before any app process opens it.

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../../lib/realtime/protocol';
 import { expectFailure, expectOk, type TestClient } from '../integration/helpers';
-import { startCluster } from './cluster';
+import { startCluster, withCluster } from './cluster';
 
 // The per-token budget is about one test below; the others stay well inside it.
 const BURST = 8;
@@ -23,7 +23,7 @@ function listOf(client: TestClient, boardId: string, expected: readonly TestClie
   });
 }
 
-describe('three processes, one board', () => {
+describe.runIf(withCluster)('three processes, one board', () => {
   it('a move made on process C reaches viewers on processes A and B', async () => {
     const [ada, bob, cy] = await Promise.all([h.user('Ada'), h.user('Bob'), h.user('Cy')]);
     const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test' }], [ada, bob, cy]);

@@ -8,7 +8,7 @@ import { applyEvent } from '../../lib/domain/apply';
 import type { BoardEvent, BoardSnapshot } from '../../lib/domain/types';
 import type { JoinAck } from '../../lib/realtime/protocol';
 import { WAIT_MS, type FlowSocket, type TestUser } from '../integration/helpers';
-import { whenConnected } from './cluster';
+import { whenConnected } from '../integration/helpers';
 
 export class Follower {
   board: BoardSnapshot | null = null;
@@ -42,7 +42,7 @@ export class Follower {
       socket.on('board:event', (event: BoardEvent) => this.receive(event));
       socket.connect();
       try {
-        await whenConnected(socket as unknown as FlowSocket);
+        await whenConnected(socket);
       } catch (error) {
         socket.disconnect();
         if (attempt >= 5) throw error;

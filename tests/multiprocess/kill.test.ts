@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { canonical, range } from '../integration/helpers';
-import { startCluster } from './cluster';
+import { startCluster, withCluster } from './cluster';
 import { Follower } from './follower';
 
 const h = startCluster();
@@ -13,7 +13,7 @@ const STREAM_MS = 3_000;
 const KILL_AT_MS = 1_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('a process killed with -9', () => {
+describe.runIf(withCluster)('a process killed with -9', () => {
   it('loses no acknowledged move, its clients reconnect to another process and converge, the others never notice', async () => {
     const users = await Promise.all(range(1, 3 * PER_PROCESS).map((i) => h.user(`Mover ${i}`)));
     const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test' }], users);

@@ -4,53 +4,30 @@
  * routing (and broken without it), the upgrade to WebSocket, the body size cap, and a move on one
  * process reaching a viewer on another (through the Redis adapter).
  */
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient } from 'redis';
 import type { BoardEvent, BoardSnapshot } from '../../lib/domain/types';
 import {
-  ROOT,
   agentFrom,
   findNginx,
   httpJson,
-  startAppProcess,
   startNginx,
-  type AppProcess,
   type RunningNginx,
 } from './nginxHarness';
+import { startAppProcess, type AppProcess } from './processes';
+import { WAIT_MS, whenConnected } from '../integration/helpers';
+import { REDIS_URL, SERVICES_REQUIRED, withRedis } from '../services';
 
-const WAIT_MS = 10_000;
-const required = process.env.FLOWBOARD_REQUIRE_SERVICES === '1';
+const required = SERVICES_REQUIRED;
 const nginxBinary = findNginx();
 if (!nginxBinary && required) throw new Error('nginx is required (FLOWBOARD_REQUIRE_SERVICES=1) but not installed: apt-get install nginx');
 if (!nginxBinary) console.warn('Skipping tests/multiprocess/nginx.test.ts: nginx is not installed (apt-get install nginx; CI installs it)');
 
-const redisUrl = process.env.FLOWBOARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisReachable(): Promise<boolean> {
-  const client = createClient({ url: redisUrl, socket: { connectTimeout: 2000, reconnectStrategy: false } });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    if (client.isOpen) await client.quit();
-  }
-}
-
-// Cross-process fan-out needs the Redis adapter (AppOptions.redisUrl): checked until it is wired in.
-const fanOutWired = /\bredisUrl\b/.test(readFileSync(join(ROOT, 'lib', 'server', 'app.ts'), 'utf8'));
-const fanOut = fanOutWired && (await redisReachable());
-if (fanOutWired && !fanOut) {
-  if (required) throw new Error(`Redis is required (FLOWBOARD_REQUIRE_SERVICES=1) but ${redisUrl} does not answer`);
-  console.warn(`Skipping the cross-process fan-out test: Redis does not answer at ${redisUrl} (set FLOWBOARD_TEST_REDIS_URL)`);
-}
+// Without Redis the processes cannot hand moves to each other: that one test is skipped (tests/services.ts says why).
+const fanOut = withRedis;
 
 /** A socket.io client from one loopback address; closed at the end. */
 const sockets = new Set<Socket>();
@@ -60,19 +37,6 @@ function clientFrom(url: string, address: string, token: string, transports: Arr
   return socket;
 }
 
-function connected(socket: Socket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('socket did not connect in time')), WAIT_MS);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    socket.once('connect_error', (error: Error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
-}
 
 async function joined(socket: Socket, boardId: string): Promise<BoardSnapshot> {
   const ack = (await socket.timeout(WAIT_MS).emitWithAck('board:join', { boardId })) as { ok: boolean; snapshot?: BoardSnapshot; message?: string };
@@ -97,7 +61,7 @@ describe.skipIf(!nginxBinary)('nginx in front of three app processes (docs/deplo
       FLOWBOARD_TRUSTED_PROXIES: '1',
       FLOWBOARD_WRITE_RATE: '0',
       // A key of its own: other suites may share this Redis at the same time.
-      ...(fanOut ? { FLOWBOARD_REDIS_URL: redisUrl, FLOWBOARD_TEST_REDIS_KEY: `flowboard-nginx-test-${process.pid}` } : {}),
+      ...(fanOut ? { FLOWBOARD_REDIS_URL: REDIS_URL, FLOWBOARD_REDIS_KEY: `flowboard-nginx-test-${process.pid}` } : {}),
     };
     // The first process creates and migrates the database; the others open it after.
     apps.push(await startAppProcess('app 1', env));
@@ -171,7 +135,7 @@ describe.skipIf(!nginxBinary)('nginx in front of three app processes (docs/deplo
   it('keeps a long-polling session on one process: joins, writes and their acks all work', async () => {
     const address = '127.0.0.50';
     const socket = clientFrom(nginx.url, address, token, ['polling']);
-    await connected(socket);
+    await whenConnected(socket);
     await joined(socket, board.id);
     for (let i = 0; i < 5; i++) {
       const ack = (await socket.timeout(WAIT_MS).emitWithAck('card:create', { boardId: board.id, title: `polled ${i}` })) as { ok: boolean };
@@ -194,7 +158,7 @@ describe.skipIf(!nginxBinary)('nginx in front of three app processes (docs/deplo
         }),
       );
     });
-    await connected(socket);
+    await whenConnected(socket);
     expect(await upgraded).toBe('websocket');
     await joined(socket, board.id);
     const ack = (await socket.timeout(WAIT_MS).emitWithAck('card:create', { boardId: board.id, title: 'over WebSocket' })) as { ok: boolean };
@@ -205,7 +169,7 @@ describe.skipIf(!nginxBinary)('nginx in front of three app processes (docs/deplo
     const roundRobin = await startNginx(nginxBinary ?? 'nginx', { appPorts: apps.map((a) => a.port), sticky: false });
     try {
       const socket = clientFrom(roundRobin.url, '127.0.0.52', token, ['polling']);
-      const outcome = await connected(socket)
+      const outcome = await whenConnected(socket)
         .then(() => joined(socket, board.id))
         .then(
           () => 'worked',
@@ -228,7 +192,7 @@ describe.skipIf(!nginxBinary)('nginx in front of three app processes (docs/deplo
 
     const viewer = clientFrom(nginx.url, viewerAddress, token, ['websocket']);
     const mover = clientFrom(nginx.url, moverAddress, token, ['websocket']);
-    await Promise.all([connected(viewer), connected(mover)]);
+    await Promise.all([whenConnected(viewer), whenConnected(mover)]);
     await joined(viewer, board.id);
     const snapshot = await joined(mover, board.id);
     const events: BoardEvent[] = [];

@@ -135,40 +135,6 @@ class Child {
   }
 }
 
-export interface AppProcess {
-  port: number;
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** One app process (tests/multiprocess/nginxServe.ts) with this environment added to the runner's. */
-export async function startAppProcess(label: string, env: Record<string, string>): Promise<AppProcess> {
-  const spawned = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'tests', 'multiprocess', 'nginxServe.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const child = new Child(label, spawned);
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(child.failure(`did not print its address within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
-    spawned.stdout.on('data', (chunk: Buffer) => {
-      const found = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(chunk.toString('utf8'))?.[1];
-      if (found) {
-        clearTimeout(timer);
-        resolve(Number(found));
-      }
-    });
-    void child.exit.then(() => {
-      clearTimeout(timer);
-      reject(child.failure('exited before listening'));
-    });
-  }).catch(async (error: unknown) => {
-    await child.stop();
-    throw error;
-  });
-  return { port, url: `http://127.0.0.1:${port}`, stop: () => child.stop() };
-}
-
 export interface RunningNginx {
   url: string;
   port: number;

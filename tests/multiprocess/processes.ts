@@ -16,6 +16,7 @@ const TAIL_LINES = 60;
 export interface AppProcess {
   readonly label: string;
   readonly url: string;
+  readonly port: number;
   readonly pid: number;
   /** The last lines it printed, to explain a failure. */
   output(): string;
@@ -87,6 +88,7 @@ export async function startAppProcess(label: string, env: Record<string, string>
   return {
     label,
     url,
+    port: Number(new URL(url).port),
     pid,
     output: () => tail.join('\n'),
     takeErrors: () => errors.splice(0),

@@ -1,37 +1,37 @@
 /**
- * One app process of a multi-process test (tests/multiprocess/cluster.ts): the real composition root
- * (startApp, no Next pages) on port 0, configured from the environment the test passes, printing its
- * address once it listens. Every process of a test shares the database and the Redis key.
+ * One app process of a multi-process test: the composition root of server.ts without Next pages,
+ * configured from the environment the way an operator configures a process (lib/server/env.ts), on
+ * port 0 unless PORT says otherwise. Prints its address once listening; errors start with "error "
+ * so the harness can fail the test that caused one. FLOWBOARD_REDIS_KEY keeps parallel suites apart.
  */
 import { startApp } from '../../lib/server/app';
+import { parseEnv } from '../../lib/server/env';
 import type { Logger } from '../../lib/server/logger';
 
-const need = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`Set ${name}`);
-  return value;
-};
-// Errors start with "error " so the harness can fail the test that caused one.
+// The write rate is read as a plain number: a test may want a bucket that hardly refills (0.01/s),
+// which the operator's setting (whole writes per second) does not offer.
+const { FLOWBOARD_WRITE_RATE: rate = '0', FLOWBOARD_WRITE_BURST: burst = '0', ...settings } = process.env;
+const env = parseEnv({ PORT: '0', FLOWBOARD_DB: ':memory:', ...settings });
 const logger: Logger = {
   info: (m) => console.log(m),
   warn: (m, e) => console.warn(`warn ${m}`, e ?? ''),
   error: (m, e) => console.error(`error ${m}`, e ?? ''),
 };
-const rate = Number(process.env.FLOWBOARD_WRITE_RATE ?? '0');
-const burst = Number(process.env.FLOWBOARD_WRITE_BURST ?? '0');
 
 const app = await startApp({
-  dbPath: process.env.FLOWBOARD_DB ?? ':memory:',
-  databaseUrl: process.env.FLOWBOARD_DATABASE_URL,
-  port: 0,
+  dbPath: env.FLOWBOARD_DB,
+  databaseUrl: env.FLOWBOARD_DATABASE_URL,
+  redisUrl: env.FLOWBOARD_REDIS_URL,
+  redisKey: process.env.FLOWBOARD_REDIS_KEY,
+  port: env.PORT,
   host: '127.0.0.1',
   logger,
   seed: false,
-  secret: need('FLOWBOARD_SECRET'),
-  writeRate: { perSecond: rate, burst },
+  secret: env.FLOWBOARD_SECRET,
+  origins: env.FLOWBOARD_ORIGIN,
+  trustedProxies: env.FLOWBOARD_TRUSTED_PROXIES,
+  writeRate: { perSecond: Number(rate), burst: Number(burst) },
   authRateLimit: false,
-  redisUrl: need('FLOWBOARD_REDIS_URL'),
-  redisKey: need('FLOWBOARD_REDIS_KEY'),
 });
 console.log(`listening on ${app.url}`);
 

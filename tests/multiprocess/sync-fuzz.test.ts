@@ -6,11 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runSyncFuzz } from '../integration/fuzz/syncFuzz';
-import { startCluster } from './cluster';
+import { startCluster, withCluster } from './cluster';
 
 const h = startCluster();
 
-describe('many clients on three processes converge to the server’s board', () => {
+describe.runIf(withCluster)('many clients on three processes converge to the server’s board', () => {
   for (const seed of [11, 12]) {
     it(`seed ${seed}: pulls, backward moves, creates, updates and deletes from clients spread over three processes`, async () => {
       const users = await Promise.all(['fuzz a', 'fuzz b', 'fuzz c'].map((name) => h.user(name)));

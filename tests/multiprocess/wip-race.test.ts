@@ -5,14 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TestClient } from '../integration/helpers';
 import { range } from '../integration/helpers';
-import { startCluster } from './cluster';
+import { startCluster, withCluster } from './cluster';
 
 const h = startCluster();
 const CLIENTS = 50;
 const ROUNDS = 5;
 const SHUFFLES = 30;
 
-describe('WIP limits across three processes', () => {
+describe.runIf(withCluster)('WIP limits across three processes', () => {
   it(`${CLIENTS} clients spread over three processes racing for 2 free slots: exactly 2 win, every round, and every client gets every event in version order`, async () => {
     const users = await Promise.all(range(1, CLIENTS).map((i) => h.user(`Racer ${i}`)));
     const clients: TestClient[] = [];
