@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Engine, Sql, WriteTx } from './engine';
 import { DomainError } from '../lib/domain/errors';
+import { normaliseDisplayName } from '../lib/domain/names';
 import { hasRole, isBoardRole, type BoardRole } from '../lib/domain/roles';
 
 /**
@@ -129,8 +130,11 @@ export function createAccess(engine: Engine, clock: () => number = Date.now) {
      * it cannot sign in. Made directly here because better-auth has nothing to hash for it.
      */
     async createServiceAccount(name: string, email: string): Promise<AccountDTO> {
-      const row = { id: randomUUID(), name, email: email.trim().toLowerCase(), isAdmin: false };
-      await engine.write((tx) => tx.run('insert into users (id, name, email, email_verified, is_admin) values (?, ?, ?, false, false)', [row.id, name, row.email]));
+      // The same rule as every other way a name is set: it is copied into every event.
+      const named = normaliseDisplayName(name);
+      if (!named.ok) throw new DomainError('INVALID', named.message);
+      const row = { id: randomUUID(), name: named.name, email: email.trim().toLowerCase(), isAdmin: false };
+      await engine.write((tx) => tx.run('insert into users (id, name, email, email_verified, is_admin) values (?, ?, ?, false, false)', [row.id, row.name, row.email]));
       return row;
     },
 

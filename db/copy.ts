@@ -32,7 +32,8 @@ const TABLES = [
 ] as const;
 const PAGE = 1000;
 
-const tables = (schema: Record<string, unknown>) =>
+/** A schema module's tables by name. */
+export const schemaTables = (schema: Record<string, unknown>): Map<string, Table> =>
   new Map(
     Object.values(schema)
       .filter((t): t is Table => typeof t === 'object' && t !== null && Symbol.for('drizzle:IsDrizzleTable') in t)
@@ -45,8 +46,8 @@ export interface CopyReport {
 }
 
 export async function copyDatabase(from: Engine, to: Engine, onProgress: (line: string) => void = () => {}): Promise<CopyReport> {
-  const source = tables(sqliteSchema);
-  const target = tables(pgSchema);
+  const source = schemaTables(sqliteSchema);
+  const target = schemaTables(pgSchema);
   const existing = await to.read((sql) => sql.get<{ n: number }>('select (select count(*) from boards) + (select count(*) from users) as n'));
   if ((existing?.n ?? 0) > 0) throw new Error('The target database already has boards or accounts: copy into an empty database');
 

@@ -14,7 +14,7 @@ import { AUTH_BODY_MAX_BYTES, capNodeBody } from './http/bodyLimits';
 import type { Logger } from './logger';
 import { RateLimiter, type RateLimitOptions } from './rateLimit';
 import { connectCluster } from './cluster';
-import { broadcastEvents, createRealtimeServer, type Realtime, type RealtimeServer } from './realtime';
+import { createRealtimeServer, type Realtime, type RealtimeServer } from './realtime';
 import { seedDemoBoard } from './seed';
 
 export interface AppOptions {
@@ -165,7 +165,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     store,
     access,
     logger,
-    broadcast: (events) => broadcastEvents(io, events),
+    broadcast: realtime.broadcast,
     version: options.version ?? '0.0.0',
     authenticate,
     origins,

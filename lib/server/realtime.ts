@@ -60,15 +60,6 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 /** How long an event that came before its predecessor waits for it (lib/server/cluster/sequencer.ts). */
 const EVENT_HOLD_MS = 500;
 
-/** Each server's way of sending committed events to every process's viewers, in version order. */
-const publishers = new WeakMap<RealtimeServer, (events: readonly BoardEvent[]) => void>();
-
-export function broadcastEvents(io: RealtimeServer, events: readonly BoardEvent[]): void {
-  const publish = publishers.get(io);
-  if (!publish) throw new Error('broadcastEvents: not a server made by createRealtimeServer');
-  publish(events);
-}
-
 const MALFORMED: Failure = { ok: false, code: 'INVALID', message: 'Send one payload object, then the ack function' };
 
 /**
@@ -102,6 +93,8 @@ export interface RealtimeDeps {
 
 export interface Realtime {
   io: RealtimeServer;
+  /** Sends a commit's events to every process's viewers of the board, in version order. */
+  broadcast(events: readonly BoardEvent[]): void;
   /**
    * Takes a user's sockets out of a board's rooms: at once on this process (nothing of the board
    * reaches them after this returns), on the others as soon as the message through Redis arrives,
@@ -141,10 +134,11 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
     (event) => io.local.to(roomOf(event.boardId)).to(flowRoomOf(event.boardId)).emit('board:event', event),
     EVENT_HOLD_MS,
   );
-  publishers.set(io, (events) => {
+  /** Sends committed events to every process's viewers, in version order. */
+  const broadcast = (events: readonly BoardEvent[]): void => {
     if (clustered && events.length > 0) io.serverSideEmit('board:events', [...events]);
     for (const event of events) sequencer.push(event);
-  });
+  };
   io.on('board:events', (events) => {
     for (const event of events) sequencer.push(event);
   });
@@ -307,7 +301,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
           if (!(await mayWrite())) return ack(RATE_LIMITED);
           const outcome = await executeCommand(ctx, name, payload, principalOf(socket));
           if (!outcome.ok) return ack(outcome);
-          broadcastEvents(io, outcome.events);
+          broadcast(outcome.events);
           ack({ ok: true, version: outcome.version, ...outcome.reply });
         }),
       );
@@ -377,6 +371,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
 
   return {
     io,
+    broadcast,
     removeFromBoard(userId, boardId) {
       // Synchronous here: the rooms are left before the caller's next broadcast.
       evictLocal(userId, boardId);

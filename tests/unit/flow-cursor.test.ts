@@ -87,17 +87,23 @@ async function writeThenDie(path: string, cards: number): Promise<string> {
   }
 }
 
+/** A board of three work centers with one card made in the first and, an hour later, moved to the second. */
+async function boardWithOneMove(store: ReturnType<typeof createStore>, later: () => void) {
+  const { board } = await store.createBoard({ name: 'B', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] }, actor);
+  const [a, b] = board.columns;
+  const { card } = await store.createCard({ boardId: board.id, columnId: a!.id, title: 'one' }, actor);
+  later();
+  const moved = await store.moveCard({ cardId: card.id, toColumnId: b!.id }, actor);
+  return { board, a: a!, moved };
+}
+
 describe('the flow cursor', () => {
   it('a write leaves the cursor behind the board until the catch-up, which follows the write on its own', async () => {
     let now = T0;
     const engine = await openEngine({ sqlitePath: ':memory:' });
     try {
       const store = createStore(engine, { clock: () => now });
-      const { board } = await store.createBoard({ name: 'B', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] }, actor);
-      const [a, b] = board.columns;
-      const { card } = await store.createCard({ boardId: board.id, columnId: a!.id, title: 'one' }, actor);
-      now += HOUR_MS;
-      const moved = await store.moveCard({ cardId: card.id, toColumnId: b!.id }, actor);
+      const { board, moved } = await boardWithOneMove(store, () => (now += HOUR_MS));
       // Committed, and not applied yet: the catch-up runs after the caller has had the commit.
       expect(await cursorOf(engine, board.id)).toEqual({ version: moved.version, flowVersion: expect.any(Number) });
       expect((await cursorOf(engine, board.id))!.flowVersion).toBeLessThan(moved.version);
@@ -113,18 +119,14 @@ describe('the flow cursor', () => {
     const engine = await openEngine({ sqlitePath: ':memory:' });
     try {
       const store = createStore(engine, { clock: () => now });
-      const { board } = await store.createBoard({ name: 'B', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] }, actor);
-      const [a, b] = board.columns;
-      const { card } = await store.createCard({ boardId: board.id, columnId: a!.id, title: 'one' }, actor);
-      now += HOUR_MS;
-      const moved = await store.moveCard({ cardId: card.id, toColumnId: b!.id }, actor);
+      const { board, a, moved } = await boardWithOneMove(store, () => (now += HOUR_MS));
       expect((await cursorOf(engine, board.id))!.flowVersion).toBeLessThan(moved.version);
       const data = await store.flow.read(board.id, { from: '2025-01-06', to: '2025-01-06', interval: 'hour', tz: 'UTC' }, now);
       expect(data.version).toBe(moved.version);
-      const column = data.columns.findIndex((c) => c.id === a!.id);
+      const column = data.columns.findIndex((c) => c.id === a.id);
       const exitedA = data.counts.reduce((sum, interval) => sum + (interval[column]?.[KINDS.indexOf('exited')] ?? 0), 0);
       expect(exitedA).toBe(1);
-      expect(data.open).toEqual([expect.objectContaining({ cardId: card.id, columnId: b!.id })]);
+      expect(data.open).toEqual([expect.objectContaining({ cardId: moved.card.id, columnId: board.columns[1]!.id })]);
       expect(await cursorOf(engine, board.id)).toEqual({ version: moved.version, flowVersion: moved.version });
       await expectCaughtUp(store, board.id);
     } finally {

@@ -1,14 +1,13 @@
 /** The store's SQL is written once for both engines: their schemas must name the same tables and columns. */
-import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import { getTableColumns } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { schemaTables } from '../../db/copy';
 import * as pg from '../../db/postgres/schema';
 import * as sqlite from '../../db/sqlite/schema';
 
 const shape = (schema: Record<string, unknown>) =>
   Object.fromEntries(
-    Object.values(schema)
-      .filter((t): t is Table => typeof t === 'object' && t !== null && Symbol.for('drizzle:IsDrizzleTable') in t)
-      .map((t) => [getTableName(t), Object.entries(getTableColumns(t)).map(([field, c]) => `${field}:${c.name}:${c.notNull ? 'not null' : 'null'}`).toSorted()]),
+    [...schemaTables(schema)].map(([name, t]) => [name, Object.entries(getTableColumns(t)).map(([field, c]) => `${field}:${c.name}:${c.notNull ? 'not null' : 'null'}`).toSorted()]),
   );
 
 describe('the two engines’ schemas', () => {
