@@ -23,7 +23,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { io } from 'socket.io-client';
 import { openEngine } from '../db/open';
 import { createStore } from '../db/store';
-import type { CardType } from '../lib/domain/types';
+import type { CardType } from '../lib/shared/domain/types';
 import { CHROMIUM_ARGS, findChromium } from '../tests/e2e/browser';
 import type { BenchSocket } from './lib/clients';
 import { RESULTS_DIR } from './lib/paths';

@@ -1,8 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Engine, Sql, WriteTx } from './engine';
-import { DomainError } from '../lib/domain/errors';
-import { normaliseDisplayName } from '../lib/domain/names';
-import { hasRole, isBoardRole, type BoardRole } from '../lib/domain/roles';
+import { DomainError } from '../lib/shared/domain/errors';
+import { normaliseDisplayName } from '../lib/shared/domain/names';
+import { hasRole, isBoardRole, type BoardRole } from '../lib/shared/domain/roles';
+import type { AccountDTO, InviteDTO, MemberDTO, TokenDTO } from '../lib/shared/access';
+
+export type { AccountDTO, InviteDTO, MemberDTO, TokenDTO };
 
 /**
  * Who may see and change which board, and the secrets that stand for a person: API tokens and invite
@@ -10,36 +13,6 @@ import { hasRole, isBoardRole, type BoardRole } from '../lib/domain/roles';
  * slow hash, unlike a password; passwords are better-auth's). Writes that keep "a board always has an
  * admin" run in one IMMEDIATE transaction, so two admins demoting each other cannot both succeed.
  */
-export interface AccountDTO {
-  id: string;
-  name: string;
-  email: string;
-  isAdmin: boolean;
-}
-
-export interface MemberDTO {
-  userId: string;
-  name: string;
-  email: string;
-  role: BoardRole;
-  since: string;
-}
-
-export interface InviteDTO {
-  id: string;
-  role: BoardRole;
-  createdAt: string;
-  expiresAt: string;
-}
-
-export interface TokenDTO {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
 /** An API token's owner, as a request made with it acts. */
 export interface TokenOwner {
   tokenId: string;

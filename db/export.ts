@@ -1,6 +1,6 @@
 /** CSV exports of a board: its items in the import layout, and its raw event log. */
-import { DomainError } from '../lib/domain/errors';
-import { formatItemsCsv, toCsv, type ExportItem } from '../lib/flow/csv';
+import { DomainError } from '../lib/shared/domain/errors';
+import { formatItemsCsv, toCsv, type ExportItem } from '../lib/shared/flow/csv';
 import type { Engine, Sql } from './engine';
 
 export function exportItemsCsv(engine: Engine, boardId: string, tz: string): Promise<string> {

@@ -10,12 +10,12 @@
  * each finished card's times from one covering index range. Hours rather than days because a day
  * starts at a different UTC hour in each viewer's time zone.
  */
-import { DomainError } from '../lib/domain/errors';
-import type { BoardEvent } from '../lib/domain/types';
-import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRange } from '../lib/flow/data';
-import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, type OrderEntry } from '../lib/flow/order';
-import { KINDS, K, counterKey, createFlowReplay, dailyFromHourly, dayBucket, hourBucket, zeroCounters, type Kind, type ReplayedFlow } from '../lib/flow/replay';
-import { HOUR_MS, assertTimeZone, intervalBoundaries, parseDate, type Interval } from '../lib/flow/time';
+import { DomainError } from '../lib/shared/domain/errors';
+import type { BoardEvent } from '../lib/shared/domain/types';
+import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRange } from '../lib/shared/flow/data';
+import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, type OrderEntry } from '../lib/shared/flow/order';
+import { KINDS, K, counterKey, createFlowReplay, dailyFromHourly, dayBucket, hourBucket, zeroCounters, type Kind, type ReplayedFlow } from '../lib/shared/flow/replay';
+import { HOUR_MS, assertTimeZone, intervalBoundaries, parseDate, type Interval } from '../lib/shared/flow/time';
 import { UnavailableError, type Engine, type Sql, type WriteTx } from './engine';
 import { EVENT_FIELDS, eventFromRow, type EventRow } from './store/rows';
 

@@ -1,5 +1,5 @@
 /**
- * Writes a validated CSV import plan (lib/flow/csv.ts) as a new board whose history is the file's:
+ * Writes a validated CSV import plan (lib/shared/flow/csv.ts) as a new board whose history is the file's:
  * every item's entries become events dated in the past, numbered in time order, with the flow
  * aggregates written alongside, so the CFD and the metrics are right at once.
  *
@@ -13,9 +13,9 @@
 import { generateNKeysBetween } from 'fractional-indexing';
 import type { Engine, Param, WriteTx } from './engine';
 import { BUMP_DAILY, BUMP_HOURLY, discardBoard, resolveCommitment } from './flow';
-import type { CardDTO, ColumnDTO } from '../lib/domain/types';
-import type { ImportPlan } from '../lib/flow/csv';
-import { K, counterKey, dayBucket, hourBucket, zeroCounters, type Kind } from '../lib/flow/replay';
+import type { CardDTO, ColumnDTO } from '../lib/shared/domain/types';
+import type { ImportPlan } from '../lib/shared/flow/csv';
+import { K, counterKey, dayBucket, hourBucket, zeroCounters, type Kind } from '../lib/shared/flow/replay';
 
 export interface ImportResult {
   boardId: string;
@@ -56,7 +56,7 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The aggregates of an imported item straight from its dates, which only go forward: the reached
- * time at position k is the first date at or after k. (The property of lib/flow/replay.ts holds:
+ * time at position k is the first date at or after k. (The property of lib/shared/flow/replay.ts holds:
  * tests/unit/flow-csv.test.ts compares the result with a full recomputation.)
  */
 function itemFlow(dates: readonly (number | null)[]) {

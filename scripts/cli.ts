@@ -15,14 +15,14 @@ import { openEngine } from '../db/open';
 import { openPostgres } from '../db/postgres/engine';
 import { openSqlite } from '../db/sqlite/engine';
 import { resetSharedSecret } from '../lib/server/sharedSecret';
-import { isDomainError } from '../lib/domain/errors';
-import { LIMITS } from '../lib/domain/limits';
-import { normaliseDisplayName } from '../lib/domain/names';
+import { isDomainError } from '../lib/shared/domain/errors';
+import { LIMITS } from '../lib/shared/domain/limits';
+import { normaliseDisplayName } from '../lib/shared/domain/names';
 import { createAccount } from '../lib/server/accounts';
 import { createAuth, loadSecret } from '../lib/server/auth';
 import { EnvError, parseEnv } from '../lib/server/env';
 import { consoleLogger } from '../lib/server/logger';
-import { schemas } from '../lib/realtime/protocol';
+import { schemas } from '../lib/shared/protocol';
 
 const USAGE = `Usage:
   npm run cli -- user:create --email E --password P [--name N] [--admin]

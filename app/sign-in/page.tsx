@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { AuthForm } from '../../components/account/AuthForm';
 import { AuthShell } from '../../components/account/AuthShell';
-import { PASSWORD_LIMITS } from '../../lib/domain/limits';
+import { PASSWORD_LIMITS } from '../../lib/shared/domain/limits';
 import { getServerHandle } from '../../lib/server/handle';
 import { currentUser, safeNext } from '../../lib/server/session';
 

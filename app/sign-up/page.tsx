@@ -3,8 +3,8 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AuthForm } from '../../components/account/AuthForm';
 import { AuthShell } from '../../components/account/AuthShell';
-import { PASSWORD_LIMITS } from '../../lib/domain/limits';
-import { inviteSecretIn, SIGNUP_BY_INVITE } from '../../lib/invite';
+import { PASSWORD_LIMITS } from '../../lib/shared/domain/limits';
+import { inviteSecretIn, SIGNUP_BY_INVITE } from '../../lib/shared/invite';
 import { getServerHandle } from '../../lib/server/handle';
 import { currentUser, safeNext } from '../../lib/server/session';
 

@@ -3,7 +3,7 @@
  * same code talks to the app and to the floors, which answer the same events.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/realtime/protocol';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/shared/protocol';
 import { withTimeout } from './time';
 
 export type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -1,4 +1,4 @@
-import type { CardMoveInput } from '../../lib/realtime/protocol';
+import type { CardMoveInput } from '../../lib/shared/protocol';
 import type { BenchBoard } from './seed';
 
 /** A backward move needs a reason; giving one means no move of the benchmarks is ever refused. */

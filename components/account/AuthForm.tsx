@@ -1,10 +1,10 @@
 'use client';
 import Link from 'next/link';
 import { useId, useState, type FormEvent } from 'react';
-import { LIMITS } from '../../lib/domain/limits';
-import { normaliseDisplayName } from '../../lib/domain/names';
+import { LIMITS } from '../../lib/shared/domain/limits';
+import { normaliseDisplayName } from '../../lib/shared/domain/names';
 import { authCall } from '../../lib/client/api';
-import { INVITE_HEADER, inviteSecretIn } from '../../lib/invite';
+import { INVITE_HEADER, inviteSecretIn } from '../../lib/shared/invite';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';
 

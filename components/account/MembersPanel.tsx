@@ -1,7 +1,7 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import type { InviteDTO, MemberDTO } from '../../db/access';
-import { BOARD_ROLES, ROLE_SUMMARY, type BoardRole } from '../../lib/domain/roles';
+import type { InviteDTO, MemberDTO } from '../../lib/shared/access';
+import { BOARD_ROLES, ROLE_SUMMARY, type BoardRole } from '../../lib/shared/domain/roles';
 import { apiCall } from '../../lib/client/api';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';

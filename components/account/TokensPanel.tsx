@@ -1,7 +1,7 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import type { TokenDTO } from '../../db/access';
-import { LIMITS } from '../../lib/domain/limits';
+import type { TokenDTO } from '../../lib/shared/access';
+import { LIMITS } from '../../lib/shared/domain/limits';
 import { apiCall } from '../../lib/client/api';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';

@@ -1,6 +1,6 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import { LIMITS } from '../../lib/domain/limits';
+import { LIMITS } from '../../lib/shared/domain/limits';
 
 interface AddCardFormProps {
   columnId: string;
@@ -15,7 +15,7 @@ interface AddCardFormProps {
  * The protocol's schemas (and zod) load with the first form opened, not with the board: a tenth of
  * the board's script that its first draw does not need.
  */
-const loadProtocol = () => import('../../lib/realtime/protocol');
+const loadProtocol = () => import('../../lib/shared/protocol');
 
 /** "+ Add card" at the foot of a work center. Stays open after adding, for a burst of new work. */
 export function AddCardForm({ columnId, columnName, onAdd, prominent, refusal }: AddCardFormProps) {

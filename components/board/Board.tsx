@@ -1,9 +1,9 @@
 'use client';
 import { DndContext, DragOverlay, MeasuringStrategy } from '@dnd-kit/core';
 import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState } from 'react';
-import type { BoardSnapshot, CardDTO } from '../../lib/domain/types';
+import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import { arrivalRefusal, cardsByColumn, columnName, keepUnchangedLists } from '../../lib/client/boardView';
-import { hasRole, type BoardRole } from '../../lib/domain/roles';
+import { hasRole, type BoardRole } from '../../lib/shared/domain/roles';
 import { useBoardActions } from '../../lib/client/useBoardActions';
 import { useBoardSync } from '../../lib/client/useBoardSync';
 import { useCardDrag } from '../../lib/client/useCardDrag';

@@ -1,6 +1,6 @@
 'use client';
 import { useEffect } from 'react';
-import type { BoardSnapshot, CardDTO } from '../../lib/domain/types';
+import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import type { FlowSocket } from '../../lib/client/socket';
 import type { BoardActions } from '../../lib/client/useBoardActions';
 import { BoardSettingsDialog } from './BoardSettingsDialog';

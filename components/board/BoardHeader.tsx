@@ -1,7 +1,7 @@
 import Link from 'next/link';
-import type { Viewer } from '../../lib/realtime/protocol';
+import type { Viewer } from '../../lib/shared/protocol';
 import type { ConnectionState } from '../../lib/client/useBoardSync';
-import { ROLE_SUMMARY } from '../../lib/domain/roles';
+import { ROLE_SUMMARY } from '../../lib/shared/domain/roles';
 import { UserMenu } from '../account/UserMenu';
 import type { BoardMe } from './Board';
 import { ConnectionBadge } from './ConnectionBadge';

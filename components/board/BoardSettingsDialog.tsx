@@ -1,6 +1,6 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import { LIMITS } from '../../lib/domain/limits';
+import { LIMITS } from '../../lib/shared/domain/limits';
 import { parseBoardName, parseColumnName, parseWipLimit } from '../../lib/client/forms';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';

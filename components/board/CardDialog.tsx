@@ -1,12 +1,12 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import { CARD_TYPES, type CardDTO, type CardType, type ColumnDTO } from '../../lib/domain/types';
-import { LIMITS } from '../../lib/domain/limits';
+import { CARD_TYPES, type CardDTO, type CardType, type ColumnDTO } from '../../lib/shared/domain/types';
+import { LIMITS } from '../../lib/shared/domain/limits';
 import { columnName } from '../../lib/client/boardView';
 import { plural } from '../../lib/client/format';
 import type { CardChanges } from '../../lib/client/optimistic';
 import type { FlowSocket } from '../../lib/client/socket';
-import { describeIssues, schemas } from '../../lib/realtime/protocol';
+import { describeIssues, schemas } from '../../lib/shared/protocol';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';
 import { Modal } from '../ui/Modal';

@@ -1,5 +1,5 @@
 'use client';
-import type { CardDTO } from '../../lib/domain/types';
+import type { CardDTO } from '../../lib/shared/domain/types';
 import { plural, shortAge } from '../../lib/client/format';
 import { useClock } from '../../lib/client/useNow';
 import { CARD_TYPE_LABEL } from './cardStyle';

@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
-import type { CardHistoryEntry, ColumnDTO } from '../../lib/domain/types';
+import type { CardHistoryEntry, ColumnDTO } from '../../lib/shared/domain/types';
 import { columnName } from '../../lib/client/boardView';
 import { formatDateTime } from '../../lib/client/format';
 import { request, type FlowSocket } from '../../lib/client/socket';

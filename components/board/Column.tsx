@@ -1,6 +1,6 @@
 'use client';
 import { useDroppable } from '@dnd-kit/core';
-import type { CardDTO, ColumnDTO } from '../../lib/domain/types';
+import type { CardDTO, ColumnDTO } from '../../lib/shared/domain/types';
 import { isTempId } from '../../lib/client/optimistic';
 import { columnDropId, type DragData } from '../../lib/client/useCardDrag';
 import { AddCardForm } from './AddCardForm';

@@ -1,11 +1,11 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import type { ColumnDTO } from '../../lib/domain/types';
-import { LIMITS } from '../../lib/domain/limits';
+import type { ColumnDTO } from '../../lib/shared/domain/types';
+import { LIMITS } from '../../lib/shared/domain/limits';
 import { parseColumnName, parseWipLimit } from '../../lib/client/forms';
 import { plural } from '../../lib/client/format';
 import type { ColumnChanges } from '../../lib/client/useBoardActions';
-import type { Ack } from '../../lib/realtime/protocol';
+import type { Ack } from '../../lib/shared/protocol';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';
 import { Modal } from '../ui/Modal';

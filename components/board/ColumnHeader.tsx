@@ -1,5 +1,5 @@
-import type { ColumnDTO } from '../../lib/domain/types';
-import { DEFECT_WINDOW_DAYS } from '../../lib/domain/limits';
+import type { ColumnDTO } from '../../lib/shared/domain/types';
+import { DEFECT_WINDOW_DAYS } from '../../lib/shared/domain/limits';
 import { formatCount, wipState, type WipState } from '../../lib/client/boardView';
 import { plural } from '../../lib/client/format';
 import { BottleneckMark } from '../flow/FlowMarks';

@@ -1,6 +1,6 @@
 'use client';
 import { memo, type KeyboardEvent } from 'react';
-import type { CardDTO } from '../../lib/domain/types';
+import type { CardDTO } from '../../lib/shared/domain/types';
 import { isTempId } from '../../lib/client/optimistic';
 import { CARD_TYPE_LABEL } from './cardStyle';
 import { useCardDragHandle } from './CardDragSource';

@@ -1,4 +1,4 @@
-import type { Viewer } from '../../lib/realtime/protocol';
+import type { Viewer } from '../../lib/shared/protocol';
 import { hueOf, initials } from '../../lib/client/format';
 
 /** Most avatars shown before "+N": beyond that a standup screen shows a crowd, not people. */

@@ -1,4 +1,4 @@
-import type { CardType } from '../../lib/domain/types';
+import type { CardType } from '../../lib/shared/domain/types';
 
 /**
  * What each card type is called. Its colours (a card's left edge, its chip) live in the stylesheet

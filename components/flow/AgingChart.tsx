@@ -1,7 +1,7 @@
 'use client';
 import { CartesianGrid, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { FlowData } from '../../lib/flow/data';
-import type { AgingLevel, FlowMetrics } from '../../lib/flow/metrics';
+import type { FlowData } from '../../lib/shared/flow/data';
+import type { AgingLevel, FlowMetrics } from '../../lib/shared/flow/metrics';
 import { formatDays, PERCENTILE_COLORS } from './format';
 import { Panel } from './Panel';
 import { PercentileLegend } from './CycleTimeChart';

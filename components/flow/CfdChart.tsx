@@ -1,8 +1,8 @@
 'use client';
 import { Area, AreaChart, CartesianGrid, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
-import type { FlowData } from '../../lib/flow/data';
-import { K } from '../../lib/flow/replay';
-import type { Cfd } from '../../lib/flow/series';
+import type { FlowData } from '../../lib/shared/flow/data';
+import { K } from '../../lib/shared/flow/replay';
+import type { Cfd } from '../../lib/shared/flow/series';
 import { bandColor, formatDay, formatHour } from './format';
 
 export type CfdView = 'cumulative' | 'inColumn';

@@ -1,8 +1,8 @@
 'use client';
 import { useState } from 'react';
 import { CartesianGrid, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { FlowData } from '../../lib/flow/data';
-import type { FlowMetrics, Percentiles } from '../../lib/flow/metrics';
+import type { FlowData } from '../../lib/shared/flow/data';
+import type { FlowMetrics, Percentiles } from '../../lib/shared/flow/metrics';
 import { formatDateLong, formatDay, formatDays, PERCENTILE_COLORS } from './format';
 import { Panel, Toggle } from './Panel';
 

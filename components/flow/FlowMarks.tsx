@@ -1,8 +1,8 @@
 'use client';
 import { createContext, use, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { readClock, subscribeClock } from '../../lib/client/useNow';
-import { agingLevel, type AgingLevel, type Percentiles } from '../../lib/flow/metrics';
-import { DAY_MS } from '../../lib/flow/time';
+import { agingLevel, type AgingLevel, type Percentiles } from '../../lib/shared/flow/metrics';
+import { DAY_MS } from '../../lib/shared/flow/time';
 import { PERCENTILE_COLORS } from './format';
 
 /**

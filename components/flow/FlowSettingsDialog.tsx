@@ -1,7 +1,7 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import { LIMITS } from '../../lib/domain/limits';
-import type { FlowData } from '../../lib/flow/data';
+import { LIMITS } from '../../lib/shared/domain/limits';
+import type { FlowData } from '../../lib/shared/flow/data';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';
 import { Modal } from '../ui/Modal';

@@ -1,6 +1,6 @@
 'use client';
-import type { FlowData } from '../../lib/flow/data';
-import type { FlowMetrics } from '../../lib/flow/metrics';
+import type { FlowData } from '../../lib/shared/flow/data';
+import type { FlowMetrics } from '../../lib/shared/flow/metrics';
 import { formatDays, formatNumber, formatPercent } from './format';
 import { Help, Panel } from './Panel';
 

@@ -1,6 +1,6 @@
 'use client';
 import { useId, useRef, type ReactNode } from 'react';
-import { HELP, type HelpKey } from '../../lib/flow/help';
+import { HELP, type HelpKey } from '../../lib/shared/flow/help';
 
 /** The chart's own <svg>, with its computed text styles inlined so the file looks the same elsewhere. */
 function chartSvg(root: HTMLElement | null): { svg: string; width: number; height: number } | null {

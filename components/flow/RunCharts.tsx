@@ -1,8 +1,8 @@
 'use client';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { FlowData } from '../../lib/flow/data';
-import type { FlowMetrics } from '../../lib/flow/metrics';
+import type { FlowData } from '../../lib/shared/flow/data';
+import type { FlowMetrics } from '../../lib/shared/flow/metrics';
 import { formatDay, formatHour, formatIsoDate, formatNumber } from './format';
 import { Panel, Toggle } from './Panel';
 

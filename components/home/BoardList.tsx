@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { BoardSummaryDTO } from '../../lib/domain/types';
+import type { BoardSummaryDTO } from '../../lib/shared/domain/types';
 import { plural } from '../../lib/client/format';
 
 export function BoardList({ boards }: { boards: BoardSummaryDTO[] }) {

@@ -1,8 +1,8 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { LIMITS, VALUE_STREAM_TEMPLATE } from '../../lib/domain/limits';
-import type { BoardSnapshot } from '../../lib/domain/types';
+import { LIMITS, VALUE_STREAM_TEMPLATE } from '../../lib/shared/domain/limits';
+import type { BoardSnapshot } from '../../lib/shared/domain/types';
 import { parseNewBoard } from '../../lib/client/forms';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';

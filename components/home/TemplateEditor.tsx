@@ -1,5 +1,5 @@
 'use client';
-import { LIMITS } from '../../lib/domain/limits';
+import { LIMITS } from '../../lib/shared/domain/limits';
 import type { TemplateRow } from '../../lib/client/forms';
 
 export interface EditableRow extends TemplateRow {

@@ -40,7 +40,7 @@ export const columns = sqliteTable(
     removedAt: integer('removed_at'),
     /**
      * Place in the flow order: every work center the board ever had, removed ones included where
-     * they stood, dense from 0. The CFD's levels follow it (see lib/flow/order.ts).
+     * they stood, dense from 0. The CFD's levels follow it (see lib/shared/flow/order.ts).
      */
     flowOrd: integer('flow_ord').notNull().default(0),
   },
@@ -124,7 +124,7 @@ export const backwardMoves = sqliteTable(
 );
 
 /*
- * Flow aggregates (lib/flow, db/flow.ts). Kept in the same transaction as each event and equal to a
+ * Flow aggregates (lib/shared/flow, db/flow.ts). Kept in the same transaction as each event and equal to a
  * full recomputation from the log (tests/unit/flow-aggregate.property.test.ts).
  */
 
@@ -297,7 +297,7 @@ export const verifications = sqliteTable(
   (t) => [index('verifications_identifier_idx').on(t.identifier)],
 );
 
-/** Who may see a board and what they may change: admin > member > viewer (lib/domain/roles.ts). */
+/** Who may see a board and what they may change: admin > member > viewer (lib/shared/domain/roles.ts). */
 export const boardMembers = sqliteTable(
   'board_members',
   {

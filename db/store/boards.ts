@@ -1,8 +1,8 @@
 /** Board writes (create, rename, flow settings) and the reads of a board: snapshot, log, history. */
-import { DomainError } from '../../lib/domain/errors';
-import { DEFECT_WINDOW_DAYS, VALUE_STREAM_TEMPLATE } from '../../lib/domain/limits';
-import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardHistoryEntry } from '../../lib/domain/types';
-import type { BoardConfigureInput, BoardCreateInput, BoardRenameInput } from '../../lib/realtime/protocol';
+import { DomainError } from '../../lib/shared/domain/errors';
+import { DEFECT_WINDOW_DAYS, VALUE_STREAM_TEMPLATE } from '../../lib/shared/domain/limits';
+import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardHistoryEntry } from '../../lib/shared/domain/types';
+import type { BoardConfigureInput, BoardCreateInput, BoardRenameInput } from '../../lib/shared/protocol';
 import type { Sql, WriteTx } from '../engine';
 import { BOARD_FIELDS, CARD_FIELDS, EVENT_FIELDS, eventFromRow, iso, toCardDTO, toColumnDTO, type BoardRow, type CardRow, type EventRow } from './rows';
 import { liveColumns, type Actor, type Commit, type WriteContext } from './tx';

@@ -1,9 +1,9 @@
 /** Card writes: create, update, delete, and the move that every pull and backward move is. */
-import { DomainError } from '../../lib/domain/errors';
-import { positionBefore } from '../../lib/domain/ordering';
-import { assertRoomFor, cardMovedEvent, isBackwardStep, requireReason } from '../../lib/domain/rules';
-import type { BoardEventBody, CardDTO } from '../../lib/domain/types';
-import type { CardCreateInput, CardDeleteInput, CardMoveInput, CardUpdateInput } from '../../lib/realtime/protocol';
+import { DomainError } from '../../lib/shared/domain/errors';
+import { positionBefore } from '../../lib/shared/domain/ordering';
+import { assertRoomFor, cardMovedEvent, isBackwardStep, requireReason } from '../../lib/shared/domain/rules';
+import type { BoardEventBody, CardDTO } from '../../lib/shared/domain/types';
+import type { CardCreateInput, CardDeleteInput, CardMoveInput, CardUpdateInput } from '../../lib/shared/protocol';
 import type { WriteTx } from '../engine';
 import { CARD_FIELDS, cardRowOf, toCardDTO, type CardRow } from './rows';
 import { columnOn, liveColumns, type Commit, type WriteContext } from './tx';

@@ -1,9 +1,9 @@
 /** Work-center writes: add, rename and limit, move, remove. */
-import { DomainError } from '../../lib/domain/errors';
-import { LIMITS } from '../../lib/domain/limits';
-import { assertColumnEmpty } from '../../lib/domain/rules';
-import type { BoardEvent, ColumnDTO } from '../../lib/domain/types';
-import type { ColumnAddInput, ColumnMoveInput, ColumnRemoveInput, ColumnUpdateInput } from '../../lib/realtime/protocol';
+import { DomainError } from '../../lib/shared/domain/errors';
+import { LIMITS } from '../../lib/shared/domain/limits';
+import { assertColumnEmpty } from '../../lib/shared/domain/rules';
+import type { BoardEvent, ColumnDTO } from '../../lib/shared/domain/types';
+import type { ColumnAddInput, ColumnMoveInput, ColumnRemoveInput, ColumnUpdateInput } from '../../lib/shared/protocol';
 import { toColumnDTO, type ColumnRow } from './rows';
 import { columnOn, liveColumns, rewriteColumnOrder, type Commit, type WriteContext } from './tx';
 

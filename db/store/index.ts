@@ -1,10 +1,10 @@
 /**
  * The store: every write of a board and every read of it, over either engine (db/engine.ts). The
- * rules are pure functions in lib/domain; this module only orders the reads and writes around them
+ * rules are pure functions in lib/shared/domain; this module only orders the reads and writes around them
  * in one transaction per write, and keeps the flow projection following the log.
  */
 import { randomUUID } from 'node:crypto';
-import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardDTO, CardHistoryEntry, ColumnDTO } from '../../lib/domain/types';
+import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardDTO, CardHistoryEntry, ColumnDTO } from '../../lib/shared/domain/types';
 import type {
   BoardConfigureInput,
   BoardCreateInput,
@@ -17,14 +17,14 @@ import type {
   ColumnMoveInput,
   ColumnRemoveInput,
   ColumnUpdateInput,
-} from '../../lib/realtime/protocol';
+} from '../../lib/shared/protocol';
 import type { Engine, Sql } from '../engine';
 import { applyPending, createFlowAggregates } from '../flow';
 import { configureBoard, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf } from './boards';
 import { createCard, deleteCard, moveCard, updateCard } from './cards';
 import { addColumn, moveColumn, removeColumn, updateColumn } from './columns';
 import { toColumnDTO } from './rows';
-import { DomainError } from '../../lib/domain/errors';
+import { DomainError } from '../../lib/shared/domain/errors';
 import { appendEvent, boardWrite, type Actor, type Commit, type Guard, type Target, type WriteContext } from './tx';
 
 export type { Actor, Commit, Guard } from './tx';

@@ -4,7 +4,7 @@
  * the schema reaches every query that reads whole rows.
  */
 import { getTableColumns, type Table } from 'drizzle-orm';
-import type { BoardEvent, BoardEventBody, CardDTO, CardType, ColumnDTO } from '../../lib/domain/types';
+import type { BoardEvent, BoardEventBody, CardDTO, CardType, ColumnDTO } from '../../lib/shared/domain/types';
 import { boards, cards, columns, events } from '../sqlite/schema';
 
 /** `column_name as "fieldName", …` for every column of a table, optionally qualified by an alias. */

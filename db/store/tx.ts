@@ -2,8 +2,8 @@
  * One write = one transaction that locks the board, checks who asks, changes state and appends its
  * events. Nothing is emitted here: the caller broadcasts the returned events after the commit.
  */
-import { DomainError } from '../../lib/domain/errors';
-import type { BoardEvent, BoardEventBody } from '../../lib/domain/types';
+import { DomainError } from '../../lib/shared/domain/errors';
+import type { BoardEvent, BoardEventBody } from '../../lib/shared/domain/types';
 import type { Engine, WriteTx } from '../engine';
 import { COLUMN_FIELDS, iso, type ColumnRow } from './rows';
 

@@ -1,5 +1,5 @@
 'use client';
-import type { ErrorCode } from '../domain/errors';
+import type { ErrorCode } from '../shared/domain/errors';
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; code: ErrorCode | 'NETWORK'; message: string };
 

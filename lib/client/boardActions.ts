@@ -1,5 +1,5 @@
-import type { CardType } from '../domain/types';
-import type { Ack } from '../realtime/protocol';
+import type { CardType } from '../shared/domain/types';
+import type { Ack } from '../shared/protocol';
 import { newId } from './ids';
 import {
   addColumnApply,

@@ -1,7 +1,7 @@
-import { isDomainError } from '../domain/errors';
-import { sortByPosition } from '../domain/ordering';
-import { assertRoomFor } from '../domain/rules';
-import type { BoardSnapshot, CardDTO, ColumnDTO } from '../domain/types';
+import { isDomainError } from '../shared/domain/errors';
+import { sortByPosition } from '../shared/domain/ordering';
+import { assertRoomFor } from '../shared/domain/rules';
+import type { BoardSnapshot, CardDTO, ColumnDTO } from '../shared/domain/types';
 
 /** Cards of every column in display order (position, then id). Columns without cards map to []. */
 export function cardsByColumn(board: BoardSnapshot): Map<string, CardDTO[]> {

@@ -1,5 +1,5 @@
-import { LIMITS } from '../domain/limits';
-import { describeIssues, schemas } from '../realtime/protocol';
+import { LIMITS } from '../shared/domain/limits';
+import { describeIssues, schemas } from '../shared/protocol';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 

@@ -1,7 +1,7 @@
-import { applyEvent } from '../domain/apply';
-import { positionBefore } from '../domain/ordering';
-import { cardMovedEvent, isBackwardMove } from '../domain/rules';
-import type { BoardEventBody, BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../domain/types';
+import { applyEvent } from '../shared/domain/apply';
+import { positionBefore } from '../shared/domain/ordering';
+import { cardMovedEvent, isBackwardMove } from '../shared/domain/rules';
+import type { BoardEventBody, BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../shared/domain/types';
 import type { Apply } from './syncState';
 
 /**

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../realtime/protocol';
+import type { ClientToServerEvents, ServerToClientEvents } from '../shared/protocol';
 
 export type FlowSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,5 +1,5 @@
-import { applyEvent } from '../domain/apply';
-import type { BoardEvent, BoardSnapshot } from '../domain/types';
+import { applyEvent } from '../shared/domain/apply';
+import type { BoardEvent, BoardSnapshot } from '../shared/domain/types';
 
 /**
  * The client's copy of a board: what the server confirmed (a snapshot at a version), the changes

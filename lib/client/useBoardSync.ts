@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { BoardSnapshot } from '../domain/types';
+import type { BoardSnapshot } from '../shared/domain/types';
 import { claimSocket, takeSocket, type FlowSocket } from './socket';
 import { BoardSyncClient, type ConnectionState } from './sync/BoardSyncClient';
 

@@ -18,8 +18,8 @@ import {
   type Over,
 } from '@dnd-kit/core';
 import { useCallback, useMemo, useRef, useState } from 'react';
-import { isBackwardMove } from '../domain/rules';
-import type { BoardSnapshot } from '../domain/types';
+import { isBackwardMove } from '../shared/domain/rules';
+import type { BoardSnapshot } from '../shared/domain/types';
 import { columnName, pullRefusal } from './boardView';
 import { beforeCardAt, placeCard, placementOf, samePlacement, type ColumnLists, type Placement } from './dragPreview';
 

@@ -1,8 +1,8 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BoardEvent } from '../domain/types';
-import type { FlowData, FlowRange } from '../flow/data';
-import { foldEvent } from '../flow/live';
+import type { BoardEvent } from '../shared/domain/types';
+import type { FlowData, FlowRange } from '../shared/flow/data';
+import { foldEvent } from '../shared/flow/live';
 import { connectSocket, request, type FlowSocket } from './socket';
 
 export type FlowStatus = 'loading' | 'live' | 'offline' | 'error';
@@ -12,7 +12,7 @@ const RELOAD_DEBOUNCE_MS = 300;
 
 /**
  * The flow page's data: fetched once per range, then kept live by folding each committed board
- * event into it in the browser (lib/flow/live.ts). Events at or below the loaded version are ignored;
+ * event into it in the browser (lib/shared/flow/live.ts). Events at or below the loaded version are ignored;
  * a gap, or a change that reorders history, reloads.
  */
 export function useFlowData(boardId: string, range: FlowRange | null) {

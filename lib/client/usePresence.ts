@@ -1,6 +1,6 @@
 'use client';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Viewer } from '../realtime/protocol';
+import type { Viewer } from '../shared/protocol';
 import type { FlowSocket } from './socket';
 
 export interface Presence {

@@ -1,8 +1,8 @@
 import type { Access } from '../../db/access';
 import { INVITE_TTL_HOURS } from '../../db/access';
 import type { Store } from '../../db/store';
-import { DomainError } from '../domain/errors';
-import { schemas } from '../realtime/protocol';
+import { DomainError } from '../shared/domain/errors';
+import { schemas } from '../shared/protocol';
 import { authorize, parseOrFail } from './commands';
 import { route, type Route, type RouteRequest } from './http/routes';
 

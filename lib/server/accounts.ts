@@ -1,6 +1,6 @@
 import { isAPIError } from 'better-auth/api';
 import type { Access, AccountDTO } from '../../db/access';
-import { DomainError } from '../domain/errors';
+import { DomainError } from '../shared/domain/errors';
 import type { Auth } from './auth';
 
 export interface NewAccount {

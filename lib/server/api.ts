@@ -3,14 +3,14 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
-import { DomainError } from '../domain/errors';
-import { schemas } from '../realtime/protocol';
+import { DomainError } from '../shared/domain/errors';
+import { schemas } from '../shared/protocol';
 import type { Authenticate, Principal } from './auth';
 import { actorOf, authorize, executeCommand, parseOrFail, toFailure, type CommandName } from './commands';
 import { accessRoutes } from './accessRoutes';
 import type { WriteLimiter } from './rateLimit';
 import type { Logger } from './logger';
-import type { BoardEvent } from '../domain/types';
+import type { BoardEvent } from '../shared/domain/types';
 import { boardMarks, cfdCsv, cfdOf, cycleTimesCsv, eventsCsv, itemsCsv, metricsOf, readFlow } from './flow';
 import { IMPORT_BODY_MAX_BYTES, JSON_BODY_MAX_BYTES, limitBody } from './http/bodyLimits';
 import { importHandler } from './http/importRoute';
@@ -125,7 +125,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     route('PATCH', '/api/cards/:cardId', ({ params, body, principal }) => command('card:update', { ...asObject(body), cardId: params.cardId }, principal)),
     route('DELETE', '/api/cards/:cardId', ({ params, principal }) => command('card:delete', { cardId: params.cardId }, principal)),
     route('POST', '/api/cards/:cardId/move', ({ params, body, principal }) => command('card:move', { ...asObject(body), cardId: params.cardId }, principal)),
-    // Flow analytics (lib/flow, docs/metrics.md). Each reads FlowData once and projects it.
+    // Flow analytics (lib/shared/flow, docs/metrics.md). Each reads FlowData once and projects it.
     route('GET', '/api/boards/:boardId/flow', async ({ params, query }) => ({ status: 200, body: await readFlow(store, params.boardId ?? '', query) })),
     route('GET', '/api/boards/:boardId/cfd', async ({ params, query }) => ({ status: 200, body: cfdOf(await readFlow(store, params.boardId ?? '', query)) })),
     route('GET', '/api/boards/:boardId/metrics', async ({ params, query }) => ({ status: 200, body: metricsOf(await readFlow(store, params.boardId ?? '', query, 'day')) })),

@@ -8,9 +8,9 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { fromNodeHeaders } from 'better-auth/node';
 import type { Access, AccountDTO } from '../../db/access';
 import type { AuthBinding } from '../../db/engine';
-import { PASSWORD_LIMITS } from '../domain/limits';
-import { normaliseDisplayName } from '../domain/names';
-import { INVITE_HEADER, SIGNUP_BY_INVITE } from '../invite';
+import { PASSWORD_LIMITS } from '../shared/domain/limits';
+import { normaliseDisplayName } from '../shared/domain/names';
+import { INVITE_HEADER, SIGNUP_BY_INVITE } from '../shared/invite';
 import type { Logger } from './logger';
 
 /**

@@ -2,10 +2,10 @@ import type { z } from 'zod';
 import type { Access } from '../../db/access';
 import { UnavailableError } from '../../db/engine';
 import type { Actor, Commit, Guard, Store } from '../../db/store';
-import { DomainError, isDomainError } from '../domain/errors';
-import { hasRole, isBoardRole, type BoardRole } from '../domain/roles';
-import type { BoardEvent } from '../domain/types';
-import { describeIssues, schemas, type Failure } from '../realtime/protocol';
+import { DomainError, isDomainError } from '../shared/domain/errors';
+import { hasRole, isBoardRole, type BoardRole } from '../shared/domain/roles';
+import type { BoardEvent } from '../shared/domain/types';
+import { describeIssues, schemas, type Failure } from '../shared/protocol';
 import type { Principal } from './auth';
 import type { Logger } from './logger';
 

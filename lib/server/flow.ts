@@ -1,18 +1,18 @@
 /**
  * The flow endpoints' handlers: parse the range, read FlowData once, project it with the pure
- * functions of lib/flow. Kept apart from api.ts so the router stays a table.
+ * functions of lib/shared/flow. Kept apart from api.ts so the router stays a table.
  */
 import { randomUUID } from 'node:crypto';
 import type { Actor, Store } from '../../db/store';
 import { importBoard, type ImportResult } from '../../db/import';
 import { exportEventsCsv, exportItemsCsv } from '../../db/export';
-import { DomainError } from '../domain/errors';
-import { LIMITS } from '../domain/limits';
-import type { FlowData, FlowRange } from '../flow/data';
-import { planImportAsync, toCsv, type CsvError, type ImportPlan } from '../flow/csv';
-import { computeMetrics, finishedCardTimes, percentilesOf, cycleTimes, agingWip, bottleneck, MIN_SAMPLE_FOR_AGING } from '../flow/metrics';
-import { buildCfd } from '../flow/series';
-import { addDays, assertTimeZone, dateOf, formatDate, parseDate, type Interval } from '../flow/time';
+import { DomainError } from '../shared/domain/errors';
+import { LIMITS } from '../shared/domain/limits';
+import type { FlowData, FlowRange } from '../shared/flow/data';
+import { planImportAsync, toCsv, type CsvError, type ImportPlan } from '../shared/flow/csv';
+import { computeMetrics, finishedCardTimes, percentilesOf, cycleTimes, agingWip, bottleneck, MIN_SAMPLE_FOR_AGING } from '../shared/flow/metrics';
+import { buildCfd } from '../shared/flow/series';
+import { addDays, assertTimeZone, dateOf, formatDate, parseDate, type Interval } from '../shared/flow/time';
 
 /** The flow page's default range: the last 30 days, today included. */
 export const DEFAULT_RANGE_DAYS = 30;

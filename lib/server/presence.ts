@@ -1,4 +1,4 @@
-import type { Viewer } from '../realtime/protocol';
+import type { Viewer } from '../shared/protocol';
 
 /**
  * Who is looking at which board and what they are dragging lives on each socket (`socket.data.viewing`,

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
-import type { BoardEvent } from '../domain/types';
+import type { BoardEvent } from '../shared/domain/types';
 import {
   MAX_CATCH_UP_EVENTS,
   schemas,
@@ -10,7 +10,7 @@ import {
   type Failure,
   type JoinAck,
   type ServerToClientEvents,
-} from '../realtime/protocol';
+} from '../shared/protocol';
 import type { Authenticate, Principal } from './auth';
 import { authorize, COMMAND_NAMES, executeCommand, parseOrFail, toFailure } from './commands';
 import type { Logger } from './logger';

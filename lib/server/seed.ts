@@ -1,5 +1,5 @@
 import type { Store } from '../../db/store';
-import type { BoardSnapshot, CardType } from '../domain/types';
+import type { BoardSnapshot, CardType } from '../shared/domain/types';
 
 const DEMO_CARDS: ReadonlyArray<{ title: string; type: CardType; column: number }> = [
   { title: 'Self-service password reset', type: 'feature', column: 0 },

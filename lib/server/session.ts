@@ -4,7 +4,7 @@ import { headers } from 'next/headers';
 import { notFound, redirect } from 'next/navigation';
 import { connection } from 'next/server';
 import type { AccountDTO } from '../../db/access';
-import type { BoardRole } from '../domain/roles';
+import type { BoardRole } from '../shared/domain/roles';
 import { getServerHandle } from './handle';
 
 /**

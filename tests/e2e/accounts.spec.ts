@@ -1,6 +1,6 @@
 import type { Browser } from '@playwright/test';
 import { FRESH_PORT } from '../../playwright.config';
-import type { BoardSnapshot } from '../../lib/domain/types';
+import type { BoardSnapshot } from '../../lib/shared/domain/types';
 import { boardName, expect, test, Viewer } from './fixtures';
 
 /** The server on a database nobody has used yet, with the demo board seeded at its start. */

@@ -2,7 +2,7 @@
  * Opening a board: one connection that opens while the page hydrates, card ages drawn by the
  * server and hydrated as they are, dialogs and the add-card form that load their code on demand.
  */
-import type { BoardSnapshot } from '../../lib/domain/types';
+import type { BoardSnapshot } from '../../lib/shared/domain/types';
 import { boardName, csvTime, emailOf, expect, importBoard, test, watchConnection } from './fixtures';
 
 const MINUTE = 60_000;

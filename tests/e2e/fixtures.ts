@@ -6,7 +6,7 @@
  * Waits are Playwright's polling `expect`s; nothing here sleeps.
  */
 import { expect, request as playwrightRequest, test as base, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page, type WebSocket } from '@playwright/test';
-import type { BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../../lib/domain/types';
+import type { BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../../lib/shared/domain/types';
 
 export { expect };
 

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { boardName, expect, test, Viewer } from './fixtures';
-import type { BoardSnapshot } from '../../lib/domain/types';
+import type { BoardSnapshot } from '../../lib/shared/domain/types';
 
 const PASSWORD = 'flow metrics all day';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CARD_TYPES } from '../../lib/domain/types';
+import { CARD_TYPES } from '../../lib/shared/domain/types';
 import { boardName, expect, test, type Api, type SeededBoard } from './fixtures';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CardHistoryEntry } from '../../lib/domain/types';
+import type { CardHistoryEntry } from '../../lib/shared/domain/types';
 import { canonical, expectFailure, expectOk, fold, startTestServer, dbGet } from './helpers';
 
 const h = startTestServer();

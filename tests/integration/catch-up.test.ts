@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BoardEvent } from '../../lib/domain/types';
-import { MAX_CATCH_UP_EVENTS } from '../../lib/realtime/protocol';
+import type { BoardEvent } from '../../lib/shared/domain/types';
+import { MAX_CATCH_UP_EVENTS } from '../../lib/shared/protocol';
 import { canonical, expectFailure, expectOk, fold, range, seedActor, startTestServer } from './helpers';
 
 const h = startTestServer();

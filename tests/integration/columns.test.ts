@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../lib/domain/limits';
+import { LIMITS } from '../../lib/shared/domain/limits';
 import { canonical, expectFailure, expectOk, fold, range, startTestServer, dbAll } from './helpers';
 
 const h = startTestServer();

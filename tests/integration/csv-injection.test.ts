@@ -4,8 +4,8 @@
  * spreadsheet would run, and importing its items.csv gives the original text back.
  */
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../lib/flow/csv';
-import type { BoardSnapshot } from '../../lib/domain/types';
+import { parseCsv } from '../../lib/shared/flow/csv';
+import type { BoardSnapshot } from '../../lib/shared/domain/types';
 import { startTestServer, type TestUser } from './helpers';
 
 const h = startTestServer();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../lib/domain/limits';
+import { LIMITS } from '../../lib/shared/domain/limits';
 import { startTestServer, type TestUser } from './helpers';
 
 const h = startTestServer({ passwords: true });

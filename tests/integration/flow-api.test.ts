@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Cfd } from '../../lib/flow/series';
-import type { FlowMetrics } from '../../lib/flow/metrics';
-import type { FlowData } from '../../lib/flow/data';
-import { foldEvent } from '../../lib/flow/live';
+import type { Cfd } from '../../lib/shared/flow/series';
+import type { FlowMetrics } from '../../lib/shared/flow/metrics';
+import type { FlowData } from '../../lib/shared/flow/data';
+import { foldEvent } from '../../lib/shared/flow/live';
 import { expectOk, startTestServer } from './helpers';
 
 const h = startTestServer();

@@ -5,8 +5,8 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, HTTP_STATUS, type ErrorCode } from '../../lib/domain/errors';
-import { LIMITS } from '../../lib/domain/limits';
+import { ERROR_CODES, HTTP_STATUS, type ErrorCode } from '../../lib/shared/domain/errors';
+import { LIMITS } from '../../lib/shared/domain/limits';
 import { startTestServer, type TestClient, dbGet } from './helpers';
 
 const h = startTestServer();

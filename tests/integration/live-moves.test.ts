@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sortByPosition } from '../../lib/domain/ordering';
-import type { BoardEvent } from '../../lib/domain/types';
+import { sortByPosition } from '../../lib/shared/domain/ordering';
+import type { BoardEvent } from '../../lib/shared/domain/types';
 import { canonical, columnOrder, expectOk, fold, range, startTestServer } from './helpers';
 
 const h = startTestServer();

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../lib/domain/limits';
+import { LIMITS } from '../../lib/shared/domain/limits';
 import { expectOk, startTestServer, WAIT_MS, type TestClient } from './helpers';
 
 const h = startTestServer();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Viewer } from '../../lib/realtime/protocol';
+import type { Viewer } from '../../lib/shared/protocol';
 import { eventVersionsDb, expectOk, startTestServer, type TestClient } from './helpers';
 
 const h = startTestServer();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VALUE_STREAM_TEMPLATE } from '../../lib/domain/limits';
-import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardDTO, CardHistoryEntry, ColumnDTO } from '../../lib/domain/types';
+import { VALUE_STREAM_TEMPLATE } from '../../lib/shared/domain/limits';
+import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardDTO, CardHistoryEntry, ColumnDTO } from '../../lib/shared/domain/types';
 import { canonical, fold, range, seedActor, startTestServer } from './helpers';
 
 const h = startTestServer();

@@ -4,8 +4,8 @@
  * does not exist for them), and change nothing.
  */
 import { describe, expect, it } from 'vitest';
-import type { BoardSnapshot } from '../../lib/domain/types';
-import type { BoardRole } from '../../lib/domain/roles';
+import type { BoardSnapshot } from '../../lib/shared/domain/types';
+import type { BoardRole } from '../../lib/shared/domain/roles';
 import { startTestServer, type Harness, type TestUser, dbGet, dbAll, dbRun } from './helpers';
 
 const h = startTestServer({ shareBoards: false });

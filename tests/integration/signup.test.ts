@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INVITE_HEADER } from '../../lib/invite';
+import { INVITE_HEADER } from '../../lib/shared/invite';
 import { startTestServer } from './helpers';
 
 /** FLOWBOARD_SIGNUP=invite: after the first admin, only the holder of a live invite link makes an account. */

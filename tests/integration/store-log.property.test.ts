@@ -14,9 +14,9 @@ import { openEngine } from '../../db/open';
 import { createStore, type Store } from '../../db/store';
 import { createTestDatabase, withPostgres, type TestDatabase } from '../services';
 import { expectAggregatesOfLog } from '../unit/flow-aggregates';
-import { DomainError } from '../../lib/domain/errors';
-import { sortByPosition } from '../../lib/domain/ordering';
-import type { BoardSnapshot } from '../../lib/domain/types';
+import { DomainError } from '../../lib/shared/domain/errors';
+import { sortByPosition } from '../../lib/shared/domain/ordering';
+import type { BoardSnapshot } from '../../lib/shared/domain/types';
 import { canonical, fold, range } from './helpers';
 
 type Cmd =

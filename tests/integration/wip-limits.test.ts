@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BoardSnapshot } from '../../lib/domain/types';
+import type { BoardSnapshot } from '../../lib/shared/domain/types';
 import { cardsInColumnDb, columnOrder, eventVersionsDb, expectFailure, expectOk, fold, range, startTestServer, dbGet } from './helpers';
 
 const h = startTestServer();

@@ -20,8 +20,8 @@ import { createTestDatabase, REDIS_URL, withCluster, type TestDatabase } from '.
 
 export { withCluster };
 import { createStore, type Store } from '../../db/store';
-import type { BoardRole } from '../../lib/domain/roles';
-import type { ColumnDTO } from '../../lib/domain/types';
+import type { BoardRole } from '../../lib/shared/domain/roles';
+import type { ColumnDTO } from '../../lib/shared/domain/types';
 import type { RateLimitOptions } from '../../lib/server/rateLimit';
 import { seedActor, TestClient, whenConnected, type ApiResponse, type FlowSocket, type TestUser } from '../integration/helpers';
 import { startAppProcess, type AppProcess } from './processes';

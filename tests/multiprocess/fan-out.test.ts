@@ -3,7 +3,7 @@
  * process it is connected to.
  */
 import { describe, expect, it } from 'vitest';
-import type { Viewer } from '../../lib/realtime/protocol';
+import type { Viewer } from '../../lib/shared/protocol';
 import { expectFailure, expectOk, type TestClient } from '../integration/helpers';
 import { startCluster, withCluster } from './cluster';
 

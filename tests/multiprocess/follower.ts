@@ -4,9 +4,9 @@
  * when its process goes away connects to another one (what a load balancer does for a browser).
  */
 import type { Socket } from 'socket.io-client';
-import { applyEvent } from '../../lib/domain/apply';
-import type { BoardEvent, BoardSnapshot } from '../../lib/domain/types';
-import type { JoinAck } from '../../lib/realtime/protocol';
+import { applyEvent } from '../../lib/shared/domain/apply';
+import type { BoardEvent, BoardSnapshot } from '../../lib/shared/domain/types';
+import type { JoinAck } from '../../lib/shared/protocol';
 import { WAIT_MS, type FlowSocket, type TestUser } from '../integration/helpers';
 import { whenConnected } from '../integration/helpers';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BoardEvent, BoardSnapshot } from '../../lib/domain/types';
+import type { BoardEvent, BoardSnapshot } from '../../lib/shared/domain/types';
 import {
   agentFrom,
   findNginx,

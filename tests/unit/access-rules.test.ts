@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BOARD_ROLES, hasRole, isBoardRole } from '../../lib/domain/roles';
+import { BOARD_ROLES, hasRole, isBoardRole } from '../../lib/shared/domain/roles';
 import { RateLimiter, TokenBucket } from '../../lib/server/rateLimit';
 
 describe('board roles', () => {

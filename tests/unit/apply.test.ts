@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent } from '../../lib/domain/apply';
-import type { BoardEvent, BoardEventBody, BoardSnapshot, CardDTO, ColumnDTO } from '../../lib/domain/types';
+import { applyEvent } from '../../lib/shared/domain/apply';
+import type { BoardEvent, BoardEventBody, BoardSnapshot, CardDTO, ColumnDTO } from '../../lib/shared/domain/types';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-02T00:00:00.000Z';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wipLimitMessage } from '../../lib/domain/rules';
+import { wipLimitMessage } from '../../lib/shared/domain/rules';
 import { arrivalRefusal, cardsByColumn, columnName, formatCount, keepUnchangedLists, pullRefusal, wipState } from '../../lib/client/boardView';
 import { board, card } from './client-fixtures';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cardClass } from '../../components/board/CardFace';
-import { CARD_TYPES, type CardDTO } from '../../lib/domain/types';
+import { CARD_TYPES, type CardDTO } from '../../lib/shared/domain/types';
 import { card } from './client-fixtures';
 
 const classesOf = (name: string) => name.split(' ').filter(Boolean);

@@ -1,4 +1,4 @@
-import type { BoardEvent, BoardEventBody, BoardSnapshot, CardDTO, ColumnDTO } from '../../lib/domain/types';
+import type { BoardEvent, BoardEventBody, BoardSnapshot, CardDTO, ColumnDTO } from '../../lib/shared/domain/types';
 
 const AT = '2025-01-01T00:00:00.000Z';
 

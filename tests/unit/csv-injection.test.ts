@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatItemsCsv, neutraliseFormula, parseCsv, planImport, restoreFormula, toCsv, type ExportItem } from '../../lib/flow/csv';
+import { formatItemsCsv, neutraliseFormula, parseCsv, planImport, restoreFormula, toCsv, type ExportItem } from '../../lib/shared/flow/csv';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;

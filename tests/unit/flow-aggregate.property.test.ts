@@ -2,13 +2,13 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../db/open';
 import { createStore, type Store } from '../../db/store';
-import type { BoardEvent } from '../../lib/domain/types';
-import type { FlowData } from '../../lib/flow/data';
-import { samplePathLittle, throughputPerDay, wipSeries, type Sojourn } from '../../lib/flow/metrics';
-import { replayFlow } from '../../lib/flow/replay';
+import type { BoardEvent } from '../../lib/shared/domain/types';
+import type { FlowData } from '../../lib/shared/flow/data';
+import { samplePathLittle, throughputPerDay, wipSeries, type Sojourn } from '../../lib/shared/flow/metrics';
+import { replayFlow } from '../../lib/shared/flow/replay';
 import { expectAggregatesOfLog } from './flow-aggregates';
-import { cfdLines } from '../../lib/flow/series';
-import { HOUR_MS } from '../../lib/flow/time';
+import { cfdLines } from '../../lib/shared/flow/series';
+import { HOUR_MS } from '../../lib/shared/flow/time';
 
 /** Histories start here; every event falls on a whole hour so hourly sums are exact step functions. */
 const T0 = Date.UTC(2025, 0, 1);

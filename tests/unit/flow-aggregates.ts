@@ -2,9 +2,9 @@
 import { expect } from 'vitest';
 import { resolveCommitment } from '../../db/flow';
 import type { Store } from '../../db/store';
-import { furthestEntered } from '../../lib/flow/order';
-import type { BoardEvent } from '../../lib/domain/types';
-import { counterKey, dailyFromHourly, replayFlow, type ReplayedFlow } from '../../lib/flow/replay';
+import { furthestEntered } from '../../lib/shared/flow/order';
+import type { BoardEvent } from '../../lib/shared/domain/types';
+import { counterKey, dailyFromHourly, replayFlow, type ReplayedFlow } from '../../lib/shared/flow/replay';
 
 export async function storedAggregates(store: Store, boardId: string) {
   await store.flow.settle(boardId);

@@ -4,7 +4,7 @@ import { exportItemsCsv } from '../../db/export';
 import { importBoard } from '../../db/import';
 import { openEngine } from '../../db/open';
 import { createStore } from '../../db/store';
-import { MAX_CSV_BYTES, parseCsv, planImport, type PlanResult } from '../../lib/flow/csv';
+import { MAX_CSV_BYTES, parseCsv, planImport, type PlanResult } from '../../lib/shared/flow/csv';
 import { expectAggregatesOfLog } from './flow-aggregates';
 
 const NOW = Date.UTC(2025, 5, 1);

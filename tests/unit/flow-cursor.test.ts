@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../db/engine';
 import { openEngine } from '../../db/open';
 import { createStore, type Store } from '../../db/store';
-import { KINDS } from '../../lib/flow/replay';
-import { HOUR_MS } from '../../lib/flow/time';
+import { KINDS } from '../../lib/shared/flow/replay';
+import { HOUR_MS } from '../../lib/shared/flow/time';
 import { expectAggregatesOfLog } from './flow-aggregates';
 
 /**

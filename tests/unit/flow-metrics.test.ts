@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../db/open';
 import { createStore } from '../../db/store';
-import type { FlowData } from '../../lib/flow/data';
-import { foldEvent } from '../../lib/flow/live';
+import type { FlowData } from '../../lib/shared/flow/data';
+import { foldEvent } from '../../lib/shared/flow/live';
 import {
   agingLevel,
   agingWip,
@@ -17,11 +17,11 @@ import {
   throughputPerDay,
   throughputPerWeek,
   wipSeries,
-} from '../../lib/flow/metrics';
-import { placeInFlowOrder, markRemoved, reachedFromEntries } from '../../lib/flow/order';
-import { replayFlow } from '../../lib/flow/replay';
-import { buildCfd } from '../../lib/flow/series';
-import { HOUR_MS, intervalBoundaries, parseDate, zonedToUtc } from '../../lib/flow/time';
+} from '../../lib/shared/flow/metrics';
+import { placeInFlowOrder, markRemoved, reachedFromEntries } from '../../lib/shared/flow/order';
+import { replayFlow } from '../../lib/shared/flow/replay';
+import { buildCfd } from '../../lib/shared/flow/series';
+import { HOUR_MS, intervalBoundaries, parseDate, zonedToUtc } from '../../lib/shared/flow/time';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 2, 3); // Monday 3 March 2025, 00:00 UTC

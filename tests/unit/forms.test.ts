@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../lib/domain/limits';
+import { LIMITS } from '../../lib/shared/domain/limits';
 import { parseNewBoard, parseWipLimit } from '../../lib/client/forms';
 
 describe('forms validate with the protocol’s own rules', () => {

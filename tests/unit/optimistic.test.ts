@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortByPosition } from '../../lib/domain/ordering';
+import { sortByPosition } from '../../lib/shared/domain/ordering';
 import { addColumnApply, createCardApply, moveCardApply, moveColumnApply, updateColumnApply } from '../../lib/client/optimistic';
 import { board, cardIn } from './client-fixtures';
 

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { comparePositioned, keyBetween, positionBefore, sortByPosition, type Positioned } from '../../lib/domain/ordering';
+import { comparePositioned, keyBetween, positionBefore, sortByPosition, type Positioned } from '../../lib/shared/domain/ordering';
 
 const ids = (items: readonly Positioned[]) => items.map((i) => i.id);
 

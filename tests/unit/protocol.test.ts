@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { LIMITS } from '../../lib/domain/limits';
-import { describeIssues, schemas } from '../../lib/realtime/protocol';
+import { LIMITS } from '../../lib/shared/domain/limits';
+import { describeIssues, schemas } from '../../lib/shared/protocol';
 
 const x = (n: number) => 'x'.repeat(n);
 

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../lib/domain/errors';
-import { assertColumnEmpty, assertRoomFor, cardMovedEvent, isBackwardMove, isBackwardStep, requireReason, wipLimitMessage, type RuleColumn } from '../../lib/domain/rules';
+import { DomainError } from '../../lib/shared/domain/errors';
+import { assertColumnEmpty, assertRoomFor, cardMovedEvent, isBackwardMove, isBackwardStep, requireReason, wipLimitMessage, type RuleColumn } from '../../lib/shared/domain/rules';
 
 const test: RuleColumn = { id: 'test', name: 'Test', wipLimit: 3 };
 const unlimited: RuleColumn = { id: 'done', name: 'Done', wipLimit: null };

@@ -3,8 +3,8 @@ import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { cache } from 'react';
 import { Board } from '../../../components/board/Board';
-import type { BoardSnapshot } from '../../../lib/domain/types';
-import type { BoardRole } from '../../../lib/domain/roles';
+import type { BoardSnapshot } from '../../../lib/shared/domain/types';
+import type { BoardRole } from '../../../lib/shared/domain/roles';
 import { getServerHandle } from '../../../lib/server/handle';
 import { requireMember, requireUser } from '../../../lib/server/session';
 

@@ -1,5 +1,5 @@
-import type { BoardEvent, BoardSnapshot } from '../../domain/types';
-import type { Ack, Failure } from '../../realtime/protocol';
+import type { BoardEvent, BoardSnapshot } from '../../shared/domain/types';
+import type { Ack, Failure } from '../../shared/protocol';
 import { newId } from '../ids';
 import { request, type FlowSocket } from '../socket';
 import {

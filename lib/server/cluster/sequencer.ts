@@ -1,4 +1,4 @@
-import type { BoardEvent } from '../../domain/types';
+import type { BoardEvent } from '../../shared/domain/types';
 
 /**
  * Hands a board's events to this process's sockets in version order. Several processes commit one

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { MAX_CSV_BYTES } from '../../flow/csv';
+import { MAX_CSV_BYTES } from '../../shared/flow/csv';
 
 /** A card with a full description is about 20 kB. */
 export const JSON_BODY_MAX_BYTES = 256 * 1024;

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
 import type { Store } from '../../../db/store';
-import { DomainError } from '../../domain/errors';
+import { DomainError } from '../../shared/domain/errors';
 import { actorOf, toFailure } from '../commands';
 import { ImportRejected, prepareImport, runImport } from '../flow';
 import type { Logger } from '../logger';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { HTTP_STATUS, type ErrorCode } from '../../domain/errors';
+import { HTTP_STATUS, type ErrorCode } from '../../shared/domain/errors';
 import type { Result } from './routes';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };

@@ -12,8 +12,8 @@ import { isTempId } from '../../../lib/client/optimistic';
 import type { FlowSocket } from '../../../lib/client/socket';
 import { BoardSyncClient } from '../../../lib/client/sync/BoardSyncClient';
 import { computeView } from '../../../lib/client/syncState';
-import { CARD_TYPES, type BoardEvent, type BoardSnapshot } from '../../../lib/domain/types';
-import type { Ack, JoinAck } from '../../../lib/realtime/protocol';
+import { CARD_TYPES, type BoardEvent, type BoardSnapshot } from '../../../lib/shared/domain/types';
+import type { Ack, JoinAck } from '../../../lib/shared/protocol';
 import { canonical } from '../helpers';
 import { prng, type Prng } from './prng';
 

@@ -75,7 +75,7 @@ export type BoardEventBody =
   | { type: 'column_moved'; columnId: string; toIndex: number }
   | { type: 'column_removed'; columnId: string }
   | { type: 'wip_limit_set'; columnId: string; wipLimit: number | null }
-  /** Flow settings (lib/flow): the customer's demand in cards per week, and where cycle time starts. */
+  /** Flow settings (lib/shared/flow): the customer's demand in cards per week, and where cycle time starts. */
   | { type: 'board_settings_changed'; demandPerWeek: number | null; commitmentColumnId: string | null }
   | { type: 'card_created'; card: CardDTO }
   | {

@@ -4,11 +4,11 @@
  * Requests are imperative (`card:move`), facts are past tense (`board:event` carrying `card_moved`).
  */
 import { z } from 'zod';
-import { CARD_TYPES } from '../domain/types';
-import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO } from '../domain/types';
-import type { ErrorCode } from '../domain/errors';
-import { LIMITS } from '../domain/limits';
-import { BOARD_ROLES } from '../domain/roles';
+import { CARD_TYPES } from './domain/types';
+import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO } from './domain/types';
+import type { ErrorCode } from './domain/errors';
+import { LIMITS } from './domain/limits';
+import { BOARD_ROLES } from './domain/roles';
 
 const id = z.string().min(1).max(LIMITS.id);
 const clientMutationId = z.string().min(1).max(LIMITS.clientMutationId).optional();

@@ -7,7 +7,7 @@
  * - a work center added later has no entries before it existed, so nothing is back-filled: its band
  *   is empty before its creation (its line coincides with the next one's);
  * - a removed work center keeps its place and its counts; the CFD shows it while the range overlaps
- *   its life and folds it into a neighbour's band after that (lib/flow/series.ts);
+ *   its life and folds it into a neighbour's band after that (lib/shared/flow/series.ts);
  * - moving a work center changes the order, so the levels are recomputed for the whole board
  *   (db/flow.ts): history is always read in the current order. Moves are rare; that is the price.
  */
