@@ -3,7 +3,7 @@ import { DndContext, DragOverlay, MeasuringStrategy } from '@dnd-kit/core';
 import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import { arrivalRefusal, cardsByColumn, columnName, keepUnchangedLists } from '../../lib/client/boardView';
-import { hasRole, type BoardRole } from '../../lib/shared/domain/roles';
+import { hasRole } from '../../lib/shared/domain/roles';
 import { useBoardActions } from '../../lib/client/useBoardActions';
 import { useBoardSync } from '../../lib/client/useBoardSync';
 import { useCardDrag } from '../../lib/client/useCardDrag';
@@ -14,7 +14,7 @@ import { connectEarly } from '../../lib/client/socket';
 import { RenderedAtContext } from '../../lib/client/useNow';
 import { Toasts } from '../ui/Toasts';
 import type { DialogState } from './BoardDialogs';
-import { BoardHeader } from './BoardHeader';
+import { BoardHeader, type BoardMe } from './BoardHeader';
 import { CardDragProvider } from './CardDragSource';
 import { CardFace } from './CardFace';
 import { FlowMarksProvider } from '../flow/FlowMarks';
@@ -44,13 +44,6 @@ const NO_SENSORS: never[] = [];
  * measure them while a card is dragged only, not on every change to the board.
  */
 const MEASURING = { droppable: { strategy: MeasuringStrategy.WhileDragging } };
-
-/** The signed-in account as this board sees it; the socket authenticates with the session cookie. */
-export interface BoardMe {
-  id: string;
-  name: string;
-  role: BoardRole;
-}
 
 /**
  * `renderedAt` is when the server rendered the page: hydration shows card ages as of then, exactly

@@ -1,11 +1,17 @@
 import Link from 'next/link';
 import type { Viewer } from '../../lib/shared/protocol';
 import type { ConnectionState } from '../../lib/client/useBoardSync';
-import { ROLE_SUMMARY } from '../../lib/shared/domain/roles';
+import { ROLE_SUMMARY, type BoardRole } from '../../lib/shared/domain/roles';
 import { UserMenu } from '../account/UserMenu';
-import type { BoardMe } from './Board';
 import { ConnectionBadge } from './ConnectionBadge';
 import { PresenceBar } from './PresenceBar';
+
+/** The signed-in account as this board sees it; the socket authenticates with the session cookie. */
+export interface BoardMe {
+  id: string;
+  name: string;
+  role: BoardRole;
+}
 
 interface BoardHeaderProps {
   boardId: string;
