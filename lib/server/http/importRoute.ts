@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
 import { stream } from 'hono/streaming';
+import { createImportLeases, IMPORT_LEASE, type ImportLease } from '../../../db/importLeases';
 import type { Store } from '../../../db/store';
 import { DomainError } from '../../shared/domain/errors';
 import { actorOf, toFailure } from '../commands';
 import { ImportRejected, prepareImport, runImport } from '../flow';
 import type { Logger } from '../logger';
-import { sendJson } from './respond';
+import { sendError, sendJson } from './respond';
 import type { ApiEnv } from './routes';
 
 /** The fields of an import: a form's fields (its files read as UTF-8 text), or the whole body as `file`. */
@@ -22,40 +23,79 @@ async function importFields(c: Context<ApiEnv>): Promise<Map<string, string>> {
   return fields;
 }
 
+/** The lease, renewed on a timer until `release` (once, whatever happens; its failure is only logged). */
+function keepAlive(lease: ImportLease, logger: Logger): () => Promise<void> {
+  const renewal = setInterval(() => void lease.renew().catch((error: unknown) => logger.warn(`import lease renewal failed: ${String(error)}`)), IMPORT_LEASE.renewMs);
+  renewal.unref();
+  let released: Promise<void> | undefined;
+  return () => {
+    clearInterval(renewal);
+    released ??= lease.release().catch((error: unknown) => logger.warn(`import lease release failed: ${String(error)}`));
+    return released;
+  };
+}
+
 /**
  * POST /api/import/csv: the whole file is checked first and refused with every line that is wrong;
  * only then is the board written. Asked for with Accept: application/x-ndjson, the answer streams one
- * {"progress"} line per percent, then {"done"} (or {"error"}).
+ * {"progress"} line per percent, then {"done"} (or {"error"}). One import at a time per account
+ * (db/importLeases.ts): a second one is refused with IMPORT_BUSY before its body is read.
  */
 export function importHandler(store: Store, logger: Logger) {
+  const leases = createImportLeases(store.engine);
   return async (c: Context<ApiEnv>): Promise<Response> => {
-    let prepared;
-    try {
-      prepared = await prepareImport(await importFields(c), new URL(c.req.url).searchParams);
-    } catch (error) {
-      if (!(error instanceof ImportRejected)) throw error;
-      return sendJson(c, 400, { error: { code: error.code, message: error.message, details: error.details } });
+    const principal = c.get('principal');
+    const lease = await leases.acquire(principal.user.id);
+    if (!lease) {
+      return sendError(
+        c,
+        { code: 'IMPORT_BUSY', message: 'An import of yours is still running: wait until it finishes, then try again (one import at a time per account)' },
+        // The body is left unread: closing the connection is what stops it.
+        { 'retry-after': '5', connection: 'close' },
+      );
     }
-    const actor = actorOf(c.get('principal'));
-    if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) return sendJson(c, 201, await runImport(store, prepared, actor));
-    c.status(201);
-    c.header('content-type', 'application/x-ndjson; charset=utf-8');
-    c.header('cache-control', 'no-store');
-    return stream(c, async (out) => {
-      let shown = -1;
+    const release = keepAlive(lease, logger);
+    let streaming = false;
+    try {
+      let prepared;
       try {
-        const result = await runImport(store, prepared, actor, (done) => {
-          const percent = Math.floor(done * 100);
-          if (percent <= shown) return;
-          shown = percent;
-          // Written in order; a client that left makes the write a no-op, and the import goes on.
-          void out.write(`${JSON.stringify({ progress: done })}\n`);
-        });
-        await out.write(`${JSON.stringify({ done: result })}\n`);
+        prepared = await prepareImport(await importFields(c), new URL(c.req.url).searchParams);
       } catch (error) {
-        const failure = toFailure(error, logger, 'POST /api/import/csv');
-        await out.write(`${JSON.stringify({ error: { code: failure.code, message: failure.message } })}\n`);
+        if (!(error instanceof ImportRejected)) throw error;
+        return sendJson(c, 400, { error: { code: error.code, message: error.message, details: error.details } });
       }
-    });
+      const actor = actorOf(principal);
+      // Released before the answer: whoever reads it may start the next import at once.
+      if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) {
+        const result = await runImport(store, prepared, actor);
+        await release();
+        return sendJson(c, 201, result);
+      }
+      c.status(201);
+      c.header('content-type', 'application/x-ndjson; charset=utf-8');
+      c.header('cache-control', 'no-store');
+      streaming = true;
+      return stream(c, async (out) => {
+        let shown = -1;
+        try {
+          const result = await runImport(store, prepared, actor, (done) => {
+            const percent = Math.floor(done * 100);
+            if (percent <= shown) return;
+            shown = percent;
+            // Written in order; a client that left makes the write a no-op, and the import goes on.
+            void out.write(`${JSON.stringify({ progress: done })}\n`);
+          });
+          await release();
+          await out.write(`${JSON.stringify({ done: result })}\n`);
+        } catch (error) {
+          await release();
+          const failure = toFailure(error, logger, 'POST /api/import/csv');
+          await out.write(`${JSON.stringify({ error: { code: failure.code, message: failure.message } })}\n`);
+        }
+      });
+    } finally {
+      // Every way out but the stream, which releases when its import ends.
+      if (!streaming) await release();
+    }
   };
 }
