@@ -1,4 +1,4 @@
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { stream } from 'hono/streaming';
 import { createImportLeases, IMPORT_LEASE, type ImportLease } from '../../../db/importLeases';
 import type { Store } from '../../../db/store';
@@ -36,16 +36,14 @@ function keepAlive(lease: ImportLease, logger: Logger): () => Promise<void> {
 }
 
 /**
- * POST /api/import/csv: the whole file is checked first and refused with every line that is wrong;
- * only then is the board written. Asked for with Accept: application/x-ndjson, the answer streams one
- * {"progress"} line per percent, then {"done"} (or {"error"}). One import at a time per account
- * (db/importLeases.ts): a second one is refused with IMPORT_BUSY before its body is read.
+ * One import at a time per account (db/importLeases.ts). Runs before the body limit, which reads a
+ * chunked body whole: a second import is refused before any of its body is read. The lease is given
+ * back on every way out: here, unless the answer streams, in which case the stream does it.
  */
-export function importHandler(store: Store, logger: Logger) {
+export function importLease(store: Store, logger: Logger): MiddlewareHandler<ApiEnv> {
   const leases = createImportLeases(store.engine);
-  return async (c: Context<ApiEnv>): Promise<Response> => {
-    const principal = c.get('principal');
-    const lease = await leases.acquire(principal.user.id);
+  return async (c, next) => {
+    const lease = await leases.acquire(c.get('principal').user.id);
     if (!lease) {
       return sendError(
         c,
@@ -54,48 +52,61 @@ export function importHandler(store: Store, logger: Logger) {
         { 'retry-after': '5', connection: 'close' },
       );
     }
-    const release = keepAlive(lease, logger);
-    let streaming = false;
+    const held = { release: keepAlive(lease, logger), streaming: false };
+    c.set('importLease', held);
     try {
-      let prepared;
-      try {
-        prepared = await prepareImport(await importFields(c), new URL(c.req.url).searchParams);
-      } catch (error) {
-        if (!(error instanceof ImportRejected)) throw error;
-        return sendJson(c, 400, { error: { code: error.code, message: error.message, details: error.details } });
-      }
-      const actor = actorOf(principal);
-      // Released before the answer: whoever reads it may start the next import at once.
-      if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) {
-        const result = await runImport(store, prepared, actor);
-        await release();
-        return sendJson(c, 201, result);
-      }
-      c.status(201);
-      c.header('content-type', 'application/x-ndjson; charset=utf-8');
-      c.header('cache-control', 'no-store');
-      streaming = true;
-      return stream(c, async (out) => {
-        let shown = -1;
-        try {
-          const result = await runImport(store, prepared, actor, (done) => {
-            const percent = Math.floor(done * 100);
-            if (percent <= shown) return;
-            shown = percent;
-            // Written in order; a client that left makes the write a no-op, and the import goes on.
-            void out.write(`${JSON.stringify({ progress: done })}\n`);
-          });
-          await release();
-          await out.write(`${JSON.stringify({ done: result })}\n`);
-        } catch (error) {
-          await release();
-          const failure = toFailure(error, logger, 'POST /api/import/csv');
-          await out.write(`${JSON.stringify({ error: { code: failure.code, message: failure.message } })}\n`);
-        }
-      });
+      await next();
     } finally {
-      // Every way out but the stream, which releases when its import ends.
-      if (!streaming) await release();
+      if (!held.streaming) await held.release();
     }
+  };
+}
+
+/**
+ * POST /api/import/csv: the whole file is checked first and refused with every line that is wrong;
+ * only then is the board written. Asked for with Accept: application/x-ndjson, the answer streams one
+ * {"progress"} line per percent, then {"done"} (or {"error"}).
+ */
+export function importHandler(store: Store, logger: Logger) {
+  return async (c: Context<ApiEnv>): Promise<Response> => {
+    const lease = c.get('importLease');
+    // Given back before the answer: whoever reads it may start the next import at once.
+    const release = async () => lease?.release();
+    let prepared;
+    try {
+      prepared = await prepareImport(await importFields(c), new URL(c.req.url).searchParams);
+    } catch (error) {
+      if (!(error instanceof ImportRejected)) throw error;
+      await release();
+      return sendJson(c, 400, { error: { code: error.code, message: error.message, details: error.details } });
+    }
+    const actor = actorOf(c.get('principal'));
+    if (!(c.req.header('accept') ?? '').includes('application/x-ndjson')) {
+      const result = await runImport(store, prepared, actor);
+      await release();
+      return sendJson(c, 201, result);
+    }
+    c.status(201);
+    c.header('content-type', 'application/x-ndjson; charset=utf-8');
+    c.header('cache-control', 'no-store');
+    if (lease) lease.streaming = true;
+    return stream(c, async (out) => {
+      let shown = -1;
+      try {
+        const result = await runImport(store, prepared, actor, (done) => {
+          const percent = Math.floor(done * 100);
+          if (percent <= shown) return;
+          shown = percent;
+          // Written in order; a client that left makes the write a no-op, and the import goes on.
+          void out.write(`${JSON.stringify({ progress: done })}\n`);
+        });
+        await release();
+        await out.write(`${JSON.stringify({ done: result })}\n`);
+      } catch (error) {
+        await release();
+        const failure = toFailure(error, logger, 'POST /api/import/csv');
+        await out.write(`${JSON.stringify({ error: { code: failure.code, message: failure.message } })}\n`);
+      }
+    });
   };
 }
