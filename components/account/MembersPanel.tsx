@@ -15,6 +15,7 @@ interface MembersPanelProps {
 }
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 function RolePicker({ id, value, onChange, disabled }: { id: string; value: BoardRole; onChange(role: BoardRole): void; disabled?: boolean }) {
   return (
@@ -142,8 +143,8 @@ export function MembersPanel({ boardId, me, initialMembers, initialInvites, init
       </section>
 
       {admin ? (
-        <div className="grid gap-6 md:grid-cols-2">
-          <section aria-labelledby={`${id}-email`} className="space-y-4 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <div className="grid grid-cols-1 gap-6 md:grid-cols-2">
+          <section aria-labelledby={`${id}-email`} className="min-w-0 space-y-4 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
             <h2 id={`${id}-email`} className="font-semibold">
               Invite by email
             </h2>
@@ -171,9 +172,9 @@ export function MembersPanel({ boardId, me, initialMembers, initialInvites, init
                   {emailInvites.map((inv) => (
                     <li key={inv.id} className="flex items-center justify-between gap-2 rounded-lg bg-slate-50 px-3 py-1.5" data-testid={`email-invite-${inv.email}`}>
                       <span className="min-w-0">
-                        <span className="block truncate font-medium text-slate-800">{inv.email}</span>
+                        <span className="block font-medium break-all text-slate-800">{inv.email}</span>
                         <span className="text-xs text-slate-500">
-                          {ROLE_LABEL[inv.role]} · by {inv.invitedBy} · until {dateFormat.format(new Date(inv.expiresAt))}
+                          {ROLE_LABEL[inv.role]} · by {inv.invitedBy} · until {dayFormat.format(new Date(inv.expiresAt))}
                         </span>
                       </span>
                       <Button variant="dangerGhost" disabled={busy} onClick={() => withdraw(inv)} aria-label={`Withdraw the invitation to ${inv.email}`}>
@@ -186,7 +187,7 @@ export function MembersPanel({ boardId, me, initialMembers, initialInvites, init
             ) : null}
           </section>
 
-          <section aria-labelledby={`${id}-link`} className="space-y-4 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+          <section aria-labelledby={`${id}-link`} className="min-w-0 space-y-4 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
             <h2 id={`${id}-link`} className="font-semibold">
               Invite by link
             </h2>
@@ -214,7 +215,12 @@ export function MembersPanel({ boardId, me, initialMembers, initialInvites, init
                     <span>
                       {ROLE_LABEL[inv.role]} link, expires {dateFormat.format(new Date(inv.expiresAt))}
                     </span>
-                    <Button variant="dangerGhost" disabled={busy} onClick={() => void act(apiCall<{ invites: InviteDTO[] }>('DELETE', `${base}/invites/${inv.id}`), (d) => setInvites(d.invites))}>
+                    <Button
+                      variant="dangerGhost"
+                      disabled={busy}
+                      aria-label={`Revoke the ${ROLE_LABEL[inv.role].toLowerCase()} link that expires ${dateFormat.format(new Date(inv.expiresAt))}`}
+                      onClick={() => void act(apiCall<{ invites: InviteDTO[] }>('DELETE', `${base}/invites/${inv.id}`), (d) => setInvites(d.invites))}
+                    >
                       Revoke
                     </Button>
                   </li>

@@ -32,17 +32,18 @@ test('an admin invites Ben by email; Ben sees it on his home page, accepts from 
   try {
     const admin = await adminContext.newPage();
     await admin.goto(`/boards/${board.id}/members`);
-    await admin.getByLabel('Email').fill(benEmail);
-    await admin.getByLabel('Role', { exact: true }).first().selectOption('member');
-    await admin.getByRole('button', { name: 'Send invitation' }).click();
+    const form = admin.getByTestId('invite-email-form');
+    await form.getByRole('textbox', { name: 'Email' }).fill(benEmail);
+    await form.getByRole('combobox', { name: 'Role' }).selectOption('member');
+    await form.getByRole('button', { name: 'Send invitation' }).click();
     await expect(admin.getByRole('status')).toHaveText(`Invitation recorded: if ${benEmail} has or creates an account, they will see it on their home page`);
     await expect(admin.getByTestId(`email-invite-${benEmail}`)).toContainText('Member');
     // Nobody is added by that: Ben is not in the members list yet.
     await expect(admin.getByTestId(`member-${benEmail}`)).toHaveCount(0);
 
     // A second invitation, withdrawn again.
-    await admin.getByLabel('Email').fill('changed-my-mind@e2e.test');
-    await admin.getByRole('button', { name: 'Send invitation' }).click();
+    await form.getByRole('textbox', { name: 'Email' }).fill('changed-my-mind@e2e.test');
+    await form.getByRole('button', { name: 'Send invitation' }).click();
     await expect(admin.getByTestId('email-invite-changed-my-mind@e2e.test')).toBeVisible();
     await shoot(admin, dir, 'members-panel');
     await admin.getByRole('button', { name: 'Withdraw the invitation to changed-my-mind@e2e.test' }).click();
