@@ -48,8 +48,9 @@ export function importLease(store: Store, logger: Logger): MiddlewareHandler<Api
       return sendError(
         c,
         { code: 'IMPORT_BUSY', message: 'An import of yours is still running: wait until it finishes, then try again (one import at a time per account)' },
-        // The body is left unread: closing the connection is what stops it.
-        { 'retry-after': '5', connection: 'close' },
+        // The body is never parsed nor kept: Node discards it as it arrives, so that a browser still
+        // uploading it gets this answer rather than a reset connection.
+        { 'retry-after': '5' },
       );
     }
     const held = { release: keepAlive(lease, logger), streaming: false };
