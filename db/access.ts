@@ -3,13 +3,13 @@ import type { Engine, Sql, WriteTx } from './engine';
 import { DomainError } from '../lib/shared/domain/errors';
 import { normaliseDisplayName } from '../lib/shared/domain/names';
 import { hasRole, isBoardRole, type BoardRole } from '../lib/shared/domain/roles';
-import type { AccountDTO, InviteDTO, MemberDTO, TokenDTO } from '../lib/shared/access';
+import type { AccountDTO, EmailInviteDTO, InviteDTO, MemberDTO, ReceivedInviteDTO, TokenDTO } from '../lib/shared/access';
 
-export type { AccountDTO, InviteDTO, MemberDTO, TokenDTO };
+export type { AccountDTO, EmailInviteDTO, InviteDTO, MemberDTO, ReceivedInviteDTO, TokenDTO };
 
 /**
- * Who may see and change which board, and the secrets that stand for a person: API tokens and invite
- * links. Secrets are 32 random bytes; only their SHA-256 is stored (a random secret this long needs no
+ * Who may see and change which board, invitations by email, and the secrets that stand for a person:
+ * API tokens and invite links. Secrets are 32 random bytes; only their SHA-256 is stored (a random secret this long needs no
  * slow hash, unlike a password; passwords are better-auth's). Writes that keep "a board always has an
  * admin" run in one IMMEDIATE transaction, so two admins demoting each other cannot both succeed.
  */
@@ -24,6 +24,13 @@ const TOKEN_PREFIX = 'fbt_';
 /** A token's last use is written at most this often: not one extra write per request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 export const INVITE_TTL_HOURS = { default: 72, max: 24 * 30 } as const;
+/**
+ * Invitations by email: long enough for someone back from a holiday to find theirs; a cap per board
+ * so that one admin cannot fill the table (or someone's home page) with invitations.
+ */
+export const EMAIL_INVITE_LIMITS = { ttlDays: 14, pendingPerBoard: 50 } as const;
+const DAY_MS = 86_400_000;
+const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 const iso = (ms: number) => new Date(ms).toISOString();
 export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -75,7 +82,7 @@ export function createAccess(engine: Engine, clock: () => number = Date.now) {
     },
 
     async findUserByEmail(email: string): Promise<AccountDTO | null> {
-      const row = await read((sql) => sql.get<UserRow>(`select ${USER_FIELDS} from users where email = ?`, [email.trim().toLowerCase()]));
+      const row = await read((sql) => sql.get<UserRow>(`select ${USER_FIELDS} from users where email = ?`, [normaliseEmail(email)]));
       return row ? toAccount(row) : null;
     },
 
@@ -106,7 +113,7 @@ export function createAccess(engine: Engine, clock: () => number = Date.now) {
       // The same rule as every other way a name is set: it is copied into every event.
       const named = normaliseDisplayName(name);
       if (!named.ok) throw new DomainError('INVALID', named.message);
-      const row = { id: randomUUID(), name: named.name, email: email.trim().toLowerCase(), isAdmin: false };
+      const row = { id: randomUUID(), name: named.name, email: normaliseEmail(email), isAdmin: false };
       await engine.write((tx) => tx.run('insert into users (id, name, email, email_verified, is_admin) values (?, ?, ?, false, false)', [row.id, row.name, row.email]));
       return row;
     },
@@ -159,6 +166,115 @@ export function createAccess(engine: Engine, clock: () => number = Date.now) {
         }
         await tx.run('delete from board_members where board_id = ? and user_id = ?', [boardId, userId]);
       });
+    },
+
+    /**
+     * Records an invitation for `email` to join `boardId` with `role`, whether or not an account uses
+     * that address (no account is looked up, so neither the answer nor its timing says which), or
+     * renews the pending one for the same address. Nobody joins until they accept. 'member' when an
+     * account with that address is on the board already: the admin's members list shows it anyway.
+     */
+    inviteByEmail(boardId: string, rawEmail: string, role: BoardRole, invitedBy: string): Promise<'recorded' | 'member'> {
+      const email = normaliseEmail(rawEmail);
+      return engine.write(async (tx) => {
+        await lockExistingBoard(tx, boardId);
+        const member = await tx.get('select 1 as x from board_members m join users u on u.id = m.user_id where m.board_id = ? and u.email = ?', [boardId, email]);
+        if (member) return 'member';
+        const now = clock();
+        await tx.run('delete from board_email_invites where board_id = ? and expires_at <= ?', [boardId, now]);
+        const expiresAt = now + EMAIL_INVITE_LIMITS.ttlDays * DAY_MS;
+        const renewed = await tx.run('update board_email_invites set role = ?, invited_by = ?, created_at = ?, expires_at = ? where board_id = ? and email = ?', [
+          role,
+          invitedBy,
+          now,
+          expiresAt,
+          boardId,
+          email,
+        ]);
+        if (renewed > 0) return 'recorded';
+        const pending = (await tx.get<{ n: number }>('select count(*) as n from board_email_invites where board_id = ?', [boardId]))?.n ?? 0;
+        if (Number(pending) >= EMAIL_INVITE_LIMITS.pendingPerBoard) {
+          throw new DomainError('CONFLICT', `A board has at most ${EMAIL_INVITE_LIMITS.pendingPerBoard} pending invitations: withdraw some, or wait until they are accepted or expire`);
+        }
+        await tx.run('insert into board_email_invites (id, board_id, email, role, invited_by, created_at, expires_at) values (?, ?, ?, ?, ?, ?, ?)', [
+          randomUUID(),
+          boardId,
+          email,
+          role,
+          invitedBy,
+          now,
+          expiresAt,
+        ]);
+        return 'recorded';
+      });
+    },
+
+    /** The board's pending invitations by email, for its admins. */
+    async listEmailInvites(boardId: string): Promise<EmailInviteDTO[]> {
+      const rows = await read((sql) =>
+        sql.all<{ id: string; email: string; role: string; invitedBy: string; createdAt: number; expiresAt: number }>(
+          `select i.id, i.email, i.role, u.name as "invitedBy", i.created_at as "createdAt", i.expires_at as "expiresAt"
+           from board_email_invites i join users u on u.id = i.invited_by where i.board_id = ? and i.expires_at > ? order by i.created_at, i.email`,
+          [boardId, clock()],
+        ),
+      );
+      return rows.flatMap((r) => (isBoardRole(r.role) ? [{ ...r, role: r.role, createdAt: iso(r.createdAt), expiresAt: iso(r.expiresAt) }] : []));
+    },
+
+    async withdrawEmailInvite(boardId: string, inviteId: string): Promise<void> {
+      const changes = await engine.write((tx) => tx.run('delete from board_email_invites where board_id = ? and id = ?', [boardId, inviteId]));
+      if (changes === 0) throw new DomainError('NOT_FOUND', 'Invitation not found: it was accepted, declined or withdrawn already');
+    },
+
+    /** Pending invitations addressed to this account's email, for boards it is not on yet. */
+    async receivedInvites(user: { id: string; email: string }): Promise<ReceivedInviteDTO[]> {
+      const rows = await read((sql) =>
+        sql.all<{ id: string; boardId: string; boardName: string; role: string; invitedBy: string; createdAt: number; expiresAt: number }>(
+          `select i.id, i.board_id as "boardId", b.name as "boardName", i.role, u.name as "invitedBy", i.created_at as "createdAt", i.expires_at as "expiresAt"
+           from board_email_invites i join boards b on b.id = i.board_id join users u on u.id = i.invited_by
+           where i.email = ? and i.expires_at > ?
+             and not exists (select 1 from board_members m where m.board_id = i.board_id and m.user_id = ?)
+           order by i.created_at desc`,
+          [normaliseEmail(user.email), clock(), user.id],
+        ),
+      );
+      return rows.flatMap((r) => (isBoardRole(r.role) ? [{ ...r, role: r.role, createdAt: iso(r.createdAt), expiresAt: iso(r.expiresAt) }] : []));
+    },
+
+    /**
+     * The person the invitation is addressed to joins with its role (an existing member keeps the
+     * higher of the two) and the invitation is spent. Anyone else, or a late answer, gets NOT_FOUND:
+     * the same as for an id that never existed.
+     */
+    acceptEmailInvite(inviteId: string, user: { id: string; email: string }): Promise<{ boardId: string; role: BoardRole }> {
+      const email = normaliseEmail(user.email);
+      return engine.write(async (tx) => {
+        const found = await tx.get<{ boardId: string }>('select board_id as "boardId" from board_email_invites where id = ? and email = ?', [inviteId, email]);
+        if (found) await tx.lockBoard(found.boardId);
+        // Read again under the lock: an admin may have withdrawn it meanwhile.
+        const invite = await tx.get<{ boardId: string; role: string; expiresAt: number }>(
+          'select board_id as "boardId", role, expires_at as "expiresAt" from board_email_invites where id = ? and email = ?',
+          [inviteId, email],
+        );
+        if (!invite || invite.expiresAt <= clock() || !isBoardRole(invite.role)) {
+          throw new DomainError('NOT_FOUND', 'This invitation is unknown, expired or withdrawn: ask the board’s admin for a new one');
+        }
+        await tx.run('delete from board_email_invites where id = ?', [inviteId]);
+        const current = await roleIn(tx, invite.boardId, user.id);
+        if (!current) {
+          await tx.run('insert into board_members (board_id, user_id, role, created_at) values (?, ?, ?, ?)', [invite.boardId, user.id, invite.role, clock()]);
+          return { boardId: invite.boardId, role: invite.role };
+        }
+        if (hasRole(current, invite.role)) return { boardId: invite.boardId, role: current };
+        await tx.run('update board_members set role = ? where board_id = ? and user_id = ?', [invite.role, invite.boardId, user.id]);
+        return { boardId: invite.boardId, role: invite.role };
+      });
+    },
+
+    /** The person it is addressed to says no: the invitation is gone. NOT_FOUND for anyone else. */
+    async declineEmailInvite(inviteId: string, user: { email: string }): Promise<void> {
+      const changes = await engine.write((tx) => tx.run('delete from board_email_invites where id = ? and email = ?', [inviteId, normaliseEmail(user.email)]));
+      if (changes === 0) throw new DomainError('NOT_FOUND', 'This invitation is unknown, expired or withdrawn');
     },
 
     /** A link secret for one person to join `boardId` with `role` before it expires. Shown once. */

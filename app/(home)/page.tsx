@@ -2,6 +2,7 @@ import { connection } from 'next/server';
 import { UserMenu } from '../../components/account/UserMenu';
 import { BoardList } from '../../components/home/BoardList';
 import { CreateBoardForm } from '../../components/home/CreateBoardForm';
+import { PendingInvites } from '../../components/home/PendingInvites';
 import { getServerHandle } from '../../lib/server/handle';
 import { requireUser } from '../../lib/server/session';
 
@@ -11,7 +12,7 @@ export default async function HomePage() {
   const user = await requireUser('/');
   const { store, access } = getServerHandle();
   // Only the boards this account is a member of: the others do not exist for it.
-  const [roles, all] = await Promise.all([access.boardRoles(user.id), store.listBoards()]);
+  const [roles, all, invites] = await Promise.all([access.boardRoles(user.id), store.listBoards(), access.receivedInvites(user)]);
   const boards = all.filter((b) => roles.has(b.id));
   return (
     <div className="min-h-dvh">
@@ -31,6 +32,7 @@ export default async function HomePage() {
         </div>
       </header>
       <main className="mx-auto grid max-w-6xl gap-8 px-6 py-8 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.15fr)]">
+        <PendingInvites initialInvites={invites} />
         <section aria-labelledby="boards-heading">
           <h2 id="boards-heading" className="mb-3 text-lg font-semibold">
             Boards

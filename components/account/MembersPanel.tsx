@@ -1,7 +1,7 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import type { InviteDTO, MemberDTO } from '../../lib/shared/access';
-import { BOARD_ROLES, ROLE_SUMMARY, type BoardRole } from '../../lib/shared/domain/roles';
+import type { EmailInviteDTO, InviteDTO, MemberDTO } from '../../lib/shared/access';
+import { BOARD_ROLES, ROLE_LABEL, ROLE_SUMMARY, type BoardRole } from '../../lib/shared/domain/roles';
 import { apiCall } from '../../lib/client/api';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';
@@ -11,10 +11,11 @@ interface MembersPanelProps {
   me: { id: string; role: BoardRole };
   initialMembers: MemberDTO[];
   initialInvites: InviteDTO[];
+  initialEmailInvites: EmailInviteDTO[];
 }
 
-const ROLE_LABEL: Record<BoardRole, string> = { admin: 'Admin', member: 'Member', viewer: 'Viewer' };
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 function RolePicker({ id, value, onChange, disabled }: { id: string; value: BoardRole; onChange(role: BoardRole): void; disabled?: boolean }) {
   return (
@@ -34,12 +35,17 @@ function RolePicker({ id, value, onChange, disabled }: { id: string; value: Boar
   );
 }
 
-/** Who is on the board; admins add people by email or by an expiring link, change roles and remove members. */
-export function MembersPanel({ boardId, me, initialMembers, initialInvites }: MembersPanelProps) {
+/**
+ * Who is on the board; admins invite people by email (they join when they accept) or by an expiring
+ * link, change roles and remove members.
+ */
+export function MembersPanel({ boardId, me, initialMembers, initialInvites, initialEmailInvites }: MembersPanelProps) {
   const id = useId();
   const admin = me.role === 'admin';
   const [members, setMembers] = useState(initialMembers);
   const [invites, setInvites] = useState(initialInvites);
+  const [emailInvites, setEmailInvites] = useState(initialEmailInvites);
+  const [notice, setNotice] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [inviteRole, setInviteRole] = useState<BoardRole>('member');
   const [emailRole, setEmailRole] = useState<BoardRole>('member');
@@ -56,15 +62,23 @@ export function MembersPanel({ boardId, me, initialMembers, initialInvites }: Me
     then(result.data);
   };
 
-  const addByEmail = (e: FormEvent<HTMLFormElement>) => {
+  const inviteByEmail = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
     const email = String(new FormData(form).get('email') ?? '');
-    void act(apiCall<{ member: MemberDTO }>('POST', `${base}/members`, { email, role: emailRole }), ({ member }) => {
-      setMembers((list) => [...list, member].toSorted((a, b) => a.name.localeCompare(b.name)));
+    setNotice('');
+    void act(apiCall<{ message: string }>('POST', `${base}/email-invites`, { email, role: emailRole }), ({ message }) => {
+      setNotice(message);
       form.reset();
+      void apiCall<{ invites: EmailInviteDTO[] }>('GET', `${base}/email-invites`).then((r) => r.ok && setEmailInvites(r.data.invites));
     });
   };
+
+  const withdraw = (invite: EmailInviteDTO) =>
+    void act(apiCall<{ invites: EmailInviteDTO[] }>('DELETE', `${base}/email-invites/${invite.id}`), (d) => {
+      setEmailInvites(d.invites);
+      setNotice(`Invitation to ${invite.email} withdrawn`);
+    });
 
   const createLink = () =>
     void act(apiCall<{ invite: InviteDTO; path: string }>('POST', `${base}/invites`, { role: inviteRole }), ({ invite, path }) => {
@@ -129,27 +143,51 @@ export function MembersPanel({ boardId, me, initialMembers, initialInvites }: Me
       </section>
 
       {admin ? (
-        <div className="grid gap-6 md:grid-cols-2">
-          <section aria-labelledby={`${id}-email`} className="space-y-4 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+        <div className="grid grid-cols-1 gap-6 md:grid-cols-2">
+          <section aria-labelledby={`${id}-email`} className="min-w-0 space-y-4 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
             <h2 id={`${id}-email`} className="font-semibold">
-              Add someone with an account
+              Invite by email
             </h2>
-            <form onSubmit={addByEmail} className="space-y-3" data-testid="add-member-form">
+            <p className="text-sm text-slate-600">They see the invitation on their home page once they sign in with this address, and join when they accept it (within 14 days).</p>
+            <form onSubmit={inviteByEmail} className="space-y-3" data-testid="invite-email-form">
               <Field label="Email" htmlFor={`${id}-add-email`}>
-                <input id={`${id}-add-email`} name="email" type="email" required className={inputClass} placeholder="name@example.com" />
+                <input id={`${id}-add-email`} name="email" type="email" required autoComplete="off" className={inputClass} placeholder="name@example.com" />
               </Field>
-              <div className="flex items-end gap-2">
+              <div className="flex flex-wrap items-end gap-2">
                 <Field label="Role" htmlFor={`${id}-add-role`}>
                   <RolePicker id={`${id}-add-role`} value={emailRole} onChange={setEmailRole} />
                 </Field>
                 <Button type="submit" variant="primary" disabled={busy} className="py-2">
-                  Add to board
+                  Send invitation
                 </Button>
               </div>
             </form>
+            <p role="status" className="text-sm text-emerald-800 empty:hidden" data-testid="invite-email-status">
+              {notice}
+            </p>
+            {emailInvites.length > 0 ? (
+              <div className="space-y-1">
+                <h3 className="text-sm font-medium text-slate-700">Waiting for an answer</h3>
+                <ul className="space-y-1 text-sm" data-testid="email-invite-list">
+                  {emailInvites.map((inv) => (
+                    <li key={inv.id} className="flex items-center justify-between gap-2 rounded-lg bg-slate-50 px-3 py-1.5" data-testid={`email-invite-${inv.email}`}>
+                      <span className="min-w-0">
+                        <span className="block font-medium break-all text-slate-800">{inv.email}</span>
+                        <span className="text-xs text-slate-500">
+                          {ROLE_LABEL[inv.role]} · by {inv.invitedBy} · until {dayFormat.format(new Date(inv.expiresAt))}
+                        </span>
+                      </span>
+                      <Button variant="dangerGhost" disabled={busy} onClick={() => withdraw(inv)} aria-label={`Withdraw the invitation to ${inv.email}`}>
+                        Withdraw
+                      </Button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
           </section>
 
-          <section aria-labelledby={`${id}-link`} className="space-y-4 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
+          <section aria-labelledby={`${id}-link`} className="min-w-0 space-y-4 rounded-2xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
             <h2 id={`${id}-link`} className="font-semibold">
               Invite by link
             </h2>
@@ -177,7 +215,12 @@ export function MembersPanel({ boardId, me, initialMembers, initialInvites }: Me
                     <span>
                       {ROLE_LABEL[inv.role]} link, expires {dateFormat.format(new Date(inv.expiresAt))}
                     </span>
-                    <Button variant="dangerGhost" disabled={busy} onClick={() => void act(apiCall<{ invites: InviteDTO[] }>('DELETE', `${base}/invites/${inv.id}`), (d) => setInvites(d.invites))}>
+                    <Button
+                      variant="dangerGhost"
+                      disabled={busy}
+                      aria-label={`Revoke the ${ROLE_LABEL[inv.role].toLowerCase()} link that expires ${dateFormat.format(new Date(inv.expiresAt))}`}
+                      onClick={() => void act(apiCall<{ invites: InviteDTO[] }>('DELETE', `${base}/invites/${inv.id}`), (d) => setInvites(d.invites))}
+                    >
                       Revoke
                     </Button>
                   </li>

@@ -7,7 +7,7 @@ export function BoardList({ boards }: { boards: BoardSummaryDTO[] }) {
     return (
       <div data-testid="boards-empty" className="rounded-xl border-2 border-dashed border-slate-300 px-6 py-10 text-center text-slate-600">
         <p className="font-medium text-slate-800">No boards yet.</p>
-        <p className="mt-1 text-sm">Create one from the value-stream template, or ask a board’s admin to add you.</p>
+        <p className="mt-1 text-sm">Create one from the value-stream template, or ask a board’s admin to invite you: invitations appear on this page.</p>
       </div>
     );
   }

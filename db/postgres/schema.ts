@@ -255,6 +255,32 @@ export const boardInvites = pgTable(
   (t) => [index('board_invites_board_idx').on(t.boardId)],
 );
 
+/** An invitation by email; nobody joins until they accept it (db/sqlite/schema.ts). */
+export const boardEmailInvites = pgTable(
+  'board_email_invites',
+  {
+    id: text('id').primaryKey(),
+    boardId: board(),
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    invitedBy: text('invited_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('board_email_invites_board_email_idx').on(t.boardId, t.email), index('board_email_invites_email_idx').on(t.email)],
+);
+
+/** A CSV import under way, one per account at a time (db/sqlite/schema.ts). */
+export const importLeases = pgTable('import_leases', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  leaseId: text('lease_id').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+});
+
 export const apiTokens = pgTable(
   'api_tokens',
   {

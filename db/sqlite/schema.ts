@@ -332,6 +332,42 @@ export const boardInvites = sqliteTable(
   (t) => [index('board_invites_board_idx').on(t.boardId)],
 );
 
+/**
+ * An invitation to a board addressed to an email address. Nobody joins until the person with that
+ * address accepts it from their home page; it is kept whether or not an account uses the address yet,
+ * so recording one says nothing about who has an account.
+ */
+export const boardEmailInvites = sqliteTable(
+  'board_email_invites',
+  {
+    id: text('id').primaryKey(),
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
+    /** Trimmed and lower-cased, as accounts store theirs. */
+    email: text('email').notNull(),
+    role: text('role').notNull(),
+    invitedBy: text('invited_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('board_email_invites_board_email_idx').on(t.boardId, t.email), index('board_email_invites_email_idx').on(t.email)],
+);
+
+/**
+ * A CSV import under way: one per account at a time, on every process. A lease, renewed while the
+ * import runs, so a row left by a process that died frees itself when it expires.
+ */
+export const importLeases = sqliteTable('import_leases', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  leaseId: text('lease_id').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
 /** Personal API tokens: `Authorization: Bearer <token>` with the owner's board roles. Only the hash is kept. */
 export const apiTokens = sqliteTable(
   'api_tokens',

@@ -4,7 +4,7 @@ import type { Store } from '../../db/store';
 import { DomainError } from '../shared/domain/errors';
 import { schemas } from '../shared/protocol';
 import { authorize, parseOrFail } from './commands';
-import { route, type Route, type RouteRequest } from './http/routes';
+import { route, type Result, type Route, type RouteRequest } from './http/routes';
 
 interface AccessRouteDeps {
   store: Store;
@@ -16,12 +16,25 @@ interface AccessRouteDeps {
 const boardIdOf = ({ params }: RouteRequest) => params.boardId ?? '';
 
 /**
- * Accounts, board members, invite links and API tokens. The router has already checked that the
+ * Accounts, board members, invitations by email, invite links and API tokens. The router has already checked that the
  * caller is a member of the board in the path (NOT_FOUND otherwise); changing members needs admin.
  * Anyone may remove themselves (leave a board), as long as the board keeps an admin.
  */
 export function accessRoutes({ store, access, onMemberRemoved, onTokenRevoked }: AccessRouteDeps): Route[] {
   const requireAdmin = (req: RouteRequest) => authorize(access, req.principal, boardIdOf(req), 'admin');
+
+  /**
+   * The same answer whether or not an account uses the address: nothing here tells an admin (or
+   * anyone with an admin's token) who has an account, and nobody is put on a board without saying yes.
+   */
+  const inviteByEmail = async (req: RouteRequest): Promise<Result> => {
+    await requireAdmin(req);
+    const { email, role } = parseOrFail(schemas.emailInvite, req.body);
+    const outcome = await access.inviteByEmail(boardIdOf(req), email, role, req.principal.user.id);
+    // The admin's members list already shows who is on the board: saying so leaks nothing new.
+    if (outcome === 'member') throw new DomainError('CONFLICT', `${email} is already a member of this board`);
+    return { status: 202, body: { message: `Invitation recorded: if ${email} has or creates an account, they will see it on their home page` } };
+  };
 
   return [
     route('GET', '/api/me', ({ principal }) => ({ status: 200, body: { user: principal.user } })),
@@ -30,14 +43,8 @@ export function accessRoutes({ store, access, onMemberRemoved, onTokenRevoked }:
       const role = await authorize(access, req.principal, boardIdOf(req), 'viewer');
       return { status: 200, body: { role, members: await access.listMembers(boardIdOf(req)) } };
     }),
-    route('POST', '/api/boards/:boardId/members', async (req) => {
-      await requireAdmin(req);
-      const { email, role } = parseOrFail(schemas.memberAdd, req.body);
-      const user = await access.findUserByEmail(email);
-      if (!user) throw new DomainError('NOT_FOUND', `No account uses ${email}: ask them to sign up, or send an invite link`);
-      await access.addMember(boardIdOf(req), user.id, role);
-      return { status: 201, body: { member: (await access.listMembers(boardIdOf(req))).find((m) => m.userId === user.id) } };
-    }),
+    // Adding by email records an invitation; the older path answers exactly as the new one.
+    route('POST', '/api/boards/:boardId/members', inviteByEmail),
     route('PATCH', '/api/boards/:boardId/members/:userId', async (req) => {
       await requireAdmin(req);
       const { role } = parseOrFail(schemas.memberUpdate, req.body);
@@ -50,6 +57,27 @@ export function accessRoutes({ store, access, onMemberRemoved, onTokenRevoked }:
       await access.removeMember(boardIdOf(req), userId);
       onMemberRemoved(userId, boardIdOf(req));
       return { status: 200, body: { members: userId === req.principal.user.id ? [] : await access.listMembers(boardIdOf(req)) } };
+    }),
+
+    route('POST', '/api/boards/:boardId/email-invites', inviteByEmail),
+    route('GET', '/api/boards/:boardId/email-invites', async (req) => {
+      await requireAdmin(req);
+      return { status: 200, body: { invites: await access.listEmailInvites(boardIdOf(req)) } };
+    }),
+    route('DELETE', '/api/boards/:boardId/email-invites/:inviteId', async (req) => {
+      await requireAdmin(req);
+      await access.withdrawEmailInvite(boardIdOf(req), req.params.inviteId ?? '');
+      return { status: 200, body: { invites: await access.listEmailInvites(boardIdOf(req)) } };
+    }),
+    // The invitations addressed to the caller's own email address; nobody else's can be named here.
+    route('GET', '/api/email-invites', async ({ principal }) => ({ status: 200, body: { invites: await access.receivedInvites(principal.user) } })),
+    route('POST', '/api/email-invites/:inviteId/accept', async ({ params, principal }) => {
+      const joined = await access.acceptEmailInvite(params.inviteId ?? '', principal.user);
+      return { status: 200, body: { boardId: joined.boardId, role: joined.role, board: (await store.listBoards()).find((b) => b.id === joined.boardId) ?? null } };
+    }),
+    route('POST', '/api/email-invites/:inviteId/decline', async ({ params, principal }) => {
+      await access.declineEmailInvite(params.inviteId ?? '', principal.user);
+      return { status: 200, body: { invites: await access.receivedInvites(principal.user) } };
     }),
 
     route('GET', '/api/boards/:boardId/invites', async (req) => {

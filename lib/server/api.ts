@@ -13,7 +13,7 @@ import type { Logger } from './logger';
 import type { BoardEvent } from '../shared/domain/types';
 import { boardMarks, cfdCsv, cfdOf, cycleTimesCsv, eventsCsv, itemsCsv, metricsOf, readFlow } from './flow';
 import { IMPORT_BODY_MAX_BYTES, JSON_BODY_MAX_BYTES, limitBody } from './http/bodyLimits';
-import { importHandler } from './http/importRoute';
+import { importHandler, importLease } from './http/importRoute';
 import { sendError, sendJson, sendResult } from './http/respond';
 import { csv, route, type ApiEnv, type Method, type Result, type Route } from './http/routes';
 
@@ -181,7 +181,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
   });
   app.use('/api/*', gate);
   const methods = new Map<string, Method[]>([[HEALTH_PATH, ['GET']], [IMPORT_PATH, ['POST']]]);
-  app.post(IMPORT_PATH, limitBody(IMPORT_BODY_MAX_BYTES), importHandler(store, logger));
+  app.post(IMPORT_PATH, importLease(store, logger), limitBody(IMPORT_BODY_MAX_BYTES), importHandler(store, logger));
   const jsonBody = limitBody(JSON_BODY_MAX_BYTES);
   for (const r of routes) {
     app.on(r.method, r.path, jsonBody, handlerOf(r));

@@ -1,4 +1,4 @@
-/** What the accounts API sends about people, memberships, invite links and API tokens (wire types). */
+/** What the accounts API sends about people, memberships, invite links, invitations by email and API tokens (wire types). */
 import type { BoardRole } from './domain/roles';
 
 export interface AccountDTO {
@@ -19,6 +19,29 @@ export interface MemberDTO {
 export interface InviteDTO {
   id: string;
   role: BoardRole;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** An invitation by email as the board's admins see it: pending until the person accepts or declines. */
+export interface EmailInviteDTO {
+  id: string;
+  email: string;
+  role: BoardRole;
+  /** The display name of the admin who sent it. */
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** An invitation by email as the person it is for sees it on their home page. */
+export interface ReceivedInviteDTO {
+  id: string;
+  boardId: string;
+  /** Chosen by whoever named the board: shown as plain text, never as a link or markup. */
+  boardName: string;
+  role: BoardRole;
+  invitedBy: string;
   createdAt: string;
   expiresAt: string;
 }

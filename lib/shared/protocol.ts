@@ -104,7 +104,8 @@ export const schemas = {
    */
   handshake: z.object({ token: z.string().min(1).max(LIMITS.apiToken).optional() }),
   /** Invite an existing account by email, or change a member's role. */
-  memberAdd: z.strictObject({ email: z.string().trim().toLowerCase().max(LIMITS.email).pipe(z.email('Enter an email address')), role: z.enum(BOARD_ROLES) }),
+  /** An invitation by email (POST …/email-invites, and POST …/members, which records one too). */
+  emailInvite: z.strictObject({ email: z.string().trim().toLowerCase().max(LIMITS.email).pipe(z.email('Enter an email address')), role: z.enum(BOARD_ROLES) }),
   memberUpdate: z.strictObject({ role: z.enum(BOARD_ROLES) }),
   inviteCreate: z.strictObject({
     role: z.enum(BOARD_ROLES),

@@ -39,10 +39,16 @@ test('the first visitor creates the admin account and owns the demo board; an in
   const hidden = await bob.page.goto(boardPath);
   expect(hidden?.status()).toBe(404);
 
-  // Ada invites Bob by email from the board's members page.
+  // Ada invites Bob by email from the board's members page; Bob accepts on his home page.
   await ada.page.goto(`${boardPath}/members`);
-  await ada.page.getByLabel('Email').fill('bob@flowboard.test');
-  await ada.page.getByTestId('add-member-form').getByRole('button', { name: 'Add to board' }).click();
+  const form = ada.page.getByTestId('invite-email-form');
+  await form.getByRole('textbox', { name: 'Email' }).fill('bob@flowboard.test');
+  await form.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(ada.page.getByTestId('email-invite-bob@flowboard.test')).toBeVisible();
+  await bob.page.goto('/');
+  await bob.page.getByRole('button', { name: 'Accept the invitation to Payments value stream' }).click();
+  await expect(bob.page.getByRole('link', { name: /Payments value stream/ })).toBeVisible();
+  await ada.page.reload();
   await expect(ada.page.getByTestId('member-bob@flowboard.test')).toContainText('Bob Builder');
 
   await ada.page.goto(boardPath);

@@ -3,15 +3,15 @@
  * server and hydrated as they are, dialogs and the add-card form that load their code on demand.
  */
 import type { BoardSnapshot } from '../../lib/shared/domain/types';
-import { boardName, csvTime, emailOf, expect, importBoard, test, watchConnection } from './fixtures';
+import { boardName, csvTime, expect, importBoard, joinBoard, test, watchConnection } from './fixtures';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-test('opening a board connects once: one WebSocket, one socket.io CONNECT, one join, then live, its milestones in order', async ({ page, api }) => {
+test('opening a board connects once: one WebSocket, one socket.io CONNECT, one join, then live, its milestones in order', async ({ page, api, baseURL }) => {
   const board = await api.createBoard(boardName('One connection'), [{ name: 'Develop' }, { name: 'Test' }], [{ title: 'Connect once', column: 'Develop' }]);
-  await api.addMember(board.id, emailOf('Page user'));
+  await joinBoard(api, baseURL ?? '', 'Page user', board.id);
   const seen = watchConnection(page);
 
   await page.goto(`/boards/${board.id}`);

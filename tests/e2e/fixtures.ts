@@ -1,7 +1,7 @@
 /**
  * Shared end-to-end fixtures: boards seeded through the REST API (each test makes its own) with the
  * API token of a "seed" account, and named viewers, each a real account signed up through
- * better-auth's endpoint and added to the board by the seed account (its admin), each in its own
+ * better-auth's endpoint, invited to the board by the seed account (its admin) and accepting, each in its own
  * browser context, so two people on one board are two browsers.
  * Waits are Playwright's polling `expect`s; nothing here sleeps.
  */
@@ -94,9 +94,19 @@ export class Api {
     return seeded;
   }
 
-  /** Adds an account to a board (the seed account is the admin of the boards it creates). */
-  async addMember(boardId: string, email: string, role: 'admin' | 'member' | 'viewer' = 'admin'): Promise<void> {
-    await this.call('POST', `/api/boards/${boardId}/members`, { email, role });
+  /**
+   * Invites an address to a board (the seed account is the admin of the boards it creates). The
+   * person joins when they accept (`joinBoard`). False when they are a member already.
+   */
+  async invite(boardId: string, email: string, role: 'admin' | 'member' | 'viewer' = 'admin'): Promise<boolean> {
+    try {
+      await this.call('POST', `/api/boards/${boardId}/email-invites`, { email, role });
+      return true;
+    } catch (error) {
+      // Opened twice on one board (two tabs of one person): already a member.
+      if (String(error).includes('CONFLICT')) return false;
+      throw error;
+    }
   }
 }
 
@@ -132,6 +142,25 @@ export function sessionOf(baseURL: string, name: string): Promise<SessionState> 
     sessions.set(name, made);
   }
   return made;
+}
+
+/**
+ * Puts the account `name` on a board as the product does: the board's admin invites its address, and
+ * the person accepts the invitation with their own session.
+ */
+export async function joinBoard(api: Api, baseURL: string, name: string, boardId: string, role: 'admin' | 'member' | 'viewer' = 'admin'): Promise<void> {
+  if (!(await api.invite(boardId, emailOf(name), role))) return;
+  const context = await playwrightRequest.newContext({ baseURL, storageState: await sessionOf(baseURL, name) });
+  try {
+    const listed = await context.get('/api/email-invites');
+    const { invites } = (await listed.json()) as { invites: { id: string; boardId: string }[] };
+    const mine = invites.find((i) => i.boardId === boardId);
+    if (!mine) throw new Error(`${name} has no invitation to board ${boardId}`);
+    const accepted = await context.post(`/api/email-invites/${mine.id}/accept`, { headers: { origin: baseURL } });
+    if (!accepted.ok()) throw new Error(`${name} could not accept: ${accepted.status()} ${await accepted.text()}`);
+  } finally {
+    await context.dispose();
+  }
 }
 
 /** The seed account's API token, made once per worker with its session (a cookie write from our origin). */
@@ -254,10 +283,7 @@ async function newViewer(
 ) {
   if (!baseURL) throw new Error('baseURL is not configured');
   const storageState = await sessionOf(baseURL, name);
-  await api.addMember(boardId, emailOf(name), role).catch((error: unknown) => {
-    // Opened twice on one board (two tabs of one person): already a member.
-    if (!String(error).includes('CONFLICT')) throw error;
-  });
+  await joinBoard(api, baseURL, name, boardId, role);
   const context = await browser.newContext({ baseURL, viewport: viewport ?? { width: 1280, height: 800 }, storageState });
   const page = await context.newPage();
   await page.goto(`/boards/${boardId}`);

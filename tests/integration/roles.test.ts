@@ -184,7 +184,7 @@ describe('who sees the events', () => {
 });
 
 describe('members', () => {
-  it('admins add by email, change roles and remove; members and viewers cannot; a board always keeps an admin', async () => {
+  it('admins invite by email, change roles and remove; members and viewers cannot; a board always keeps an admin', async () => {
     const admin = await h.user('members admin');
     const target = await seedTarget(h, admin);
     const boardId = target.board.id;
@@ -193,11 +193,15 @@ describe('members', () => {
     const carol = await h.user('members carol');
     const path = `/api/boards/${boardId}/members`;
 
+    // Adding by email records an invitation (tests/integration/email-invites.test.ts); bob joins by accepting it.
     const added = await h.api('POST', path, { body: { email: bob.email.toUpperCase(), role: 'member' }, as: admin });
-    expect(added.status).toBe(201);
+    expect(added.status).toBe(202);
+    expect(await h.app.access.roleOf(boardId, bob.id)).toBeNull();
+    const [invitation] = (await h.api<{ invites: { id: string }[] }>('GET', '/api/email-invites', { as: bob })).body.invites;
+    expect((await h.api('POST', `/api/email-invites/${invitation?.id}/accept`, { as: bob })).status).toBe(200);
     expect(await h.app.access.roleOf(boardId, bob.id)).toBe('member');
     expect((await h.api('POST', path, { body: { email: bob.email, role: 'viewer' }, as: admin })).body).toMatchObject({ error: { code: 'CONFLICT' } });
-    expect((await h.api('POST', path, { body: { email: 'nobody@nowhere.test', role: 'viewer' }, as: admin })).status).toBe(404);
+    expect((await h.api('POST', path, { body: { email: 'nobody@nowhere.test', role: 'viewer' }, as: admin })).status).toBe(202);
     expect((await h.api('POST', path, { body: { email: 'not an email', role: 'viewer' }, as: admin })).status).toBe(400);
     expect((await h.api('POST', path, { body: { email: carol.email, role: 'owner' }, as: admin })).status).toBe(400);
 

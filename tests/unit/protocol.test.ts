@@ -72,7 +72,7 @@ const cases: Cases = {
   cardHistory: { good: [{ cardId: 'c' }], bad: [{}] },
   presenceDrag: { good: [{ boardId: 'b', cardId: 'c' }, { boardId: 'b', cardId: null }], bad: [{ boardId: 'b' }, { boardId: 'b', cardId: 1 }] },
   handshake: { good: [{}, { token: 'fbt_abc' }, { token: x(LIMITS.apiToken) }], bad: [{ token: '' }, { token: 7 }, { token: x(LIMITS.apiToken + 1) }, { token: null }] },
-  memberAdd: {
+  emailInvite: {
     good: [{ email: 'ada@example.com', role: 'viewer' }, { email: '  Ada@Example.COM ', role: 'admin' }],
     bad: [{ email: 'ada@example.com' }, { email: 'not an email', role: 'member' }, { email: 'ada@example.com', role: 'owner' }, { email: `${x(LIMITS.email)}@x.io`, role: 'member' }],
   },
@@ -115,7 +115,7 @@ describe('protocol schemas', () => {
   });
 
   it('an email to invite is trimmed and lower-cased, as accounts store it', () => {
-    expect(schemas.memberAdd.parse({ email: '  Ada@Example.COM ', role: 'member' }).email).toBe('ada@example.com');
+    expect(schemas.emailInvite.parse({ email: '  Ada@Example.COM ', role: 'member' }).email).toBe('ada@example.com');
   });
 
   it('names and titles are trimmed; descriptions and reasons are kept as typed', () => {

@@ -6,7 +6,14 @@ import type { Principal } from '../auth';
  * so a handler reads like the command it runs and api.ts does the HTTP around it once.
  */
 /** What the REST app's handlers see: Node's request (for its headers) and the authenticated principal. */
-export type ApiEnv = { Bindings: HttpBindings; Variables: { principal: Principal } };
+export type ApiEnv = { Bindings: HttpBindings; Variables: { principal: Principal; importLease?: HeldLease } };
+
+/** A lease an import holds (http/importRoute.ts): given back once, by whoever is last to hold it. */
+export interface HeldLease {
+  release(): Promise<void>;
+  /** Set when the answer streams: the stream gives the lease back when the import ends. */
+  streaming: boolean;
+}
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'TOO_LARGE',
   'INTERNAL',
   'UNAVAILABLE',
+  'IMPORT_BUSY',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -28,6 +29,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   /** The database cannot be reached right now; nothing was changed, try again. */
   UNAVAILABLE: 503,
+  /** This account already has a CSV import running: one at a time per account. */
+  IMPORT_BUSY: 429,
 };
 
 /** A refusal the user can act on. Anything else that is thrown is logged and reported as INTERNAL. */

@@ -15,6 +15,9 @@ export function hasRole(role: BoardRole, needed: BoardRole): boolean {
   return BOARD_ROLES.indexOf(role) >= BOARD_ROLES.indexOf(needed);
 }
 
+/** A role's name in the UI. */
+export const ROLE_LABEL: Record<BoardRole, string> = { admin: 'Admin', member: 'Member', viewer: 'Viewer' };
+
 /** What the UI says a role may do; one sentence each, shown next to the role picker. */
 export const ROLE_SUMMARY: Record<BoardRole, string> = {
   admin: 'Settings, work centers, WIP limits, demand and members',

@@ -19,6 +19,7 @@ export default async function MembersPage({ params }: { params: Promise<{ boardI
         me={{ id: user.id, role }}
         initialMembers={await access.listMembers(boardId)}
         initialInvites={role === 'admin' ? await access.listInvites(boardId) : []}
+        initialEmailInvites={role === 'admin' ? await access.listEmailInvites(boardId) : []}
       />
     </SettingsShell>
   );
