@@ -111,6 +111,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   let handle: RequestHandler | undefined;
   const httpServer = createServer();
+  // An idle kept-alive connection outlives the proxy's and the client's own idle timers (nginx keeps
+  // upstream connections 60 s), so a client never sends a request on a socket the server is closing:
+  // with Node's 5 s, a request sent at that moment fails with a reset (seen on a busy machine).
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     // Socket.IO answers its own path; it attaches its listener in front of this one.
     if (req.url?.startsWith('/socket.io/')) return;
