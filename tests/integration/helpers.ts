@@ -202,6 +202,13 @@ export interface HarnessOptions {
   secret?: string;
   /** Write rate limit; off unless a test is about it. */
   writeRate?: RateLimitOptions;
+  /** Join and drag throttles (lib/server/rateLimit.ts); off unless a test is about them. */
+  joinRate?: RateLimitOptions;
+  dragRate?: RateLimitOptions;
+  /** Sockets per account; the app's default (20) unless a test is about it. */
+  socketsPerAccount?: number;
+  /** better-auth's session lifetime and refresh age, in seconds; its defaults unless a test is about them. */
+  session?: { expiresIn: number; updateAge: number };
   /**
    * Every user `connect()` makes is an admin of every board `seedBoard()` makes, so tests about
    * the board itself need not manage members. Tests about access turn this off.
@@ -280,6 +287,10 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
       logger,
       seed: false,
       writeRate: harnessOptions.writeRate ?? { perSecond: 0, burst: 0 },
+      joinRate: harnessOptions.joinRate ?? { perSecond: 0, burst: 0 },
+      dragRate: harnessOptions.dragRate ?? { perSecond: 0, burst: 0 },
+      socketsPerAccount: harnessOptions.socketsPerAccount,
+      session: harnessOptions.session,
       authRateLimit: harnessOptions.authRateLimit ?? false,
       signup: harnessOptions.signup ?? 'open',
       trustedProxies: harnessOptions.trustedProxies ?? 0,
