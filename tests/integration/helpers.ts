@@ -171,6 +171,37 @@ export function whenConnected(socket: Socket | FlowSocket): Promise<void> {
   });
 }
 
+/** Signs in through better-auth's endpoint, as the sign-in page does; returns the Cookie header to send. */
+export async function signIn(baseUrl: string, user: Pick<TestUser, 'email' | 'password'>): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+/** Connects a socket; resolves with 'connected' or the code (else the message) of the refusal. */
+export function connectOutcome(socket: Socket | FlowSocket): Promise<string> {
+  const raw = socket as unknown as Socket;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('neither connected nor refused')), WAIT_MS);
+    raw.once('connect', () => {
+      clearTimeout(timer);
+      resolve('connected');
+    });
+    raw.once('connect_error', (e: Error & { data?: { code?: string } }) => {
+      clearTimeout(timer);
+      resolve(e.data?.code ?? e.message);
+    });
+    raw.connect();
+  });
+}
+
 export interface ApiResponse<T = unknown> {
   status: number;
   headers: Headers;
