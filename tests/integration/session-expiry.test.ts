@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
+import { BoardSyncClient } from '../../lib/client/sync/BoardSyncClient';
 import { connectOutcome, signIn, startTestServer, TestClient, WAIT_MS, type FlowSocket, type TestUser } from './helpers';
 
 // Sessions of a few seconds, extended by a request made at least 2 s after the last extension.
@@ -91,5 +92,38 @@ describe('session expiry', () => {
     const out = await fetch(`${h.url}/api/auth/sign-out`, { method: 'POST', headers: { cookie, origin: h.url, 'content-type': 'application/json' }, body: '{}' });
     expect(out.status).toBe(200);
     expect(await ended).toMatchObject({ code: 'SESSION_EXPIRED' });
+  });
+
+  it("the board's sync engine shows why, stops, and asks to sign in again instead of reconnecting", async () => {
+    const board = await h.seedBoard([{ name: 'Develop' }]);
+    const eli = await h.user('Eli');
+    const cookie = await signIn(h.url, eli);
+    const socket = h.socket({}, { cookie, origin: h.url });
+    const sync = new BoardSyncClient(socket as unknown as FlowSocket, board.snapshot);
+    const notes: string[] = [];
+    const signInAsked = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the sync engine never asked to sign in again')), EXPIRES_IN_S * 1000 + WAIT_MS);
+      sync.start({
+        notify: (message) => notes.push(message),
+        onSessionEnded: (message) => {
+          clearTimeout(timer);
+          resolve(message);
+        },
+      });
+    });
+    const live = new Promise<void>((resolve) => {
+      const unsubscribe = sync.subscribe(() => {
+        if (sync.getSnapshot().status !== 'live') return;
+        unsubscribe();
+        resolve();
+      });
+    });
+    await live;
+    expect(await signInAsked).toBe('Your session ended: sign in again');
+    expect(notes).toContain('Your session ended: sign in again');
+    expect(sync.getSnapshot().status).toBe('offline');
+    // No reconnection behind the person's back.
+    expect(socket.active).toBe(false);
+    sync.stop();
   });
 });
