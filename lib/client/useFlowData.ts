@@ -90,8 +90,8 @@ export function useFlowData(boardId: string, range: FlowRange | null) {
     socket.on('disconnect', () => setStatus('offline'));
     // The server closes the socket right after: reconnecting would be refused.
     socket.on('session:ended', signInAgain);
-    socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
-      if (error.data?.code === 'UNAUTHENTICATED') signInAgain();
+    socket.on('connect_error', (refusal: Error & { data?: { code?: string } }) => {
+      if (refusal.data?.code === 'UNAUTHENTICATED') signInAgain();
     });
     socket.on('board:event', (event) => {
       if (event.boardId !== boardId) return;

@@ -71,6 +71,12 @@ const SESSION_RECHECK_MS = 5_000;
 
 const SESSION_ENDED = { code: 'SESSION_EXPIRED', message: 'Your session ended: sign in again' } as const;
 
+/** Tells a socket its session ended and closes it; the browser then asks the person to sign in again. */
+function endSession(socket: FlowSocket): void {
+  socket.emit('session:ended', SESSION_ENDED);
+  socket.disconnect(true);
+}
+
 const MALFORMED: Failure = { ok: false, code: 'INVALID', message: 'Send one payload object, then the ack function' };
 
 /**
@@ -223,12 +229,6 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
 
   const RATE_LIMITED: Failure = { ok: false, code: 'RATE_LIMITED', message: 'Too many changes at once: slow down and try again' };
   const JOINS_LIMITED: Failure = { ok: false, code: 'RATE_LIMITED', message: 'Too many boards opened at once: try again in a few seconds' };
-
-  /** Tells a socket its session ended and closes it; the browser then asks the person to sign in again. */
-  const endSession = (socket: FlowSocket): void => {
-    socket.emit('session:ended', SESSION_ENDED);
-    socket.disconnect(true);
-  };
 
   /**
    * Whether a cookie socket's session is still on. Before the expiry the socket holds, yes (sign-out
