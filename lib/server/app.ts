@@ -52,7 +52,7 @@ export interface AppOptions {
   signup?: SignupPolicy;
   /** Reverse proxies in front of the server, whose X-Forwarded-For entries are believed; default 0. */
   trustedProxies?: number;
-  /** Redis shared by several app processes (fan-out, presence, per-token write limits); absent: one process. */
+  /** Redis shared by several app processes (fan-out, presence, per-account rate limits and socket counts); absent: one process. */
   redisUrl?: string;
   /** Prefix of the cluster's Redis channels and keys (processes with the same one are one cluster); default 'flowboard'. */
   redisKey?: string;

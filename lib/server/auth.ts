@@ -21,7 +21,7 @@ import type { Logger } from './logger';
  */
 export interface Principal {
   user: AccountDTO;
-  /** Set when the request carried an API token (its rate limit is per token). */
+  /** Set when the request carried an API token (revoking it closes its sockets). */
   tokenId?: string;
   /** Set when the request carried a session cookie. */
   sessionId?: string;
