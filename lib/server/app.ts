@@ -38,9 +38,9 @@ export interface AppOptions {
   origins?: readonly string[];
   /** Writes per account (all its sessions, tokens, sockets and processes); default 20 per second, bursts of 40. */
   writeRate?: RateLimitOptions;
-  /** board:join and flow:join per account; default JOIN_RATE (lib/server/rateLimit.ts). */
+  /** board:join and flow:join per account; default JOIN_RATE (lib/server/rateLimit.ts), off when writeRate is. */
   joinRate?: RateLimitOptions;
-  /** presence:drag announcements per account and process; default DRAG_RATE. */
+  /** presence:drag announcements per account and process; default DRAG_RATE, off when writeRate is. */
   dragRate?: RateLimitOptions;
   /** Most sockets one account may hold open, across processes; default 20. */
   socketsPerAccount?: number;
@@ -89,7 +89,9 @@ export const DEFAULT_SOCKETS_PER_ACCOUNT = 20;
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { logger } = options;
   const writeRate = options.writeRate ?? { perSecond: 20, burst: 40 };
-  const joinRate = options.joinRate ?? JOIN_RATE;
+  // FLOWBOARD_WRITE_RATE=0 (benchmarks) turns the join and drag throttles off with it.
+  const unlimited = writeRate.perSecond <= 0 ? { perSecond: 0, burst: 0 } : undefined;
+  const joinRate = options.joinRate ?? unlimited ?? JOIN_RATE;
   const socketsPerAccount = options.socketsPerAccount ?? DEFAULT_SOCKETS_PER_ACCOUNT;
   // Several processes: fan-out, rate limits and socket counts through Redis (lib/server/cluster).
   // First, so that a process that cannot reach it fails before it opens anything.
@@ -184,7 +186,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     origins,
     limiter,
     joinLimiter: cluster?.joinLimiter ?? new RateLimiter(joinRate),
-    dragLimiter: new RateLimiter(options.dragRate ?? DRAG_RATE),
+    dragLimiter: new RateLimiter(options.dragRate ?? unlimited ?? DRAG_RATE),
     connections: cluster?.connections ?? new LocalConnectionCounter(socketsPerAccount),
     sessionExpiresAt: (sessionId) => access.sessionExpiresAt(sessionId),
     adapter: cluster?.adapter,

@@ -51,7 +51,7 @@ const EnvSchema = z.object({
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(origin).min(1))
     .optional(),
-  /** Writes per second allowed per account, across its sessions, tokens, sockets and processes (a token bucket); 0 turns the limit off. */
+  /** Writes per second allowed per account, across its sessions, tokens, sockets and processes (a token bucket); 0 turns it off, with the join and drag throttles. */
   FLOWBOARD_WRITE_RATE: wholeNumber.default(20),
   /** How many writes may come at once before the rate applies. */
   FLOWBOARD_WRITE_BURST: wholeNumber.default(40),
