@@ -48,8 +48,7 @@ const RENEW = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-return 1
+return redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 `;
 
 /** A process's sockets count for this long after its last renewal: a dead process's sockets are forgotten within it. */
@@ -65,6 +64,8 @@ export class RedisConnectionCounter implements ConnectionCounter {
   private readonly local = new LocalConnections();
   private readonly timer: NodeJS.Timeout;
   private degraded = false;
+  /** Accounts whose count could not be written (Redis unreachable): written again once it answers. */
+  private readonly unwritten = new Set<string>();
 
   constructor(
     readonly cap: number,
@@ -75,10 +76,11 @@ export class RedisConnectionCounter implements ConnectionCounter {
   ) {
     this.timer = setInterval(() => this.renew(), RENEW_EVERY_MS);
     this.timer.unref();
-    // Back after an outage (or a Redis that restarted empty): the lease, then every count again.
+    // Back after an outage (releases were not written meanwhile), or a Redis that restarted empty:
+    // the lease, then every count again.
     client.on('ready', () => {
-      this.renew();
-      for (const userId of this.local.accounts()) this.publish(userId);
+      void this.renew();
+      this.publishAll();
     });
   }
 
@@ -90,11 +92,17 @@ export class RedisConnectionCounter implements ConnectionCounter {
     return `${this.prefix}:sockets:${userId}`;
   }
 
-  /** Renews this process's lease; called once before the first admission (connectCluster). */
+  /**
+   * Renews this process's lease; called once before the first admission (connectCluster). A lease
+   * that had lapsed (a process paused for longer than LEASE_MS, a Redis that lost its data) may have
+   * had its counts deleted by another process's admission: they are all written again.
+   */
   renew(): Promise<void> {
     if (!this.client.isReady) return Promise.resolve();
     return this.client.eval(RENEW, { keys: [this.processes], arguments: [this.id, String(LEASE_MS)] }).then(
-      () => undefined,
+      (added) => {
+        if (added === 1) this.publishAll();
+      },
       (error: unknown) => this.warn(error),
     );
   }
@@ -135,12 +143,25 @@ export class RedisConnectionCounter implements ConnectionCounter {
     if (this.client.isReady) await this.client.zRem(this.processes, this.id).catch(() => undefined);
   }
 
-  /** Writes this process's count of an account's sockets; a failure is repaired by the next write or the next 'ready'. */
+  /** Writes this process's count of an account's sockets; one that fails is written again once Redis answers. */
   private publish(userId: string): void {
-    if (!this.client.isReady) return;
+    if (!this.client.isReady) {
+      this.unwritten.add(userId);
+      return;
+    }
     this.client
       .eval(PUBLISH, { keys: [this.accountKey(userId)], arguments: [this.id, String(this.local.count(userId)), String(ACCOUNT_TTL_MS)] })
-      .catch((error: unknown) => this.warn(error));
+      .catch((error: unknown) => {
+        this.unwritten.add(userId);
+        this.warn(error);
+      });
+  }
+
+  /** Every count this process holds, and those it failed to write (an account whose last socket here closed meanwhile: 0). */
+  private publishAll(): void {
+    const accounts = new Set([...this.local.accounts(), ...this.unwritten]);
+    this.unwritten.clear();
+    for (const userId of accounts) this.publish(userId);
   }
 
   /** Redis cannot answer: this process's own count decides, so the cap holds per process meanwhile. */
