@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     secret: env.BETTER_AUTH_SECRET ?? env.FLOWBOARD_SECRET,
     origins: env.FLOWBOARD_ORIGIN,
     writeRate: { perSecond: env.FLOWBOARD_WRITE_RATE, burst: env.FLOWBOARD_WRITE_BURST },
+    socketsPerAccount: env.FLOWBOARD_SOCKETS_PER_ACCOUNT,
     authRateLimit: env.FLOWBOARD_AUTH_RATE_LIMIT,
     signup: env.FLOWBOARD_SIGNUP,
     trustedProxies: env.FLOWBOARD_TRUSTED_PROXIES,

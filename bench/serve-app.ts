@@ -17,6 +17,7 @@ const app = await startApp({
   logger: consoleLogger,
   seed: false,
   writeRate: { perSecond: env.FLOWBOARD_WRITE_RATE, burst: env.FLOWBOARD_WRITE_BURST },
+  socketsPerAccount: env.FLOWBOARD_SOCKETS_PER_ACCOUNT,
 });
 console.log(`Flowboard (no pages) on ${app.url} with ${dbPath}`);
 

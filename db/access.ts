@@ -405,6 +405,18 @@ export function createAccess(engine: Engine, clock: () => number = Date.now) {
       return { tokenId: row.tokenId, user: toAccount(row) };
     },
 
+    /**
+     * When a better-auth session expires now (ms since the epoch); null when it is gone (signed out).
+     * Read without better-auth's getSession, which would delete an expired row, and without extending it.
+     */
+    async sessionExpiresAt(sessionId: string): Promise<number | null> {
+      const row = await read((sql) => sql.get<{ expiresAt: number | string | Date }>('select expires_at as "expiresAt" from sessions where id = ?', [sessionId]));
+      if (!row) return null;
+      const { expiresAt } = row;
+      if (expiresAt instanceof Date) return expiresAt.getTime();
+      return typeof expiresAt === 'number' || /^\d+$/.test(expiresAt) ? Number(expiresAt) : Date.parse(expiresAt);
+    },
+
     /** Boards that nobody is a member of; used by tests and the CLI. */
     async unownedBoardIds(): Promise<string[]> {
       const rows = await read((sql) => sql.all<{ id: string }>('select b.id from boards b where not exists (select 1 from board_members m where m.board_id = b.id)'));

@@ -9,12 +9,13 @@ import { currentUser, safeNext } from '../../lib/server/session';
 export const metadata: Metadata = { title: 'Sign in' };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const next = safeNext((await searchParams).next);
+  const params = await searchParams;
+  const next = safeNext(params.next);
   if (await currentUser()) redirect(next);
   // A new database: there is nobody to sign in as yet.
   if (await getServerHandle().needsFirstAdmin()) redirect('/sign-up');
   return (
-    <AuthShell title="Sign in" intro="Welcome back. Your boards are waiting.">
+    <AuthShell title="Sign in" intro={params.ended === '1' ? <span role="status">Your session ended: sign in again to carry on where you were.</span> : 'Welcome back. Your boards are waiting.'}>
       <AuthForm mode="sign-in" next={next} minPassword={PASSWORD_LIMITS.min} />
     </AuthShell>
   );

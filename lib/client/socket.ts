@@ -17,6 +17,14 @@ export function connectSocket(): FlowSocket {
   return io({ autoConnect: false, transports: ['websocket', 'polling'], tryAllTransports: true });
 }
 
+/**
+ * The session this page's socket was opened with ended: to the sign-in page, which says so, and
+ * back here afterwards.
+ */
+export function signInAgain(): void {
+  window.location.assign(`/sign-in?${new URLSearchParams({ next: window.location.pathname, ended: '1' }).toString()}`);
+}
+
 /** An early connection no board claimed in this time (the board never mounted) is closed. */
 const EARLY_SOCKET_TTL_MS = 10_000;
 let early: FlowSocket | null = null;

@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { BoardSnapshot } from '../shared/domain/types';
-import { claimSocket, takeSocket, type FlowSocket } from './socket';
+import { claimSocket, signInAgain, takeSocket, type FlowSocket } from './socket';
 import { BoardSyncClient, type ConnectionState } from './sync/BoardSyncClient';
 
 export type { ConnectionState, Send } from './sync/BoardSyncClient';
@@ -35,8 +35,8 @@ export function useBoardSync(initial: BoardSnapshot, notify: (message: string) =
     client.start({
       notify: (message) => notifyRef.current(message),
       isOnline: () => navigator.onLine,
-      // The session ended (signed out elsewhere, expired): sign in again and come back here.
-      onUnauthenticated: () => window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname)}`),
+      // The session ended (expired, signed out elsewhere): sign in again and come back here.
+      onSessionEnded: signInAgain,
       // Milestones of opening a board, for the browser's performance timeline (and the benchmarks).
       mark: (name) => performance.mark(`flowboard:${name}`),
     });

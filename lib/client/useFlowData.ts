@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BoardEvent } from '../shared/domain/types';
 import type { FlowData, FlowRange } from '../shared/flow/data';
 import { foldEvent } from '../shared/flow/live';
-import { connectSocket, request, type FlowSocket } from './socket';
+import { connectSocket, request, signInAgain, type FlowSocket } from './socket';
 
 export type FlowStatus = 'loading' | 'live' | 'offline' | 'error';
 
@@ -88,6 +88,11 @@ export function useFlowData(boardId: string, range: FlowRange | null) {
     };
     socket.on('connect', () => void join());
     socket.on('disconnect', () => setStatus('offline'));
+    // The server closes the socket right after: reconnecting would be refused.
+    socket.on('session:ended', signInAgain);
+    socket.on('connect_error', (refusal: Error & { data?: { code?: string } }) => {
+      if (refusal.data?.code === 'UNAUTHENTICATED') signInAgain();
+    });
     socket.on('board:event', (event) => {
       if (event.boardId !== boardId) return;
       if (loading.current || !dataRef.current) {

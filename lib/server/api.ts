@@ -8,7 +8,7 @@ import { schemas } from '../shared/protocol';
 import type { Authenticate, Principal } from './auth';
 import { actorOf, authorize, executeCommand, parseOrFail, toFailure, type CommandName } from './commands';
 import { accessRoutes } from './accessRoutes';
-import type { WriteLimiter } from './rateLimit';
+import { writeKeyOf, type WriteLimiter } from './rateLimit';
 import type { Logger } from './logger';
 import type { BoardEvent } from '../shared/domain/types';
 import { boardMarks, cfdCsv, cfdOf, cycleTimesCsv, eventsCsv, itemsCsv, metricsOf, readFlow } from './flow';
@@ -147,8 +147,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     const principal = await deps.authenticate(c.env.incoming.headers);
     if (!principal) throw new DomainError('UNAUTHENTICATED', 'Sign in, or send Authorization: Bearer <API token>');
     checkCsrf(c, principal, deps.origins);
-    const key = principal.tokenId ? `token:${principal.tokenId}` : `session:${principal.sessionId ?? principal.user.id}`;
-    if (!SAFE_METHODS.has(c.req.method) && !(await deps.limiter.take(key))) {
+    // One budget per account, shared with its sockets and its other tokens and sessions (lib/server/rateLimit.ts).
+    if (!SAFE_METHODS.has(c.req.method) && !(await deps.limiter.take(writeKeyOf(principal.user.id)))) {
       return sendError(c, { code: 'RATE_LIMITED', message: 'Too many changes at once: slow down and try again' }, { 'retry-after': '1' });
     }
     c.set('principal', principal);

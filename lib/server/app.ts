@@ -12,7 +12,8 @@ import { requestClientAddress } from './clientAddress';
 import { setServerHandle } from './handle';
 import { AUTH_BODY_MAX_BYTES, capNodeBody } from './http/bodyLimits';
 import type { Logger } from './logger';
-import { RateLimiter, type RateLimitOptions } from './rateLimit';
+import { LocalConnectionCounter } from './connections';
+import { DRAG_RATE, JOIN_RATE, RateLimiter, type RateLimitOptions } from './rateLimit';
 import { connectCluster } from './cluster';
 import { createRealtimeServer, type Realtime, type RealtimeServer } from './realtime';
 import { seedDemoBoard } from './seed';
@@ -35,15 +36,23 @@ export interface AppOptions {
   secret?: string;
   /** Browser origins of the app; default http://localhost:PORT and http://127.0.0.1:PORT. */
   origins?: readonly string[];
-  /** Writes per connection and per API token; default 20 per second, bursts of 40. */
+  /** Writes per account (all its sessions, tokens, sockets and processes); default 20 per second, bursts of 40. */
   writeRate?: RateLimitOptions;
+  /** board:join and flow:join per account; default JOIN_RATE (lib/server/rateLimit.ts), off when writeRate is. */
+  joinRate?: RateLimitOptions;
+  /** presence:drag announcements per account and process; default DRAG_RATE, off when writeRate is. */
+  dragRate?: RateLimitOptions;
+  /** Most sockets one account may hold open, across processes; default 20. */
+  socketsPerAccount?: number;
+  /** better-auth's session lifetime and refresh age in seconds (lib/server/auth.ts); default its own (7 days, 1 day). */
+  session?: { expiresIn: number; updateAge: number };
   /** Throttle sign-in and sign-up attempts per client address; default true. */
   authRateLimit?: boolean;
   /** Who may create an account; default 'open'. */
   signup?: SignupPolicy;
   /** Reverse proxies in front of the server, whose X-Forwarded-For entries are believed; default 0. */
   trustedProxies?: number;
-  /** Redis shared by several app processes (fan-out, presence, per-token write limits); absent: one process. */
+  /** Redis shared by several app processes (fan-out, presence, per-account rate limits and socket counts); absent: one process. */
   redisUrl?: string;
   /** Prefix of the cluster's Redis channels and keys (processes with the same one are one cluster); default 'flowboard'. */
   redisKey?: string;
@@ -73,13 +82,22 @@ const notFound: RequestHandler = (_req, res) => {
   res.end('Not found');
 };
 
+/** Sockets one account may hold open (FLOWBOARD_SOCKETS_PER_ACCOUNT): a few tabs and integrations, with room to spare. */
+export const DEFAULT_SOCKETS_PER_ACCOUNT = 20;
+
 /** The composition root: database, store, REST, Socket.IO and (optionally) Next on one HTTP server. */
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { logger } = options;
   const writeRate = options.writeRate ?? { perSecond: 20, burst: 40 };
-  // Several processes: fan-out and write limits through Redis (lib/server/cluster). First, so that a
-  // process that cannot reach it fails before it opens anything.
-  const cluster = options.redisUrl ? await connectCluster({ url: options.redisUrl, key: options.redisKey ?? 'flowboard', logger, writeRate }) : null;
+  // FLOWBOARD_WRITE_RATE=0 (benchmarks) turns the join and drag throttles off with it.
+  const unlimited = writeRate.perSecond <= 0 ? { perSecond: 0, burst: 0 } : undefined;
+  const joinRate = options.joinRate ?? unlimited ?? JOIN_RATE;
+  const socketsPerAccount = options.socketsPerAccount ?? DEFAULT_SOCKETS_PER_ACCOUNT;
+  // Several processes: fan-out, rate limits and socket counts through Redis (lib/server/cluster).
+  // First, so that a process that cannot reach it fails before it opens anything.
+  const cluster = options.redisUrl
+    ? await connectCluster({ url: options.redisUrl, key: options.redisKey ?? 'flowboard', logger, writeRate, joinRate, socketsPerAccount })
+    : null;
   const engine = await openEngine({
     url: options.databaseUrl,
     sqlitePath: options.dbPath,
@@ -161,10 +179,23 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     rateLimit: options.authRateLimit ?? true,
     signup: options.signup ?? 'open',
     onSessionEnded: (id) => realtime?.disconnectSession(id),
+    session: options.session,
   });
   const authenticate = createAuthenticate(auth, access);
   const limiter = cluster?.limiter ?? new RateLimiter(writeRate);
-  realtime = createRealtimeServer(httpServer, { store, access, logger, authenticate, origins, limiter, adapter: cluster?.adapter });
+  realtime = createRealtimeServer(httpServer, {
+    store,
+    access,
+    logger,
+    authenticate,
+    origins,
+    limiter,
+    joinLimiter: cluster?.joinLimiter ?? new RateLimiter(joinRate),
+    dragLimiter: new RateLimiter(options.dragRate ?? unlimited ?? DRAG_RATE),
+    connections: cluster?.connections ?? new LocalConnectionCounter(socketsPerAccount),
+    sessionExpiresAt: (sessionId) => access.sessionExpiresAt(sessionId),
+    adapter: cluster?.adapter,
+  });
   const { io } = realtime;
   const api = createApiHandler({
     store,

@@ -21,10 +21,12 @@ import type { Logger } from './logger';
  */
 export interface Principal {
   user: AccountDTO;
-  /** Set when the request carried an API token (its rate limit is per token). */
+  /** Set when the request carried an API token (revoking it closes its sockets). */
   tokenId?: string;
   /** Set when the request carried a session cookie. */
   sessionId?: string;
+  /** When that session expires (ms since the epoch), as better-auth had it when the request came. */
+  sessionExpiresAt?: number;
 }
 
 export interface AuthOptions {
@@ -41,6 +43,11 @@ export interface AuthOptions {
   rateLimit?: boolean;
   /** Who may create an account: anyone ('open', the default), or only the holder of a live invite link. */
   signup?: SignupPolicy;
+  /**
+   * better-auth's session lifetime and how often use extends it, in seconds (its defaults: 7 days,
+   * extended to 7 days from now by a request at least a day after the last extension). Tests shorten it.
+   */
+  session?: { expiresIn: number; updateAge: number };
 }
 
 export type SignupPolicy = 'open' | 'invite';
@@ -85,6 +92,7 @@ export function createAuth(options: AuthOptions) {
       },
     },
     rateLimit: { enabled: options.rateLimit ?? true },
+    ...(options.session ? { session: { expiresIn: options.session.expiresIn, updateAge: options.session.updateAge } } : {}),
     hooks: {
       // By invitation: the first account (the admin) and holders of a live invite link only.
       before: createAuthMiddleware(async (ctx) => {
@@ -174,6 +182,6 @@ export function createAuthenticate(auth: Auth, access: Access): Authenticate {
     const found = await auth.api.getSession({ headers: fromNodeHeaders(headers) });
     if (!found) return null;
     const user = await access.getUser(found.user.id);
-    return user ? { user, sessionId: found.session.id } : null;
+    return user ? { user, sessionId: found.session.id, sessionExpiresAt: new Date(found.session.expiresAt).getTime() } : null;
   };
 }

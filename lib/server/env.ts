@@ -51,10 +51,12 @@ const EnvSchema = z.object({
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
     .pipe(z.array(origin).min(1))
     .optional(),
-  /** Writes per second allowed per connection and per API token (a token bucket); 0 turns the limit off. */
+  /** Writes per second allowed per account, across its sessions, tokens, sockets and processes (a token bucket); 0 turns it off, with the join and drag throttles. */
   FLOWBOARD_WRITE_RATE: wholeNumber.default(20),
   /** How many writes may come at once before the rate applies. */
   FLOWBOARD_WRITE_BURST: wholeNumber.default(40),
+  /** Most sockets (board and flow pages, integrations) one account may hold open, across processes. */
+  FLOWBOARD_SOCKETS_PER_ACCOUNT: wholeNumber.default(20).pipe(z.number().min(1, 'expected a whole number of at least 1')),
   /**
    * How many reverse proxies stand in front of the server: the sign-in throttle then counts per
    * client address from X-Forwarded-For instead of per proxy. 0 (the default) believes no header.

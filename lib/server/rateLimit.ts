@@ -1,9 +1,12 @@
 /**
- * Write rate limits: a token bucket per socket connection (in memory: a connection lives on one
- * process) and per API token (in memory for one process; in Redis for several, lib/server/cluster/
- * rateLimit.ts, so a token has one budget wherever its requests land). A bucket holds `burst`
- * writes and refills at `perSecond`; a write that finds it empty is refused with RATE_LIMITED and
- * changes nothing.
+ * Rate limits: token buckets by key, in memory for one process and in Redis for several
+ * (lib/server/cluster/rateLimit.ts), so a key has one budget wherever its requests land. A bucket
+ * holds `burst` requests and refills at `perSecond`; a request that finds it empty is refused with
+ * RATE_LIMITED and changes nothing.
+ *
+ * Writes have ONE budget per account (writeKeyOf): its browser sessions, its API tokens, its sockets
+ * and its REST calls on every process all take from it, so opening more sockets or tokens buys no
+ * more writes. An integration that needs a budget of its own gets a service account of its own.
  */
 export interface RateLimitOptions {
   /** Writes per second; 0 turns the limit off. */
@@ -35,18 +38,33 @@ export class TokenBucket {
   }
 }
 
+/** The write budget's key: one per account, whatever credentials or connection the write came through. */
+export const writeKeyOf = (userId: string) => `account:${userId}`;
+/** The join budget's key (board:join and flow:join), also one per account. */
+export const joinKeyOf = (userId: string) => `join:${userId}`;
+
 /**
- * What the socket and REST layers need of a limiter: buckets by key, possibly answered by another
- * process (Redis), hence the promise; and a fresh in-memory bucket for one connection.
+ * Joins per account: each one reads a board (a snapshot, up to megabytes), so they are limited like
+ * writes, across processes. The burst lets every socket of an account at its cap (20 by default)
+ * rejoin its board and its flow page at once after a restart; the rate is far above a person's
+ * navigation.
  */
+export const JOIN_RATE: RateLimitOptions = { perSecond: 5, burst: 40 };
+/**
+ * Drag announcements per account on one process. A drag sends one when it starts, on each change of
+ * card and when it ends (a few a second at most); the limit only stops a client that floods every
+ * viewer of a board. Kept in memory: these are volatile and frequent, not worth a Redis call each.
+ */
+export const DRAG_RATE: RateLimitOptions = { perSecond: 20, burst: 40 };
+
+/** What the socket and REST layers need of a limiter: buckets by key, possibly answered by another process (Redis), hence the promise. */
 export interface WriteLimiter {
   readonly options: RateLimitOptions;
-  /** Takes one write from the bucket of `key`; false when it is empty. Never rejects. */
+  /** Takes one request from the bucket of `key`; false when it is empty. Never rejects. */
   take(key: string): boolean | Promise<boolean>;
-  bucket(): TokenBucket;
 }
 
-/** Buckets by key (an API token's id, a session's id), dropped once full again so the map stays small. */
+/** Buckets by key (an account, a join budget), dropped once full again so the map stays small. */
 export class RateLimiter implements WriteLimiter {
   private readonly buckets = new Map<string, { bucket: TokenBucket; touched: number }>();
   private sweeps = 0;
@@ -56,15 +74,11 @@ export class RateLimiter implements WriteLimiter {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  bucket(): TokenBucket {
-    return new TokenBucket(this.options, this.clock);
-  }
-
   take(key: string): boolean {
     if (this.options.perSecond <= 0) return true;
     let entry = this.buckets.get(key);
     if (!entry) {
-      entry = { bucket: this.bucket(), touched: 0 };
+      entry = { bucket: new TokenBucket(this.options, this.clock), touched: 0 };
       this.buckets.set(key, entry);
     }
     entry.touched = this.clock();

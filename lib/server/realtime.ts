@@ -13,16 +13,20 @@ import {
 } from '../shared/protocol';
 import type { Authenticate, Principal } from './auth';
 import { authorize, COMMAND_NAMES, executeCommand, parseOrFail, toFailure } from './commands';
+import type { ConnectionCounter } from './connections';
 import type { Logger } from './logger';
 import { BoardSequencer } from './cluster/sequencer';
 import { dragsOf, viewersOf, ViewerListSchedule } from './presence';
-import type { WriteLimiter } from './rateLimit';
+import { joinKeyOf, writeKeyOf, type RateLimiter, type WriteLimiter } from './rateLimit';
 
 interface SocketData {
   /** The account's display name, shown in presence. */
   name: string;
   userId: string;
   tokenId?: string;
+  /** The session a cookie socket was opened with, and when it expires as far as this socket knows. */
+  sessionId?: string;
+  sessionExpiresAt?: number;
   /**
    * Presence: board id → the card this socket is dragging there (null: none), for every board it
    * views. Kept here, not in a map of this process, so that fetchSockets() reads it from any process.
@@ -60,6 +64,19 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 /** How long an event that came before its predecessor waits for it (lib/server/cluster/sequencer.ts). */
 const EVENT_HOLD_MS = 500;
 
+/** A timer cannot wait longer than about 24.8 days: a later expiry is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A session check that could not read the database is tried again after this. */
+const SESSION_RECHECK_MS = 5_000;
+
+const SESSION_ENDED = { code: 'SESSION_EXPIRED', message: 'Your session ended: sign in again' } as const;
+
+/** Tells a socket its session ended and closes it; the browser then asks the person to sign in again. */
+function endSession(socket: FlowSocket): void {
+  socket.emit('session:ended', SESSION_ENDED);
+  socket.disconnect(true);
+}
+
 const MALFORMED: Failure = { ok: false, code: 'INVALID', message: 'Send one payload object, then the ack function' };
 
 /**
@@ -82,8 +99,16 @@ export interface RealtimeDeps {
   authenticate: Authenticate;
   /** Browser origins allowed to open a socket (a handshake without an Origin header is not a browser's). */
   origins: readonly string[];
-  /** Per-token write buckets, shared with the REST API (and other processes); each connection also has its own. */
+  /** The write budget, one per account (writeKeyOf), shared with the REST API and other processes. */
   limiter: WriteLimiter;
+  /** The join budget (board:join, flow:join), one per account (joinKeyOf), across processes. */
+  joinLimiter: WriteLimiter;
+  /** Drag announcements per account, on this process. */
+  dragLimiter: RateLimiter;
+  /** The cap on sockets per account. */
+  connections: ConnectionCounter;
+  /** When a session expires now (it may have been extended by use since a socket opened); null when it is gone. */
+  sessionExpiresAt: (sessionId: string) => Promise<number | null>;
   /**
    * Socket.IO's adapter across processes (lib/server/cluster); absent: the in-memory one, one process.
    * With it, rooms, broadcasts, fetchSockets() and disconnectSockets() reach every process.
@@ -101,7 +126,7 @@ export interface Realtime {
    * which is before any broadcast published after it.
    */
   removeFromBoard(userId: string, boardId: string): void;
-  /** Closes the sockets opened with a revoked API token or a session that ended. */
+  /** Closes the sockets opened with a revoked API token, or (telling them why) with a session that ended. */
   disconnectToken(tokenId: string): void;
   disconnectSession(sessionId: string): void;
 }
@@ -115,7 +140,7 @@ const principalOf = (socket: FlowSocket): Principal => ({
 const refusal = (code: string, message: string) => Object.assign(new Error(`${code}: ${message}`), { data: { code } });
 
 export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
-  const { store, access, logger, limiter } = deps;
+  const { store, access, logger, limiter, joinLimiter, dragLimiter, connections } = deps;
   const ctx = { store, access, logger };
   const clustered = deps.adapter !== undefined;
   const io: RealtimeServer = new Server(httpServer, {
@@ -170,24 +195,87 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
   io.use((socket, next) => {
     const parsed = schemas.handshake.safeParse(socket.handshake.auth ?? {});
     if (!parsed.success) return next(refusal('INVALID', 'auth must be {} or { token: string }'));
-    deps.authenticate(socket.request.headers, parsed.data.token ?? null).then(
-      (principal) => {
-        if (!principal) return next(refusal('UNAUTHENTICATED', 'Sign in, or connect with auth { token } (an API token)'));
-        socket.data.name = principal.user.name;
-        socket.data.userId = principal.user.id;
-        socket.data.tokenId = principal.tokenId;
-        socket.data.viewing = {};
-        void socket.join([userRoomOf(principal.user.id), ...(principal.tokenId ? [tokenRoomOf(principal.tokenId)] : []), ...(principal.sessionId ? [sessionRoomOf(principal.sessionId)] : [])]);
-        next();
-      },
-      (error: unknown) => {
+    void (async () => {
+      let principal: Principal | null;
+      try {
+        principal = await deps.authenticate(socket.request.headers, parsed.data.token ?? null);
+      } catch (error) {
         logger.error('socket authentication failed', error);
-        next(refusal('INTERNAL', 'Could not check the credentials'));
-      },
-    );
+        return next(refusal('INTERNAL', 'Could not check the credentials'));
+      }
+      if (!principal) return next(refusal('UNAUTHENTICATED', 'Sign in, or connect with auth { token } (an API token)'));
+      const userId = principal.user.id;
+      if (!(await connections.admit(userId, socket.id))) {
+        return next(refusal('TOO_MANY_CONNECTIONS', `This account already has ${connections.cap} connections open, the most it may: close some of its tabs or integrations, then try again`));
+      }
+      // Counted until the socket disconnects, or until its transport closes if it never got to connect.
+      const release = () => {
+        socket.conn.off('close', release);
+        connections.release(userId, socket.id);
+      };
+      socket.conn.once('close', release);
+      socket.once('disconnect', release);
+      if (socket.conn.readyState === 'closing' || socket.conn.readyState === 'closed') release();
+      socket.data.name = principal.user.name;
+      socket.data.userId = userId;
+      socket.data.tokenId = principal.tokenId;
+      socket.data.sessionId = principal.sessionId;
+      socket.data.sessionExpiresAt = principal.sessionExpiresAt;
+      socket.data.viewing = {};
+      void socket.join([userRoomOf(userId), ...(principal.tokenId ? [tokenRoomOf(principal.tokenId)] : []), ...(principal.sessionId ? [sessionRoomOf(principal.sessionId)] : [])]);
+      next();
+    })();
   });
 
   const RATE_LIMITED: Failure = { ok: false, code: 'RATE_LIMITED', message: 'Too many changes at once: slow down and try again' };
+  const JOINS_LIMITED: Failure = { ok: false, code: 'RATE_LIMITED', message: 'Too many boards opened at once: try again in a few seconds' };
+
+  /**
+   * Whether a cookie socket's session is still on. Before the expiry the socket holds, yes (sign-out
+   * closes the socket through disconnectSession). Past it, the database says: page loads and REST
+   * calls may have extended the session (better-auth's updateAge); the socket's own traffic does not.
+   */
+  const sessionLive = async (socket: FlowSocket): Promise<boolean> => {
+    const { sessionId, sessionExpiresAt } = socket.data;
+    if (sessionId === undefined || sessionExpiresAt === undefined || Date.now() < sessionExpiresAt) return true;
+    const now = await deps.sessionExpiresAt(sessionId);
+    if (now !== null && now > Date.now()) {
+      socket.data.sessionExpiresAt = now;
+      return true;
+    }
+    endSession(socket);
+    return false;
+  };
+
+  /** Closes a cookie socket when its session expires (unless use extended it meanwhile); the timer ends with the socket. */
+  const watchSession = (socket: FlowSocket): void => {
+    if (socket.data.sessionExpiresAt === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const schedule = (delay: number) => {
+      timer = setTimeout(() => void check(), Math.min(Math.max(delay, 0), MAX_TIMER_MS));
+    };
+    const check = async () => {
+      try {
+        if ((await sessionLive(socket)) && socket.connected) schedule((socket.data.sessionExpiresAt ?? 0) - Date.now());
+      } catch (error) {
+        logger.warn('the session of a socket could not be checked; trying again shortly', error instanceof Error ? error.message : error);
+        if (socket.connected) schedule(SESSION_RECHECK_MS);
+      }
+    };
+    schedule(socket.data.sessionExpiresAt - Date.now());
+    socket.once('disconnect', () => clearTimeout(timer));
+  };
+
+  /** A request's session check: false (with the refusal acked) when the session ended or could not be checked. */
+  const stillSignedIn = async (socket: FlowSocket, ack: (value: Failure) => void, context: string): Promise<boolean> => {
+    try {
+      if (await sessionLive(socket)) return true;
+      ack({ ok: false, ...SESSION_ENDED });
+    } catch (error) {
+      ack(toFailure(error, logger, context));
+    }
+    return false;
+  };
 
   /** An async handler whose failure is logged: an unhandled rejection would end the process. */
   const guarded =
@@ -208,17 +296,19 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
   };
 
   io.on('connection', (socket: FlowSocket) => {
-    // This connection's own write budget; a connection lives on one process, so it stays in memory.
-    const writes = limiter.bucket();
-    /** The connection's bucket and, for a token, the token's bucket shared with REST, its other sockets and processes. */
-    const mayWrite = async (): Promise<boolean> =>
-      writes.take() && (socket.data.tokenId === undefined || (await limiter.take(`token:${socket.data.tokenId}`)));
+    watchSession(socket);
+    /** The account's budgets, shared by all its sockets and its REST calls on every process. */
+    const mayWrite = async (): Promise<boolean> => limiter.take(writeKeyOf(socket.data.userId));
+    // Before anything is looked up: a join of a board that does not exist costs the same as any other.
+    const mayJoin = async (): Promise<boolean> => joinLimiter.take(joinKeyOf(socket.data.userId));
 
     socket.on(
       'board:join',
       guarded('board:join', async (...args) => {
         const { payload, ack, wellFormed } = requestOf<JoinAck>(args);
         if (!wellFormed) return ack(MALFORMED);
+        if (!(await stillSignedIn(socket, ack, 'board:join'))) return;
+        if (!(await mayJoin())) return ack(JOINS_LIMITED);
         let boardId: string | undefined;
         let wasViewing = false;
         try {
@@ -256,6 +346,8 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
       guarded('flow:join', async (...args) => {
         const { payload, ack, wellFormed } = requestOf<unknown>(args);
         if (!wellFormed) return ack(MALFORMED);
+        if (!(await stillSignedIn(socket, ack, 'flow:join'))) return;
+        if (!(await mayJoin())) return ack(JOINS_LIMITED);
         let boardId: string | undefined;
         let wasIn = false;
         try {
@@ -298,6 +390,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
         guarded(name, async (...args) => {
           const { payload, ack, wellFormed } = requestOf<unknown>(args);
           if (!wellFormed) return ack(MALFORMED);
+          if (!(await stillSignedIn(socket, ack, name))) return;
           if (!(await mayWrite())) return ack(RATE_LIMITED);
           const outcome = await executeCommand(ctx, name, payload, principalOf(socket));
           if (!outcome.ok) return ack(outcome);
@@ -312,6 +405,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
       guarded('card:history', async (...args) => {
         const { payload, ack, wellFormed } = requestOf<unknown>(args);
         if (!wellFormed) return ack(MALFORMED);
+        if (!(await stillSignedIn(socket, ack, 'card:history'))) return;
         try {
           const { cardId } = parseOrFail(schemas.cardHistory, payload);
           await authorize(access, principalOf(socket), await store.boardOfCard(cardId), 'viewer', 'Card not found');
@@ -327,6 +421,8 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
       if (!parsed.success) return;
       const { boardId, cardId } = parsed.data;
       if (!(boardId in socket.data.viewing) || !socket.rooms.has(roomOf(boardId))) return;
+      // The end of a drag always goes out (else the others keep seeing it), once; a start costs budget.
+      if (cardId === null ? socket.data.viewing[boardId] === null : !dragLimiter.take(socket.data.userId)) return;
       socket.data.viewing[boardId] = cardId;
       socket.to(roomOf(boardId)).volatile.emit('presence:drag', { boardId, viewerId: socket.id, name: socket.data.name, cardId });
     });
@@ -379,6 +475,9 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
     },
     // Through the adapter: the sockets of every process close.
     disconnectToken: (tokenId) => void io.in(tokenRoomOf(tokenId)).disconnectSockets(true),
-    disconnectSession: (sessionId) => void io.in(sessionRoomOf(sessionId)).disconnectSockets(true),
+    disconnectSession: (sessionId) => {
+      io.in(sessionRoomOf(sessionId)).emit('session:ended', SESSION_ENDED);
+      io.in(sessionRoomOf(sessionId)).disconnectSockets(true);
+    },
   };
 }

@@ -176,6 +176,11 @@ export interface ServerToClientEvents {
   'presence:drag': (payload: { boardId: string; viewerId: string; name: string; cardId: string | null }) => void;
   /** This account was removed from the board: its sockets have left the board's rooms. */
   'board:removed': (payload: { boardId: string }) => void;
+  /**
+   * The session this socket was opened with ended (it expired, or its account signed out): the server
+   * closes the socket right after. Reconnecting with the same cookie would be refused: sign in again.
+   */
+  'session:ended': (payload: { code: 'SESSION_EXPIRED'; message: string }) => void;
 }
 
 /** Most events a `board:join` with `sinceVersion` replays before it sends a fresh snapshot instead. */

@@ -1,4 +1,4 @@
-import { boardName, expect, test } from './fixtures';
+import { boardName, E2E_PASSWORD, emailOf, expect, test } from './fixtures';
 
 test('a browser that loses its connection says so, and catches up without a reload when it is back', async ({ api, openViewer }) => {
   const board = await api.createBoard(boardName('Reconnect'), [{ name: 'Develop' }, { name: 'Test' }, { name: 'Done' }]);
@@ -43,4 +43,23 @@ test('a browser that loses its connection says so, and catches up without a relo
   await expect(alice.page.getByText('Written offline')).toHaveCount(0);
   expect(await alice.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   for (const viewer of [alice, bob]) await expect(viewer.page.getByTestId('presence')).toHaveAttribute('data-count', '2');
+});
+
+test('a board whose session ends (signed out in another tab) says so on the sign-in page, then comes back to the board', async ({ api, openViewer, baseURL }) => {
+  const board = await api.createBoard(boardName('Session end'), [{ name: 'Develop' }]);
+  // A name of its own: signing out ends the session this worker keeps for the name.
+  const name = 'Signed Out Sam';
+  const sam = await openViewer(board.id, name);
+  const other = await sam.context.newPage();
+  const out = await other.request.post('/api/auth/sign-out', { headers: { origin: baseURL ?? '' }, data: {} });
+  expect(out.ok()).toBe(true);
+
+  // The board's socket is told, and the tab goes to sign in instead of reconnecting in a loop.
+  await expect(sam.page).toHaveURL(/\/sign-in\?.*ended=1/);
+  await expect(sam.page.getByRole('status')).toContainText('Your session ended');
+  await sam.page.getByLabel('Email').fill(emailOf(name));
+  await sam.page.getByLabel('Password').fill(E2E_PASSWORD);
+  await sam.page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(sam.page).toHaveURL(new RegExp(`/boards/${board.id}$`));
+  await sam.expectLive();
 });

@@ -171,6 +171,37 @@ export function whenConnected(socket: Socket | FlowSocket): Promise<void> {
   });
 }
 
+/** Signs in through better-auth's endpoint, as the sign-in page does; returns the Cookie header to send. */
+export async function signIn(baseUrl: string, user: Pick<TestUser, 'email' | 'password'>): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+/** Connects a socket; resolves with 'connected' or the code (else the message) of the refusal. */
+export function connectOutcome(socket: Socket | FlowSocket): Promise<string> {
+  const raw = socket as unknown as Socket;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('neither connected nor refused')), WAIT_MS);
+    raw.once('connect', () => {
+      clearTimeout(timer);
+      resolve('connected');
+    });
+    raw.once('connect_error', (e: Error & { data?: { code?: string } }) => {
+      clearTimeout(timer);
+      resolve(e.data?.code ?? e.message);
+    });
+    raw.connect();
+  });
+}
+
 export interface ApiResponse<T = unknown> {
   status: number;
   headers: Headers;
@@ -202,6 +233,13 @@ export interface HarnessOptions {
   secret?: string;
   /** Write rate limit; off unless a test is about it. */
   writeRate?: RateLimitOptions;
+  /** Join and drag throttles (lib/server/rateLimit.ts); off unless a test is about them. */
+  joinRate?: RateLimitOptions;
+  dragRate?: RateLimitOptions;
+  /** Sockets per account; the app's default (20) unless a test is about it. */
+  socketsPerAccount?: number;
+  /** better-auth's session lifetime and refresh age, in seconds; its defaults unless a test is about them. */
+  session?: { expiresIn: number; updateAge: number };
   /**
    * Every user `connect()` makes is an admin of every board `seedBoard()` makes, so tests about
    * the board itself need not manage members. Tests about access turn this off.
@@ -280,6 +318,10 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
       logger,
       seed: false,
       writeRate: harnessOptions.writeRate ?? { perSecond: 0, burst: 0 },
+      joinRate: harnessOptions.joinRate ?? { perSecond: 0, burst: 0 },
+      dragRate: harnessOptions.dragRate ?? { perSecond: 0, burst: 0 },
+      socketsPerAccount: harnessOptions.socketsPerAccount,
+      session: harnessOptions.session,
       authRateLimit: harnessOptions.authRateLimit ?? false,
       signup: harnessOptions.signup ?? 'open',
       trustedProxies: harnessOptions.trustedProxies ?? 0,

@@ -5,12 +5,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Socket } from 'socket.io-client';
 import { describe, expect, it } from 'vitest';
 import { createAccount } from '../../lib/server/accounts';
 import { startApp } from '../../lib/server/app';
 import { memoryLogger } from '../../lib/server/logger';
-import { startTestServer, WAIT_MS, type Harness, type TestUser, dbGet, dbAll } from './helpers';
+import { connectOutcome, startTestServer, WAIT_MS, type Harness, type TestUser, dbGet, dbAll } from './helpers';
 
 const h = startTestServer({ writeRate: { perSecond: 2, burst: 5 }, passwords: true });
 
@@ -29,21 +28,6 @@ async function signIn(harness: Harness, user: TestUser): Promise<string> {
   expect(session).toMatch(/SameSite=Lax/i);
   expect(session).not.toMatch(/Secure/i);
   return cookies.join('; ');
-}
-
-function connectOutcome(socket: Socket): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('neither connected nor refused')), WAIT_MS);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolve('connected');
-    });
-    socket.once('connect_error', (e: Error & { data?: { code?: string } }) => {
-      clearTimeout(timer);
-      resolve(e.data?.code ?? e.message);
-    });
-    socket.connect();
-  });
 }
 
 describe('the socket handshake', () => {

@@ -31,7 +31,7 @@ export const START_MS = 90_000;
 
 export interface ClusterOptions {
   processes?: number;
-  /** Writes per connection and per API token; off unless a test is about it. */
+  /** Writes per account; off unless a test is about it. */
   writeRate?: RateLimitOptions;
   /** Extra environment for every app process (FLOWBOARD_DATABASE_URL, say). */
   env?: Record<string, string>;

@@ -31,6 +31,7 @@ const app = await startApp({
   origins: env.FLOWBOARD_ORIGIN,
   trustedProxies: env.FLOWBOARD_TRUSTED_PROXIES,
   writeRate: { perSecond: Number(rate), burst: Number(burst) },
+  socketsPerAccount: env.FLOWBOARD_SOCKETS_PER_ACCOUNT,
   authRateLimit: false,
 });
 console.log(`listening on ${app.url}`);

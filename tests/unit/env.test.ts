@@ -21,6 +21,7 @@ describe('environment', () => {
       FLOWBOARD_SEED: true,
       FLOWBOARD_WRITE_RATE: 20,
       FLOWBOARD_WRITE_BURST: 40,
+      FLOWBOARD_SOCKETS_PER_ACCOUNT: 20,
       FLOWBOARD_TRUSTED_PROXIES: 0,
       FLOWBOARD_SIGNUP: 'open',
       FLOWBOARD_AUTH_RATE_LIMIT: true,
@@ -36,6 +37,7 @@ describe('environment', () => {
       FLOWBOARD_SEED: false,
       FLOWBOARD_WRITE_RATE: 20,
       FLOWBOARD_WRITE_BURST: 40,
+      FLOWBOARD_SOCKETS_PER_ACCOUNT: 20,
       FLOWBOARD_TRUSTED_PROXIES: 0,
       FLOWBOARD_SIGNUP: 'open',
       FLOWBOARD_AUTH_RATE_LIMIT: true,
@@ -62,6 +64,8 @@ describe('environment', () => {
     for (const origin of ['flow.example.com', 'https://flow.example.com/boards', '', ' , ']) expect(failure({ FLOWBOARD_ORIGIN: origin }), origin).toMatch(/FLOWBOARD_ORIGIN/);
     expect(parseEnv({ FLOWBOARD_WRITE_RATE: '0', FLOWBOARD_WRITE_BURST: '500' })).toMatchObject({ FLOWBOARD_WRITE_RATE: 0, FLOWBOARD_WRITE_BURST: 500 });
     expect(failure({ FLOWBOARD_WRITE_RATE: '2.5' })).toMatch(/FLOWBOARD_WRITE_RATE/);
+    expect(parseEnv({ FLOWBOARD_SOCKETS_PER_ACCOUNT: '5' }).FLOWBOARD_SOCKETS_PER_ACCOUNT).toBe(5);
+    for (const cap of ['0', '-3', 'many', '2.5']) expect(failure({ FLOWBOARD_SOCKETS_PER_ACCOUNT: cap }), cap).toMatch(/FLOWBOARD_SOCKETS_PER_ACCOUNT: .*\(got /);
     expect(parseEnv({ FLOWBOARD_SIGNUP: 'invite' }).FLOWBOARD_SIGNUP).toBe('invite');
     expect(parseEnv({ FLOWBOARD_TRUSTED_PROXIES: '2' }).FLOWBOARD_TRUSTED_PROXIES).toBe(2);
     expect(failure({ FLOWBOARD_TRUSTED_PROXIES: 'yes' })).toMatch(/FLOWBOARD_TRUSTED_PROXIES/);

@@ -47,8 +47,12 @@ export interface BoardSyncOptions {
   notify?: (message: string) => void;
   /** Whether the device believes it has a network (`navigator.onLine`). */
   isOnline?: () => boolean;
-  /** The session ended: the handshake was refused as UNAUTHENTICATED. */
-  onUnauthenticated?: () => void;
+  /**
+   * The session ended: the server closed the socket saying so (it expired, or the account signed out),
+   * or a handshake was refused as UNAUTHENTICATED. Reconnecting would only be refused: the engine
+   * stops, and this asks the person to sign in again.
+   */
+  onSessionEnded?: (message: string) => void;
   /** Milestones of opening a board (performance marks). */
   mark?: (name: 'board-mounted' | 'connected' | 'live') => void;
 }
@@ -118,6 +122,7 @@ export class BoardSyncClient {
     s.on('disconnect', this.onDisconnect);
     s.on('connect_error', this.onConnectError);
     s.on('board:removed', this.onRemoved);
+    s.on('session:ended', this.onSessionEnded);
     this.options.mark?.('board-mounted');
     if (!s.connected) this.setStatus('connecting');
     // A connection still on its way is left alone: connect() on it would handshake twice.
@@ -137,6 +142,7 @@ export class BoardSyncClient {
     s.off('disconnect', this.onDisconnect);
     s.off('connect_error', this.onConnectError);
     s.off('board:removed', this.onRemoved);
+    s.off('session:ended', this.onSessionEnded);
     s.disconnect();
   }
 
@@ -247,6 +253,8 @@ export class BoardSyncClient {
     const sinceVersion = full ? undefined : this.state.confirmed.version;
     const ack = await request(this.socket, 'board:join', { boardId: this.boardId, sinceVersion });
     if (generation !== this.generation) return 'failed';
+    // Too many joins at once (a reconnect storm of many tabs): the retry below, after a pause.
+    if (!ack.ok && ack.code === 'RATE_LIMITED') throw new Error(ack.message);
     if (!ack.ok) {
       this.notify(ack.message);
       this.setStatus('offline');
@@ -331,8 +339,8 @@ export class BoardSyncClient {
   };
 
   private readonly onConnectError = (error: Error & { data?: { code?: string } }): void => {
-    if (error.data?.code === 'UNAUTHENTICATED' && this.options.onUnauthenticated) {
-      this.options.onUnauthenticated();
+    if (error.data?.code === 'UNAUTHENTICATED') {
+      this.onSessionEnded({ message: 'Your session ended: sign in again' });
       return;
     }
     this.setStatus(this.offlineOrReconnecting());
@@ -341,6 +349,15 @@ export class BoardSyncClient {
       this.notify(`Could not connect: ${error.message}`);
       this.setStatus('offline');
     }
+  };
+
+  private readonly onSessionEnded = ({ message }: { message: string }): void => {
+    this.status = 'offline';
+    this.publish();
+    this.notify(message);
+    // Stopped first: the disconnect that follows must not reconnect.
+    this.stop();
+    this.options.onSessionEnded?.(message);
   };
 
   private readonly onRemoved = ({ boardId }: { boardId: string }): void => {

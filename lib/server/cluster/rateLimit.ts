@@ -1,12 +1,12 @@
 import type { Logger } from '../logger';
-import { RateLimiter, type RateLimitOptions, type TokenBucket, type WriteLimiter } from '../rateLimit';
+import { RateLimiter, type RateLimitOptions, type WriteLimiter } from '../rateLimit';
 import type { RedisClient } from './redis';
 
 /**
  * The token bucket of lib/server/rateLimit.ts, kept in a Redis hash and updated by one script, which
- * Redis runs atomically: takes from every process meet in one order, so a token's burst is one
- * budget across processes. Redis's own clock (TIME) refills it, so the processes' clocks need not
- * agree. The hash expires once it would be full again: an idle token costs nothing.
+ * Redis runs atomically: takes from every process meet in one order, so a key's burst (an account's
+ * writes, its joins) is one budget across processes. Redis's own clock (TIME) refills it, so the processes' clocks need not
+ * agree. The hash expires once it would be full again: an idle key costs nothing.
  */
 const TAKE = `
 local rate = tonumber(ARGV[1])
@@ -34,7 +34,7 @@ const ANSWER_TIMEOUT_MS = 500;
  * When Redis cannot answer, a write is judged by this process's own bucket for the key and a warning
  * is logged once per outage. Failing open with a local bound, not refusing: the limit guards against
  * a runaway integration, not against inconsistency (the database keeps every rule), and refusing
- * every token write while Redis is down would turn an outage of the fan-out into one of the API.
+ * every write while Redis is down would turn an outage of the fan-out into one of the API.
  * The cost is a budget up to N times larger with N processes, for as long as the outage lasts.
  */
 export class RedisWriteLimiter implements WriteLimiter {
@@ -51,10 +51,6 @@ export class RedisWriteLimiter implements WriteLimiter {
     this.local = new RateLimiter(options);
   }
 
-  bucket(): TokenBucket {
-    return this.local.bucket();
-  }
-
   async take(key: string): Promise<boolean> {
     if (this.options.perSecond <= 0) return true;
     // The client refuses commands at once while disconnected (no offline queue): no write waits on a reconnection.
@@ -67,7 +63,7 @@ export class RedisWriteLimiter implements WriteLimiter {
       ]);
       if (this.degraded) {
         this.degraded = false;
-        this.logger.info('Write rate limits are shared across processes again (Redis answers)');
+        this.logger.info('Rate limits are shared across processes again (Redis answers)');
       }
       return taken === 1;
     } catch (error) {
@@ -80,7 +76,7 @@ export class RedisWriteLimiter implements WriteLimiter {
   private fallback(key: string, reason: string): boolean {
     if (!this.degraded) {
       this.degraded = true;
-      this.logger.warn(`Write rate limits fall back to this process's own buckets until Redis answers (${reason})`);
+      this.logger.warn(`Rate limits fall back to this process's own buckets until Redis answers (${reason})`);
     }
     return this.local.take(key);
   }

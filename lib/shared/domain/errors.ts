@@ -6,8 +6,10 @@ export const ERROR_CODES = [
   'REASON_REQUIRED',
   'CONFLICT',
   'UNAUTHENTICATED',
+  'SESSION_EXPIRED',
   'FORBIDDEN',
   'RATE_LIMITED',
+  'TOO_MANY_CONNECTIONS',
   'TOO_LARGE',
   'INTERNAL',
   'UNAVAILABLE',
@@ -23,8 +25,12 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   REASON_REQUIRED: 422,
   UNAUTHENTICATED: 401,
+  /** The session a socket was opened with has ended (expired or signed out): sign in again. */
+  SESSION_EXPIRED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
+  /** The account has as many sockets open as it may (FLOWBOARD_SOCKETS_PER_ACCOUNT). */
+  TOO_MANY_CONNECTIONS: 429,
   TOO_LARGE: 413,
   INTERNAL: 500,
   /** The database cannot be reached right now; nothing was changed, try again. */

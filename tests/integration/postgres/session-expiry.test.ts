@@ -1,0 +1,11 @@
+/** The session-expiry suite again, on a PostgreSQL database of its own (tests/services.ts). */
+import { describe, it } from 'vitest';
+import { withPostgres } from '../../services';
+import { runSuiteOnEngine } from '../helpers';
+
+if (withPostgres) {
+  runSuiteOnEngine('postgres');
+  await import('../session-expiry.test');
+} else {
+  describe.skip('session-expiry on PostgreSQL', () => it('needs a PostgreSQL server (FLOWBOARD_TEST_DATABASE_URL)', () => {}));
+}
