@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from 'better-auth/node';
+import type { ServerOptions } from 'socket.io';
 import { createAccess, type Access } from '../../db/access';
 import type { Engine } from '../../db/engine';
 import { openEngine } from '../../db/open';
@@ -47,6 +48,11 @@ export interface AppOptions {
   redisUrl?: string;
   /** Prefix of the cluster's Redis channels and keys (processes with the same one are one cluster); default 'flowboard'. */
   redisKey?: string;
+  /**
+   * A Socket.IO adapter in place of the cluster's Redis pub/sub one (the benchmarks compare adapters
+   * with it); the write budget stays in Redis.
+   */
+  adapter?: ServerOptions['adapter'];
 }
 
 export interface RunningApp {
@@ -159,7 +165,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const authenticate = createAuthenticate(auth, access);
   const limiter = cluster?.limiter ?? new RateLimiter(writeRate);
-  realtime = createRealtimeServer(httpServer, { store, access, logger, authenticate, origins, limiter, adapter: cluster?.adapter });
+  realtime = createRealtimeServer(httpServer, { store, access, logger, authenticate, origins, limiter, adapter: options.adapter ?? cluster?.adapter });
   const { io } = realtime;
   const api = createApiHandler({
     store,
