@@ -139,11 +139,15 @@ async function main(): Promise<number> {
   try {
     for (const module of selected) {
       const began = performance.now();
-      log(`${module.name}: ${module.description}`);
+      // The machine is shared: each benchmark's figures go with the load they were measured under.
+      const loadAtStart = loadavg()[0] ?? 0;
+      log(`${module.name}: ${module.description}; load ${loadAtStart.toFixed(2)}`);
       try {
         const result = await module.run(ctx);
         rows.push(...result.rows);
-        details[module.name] = { seconds: (performance.now() - began) / 1000, ...result.details };
+        const load = { atStart: loadAtStart, atEnd: loadavg()[0] ?? 0 };
+        log(`${module.name}: 1-min load ${load.atStart.toFixed(2)} at the start, ${load.atEnd.toFixed(2)} at the end`);
+        details[module.name] = { seconds: (performance.now() - began) / 1000, load, ...result.details };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         failures.push(`${module.name}: ${message}`);
