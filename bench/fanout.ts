@@ -1,17 +1,19 @@
 /**
  * Move fan-out: N viewers on one board, one sender moving a card at a time. Measured from the emit
  * of `card:move` to the receipt of its `board:event` at the last viewer, and to the sender's ack.
- * The app and the bare fan-out floor run side by side, and their runs alternate so that noise from
- * the rest of the machine falls on both.
+ * The app and its floor run side by side, and their runs alternate so that noise from the rest of
+ * the machine falls on both. `fanout` runs on SQLite (floor: bare Socket.IO), `fanout-pg` on
+ * PostgreSQL (floor: the move's transaction with `pg` plus bare Socket.IO, bench/floors/pg-move.ts).
+ * The sides and the move loop are also what the cluster benchmark measures with.
  */
 import { join } from 'node:path';
 import { closeAll, connect, connectViewers, settle, type BenchSocket } from './lib/clients';
-import { ShuttleCard } from './lib/moves';
+import { ShuttleCard, type Route } from './lib/moves';
 import type { ServerChild } from './lib/processes';
 import { seedBoards, type BenchBoard } from './lib/seed';
-import { percentile, summarize } from './lib/stats';
+import { percentile, summarize, type Summary } from './lib/stats';
 import { deferred, withTimeout } from './lib/time';
-import type { BenchContext, BenchModule, BenchResult, Row, Target } from './lib/types';
+import type { AppDatabase, BenchContext, BenchModule, BenchResult, Row, Target } from './lib/types';
 
 interface Plan {
   viewers: number[];
@@ -29,15 +31,14 @@ const QUICK: Plan = { viewers: [1, 50], runs: 2, warmupMoves: 20, movesPerRun: (
 const TARGET_VIEWERS = 50;
 const TARGETS = { p50: 1.5, p99: 2 };
 
-interface Side {
-  label: 'app' | 'floor';
-  server: ServerChild;
+export interface FanoutSide {
+  label: string;
   sender: BenchSocket;
   viewers: BenchSocket[];
   card: ShuttleCard;
 }
 
-interface RunSamples {
+export interface RunSamples {
   lastViewerMs: number[];
   ackMs: number[];
 }
@@ -55,7 +56,7 @@ interface Pending {
 
 let sequence = 0;
 
-async function runMoves(side: Side, count: number, budgetMs: number): Promise<RunSamples> {
+export async function runMoves(side: FanoutSide, count: number, budgetMs: number): Promise<RunSamples> {
   const samples: RunSamples = { lastViewerMs: [], ackMs: [] };
   let pending: Pending | undefined;
   const onEvent = (event: { clientMutationId?: string | null }) => {
@@ -94,86 +95,122 @@ async function runMoves(side: Side, count: number, budgetMs: number): Promise<Ru
   return samples;
 }
 
-async function openSide(label: Side['label'], server: ServerChild, board: BenchBoard, viewers: number): Promise<Side> {
-  const opened = await connectViewers(server.url, Array.from({ length: viewers }, () => board.boardId), `${label} viewer`, board.token);
+/**
+ * `viewers` viewers of `board`, the i-th on `viewerUrls[i % length]` (spread over the processes of a
+ * cluster), and one sender on `senderUrl`.
+ */
+export async function openFanoutSide(label: string, route: Route, viewerUrls: readonly string[], senderUrl: string, board: BenchBoard, viewers: number): Promise<FanoutSide> {
+  const opened: BenchSocket[] = [];
   try {
-    const sender = await connect(server.url, `${label} sender`, board.token);
+    for (const [i, url] of viewerUrls.entries()) {
+      const count = Math.floor(viewers / viewerUrls.length) + (i < viewers % viewerUrls.length ? 1 : 0);
+      opened.push(...(await connectViewers(url, Array.from({ length: count }, () => board.boardId), `${label} viewer`, board.token)));
+    }
+    const sender = await connect(senderUrl, `${label} sender`, board.token);
     const cardId = board.cardIds[0];
     if (!cardId) throw new Error('fan-out board has no card');
-    return { label, server, sender, viewers: opened, card: new ShuttleCard(board, cardId, label === 'app' ? 'by-card' : 'by-board') };
+    return { label, sender, viewers: opened, card: new ShuttleCard(board, cardId, route) };
   } catch (error) {
     closeAll(opened);
     throw error;
   }
 }
 
-function closeSide(side: Side | undefined): void {
+export function closeFanoutSide(side: FanoutSide | undefined): void {
   if (!side) return;
   closeAll(side.viewers);
   side.sender.close();
 }
 
-export const fanout: BenchModule = {
-  name: 'fanout',
-  description: 'move fan-out latency to the last of N viewers, and the ack round trip',
-  async run(ctx: BenchContext): Promise<BenchResult> {
-    const plan = ctx.quick ? QUICK : FULL;
-    const dbPath = join(ctx.workDir, 'fanout.db');
-    const boards = await seedBoards(dbPath, plan.viewers.length, 1);
-    const rows: Row[] = [];
-    const details: Record<string, unknown> = {};
-    let app: ServerChild | undefined;
-    let floor: ServerChild | undefined;
-    try {
-      app = await ctx.startApp(dbPath);
-      floor = await ctx.startFloor('bench/floors/bare-fanout.ts');
-      for (const [index, n] of plan.viewers.entries()) {
-        const board = boards[index];
-        if (!board) throw new Error('fan-out: missing seeded board');
-        let appSide: Side | undefined;
-        let floorSide: Side | undefined;
-        try {
-          ctx.log(`fanout N=${n}: connecting ${n} viewers to each server`);
-          appSide = await openSide('app', app, board, n);
-          floorSide = await openSide('floor', floor, board, n);
-          await settle([...appSide.viewers, ...floorSide.viewers], 300, 15_000);
-          await runMoves(appSide, plan.warmupMoves, plan.runBudgetMs);
-          await runMoves(floorSide, plan.warmupMoves, plan.runBudgetMs);
-          const perRun = { app: [] as RunSamples[], floor: [] as RunSamples[] };
-          for (let r = 0; r < plan.runs; r++) {
-            const order = r % 2 === 0 ? [appSide, floorSide] : [floorSide, appSide];
-            for (const side of order) perRun[side.label].push(await runMoves(side, plan.movesPerRun(n), plan.runBudgetMs));
+/** A percentile of each run's samples, summarised over the runs. */
+export const perRunFigure = (runs: readonly RunSamples[], pick: keyof RunSamples, p: number): Summary => summarize(runs.map((s) => percentile(s[pick], p)));
+
+type Engine = 'sqlite' | 'postgres';
+
+/** Each server gets its own database, seeded alike: `count` boards of one card. */
+async function databases(ctx: BenchContext, engine: Engine, count: number): Promise<{ app: AppDatabase; floor: AppDatabase; appBoards: BenchBoard[]; floorBoards: BenchBoard[] }> {
+  if (engine === 'sqlite') {
+    // The SQLite floor keeps no database: it shares the app's seeded ids.
+    const app = join(ctx.workDir, 'fanout.db');
+    const boards = await seedBoards(app, count, 1);
+    return { app, floor: app, appBoards: boards, floorBoards: boards };
+  }
+  const app = { url: await ctx.createDatabase('fanout_app') };
+  const floor = { url: await ctx.createDatabase('fanout_floor') };
+  return { app, floor, appBoards: await seedBoards(app, count, 1), floorBoards: await seedBoards(floor, count, 1) };
+}
+
+function fanoutModule(engine: Engine): BenchModule {
+  const name = engine === 'sqlite' ? 'fanout' : 'fanout-pg';
+  return {
+    name,
+    description:
+      engine === 'sqlite'
+        ? 'move fan-out latency to the last of N viewers, and the ack round trip'
+        : 'the same on PostgreSQL, one process; floor: the move transaction with pg + bare Socket.IO',
+    async run(ctx: BenchContext): Promise<BenchResult> {
+      const plan = ctx.quick ? QUICK : FULL;
+      const dbs = await databases(ctx, engine, plan.viewers.length);
+      const rows: Row[] = [];
+      const details: Record<string, unknown> = {};
+      let app: ServerChild | undefined;
+      let floor: ServerChild | undefined;
+      try {
+        app = await ctx.startApp(dbs.app);
+        floor =
+          typeof dbs.floor === 'string'
+            ? await ctx.startFloor('bench/floors/bare-fanout.ts')
+            : await ctx.startFloor('bench/floors/pg-move.ts', { FLOWBOARD_DATABASE_URL: dbs.floor.url });
+        for (const [index, n] of plan.viewers.entries()) {
+          const appBoard = dbs.appBoards[index];
+          const floorBoard = dbs.floorBoards[index];
+          if (!appBoard || !floorBoard) throw new Error('fan-out: missing seeded board');
+          let appSide: FanoutSide | undefined;
+          let floorSide: FanoutSide | undefined;
+          try {
+            ctx.log(`${name} N=${n}: connecting ${n} viewers to each server`);
+            appSide = await openFanoutSide('app', 'by-card', [app.url], app.url, appBoard, n);
+            floorSide = await openFanoutSide('floor', 'by-board', [floor.url], floor.url, floorBoard, n);
+            await settle([...appSide.viewers, ...floorSide.viewers], 300, 15_000);
+            await runMoves(appSide, plan.warmupMoves, plan.runBudgetMs);
+            await runMoves(floorSide, plan.warmupMoves, plan.runBudgetMs);
+            const perRun = { app: [] as RunSamples[], floor: [] as RunSamples[] };
+            for (let r = 0; r < plan.runs; r++) {
+              const order = r % 2 === 0 ? ([['app', appSide], ['floor', floorSide]] as const) : ([['floor', floorSide], ['app', appSide]] as const);
+              for (const [label, side] of order) perRun[label].push(await runMoves(side, plan.movesPerRun(n), plan.runBudgetMs));
+            }
+            const target = (t: number): Target | undefined => (n === TARGET_VIEWERS ? { kind: 'ratio-at-most', value: t } : undefined);
+            const row = (metric: string, pick: keyof RunSamples, p: number, t?: Target): Row => ({
+              benchmark: name,
+              metric: `${metric}, N=${n}`,
+              unit: 'ms',
+              app: perRunFigure(perRun.app, pick, p),
+              floor: perRunFigure(perRun.floor, pick, p),
+              ...(t ? { target: t } : {}),
+            });
+            rows.push(
+              row('last viewer p50', 'lastViewerMs', 0.5, target(TARGETS.p50)),
+              row('last viewer p99', 'lastViewerMs', 0.99, engine === 'sqlite' ? target(TARGETS.p99) : undefined),
+              row('ack p50', 'ackMs', 0.5),
+              row('ack p99', 'ackMs', 0.99),
+            );
+            details[`N=${n}`] = {
+              movesPerRun: perRun.app.map((s) => s.lastViewerMs.length),
+              floorMovesPerRun: perRun.floor.map((s) => s.lastViewerMs.length),
+            };
+            ctx.log(`${name} N=${n}: done`);
+          } finally {
+            closeFanoutSide(appSide);
+            closeFanoutSide(floorSide);
           }
-          const figure = (label: 'app' | 'floor', pick: keyof RunSamples, p: number) =>
-            summarize(perRun[label].map((s) => percentile(s[pick], p)));
-          const target = (t: number): Target | undefined => (n === TARGET_VIEWERS ? { kind: 'ratio-at-most', value: t } : undefined);
-          const row = (metric: string, pick: keyof RunSamples, p: number, t?: Target): Row => ({
-            benchmark: 'fanout',
-            metric: `${metric}, N=${n}`,
-            unit: 'ms',
-            app: figure('app', pick, p),
-            floor: figure('floor', pick, p),
-            ...(t ? { target: t } : {}),
-          });
-          rows.push(
-            row('last viewer p50', 'lastViewerMs', 0.5, target(TARGETS.p50)),
-            row('last viewer p99', 'lastViewerMs', 0.99, target(TARGETS.p99)),
-            row('ack p50', 'ackMs', 0.5),
-            row('ack p99', 'ackMs', 0.99),
-          );
-          details[`N=${n}`] = {
-            movesPerRun: perRun.app.map((s) => s.lastViewerMs.length),
-            floorMovesPerRun: perRun.floor.map((s) => s.lastViewerMs.length),
-          };
-          ctx.log(`fanout N=${n}: done`);
-        } finally {
-          closeSide(appSide);
-          closeSide(floorSide);
         }
+      } finally {
+        await Promise.all([app?.stop(), floor?.stop()]);
       }
-    } finally {
-      await Promise.all([app?.stop(), floor?.stop()]);
-    }
-    return { rows, details };
-  },
-};
+      return { rows, details };
+    },
+  };
+}
+
+export const fanout = fanoutModule('sqlite');
+export const fanoutPostgres = fanoutModule('postgres');

@@ -150,9 +150,12 @@ export function killAllChildren(): void {
 /** Rate limits off (FLOWBOARD_WRITE_RATE=0 turns off the join and drag throttles too) and a socket cap above any benchmark's viewers. */
 const BENCH_LIMITS = { FLOWBOARD_WRITE_RATE: '0', FLOWBOARD_SOCKETS_PER_ACCOUNT: '100000' };
 
-/** The app runs through its real entry point when a production build exists, else without Next. */
-export function appEntry(): { script: string; description: string; env: Record<string, string>; readyTimeoutMs: number } {
-  if (existsSync(join(ROOT, '.next', 'BUILD_ID'))) {
+/**
+ * The app runs through its real entry point when a production build exists, else (or when asked to)
+ * without Next.
+ */
+export function appEntry(options: { withoutPages?: boolean } = {}): { script: string; description: string; env: Record<string, string>; readyTimeoutMs: number } {
+  if (!options.withoutPages && existsSync(join(ROOT, '.next', 'BUILD_ID'))) {
     return {
       script: 'server.ts',
       description: 'server.ts (production, with Next)',

@@ -1,10 +1,11 @@
 /**
- * Boards for the benchmarks, written into the SQLite file before the server opens it, through the
- * store itself so the rows are exactly what the app would write.
+ * Boards for the benchmarks, written into the SQLite file or PostgreSQL database before the server
+ * opens it, through the store itself so the rows are exactly what the app would write.
  */
 import { createAccess } from '../../db/access';
 import { openEngine } from '../../db/open';
 import { createStore } from '../../db/store';
+import type { AppDatabase } from './types';
 
 export interface BenchBoard {
   boardId: string;
@@ -20,8 +21,8 @@ export interface BenchBoard {
   token: string;
 }
 
-export async function seedBoards(dbPath: string, boardCount: number, cardsPerBoard: number): Promise<BenchBoard[]> {
-  const engine = await openEngine({ sqlitePath: dbPath });
+export async function seedBoards(db: AppDatabase, boardCount: number, cardsPerBoard: number): Promise<BenchBoard[]> {
+  const engine = await openEngine(typeof db === 'string' ? { sqlitePath: db } : { url: db.url, sqlitePath: ':memory:' });
   try {
     const store = createStore(engine);
     const access = createAccess(engine);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from 'better-auth/node';
+import type { ServerOptions } from 'socket.io';
 import { createAccess, type Access } from '../../db/access';
 import type { Engine } from '../../db/engine';
 import { openEngine } from '../../db/open';
@@ -56,6 +57,11 @@ export interface AppOptions {
   redisUrl?: string;
   /** Prefix of the cluster's Redis channels and keys (processes with the same one are one cluster); default 'flowboard'. */
   redisKey?: string;
+  /**
+   * A Socket.IO adapter in place of the cluster's Redis pub/sub one (the benchmarks compare adapters
+   * with it); the write budget stays in Redis.
+   */
+  adapter?: ServerOptions['adapter'];
 }
 
 export interface RunningApp {
@@ -194,7 +200,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     dragLimiter: new RateLimiter(options.dragRate ?? unlimited ?? DRAG_RATE),
     connections: cluster?.connections ?? new LocalConnectionCounter(socketsPerAccount),
     sessionExpiresAt: (sessionId) => access.sessionExpiresAt(sessionId),
-    adapter: cluster?.adapter,
+    adapter: options.adapter ?? cluster?.adapter,
   });
   const { io } = realtime;
   const api = createApiHandler({
