@@ -54,6 +54,9 @@ async function versionOf(sql: Sql, boardId: string): Promise<number> {
   return board.version;
 }
 
+/** How long the projection waits on PostgreSQL to take a moment's writes in one catch-up. */
+const POSTGRES_FOLLOW_DELAY_MS = 100;
+
 export function createStore(engine: Engine, options: StoreOptions = {}) {
   const clock = options.clock ?? Date.now;
   const newId = options.newId ?? (() => randomUUID());
@@ -61,20 +64,29 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
 
   /*
    * The projection follows each write off the path of the move: the caller broadcasts the commit's
-   * events in the promise's continuation, then this runs (setImmediate comes after it). Whichever
-   * comes first, this, a read of the aggregates, or another process, moves the cursor; the others
-   * find nothing to do.
+   * events in the promise's continuation, then this runs. Whichever comes first, this, a read of the
+   * aggregates, or another process, moves the cursor; the others find nothing to do.
+   *
+   * A catch-up locks the board's row like a write, so the next write of the board waits for it. On
+   * SQLite it is a few statements in-process: right after the broadcast (setImmediate). On PostgreSQL
+   * each statement is a round trip, and catching up after every move made the next move wait for it
+   * (fan-out 2.1x the plain-SQL floor with it, 1.0x without, measured): there the follow waits a
+   * moment and takes the writes of that moment in one transaction. Reads never see it: they catch up
+   * first.
    */
+  const followDelayMs = engine.kind === 'postgres' ? POSTGRES_FOLLOW_DELAY_MS : 0;
   const scheduled = new Set<string>();
   function followLog(boardId: string): void {
     if (scheduled.has(boardId)) return;
     scheduled.add(boardId);
-    setImmediate(() => {
+    const follow = () => {
       scheduled.delete(boardId);
       flow.settle(boardId).catch(() => {
         // Unavailable database or a broken log: the next read, write or start catches up.
       });
-    });
+    };
+    if (followDelayMs === 0) setImmediate(follow);
+    else setTimeout(follow, followDelayMs).unref();
   }
 
   async function write<T extends Commit>(target: Target, actor: Actor, guard: Guard | undefined, clientMutationId: string | null | undefined, fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
