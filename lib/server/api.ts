@@ -3,7 +3,7 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
-import { DomainError } from '../shared/domain/errors';
+import { DomainError, HTTP_STATUS } from '../shared/domain/errors';
 import { schemas } from '../shared/protocol';
 import type { Authenticate, Principal } from './auth';
 import { actorOf, authorize, executeCommand, parseOrFail, toFailure, type CommandName } from './commands';
@@ -175,9 +175,17 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
   const app = new Hono<ApiEnv>({ strict: false });
   app.onError((error, c) => sendError(c, toFailure(error, logger, `${c.req.method} ${c.req.path}`)));
   app.notFound((c) => sendError(c, { code: 'NOT_FOUND', message: `No API route ${c.req.path}` }));
+  // For load balancers and operators: 200 when this process can reach its database, else 503 with
+  // the reason (`database: 'unavailable'` while PostgreSQL restarts; the process recovers by itself).
   app.get(HEALTH_PATH, async (c) => {
-    await store.listBoards();
-    return sendJson(c, 200, { ok: true, version: deps.version });
+    try {
+      await store.engine.read((sql) => sql.get('select 1 as up'));
+    } catch (error) {
+      const failure = toFailure(error, logger, `GET ${HEALTH_PATH}`);
+      const database = failure.code === 'UNAVAILABLE' ? 'unavailable' : 'error';
+      return sendJson(c, HTTP_STATUS[failure.code], { ok: false, version: deps.version, database, error: { code: failure.code, message: failure.message } });
+    }
+    return sendJson(c, 200, { ok: true, version: deps.version, database: 'up' });
   });
   app.use('/api/*', gate);
   const methods = new Map<string, Method[]>([[HEALTH_PATH, ['GET']], [IMPORT_PATH, ['POST']]]);

@@ -181,8 +181,9 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
         next();
       },
       (error: unknown) => {
-        logger.error('socket authentication failed', error);
-        next(refusal('INTERNAL', 'Could not check the credentials'));
+        // The database unreachable: UNAVAILABLE (try again), logged as a warning; anything else INTERNAL.
+        const failure = toFailure(error, logger, 'socket authentication');
+        next(refusal(failure.code, failure.code === 'UNAVAILABLE' ? failure.message : 'Could not check the credentials'));
       },
     );
   });
