@@ -11,6 +11,7 @@ import { checkSharedSecret } from './sharedSecret';
 import { requestClientAddress } from './clientAddress';
 import { setServerHandle } from './handle';
 import { AUTH_BODY_MAX_BYTES, capNodeBody } from './http/bodyLimits';
+import { applySecurityHeaders } from './http/securityHeaders';
 import type { Logger } from './logger';
 import { RateLimiter, type RateLimitOptions } from './rateLimit';
 import { connectCluster } from './cluster';
@@ -161,6 +162,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const limiter = cluster?.limiter ?? new RateLimiter(writeRate);
   realtime = createRealtimeServer(httpServer, { store, access, logger, authenticate, origins, limiter, adapter: cluster?.adapter });
   const { io } = realtime;
+  // Security headers on every response, Socket.IO's included: in front of its listener, which it
+  // put in front of ours when it attached (lib/server/http/securityHeaders.ts).
+  const dev = options.next?.dev ?? false;
+  httpServer.prependListener('request', (req: IncomingMessage, res: ServerResponse) => applySecurityHeaders(req, res, dev));
   const api = createApiHandler({
     store,
     access,
