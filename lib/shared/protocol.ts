@@ -10,6 +10,11 @@ import type { ErrorCode } from './domain/errors';
 import { LIMITS } from './domain/limits';
 import { BOARD_ROLES } from './domain/roles';
 
+// In the browser, the pages' Content Security Policy forbids eval (lib/server/http/securityHeaders.ts):
+// zod's compiled parsers could not run there, and its probe for them would be reported as a violation.
+// The server keeps them.
+if (typeof window !== 'undefined') z.config({ jitless: true });
+
 const id = z.string().min(1).max(LIMITS.id);
 const clientMutationId = z.string().min(1).max(LIMITS.clientMutationId).optional();
 const boardName = z.string().trim().min(1, 'A board needs a name').max(LIMITS.boardName);
