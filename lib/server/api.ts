@@ -4,6 +4,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
 import { DomainError, HTTP_STATUS } from '../shared/domain/errors';
+import { LIMITS } from '../shared/domain/limits';
 import { schemas } from '../shared/protocol';
 import type { Authenticate, Principal } from './auth';
 import { actorOf, authorize, executeCommand, parseOrFail, toFailure, type CommandName } from './commands';
@@ -164,6 +165,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     }
     const principal = c.get('principal');
     const params = c.req.param() as Record<string, string>;
+    // No id holds NUL (PostgreSQL could not even compare one) or is longer than an id can be.
+    if (Object.values(params).some((p) => p.includes('\u0000') || p.length > LIMITS.id)) throw new DomainError('INVALID', 'The URL names an id that cannot exist');
     // Everything under a board, card or work center is for its members only; what they may change is the command's business.
     const owner = await boardOfParams(store, params);
     if (owner) await authorize(access, principal, owner.boardId, 'viewer', owner.missing);
