@@ -8,6 +8,12 @@ export const metadata: Metadata = {
   description: 'A real-time Kanban board for a DevOps value stream: hard WIP limits, defects never passed downstream silently.',
 };
 
+/**
+ * Every page renders per request: its scripts carry that request's CSP nonce
+ * (lib/server/http/securityHeaders.ts), which a page prerendered at build time could not.
+ */
+export const dynamic = 'force-dynamic';
+
 export const viewport: Viewport = {
   themeColor: '#0f172a',
 };

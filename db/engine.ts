@@ -67,6 +67,22 @@ export class UnavailableError extends Error {
   }
 }
 
+/**
+ * A failure to reach the database (PostgreSQL restarting, refusing, the network gone), however deeply
+ * wrapped: better-auth and drizzle wrap the driver's error in their own (`cause`).
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (e instanceof UnavailableError) return true;
+    const code = typeof e.code === 'string' ? e.code : '';
+    // SQLSTATE class 08 (connection exception), 57P01-03 (the server shutting down or starting).
+    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+    if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT') return true;
+    if (typeof e.message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** `?` placeholders as PostgreSQL's `$1, $2, ...` (none of our statements has a `?` in a literal). */
 export function numberPlaceholders(text: string): string {
   let n = 0;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Client, Pool, types as pgTypes, type PoolClient, type Pool as PgPool } from 'pg';
-import { numberPlaceholders, UnavailableError, type Dialect, type Engine, type Param, type Sql, type WriteTx } from '../engine';
+import { isConnectionFailure, numberPlaceholders, UnavailableError, type Dialect, type Engine, type Param, type Sql, type WriteTx } from '../engine';
 import * as schema from './schema';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -33,13 +33,6 @@ const types = {
     NUMBER_TYPES.has(oid) ? (value: string) => Number(value) : pgTypes.getTypeParser(oid, format as 'text')) as typeof pgTypes.getTypeParser,
 };
 
-/** Connection-level failures: the server restarting, refusing, or the network gone. */
-function isUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  if (typeof e?.code === 'string' && (e.code.startsWith('08') || e.code === '57P01' || e.code === '57P02' || e.code === '57P03')) return true;
-  if (e?.code === 'ECONNREFUSED' || e?.code === 'ECONNRESET' || e?.code === 'EPIPE' || e?.code === 'ETIMEDOUT') return true;
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e?.message ?? '');
-}
 const isRetryable = (error: unknown) => ['40P01', '40001'].includes((error as { code?: string })?.code ?? '');
 
 export interface PostgresOptions {
@@ -83,18 +76,26 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
         throw new UnavailableError(error);
       }
       let broken = false;
+      // The pool listens for errors of idle connections only: one that dies while checked out (a
+      // database crash mid-transaction) emits 'error' on the client, which would end the process
+      // without a listener here. Its query fails too, and is answered below.
+      const lost = () => {
+        broken = true;
+      };
+      client.on('error', lost);
       try {
         await client.query(begin);
         const result = await fn(client);
         await client.query('commit');
         return result;
       } catch (error) {
-        broken = isUnavailable(error);
+        broken = isConnectionFailure(error);
         if (!broken) await client.query('rollback').catch(() => (broken = true));
         if (broken) throw new UnavailableError(error);
         if (attempt < RETRIES && isRetryable(error)) continue;
         throw error;
       } finally {
+        client.off('error', lost);
         // A connection that failed mid-transaction is closed rather than handed to the next caller.
         client.release(broken);
       }

@@ -3,7 +3,8 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
-import { DomainError } from '../shared/domain/errors';
+import { DomainError, HTTP_STATUS } from '../shared/domain/errors';
+import { LIMITS } from '../shared/domain/limits';
 import { schemas } from '../shared/protocol';
 import type { Authenticate, Principal } from './auth';
 import { actorOf, authorize, executeCommand, parseOrFail, toFailure, type CommandName } from './commands';
@@ -164,6 +165,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     }
     const principal = c.get('principal');
     const params = c.req.param() as Record<string, string>;
+    // No id holds NUL (PostgreSQL could not even compare one) or is longer than an id can be.
+    if (Object.values(params).some((p) => p.includes('\u0000') || p.length > LIMITS.id)) throw new DomainError('INVALID', 'The URL names an id that cannot exist');
     // Everything under a board, card or work center is for its members only; what they may change is the command's business.
     const owner = await boardOfParams(store, params);
     if (owner) await authorize(access, principal, owner.boardId, 'viewer', owner.missing);
@@ -175,9 +178,17 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
   const app = new Hono<ApiEnv>({ strict: false });
   app.onError((error, c) => sendError(c, toFailure(error, logger, `${c.req.method} ${c.req.path}`)));
   app.notFound((c) => sendError(c, { code: 'NOT_FOUND', message: `No API route ${c.req.path}` }));
+  // For load balancers and operators: 200 when this process can reach its database, else 503 with
+  // the reason (`database: 'unavailable'` while PostgreSQL restarts; the process recovers by itself).
   app.get(HEALTH_PATH, async (c) => {
-    await store.listBoards();
-    return sendJson(c, 200, { ok: true, version: deps.version });
+    try {
+      await store.engine.read((sql) => sql.get('select 1 as up'));
+    } catch (error) {
+      const failure = toFailure(error, logger, `GET ${HEALTH_PATH}`);
+      const database = failure.code === 'UNAVAILABLE' ? 'unavailable' : 'error';
+      return sendJson(c, HTTP_STATUS[failure.code], { ok: false, version: deps.version, database, error: { code: failure.code, message: failure.message } });
+    }
+    return sendJson(c, 200, { ok: true, version: deps.version, database: 'up' });
   });
   app.use('/api/*', gate);
   const methods = new Map<string, Method[]>([[HEALTH_PATH, ['GET']], [IMPORT_PATH, ['POST']]]);

@@ -12,6 +12,7 @@ import { checkSharedSecret } from './sharedSecret';
 import { requestClientAddress } from './clientAddress';
 import { setServerHandle } from './handle';
 import { AUTH_BODY_MAX_BYTES, capNodeBody } from './http/bodyLimits';
+import { applySecurityHeaders } from './http/securityHeaders';
 import type { Logger } from './logger';
 import { LocalConnectionCounter } from './connections';
 import { DRAG_RATE, JOIN_RATE, RateLimiter, type RateLimitOptions } from './rateLimit';
@@ -203,6 +204,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     adapter: options.adapter ?? cluster?.adapter,
   });
   const { io } = realtime;
+  // Security headers on every response, Socket.IO's included: in front of its listener, which it
+  // put in front of ours when it attached (lib/server/http/securityHeaders.ts).
+  const dev = options.next?.dev ?? false;
+  httpServer.prependListener('request', (req: IncomingMessage, res: ServerResponse) => applySecurityHeaders(req, res, dev));
   const api = createApiHandler({
     store,
     access,

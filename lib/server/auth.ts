@@ -73,6 +73,20 @@ function displayNameOrRefuse(raw: unknown): string {
   return checked.name;
 }
 
+/** Longest avatar address kept: a URL, not a file. */
+const IMAGE_MAX = 2048;
+
+/**
+ * better-auth passes the profile's `image` to the database as it came: an object or a number there
+ * failed inside the driver (a 500). We show no avatars; an address is kept, anything else refused.
+ */
+function checkImage(image: unknown): void {
+  if (image === undefined || image === null) return;
+  if (typeof image !== 'string' || image.length > IMAGE_MAX) {
+    throw new APIError('BAD_REQUEST', { message: `image must be a URL of at most ${IMAGE_MAX} characters, or null`, code: 'INVALID' });
+  }
+}
+
 export function createAuth(options: AuthOptions) {
   const { access, logger } = options;
   const secure = options.origins[0]?.startsWith('https://') ?? false;
@@ -111,7 +125,10 @@ export function createAuth(options: AuthOptions) {
     databaseHooks: {
       user: {
         create: {
-          before: async (user) => ({ data: { ...user, name: displayNameOrRefuse(user.name) } }),
+          before: async (user) => {
+            checkImage(user.image);
+            return { data: { ...user, name: displayNameOrRefuse(user.name) } };
+          },
           // One synchronous transaction decides whether this is the first account (db/access.ts).
           after: async (user) => {
             if (await access.promoteAdmin(user.id)) logger.info(`${user.email} is the instance admin and owns the boards made before it`);
@@ -119,7 +136,10 @@ export function createAuth(options: AuthOptions) {
         },
         // POST /update-user and any other change of the row: the same rule as sign-up.
         update: {
-          before: async (user) => (user.name === undefined ? undefined : { data: { ...user, name: displayNameOrRefuse(user.name) } }),
+          before: async (user) => {
+            checkImage(user.image);
+            return user.name === undefined ? undefined : { data: { ...user, name: displayNameOrRefuse(user.name) } };
+          },
         },
       },
       session: {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Access } from '../../db/access';
-import { UnavailableError } from '../../db/engine';
+import { isConnectionFailure, UnavailableError } from '../../db/engine';
 import type { Actor, Commit, Guard, Store } from '../../db/store';
 import { DomainError, isDomainError } from '../shared/domain/errors';
 import { hasRole, isBoardRole, type BoardRole } from '../shared/domain/roles';
@@ -57,8 +57,10 @@ export type CommandOutcome = { ok: true; version: number; events: BoardEvent[]; 
 /** Turns anything thrown into a failure the client can show; unknown errors are logged, never echoed. */
 export function toFailure(error: unknown, logger: Logger, context: string): Failure {
   if (isDomainError(error)) return { ok: false, code: error.code, message: error.message };
-  if (error instanceof UnavailableError) {
-    logger.warn(`${context}: database unavailable`, error.cause instanceof Error ? error.cause.message : error.cause);
+  // Ours (db engines), or a driver's error that reached us through better-auth or drizzle.
+  if (isConnectionFailure(error)) {
+    const cause = error instanceof UnavailableError ? error.cause : error;
+    logger.warn(`${context}: database unavailable`, cause instanceof Error ? cause.message : cause);
     return { ok: false, code: 'UNAVAILABLE', message: 'The database is unavailable right now; nothing was changed. Try again in a moment' };
   }
   logger.error(`${context} failed`, error instanceof Error ? (error.stack ?? error.message) : error);

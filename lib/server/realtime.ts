@@ -200,8 +200,9 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
       try {
         principal = await deps.authenticate(socket.request.headers, parsed.data.token ?? null);
       } catch (error) {
-        logger.error('socket authentication failed', error);
-        return next(refusal('INTERNAL', 'Could not check the credentials'));
+        // The database unreachable: UNAVAILABLE (try again), logged as a warning; anything else INTERNAL.
+        const failure = toFailure(error, logger, 'socket authentication');
+        return next(refusal(failure.code, failure.code === 'UNAVAILABLE' ? failure.message : 'Could not check the credentials'));
       }
       if (!principal) return next(refusal('UNAUTHENTICATED', 'Sign in, or connect with auth { token } (an API token)'));
       const userId = principal.user.id;

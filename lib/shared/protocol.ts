@@ -10,14 +10,21 @@ import type { ErrorCode } from './domain/errors';
 import { LIMITS } from './domain/limits';
 import { BOARD_ROLES } from './domain/roles';
 
-const id = z.string().min(1).max(LIMITS.id);
-const clientMutationId = z.string().min(1).max(LIMITS.clientMutationId).optional();
-const boardName = z.string().trim().min(1, 'A board needs a name').max(LIMITS.boardName);
-const columnName = z.string().trim().min(1, 'A work center needs a name').max(LIMITS.columnName);
+// In the browser, the pages' Content Security Policy forbids eval (lib/server/http/securityHeaders.ts):
+// zod's compiled parsers could not run there, and its probe for them would be reported as a violation.
+// The server keeps them.
+if (typeof window !== 'undefined') z.config({ jitless: true });
+
+/** Every text field: NUL is no character a person types, and PostgreSQL's text cannot hold it. */
+const text = () => z.string().refine((s) => !s.includes('\u0000'), 'Text cannot contain the NUL character (U+0000)');
+const id = text().min(1).max(LIMITS.id);
+const clientMutationId = text().min(1).max(LIMITS.clientMutationId).optional();
+const boardName = text().trim().min(1, 'A board needs a name').max(LIMITS.boardName);
+const columnName = text().trim().min(1, 'A work center needs a name').max(LIMITS.columnName);
 const wipLimit = z.number().int().min(1).max(LIMITS.wipLimitMax).nullable();
-const cardTitle = z.string().trim().min(1, 'A card needs a title').max(LIMITS.cardTitle);
-const cardDescription = z.string().max(LIMITS.cardDescription);
-const reason = z.string().max(LIMITS.reason);
+const cardTitle = text().trim().min(1, 'A card needs a title').max(LIMITS.cardTitle);
+const cardDescription = text().max(LIMITS.cardDescription);
+const reason = text().max(LIMITS.reason);
 const cardType = z.enum(CARD_TYPES);
 
 /**
@@ -102,7 +109,7 @@ export const schemas = {
    * handshake), or an API token. Other fields (the display name older clients sent) are ignored:
    * the name comes from the account.
    */
-  handshake: z.object({ token: z.string().min(1).max(LIMITS.apiToken).optional() }),
+  handshake: z.object({ token: text().min(1).max(LIMITS.apiToken).optional() }),
   /** Invite an existing account by email, or change a member's role. */
   /** An invitation by email (POST …/email-invites, and POST …/members, which records one too). */
   emailInvite: z.strictObject({ email: z.string().trim().toLowerCase().max(LIMITS.email).pipe(z.email('Enter an email address')), role: z.enum(BOARD_ROLES) }),
@@ -111,8 +118,8 @@ export const schemas = {
     role: z.enum(BOARD_ROLES),
     expiresInHours: z.number().int().min(1).max(LIMITS.inviteHoursMax).optional(),
   }),
-  inviteAccept: z.strictObject({ token: z.string().min(1).max(LIMITS.apiToken) }),
-  tokenCreate: z.strictObject({ name: z.string().trim().min(1, 'Name the token after what uses it').max(LIMITS.tokenName) }),
+  inviteAccept: z.strictObject({ token: text().min(1).max(LIMITS.apiToken) }),
+  tokenCreate: z.strictObject({ name: text().trim().min(1, 'Name the token after what uses it').max(LIMITS.tokenName) }),
 } as const;
 
 export type BoardJoinInput = z.infer<typeof schemas.boardJoin>;

@@ -152,15 +152,20 @@ export async function joinBoard(api: Api, baseURL: string, name: string, boardId
   if (!(await api.invite(boardId, emailOf(name), role))) return;
   const context = await playwrightRequest.newContext({ baseURL, storageState: await sessionOf(baseURL, name) });
   try {
-    const listed = await context.get('/api/email-invites');
-    const { invites } = (await listed.json()) as { invites: { id: string; boardId: string }[] };
-    const mine = invites.find((i) => i.boardId === boardId);
-    if (!mine) throw new Error(`${name} has no invitation to board ${boardId}`);
-    const accepted = await context.post(`/api/email-invites/${mine.id}/accept`, { headers: { origin: baseURL } });
-    if (!accepted.ok()) throw new Error(`${name} could not accept: ${accepted.status()} ${await accepted.text()}`);
+    await acceptInvitation(context, baseURL, boardId, name);
   } finally {
     await context.dispose();
   }
+}
+
+/** Accepts, with the session `request` carries, the invitation to `boardId` waiting for its account. */
+export async function acceptInvitation(request: APIRequestContext, baseURL: string, boardId: string, who = 'the account'): Promise<void> {
+  const listed = await request.get('/api/email-invites');
+  const { invites } = (await listed.json()) as { invites: { id: string; boardId: string }[] };
+  const mine = invites.find((i) => i.boardId === boardId);
+  if (!mine) throw new Error(`${who} has no invitation to board ${boardId}`);
+  const accepted = await request.post(`/api/email-invites/${mine.id}/accept`, { headers: { origin: baseURL } });
+  if (!accepted.ok()) throw new Error(`${who} could not accept: ${accepted.status()} ${await accepted.text()}`);
 }
 
 /** The seed account's API token, made once per worker with its session (a cookie write from our origin). */

@@ -18,7 +18,7 @@ describe('REST API', () => {
   it('GET /api/health answers 200 with the version', async () => {
     const res = await h.api('GET', '/api/health');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ok: true, version: '0.0.0' });
+    expect(res.body).toEqual({ ok: true, version: '0.0.0', database: 'up' });
   });
 
   it('POST /api/boards creates a board (201) from the value-stream template or given columns; GET lists and reads it', async () => {

@@ -75,7 +75,10 @@ export function importHandler(store: Store, logger: Logger) {
     const release = async () => lease?.release();
     let prepared;
     try {
-      prepared = await prepareImport(await importFields(c), new URL(c.req.url).searchParams);
+      const fields = await importFields(c);
+      // No text we keep may hold NUL (PostgreSQL's text cannot): a file with one is binary or broken.
+      if ([...fields.values()].some((v) => v.includes('\u0000'))) throw new DomainError('INVALID', 'The file contains a NUL character (U+0000): save it as a text CSV file');
+      prepared = await prepareImport(fields, new URL(c.req.url).searchParams);
     } catch (error) {
       if (!(error instanceof ImportRejected)) throw error;
       await release();
