@@ -16,9 +16,10 @@ import { formatTable, missedTargets, withRatios } from './lib/report';
 import { waitUntil } from './lib/time';
 import type { BenchContext, BenchModule, Row } from './lib/types';
 import { memory } from './memory';
+import { reads } from './reads';
 import { throughput } from './throughput';
 
-const MODULES: readonly BenchModule[] = [fanout, throughput, flow, bigboard, memory];
+const MODULES: readonly BenchModule[] = [fanout, throughput, flow, bigboard, memory, reads];
 const BUILD_ID = join(ROOT, '.next', 'BUILD_ID');
 /** A production build takes about 15 s here; one in progress elsewhere gets this long to finish. */
 const REBUILD_WAIT_MS = 120_000;
@@ -87,7 +88,7 @@ async function main(): Promise<number> {
     quick,
     workDir,
     log,
-    async startApp(dbPath) {
+    async startApp(dbPath, extra = {}) {
       // Decided once per run. A build that vanishes midway (someone rebuilding) would make server.ts
       // start a build of its own: wait for the other build to finish instead, or give up.
       if (entry.script === 'server.ts' && !(await waitUntil(() => existsSync(BUILD_ID), REBUILD_WAIT_MS, 1000))) {
@@ -96,8 +97,8 @@ async function main(): Promise<number> {
       return startChild({
         label: 'app',
         script: entry.script,
-        env: { ...entry.env, FLOWBOARD_DB: dbPath },
-        nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        env: { ...entry.env, FLOWBOARD_DB: dbPath, ...extra.env },
+        nodeArgs: [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(extra.nodeArgs ?? [])],
         readyTimeoutMs: entry.readyTimeoutMs,
       });
     },

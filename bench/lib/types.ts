@@ -22,8 +22,11 @@ export interface BenchContext {
   /** A temporary directory of this run for SQLite files; removed at the end. */
   workDir: string;
   log(message: string): void;
-  /** Starts the app as a child process on a fresh database file (seed it before). */
-  startApp(dbPath: string): Promise<ServerChild>;
+  /**
+   * Starts the app as a child process on a fresh database file (seed it before). `extra`: more
+   * environment and Node flags for this start (a benchmark's own preload, say).
+   */
+  startApp(dbPath: string, extra?: { env?: Record<string, string>; nodeArgs?: string[] }): Promise<ServerChild>;
   /** Starts a floor program from bench/floors/ as a child process. */
   startFloor(script: string, env?: Record<string, string>): Promise<ServerChild>;
 }

@@ -85,6 +85,8 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
 
   return {
     engine,
+    /** The store's clock: reads made elsewhere (lib/server/heavyReads.ts) use the same time. */
+    clock,
     /** The flow aggregates: read a range for the flow page, catch a board up. */
     flow,
 

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, Store } from '../../db/store';
 import { importBoard, type ImportResult } from '../../db/import';
-import { exportEventsCsv, exportItemsCsv } from '../../db/export';
+import { checkRange } from '../../db/flow';
+import type { FlowProjection, HeavyReader } from './heavyReads';
 import { DomainError } from '../shared/domain/errors';
 import { LIMITS } from '../shared/domain/limits';
 import type { FlowData, FlowRange } from '../shared/flow/data';
@@ -32,6 +33,18 @@ export function parseRange(query: URLSearchParams, now = Date.now(), interval?: 
 
 export async function readFlow(store: Store, boardId: string, query: URLSearchParams, interval?: Interval): Promise<FlowData> {
   return await store.flow.read(boardId, parseRange(query, Date.now(), interval));
+}
+
+/**
+ * A flow read answered by the heavy-read worker (lib/server/heavyReads.ts): the range is checked and
+ * the aggregates caught up here, the rows read and projected there.
+ */
+export async function heavyFlow(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams, kind: FlowProjection, interval?: Interval): Promise<string> {
+  const now = Date.now();
+  const range = parseRange(query, now, interval);
+  checkRange(range);
+  await store.flow.settle(boardId);
+  return await heavy.run({ kind, boardId, range, now });
 }
 
 export const cfdOf = (data: FlowData) => buildCfd(data);
@@ -86,13 +99,13 @@ export function cycleTimesCsv(data: FlowData): string {
   ]);
 }
 
-export async function itemsCsv(store: Store, boardId: string, query: URLSearchParams): Promise<string> {
+export async function itemsCsv(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams): Promise<string> {
   const tz = assertTimeZone(query.get('tz') ?? 'UTC');
   // The items come from the aggregates: caught up with the last commit first.
   await store.flow.settle(boardId);
-  return await exportItemsCsv(store.engine, boardId, tz);
+  return await heavy.run({ kind: 'items.csv', boardId, tz });
 }
-export const eventsCsv = async (store: Store, boardId: string): Promise<string> => await exportEventsCsv(store.engine, boardId);
+export const eventsCsv = async (heavy: HeavyReader, boardId: string): Promise<string> => await heavy.run({ kind: 'events.csv', boardId });
 
 /** An import refused for reasons in the file: the reasons travel with the error. */
 export class ImportRejected extends DomainError {

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'RATE_LIMITED',
   'TOO_LARGE',
+  'RANGE_TOO_LARGE',
   'INTERNAL',
   'UNAVAILABLE',
 ] as const;
@@ -25,6 +26,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
   TOO_LARGE: 413,
+  /** A flow read over a longer range than one request may cover (db/flow.ts MAX_RANGE_DAYS). */
+  RANGE_TOO_LARGE: 400,
   INTERNAL: 500,
   /** The database cannot be reached right now; nothing was changed, try again. */
   UNAVAILABLE: 503,
