@@ -12,7 +12,7 @@ import type { WriteLimiter } from './rateLimit';
 import type { Logger } from './logger';
 import type { BoardEvent } from '../shared/domain/types';
 import { boardMarks, eventsCsv, heavyFlow, itemsCsv } from './flow';
-import type { HeavyReader } from './heavyReads';
+import { snapshotReader, type HeavyReader } from './heavyReads';
 import { IMPORT_BODY_MAX_BYTES, JSON_BODY_MAX_BYTES, limitBody } from './http/bodyLimits';
 import { importHandler } from './http/importRoute';
 import { sendError, sendJson, sendResult } from './http/respond';
@@ -88,6 +88,7 @@ const queryOf = (c: Context) => new URL(c.req.url).searchParams;
 /** The REST API: same commands, rules and errors as the socket, and every change is broadcast. */
 export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { store, access, logger, broadcast, heavy } = deps;
+  const snapshots = snapshotReader(store, heavy);
   /** A body the heavy-read worker already serialised. */
   const json = (body: string): Result => ({ status: 200, body, contentType: 'application/json; charset=utf-8' });
   const ctx = { store, access, logger };
@@ -112,7 +113,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       broadcast(result.events);
       return { status: 201, body: { version: result.version, board: result.board } };
     }),
-    route('GET', '/api/boards/:boardId', async ({ params }) => json(`{"board":${await heavy.run({ kind: 'snapshot', boardId: params.boardId ?? '', now: store.clock() })}}`)),
+    route('GET', '/api/boards/:boardId', async ({ params }) => json(`{"board":${await snapshots.json(params.boardId ?? '')}}`)),
     route('PATCH', '/api/boards/:boardId', ({ params, body, principal }) => command('board:rename', { ...asObject(body), boardId: params.boardId }, principal)),
     route('GET', '/api/boards/:boardId/events', async ({ params, query }) => {
       const raw = query.get('since') ?? '0';

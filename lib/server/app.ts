@@ -6,7 +6,7 @@ import type { Engine } from '../../db/engine';
 import { openEngine } from '../../db/open';
 import { createStore, type Store, type StoreOptions } from '../../db/store';
 import { createApiHandler } from './api';
-import { inlineReader, workerReader } from './heavyReads';
+import { inlineReader, snapshotReader, workerReader } from './heavyReads';
 import { AUTH_BASE_PATH, CLIENT_IP_HEADER, createAuth, createAuthenticate, loadSecret, type Auth, type SignupPolicy } from './auth';
 import { checkSharedSecret } from './sharedSecret';
 import { requestClientAddress } from './clientAddress';
@@ -162,7 +162,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const authenticate = createAuthenticate(auth, access);
   const limiter = cluster?.limiter ?? new RateLimiter(writeRate);
-  realtime = createRealtimeServer(httpServer, { store, access, logger, authenticate, origins, limiter, adapter: cluster?.adapter });
+  const snapshots = snapshotReader(store, heavy);
+  realtime = createRealtimeServer(httpServer, { store, access, logger, authenticate, origins, limiter, adapter: cluster?.adapter, readSnapshot: snapshots.object });
   const { io } = realtime;
   const api = createApiHandler({
     store,

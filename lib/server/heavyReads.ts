@@ -17,6 +17,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Engine } from '../../db/engine';
+import type { Store } from '../../db/store';
+import type { BoardSnapshot } from '../shared/domain/types';
 import { exportEventsCsv, exportItemsCsv } from '../../db/export';
 import { createFlowAggregates } from '../../db/flow';
 import { snapshotOf } from '../../db/store/boards';
@@ -148,6 +150,23 @@ export function workerReader(target: ReaderTarget, logger: Logger): HeavyReader 
       if (w) await w.terminate();
     },
   };
+}
+
+/** Boards with more cards than this read their snapshot in the worker; a small one is quicker here. */
+export const WORKER_SNAPSHOT_CARDS = 2000;
+
+/**
+ * A board's snapshot as JSON, and as an object for a socket's join: read in the worker when the
+ * board is big, so the read blocks neither the event loop nor the app's connection.
+ */
+export function snapshotReader(store: Store, heavy: HeavyReader) {
+  const big = async (boardId: string) =>
+    ((await store.engine.read((sql) => sql.get<{ n: number }>('select count(*) as n from cards where board_id = ? and deleted_at is null', [boardId])))?.n ?? 0) > WORKER_SNAPSHOT_CARDS;
+  const json = async (boardId: string): Promise<string> =>
+    (await big(boardId)) ? heavy.run({ kind: 'snapshot', boardId, now: store.clock() }) : JSON.stringify(await store.getSnapshot(boardId));
+  const object = async (boardId: string): Promise<BoardSnapshot> =>
+    (await big(boardId)) ? (JSON.parse(await heavy.run({ kind: 'snapshot', boardId, now: store.clock() })) as BoardSnapshot) : store.getSnapshot(boardId);
+  return { json, object };
 }
 
 export const isErrorCode = (code: unknown): code is ErrorCode => (ERROR_CODES as readonly unknown[]).includes(code);

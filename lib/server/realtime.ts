@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
-import type { BoardEvent } from '../shared/domain/types';
+import type { BoardEvent, BoardSnapshot } from '../shared/domain/types';
 import {
   MAX_CATCH_UP_EVENTS,
   schemas,
@@ -89,6 +89,8 @@ export interface RealtimeDeps {
    * With it, rooms, broadcasts, fetchSockets() and disconnectSockets() reach every process.
    */
   adapter?: ServerOptions['adapter'];
+  /** A board's snapshot for a join; default the store's (the app reads big boards off the event loop). */
+  readSnapshot?: (boardId: string) => Promise<BoardSnapshot>;
 }
 
 export interface Realtime {
@@ -347,7 +349,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
       const events = await store.eventsSince(boardId, sinceVersion, MAX_CATCH_UP_EVENTS);
       if (events) return { version: events.at(-1)?.version ?? sinceVersion, events };
     }
-    const snapshot = await store.getSnapshot(boardId);
+    const snapshot = await (deps.readSnapshot ?? store.getSnapshot)(boardId);
     return { version: snapshot.version, snapshot };
   }
 

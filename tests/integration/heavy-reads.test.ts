@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { BoardEvent, BoardSnapshot } from '../../lib/shared/domain/types';
+import { WORKER_SNAPSHOT_CARDS } from '../../lib/server/heavyReads';
+import { canonical, expectOk, startTestServer } from './helpers';
+
+const h = startTestServer();
+
+/** A board bigger than the snapshot threshold, through the CSV import as a member would make it. */
+async function importBig(items: number): Promise<string> {
+  const rows = ['ID,Name,Todo,Doing,Review,Done'];
+  for (let i = 0; i < items; i++) {
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    rows.push(`B-${i},Item ${i},2025-01-${day} 08:00,${i % 3 ? `2025-02-${day} 09:00` : ''},${i % 3 === 2 ? `2025-03-${day} 10:00` : ''},${i % 6 === 5 ? `2025-04-${day}` : ''}`);
+  }
+  const res = await h.api<{ boardId: string; items: number }>('POST', '/api/import/csv?name=Big&tz=UTC', { rawBody: rows.join('\n'), headers: { 'content-type': 'text/csv' } });
+  expect(res.status).toBe(201);
+  return res.body.boardId;
+}
+
+describe('heavy reads', () => {
+  let big: string | undefined;
+  const bigBoard = async () => (big ??= await importBig(WORKER_SNAPSHOT_CARDS + 500));
+
+  it('GET /events pages the whole log: bounded pages that concatenate to the full log in order', async () => {
+    const boardId = await bigBoard();
+    const log: BoardEvent[] = [];
+    let since = 0;
+    let pages = 0;
+    for (;;) {
+      const page = await h.api<{ version: number; events: BoardEvent[]; hasMore: boolean }>('GET', `/api/boards/${boardId}/events?since=${since}`);
+      expect(page.status).toBe(200);
+      expect(page.body.events.length).toBeLessThanOrEqual(1000);
+      log.push(...page.body.events);
+      pages++;
+      since = page.body.events.at(-1)?.version ?? since;
+      if (!page.body.hasMore) {
+        expect(since).toBe(page.body.version);
+        break;
+      }
+      expect(page.body.events.length).toBe(1000);
+    }
+    expect(pages).toBeGreaterThan(1);
+    expect(log.map((e) => e.version)).toEqual(Array.from({ length: log.length }, (_, i) => i + 1));
+    const whole = await h.app.store.engine.read((sql) => sql.all<{ n: number }>('select count(*) as n from events where board_id = ?', [boardId]));
+    expect(log.length).toBe(Number(whole[0]?.n));
+  });
+
+  it('a join of a big board and its REST snapshot give the whole, correct board, to every joiner', async () => {
+    const boardId = await bigBoard();
+    const expected = canonical(await h.app.store.getSnapshot(boardId));
+    expect(expected.cards.length).toBe(WORKER_SNAPSHOT_CARDS + 500);
+    const [a, b] = [await h.connect('joiner a'), await h.connect('joiner b')];
+    for (const client of [a, b]) await h.grant(await h.user(client === a ? 'joiner a' : 'joiner b'), boardId, 'viewer');
+    const joins = await Promise.all([a, b].map((c) => c.request('board:join', { boardId })));
+    for (const join of joins) {
+      const ok = expectOk(join) as { snapshot?: BoardSnapshot; version: number };
+      expect(ok.snapshot && canonical(ok.snapshot)).toEqual(expected);
+      expect(ok.version).toBe(expected.version);
+    }
+    const rest = await h.api<{ board: BoardSnapshot }>('GET', `/api/boards/${boardId}`);
+    expect(canonical(rest.body.board)).toEqual(expected);
+  });
+
+  it('/api/health keeps answering while a heavy read of a long log is in progress', async () => {
+    // A log of 60,000 renames, written in one statement: exporting it takes a while on any machine.
+    const board = await h.seedBoard([{ name: 'Todo' }, { name: 'Done' }], 'Long log');
+    const FILLER = 60_000;
+    await h.app.store.engine.write(async (tx) => {
+      await tx.run(
+        `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
+         insert into events (board_id, version, type, actor, actor_id, at, card_id, data)
+         select ?, i + 1, 'board_renamed', 'seed', null, ?, null, '{"name":"Long log ' || i || '"}' from n`,
+        [FILLER, board.id, Date.parse('2025-01-01T00:00:00Z')],
+      );
+      await tx.run('update boards set version = ?, flow_version = ? where id = ?', [FILLER + 1, FILLER + 1, board.id]);
+    });
+    let exported = false;
+    const exporting = fetch(`${h.url}/api/boards/${board.id}/export/events.csv`, { headers: { authorization: `Bearer ${(await h.user('api')).token}` } }).then((res) => {
+      // The answer's head comes once the whole file is made.
+      exported = true;
+      expect(res.status).toBe(200);
+      return res.text();
+    });
+    // Health checks one after the other: several are answered before the export is done. A read that
+    // held the event loop (or the app's one SQLite connection) for the whole log would let none through.
+    let answered = 0;
+    while (!exported && answered < 5) {
+      const health = await fetch(`${h.url}/api/health`);
+      expect(health.status).toBe(200);
+      await health.arrayBuffer();
+      if (!exported) answered++;
+    }
+    expect(answered, 'health checks answered while the export ran').toBe(5);
+    expect((await exporting).split('\r\n').filter(Boolean).length).toBe(FILLER + 2);
+  });
+});
