@@ -90,7 +90,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
   const { store, access, logger, broadcast, heavy } = deps;
   const snapshots = snapshotReader(store, heavy);
   /** A body the heavy-read worker already serialised. */
-  const json = (body: string): Result => ({ status: 200, body, contentType: 'application/json; charset=utf-8' });
+  const json = (body: Uint8Array): Result => ({ status: 200, body, contentType: 'application/json; charset=utf-8' });
   const ctx = { store, access, logger };
 
   /** A command's refusal is thrown, so that every route answers errors one way (app.onError). */
@@ -113,7 +113,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       broadcast(result.events);
       return { status: 201, body: { version: result.version, board: result.board } };
     }),
-    route('GET', '/api/boards/:boardId', async ({ params }) => json(`{"board":${await snapshots.json(params.boardId ?? '')}}`)),
+    route('GET', '/api/boards/:boardId', async ({ params }) => json(await snapshots.forRest(params.boardId ?? ''))),
     route('PATCH', '/api/boards/:boardId', ({ params, body, principal }) => command('board:rename', { ...asObject(body), boardId: params.boardId }, principal)),
     route('GET', '/api/boards/:boardId/events', async ({ params, query }) => {
       const raw = query.get('since') ?? '0';

@@ -163,7 +163,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const authenticate = createAuthenticate(auth, access);
   const limiter = cluster?.limiter ?? new RateLimiter(writeRate);
   const snapshots = snapshotReader(store, heavy);
-  realtime = createRealtimeServer(httpServer, { store, access, logger, authenticate, origins, limiter, adapter: cluster?.adapter, readSnapshot: snapshots.object });
+  realtime = createRealtimeServer(httpServer, { store, access, logger, authenticate, origins, limiter, adapter: cluster?.adapter, readSnapshot: snapshots.forJoin });
   const { io } = realtime;
   const api = createApiHandler({
     store,

@@ -39,12 +39,12 @@ export async function readFlow(store: Store, boardId: string, query: URLSearchPa
  * A flow read answered by the heavy-read worker (lib/server/heavyReads.ts): the range is checked and
  * the aggregates caught up here, the rows read and projected there.
  */
-export async function heavyFlow(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams, kind: FlowProjection, interval?: Interval): Promise<string> {
+export async function heavyFlow(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams, kind: FlowProjection, interval?: Interval): Promise<Uint8Array> {
   const now = Date.now();
   const range = parseRange(query, now, interval);
   checkRange(range);
   await store.flow.settle(boardId);
-  return await heavy.run({ kind, boardId, range, now });
+  return (await heavy.run({ kind, boardId, range, now })).bytes;
 }
 
 export const cfdOf = (data: FlowData) => buildCfd(data);
@@ -99,13 +99,13 @@ export function cycleTimesCsv(data: FlowData): string {
   ]);
 }
 
-export async function itemsCsv(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams): Promise<string> {
+export async function itemsCsv(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams): Promise<Uint8Array> {
   const tz = assertTimeZone(query.get('tz') ?? 'UTC');
   // The items come from the aggregates: caught up with the last commit first.
   await store.flow.settle(boardId);
-  return await heavy.run({ kind: 'items.csv', boardId, tz });
+  return (await heavy.run({ kind: 'items.csv', boardId, tz })).bytes;
 }
-export const eventsCsv = async (heavy: HeavyReader, boardId: string): Promise<string> => await heavy.run({ kind: 'events.csv', boardId });
+export const eventsCsv = async (heavy: HeavyReader, boardId: string): Promise<Uint8Array> => (await heavy.run({ kind: 'events.csv', boardId })).bytes;
 
 /** An import refused for reasons in the file: the reasons travel with the error. */
 export class ImportRejected extends DomainError {

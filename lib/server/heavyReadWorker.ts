@@ -22,11 +22,12 @@ port.on('message', ({ id, job }: { id: number; job: HeavyRead }) => {
   queue = queue.then(async () => {
     let answer: WorkerAnswer;
     try {
-      answer = { id, ok: true, body: await runHeavyRead(await open(), job) };
+      answer = { id, ok: true, ...(await runHeavyRead(await open(), job)) };
     } catch (error) {
       // Only a refusal's message travels; anything else is reported by the app as INTERNAL.
       answer = isDomainError(error) ? { id, ok: false, code: error.code, message: error.message } : { id, ok: false, code: null, message: error instanceof Error ? error.message : String(error) };
     }
-    port.postMessage(answer);
+    // The body's buffer is moved to the app's thread, not copied (TextEncoder gives each its own).
+    port.postMessage(answer, answer.ok ? [answer.bytes.buffer as ArrayBuffer] : []);
   });
 });

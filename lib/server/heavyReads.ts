@@ -37,8 +37,17 @@ export type HeavyRead =
   | { kind: 'events.csv'; boardId: string }
   | { kind: 'snapshot'; boardId: string; now: number };
 
+/** A job's answer: the response body as UTF-8 bytes (moved, not copied, out of the worker), and the board's version for a snapshot. */
+export interface HeavyAnswer {
+  bytes: Uint8Array;
+  version?: number;
+}
+
+const encoder = new TextEncoder();
+
 /** A job's answer over a read-only engine: the response body, JSON or CSV. Runs in the worker. */
-export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<string> {
+export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<HeavyAnswer> {
+  const text = (body: string): HeavyAnswer => ({ bytes: encoder.encode(body) });
   switch (job.kind) {
     case 'flow':
     case 'cfd':
@@ -46,17 +55,19 @@ export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<stri
     case 'cfd.csv':
     case 'cycle-times.csv': {
       const data = await createFlowAggregates(engine).readSettled(job.boardId, job.range, job.now);
-      if (job.kind === 'flow') return JSON.stringify(data);
-      if (job.kind === 'cfd') return JSON.stringify(buildCfd(data));
-      if (job.kind === 'metrics') return JSON.stringify(computeMetrics(data));
-      return job.kind === 'cfd.csv' ? cfdCsv(data) : cycleTimesCsv(data);
+      if (job.kind === 'flow') return text(JSON.stringify(data));
+      if (job.kind === 'cfd') return text(JSON.stringify(buildCfd(data)));
+      if (job.kind === 'metrics') return text(JSON.stringify(computeMetrics(data)));
+      return text(job.kind === 'cfd.csv' ? cfdCsv(data) : cycleTimesCsv(data));
     }
     case 'items.csv':
-      return exportItemsCsv(engine, job.boardId, job.tz);
+      return text(await exportItemsCsv(engine, job.boardId, job.tz));
     case 'events.csv':
-      return exportEventsCsv(engine, job.boardId);
-    case 'snapshot':
-      return JSON.stringify(await engine.read((sql) => snapshotOf(sql, job.boardId, job.now)));
+      return text(await exportEventsCsv(engine, job.boardId));
+    case 'snapshot': {
+      const snapshot = await engine.read((sql) => snapshotOf(sql, job.boardId, job.now));
+      return { ...text(JSON.stringify(snapshot)), version: snapshot.version };
+    }
     default: {
       const unreachable: never = job;
       throw new Error(`Unknown heavy read ${(unreachable as { kind: string }).kind}`);
@@ -70,10 +81,10 @@ export interface ReaderTarget {
   url?: string;
 }
 
-export type WorkerAnswer = { id: number; ok: true; body: string } | { id: number; ok: false; code: ErrorCode | null; message: string };
+export type WorkerAnswer = ({ id: number; ok: true } & HeavyAnswer) | { id: number; ok: false; code: ErrorCode | null; message: string };
 
 export interface HeavyReader {
-  run(job: HeavyRead): Promise<string>;
+  run(job: HeavyRead): Promise<HeavyAnswer>;
   close(): Promise<void>;
 }
 
@@ -105,7 +116,7 @@ const WORKER_ENTRY = new URL('./heavyReadWorker.ts', import.meta.url).href;
 export function workerReader(target: ReaderTarget, logger: Logger): HeavyReader {
   let worker: Worker | null = null;
   let nextId = 1;
-  const waiting = new Map<number, { resolve: (body: string) => void; reject: (error: Error) => void }>();
+  const waiting = new Map<number, { resolve: (answer: HeavyAnswer) => void; reject: (error: Error) => void }>();
 
   const start = (): Worker => {
     const w = new Worker(BOOTSTRAP, { eval: true, workerData: { target, tsx: TSX_API, entry: WORKER_ENTRY } });
@@ -116,7 +127,7 @@ export function workerReader(target: ReaderTarget, logger: Logger): HeavyReader 
       if (!pending) return;
       waiting.delete(answer.id);
       if (waiting.size === 0) w.unref();
-      if (answer.ok) pending.resolve(answer.body);
+      if (answer.ok) pending.resolve({ bytes: answer.bytes, version: answer.version });
       else pending.reject(answer.code ? new DomainError(answer.code, answer.message) : new Error(answer.message));
     });
     const fail = (error: Error) => {
@@ -137,7 +148,7 @@ export function workerReader(target: ReaderTarget, logger: Logger): HeavyReader 
       worker ??= start();
       const w = worker;
       const id = nextId++;
-      return new Promise<string>((resolve, reject) => {
+      return new Promise<HeavyAnswer>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
         w.ref();
         // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
@@ -155,18 +166,42 @@ export function workerReader(target: ReaderTarget, logger: Logger): HeavyReader 
 /** Boards with more cards than this read their snapshot in the worker; a small one is quicker here. */
 export const WORKER_SNAPSHOT_CARDS = 2000;
 
+/** A snapshot read for a join: the object for a small board, its JSON's bytes for a big one. */
+export type JoinSnapshot = { version: number; snapshot: BoardSnapshot } | { version: number; packedSnapshot: Uint8Array };
+
 /**
- * A board's snapshot as JSON, and as an object for a socket's join: read in the worker when the
- * board is big, so the read blocks neither the event loop nor the app's connection.
+ * A board's snapshot, for a socket's join and for GET /api/boards/:id. A big board's is read and
+ * serialised in the worker and handed on as bytes: the event loop neither builds nor encodes 20 MB
+ * of cards, and joins of one board at the same time share one read.
  */
 export function snapshotReader(store: Store, heavy: HeavyReader) {
+  const inFlight = new Map<string, Promise<HeavyAnswer>>();
   const big = async (boardId: string) =>
-    ((await store.engine.read((sql) => sql.get<{ n: number }>('select count(*) as n from cards where board_id = ? and deleted_at is null', [boardId])))?.n ?? 0) > WORKER_SNAPSHOT_CARDS;
-  const json = async (boardId: string): Promise<string> =>
-    (await big(boardId)) ? heavy.run({ kind: 'snapshot', boardId, now: store.clock() }) : JSON.stringify(await store.getSnapshot(boardId));
-  const object = async (boardId: string): Promise<BoardSnapshot> =>
-    (await big(boardId)) ? (JSON.parse(await heavy.run({ kind: 'snapshot', boardId, now: store.clock() })) as BoardSnapshot) : store.getSnapshot(boardId);
-  return { json, object };
+    Number((await store.engine.read((sql) => sql.get<{ n: number }>('select count(*) as n from cards where board_id = ? and deleted_at is null', [boardId])))?.n ?? 0) >
+    WORKER_SNAPSHOT_CARDS;
+  const packed = (boardId: string): Promise<HeavyAnswer> => {
+    let answer = inFlight.get(boardId);
+    if (!answer) {
+      answer = heavy.run({ kind: 'snapshot', boardId, now: store.clock() }).finally(() => inFlight.delete(boardId));
+      inFlight.set(boardId, answer);
+    }
+    return answer;
+  };
+  return {
+    async forJoin(boardId: string): Promise<JoinSnapshot> {
+      if (!(await big(boardId))) {
+        const snapshot = await store.getSnapshot(boardId);
+        return { version: snapshot.version, snapshot };
+      }
+      const { bytes, version } = await packed(boardId);
+      return { version: version ?? 0, packedSnapshot: bytes };
+    },
+    /** `{"board": …}` as bytes. */
+    async forRest(boardId: string): Promise<Uint8Array> {
+      if (!(await big(boardId))) return encoder.encode(JSON.stringify({ board: await store.getSnapshot(boardId) }));
+      return Buffer.concat([encoder.encode('{"board":'), (await packed(boardId)).bytes, encoder.encode('}')]);
+    },
+  };
 }
 
 export const isErrorCode = (code: unknown): code is ErrorCode => (ERROR_CODES as readonly unknown[]).includes(code);

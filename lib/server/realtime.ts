@@ -2,7 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
-import type { BoardEvent, BoardSnapshot } from '../shared/domain/types';
+import type { BoardEvent } from '../shared/domain/types';
+import type { JoinSnapshot } from './heavyReads';
 import {
   MAX_CATCH_UP_EVENTS,
   schemas,
@@ -90,7 +91,7 @@ export interface RealtimeDeps {
    */
   adapter?: ServerOptions['adapter'];
   /** A board's snapshot for a join; default the store's (the app reads big boards off the event loop). */
-  readSnapshot?: (boardId: string) => Promise<BoardSnapshot>;
+  readSnapshot?: (boardId: string) => Promise<JoinSnapshot>;
 }
 
 export interface Realtime {
@@ -349,7 +350,8 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
       const events = await store.eventsSince(boardId, sinceVersion, MAX_CATCH_UP_EVENTS);
       if (events) return { version: events.at(-1)?.version ?? sinceVersion, events };
     }
-    const snapshot = await (deps.readSnapshot ?? store.getSnapshot)(boardId);
+    if (deps.readSnapshot) return deps.readSnapshot(boardId);
+    const snapshot = await store.getSnapshot(boardId);
     return { version: snapshot.version, snapshot };
   }
 

@@ -15,8 +15,8 @@ export function sendError(c: Context, failure: { code: ErrorCode; message: strin
 }
 
 export function sendResult(c: Context, result: Result): Response {
-  if (result.contentType === undefined || typeof result.body !== 'string') return sendJson(c, result.status, result.body);
+  if (result.contentType === undefined || !(typeof result.body === 'string' || result.body instanceof Uint8Array)) return sendJson(c, result.status, result.body);
   const headers: Record<string, string> = { 'content-type': result.contentType, 'cache-control': 'no-store' };
   if (result.filename) headers['content-disposition'] = `attachment; filename="${result.filename}"`;
-  return c.body(result.body, result.status as ContentfulStatusCode, headers);
+  return c.body(result.body as string | Uint8Array<ArrayBuffer>, result.status as ContentfulStatusCode, headers);
 }
