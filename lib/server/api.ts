@@ -135,7 +135,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     route('GET', '/api/boards/:boardId/flow', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'flow'))),
     route('GET', '/api/boards/:boardId/cfd', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'cfd'))),
     route('GET', '/api/boards/:boardId/metrics', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'metrics', 'day'))),
-    route('GET', '/api/boards/:boardId/marks', async ({ params, query }) => ({ status: 200, body: await boardMarks(store, params.boardId ?? '', query) })),
+    route('GET', '/api/boards/:boardId/marks', async ({ params, query }) => json(await boardMarks(store, heavy, params.boardId ?? '', query))),
     route('PATCH', '/api/boards/:boardId/settings', ({ params, body, principal }) => command('board:configure', { ...asObject(body), boardId: params.boardId }, principal)),
     route('GET', '/api/boards/:boardId/export/items.csv', async ({ params, query }) => csv(await itemsCsv(store, heavy, params.boardId ?? '', query), 'items.csv')),
     route('GET', '/api/boards/:boardId/export/events.csv', async ({ params }) => csv(await eventsCsv(heavy, params.boardId ?? ''), 'events.csv')),

@@ -26,10 +26,10 @@ import { DomainError, ERROR_CODES, type ErrorCode } from '../shared/domain/error
 import type { FlowRange } from '../shared/flow/data';
 import { computeMetrics } from '../shared/flow/metrics';
 import { buildCfd } from '../shared/flow/series';
-import { cfdCsv, cycleTimesCsv } from './flow';
+import { cfdCsv, computeMarks, cycleTimesCsv } from './flow';
 import type { Logger } from './logger';
 
-export type FlowProjection = 'flow' | 'cfd' | 'metrics' | 'cfd.csv' | 'cycle-times.csv';
+export type FlowProjection = 'flow' | 'cfd' | 'metrics' | 'marks' | 'cfd.csv' | 'cycle-times.csv';
 
 export type HeavyRead =
   | { kind: FlowProjection; boardId: string; range: FlowRange; now: number }
@@ -52,12 +52,14 @@ export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<Heav
     case 'flow':
     case 'cfd':
     case 'metrics':
+    case 'marks':
     case 'cfd.csv':
     case 'cycle-times.csv': {
       const data = await createFlowAggregates(engine).readSettled(job.boardId, job.range, job.now);
       if (job.kind === 'flow') return text(JSON.stringify(data));
       if (job.kind === 'cfd') return text(JSON.stringify(buildCfd(data)));
       if (job.kind === 'metrics') return text(JSON.stringify(computeMetrics(data)));
+      if (job.kind === 'marks') return text(JSON.stringify(computeMarks(data)));
       return text(job.kind === 'cfd.csv' ? cfdCsv(data) : cycleTimesCsv(data));
     }
     case 'items.csv':

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardEvent, BoardSnapshot } from '../../lib/shared/domain/types';
+import { cfdCsv, cycleTimesCsv } from '../../lib/server/flow';
 import { WORKER_SNAPSHOT_CARDS } from '../../lib/server/heavyReads';
+import { buildCfd } from '../../lib/shared/flow/series';
 import { unpackJoin } from '../../lib/shared/protocol';
 import { canonical, expectOk, startTestServer } from './helpers';
 
@@ -44,6 +46,24 @@ describe('heavy reads', () => {
     expect(log.map((e) => e.version)).toEqual(Array.from({ length: log.length }, (_, i) => i + 1));
     const whole = await h.app.store.engine.read((sql) => sql.all<{ n: number }>('select count(*) as n from events where board_id = ?', [boardId]));
     expect(log.length).toBe(Number(whole[0]?.n));
+  });
+
+  it('flow reads made in the heavy-read worker answer exactly what the app computes from the same aggregates', async () => {
+    const boardId = await bigBoard();
+    const range = { from: '2024-06-01', to: '2025-05-31', interval: 'day' as const, tz: 'Europe/Berlin' };
+    const query = `from=${range.from}&to=${range.to}&tz=${range.tz}`;
+    const data = await h.app.store.flow.read(boardId, range);
+    const flow = await h.api<Record<string, unknown>>('GET', `/api/boards/${boardId}/flow?${query}`);
+    expect({ ...flow.body, asOf: 0 }).toEqual(JSON.parse(JSON.stringify({ ...data, asOf: 0 })));
+    const cfd = await h.api('GET', `/api/boards/${boardId}/cfd?${query}`);
+    expect(cfd.body).toEqual(JSON.parse(JSON.stringify(buildCfd(data))));
+    const token = (await h.user('api')).token;
+    const text = async (path: string) => (await fetch(`${h.url}/api/boards/${boardId}/${path}`, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(await text(`export/cfd.csv?${query}`)).toBe(cfdCsv(data));
+    expect(await text(`export/cycle-times.csv?${query}`)).toBe(cycleTimesCsv(data));
+    const marks = await h.api<{ aging: unknown[]; bottleneck: unknown }>('GET', `/api/boards/${boardId}/marks?tz=UTC`);
+    expect(marks.status).toBe(200);
+    expect(marks.body.aging.length).toBeGreaterThan(0);
   });
 
   it('a join of a big board and its REST snapshot give the whole, correct board, to every joiner', async () => {
