@@ -43,9 +43,9 @@ interface Sample {
 /** Asks /api/health every 10 ms until stopped; returns each answer's time. */
 function pollHealth(url: string): { stop(): Promise<number[]> } {
   const times: number[] = [];
-  let running = true;
+  const state = { running: true };
   const loop = (async () => {
-    while (running) {
+    while (state.running) {
       const t = performance.now();
       try {
         const res = await fetch(`${url}/api/health`);
@@ -61,7 +61,7 @@ function pollHealth(url: string): { stop(): Promise<number[]> } {
   })();
   return {
     async stop() {
-      running = false;
+      state.running = false;
       await loop;
       return times;
     },

@@ -83,14 +83,15 @@ function asObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** A body the heavy-read worker already serialised. */
+const json = (body: Uint8Array | Uint8Array[]): Result => ({ status: 200, body, contentType: 'application/json; charset=utf-8' });
+
 const queryOf = (c: Context) => new URL(c.req.url).searchParams;
 
 /** The REST API: same commands, rules and errors as the socket, and every change is broadcast. */
 export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { store, access, logger, broadcast, heavy } = deps;
   const snapshots = snapshotReader(store, heavy);
-  /** A body the heavy-read worker already serialised. */
-  const json = (body: Uint8Array): Result => ({ status: 200, body, contentType: 'application/json; charset=utf-8' });
   const ctx = { store, access, logger };
 
   /** A command's refusal is thrown, so that every route answers errors one way (app.onError). */
