@@ -91,6 +91,10 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     flow,
 
     listBoards: (): Promise<BoardSummaryDTO[]> => engine.read(listBoards),
+    /** A query that touches the database and nothing big: the health check. */
+    ping: async (): Promise<void> => {
+      await engine.read((sql) => sql.get('select 1 as ok'));
+    },
     getSnapshot: (boardId: string): Promise<BoardSnapshot> => engine.read((sql) => snapshotOf(sql, boardId, clock())),
     /** Events after `sinceVersion`, or null when more than `max` would be needed (send a snapshot). */
     async eventsSince(boardId: string, sinceVersion: number, max: number): Promise<BoardEvent[] | null> {
