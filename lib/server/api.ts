@@ -121,8 +121,9 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       const since = Number(raw);
       if (!/^\d+$/.test(raw) || !Number.isSafeInteger(since)) throw new DomainError('INVALID', 'since must be a whole number of at least 0');
       // One more than a page, read with a LIMIT: whether there is more, without reading the rest of the log.
-      const { version, events } = await store.eventPage(params.boardId ?? '', since, EVENTS_PAGE + 1);
-      return { status: 200, body: { version, events: events.slice(0, EVENTS_PAGE), hasMore: events.length > EVENTS_PAGE } };
+      const { version, events } = await store.eventPageJson(params.boardId ?? '', since, EVENTS_PAGE + 1);
+      const body = `{"version":${version},"events":[${events.slice(0, EVENTS_PAGE).join(',')}],"hasMore":${events.length > EVENTS_PAGE}}`;
+      return { status: 200, body, contentType: 'application/json; charset=utf-8' };
     }),
     route('POST', '/api/boards/:boardId/cards', ({ params, body, principal }) => command('card:create', { ...asObject(body), boardId: params.boardId }, principal, 201)),
     route('POST', '/api/boards/:boardId/columns', ({ params, body, principal }) => command('column:add', { ...asObject(body), boardId: params.boardId }, principal, 201)),
