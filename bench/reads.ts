@@ -149,7 +149,8 @@ export const reads: BenchModule = {
       await sleep(500);
       await loopWindow(loopPort);
       const idle = pollHealth(url);
-      await sleep(ctx.quick ? 1000 : 3000);
+      // As long as a long read: a busy machine pauses an idle process too, and the floor should see as much of it.
+      await sleep(ctx.quick ? 2000 : 10_000);
       const idleHealth = await idle.stop();
       const idleStall = (await loopWindow(loopPort)).maxMs;
       ctx.log(`reads: idle /api/health median ${summarize(idleHealth).median.toFixed(1)} ms, idle longest stall ${idleStall.toFixed(1)} ms`);
