@@ -3,8 +3,8 @@
  * snapshot of a 50,000-card board) run in a worker thread with its own read connection, so the event
  * loop keeps serving moves, joins and /api/health while they run (bench/reads.ts measures it). On
  * SQLite the worker opens the file read-only (WAL: it sees every commit and blocks no writer); on
- * PostgreSQL it has its own small pool. The worker answers the finished response body as one
- * string: the main thread only copies it to the socket.
+ * PostgreSQL it has its own small pool. The worker answers the finished response body as UTF-8
+ * bytes, moved (not copied) to the main thread, which hands them to the socket in slices.
  *
  * One worker, one job at a time: heavy reads of every board queue behind each other, which bounds
  * the memory and CPU they can take together. Before a job the app catches the board's flow
@@ -22,7 +22,7 @@ import type { BoardSnapshot } from '../shared/domain/types';
 import { exportEventsCsv, exportItemsCsv } from '../../db/export';
 import { createFlowAggregates } from '../../db/flow';
 import { snapshotOf } from '../../db/store/boards';
-import { DomainError, ERROR_CODES, type ErrorCode } from '../shared/domain/errors';
+import { DomainError, type ErrorCode } from '../shared/domain/errors';
 import type { FlowRange } from '../shared/flow/data';
 import { computeMetrics } from '../shared/flow/metrics';
 import { buildCfd } from '../shared/flow/series';
@@ -212,4 +212,3 @@ export function snapshotReader(store: Store, heavy: HeavyReader) {
   };
 }
 
-export const isErrorCode = (code: unknown): code is ErrorCode => (ERROR_CODES as readonly unknown[]).includes(code);
