@@ -20,9 +20,10 @@ import { createDatabase, type BenchDatabase } from './lib/services';
 import { waitUntil } from './lib/time';
 import type { BenchContext, BenchModule, Row } from './lib/types';
 import { memory } from './memory';
+import { reads } from './reads';
 import { throughput, throughputPostgres } from './throughput';
 
-const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, bigboard, memory];
+const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, bigboard, memory, reads];
 const BUILD_ID = join(ROOT, '.next', 'BUILD_ID');
 /** A production build takes about 15 s here; one in progress elsewhere gets this long to finish. */
 const REBUILD_WAIT_MS = 120_000;
@@ -118,8 +119,9 @@ async function main(): Promise<number> {
           ...chosen.env,
           ...(typeof db === 'string' ? { FLOWBOARD_DB: db } : { FLOWBOARD_DATABASE_URL: db.url, FLOWBOARD_SECRET: secret }),
           ...(shared ? { FLOWBOARD_REDIS_URL: shared.redisUrl, BENCH_REDIS_KEY: shared.key, BENCH_ADAPTER: shared.adapter ?? 'redis' } : {}),
+          ...options.env,
         },
-        nodeArgs: profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        nodeArgs: [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(options.nodeArgs ?? [])],
         readyTimeoutMs: chosen.readyTimeoutMs,
       });
     },

@@ -300,6 +300,20 @@ export async function applyPending(tx: WriteTx, boardId: string, limit = Number.
   return through < board.version;
 }
 
+/** A range one read may ask for: dates, interval, zone, and at most MAX_RANGE_DAYS long. */
+export function checkRange(range: FlowRange) {
+  const from = parseDate(range.from);
+  const to = parseDate(range.to);
+  if (!from || !to) throw new DomainError('INVALID', 'from and to must be dates as YYYY-MM-DD');
+  if (range.interval !== 'day' && range.interval !== 'hour') throw new DomainError('INVALID', 'interval must be day or hour');
+  assertTimeZone(range.tz);
+  const spanDays = (Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / 86_400_000 + 1;
+  if (spanDays < 1) throw new DomainError('INVALID', 'to must not be before from');
+  const max = MAX_RANGE_DAYS[range.interval as Interval];
+  if (spanDays > max) throw new DomainError('RANGE_TOO_LARGE', `A range at ${range.interval} resolution covers at most ${max} days`);
+  return { from, to };
+}
+
 export interface FlowOptions {
   /** Told when a board's aggregates could not be applied; they are rebuilt from the log instead. */
   onError?: (error: unknown, boardId: string) => void;
@@ -412,17 +426,17 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
 
   /** The flow data of a range: caught up with the last commit first. */
   async function read(boardId: string, range: FlowRange, now = Date.now()): Promise<FlowData> {
-    const from = parseDate(range.from);
-    const to = parseDate(range.to);
-    if (!from || !to) throw new DomainError('INVALID', 'from and to must be dates as YYYY-MM-DD');
-    if (range.interval !== 'day' && range.interval !== 'hour') throw new DomainError('INVALID', 'interval must be day or hour');
-    assertTimeZone(range.tz);
-    const spanDays = (Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / 86_400_000 + 1;
-    if (spanDays < 1) throw new DomainError('INVALID', 'to must not be before from');
-    const max = MAX_RANGE_DAYS[range.interval as Interval];
-    if (spanDays > max) throw new DomainError('INVALID', `A range at ${range.interval} resolution covers at most ${max} days`);
+    checkRange(range);
     await settle(boardId);
+    return readSettled(boardId, range, now);
+  }
 
+  /**
+   * The flow data of a range as the aggregates stand, without catching up (a read-only connection,
+   * such as the heavy-read worker's, calls this after the app has settled the board).
+   */
+  function readSettled(boardId: string, range: FlowRange, now = Date.now()): Promise<FlowData> {
+    const { from, to } = checkRange(range);
     // One read snapshot: the version matches the rows.
     return engine.read(async (sql) => {
       const board = await sql.get<{ id: string; name: string; version: number; demand_per_week: number | null; commitment_column_id: string | null }>(
@@ -481,7 +495,7 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
     });
   }
 
-  return { engine, catchUp, settle, ensureReady, version: boardVersion, read };
+  return { engine, catchUp, settle, ensureReady, version: boardVersion, read, readSettled };
 }
 
 export type FlowAggregates = ReturnType<typeof createFlowAggregates>;

@@ -32,6 +32,9 @@ export interface AppStart {
   withoutPages?: boolean;
   /** For logs and failures: "app 2 of 3". */
   label?: string;
+  /** More environment and Node flags for this start (a benchmark's own preload, say). */
+  env?: Record<string, string>;
+  nodeArgs?: string[];
 }
 
 export interface BenchContext {

@@ -4,7 +4,7 @@ import { DEFECT_WINDOW_DAYS, VALUE_STREAM_TEMPLATE } from '../../lib/shared/doma
 import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardHistoryEntry } from '../../lib/shared/domain/types';
 import type { BoardConfigureInput, BoardCreateInput, BoardRenameInput } from '../../lib/shared/protocol';
 import type { Sql, WriteTx } from '../engine';
-import { BOARD_FIELDS, CARD_FIELDS, EVENT_FIELDS, eventFromRow, iso, toCardDTO, toColumnDTO, type BoardRow, type CardRow, type EventRow } from './rows';
+import { BOARD_FIELDS, CARD_FIELDS, EVENT_FIELDS, eventFromRow, eventJsonFromRow, iso, toCardDTO, toColumnDTO, type BoardRow, type CardRow, type EventRow } from './rows';
 import { liveColumns, type Actor, type Commit, type WriteContext } from './tx';
 
 const DAY_MS = 86_400_000;
@@ -78,6 +78,12 @@ export async function snapshotOf(sql: Sql, boardId: string, now: number): Promis
 export async function eventsAfter(sql: Sql, boardId: string, sinceVersion: number, limit: number): Promise<BoardEvent[]> {
   const rows = await sql.all<EventRow>(`select ${EVENT_FIELDS} from events where board_id = ? and version > ? order by version limit ?`, [boardId, sinceVersion, limit]);
   return rows.map(eventFromRow);
+}
+
+/** The same page as JSON texts, one per event (rows.ts eventJsonFromRow). */
+export async function eventJsonsAfter(sql: Sql, boardId: string, sinceVersion: number, limit: number): Promise<string[]> {
+  const rows = await sql.all<EventRow>(`select ${EVENT_FIELDS} from events where board_id = ? and version > ? order by version limit ?`, [boardId, sinceVersion, limit]);
+  return rows.map(eventJsonFromRow);
 }
 
 export async function historyOf(sql: Sql, cardId: string): Promise<CardHistoryEntry[]> {

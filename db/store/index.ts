@@ -20,7 +20,7 @@ import type {
 } from '../../lib/shared/protocol';
 import type { Engine, Sql } from '../engine';
 import { applyPending, createFlowAggregates } from '../flow';
-import { configureBoard, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf } from './boards';
+import { configureBoard, eventJsonsAfter, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf } from './boards';
 import { createCard, deleteCard, moveCard, updateCard } from './cards';
 import { addColumn, moveColumn, removeColumn, updateColumn } from './columns';
 import { toColumnDTO } from './rows';
@@ -97,10 +97,16 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
 
   return {
     engine,
+    /** The store's clock: reads made elsewhere (lib/server/heavyReads.ts) use the same time. */
+    clock,
     /** The flow aggregates: read a range for the flow page, catch a board up. */
     flow,
 
     listBoards: (): Promise<BoardSummaryDTO[]> => engine.read(listBoards),
+    /** A query that touches the database and nothing big: the health check. */
+    ping: async (): Promise<void> => {
+      await engine.read((sql) => sql.get('select 1 as ok'));
+    },
     getSnapshot: (boardId: string): Promise<BoardSnapshot> => engine.read((sql) => snapshotOf(sql, boardId, clock())),
     /** Events after `sinceVersion`, or null when more than `max` would be needed (send a snapshot). */
     async eventsSince(boardId: string, sinceVersion: number, max: number): Promise<BoardEvent[] | null> {
@@ -111,9 +117,9 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
         return eventsAfter(sql, boardId, sinceVersion, max);
       });
     },
-    /** One page of a board's log: at most `limit` events after `sinceVersion`, the limit in the query. */
-    eventPage: (boardId: string, sinceVersion: number, limit: number): Promise<{ version: number; events: BoardEvent[] }> =>
-      engine.read(async (sql) => ({ version: await versionOf(sql, boardId), events: await eventsAfter(sql, boardId, sinceVersion, limit) })),
+    /** One page of a board's log as JSON texts, for GET /events: at most `limit` events after `sinceVersion`, the limit in the query; nothing parsed and encoded again. */
+    eventPageJson: (boardId: string, sinceVersion: number, limit: number): Promise<{ version: number; events: string[] }> =>
+      engine.read(async (sql) => ({ version: await versionOf(sql, boardId), events: await eventJsonsAfter(sql, boardId, sinceVersion, limit) })),
     cardHistory: (cardId: string): Promise<CardHistoryEntry[]> => engine.read((sql) => historyOf(sql, cardId)),
     /** The board a card or work center belongs to; null when unknown. */
     boardOfCard: (cardId: string): Promise<string | null> => engine.read(async (sql) => (await sql.get<{ b: string }>('select board_id as b from cards where id = ?', [cardId]))?.b ?? null),

@@ -7,6 +7,7 @@ import type { Engine } from '../../db/engine';
 import { openEngine } from '../../db/open';
 import { createStore, type Store, type StoreOptions } from '../../db/store';
 import { createApiHandler } from './api';
+import { inlineReader, snapshotReader, workerReader } from './heavyReads';
 import { AUTH_BASE_PATH, CLIENT_IP_HEADER, createAuth, createAuthenticate, loadSecret, type Auth, type SignupPolicy } from './auth';
 import { checkSharedSecret } from './sharedSecret';
 import { requestClientAddress } from './clientAddress';
@@ -114,6 +115,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     ...options.storeOptions,
     onFlowError: (error, boardId) => logger.error(`flow aggregates of board ${boardId} could not be applied; rebuilding them from its log`, error),
   });
+  // A second connection for the reads that grow with a board's history; ':memory:' has no file to share.
+  const heavy = !options.databaseUrl && options.dbPath === ':memory:' ? inlineReader(engine) : workerReader({ sqlitePath: options.dbPath, url: options.databaseUrl }, logger);
   const caughtUp = await store.flow.ensureReady();
   if (caughtUp > 0) logger.info(`Caught up the flow aggregates of ${caughtUp} board(s) from their event logs`);
   const access = createAccess(engine, options.storeOptions?.clock);
@@ -190,6 +193,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const authenticate = createAuthenticate(auth, access);
   const limiter = cluster?.limiter ?? new RateLimiter(writeRate);
+  const snapshots = snapshotReader(store, heavy);
   realtime = createRealtimeServer(httpServer, {
     store,
     access,
@@ -202,6 +206,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     connections: cluster?.connections ?? new LocalConnectionCounter(socketsPerAccount),
     sessionExpiresAt: (sessionId) => access.sessionExpiresAt(sessionId),
     adapter: options.adapter ?? cluster?.adapter,
+    readSnapshot: snapshots.forJoin,
   });
   const { io } = realtime;
   // Security headers on every response, Socket.IO's included: in front of its listener, which it
@@ -219,6 +224,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     limiter,
     onMemberRemoved: (userId, boardId) => realtime?.removeFromBoard(userId, boardId),
     onTokenRevoked: (tokenId) => realtime?.disconnectToken(tokenId),
+    heavy,
   });
   // better-auth reads its bodies itself, before anyone is signed in: capped here.
   const authHandler = capNodeBody(toNodeHandler(auth), AUTH_BODY_MAX_BYTES);
@@ -250,6 +256,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       // Closing Socket.IO disconnects every client and closes the HTTP server with it.
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await cluster?.close();
+      await heavy.close();
       await engine.close();
     },
   };

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, Store } from '../../db/store';
 import { importBoard, type ImportResult } from '../../db/import';
-import { exportEventsCsv, exportItemsCsv } from '../../db/export';
+import { checkRange } from '../../db/flow';
+import type { FlowProjection, HeavyReader } from './heavyReads';
 import { DomainError } from '../shared/domain/errors';
 import { LIMITS } from '../shared/domain/limits';
 import type { FlowData, FlowRange } from '../shared/flow/data';
@@ -34,32 +35,47 @@ export async function readFlow(store: Store, boardId: string, query: URLSearchPa
   return await store.flow.read(boardId, parseRange(query, Date.now(), interval));
 }
 
+/**
+ * A flow read answered by the heavy-read worker (lib/server/heavyReads.ts): the range is checked and
+ * the aggregates caught up here, the rows read and projected there.
+ */
+export async function heavyFlow(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams, kind: FlowProjection, interval?: Interval): Promise<Uint8Array> {
+  const now = Date.now();
+  const range = parseRange(query, now, interval);
+  checkRange(range);
+  await store.flow.settle(boardId);
+  return (await heavy.run({ kind, boardId, range, now })).bytes;
+}
+
 export const cfdOf = (data: FlowData) => buildCfd(data);
 export const metricsOf = (data: FlowData) => computeMetrics(data);
 
-type Marks = ReturnType<typeof computeMarks>;
-
 /**
  * Every viewer of a board asks for its marks a few seconds after each burst of changes: the answer
- * for one board version, zone and day is computed once and shared. Keyed by store so that each app
- * (and each test server) has its own; the few entries per board are dropped as versions move on.
+ * for one board version, zone and day is computed once (in the heavy-read worker: it folds every
+ * open card) and shared. Keyed by store so that each app (and each test server) has its own; the
+ * few entries per board are dropped as versions move on.
  */
-const marksCache = new WeakMap<Store, Map<string, { key: string; marks: Marks }>>();
+const marksCache = new WeakMap<Store, Map<string, { key: string; marks: Promise<Uint8Array> }>>();
 
-/** What the board page needs for its marks: each aging card's level and the bottleneck. */
-export async function boardMarks(store: Store, boardId: string, query: URLSearchParams): Promise<Marks> {
-  const range = parseRange(query, Date.now(), 'day');
+/** What the board page needs for its marks, as JSON: each aging card's level and the bottleneck. */
+export async function boardMarks(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams): Promise<Uint8Array> {
+  const now = Date.now();
+  const range = parseRange(query, now, 'day');
+  await store.flow.settle(boardId);
   const key = `${await store.flow.version(boardId)}|${range.tz}|${range.from}|${range.to}`;
-  const byBoard = marksCache.get(store) ?? new Map<string, { key: string; marks: Marks }>();
+  const byBoard = marksCache.get(store) ?? new Map<string, { key: string; marks: Promise<Uint8Array> }>();
   marksCache.set(store, byBoard);
   const hit = byBoard.get(`${boardId}|${range.tz}`);
   if (hit?.key === key) return hit.marks;
-  const marks = computeMarks(await store.flow.read(boardId, range));
+  const marks = heavy.run({ kind: 'marks', boardId, range, now }).then((answer) => answer.bytes);
   byBoard.set(`${boardId}|${range.tz}`, { key, marks });
+  // A refusal is not kept: the next ask tries again.
+  marks.catch(() => byBoard.get(`${boardId}|${range.tz}`)?.marks === marks && byBoard.delete(`${boardId}|${range.tz}`));
   return marks;
 }
 
-function computeMarks(data: FlowData) {
+export function computeMarks(data: FlowData) {
   const ct = cycleTimes(data);
   const b = bottleneck(data);
   return {
@@ -86,13 +102,13 @@ export function cycleTimesCsv(data: FlowData): string {
   ]);
 }
 
-export async function itemsCsv(store: Store, boardId: string, query: URLSearchParams): Promise<string> {
+export async function itemsCsv(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams): Promise<Uint8Array> {
   const tz = assertTimeZone(query.get('tz') ?? 'UTC');
   // The items come from the aggregates: caught up with the last commit first.
   await store.flow.settle(boardId);
-  return await exportItemsCsv(store.engine, boardId, tz);
+  return (await heavy.run({ kind: 'items.csv', boardId, tz })).bytes;
 }
-export const eventsCsv = async (store: Store, boardId: string): Promise<string> => await exportEventsCsv(store.engine, boardId);
+export const eventsCsv = async (heavy: HeavyReader, boardId: string): Promise<Uint8Array> => (await heavy.run({ kind: 'events.csv', boardId })).bytes;
 
 /** An import refused for reasons in the file: the reasons travel with the error. */
 export class ImportRejected extends DomainError {

@@ -3,6 +3,7 @@ import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
 import type { BoardEvent } from '../shared/domain/types';
+import type { JoinSnapshot } from './heavyReads';
 import {
   MAX_CATCH_UP_EVENTS,
   schemas,
@@ -114,6 +115,8 @@ export interface RealtimeDeps {
    * With it, rooms, broadcasts, fetchSockets() and disconnectSockets() reach every process.
    */
   adapter?: ServerOptions['adapter'];
+  /** A board's snapshot for a join; default the store's (the app reads big boards off the event loop). */
+  readSnapshot?: (boardId: string) => Promise<JoinSnapshot>;
 }
 
 export interface Realtime {
@@ -444,6 +447,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
       const events = await store.eventsSince(boardId, sinceVersion, MAX_CATCH_UP_EVENTS);
       if (events) return { version: events.at(-1)?.version ?? sinceVersion, events };
     }
+    if (deps.readSnapshot) return deps.readSnapshot(boardId);
     const snapshot = await store.getSnapshot(boardId);
     return { version: snapshot.version, snapshot };
   }

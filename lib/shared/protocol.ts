@@ -145,8 +145,21 @@ export type AckFn<T extends object = object> = (ack: Ack<T>) => void;
 
 export type JoinAck =
   | { ok: true; version: number; snapshot: BoardSnapshot }
+  /** A big board's snapshot (over 2,000 cards) travels as its JSON's UTF-8 bytes: read it with unpackSnapshot. */
+  | { ok: true; version: number; packedSnapshot: ArrayBuffer | Uint8Array }
   | { ok: true; version: number; events: BoardEvent[] }
   | Failure;
+
+/** The snapshot of a join's `packedSnapshot` (an ArrayBuffer in browsers, a Buffer in Node). */
+export function unpackSnapshot(bytes: ArrayBuffer | Uint8Array): BoardSnapshot {
+  return JSON.parse(new TextDecoder().decode(bytes)) as BoardSnapshot;
+}
+
+/** A join's answer with any packed snapshot unpacked. */
+export function unpackJoin<A extends Extract<JoinAck, { ok: true }>>(ack: A): { version: number; snapshot: BoardSnapshot } | { version: number; events: BoardEvent[] } {
+  if ('packedSnapshot' in ack) return { version: ack.version, snapshot: unpackSnapshot(ack.packedSnapshot) };
+  return ack;
+}
 
 export interface Viewer {
   /** Socket id: one entry per open tab. */

@@ -58,10 +58,21 @@ describe('flow API', () => {
 
   it('bad ranges and unknown boards are refused with the usual error shape', async () => {
     const board = await h.seedBoard([{ name: 'Todo' }, { name: 'Done' }]);
-    for (const q of ['from=2025-13-01', 'tz=Mars/Olympus', 'interval=minute', 'from=2025-01-10&to=2025-01-01', 'from=2020-01-01&to=2025-01-01&interval=hour']) {
+    for (const q of ['from=2025-13-01', 'tz=Mars/Olympus', 'interval=minute', 'from=2025-01-10&to=2025-01-01']) {
       const res = await h.api<{ error: { code: string } }>('GET', `/api/boards/${board.id}/cfd?${q}`);
       expect(res.status, q).toBe(400);
       expect(res.body.error.code).toBe('INVALID');
+    }
+    // One read covers at most 731 days, or 62 days by the hour: every flow read and export says so.
+    for (const path of ['cfd?from=2020-01-01&to=2025-01-01&interval=hour', 'flow?from=2024-01-01&to=2024-03-03&interval=hour', 'metrics?from=2023-01-01&to=2025-01-01', 'export/cfd.csv?from=2023-01-01&to=2025-01-01', 'export/cycle-times.csv?from=2023-01-01&to=2025-01-02']) {
+      const res = await h.api<{ error: { code: string; message: string } }>('GET', `/api/boards/${board.id}/${path}`);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.code, path).toBe('RANGE_TOO_LARGE');
+      expect(res.body.error.message, path).toMatch(/at most (731|62) days/);
+    }
+    // The longest ranges themselves are answered.
+    for (const path of ['metrics?from=2023-01-01&to=2024-12-31', 'cfd?from=2024-01-01&to=2024-03-02&interval=hour']) {
+      expect((await h.api('GET', `/api/boards/${board.id}/${path}`)).status, path).toBe(200);
     }
     expect((await h.api('GET', `/api/boards/nope/metrics?${range()}`)).status).toBe(404);
   });

@@ -14,7 +14,7 @@ import type { Actor } from '../../db/store';
 import { applyEvent } from '../../lib/shared/domain/apply';
 import { comparePositioned } from '../../lib/shared/domain/ordering';
 import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from '../../lib/shared/domain/types';
-import type { ClientToServerEvents, JoinAck, ServerToClientEvents } from '../../lib/shared/protocol';
+import { unpackJoin, type ClientToServerEvents, type JoinAck, type ServerToClientEvents } from '../../lib/shared/protocol';
 import type { BoardRole } from '../../lib/shared/domain/roles';
 import { createAccount } from '../../lib/server/accounts';
 import { startApp, type RunningApp } from '../../lib/server/app';
@@ -122,7 +122,7 @@ export class TestClient {
 
   /** Joins and returns the full snapshot (a join without sinceVersion always sends one). */
   async joinSnapshot(boardId: string): Promise<BoardSnapshot> {
-    const ack = await this.join(boardId);
+    const ack = unpackJoin(await this.join(boardId));
     if (!('snapshot' in ack)) throw new Error('board:join without sinceVersion sent no snapshot');
     return ack.snapshot;
   }

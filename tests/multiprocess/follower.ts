@@ -6,7 +6,7 @@
 import type { Socket } from 'socket.io-client';
 import { applyEvent } from '../../lib/shared/domain/apply';
 import type { BoardEvent, BoardSnapshot } from '../../lib/shared/domain/types';
-import type { JoinAck } from '../../lib/shared/protocol';
+import { unpackJoin, type JoinAck } from '../../lib/shared/protocol';
 import { WAIT_MS, type FlowSocket, type TestUser } from '../integration/helpers';
 import { whenConnected } from '../integration/helpers';
 
@@ -130,10 +130,11 @@ export class Follower {
     if (!socket) return Promise.resolve();
     this.joining ??= (async () => {
       try {
-        const ack = (await socket
+        const answer = (await socket
           .timeout(WAIT_MS)
           .emitWithAck('board:join', this.board ? { boardId: this.boardId, sinceVersion: this.board.version } : { boardId: this.boardId })) as JoinAck;
-        if (!ack.ok) throw new Error(`${this.name}: join refused: ${ack.code}`);
+        if (!answer.ok) throw new Error(`${this.name}: join refused: ${answer.code}`);
+        const ack = unpackJoin(answer);
         if ('snapshot' in ack) {
           this.board = ack.snapshot;
           for (const waiter of this.waiters) waiter();

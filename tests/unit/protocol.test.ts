@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { LIMITS } from '../../lib/shared/domain/limits';
-import { describeIssues, schemas } from '../../lib/shared/protocol';
+import { describeIssues, schemas, unpackJoin } from '../../lib/shared/protocol';
 
 const x = (n: number) => 'x'.repeat(n);
 
@@ -130,5 +130,17 @@ describe('protocol schemas', () => {
     const nothing = schemas.columnUpdate.safeParse({ columnId: 'c' });
     if (nothing.success) throw new Error('expected a refusal');
     expect(describeIssues(nothing.error)).toBe('Nothing to change');
+  });
+});
+
+describe('a big board’s packed snapshot', () => {
+  it('unpacks to the same board from the bytes a browser (ArrayBuffer) or Node (Buffer) receives', () => {
+    const snapshot = { id: 'b', name: 'Big — “quoted”', version: 7, createdAt: '2025-01-01T00:00:00.000Z', columns: [], cards: [] };
+    const bytes = new TextEncoder().encode(JSON.stringify(snapshot));
+    for (const packed of [bytes.buffer, Buffer.from(bytes)]) {
+      expect(unpackJoin({ ok: true, version: 7, packedSnapshot: packed })).toEqual({ version: 7, snapshot });
+    }
+    const events = { ok: true as const, version: 3, events: [] };
+    expect(unpackJoin(events)).toBe(events);
   });
 });

@@ -1,5 +1,5 @@
 import type { BoardEvent, BoardSnapshot } from '../../shared/domain/types';
-import type { Ack, Failure } from '../../shared/protocol';
+import { unpackJoin, type Ack, type Failure } from '../../shared/protocol';
 import { newId } from '../ids';
 import { request, type FlowSocket } from '../socket';
 import {
@@ -260,7 +260,7 @@ export class BoardSyncClient {
       this.setStatus('offline');
       return 'failed';
     }
-    const { state, behind } = applyJoin(this.state, ack);
+    const { state, behind } = applyJoin(this.state, unpackJoin(ack));
     this.commit(state);
     if (full) this.catchUpsWithGap = 0;
     if (behind || hasGap(this.state)) this.catchUpsWithGap++;

@@ -26,7 +26,7 @@ export interface RouteRequest {
   principal: Principal;
 }
 
-/** A string body with a `contentType` is sent as is (CSV exports); anything else as JSON. */
+/** A string or byte body with a `contentType` is sent as is (CSV exports, pre-serialised JSON); anything else as JSON. */
 export type Result = { status: number; body: unknown; contentType?: string; filename?: string };
 
 export interface Route {
@@ -37,4 +37,4 @@ export interface Route {
 
 export const route = (method: Method, path: string, handle: Route['handle']): Route => ({ method, path, handle });
 
-export const csv = (body: string, filename: string): Result => ({ status: 200, body, contentType: 'text/csv; charset=utf-8', filename });
+export const csv = (body: string | Uint8Array | Uint8Array[], filename: string): Result => ({ status: 200, body, contentType: 'text/csv; charset=utf-8', filename });

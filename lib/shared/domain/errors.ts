@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'TOO_MANY_CONNECTIONS',
   'TOO_LARGE',
+  'RANGE_TOO_LARGE',
   'INTERNAL',
   'UNAVAILABLE',
   'IMPORT_BUSY',
@@ -32,6 +33,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   /** The account has as many sockets open as it may (FLOWBOARD_SOCKETS_PER_ACCOUNT). */
   TOO_MANY_CONNECTIONS: 429,
   TOO_LARGE: 413,
+  /** A flow read over a longer range than one request may cover (db/flow.ts MAX_RANGE_DAYS). */
+  RANGE_TOO_LARGE: 400,
   INTERNAL: 500,
   /** The database cannot be reached right now; nothing was changed, try again. */
   UNAVAILABLE: 503,

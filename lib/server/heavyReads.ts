@@ -1,0 +1,214 @@
+/**
+ * Reads whose cost grows with a board's whole history (flow over two years, the CSV exports, the
+ * snapshot of a 50,000-card board) run in a worker thread with its own read connection, so the event
+ * loop keeps serving moves, joins and /api/health while they run (bench/reads.ts measures it). On
+ * SQLite the worker opens the file read-only (WAL: it sees every commit and blocks no writer); on
+ * PostgreSQL it has its own small pool. The worker answers the finished response body as UTF-8
+ * bytes, moved (not copied) to the main thread, which hands them to the socket in slices.
+ *
+ * One worker, one job at a time: heavy reads of every board queue behind each other, which bounds
+ * the memory and CPU they can take together. Before a job the app catches the board's flow
+ * aggregates up (a write, on the main connection) and checks the request, so refusals carry their
+ * codes as everywhere else.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Engine } from '../../db/engine';
+import type { Store } from '../../db/store';
+import type { BoardSnapshot } from '../shared/domain/types';
+import { exportEventsCsv, exportItemsCsv } from '../../db/export';
+import { createFlowAggregates } from '../../db/flow';
+import { snapshotOf } from '../../db/store/boards';
+import { DomainError, type ErrorCode } from '../shared/domain/errors';
+import type { FlowRange } from '../shared/flow/data';
+import { computeMetrics } from '../shared/flow/metrics';
+import { buildCfd } from '../shared/flow/series';
+import { cfdCsv, computeMarks, cycleTimesCsv } from './flow';
+import type { Logger } from './logger';
+
+export type FlowProjection = 'flow' | 'cfd' | 'metrics' | 'marks' | 'cfd.csv' | 'cycle-times.csv';
+
+export type HeavyRead =
+  | { kind: FlowProjection; boardId: string; range: FlowRange; now: number }
+  | { kind: 'items.csv'; boardId: string; tz: string }
+  | { kind: 'events.csv'; boardId: string }
+  | { kind: 'snapshot'; boardId: string; now: number };
+
+/** A job's answer: the response body as UTF-8 bytes (moved, not copied, out of the worker), and the board's version for a snapshot. */
+export interface HeavyAnswer {
+  bytes: Uint8Array;
+  version?: number;
+}
+
+const encoder = new TextEncoder();
+const text = (body: string): HeavyAnswer => ({ bytes: encoder.encode(body) });
+
+/** A job's answer over a read-only engine: the response body, JSON or CSV. Runs in the worker. */
+export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<HeavyAnswer> {
+  switch (job.kind) {
+    case 'flow':
+    case 'cfd':
+    case 'metrics':
+    case 'marks':
+    case 'cfd.csv':
+    case 'cycle-times.csv': {
+      const data = await createFlowAggregates(engine).readSettled(job.boardId, job.range, job.now);
+      if (job.kind === 'flow') return text(JSON.stringify(data));
+      if (job.kind === 'cfd') return text(JSON.stringify(buildCfd(data)));
+      if (job.kind === 'metrics') return text(JSON.stringify(computeMetrics(data)));
+      if (job.kind === 'marks') return text(JSON.stringify(computeMarks(data)));
+      return text(job.kind === 'cfd.csv' ? cfdCsv(data) : cycleTimesCsv(data));
+    }
+    case 'items.csv':
+      return text(await exportItemsCsv(engine, job.boardId, job.tz));
+    case 'events.csv':
+      return text(await exportEventsCsv(engine, job.boardId));
+    case 'snapshot': {
+      const snapshot = await engine.read((sql) => snapshotOf(sql, job.boardId, job.now));
+      return { ...text(JSON.stringify(snapshot)), version: snapshot.version };
+    }
+    default: {
+      const unreachable: never = job;
+      throw new Error(`Unknown heavy read ${(unreachable as { kind: string }).kind}`);
+    }
+  }
+}
+
+/** Where the worker's own connection goes: the app's SQLite file, or its PostgreSQL URL. */
+export interface ReaderTarget {
+  sqlitePath: string;
+  url?: string;
+}
+
+export type WorkerAnswer = ({ id: number; ok: true } & HeavyAnswer) | { id: number; ok: false; code: ErrorCode | null; message: string };
+
+export interface HeavyReader {
+  run(job: HeavyRead): Promise<HeavyAnswer>;
+  close(): Promise<void>;
+}
+
+/** Runs jobs on the app's own engine: for ':memory:' databases, which no second connection can see. */
+export function inlineReader(engine: Engine): HeavyReader {
+  return { run: (job) => runHeavyRead(engine, job), close: async () => {} };
+}
+
+/**
+ * The worker is TypeScript: a few lines of plain JavaScript register tsx (a runtime dependency, as
+ * for the server itself) in the thread, then load it. Alike under tsx, Vitest and Next's server.
+ */
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsx).then((api) => { api.register(); return import(workerData.entry); });
+`;
+/** tsx's ES-module API, found through its package's exports map (its CommonJS twin cannot register in a worker). */
+function tsxApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const entry = pkg.exports['./esm/api']?.import.default;
+  if (!entry) throw new Error('tsx has no ./esm/api export');
+  return pathToFileURL(join(dirname(manifest), entry)).href;
+}
+const TSX_API = tsxApi();
+const WORKER_ENTRY = new URL('./heavyReadWorker.ts', import.meta.url).href;
+
+/** The worker, started on the first job and restarted after it dies. */
+export function workerReader(target: ReaderTarget, logger: Logger): HeavyReader {
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const waiting = new Map<number, { resolve: (answer: HeavyAnswer) => void; reject: (error: Error) => void }>();
+
+  const start = (): Worker => {
+    const w = new Worker(BOOTSTRAP, { eval: true, workerData: { target, tsx: TSX_API, entry: WORKER_ENTRY } });
+    // A reader must never keep a stopping process alive; it is held only while jobs wait.
+    w.unref();
+    w.on('message', (answer: WorkerAnswer) => {
+      const pending = waiting.get(answer.id);
+      if (!pending) return;
+      waiting.delete(answer.id);
+      if (waiting.size === 0) w.unref();
+      if (answer.ok) pending.resolve({ bytes: answer.bytes, version: answer.version });
+      else pending.reject(answer.code ? new DomainError(answer.code, answer.message) : new Error(answer.message));
+    });
+    const fail = (error: Error) => {
+      if (worker === w) worker = null;
+      for (const pending of waiting.values()) pending.reject(error);
+      waiting.clear();
+    };
+    w.on('error', (error) => {
+      logger.error('heavy-read worker failed', { error: error.message });
+      fail(error);
+    });
+    w.on('exit', (code) => fail(new Error(`The heavy-read worker stopped (exit code ${code})`)));
+    return w;
+  };
+
+  return {
+    run(job) {
+      worker ??= start();
+      const w = worker;
+      const id = nextId++;
+      return new Promise<HeavyAnswer>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        w.ref();
+        // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
+        w.postMessage({ id, job });
+      });
+    },
+    async close() {
+      const w = worker;
+      worker = null;
+      if (w) await w.terminate();
+    },
+  };
+}
+
+/** Boards with more cards than this read their snapshot in the worker; a small one is quicker here. */
+export const WORKER_SNAPSHOT_CARDS = 2000;
+
+/** A snapshot read for a join: the object for a small board, its JSON's bytes for a big one. */
+export type JoinSnapshot = { version: number; snapshot: BoardSnapshot } | { version: number; packedSnapshot: Uint8Array };
+
+/**
+ * A board's snapshot, for a socket's join and for GET /api/boards/:id. A big board's is read and
+ * serialised in the worker and handed on as bytes: the event loop neither builds nor encodes 20 MB
+ * of cards, and joins of one board at the same time share one read.
+ */
+export function snapshotReader(store: Store, heavy: HeavyReader) {
+  const inFlight = new Map<string, Promise<HeavyAnswer>>();
+  // Counts no further than the threshold: counting all 50,000 cards held the event loop 100 ms.
+  const big = async (boardId: string) =>
+    Number(
+      (
+        await store.engine.read((sql) =>
+          sql.get<{ n: number }>('select count(*) as n from (select 1 from cards where board_id = ? and deleted_at is null limit ?) c', [boardId, WORKER_SNAPSHOT_CARDS + 1]),
+        )
+      )?.n ?? 0,
+    ) > WORKER_SNAPSHOT_CARDS;
+  const packed = (boardId: string): Promise<HeavyAnswer> => {
+    let answer = inFlight.get(boardId);
+    if (!answer) {
+      answer = heavy.run({ kind: 'snapshot', boardId, now: store.clock() }).finally(() => inFlight.delete(boardId));
+      inFlight.set(boardId, answer);
+    }
+    return answer;
+  };
+  return {
+    async forJoin(boardId: string): Promise<JoinSnapshot> {
+      if (!(await big(boardId))) {
+        const snapshot = await store.getSnapshot(boardId);
+        return { version: snapshot.version, snapshot };
+      }
+      const { bytes, version } = await packed(boardId);
+      return { version: version ?? 0, packedSnapshot: bytes };
+    },
+    /** `{"board": …}` as bytes, in parts sent one after the other (the snapshot's are not copied). */
+    async forRest(boardId: string): Promise<Uint8Array[]> {
+      if (!(await big(boardId))) return [encoder.encode(JSON.stringify({ board: await store.getSnapshot(boardId) }))];
+      return [encoder.encode('{"board":'), (await packed(boardId)).bytes, encoder.encode('}')];
+    },
+  };
+}
+
