@@ -188,7 +188,7 @@ export const reads: BenchModule = {
       rows.push({ benchmark: 'reads', metric: 'slowest /api/health during any of these reads', unit: 'ms', app: worst((x) => x.healthMaxMs), floor: healthFloor });
       // The typical read, not only the worst: each read's own longest stall, their median per run.
       const typical = Array.from({ length: runs }, (_, r) => {
-        const stalls = READS.map((read) => (samples.get(read.name)?.[r] as Sample).stallMs).toSorted((a, b) => a - b);
+        const stalls = READS.map((read) => samples.get(read.name)?.[r]?.stallMs ?? Number.NaN).toSorted((x, y) => x - y);
         return stalls[Math.floor(stalls.length / 2)] ?? Number.NaN;
       });
       rows.push({ benchmark: 'reads', metric: "median over the reads of each one's longest stall", unit: 'ms', app: summarize(typical), floor: stallFloor });

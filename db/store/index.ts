@@ -20,7 +20,7 @@ import type {
 } from '../../lib/shared/protocol';
 import type { Engine, Sql } from '../engine';
 import { applyPending, createFlowAggregates } from '../flow';
-import { configureBoard, eventJsonsAfter, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf } from './boards';
+import { configureBoard, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf } from './boards';
 import { createCard, deleteCard, moveCard, updateCard } from './cards';
 import { addColumn, moveColumn, removeColumn, updateColumn } from './columns';
 import { toColumnDTO } from './rows';
@@ -118,8 +118,6 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
       });
     },
     /** One page of a board's log as JSON texts, for GET /events: at most `limit` events after `sinceVersion`, the limit in the query; nothing parsed and encoded again. */
-    eventPageJson: (boardId: string, sinceVersion: number, limit: number): Promise<{ version: number; events: string[] }> =>
-      engine.read(async (sql) => ({ version: await versionOf(sql, boardId), events: await eventJsonsAfter(sql, boardId, sinceVersion, limit) })),
     cardHistory: (cardId: string): Promise<CardHistoryEntry[]> => engine.read((sql) => historyOf(sql, cardId)),
     /** The board a card or work center belongs to; null when unknown. */
     boardOfCard: (cardId: string): Promise<string | null> => engine.read(async (sql) => (await sql.get<{ b: string }>('select board_id as b from cards where id = ?', [cardId]))?.b ?? null),

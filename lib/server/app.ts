@@ -7,7 +7,7 @@ import type { Engine } from '../../db/engine';
 import { openEngine } from '../../db/open';
 import { createStore, type Store, type StoreOptions } from '../../db/store';
 import { createApiHandler } from './api';
-import { inlineReader, snapshotReader, workerReader } from './heavyReads';
+import { inlineReader, snapshotReader, workerReader, type HeavyReader } from './heavyReads';
 import { AUTH_BASE_PATH, CLIENT_IP_HEADER, createAuth, createAuthenticate, loadSecret, type Auth, type SignupPolicy } from './auth';
 import { checkSharedSecret } from './sharedSecret';
 import { requestClientAddress } from './clientAddress';
@@ -77,6 +77,8 @@ export interface RunningApp {
   /** The origins accepted for cookie writes and socket handshakes. */
   origins: readonly string[];
   engine: Engine;
+  /** Reads that grow with a board's history, off the event loop (lib/server/heavyReads.ts). */
+  heavy: HeavyReader;
   httpServer: Server;
   close(): Promise<void>;
 }
@@ -250,6 +252,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     realtime: running,
     origins,
     engine,
+    heavy,
     httpServer,
     async close() {
       httpServer.closeAllConnections();

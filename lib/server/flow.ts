@@ -108,7 +108,8 @@ export async function itemsCsv(store: Store, heavy: HeavyReader, boardId: string
   await store.flow.settle(boardId);
   return (await heavy.run({ kind: 'items.csv', boardId, tz })).bytes;
 }
-export const eventsCsv = async (heavy: HeavyReader, boardId: string): Promise<Uint8Array> => (await heavy.run({ kind: 'events.csv', boardId })).bytes;
+/** The raw log, streamed page by page from the heavy-read worker. */
+export const eventsCsv = (heavy: HeavyReader, boardId: string): Promise<ReadableStream<Uint8Array>> => heavy.stream({ kind: 'events.csv', boardId });
 
 /** An import refused for reasons in the file: the reasons travel with the error. */
 export class ImportRejected extends DomainError {

@@ -19,9 +19,9 @@ import { Worker } from 'node:worker_threads';
 import type { Engine } from '../../db/engine';
 import type { Store } from '../../db/store';
 import type { BoardSnapshot } from '../shared/domain/types';
-import { exportEventsCsv, exportItemsCsv } from '../../db/export';
+import { eventsCsvPages, exportItemsCsv } from '../../db/export';
 import { createFlowAggregates } from '../../db/flow';
-import { snapshotOf } from '../../db/store/boards';
+import { eventJsonsAfter, snapshotOf } from '../../db/store/boards';
 import { DomainError, type ErrorCode } from '../shared/domain/errors';
 import type { FlowRange } from '../shared/flow/data';
 import { computeMetrics } from '../shared/flow/metrics';
@@ -34,8 +34,14 @@ export type FlowProjection = 'flow' | 'cfd' | 'metrics' | 'marks' | 'cfd.csv' | 
 export type HeavyRead =
   | { kind: FlowProjection; boardId: string; range: FlowRange; now: number }
   | { kind: 'items.csv'; boardId: string; tz: string }
-  | { kind: 'events.csv'; boardId: string }
+  | { kind: 'events'; boardId: string; since: number }
   | { kind: 'snapshot'; boardId: string; now: number };
+
+/** Reads answered as a stream of pages, each made when the reader asks for it. */
+export type HeavyStream = { kind: 'events.csv'; boardId: string };
+
+/** Events a page of GET /events holds. */
+export const EVENTS_PAGE = 1000;
 
 /** A job's answer: the response body as UTF-8 bytes (moved, not copied, out of the worker), and the board's version for a snapshot. */
 export interface HeavyAnswer {
@@ -64,8 +70,17 @@ export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<Heav
     }
     case 'items.csv':
       return text(await exportItemsCsv(engine, job.boardId, job.tz));
-    case 'events.csv':
-      return text(await exportEventsCsv(engine, job.boardId));
+    case 'events': {
+      // One more than a page, read with a LIMIT: whether there is more, without reading the rest of
+      // the log. Each event is spliced from its stored JSON (rows.ts eventJsonFromRow).
+      const { boardId, since } = job;
+      const { version, events } = await engine.read(async (sql) => {
+        const board = await sql.get<{ version: number }>('select version from boards where id = ?', [boardId]);
+        if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
+        return { version: Number(board.version), events: await eventJsonsAfter(sql, boardId, since, EVENTS_PAGE + 1) };
+      });
+      return text(`{"version":${version},"events":[${events.slice(0, EVENTS_PAGE).join(',')}],"hasMore":${events.length > EVENTS_PAGE}}`);
+    }
     case 'snapshot': {
       const snapshot = await engine.read((sql) => snapshotOf(sql, job.boardId, job.now));
       return { ...text(JSON.stringify(snapshot)), version: snapshot.version };
@@ -77,22 +92,76 @@ export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<Heav
   }
 }
 
+/** A streamed read's pages as UTF-8 bytes. Runs in the worker. */
+export async function* streamHeavyRead(engine: Engine, job: HeavyStream): AsyncGenerator<Uint8Array> {
+  switch (job.kind) {
+    case 'events.csv':
+      for await (const page of eventsCsvPages(engine, job.boardId)) yield encoder.encode(page);
+      return;
+    default: {
+      const unreachable: never = job.kind;
+      throw new Error(`Unknown heavy stream ${String(unreachable)}`);
+    }
+  }
+}
+
+/**
+ * A stream of pages as a ReadableStream: the first page is made before it resolves (so a refusal
+ * such as NOT_FOUND comes before any byte of the answer), each next one only when the response has
+ * taken the previous one (backpressure through the socket: a slow reader holds one page, not the file).
+ */
+async function readableOf(next: () => Promise<{ bytes: Uint8Array; done: boolean }>, cancel: () => void): Promise<ReadableStream<Uint8Array>> {
+  let first: { bytes: Uint8Array; done: boolean } | null = await next();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const page = first ?? (await next());
+        first = null;
+        if (page.bytes.byteLength > 0) controller.enqueue(page.bytes);
+        if (page.done) controller.close();
+      },
+      cancel,
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 /** Where the worker's own connection goes: the app's SQLite file, or its PostgreSQL URL. */
 export interface ReaderTarget {
   sqlitePath: string;
   url?: string;
 }
 
-export type WorkerAnswer = ({ id: number; ok: true } & HeavyAnswer) | { id: number; ok: false; code: ErrorCode | null; message: string };
+/** What the app asks the worker: a job, or a streamed read's start, next page or end. */
+export type WorkerAsk = { job: HeavyRead } | { open: HeavyStream; stream: number } | { pull: number } | { close: number };
+export type WorkerRequest = WorkerAsk & { id: number };
+type WorkerDone = WorkerAnswer & { ok: true };
+
+export type WorkerAnswer = ({ id: number; ok: true; done?: boolean } & HeavyAnswer) | { id: number; ok: false; code: ErrorCode | null; message: string };
 
 export interface HeavyReader {
   run(job: HeavyRead): Promise<HeavyAnswer>;
+  /** A streamed read: resolves with its body once the first page is made. */
+  stream(job: HeavyStream): Promise<ReadableStream<Uint8Array>>;
   close(): Promise<void>;
 }
 
 /** Runs jobs on the app's own engine: for ':memory:' databases, which no second connection can see. */
 export function inlineReader(engine: Engine): HeavyReader {
-  return { run: (job) => runHeavyRead(engine, job), close: async () => {} };
+  return {
+    run: (job) => runHeavyRead(engine, job),
+    stream(job) {
+      const pages = streamHeavyRead(engine, job);
+      return readableOf(
+        async () => {
+          const page = await pages.next();
+          return page.done ? { bytes: new Uint8Array(0), done: true } : { bytes: page.value, done: false };
+        },
+        () => void pages.return(undefined),
+      );
+    },
+    close: async () => {},
+  };
 }
 
 /**
@@ -118,7 +187,7 @@ const WORKER_ENTRY = new URL('./heavyReadWorker.ts', import.meta.url).href;
 export function workerReader(target: ReaderTarget, logger: Logger): HeavyReader {
   let worker: Worker | null = null;
   let nextId = 1;
-  const waiting = new Map<number, { resolve: (answer: HeavyAnswer) => void; reject: (error: Error) => void }>();
+  const waiting = new Map<number, { resolve: (answer: WorkerDone) => void; reject: (error: Error) => void }>();
 
   const start = (): Worker => {
     const w = new Worker(BOOTSTRAP, { eval: true, workerData: { target, tsx: TSX_API, entry: WORKER_ENTRY } });
@@ -129,7 +198,7 @@ export function workerReader(target: ReaderTarget, logger: Logger): HeavyReader 
       if (!pending) return;
       waiting.delete(answer.id);
       if (waiting.size === 0) w.unref();
-      if (answer.ok) pending.resolve({ bytes: answer.bytes, version: answer.version });
+      if (answer.ok) pending.resolve(answer);
       else pending.reject(answer.code ? new DomainError(answer.code, answer.message) : new Error(answer.message));
     });
     const fail = (error: Error) => {
@@ -145,17 +214,37 @@ export function workerReader(target: ReaderTarget, logger: Logger): HeavyReader 
     return w;
   };
 
+  const ask = (request: WorkerAsk): Promise<WorkerDone> => {
+    worker ??= start();
+    const w = worker;
+    const id = nextId++;
+    return new Promise<WorkerDone>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      w.ref();
+      // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
+      w.postMessage({ ...request, id });
+    });
+  };
+
   return {
-    run(job) {
-      worker ??= start();
-      const w = worker;
-      const id = nextId++;
-      return new Promise<HeavyAnswer>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        w.ref();
-        // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
-        w.postMessage({ id, job });
-      });
+    async run(job) {
+      const { bytes, version } = await ask({ job });
+      return { bytes, version };
+    },
+    stream(job) {
+      const stream = nextId++;
+      let opened = false;
+      return readableOf(
+        async () => {
+          const answer = await ask(opened ? { pull: stream } : { open: job, stream });
+          opened = true;
+          return { bytes: answer.bytes, done: answer.done === true };
+        },
+        () => {
+          // A reader that went away: the worker drops the stream's pages (the worker may have died).
+          if (worker) void ask({ close: stream }).catch(() => {});
+        },
+      );
     },
     async close() {
       const w = worker;

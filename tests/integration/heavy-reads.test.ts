@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardEvent, BoardSnapshot } from '../../lib/shared/domain/types';
 import { cfdCsv, cycleTimesCsv } from '../../lib/server/flow';
+import { exportEventsCsv, EVENTS_CSV_PAGE } from '../../db/export';
 import { WORKER_SNAPSHOT_CARDS } from '../../lib/server/heavyReads';
 import { buildCfd } from '../../lib/shared/flow/series';
 import { unpackJoin } from '../../lib/shared/protocol';
@@ -85,6 +86,42 @@ describe('heavy reads', () => {
     expect(canonical(rest.body.board)).toEqual(expected);
   });
 
+  it('events.csv is made in pages only as the reader takes them, and holds the log as it stood when the export began', async () => {
+    const boardId = await bigBoard();
+    const events = (await h.app.store.eventsSince(boardId, 0, Number.MAX_SAFE_INTEGER)) ?? [];
+    const whole = await exportEventsCsv(h.app.engine, boardId);
+    const body = await h.app.heavy.stream({ kind: 'events.csv', boardId });
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    const first = await reader.read();
+    expect(decoder.decode(first.value)).toBe('version,at,type,actor,cardId,data\r\n');
+    // A change committed while the export is under way: not in the file, which ends where the log stood.
+    const board = await h.app.store.getSnapshot(boardId);
+    await h.app.store.renameBoard({ boardId, name: 'Renamed while exporting' }, { name: 'seed' });
+    let csv = decoder.decode(first.value, { stream: true });
+    let pages = 0;
+    for (;;) {
+      const page = await reader.read();
+      if (page.done) break;
+      pages++;
+      const text = decoder.decode(page.value, { stream: true });
+      expect(text.split('\r\n').filter(Boolean).length).toBeLessThanOrEqual(EVENTS_CSV_PAGE);
+      csv += text;
+    }
+    expect(pages).toBe(Math.ceil(board.version / EVENTS_CSV_PAGE));
+    expect(csv).toBe(whole);
+    expect(csv.split('\r\n').filter(Boolean).length).toBe(events.length + 1);
+    // Over REST: the same file.
+    const token = (await h.user('api')).token;
+    const rest = await fetch(`${h.url}/api/boards/${boardId}/export/events.csv`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await rest.text()).startsWith(whole)).toBe(true);
+    // A reader that goes away after one page frees the worker for the next read.
+    const dropped = await h.app.heavy.stream({ kind: 'events.csv', boardId });
+    await dropped.getReader().cancel();
+    const missing = await fetch(`${h.url}/api/boards/nope/export/events.csv`, { headers: { authorization: `Bearer ${token}` } });
+    expect(missing.status).toBe(404);
+  });
+
   it('/api/health keeps answering while a heavy read of a long log is in progress', async () => {
     // A log of 60,000 renames, written in one statement: exporting it takes a while on any machine.
     const board = await h.seedBoard([{ name: 'Todo' }, { name: 'Done' }], 'Long log');
@@ -99,11 +136,11 @@ describe('heavy reads', () => {
       await tx.run('update boards set version = ?, flow_version = ? where id = ?', [FILLER + 1, FILLER + 1, board.id]);
     });
     const download = { done: false };
-    const exporting = fetch(`${h.url}/api/boards/${board.id}/export/events.csv`, { headers: { authorization: `Bearer ${(await h.user('api')).token}` } }).then((res) => {
-      // The answer's head comes once the whole file is made.
-      download.done = true;
+    const exporting = fetch(`${h.url}/api/boards/${board.id}/export/events.csv`, { headers: { authorization: `Bearer ${(await h.user('api')).token}` } }).then(async (res) => {
       expect(res.status).toBe(200);
-      return res.text();
+      const body = await res.text();
+      download.done = true;
+      return body;
     });
     // Health checks one after the other: several are answered before the export is done. A read that
     // held the event loop (or the app's one SQLite connection) for the whole log would let none through.

@@ -44,9 +44,12 @@ const isBytes = (body: unknown): body is Uint8Array | Uint8Array[] => body insta
 
 export function sendResult(c: Context, result: Result): Response {
   const { body } = result;
-  if (result.contentType === undefined || !(typeof body === 'string' || isBytes(body))) return sendJson(c, result.status, body);
+  const streamed = body instanceof ReadableStream;
+  if (result.contentType === undefined || !(typeof body === 'string' || streamed || isBytes(body))) return sendJson(c, result.status, body);
   const headers: Record<string, string> = { 'content-type': result.contentType, 'cache-control': 'no-store' };
   if (result.filename) headers['content-disposition'] = `attachment; filename="${result.filename}"`;
+  // Made page by page as the socket takes them (lib/server/heavyReads.ts): no length known up front.
+  if (streamed) return c.body(body, result.status as ContentfulStatusCode, headers);
   if (typeof body === 'string') return c.body(body, result.status as ContentfulStatusCode, headers);
   const parts = Array.isArray(body) ? body : [body];
   headers['content-length'] = String(parts.reduce((n, b) => n + b.byteLength, 0));

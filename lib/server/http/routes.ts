@@ -37,4 +37,4 @@ export interface Route {
 
 export const route = (method: Method, path: string, handle: Route['handle']): Route => ({ method, path, handle });
 
-export const csv = (body: string | Uint8Array | Uint8Array[], filename: string): Result => ({ status: 200, body, contentType: 'text/csv; charset=utf-8', filename });
+export const csv = (body: string | Uint8Array | Uint8Array[] | ReadableStream<Uint8Array>, filename: string): Result => ({ status: 200, body, contentType: 'text/csv; charset=utf-8', filename });
