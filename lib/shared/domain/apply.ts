@@ -1,3 +1,4 @@
+import { followWindow } from './cardWindow';
 import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from './types';
 
 /**
@@ -6,7 +7,8 @@ import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from './types';
  * catches up from the log ends in exactly the server's state.
  */
 export function applyEvent(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
-  const next = applyBody(board, event);
+  // A big board's window (cardWindow.ts) keeps its counts and its sent part true.
+  const next = board.window ? followWindow(board, event, applyBody(board, event)) : applyBody(board, event);
   return { ...next, version: event.version };
 }
 

@@ -51,8 +51,23 @@ export interface BoardSnapshot {
   createdAt: string;
   /** Columns in value-stream order, left to right. */
   columns: ColumnDTO[];
-  /** All live cards; order inside a column is by (position, id). */
+  /** All live cards; order inside a column is by (position, id). With `window`: see CardWindow. */
   cards: CardDTO[];
+  /** Present when some work centers hold more cards than a join sends (lib/shared/domain/cardWindow.ts). */
+  window?: CardWindow;
+}
+
+/**
+ * A big board as a join sends it: every work center's first cards in board order, with each long
+ * one's count. For every work center named in `totals`, `cards` holds a prefix of its cards in
+ * (position, id) order and `totals` their true number; the others are whole. The rest of a work
+ * center loads a page at a time (`board:cards`).
+ */
+export interface CardWindow {
+  /** Live cards of each work center sent in part, counting those not sent. */
+  totals: Record<string, number>;
+  /** An event moved a card that was not sent into the part that was: join again for a fresh window. */
+  stale?: boolean;
 }
 
 interface EventBase {
