@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../lib/shared/domain/apply';
 import { addCardPage, cardCount, cardsNotLoaded, windowOf } from '../../lib/shared/domain/cardWindow';
