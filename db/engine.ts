@@ -35,6 +35,11 @@ export interface Dialect {
    * parameter (board id second), grouped by the pair's index ("key") and work center.
    */
   edgeCounts(sumColumns: string): string;
+  /**
+   * A text column compared and ordered by code unit, as JavaScript compares card positions
+   * (lib/shared/domain/ordering.ts): SQLite's default; PostgreSQL's database collation may differ.
+   */
+  binary(column: string): string;
 }
 
 export type EngineKind = 'sqlite' | 'postgres';

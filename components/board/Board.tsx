@@ -3,6 +3,7 @@ import { DndContext, DragOverlay, MeasuringStrategy } from '@dnd-kit/core';
 import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import { arrivalRefusal, cardsByColumn, columnName, keepUnchangedLists } from '../../lib/client/boardView';
+import { cardCount, cardsNotLoaded } from '../../lib/shared/domain/cardWindow';
 import { hasRole } from '../../lib/shared/domain/roles';
 import { useBoardActions } from '../../lib/client/useBoardActions';
 import { useBoardSync } from '../../lib/client/useBoardSync';
@@ -61,6 +62,7 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
   const cards = useMemo(() => cardsByColumn(view), [view]);
   const lists = useMemo(() => new Map([...cards].map(([columnId, list]) => [columnId, list.map((c) => c.id)])), [cards]);
   const cardById = useMemo(() => new Map(view.cards.map((c) => [c.id, c])), [view.cards]);
+  const counts = useMemo(() => new Map(view.columns.map((c) => [c.id, cardCount(view, c.id)])), [view]);
 
   const drag = useCardDrag({
     view,
@@ -172,7 +174,9 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
                         column={column}
                         step={index + 1}
                         cards={shown.get(column.id) ?? NO_CARDS}
-                        count={cards.get(column.id)?.length ?? 0}
+                        count={cardCount(view, column.id)}
+                        notLoaded={cardsNotLoaded(view, column.id)}
+                        onLoadMore={sync.loadMore}
                         drop={dropStateOf(column.id)}
                         movingBy={presence.movingBy}
                         draggingCardId={drag.activeCardId}
@@ -201,7 +205,7 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
                 setDialog={setDialog}
                 view={view}
                 cardById={cardById}
-                cardCounts={cards}
+                cardCounts={counts}
                 socket={sync.socket}
                 actions={actions}
                 notify={notify}

@@ -19,7 +19,8 @@ interface BoardDialogsProps {
   setDialog(dialog: DialogState): void;
   view: BoardSnapshot;
   cardById: ReadonlyMap<string, CardDTO>;
-  cardCounts: ReadonlyMap<string, readonly CardDTO[]>;
+  /** Live cards of each work center, those a big board's window did not send included. */
+  cardCounts: ReadonlyMap<string, number>;
   socket: FlowSocket | null;
   actions: BoardActions;
   notify(message: string, tone?: 'error' | 'info'): void;
@@ -68,7 +69,7 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
         column={openColumn}
         index={openColumnIndex}
         columnCount={view.columns.length}
-        cardCount={cardCounts.get(openColumn.id)?.length ?? 0}
+        cardCount={cardCounts.get(openColumn.id) ?? 0}
         onSave={(changes) => void actions.updateColumn(openColumn.id, changes)}
         onMove={(toIndex) => void actions.moveColumn(openColumn.id, toIndex)}
         onRemove={() => actions.removeColumn(openColumn.id)}

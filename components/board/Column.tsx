@@ -1,5 +1,7 @@
 'use client';
 import { useDroppable } from '@dnd-kit/core';
+import { useState } from 'react';
+import { CARD_WINDOW } from '../../lib/shared/domain/cardWindow';
 import type { CardDTO, ColumnDTO } from '../../lib/shared/domain/types';
 import { isTempId } from '../../lib/client/optimistic';
 import { columnDropId, type DragData } from '../../lib/client/useCardDrag';
@@ -22,6 +24,9 @@ interface ColumnProps {
   cards: readonly CardDTO[];
   /** Cards the work center really holds, whatever a drag in progress shows. */
   count: number;
+  /** Cards of a big board's work center not sent with the board (lib/shared/domain/cardWindow.ts). */
+  notLoaded: number;
+  onLoadMore: (columnId: string) => Promise<void>;
   drop: DropState;
   movingBy: ReadonlyMap<string, string>;
   /** The card being dragged here, if any. */
@@ -52,7 +57,7 @@ function frameClass(drop: DropState): string {
  * One work center. While a card is dragged, the labels that say why a drop is refused or what a
  * backward drop means are overlays, so nothing moves under the pointer.
  */
-export function Column({ column, step, cards, count, drop, movingBy, draggingCardId, drawLimit, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
+export function Column({ column, step, cards, count, notLoaded, onLoadMore, drop, movingBy, draggingCardId, drawLimit, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
   const data: DragData = { type: 'column', columnId: column.id };
   const { setNodeRef } = useDroppable({ id: columnDropId(column.id), data, disabled: isTempId(column.id) });
   const backward = drop.kind === 'allowed' && drop.backward;
@@ -81,7 +86,12 @@ export function Column({ column, step, cards, count, drop, movingBy, draggingCar
           ))}
           {/* The cards not drawn yet keep their room, so the column's scrollbar does not jump as they come. */}
           {undrawn > 0 ? <li aria-hidden className="list-none" style={{ height: `${undrawn * UNDRAWN_CARD_REM}rem` }} /> : null}
-          {cards.length === 0 ? (
+          {notLoaded > 0 && undrawn <= 0 ? (
+            <li className="list-none">
+              <ShowMore count={notLoaded} onLoad={() => onLoadMore(column.id)} />
+            </li>
+          ) : null}
+          {cards.length === 0 && notLoaded === 0 ? (
             <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-500">
               {drop.kind === 'allowed' ? 'Drop here' : isFirst ? 'New work starts here' : 'Nothing in progress'}
             </li>
@@ -108,5 +118,24 @@ export function Column({ column, step, cards, count, drop, movingBy, draggingCar
         </p>
       ) : null}
     </section>
+  );
+}
+
+/** The next page of a work center a big board's window did not send whole. */
+function ShowMore({ count, onLoad }: { count: number; onLoad: () => Promise<void> }) {
+  const [loading, setLoading] = useState(false);
+  return (
+    <button
+      type="button"
+      data-testid="show-more-cards"
+      disabled={loading}
+      onClick={() => {
+        setLoading(true);
+        void onLoad().finally(() => setLoading(false));
+      }}
+      className="w-full rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-xs font-semibold text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+    >
+      {loading ? 'Loading…' : `Show ${Math.min(count, CARD_WINDOW)} more of ${count.toLocaleString('en')} not shown`}
+    </button>
   );
 }

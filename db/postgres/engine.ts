@@ -23,6 +23,7 @@ const dialect: Dialect = {
     from jsonb_array_elements(?::jsonb) with ordinality as b(value, ord) join flow_counts_hourly h
       on h.board_id = ? and h.bucket >= (b.value ->> 0)::int and h.bucket < (b.value ->> 1)::int
     group by b.ord, h.column_id`,
+  binary: (column) => `${column} collate "C"`,
 };
 
 // bigint (times, sequence numbers, counts) and numeric (sums) as JS numbers: every value we keep

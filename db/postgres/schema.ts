@@ -59,7 +59,7 @@ export const cards = pgTable(
     enteredColumnAt: ms('entered_column_at').notNull(),
     deletedAt: ms('deleted_at'),
   },
-  (t) => [index('cards_column_idx').on(t.columnId, t.position), index('cards_board_live_idx').on(t.boardId, t.deletedAt)],
+  (t) => [index('cards_column_idx').on(t.columnId, t.position), index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt)],
 );
 
 export const events = pgTable(

@@ -28,6 +28,7 @@ const dialect: Dialect = {
     from json_each(?) b cross join flow_counts_hourly h
       on h.board_id = ? and h.bucket >= b.value ->> 0 and h.bucket < b.value ->> 1
     group by b.key, h.column_id`,
+  binary: (column) => column,
 };
 
 /** better-sqlite3 binds no booleans: SQLite keeps them as 0 and 1. */

@@ -69,7 +69,7 @@ export const cards = sqliteTable(
     enteredColumnAt: integer('entered_column_at').notNull(),
     deletedAt: integer('deleted_at'),
   },
-  (t) => [index('cards_column_idx').on(t.columnId, t.position), index('cards_board_live_idx').on(t.boardId, t.deletedAt)],
+  (t) => [index('cards_column_idx').on(t.columnId, t.position), index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt)],
 );
 
 /** The append-only event log. Rows are inserted, never updated or deleted. */

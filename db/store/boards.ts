@@ -1,7 +1,7 @@
 /** Board writes (create, rename, flow settings) and the reads of a board: snapshot, log, history. */
 import { DomainError } from '../../lib/shared/domain/errors';
 import { DEFECT_WINDOW_DAYS, VALUE_STREAM_TEMPLATE } from '../../lib/shared/domain/limits';
-import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardHistoryEntry } from '../../lib/shared/domain/types';
+import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardDTO, CardHistoryEntry } from '../../lib/shared/domain/types';
 import type { BoardConfigureInput, BoardCreateInput, BoardRenameInput } from '../../lib/shared/protocol';
 import type { Sql, WriteTx } from '../engine';
 import { BOARD_FIELDS, CARD_FIELDS, EVENT_FIELDS, eventFromRow, eventJsonFromRow, iso, toCardDTO, toColumnDTO, type BoardRow, type CardRow, type EventRow } from './rows';
@@ -61,7 +61,8 @@ export async function listBoards(sql: Sql): Promise<BoardSummaryDTO[]> {
   return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) }));
 }
 
-export async function snapshotOf(sql: Sql, boardId: string, now: number): Promise<BoardSnapshot> {
+/** The board and its work centers, without cards. */
+async function boardHead(sql: Sql, boardId: string, now: number): Promise<Omit<BoardSnapshot, 'cards'>> {
   const board = await sql.get<BoardRow>(`select ${BOARD_FIELDS} from boards where id = ?`, [boardId]);
   if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
   const defects = await sql.all<{ columnId: string; n: number }>(
@@ -70,8 +71,66 @@ export async function snapshotOf(sql: Sql, boardId: string, now: number): Promis
   );
   const returned = new Map(defects.map((d) => [d.columnId, d.n]));
   const columns = (await liveColumns(sql, boardId)).map((c) => toColumnDTO(c, returned.get(c.id) ?? 0));
+  return { id: board.id, name: board.name, version: board.version, createdAt: iso(board.createdAt), columns };
+}
+
+export async function snapshotOf(sql: Sql, boardId: string, now: number): Promise<BoardSnapshot> {
+  const head = await boardHead(sql, boardId, now);
   const cards = await sql.all<CardRow>(`select ${CARD_FIELDS} from cards where board_id = ? and deleted_at is null order by column_id, position, id`, [boardId]);
-  return { id: board.id, name: board.name, version: board.version, createdAt: iso(board.createdAt), columns, cards: cards.map(toCardDTO) };
+  return { ...head, cards: cards.map(toCardDTO) };
+}
+
+/** Cards of a work center in board order, after `after` (a card's position and id) when given. */
+async function cardsInOrder(sql: Sql, binary: (column: string) => string, columnId: string, after: { position: string; id: string } | null, limit: number): Promise<CardDTO[]> {
+  const [position, id] = [binary('position'), binary('id')];
+  // After a card: a range on the position (an index range), less the ties up to that card.
+  const rows = await sql.all<CardRow>(
+    `select ${CARD_FIELDS} from cards where column_id = ? and deleted_at is null${after ? ` and ${position} >= ? and not (position = ? and ${id} <= ?)` : ''} order by ${position}, ${id} limit ?`,
+    after ? [columnId, after.position, after.position, after.id, limit] : [columnId, limit],
+  );
+  return rows.map(toCardDTO);
+}
+
+/** Live cards per work center of a board, from the index on (board_id, column_id, deleted_at). */
+async function cardTotals(sql: Sql, boardId: string): Promise<Map<string, number>> {
+  const rows = await sql.all<{ columnId: string; n: number }>('select column_id as "columnId", count(*) as n from cards where board_id = ? and deleted_at is null group by column_id', [boardId]);
+  return new Map(rows.map((r) => [r.columnId, Number(r.n)]));
+}
+
+/**
+ * The board as a join sends it (lib/shared/domain/cardWindow.ts): each work center's first
+ * `perColumn` cards in board order, and the count of every longer one. Reads a page per work center,
+ * whatever the board's size.
+ */
+export async function windowedSnapshotOf(sql: Sql, binary: (column: string) => string, boardId: string, now: number, perColumn: number): Promise<BoardSnapshot> {
+  const head = await boardHead(sql, boardId, now);
+  const totals = await cardTotals(sql, boardId);
+  const cards: CardDTO[] = [];
+  const partial: Record<string, number> = {};
+  for (const column of head.columns) {
+    const total = totals.get(column.id) ?? 0;
+    if (total === 0) continue;
+    cards.push(...(await cardsInOrder(sql, binary, column.id, null, perColumn)));
+    if (total > perColumn) partial[column.id] = total;
+  }
+  return Object.keys(partial).length > 0 ? { ...head, cards, window: { totals: partial } } : { ...head, cards };
+}
+
+/** The next page of a work center for a window: its cards after `after`, its count, the board's version. */
+export async function cardPageOf(
+  sql: Sql,
+  binary: (column: string) => string,
+  boardId: string,
+  columnId: string,
+  after: { position: string; id: string } | null,
+  limit: number,
+): Promise<{ version: number; cards: CardDTO[]; total: number }> {
+  const board = await sql.get<{ version: number }>('select version from boards where id = ?', [boardId]);
+  if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
+  const column = await sql.get('select 1 from columns where id = ? and board_id = ? and removed_at is null', [columnId, boardId]);
+  if (!column) throw new DomainError('NOT_FOUND', 'Work center not found');
+  const total = await sql.get<{ n: number }>('select count(*) as n from cards where board_id = ? and column_id = ? and deleted_at is null', [boardId, columnId]);
+  return { version: Number(board.version), cards: await cardsInOrder(sql, binary, columnId, after, limit), total: Number(total?.n ?? 0) };
 }
 
 /** Events after `sinceVersion`, at most `limit` of them, in version order. */

@@ -20,10 +20,11 @@ import type {
 } from '../../lib/shared/protocol';
 import type { Engine, Sql } from '../engine';
 import { applyPending, createFlowAggregates } from '../flow';
-import { configureBoard, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf } from './boards';
+import { cardPageOf, configureBoard, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf, windowedSnapshotOf } from './boards';
 import { createCard, deleteCard, moveCard, updateCard } from './cards';
 import { addColumn, moveColumn, removeColumn, updateColumn } from './columns';
 import { toColumnDTO } from './rows';
+import { windowOf } from '../../lib/shared/domain/cardWindow';
 import { DomainError } from '../../lib/shared/domain/errors';
 import { appendEvent, boardWrite, type Actor, type Commit, type Guard, type Target, type WriteContext } from './tx';
 
@@ -108,6 +109,17 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
       await engine.read((sql) => sql.get('select 1 as ok'));
     },
     getSnapshot: (boardId: string): Promise<BoardSnapshot> => engine.read((sql) => snapshotOf(sql, boardId, clock())),
+    /** The board as a join sends it: each work center's first cards and the counts (lib/shared/domain/cardWindow.ts). */
+    windowedSnapshot: (boardId: string, perColumn: number): Promise<BoardSnapshot> =>
+      engine.read(async (sql) => {
+        // A board of a few pages is read whole and cut here (sent as it is when every work center fits).
+        const few = await sql.get<{ n: number }>('select count(*) as n from (select 1 from cards where board_id = ? and deleted_at is null limit ?) c', [boardId, 10 * perColumn + 1]);
+        if (Number(few?.n ?? 0) <= 10 * perColumn) return windowOf(await snapshotOf(sql, boardId, clock()), perColumn);
+        return windowedSnapshotOf(sql, engine.dialect.binary, boardId, clock(), perColumn);
+      }),
+    /** A work center's next cards after a card (its position and id), for a window's "show more". */
+    cardPage: (boardId: string, columnId: string, after: { position: string; id: string } | null, limit: number) =>
+      engine.read((sql) => cardPageOf(sql, engine.dialect.binary, boardId, columnId, after, limit)),
     /** Events after `sinceVersion`, or null when more than `max` would be needed (send a snapshot). */
     async eventsSince(boardId: string, sinceVersion: number, max: number): Promise<BoardEvent[] | null> {
       return engine.read(async (sql) => {

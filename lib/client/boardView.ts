@@ -1,3 +1,4 @@
+import { cardCount } from '../shared/domain/cardWindow';
 import { isDomainError } from '../shared/domain/errors';
 import { sortByPosition } from '../shared/domain/ordering';
 import { assertRoomFor } from '../shared/domain/rules';
@@ -19,7 +20,8 @@ export function pullRefusal(board: BoardSnapshot, cardId: string, toColumnId: st
   const card = board.cards.find((c) => c.id === cardId);
   const column = board.columns.find((c) => c.id === toColumnId);
   if (!card || !column) return null;
-  const count = board.cards.filter((c) => c.columnId === toColumnId && c.id !== cardId).length;
+  // All the work center's cards, those a big board's window did not send included.
+  const count = cardCount(board, toColumnId) - (card.columnId === toColumnId ? 1 : 0);
   try {
     assertRoomFor(column, count, card.columnId === toColumnId);
     return null;
@@ -33,7 +35,7 @@ export function pullRefusal(board: BoardSnapshot, cardId: string, toColumnId: st
 export function arrivalRefusal(board: BoardSnapshot, columnId: string): string | null {
   const column = board.columns.find((c) => c.id === columnId);
   if (!column) return null;
-  const count = board.cards.filter((c) => c.columnId === columnId).length;
+  const count = cardCount(board, columnId);
   try {
     assertRoomFor(column, count, false);
     return null;

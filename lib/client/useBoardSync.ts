@@ -14,6 +14,8 @@ export interface BoardSync {
   removed: boolean;
   /** Applies `apply` at once (unless null), sends, and rolls back with a toast if the server refuses. */
   mutate: BoardSyncClient['mutate'];
+  /** "Show more" of a big board's work center sent in part. */
+  loadMore: BoardSyncClient['loadMore'];
 }
 
 /**
@@ -52,5 +54,5 @@ export function useBoardSync(initial: BoardSnapshot, notify: (message: string) =
   }, [client]);
 
   const { view, status, removed } = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot);
-  return { view, status, socket: client.socket, removed, mutate: client.mutate };
+  return { view, status, socket: client.socket, removed, mutate: client.mutate, loadMore: client.loadMore };
 }

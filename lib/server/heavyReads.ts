@@ -21,7 +21,8 @@ import type { Store } from '../../db/store';
 import type { BoardSnapshot } from '../shared/domain/types';
 import { eventsCsvPages, exportItemsCsv } from '../../db/export';
 import { createFlowAggregates } from '../../db/flow';
-import { eventJsonsAfter, snapshotOf } from '../../db/store/boards';
+import { eventJsonsAfter, snapshotOf, windowedSnapshotOf } from '../../db/store/boards';
+import { CARD_WINDOW } from '../shared/domain/cardWindow';
 import { DomainError, type ErrorCode } from '../shared/domain/errors';
 import type { FlowRange } from '../shared/flow/data';
 import { computeMetrics } from '../shared/flow/metrics';
@@ -35,7 +36,8 @@ export type HeavyRead =
   | { kind: FlowProjection; boardId: string; range: FlowRange; now: number }
   | { kind: 'items.csv'; boardId: string; tz: string }
   | { kind: 'events'; boardId: string; since: number }
-  | { kind: 'snapshot'; boardId: string; now: number };
+  /** The whole board, or with `perColumn` its window (lib/shared/domain/cardWindow.ts). */
+  | { kind: 'snapshot'; boardId: string; now: number; perColumn?: number };
 
 /** Reads answered as a stream of pages, each made when the reader asks for it. */
 export type HeavyStream = { kind: 'events.csv'; boardId: string };
@@ -82,7 +84,8 @@ export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<Heav
       return text(`{"version":${version},"events":[${events.slice(0, EVENTS_PAGE).join(',')}],"hasMore":${events.length > EVENTS_PAGE}}`);
     }
     case 'snapshot': {
-      const snapshot = await engine.read((sql) => snapshotOf(sql, job.boardId, job.now));
+      const { boardId, now, perColumn } = job;
+      const snapshot = await engine.read((sql) => (perColumn ? windowedSnapshotOf(sql, engine.dialect.binary, boardId, now, perColumn) : snapshotOf(sql, boardId, now)));
       return { ...text(JSON.stringify(snapshot)), version: snapshot.version };
     }
     default: {
@@ -261,9 +264,11 @@ export const WORKER_SNAPSHOT_CARDS = 2000;
 export type JoinSnapshot = { version: number; snapshot: BoardSnapshot } | { version: number; packedSnapshot: Uint8Array };
 
 /**
- * A board's snapshot, for a socket's join and for GET /api/boards/:id. A big board's is read and
- * serialised in the worker and handed on as bytes: the event loop neither builds nor encodes 20 MB
- * of cards, and joins of one board at the same time share one read.
+ * A board's snapshot, for a socket's join and for GET /api/boards/:id. A join gets the board's
+ * window (each work center's first CARD_WINDOW cards and the counts: lib/shared/domain/cardWindow.ts),
+ * GET /api/boards/:id the whole board. A big board's is read and serialised in the worker and handed
+ * on as bytes: the event loop neither builds nor encodes its cards, and reads of one board at the
+ * same time share one.
  */
 export function snapshotReader(store: Store, heavy: HeavyReader) {
   const inFlight = new Map<string, Promise<HeavyAnswer>>();
@@ -276,21 +281,22 @@ export function snapshotReader(store: Store, heavy: HeavyReader) {
         )
       )?.n ?? 0,
     ) > WORKER_SNAPSHOT_CARDS;
-  const packed = (boardId: string): Promise<HeavyAnswer> => {
-    let answer = inFlight.get(boardId);
+  const packed = (boardId: string, perColumn?: number): Promise<HeavyAnswer> => {
+    const key = `${boardId}:${perColumn ?? 'all'}`;
+    let answer = inFlight.get(key);
     if (!answer) {
-      answer = heavy.run({ kind: 'snapshot', boardId, now: store.clock() }).finally(() => inFlight.delete(boardId));
-      inFlight.set(boardId, answer);
+      answer = heavy.run({ kind: 'snapshot', boardId, now: store.clock(), perColumn }).finally(() => inFlight.delete(key));
+      inFlight.set(key, answer);
     }
     return answer;
   };
   return {
     async forJoin(boardId: string): Promise<JoinSnapshot> {
       if (!(await big(boardId))) {
-        const snapshot = await store.getSnapshot(boardId);
+        const snapshot = await store.windowedSnapshot(boardId, CARD_WINDOW);
         return { version: snapshot.version, snapshot };
       }
-      const { bytes, version } = await packed(boardId);
+      const { bytes, version } = await packed(boardId, CARD_WINDOW);
       return { version: version ?? 0, packedSnapshot: bytes };
     },
     /** `{"board": …}` as bytes, in parts sent one after the other (the snapshot's are not copied). */
@@ -300,4 +306,3 @@ export function snapshotReader(store: Store, heavy: HeavyReader) {
     },
   };
 }
-

@@ -3,6 +3,7 @@ import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
 import type { BoardEvent } from '../shared/domain/types';
+import { CARD_WINDOW } from '../shared/domain/cardWindow';
 import type { JoinSnapshot } from './heavyReads';
 import {
   MAX_CATCH_UP_EVENTS,
@@ -416,6 +417,23 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
           ack({ ok: true, history: await store.cardHistory(cardId) });
         } catch (error) {
           ack(toFailure(error, logger, 'card:history'));
+        }
+      }),
+    );
+
+    socket.on(
+      'board:cards',
+      guarded('board:cards', async (...args) => {
+        const { payload, ack, wellFormed } = requestOf<unknown>(args);
+        if (!wellFormed) return ack(MALFORMED);
+        if (!(await stillSignedIn(socket, ack, 'board:cards'))) return;
+        try {
+          const { boardId, columnId, after } = parseOrFail(schemas.boardCards, payload);
+          await authorize(access, principalOf(socket), boardId, 'viewer');
+          // A page is bounded (CARD_WINDOW cards), whatever the work center's length.
+          ack({ ok: true, ...(await store.cardPage(boardId, columnId, after ?? null, CARD_WINDOW)) });
+        } catch (error) {
+          ack(toFailure(error, logger, 'board:cards'));
         }
       }),
     );

@@ -103,6 +103,12 @@ export const schemas = {
   }),
   cardDelete: z.strictObject({ cardId: id, clientMutationId }),
   cardHistory: z.strictObject({ cardId: id }),
+  /** The next page of a work center sent in part (lib/shared/domain/cardWindow.ts): after its last card sent. */
+  boardCards: z.strictObject({
+    boardId: id,
+    columnId: id,
+    after: z.strictObject({ position: text().min(1).max(LIMITS.position), id }).nullable().optional(),
+  }),
   presenceDrag: z.strictObject({ boardId: id, cardId: id.nullable() }),
   /**
    * The Socket.IO handshake `auth` object: empty for a browser (its session cookie goes with the
@@ -123,6 +129,7 @@ export const schemas = {
 } as const;
 
 export type BoardJoinInput = z.infer<typeof schemas.boardJoin>;
+export type BoardCardsInput = z.infer<typeof schemas.boardCards>;
 export type BoardCreateInput = z.infer<typeof schemas.boardCreate>;
 export type BoardRenameInput = z.infer<typeof schemas.boardRename>;
 export type BoardConfigureInput = z.infer<typeof schemas.boardConfigure>;
@@ -187,6 +194,8 @@ export interface ClientToServerEvents {
     payload: { cardId: string },
     ack: (a: { ok: true; history: CardHistoryEntry[] } | Failure) => void,
   ) => void;
+  /** A work center's next CARD_WINDOW cards in board order, its count, at the board's version. */
+  'board:cards': (payload: BoardCardsInput, ack: AckFn<{ cards: CardDTO[]; total: number }>) => void;
   'presence:drag': (payload: { boardId: string; cardId: string | null }) => void;
 }
 

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { cache } from 'react';
 import { Board } from '../../../components/board/Board';
+import { CARD_WINDOW } from '../../../lib/shared/domain/cardWindow';
 import type { BoardSnapshot } from '../../../lib/shared/domain/types';
 import type { BoardRole } from '../../../lib/shared/domain/roles';
 import { getServerHandle } from '../../../lib/server/handle';
@@ -28,7 +29,9 @@ const loadBoard = cache(async (boardId: string): Promise<{ board: BoardSnapshot;
   // Not a member: the board does not exist for this account (404), exactly like an unknown id.
   const role = await requireMember(user, boardId);
   try {
-    return { board: await getServerHandle().store.getSnapshot(boardId), me: { id: user.id, name: user.name, role } };
+    // A big board as a join sends it: each work center's first cards and the counts, a bounded read
+    // and render whatever the board's size (lib/shared/domain/cardWindow.ts).
+    return { board: await getServerHandle().store.windowedSnapshot(boardId, CARD_WINDOW), me: { id: user.id, name: user.name, role } };
   } catch (error) {
     if (isNotFound(error)) notFound();
     throw error;
@@ -42,7 +45,7 @@ export async function generateMetadata({ params }: BoardPageProps): Promise<Meta
 }
 
 // No loading.tsx for this route: a streamed loading shell would commit a 200 status before
-// notFound() could answer 404 for an unknown board. The snapshot is one synchronous read anyway.
+// notFound() could answer 404 for an unknown board. The snapshot is one bounded read anyway.
 export default async function BoardPage({ params }: BoardPageProps) {
   const { boardId } = await params;
   const { board, me } = await loadBoard(boardId);

@@ -1,2 +1,2 @@
 DROP INDEX `cards_board_idx`;--> statement-breakpoint
-CREATE INDEX `cards_board_live_idx` ON `cards` (`board_id`,`deleted_at`);
+CREATE INDEX `cards_board_live_idx` ON `cards` (`board_id`,`column_id`,`deleted_at`);

@@ -1,3 +1,5 @@
+import { addCardPage } from '../../shared/domain/cardWindow';
+import { sortByPosition } from '../../shared/domain/ordering';
 import type { BoardEvent, BoardSnapshot } from '../../shared/domain/types';
 import { unpackJoin, type Ack, type Failure } from '../../shared/protocol';
 import { newId } from '../ids';
@@ -12,6 +14,7 @@ import {
   markAcked,
   receiveEvent,
   holdEvent,
+  replaceSnapshot,
   type Apply,
   type SyncState,
 } from '../syncState';
@@ -30,6 +33,9 @@ export const JOIN_RETRY_MS = 2_000;
 export const REORDER_WAIT_MS = 750;
 /** More held events than this means something was lost for good: rejoin without waiting. */
 export const REORDER_BUFFER_MAX = 64;
+
+/** Tries of a "show more" whose page was read at another version than the board's here. */
+const PAGE_TRIES = 3;
 
 export type Send<T extends object> = (socket: FlowSocket, clientMutationId: string) => Promise<Ack<T>>;
 
@@ -178,6 +184,36 @@ export class BoardSyncClient {
     return ack;
   };
 
+  /**
+   * "Show more" of a work center sent in part (lib/shared/domain/cardWindow.ts): its next page,
+   * added when it was read at the version this client has (else asked again, once caught up).
+   */
+  loadMore = async (columnId: string): Promise<void> => {
+    for (let attempt = 0; attempt < PAGE_TRIES; attempt++) {
+      if (!this.running || !this.socket.connected) return;
+      const board = this.state.confirmed;
+      if (board.window?.totals[columnId] === undefined) return;
+      const last = sortByPosition(board.cards.filter((c) => c.columnId === columnId)).at(-1);
+      let ack;
+      try {
+        ack = await request(this.socket, 'board:cards', { boardId: this.boardId, columnId, after: last ? { position: last.position, id: last.id } : null });
+      } catch {
+        return;
+      }
+      if (!ack.ok) {
+        this.notify(ack.message);
+        return;
+      }
+      const confirmed = this.state.confirmed;
+      if (ack.version === confirmed.version) {
+        this.commit(replaceSnapshot(this.state, addCardPage(confirmed, columnId, ack.cards, ack.total)));
+        return;
+      }
+      // Read at another version: once this client has caught up with it, ask again.
+      if (ack.version > confirmed.version) await new Promise((resolve) => setTimeout(resolve, REORDER_WAIT_MS / 3));
+    }
+  };
+
   private notify(message: string): void {
     this.options.notify?.(message);
   }
@@ -249,7 +285,8 @@ export class BoardSyncClient {
 
   /** One join round: 'ok', 'behind' (the answer left a hole, go again) or 'failed'. */
   private async joinOnce(generation: number): Promise<'ok' | 'behind' | 'failed'> {
-    const full = this.catchUpsWithGap >= MAX_INCREMENTAL_JOINS;
+    // A stale window (cardWindow.ts) needs a fresh one: events cannot bring the cards it lacks.
+    const full = this.catchUpsWithGap >= MAX_INCREMENTAL_JOINS || this.state.confirmed.window?.stale === true;
     const sinceVersion = full ? undefined : this.state.confirmed.version;
     const ack = await request(this.socket, 'board:join', { boardId: this.boardId, sinceVersion });
     if (generation !== this.generation) return 'failed';
@@ -264,7 +301,7 @@ export class BoardSyncClient {
     this.commit(state);
     if (full) this.catchUpsWithGap = 0;
     if (behind || hasGap(this.state)) this.catchUpsWithGap++;
-    return behind ? 'behind' : 'ok';
+    return behind || this.state.confirmed.window?.stale ? 'behind' : 'ok';
   }
 
   /** Joins (again) until caught up; a call while a join is in flight makes that join go once more. */
@@ -327,7 +364,8 @@ export class BoardSyncClient {
     }
     const { state, outcome } = receiveEvent(this.state, event);
     this.commit(state);
-    if (outcome !== 'stale') this.checkGap();
+    if (state.confirmed.window?.stale) void this.join();
+    else if (outcome !== 'stale') this.checkGap();
   };
 
   private readonly onDisconnect = (reason: string): void => {

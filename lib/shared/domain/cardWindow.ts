@@ -99,6 +99,7 @@ export function followWindow(before: BoardSnapshot, event: BoardEvent, after: Bo
 
 /** The window of a whole board: each work center's first `perColumn` cards, and the counts of the longer ones. */
 export function windowOf(board: BoardSnapshot, perColumn = CARD_WINDOW): BoardSnapshot {
+  if (board.cards.length <= perColumn) return board;
   const byColumn = new Map<string, CardDTO[]>();
   for (const c of board.cards) byColumn.set(c.columnId, [...(byColumn.get(c.columnId) ?? []), c]);
   const totals: Record<string, number> = {};
@@ -108,7 +109,8 @@ export function windowOf(board: BoardSnapshot, perColumn = CARD_WINDOW): BoardSn
     if (sorted.length > perColumn) totals[columnId] = sorted.length;
     cards.push(...sorted.slice(0, perColumn));
   }
-  return settle({ ...board, cards }, totals, false);
+  // A board whose every work center fits is sent as it is.
+  return Object.keys(totals).length === 0 ? board : settle({ ...board, cards }, totals, false);
 }
 
 /**

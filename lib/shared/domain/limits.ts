@@ -13,6 +13,8 @@ export const LIMITS = {
   /** Cards per week; above this it is a typo, not a demand. */
   demandPerWeekMax: 100_000,
   id: 64,
+  /** A card's order key: fractional keys grow a character now and then; far longer is no key of ours. */
+  position: 1000,
   clientMutationId: 64,
   email: 254,
   tokenName: 60,
