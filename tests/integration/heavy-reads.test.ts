@@ -3,6 +3,7 @@ import type { BoardEvent, BoardSnapshot } from '../../lib/shared/domain/types';
 import { cfdCsv, cycleTimesCsv } from '../../lib/server/flow';
 import { exportEventsCsv, EVENTS_CSV_PAGE } from '../../db/export';
 import { WORKER_SNAPSHOT_CARDS } from '../../lib/server/heavyReads';
+import { windowOf } from '../../lib/shared/domain/cardWindow';
 import { buildCfd } from '../../lib/shared/flow/series';
 import { unpackJoin } from '../../lib/shared/protocol';
 import { canonical, expectOk, startTestServer } from './helpers';
@@ -67,10 +68,14 @@ describe('heavy reads', () => {
     expect(marks.body.aging.length).toBeGreaterThan(0);
   });
 
-  it('a join of a big board and its REST snapshot give the whole, correct board, to every joiner', async () => {
+  it('a join of a big board gives its window to every joiner, and its REST snapshot the whole, correct board', async () => {
     const boardId = await bigBoard();
-    const expected = canonical(await h.app.store.getSnapshot(boardId));
+    const whole = await h.app.store.getSnapshot(boardId);
+    const expected = canonical(whole);
     expect(expected.cards.length).toBe(WORKER_SNAPSHOT_CARDS + 500);
+    // Each work center's first cards in board order and the counts (lib/shared/domain/cardWindow.ts).
+    const window = canonical(windowOf(whole));
+    expect(window.window).toBeDefined();
     const [a, b] = [await h.connect('joiner a'), await h.connect('joiner b')];
     for (const client of [a, b]) await h.grant(await h.user(client === a ? 'joiner a' : 'joiner b'), boardId, 'viewer');
     const joins = await Promise.all([a, b].map((c) => c.request('board:join', { boardId })));
@@ -79,7 +84,7 @@ describe('heavy reads', () => {
       // Sent as bytes the server did not have to build into objects and encode again.
       expect('packedSnapshot' in ok).toBe(true);
       const unpacked = unpackJoin(ok);
-      expect('snapshot' in unpacked && canonical(unpacked.snapshot)).toEqual(expected);
+      expect('snapshot' in unpacked && canonical(unpacked.snapshot)).toEqual(window);
       expect(ok.version).toBe(expected.version);
     }
     const rest = await h.api<{ board: BoardSnapshot }>('GET', `/api/boards/${boardId}`);

@@ -70,6 +70,10 @@ const cases: Cases = {
   },
   cardDelete: { good: [{ cardId: 'c' }], bad: [{ cardId: '' }, { cardId: null }] },
   cardHistory: { good: [{ cardId: 'c' }], bad: [{}] },
+  boardCards: {
+    good: [{ boardId: 'b', columnId: 'c' }, { boardId: 'b', columnId: 'c', after: null }, { boardId: 'b', columnId: 'c', after: { position: 'a0', id: 'x' } }],
+    bad: [{ boardId: 'b' }, { boardId: 'b', columnId: 'c', after: { position: '', id: 'x' } }, { boardId: 'b', columnId: 'c', after: { position: x(LIMITS.position + 1), id: 'x' } }, { boardId: 'b', columnId: 'c', offset: 3 }],
+  },
   presenceDrag: { good: [{ boardId: 'b', cardId: 'c' }, { boardId: 'b', cardId: null }], bad: [{ boardId: 'b' }, { boardId: 'b', cardId: 1 }] },
   handshake: { good: [{}, { token: 'fbt_abc' }, { token: x(LIMITS.apiToken) }], bad: [{ token: '' }, { token: 7 }, { token: x(LIMITS.apiToken + 1) }, { token: null }] },
   emailInvite: {
