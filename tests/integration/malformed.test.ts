@@ -65,6 +65,7 @@ describe('malformed socket requests', () => {
       ['column add without a name', 'column:add', [{ boardId: board.id }], 'INVALID'],
       ['board rename without a board', 'board:rename', [{ name: 'x' }], 'INVALID'],
       ['history without a card', 'card:history', [{}], 'INVALID'],
+      ['cards without a work center', 'board:cards', [{ boardId: 'b' }], 'INVALID'],
       ['empty card id', 'card:delete', [{ cardId: '' }], 'INVALID'],
       ['title over 200 characters', 'card:create', [{ boardId: board.id, title: long(LIMITS.cardTitle + 1) }], 'INVALID'],
       ['title update over 200 characters', 'card:update', [{ cardId: card.id, title: long(LIMITS.cardTitle + 1) }], 'INVALID'],
