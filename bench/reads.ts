@@ -2,7 +2,8 @@
  * Heavy reads of a big board must not stall the server. The board is the largest a member can
  * import (50,000 items, about 175,000 events, bench/lib/bigimport.ts); on it every heavy read a
  * member can ask for runs in turn: the whole log through GET /events paging, /metrics, /flow and /cfd
- * over the longest range allowed, every CSV export, the board's snapshot, 5 concurrent board:join.
+ * over the longest range allowed, every CSV export, the board's snapshot, 5 concurrent board:join
+ * (each gets the board's window), 10 pages of "show more", the board list.
  * Meanwhile /api/health is asked every 10 ms.
  *
  * Reported per read: its time; the longest event-loop stall inside the server while it ran (a
@@ -18,6 +19,8 @@ import { connect, join as joinBoard, type BenchSocket } from './lib/clients';
 import { ROOT } from './lib/paths';
 import type { ServerChild } from './lib/processes';
 import { summarize } from './lib/stats';
+import { comparePositioned } from '../lib/shared/domain/ordering';
+import { unpackJoin } from '../lib/shared/protocol';
 import { sleep, waitUntil } from './lib/time';
 import type { BenchContext, BenchModule, BenchResult, Row } from './lib/types';
 
@@ -130,6 +133,27 @@ export const reads: BenchModule = {
         for (const s of opened) s.close();
         return 0;
       };
+      /** "Show more" of the longest work center, a page after the other, 10 pages deep. */
+      const showMore = async (): Promise<number> => {
+        const socket = await connect(url, 'pager', board.token);
+        sockets.push(socket);
+        const joined = await socket.timeout(10_000).emitWithAck('board:join', { boardId: board.boardId });
+        if (!joined.ok) throw new Error(`board:join refused: ${joined.message}`);
+        const snapshot = unpackJoin(joined);
+        const totals = 'snapshot' in snapshot ? (snapshot.snapshot.window?.totals ?? {}) : {};
+        const longColumn = Object.entries(totals).toSorted((x, y) => y[1] - x[1])[0]?.[0];
+        if (!longColumn || !('snapshot' in snapshot)) throw new Error('the big board was sent whole');
+        let after = snapshot.snapshot.cards.filter((c) => c.columnId === longColumn).toSorted(comparePositioned).at(-1);
+        let bytes = 0;
+        for (let page = 0; page < 10 && after; page++) {
+          const ack = await socket.timeout(10_000).emitWithAck('board:cards', { boardId: board.boardId, columnId: longColumn, after: { position: after.position, id: after.id } });
+          if (!ack.ok) throw new Error(`board:cards refused: ${ack.message}`);
+          bytes += JSON.stringify(ack.cards).length;
+          after = ack.cards.at(-1);
+        }
+        socket.close();
+        return bytes;
+      };
 
       const READS: { name: string; run: () => Promise<number> }[] = [
         { name: 'GET /events, whole log in pages', run: wholeLog },
@@ -143,6 +167,8 @@ export const reads: BenchModule = {
         { name: `export cfd.csv, ${LONGEST_DAYS} days`, run: () => get(`${b}/export/cfd.csv?${longest}`) },
         { name: 'GET /api/boards/:id (snapshot)', run: () => get(b) },
         { name: `${JOINS} concurrent board:join`, run: joins },
+        { name: 'board:cards, 10 pages of the longest work center', run: showMore },
+        { name: 'GET /api/boards (the list, with card counts)', run: () => get('/api/boards') },
       ];
 
       // The floor: /api/health alone on the idle server, and that server's own stalls meanwhile.
