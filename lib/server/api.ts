@@ -84,7 +84,7 @@ function asObject(body: unknown): Record<string, unknown> {
 }
 
 /** A body the heavy-read worker already serialised. */
-const json = (body: Uint8Array | Uint8Array[]): Result => ({ status: 200, body, contentType: 'application/json; charset=utf-8' });
+const json = (body: Uint8Array | Uint8Array[] | ReadableStream<Uint8Array>): Result => ({ status: 200, body, contentType: 'application/json; charset=utf-8' });
 
 const queryOf = (c: Context) => new URL(c.req.url).searchParams;
 

@@ -39,12 +39,12 @@ export async function readFlow(store: Store, boardId: string, query: URLSearchPa
  * A flow read answered by the heavy-read worker (lib/server/heavyReads.ts): the range is checked and
  * the aggregates caught up here, the rows read and projected there.
  */
-export async function heavyFlow(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams, kind: FlowProjection, interval?: Interval): Promise<Uint8Array> {
+export async function heavyFlow(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams, kind: FlowProjection, interval?: Interval): Promise<ReadableStream<Uint8Array>> {
   const now = Date.now();
   const range = parseRange(query, now, interval);
   checkRange(range);
   await store.flow.settle(boardId);
-  return (await heavy.run({ kind, boardId, range, now })).bytes;
+  return heavy.stream({ kind: 'slices', job: { kind, boardId, range, now } });
 }
 
 export const cfdOf = (data: FlowData) => buildCfd(data);
@@ -102,11 +102,11 @@ export function cycleTimesCsv(data: FlowData): string {
   ]);
 }
 
-export async function itemsCsv(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams): Promise<Uint8Array> {
+export async function itemsCsv(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams): Promise<ReadableStream<Uint8Array>> {
   const tz = assertTimeZone(query.get('tz') ?? 'UTC');
   // The items come from the aggregates: caught up with the last commit first.
   await store.flow.settle(boardId);
-  return (await heavy.run({ kind: 'items.csv', boardId, tz })).bytes;
+  return heavy.stream({ kind: 'slices', job: { kind: 'items.csv', boardId, tz } });
 }
 /** The raw log, streamed page by page from the heavy-read worker. */
 export const eventsCsv = (heavy: HeavyReader, boardId: string): Promise<ReadableStream<Uint8Array>> => heavy.stream({ kind: 'events.csv', boardId });

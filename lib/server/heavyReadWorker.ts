@@ -66,7 +66,8 @@ const send = (message: WorkerAnswer) => {
 
 let queue: Promise<unknown> = Promise.resolve();
 port.on('message', (request: WorkerRequest) => {
-  const light = !('job' in request) || request.job.kind === 'events';
+  // A job, or the start of a job handed over in slices, waits its turn; pages and the rest do not.
+  const light = 'job' in request ? request.job.kind === 'events' : !('open' in request && request.open.kind === 'slices');
   if (light) {
     void reply(request.id, () => answer(request)).then(send);
     return;

@@ -37,10 +37,19 @@ export type HeavyRead =
   | { kind: 'items.csv'; boardId: string; tz: string }
   | { kind: 'events'; boardId: string; since: number }
   /** The whole board, or with `perColumn` its window (lib/shared/domain/cardWindow.ts). */
-  | { kind: 'snapshot'; boardId: string; now: number; perColumn?: number };
+  | { kind: 'snapshot'; boardId: string; now: number; perColumn?: number }
+  /** GET /api/boards/:id's body, `{"board": …}` with the whole board. */
+  | { kind: 'board'; boardId: string; now: number };
 
-/** Reads answered as a stream of pages, each made when the reader asks for it. */
-export type HeavyStream = { kind: 'events.csv'; boardId: string };
+/**
+ * Reads answered as a stream of pages, each handed over when the reader asks for it: the log as CSV,
+ * made a page at a time; or any job's answer, made whole in the worker and handed over in slices,
+ * so the main thread never takes in (nor holds) more than a slice of a 20 MB body at once.
+ */
+export type HeavyStream = { kind: 'events.csv'; boardId: string } | { kind: 'slices'; job: HeavyRead };
+
+/** The slices a job's answer is handed over in. */
+const SLICE_BYTES = 1024 * 1024;
 
 /** Events a page of GET /events holds. */
 export const EVENTS_PAGE = 1000;
@@ -88,6 +97,8 @@ export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<Heav
       const snapshot = await engine.read((sql) => (perColumn ? windowedSnapshotOf(sql, engine.dialect.binary, boardId, now, perColumn) : snapshotOf(sql, boardId, now)));
       return { ...text(JSON.stringify(snapshot)), version: snapshot.version };
     }
+    case 'board':
+      return text(JSON.stringify({ board: await engine.read((sql) => snapshotOf(sql, job.boardId, job.now)) }));
     default: {
       const unreachable: never = job;
       throw new Error(`Unknown heavy read ${(unreachable as { kind: string }).kind}`);
@@ -101,9 +112,15 @@ export async function* streamHeavyRead(engine: Engine, job: HeavyStream): AsyncG
     case 'events.csv':
       for await (const page of eventsCsvPages(engine, job.boardId)) yield encoder.encode(page);
       return;
+    case 'slices': {
+      const { bytes } = await runHeavyRead(engine, job.job);
+      // Copies: a view would move the whole buffer with its first slice.
+      for (let at = 0; at < bytes.byteLength; at += SLICE_BYTES) yield bytes.slice(at, at + SLICE_BYTES);
+      return;
+    }
     default: {
-      const unreachable: never = job.kind;
-      throw new Error(`Unknown heavy stream ${String(unreachable)}`);
+      const unreachable: never = job;
+      throw new Error(`Unknown heavy stream ${(unreachable as { kind: string }).kind}`);
     }
   }
 }
@@ -299,10 +316,10 @@ export function snapshotReader(store: Store, heavy: HeavyReader) {
       const { bytes, version } = await packed(boardId, CARD_WINDOW);
       return { version: version ?? 0, packedSnapshot: bytes };
     },
-    /** `{"board": …}` as bytes, in parts sent one after the other (the snapshot's are not copied). */
-    async forRest(boardId: string): Promise<Uint8Array[]> {
-      if (!(await big(boardId))) return [encoder.encode(JSON.stringify({ board: await store.getSnapshot(boardId) }))];
-      return [encoder.encode('{"board":'), (await packed(boardId)).bytes, encoder.encode('}')];
+    /** `{"board": …}` with the whole board: a big one's made in the worker and handed over in slices as the socket takes them. */
+    async forRest(boardId: string): Promise<Uint8Array | ReadableStream<Uint8Array>> {
+      if (!(await big(boardId))) return encoder.encode(JSON.stringify({ board: await store.getSnapshot(boardId) }));
+      return heavy.stream({ kind: 'slices', job: { kind: 'board', boardId, now: store.clock() } });
     },
   };
 }

@@ -127,6 +127,19 @@ describe('heavy reads', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('a big answer made in the worker is handed over in slices of at most 1 MB, which add up to it', async () => {
+    const boardId = await bigBoard();
+    const whole = JSON.stringify({ board: await h.app.store.getSnapshot(boardId) });
+    const body = await h.app.heavy.stream({ kind: 'slices', job: { kind: 'board', boardId, now: h.app.store.clock() } });
+    const reader = body.getReader();
+    const slices: Uint8Array[] = [];
+    for (let page = await reader.read(); !page.done; page = await reader.read()) slices.push(page.value);
+    const bytes = Buffer.concat(slices);
+    expect(slices.length).toBe(Math.ceil(bytes.byteLength / (1024 * 1024)));
+    expect(slices.every((slice) => slice.byteLength <= 1024 * 1024)).toBe(true);
+    expect(bytes.toString('utf8')).toBe(whole);
+  });
+
   it('/api/health keeps answering while a heavy read of a long log is in progress', async () => {
     // A log of 60,000 renames, written in one statement: exporting it takes a while on any machine.
     const board = await h.seedBoard([{ name: 'Todo' }, { name: 'Done' }], 'Long log');
