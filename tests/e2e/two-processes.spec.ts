@@ -7,24 +7,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { request as playwrightRequest, type APIRequestContext, type BrowserContext } from '@playwright/test';
-import { createTestDatabase, REDIS_URL, SERVICES_REQUIRED, withCluster, type TestDatabase } from '../services';
+import { createTestDatabase, freePort, REDIS_URL, SERVICES_REQUIRED, withCluster, type TestDatabase } from '../services';
 import type { BoardSnapshot } from '../../lib/shared/domain/types';
 import { acceptInvitation, boardName, E2E_PASSWORD, emailOf, expect, test, Viewer } from './fixtures';
 
 const START_TIMEOUT_MS = 90_000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface AppProcess {
   url: string;
