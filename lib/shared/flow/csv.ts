@@ -323,11 +323,11 @@ function* planSteps(text: string, options: PlanOptions): Generator<void, PlanRes
     attributeHeaders.forEach((h, i) => {
       const cell = cells[col + i] ?? '';
       if (!isBlockedDays(h)) return (attributes[h] = cell);
-      const written = cell.trim();
-      const days = Number(written);
-      if (written !== '' && (!/^\d+(?:\.\d+)?$/.test(written) || days > MAX_BLOCKED_DAYS)) {
+      const daysText = cell.trim();
+      const days = Number(daysText);
+      if (daysText !== '' && (!/^\d+(?:\.\d+)?$/.test(daysText) || days > MAX_BLOCKED_DAYS)) {
         badBlocked = true;
-        return report(line, `"${written}" under "${h}" is not a number of days from 0 to ${MAX_BLOCKED_DAYS}`);
+        return report(line, `"${daysText}" under "${h}" is not a number of days from 0 to ${MAX_BLOCKED_DAYS}`);
       }
       blockedMs = Math.round(days * DAY_MS);
     });
