@@ -80,9 +80,10 @@ describe('blocked intervals from the log', () => {
   });
 });
 
+const b = (cardId: string, columnId: string, reason: string | null, startedAt: number, endedAt: number | null): BlockInterval => ({ cardId, openedVersion: startedAt, columnId, reason, startedAt, endedAt });
+
 describe('the blocker panel (the worked example of docs/metrics.md)', () => {
   const flowColumns: FlowColumn[] = columns.map((c) => ({ id: c.id, name: c.name, live: true, createdAt: day(0), removedAt: null }));
-  const b = (cardId: string, columnId: string, reason: string | null, startedAt: number, endedAt: number | null): BlockInterval => ({ cardId, openedVersion: startedAt, columnId, reason, startedAt, endedAt });
   const data = {
     // The range: 1 March to 7 March inclusive; "now" is 10 March.
     boundaries: [day(1), day(8)],
