@@ -31,7 +31,7 @@ export function BlockersPanel({ data, now }: { data: FlowData; now: number }) {
         <p className="text-sm text-slate-500">No card was blocked in this range.</p>
       ) : (
         <div className="grid gap-4 sm:grid-cols-2">
-          <table className="text-sm tabular-nums" data-testid="blocked-by-column">
+          <table className="self-start text-sm tabular-nums" data-testid="blocked-by-column">
             <caption className="mb-1 text-left text-xs font-medium text-slate-600">Blocked time by work center</caption>
             <thead>
               <tr className="text-slate-500">
@@ -48,7 +48,7 @@ export function BlockersPanel({ data, now }: { data: FlowData; now: number }) {
               ))}
             </tbody>
           </table>
-          <table className="text-sm tabular-nums" data-testid="blocked-by-reason">
+          <table className="self-start text-sm tabular-nums" data-testid="blocked-by-reason">
             <caption className="mb-1 text-left text-xs font-medium text-slate-600">Reasons, most common first</caption>
             <thead>
               <tr className="text-slate-500">

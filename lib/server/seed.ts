@@ -77,6 +77,36 @@ const TITLES = [
   'Subscription pause and resume',
   'Proration on plan change',
   'Customer portal: saved cards',
+  'Invoice PDFs with the merchant logo',
+  'Chargeback alerts by e-mail',
+  'Payment links that expire',
+  'Bulk refunds from a CSV',
+  'Test card numbers in the sandbox',
+  'Webhook signature rotation',
+  'Daily settlement report',
+  'Retry card declines at night',
+  'Health check for the PSP connector',
+  'Log redaction of card numbers',
+  'PCI scope review of the checkout',
+  'Faster ledger reconciliation',
+  'Multi-currency balances',
+  'Payout holds for new merchants',
+  'Smarter 3-D Secure exemptions',
+  'Merchant statements per month',
+  'Kill switch for a payment method',
+  'Load test of the payout batch',
+  'Trace IDs across services',
+  'Backfill missing fee records',
+  'Capture expired authorisations',
+  'Account freeze on suspected fraud',
+  'Dashboard: filter by payment method',
+  'Sandbox for partner integrations',
+  'Upgrade the database driver',
+  'Rotate the API signing keys',
+  'Reduce noisy pager alerts',
+  'Cache exchange rates',
+  'Accessible checkout form errors',
+  'Remove the legacy v1 endpoints',
 ];
 const TYPES: ReadonlyArray<readonly [CardType, number]> = [
   ['feature', 0.55],
@@ -163,7 +193,7 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
     const base = TITLES[titles % TITLES.length] as string;
     const round = Math.floor(titles / TITLES.length);
     titles++;
-    const title = round === 0 ? base : `${base} (phase ${round + 1})`;
+    const title = round === 0 ? base : `${base} (part ${round + 1})`;
     const { card } = await history.createCard({ boardId: board.id, columnId: (columns[0] as { id: string }).id, title, type: weighted(random, TYPES) }, actor);
     cards.push({ id: card.id, column: 0, readyAt: step, blocked: false, defect: null, foundAt: 0 });
   };
