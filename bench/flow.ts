@@ -76,6 +76,8 @@ export async function generateBoard(path: string, log: (m: string) => void): Pro
       type: 'feature',
       blocked: false,
       blockedReason: null,
+      blockedMs: 0,
+      blockedSince: null,
       defectCount: 0,
       createdAt: new Date(at).toISOString(),
       updatedAt: new Date(at).toISOString(),

@@ -188,7 +188,7 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
         </form>
         <section aria-label="History">
           <h3 className="mb-2 text-sm font-semibold text-slate-700">History</h3>
-          <CardHistory cardId={card.id} revision={card.updatedAt} columns={columns} socket={socket} />
+          <CardHistory cardId={card.id} revision={card.updatedAt} columns={columns} socket={socket} blocked={card} />
         </section>
       </div>
     </Modal>

@@ -3,6 +3,7 @@ import type { CardDTO } from '../../lib/shared/domain/types';
 import { plural, shortAge } from '../../lib/client/format';
 import { useClock } from '../../lib/client/useNow';
 import { CARD_TYPE_LABEL } from './cardStyle';
+import { MINUTE_MS, blockedTimeOf, formatBlockedTime } from '../../lib/shared/domain/blocked';
 import { agingMark, useAging } from '../flow/FlowMarks';
 
 /** The classes of a card's box (see .card in globals.css): its type's colour and its state. */
@@ -34,6 +35,17 @@ function CardClock({ cardId, since }: { cardId: string; since: string }) {
   );
 }
 
+/** Blocked time so far (closed intervals plus the open one), live from the card's own data. */
+function BlockedTime({ card }: { card: CardDTO }) {
+  const text = useClock((now) => formatBlockedTime(blockedTimeOf(card, now)));
+  if (text === null || (card.blockedSince === null && card.blockedMs < MINUTE_MS)) return null;
+  return (
+    <span data-testid={`blocked-time-${card.id}`} className="card-age" title="Time this card has been blocked, in total">
+      blocked {text}
+    </span>
+  );
+}
+
 /**
  * What a card shows at standup distance: type, title, blocked, defects, age in its work center.
  * A function, not a component: the board draws a thousand of these inside DraggableCard's memo.
@@ -56,6 +68,7 @@ export function cardContent(card: CardDTO, movingBy: string | undefined) {
           </span>
         ) : null}
         <CardClock cardId={card.id} since={card.enteredColumnAt} />
+        {card.blocked || card.blockedMs > 0 ? <BlockedTime card={card} /> : null}
       </div>
       {/* wrap-anywhere, not break-words: a pasted URL must not widen every column of the board. */}
       <p className="card-title">{card.title}</p>
