@@ -23,7 +23,7 @@ import { DAY_MS, HOUR_MS, addDays, dateOf, formatDate } from '../lib/shared/flow
 import { RESULTS_DIR } from './lib/paths';
 import { summarize } from './lib/stats';
 import type { BenchContext, BenchModule, BenchResult, Row } from './lib/types';
-import { random } from './lib/random';
+import { prng } from '../lib/shared/random';
 
 // 4: the aggregates' cursor (boards.flow_version) is written with them; older files lack it.
 const GENERATOR_VERSION = 4;
@@ -48,7 +48,7 @@ interface Pending {
  * single-event transactions would take far longer and measure nothing this bench is about.
  */
 export async function generateBoard(path: string, log: (m: string) => void): Promise<string> {
-  const rnd = random(42);
+  const rnd = prng(42).next;
   const engine = openSqlite(path);
   const { sqlite } = engine;
   const store = createStore(engine, { clock: () => END - HISTORY_DAYS * DAY_MS });

@@ -8,7 +8,7 @@ import { createAccess } from '../../db/access';
 import { importBoard } from '../../db/import';
 import { openEngine } from '../../db/open';
 import { planImport } from '../../lib/shared/flow/csv';
-import { random } from './random';
+import { prng } from '../../lib/shared/random';
 
 export const BIG_WORK_CENTERS = ['Backlog', 'Analysis', 'Design', 'Develop', 'Review', 'Test', 'Deploy', 'Done'];
 const DAY_MS = 86_400_000;
@@ -24,7 +24,7 @@ const stamp = (ms: number) => {
  * random number of work centers (about 2.5 on average, so about 3.5 events per item).
  */
 export function bigBoardCsv(items: number, now = Date.now()): string {
-  const rnd = random(7);
+  const rnd = prng(7).next;
   const lines = [['ID', 'Name', ...BIG_WORK_CENTERS, 'Type'].join(',')];
   const start = now - 730 * DAY_MS;
   for (let n = 0; n < items; n++) {

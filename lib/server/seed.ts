@@ -9,6 +9,7 @@
 import { DomainError } from '../shared/domain/errors';
 import type { BoardSnapshot, CardType } from '../shared/domain/types';
 import { createStore, type Store } from '../../db/store';
+import { prng } from '../shared/random';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -125,17 +126,6 @@ const BLOCK_REASONS: ReadonlyArray<readonly [string, number]> = [
 ];
 const DEFECT_REASONS = ['Fails the load test at 10k accounts', 'Regression in the checkout flow', 'Missing acceptance criterion', 'Breaks on Safari', 'Wrong rounding in invoice totals'];
 
-/** mulberry32: a small seeded generator, so the demo board has the same history every time. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function weighted<T>(random: () => number, items: ReadonlyArray<readonly [T, number]>): T {
   let r = random();
@@ -160,7 +150,7 @@ interface SimCard {
 
 /** A board a newcomer can play with at once, with a history the flow page can show. */
 export async function seedDemoBoard(store: Store, now = Date.now()): Promise<BoardSnapshot> {
-  const random = seeded(20_261_204);
+  const random = prng(20_261_204).next;
   const actor = { name: 'Flowboard demo' };
   const start = now - HISTORY_DAYS * DAY_MS;
   let clock = start;
