@@ -1,6 +1,6 @@
 'use client';
 import type { FlowData } from '../../lib/shared/flow/data';
-import { BOTTLENECK_RULE, type BottleneckEvidence, type FlowMetrics } from '../../lib/shared/flow/metrics';
+import { BOTTLENECK_RULE, reworkNote, type BottleneckEvidence, type FlowMetrics } from '../../lib/shared/flow/metrics';
 import { formatDays, formatNumber, formatPercent } from './format';
 import { Help, Panel } from './Panel';
 
@@ -236,6 +236,14 @@ export function DefectsPanel({ data, metrics }: { data: FlowData; metrics: FlowM
             );
           })}
       </ul>
+      {reworkRates.map((r) => {
+        const note = reworkNote(r, name.get(r.columnId) ?? 'This work center');
+        return note ? (
+          <p key={r.columnId} className="mt-1 text-xs text-slate-600" data-testid={`rework-note-${r.columnId}`}>
+            {note}
+          </p>
+        ) : null;
+      })}
     </Panel>
   );
 }

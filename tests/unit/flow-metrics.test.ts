@@ -17,6 +17,7 @@ import {
   littlesLaw,
   percentile,
   percentilesOf,
+  reworkNote,
   reworkRates,
   samplePathLittle,
   throughputPerDay,
@@ -179,6 +180,36 @@ describe('flow metrics on a hand-computed example', () => {
     } finally {
       await close();
     }
+  });
+
+  it('Little’s law says cards finished in no time, not that none finished', async () => {
+    const now = T0 + DAY + 9 * HOUR_MS;
+    const engine = await openEngine({ sqlitePath: ':memory:' });
+    try {
+      const store = createStore(engine, { clock: () => now });
+      const actor = { name: 'ex' };
+      const { board } = await store.createBoard({ name: 'Instant', columns: [{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }] }, actor);
+      const [, doing, done] = board.columns.map((c) => c.id) as [string, string, string];
+      for (const title of ['A', 'B']) {
+        const id = (await store.createCard({ boardId: board.id, title }, actor)).card.id;
+        await store.moveCard({ cardId: id, toColumnId: doing }, actor);
+        await store.moveCard({ cardId: id, toColumnId: done }, actor);
+      }
+      const data = await store.flow.read(board.id, { from: '2025-03-03', to: '2025-03-07', interval: 'day', tz: 'UTC' }, T0 + 5 * DAY);
+      const l = littlesLaw(data);
+      expect(l.averageCycleTimeDays).toBe(0);
+      expect(l.deviation).toBeNull();
+      expect(l.reading).not.toMatch(/No card finished/);
+      expect(l.reading).toMatch(/The 2 cards that finished .* spent no time in progress/);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('a rework rate over 100% is explained in plain words; 100% or less needs no note', () => {
+    expect(reworkNote({ returns: 3, departures: 2, rate: 1.5 }, 'Build')).toMatch(/^Over 100%: Build got 3 cards back but passed only 2 on/);
+    expect(reworkNote({ returns: 2, departures: 2, rate: 1 }, 'Build')).toBeNull();
+    expect(reworkNote({ returns: 1, departures: 0, rate: null }, 'Build')).toBeNull();
   });
 
   it('demand: intake above throughput is work piling up; throughput against the set demand', async () => {

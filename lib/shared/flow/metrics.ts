@@ -200,7 +200,11 @@ export function littlesLaw(data: FlowData): LittlesLaw {
   const expectedWip = averageCycleTimeDays === null ? null : throughput * averageCycleTimeDays;
   const deviation = expectedWip ? (averageWip - expectedWip) / expectedWip : null;
   let reading: string;
-  if (expectedWip === null || deviation === null) reading = 'No card finished in this range, so Little’s law has nothing to compare yet.';
+  if (expectedWip === null) reading = 'No card finished in this range, so Little’s law has nothing to compare yet.';
+  // Finished, but with no time in progress (moved from commitment to done at once, or imported with
+  // one time for both): throughput × 0 is 0, and a comparison with it would mean nothing.
+  else if (deviation === null)
+    reading = `${ct.length === 1 ? 'The card that finished' : `The ${ct.length} cards that finished`} in this range spent no time in progress (committed and done at the same moment), so Little’s law has no cycle time to compare with.`;
   else if (Math.abs(deviation) <= 0.2) reading = 'WIP matches throughput × cycle time: flow was stable over this range.';
   else if (deviation > 0)
     reading = 'More work is in progress than finishing explains: work is piling up or aging, and cycle times will grow.';
@@ -307,6 +311,15 @@ export function demand(data: FlowData): Demand {
   if (d === null) parts.push('Set the customer’s demand in the flow settings to compare against it.');
   if (parts.length === 0) parts.push('Intake, throughput and demand are in balance.');
   return { intakePerWeek, throughputPerWeek: finishedPerWeek, demandPerWeek: d, pilingUp, overproduction, belowDemand, reading: parts.join(' ') };
+}
+
+/**
+ * Plain words for a rework rate over 100%: more returns than departures is possible, since a card can
+ * be sent back to a work center it left before the range, or several times for one departure counted.
+ */
+export function reworkNote(r: Pick<ReworkRate, 'returns' | 'departures' | 'rate'>, name: string): string | null {
+  if (r.rate === null || r.rate <= 1) return null;
+  return `Over 100%: ${name} got ${r.returns} cards back but passed only ${r.departures} on in this range. Cards that left it before the range can come back during it, and one card can come back more than once.`;
 }
 
 export interface DefectCell {
