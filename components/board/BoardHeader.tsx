@@ -58,6 +58,8 @@ export function BoardHeader({ boardId, name, status, viewers, selfId, me, onOpen
       <h1 className="min-w-0 truncate text-lg font-bold tracking-tight max-sm:flex-1 sm:max-w-[40vw] sm:text-xl" data-testid="board-name" title={name}>
         {name}
       </h1>
+      {/* Opened on a phone: the folded items start on a line of their own, below the name. */}
+      {open ? <span aria-hidden className="h-0 basis-full max-sm:order-last sm:hidden" /> : null}
       {admin ? (
         <button
           type="button"

@@ -112,6 +112,9 @@ const noSubscription = () => () => {};
 
 const LABEL: Record<Exclude<AgingLevel, null>, string> = { p50: '50th', p85: '85th', p95: '95th' };
 
+/** The finest age a card's face shows (shortAge): a minute. */
+const FACE_RESOLUTION_MS = 60_000;
+
 /**
  * What one card's aging mark shows, as one comparable value: "p85 12.3" (level, days) or null.
  * The age is the one the card's face shows, its time in its work center (see CardFace), measured
@@ -121,6 +124,9 @@ const LABEL: Record<Exclude<AgingLevel, null>, string> = { p50: '50th', p85: '85
  */
 function agingOf(marks: Marks | null, cardId: string, since: number, now: number): string | null {
   if (!marks || !marks.committedAt.has(cardId) || !Number.isFinite(since)) return null;
+  // The face says "now" for its first minute: a mark beside it would read as a contradiction (cycle
+  // times of seconds, from cards scripted through the board, put the percentiles that low).
+  if (now - since < FACE_RESOLUTION_MS) return null;
   const ageDays = (now - since) / DAY_MS;
   const level = agingLevel(ageDays, marks.percentiles, marks.sampleSize);
   return level ? `${level} ${ageDays.toFixed(1)}` : null;
