@@ -16,19 +16,26 @@ export function cardClass(card: CardDTO, movingBy: string | undefined, lifted = 
 }
 
 /**
- * What changes with time on a card: its aging mark and its age in the work center. Each redraws
- * only when what it shows changes ("3d" stays "3d" for a day), so a minute tick or a new read of
- * the marks redraws a few of these, not a thousand cards.
+ * What changes with time on a card: its aging mark and its age. Each redraws only when what it shows
+ * changes ("3d" stays "3d" for a day), so a minute tick or a new read of the marks redraws a few of
+ * these, not a thousand cards.
+ *
+ * One age on the face: time in this work center. It is what a standup asks of a card in a column
+ * ("why is this still here?"), every card has one (backlog and done too), and the server knows it
+ * when it draws the page. The aging mark measures the same time (FlowMarks' agingOf); the age since
+ * commitment, the flow page's measure, is in the card's dialog.
  */
 function CardClock({ cardId, since }: { cardId: string; since: string }) {
   const age = useClock((now) => shortAge(since, now));
-  const aging = useAging(cardId);
+  const aging = useAging(cardId, since);
   return (
     <>
       {agingMark(cardId, aging)}
       {age === null ? null : (
-        <span className="card-age" title="Time in this work center">
-          {age}
+        <span className="card-age-label" title="Time in this work center">
+          <span className="card-age">{age}</span>
+          <span aria-hidden> here</span>
+          <span className="sr-only"> in this work center</span>
         </span>
       )}
     </>
@@ -47,7 +54,7 @@ function BlockedTime({ card }: { card: CardDTO }) {
 }
 
 /**
- * What a card shows at standup distance: type, title, blocked, defects, age in its work center.
+ * What a card shows at standup distance: type, title, blocked, defects, time in its work center.
  * A function, not a component: the board draws a thousand of these inside DraggableCard's memo.
  */
 export function cardContent(card: CardDTO, movingBy: string | undefined) {

@@ -39,6 +39,7 @@ describe('flow API', () => {
         'aging',
         'arrivalsAndDepartures',
         'bottleneck',
+        'bottleneckEvidence',
         'commitmentColumnId',
         'cycleTimePercentiles',
         'defects',
