@@ -31,6 +31,13 @@ const SERVICE_DAYS: ReadonlyArray<readonly [number, number]> = [
 ];
 const TEST = 3;
 const DEVELOP = 2;
+/**
+ * The story the flow page tells: for the last month Test has been losing people (its work per card
+ * grows day by day, up to this factor), and its queue (limit TEST_WIP_LIMIT) has been filling since:
+ * the bottleneck the page names, with the evidence its rule asks for.
+ */
+const TEST_SLOWDOWN = { lastDays: 32, factor: 4 };
+const TEST_WIP_LIMIT = 10;
 /** Chance that a card leaving Test goes back to Develop with a defect. */
 const DEFECT_RATE = 0.15;
 /** Per step: chance that a card in progress gets blocked, and that a blocked one gets unblocked. */
@@ -162,8 +169,9 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
   };
 
   const { board } = await history.createBoard({ name: 'Payments value stream' }, actor);
+  await history.updateColumn({ columnId: (board.columns[TEST] as { id: string }).id, wipLimit: TEST_WIP_LIMIT }, actor);
   const columns = board.columns;
-  const limits = columns.map((c) => c.wipLimit);
+  const limits = columns.map((c, i) => (i === TEST ? TEST_WIP_LIMIT : c.wipLimit));
   await history.configureBoard({ boardId: board.id, demandPerWeek: DEMAND_PER_WEEK }, actor);
 
   const cards: SimCard[] = [];
@@ -174,9 +182,11 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
   };
   /** Places in Develop that returning defects wait for: a pull from Design does not take them. */
   const returning = () => cards.filter((c) => c.defect !== null).length;
+  let testSlowdown = 1;
   const serviceSteps = (column: number) => {
     const [lo, hi] = SERVICE_DAYS[column] ?? [0, 0];
-    return Math.round((lo + random() * (hi - lo)) * STEPS_PER_DAY);
+    const slowdown = column === TEST ? testSlowdown : 1;
+    return Math.round((lo + random() * (hi - lo)) * slowdown * STEPS_PER_DAY);
   };
   let titles = 0;
   const arrive = async (step: number) => {
@@ -204,6 +214,8 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
   const last = columns.length - 1;
   let step = 0;
   for (let day = 0; day < HISTORY_DAYS; day++) {
+    const into = day - (HISTORY_DAYS - TEST_SLOWDOWN.lastDays);
+    testSlowdown = into < 0 ? 1 : 1 + ((TEST_SLOWDOWN.factor - 1) * into) / TEST_SLOWDOWN.lastDays;
     const dayStart = start + day * DAY_MS;
     const weekday = new Date(dayStart).getUTCDay();
     if (weekday === 0 || weekday === 6) continue;
