@@ -1,4 +1,5 @@
 'use client';
+import type { ReactNode } from 'react';
 import type { CardDTO } from '../../lib/shared/domain/types';
 import { plural, shortAge } from '../../lib/client/format';
 import { useClock } from '../../lib/client/useNow';
@@ -25,19 +26,23 @@ export function cardClass(card: CardDTO, movingBy: string | undefined, lifted = 
  * when it draws the page. The aging mark measures the same time (FlowMarks' agingOf); the age since
  * commitment, the flow page's measure, is in the card's dialog.
  */
-function CardClock({ cardId, since }: { cardId: string; since: string }) {
+function CardClock({ cardId, since, blocked }: { cardId: string; since: string; blocked: ReactNode }) {
   const age = useClock((now) => shortAge(since, now));
   const aging = useAging(cardId, since);
   return (
     <>
       {agingMark(cardId, aging)}
-      {age === null ? null : (
-        <span className="card-age-label" title="Time in this work center">
-          <span className="card-age">{age}</span>
-          <span aria-hidden> here</span>
-          <span className="sr-only"> in this work center</span>
-        </span>
-      )}
+      {/* Blocked time and age as one group on the right, wrapping together when the line is full. */}
+      <span className="card-times">
+        {blocked}
+        {age === null ? null : (
+          <span className="card-age-label" title="Time in this work center">
+            <span className="card-age">{age}</span>
+            <span aria-hidden> here</span>
+            <span className="sr-only"> in this work center</span>
+          </span>
+        )}
+      </span>
     </>
   );
 }
@@ -47,7 +52,7 @@ function BlockedTime({ card }: { card: CardDTO }) {
   const text = useClock((now) => formatBlockedTime(blockedTimeOf(card, now)));
   if (text === null || (card.blockedSince === null && card.blockedMs < MINUTE_MS)) return null;
   return (
-    <span data-testid={`blocked-time-${card.id}`} className="card-age" title="Time this card has been blocked, in total">
+    <span data-testid={`blocked-time-${card.id}`} className="card-blocked-time" title="Time this card has been blocked, in total">
       blocked {text}
     </span>
   );
@@ -74,8 +79,7 @@ export function cardContent(card: CardDTO, movingBy: string | undefined) {
             <span className="sr-only"> {card.defectCount === 1 ? 'defect' : 'defects'}</span>
           </span>
         ) : null}
-        <CardClock cardId={card.id} since={card.enteredColumnAt} />
-        {card.blocked || card.blockedMs > 0 ? <BlockedTime card={card} /> : null}
+        <CardClock cardId={card.id} since={card.enteredColumnAt} blocked={card.blocked || card.blockedMs > 0 ? <BlockedTime card={card} /> : null} />
       </div>
       {/* wrap-anywhere, not break-words: a pasted URL must not widen every column of the board. */}
       <p className="card-title">{card.title}</p>
