@@ -23,6 +23,7 @@ import { DAY_MS, HOUR_MS, addDays, dateOf, formatDate } from '../lib/shared/flow
 import { RESULTS_DIR } from './lib/paths';
 import { summarize } from './lib/stats';
 import type { BenchContext, BenchModule, BenchResult, Row } from './lib/types';
+import { prng } from '../lib/shared/random';
 
 // 4: the aggregates' cursor (boards.flow_version) is written with them; older files lack it.
 const GENERATOR_VERSION = 4;
@@ -34,17 +35,6 @@ const TZ = 'Europe/Berlin';
 const TARGET_MS = 50;
 /** The bench's own clock: history ends here, so the numbers do not drift with the calendar. */
 const END = Date.UTC(2026, 0, 1);
-
-/** A small deterministic generator (mulberry32), so every machine builds the same board. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Pending {
   at: number;
@@ -58,7 +48,7 @@ interface Pending {
  * single-event transactions would take far longer and measure nothing this bench is about.
  */
 export async function generateBoard(path: string, log: (m: string) => void): Promise<string> {
-  const rnd = random(42);
+  const rnd = prng(42).next;
   const engine = openSqlite(path);
   const { sqlite } = engine;
   const store = createStore(engine, { clock: () => END - HISTORY_DAYS * DAY_MS });
@@ -86,6 +76,8 @@ export async function generateBoard(path: string, log: (m: string) => void): Pro
       type: 'feature',
       blocked: false,
       blockedReason: null,
+      blockedMs: 0,
+      blockedSince: null,
       defectCount: 0,
       createdAt: new Date(at).toISOString(),
       updatedAt: new Date(at).toISOString(),

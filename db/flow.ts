@@ -13,6 +13,7 @@
 import { DomainError } from '../lib/shared/domain/errors';
 import type { BoardEvent } from '../lib/shared/domain/types';
 import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRange } from '../lib/shared/flow/data';
+import { blockStep, cardOfEvent, type BlockInterval } from '../lib/shared/flow/blockers';
 import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, type OrderEntry } from '../lib/shared/flow/order';
 import { KINDS, K, counterKey, createFlowReplay, dailyFromHourly, dayBucket, hourBucket, zeroCounters, type Kind, type ReplayedFlow } from '../lib/shared/flow/replay';
 import { HOUR_MS, assertTimeZone, intervalBoundaries, parseDate, type Interval } from '../lib/shared/flow/time';
@@ -141,11 +142,30 @@ async function enter(tx: WriteTx, boardId: string, orderIds: readonly string[], 
   return { reached, entries };
 }
 
+const INSERT_BLOCK = 'insert into flow_blocks (board_id, card_id, opened_version, column_id, reason, started_at, ended_at) values (?, ?, ?, ?, ?, ?, ?)';
+
+/** The card's blocked intervals after the event (blockStep), before the event changes anything else. */
+async function followBlocks(tx: WriteTx, event: BoardEvent, at: number): Promise<void> {
+  const cardId = cardOfEvent(event);
+  if (cardId === null) return;
+  const open = await tx.get<{ v: number; columnId: string; reason: string | null }>(
+    'select opened_version as v, column_id as "columnId", reason from flow_blocks where board_id = ? and card_id = ? and ended_at is null',
+    [event.boardId, cardId],
+  );
+  const blocking = event.type === 'card_updated' && event.changes.blocked === true;
+  const columnId = blocking ? ((await tx.get<{ c: string }>('select column_id as c from flow_cards where card_id = ?', [cardId]))?.c ?? null) : null;
+  const step = blockStep(event, open ?? null, columnId);
+  if (!step) return;
+  if (step.close && open) await tx.run('update flow_blocks set ended_at = ? where board_id = ? and card_id = ? and opened_version = ?', [at, event.boardId, cardId, open.v]);
+  if (step.open) await tx.run(INSERT_BLOCK, [event.boardId, cardId, event.version, step.open.columnId, step.open.reason, at, null]);
+}
+
 /** One event's aggregates, inside the caller's transaction. */
 export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> {
   const at = Date.parse(event.at);
   const boardId = event.boardId;
   const d = new Deltas();
+  await followBlocks(tx, event, at);
   switch (event.type) {
     case 'board_created':
       await writeOrder(
@@ -246,7 +266,7 @@ export async function rebuildBoard(tx: WriteTx, boardId: string, through: number
 
 /** Replaces a board's aggregates with a full recomputation (inside the caller's transaction). */
 export async function writeAggregates(tx: WriteTx, boardId: string, flow: ReplayedFlow): Promise<void> {
-  for (const table of ['card_flow', 'flow_counts_hourly', 'flow_counts_daily', 'flow_cards']) await tx.run(`delete from ${table} where board_id = ?`, [boardId]);
+  for (const table of ['card_flow', 'flow_counts_hourly', 'flow_counts_daily', 'flow_cards', 'flow_blocks']) await tx.run(`delete from ${table} where board_id = ?`, [boardId]);
   await writeOrder(tx, flow.order);
   const live = flow.order.filter((e) => e.live);
   const commit = resolveCommitment(live, flow.commitmentSetting);
@@ -274,6 +294,7 @@ export async function writeAggregates(tx: WriteTx, boardId: string, flow: Replay
       ]);
     }
   }
+  for (const b of flow.blocks.values()) await tx.run(INSERT_BLOCK, [boardId, b.cardId, b.openedVersion, b.columnId, b.reason, b.startedAt, b.endedAt]);
   // The days are summed here first: one write per day and work center instead of one per hour.
   const write = async (counters: ReadonlyMap<string, number[]>, statement: string) => {
     for (const [key, values] of counters) {
@@ -474,6 +495,27 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
           [boardId, rangeStart, rangeEnd],
         )
       ).map(([at, cardId, detectedAtColumnId, returnedToColumnId]) => ({ at, cardId, detectedAtColumnId, returnedToColumnId }));
+      // Intervals overlapping the range (an open one runs on), and all of the range's finished cards'.
+      const blocks: BlockInterval[] = (
+        await sql.values<[string, number, string, string | null, number, number | null]>(
+          `select card_id, opened_version, column_id, reason, started_at, ended_at from flow_blocks
+            where board_id = ? and started_at < ? and (ended_at is null or ended_at >= ?)
+           union
+           select b.card_id, b.opened_version, b.column_id, b.reason, b.started_at, b.ended_at from flow_blocks b
+             join flow_cards f on f.card_id = b.card_id
+            where b.board_id = ? and f.board_id = ? and f.done_at >= ? and f.done_at < ?`,
+          [boardId, rangeEnd, rangeStart, boardId, boardId, rangeStart, rangeEnd],
+        )
+      )
+        .map(([cardId, openedVersion, columnId, reason, startedAt, endedAt]) => ({
+          cardId,
+          openedVersion: Number(openedVersion),
+          columnId,
+          reason,
+          startedAt: Number(startedAt),
+          endedAt: endedAt === null ? null : Number(endedAt),
+        }))
+        .toSorted((a, b) => a.startedAt - b.startedAt || a.cardId.localeCompare(b.cardId) || a.openedVersion - b.openedVersion);
 
       return {
         boardId,
@@ -491,6 +533,7 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
         finished,
         open,
         defects,
+        blocks,
       };
     });
   }

@@ -171,6 +171,8 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         type: item.type,
         blocked: false,
         blockedReason: null,
+        blockedMs: item.blockedMs,
+        blockedSince: null,
         defectCount: 0,
         createdAt: iso(step.at),
         updatedAt: iso(step.at),
@@ -244,7 +246,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         const first = (steps[0] as { at: number }).at;
         const latest = (steps.at(-1) as { at: number }).at;
         const column = (columns[finalColumn[i] as number] as ColumnDTO).id;
-        cardRows.push([cardId, boardId, column, positions[i] as string, item.title, item.type, first, latest, latest]);
+        cardRows.push([cardId, boardId, column, positions[i] as string, item.title, item.type, item.blockedMs, first, latest, latest]);
         itemRows.push([cardId, boardId, i, item.externalId, item.link, JSON.stringify(item.attributes)]);
         reached.forEach((at, k) => {
           if (at !== null) flowRows.push([cardId, (columns[k] as ColumnDTO).id, boardId, item.dates[k] ?? null, at]);
@@ -254,8 +256,8 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
       await engine.write(async (tx) => {
         await insertRows(
           tx,
-          "insert into cards (id, board_id, column_id, position, title, type, created_at, updated_at, entered_column_at)",
-          9,
+          'insert into cards (id, board_id, column_id, position, title, type, blocked_ms, created_at, updated_at, entered_column_at)',
+          10,
           cardRows,
         );
         await insertRows(tx, 'insert into imported_items (card_id, board_id, ord, external_id, link, attributes)', 6, itemRows);

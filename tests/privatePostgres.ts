@@ -10,11 +10,10 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SERVICES_REQUIRED } from './services';
+import { freePort, SERVICES_REQUIRED } from './services';
 
 const run = promisify(execFile);
 const DEBIAN_ROOT = '/usr/lib/postgresql';
@@ -46,16 +45,6 @@ function checkAvailable(): boolean {
 /** Top-level await in a test file: true when a private PostgreSQL server can be made here. */
 export const withPrivatePostgres = checkAvailable();
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface PrivatePostgres {
   /** postgres://postgres@127.0.0.1:PORT/postgres */

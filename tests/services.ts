@@ -5,6 +5,7 @@
  * run them.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { createClient } from 'redis';
 
@@ -93,4 +94,16 @@ export async function createTestDatabase(label = 'suite'): Promise<TestDatabase>
       }
     },
   };
+}
+
+/** A port nothing listens on now, for a server that must be told its port (PostgreSQL, server.ts). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -15,8 +15,10 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
   if (await currentUser()) redirect(next);
   const handle = getServerHandle();
   const first = await handle.needsFirstAdmin();
-  const invite = inviteSecretIn(next);
-  if (handle.signup === 'invite' && !first && !(invite && (await handle.access.peekInvite(invite)))) {
+  const secret = inviteSecretIn(next);
+  // The link's holder may know the board's name: it is what they were sent the link for.
+  const invite = secret ? await handle.access.peekInvite(secret) : null;
+  if (handle.signup === 'invite' && !first && !invite) {
     return (
       <AuthShell title="Accounts are by invitation" intro={<p data-testid="signup-by-invite">{SIGNUP_BY_INVITE}</p>}>
         <Link href={`/sign-in?next=${encodeURIComponent(next)}`} className="font-medium text-sky-700 hover:underline">
@@ -27,9 +29,14 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
   }
   return (
     <AuthShell
-      title={first ? 'Create the admin account' : 'Create an account'}
+      title={first ? 'Create the admin account' : invite ? `Create an account to join “${invite.boardName}”` : 'Create an account'}
       intro={
-        first ? (
+        invite && !first ? (
+          <p data-testid="signup-invite-board">
+            You were invited to the board <strong>{invite.boardName}</strong> as {invite.role === 'admin' ? 'an admin' : `a ${invite.role}`}. Create your account, then
+            join it with one click.
+          </p>
+        ) : first ? (
           <p data-testid="first-admin-intro">
             This Flowboard is new. The first account administers it and owns the boards already here; invite your team from each board afterwards.
           </p>

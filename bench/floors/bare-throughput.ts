@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { generateKeyBetween } from 'fractional-indexing';
 import { Server } from 'socket.io';
-import { FLOOR_SERVER_OPTIONS, onShutdown } from './common';
+import { FLOOR_SERVER_OPTIONS, movedBody, onShutdown } from './common';
 
 const dbPath = process.env.FLOWBOARD_DB;
 if (!dbPath) throw new Error('Set FLOWBOARD_DB to a seeded bench database');
@@ -69,16 +69,7 @@ const move = sqlite
     q.updateCard.run(input.toColumnId, position, card.defect_count + (backward ? 1 : 0), now, now, input.cardId);
     const bumped = q.bump.get(card.board_id);
     if (!bumped) return { ok: false, code: 'NOT_FOUND' };
-    const body = {
-      cardId: input.cardId,
-      fromColumnId: card.column_id,
-      toColumnId: input.toColumnId,
-      position,
-      backward,
-      reason,
-      detectedAtColumnId: backward ? card.column_id : null,
-      returnedToColumnId: backward ? input.toColumnId : null,
-    };
+    const body = movedBody(card, input, position, backward, reason);
     const data = JSON.stringify(input.clientMutationId ? { ...body, clientMutationId: input.clientMutationId } : body);
     const { lastInsertRowid } = q.appendEvent.run(card.board_id, bumped.version, 'card_moved', actor, now, input.cardId, data);
     if (backward) {

@@ -16,3 +16,17 @@ export function onShutdown(io: Server, then: () => void = () => {}): void {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
+
+/** The body of a floor's `card_moved` event: the fields the app's event carries. */
+export function movedBody(card: { column_id: string }, input: { cardId: string; toColumnId: string }, position: string, backward: boolean, reason: string | null) {
+  return {
+    cardId: input.cardId,
+    fromColumnId: card.column_id,
+    toColumnId: input.toColumnId,
+    position,
+    backward,
+    reason,
+    detectedAtColumnId: backward ? card.column_id : null,
+    returnedToColumnId: backward ? input.toColumnId : null,
+  };
+}

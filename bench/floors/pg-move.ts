@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { generateKeyBetween } from 'fractional-indexing';
 import { Pool, type PoolClient } from 'pg';
 import { Server } from 'socket.io';
-import { FLOOR_SERVER_OPTIONS, onShutdown } from './common';
+import { FLOOR_SERVER_OPTIONS, movedBody, onShutdown } from './common';
 
 const url = process.env.FLOWBOARD_DATABASE_URL;
 if (!url) throw new Error('Set FLOWBOARD_DATABASE_URL to a seeded bench database');
@@ -70,16 +70,7 @@ async function moveIn(client: PoolClient, input: MoveInput, actor: string): Prom
   await client.query({ ...q.updateCard, values: [input.toColumnId, position, card.defect_count + (backward ? 1 : 0), now, now, input.cardId] });
   const [bumped] = await rows<{ version: number }>(client, q.bump, [card.board_id]);
   if (!bumped) return { ok: false, code: 'NOT_FOUND' };
-  const body = {
-    cardId: input.cardId,
-    fromColumnId: card.column_id,
-    toColumnId: input.toColumnId,
-    position,
-    backward,
-    reason,
-    detectedAtColumnId: backward ? card.column_id : null,
-    returnedToColumnId: backward ? input.toColumnId : null,
-  };
+  const body = movedBody(card, input, position, backward, reason);
   const data = JSON.stringify(input.clientMutationId ? { ...body, clientMutationId: input.clientMutationId } : body);
   const [appended] = await rows<{ seq: string }>(client, q.appendEvent, [card.board_id, bumped.version, 'card_moved', actor, now, input.cardId, data]);
   if (backward) await client.query({ ...q.backward, values: [appended?.seq, card.board_id, input.cardId, card.column_id, input.toColumnId, reason, actor, now] });

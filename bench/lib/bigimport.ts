@@ -8,20 +8,10 @@ import { createAccess } from '../../db/access';
 import { importBoard } from '../../db/import';
 import { openEngine } from '../../db/open';
 import { planImport } from '../../lib/shared/flow/csv';
+import { prng } from '../../lib/shared/random';
 
 export const BIG_WORK_CENTERS = ['Backlog', 'Analysis', 'Design', 'Develop', 'Review', 'Test', 'Deploy', 'Done'];
 const DAY_MS = 86_400_000;
-
-/** A small deterministic generator (mulberry32), so every run builds the same board. */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const stamp = (ms: number) => {
@@ -34,7 +24,7 @@ const stamp = (ms: number) => {
  * random number of work centers (about 2.5 on average, so about 3.5 events per item).
  */
 export function bigBoardCsv(items: number, now = Date.now()): string {
-  const rnd = random(7);
+  const rnd = prng(7).next;
   const lines = [['ID', 'Name', ...BIG_WORK_CENTERS, 'Type'].join(',')];
   const start = now - 730 * DAY_MS;
   for (let n = 0; n < items; n++) {

@@ -80,10 +80,26 @@ export function MembersPanel({ boardId, me, initialMembers, initialInvites, init
       setNotice(`Invitation to ${invite.email} withdrawn`);
     });
 
+  const [copyStatus, setCopyStatus] = useState('');
+  /** To the clipboard; where the browser refuses (no permission, an insecure page), the link is selected to copy by hand. */
+  const copyLink = async (text: string) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopyStatus('Link copied: paste it into a message to the person you invite.');
+    } catch {
+      const input = document.getElementById(`${id}-link-out`);
+      if (input instanceof HTMLInputElement) {
+        input.focus();
+        input.select();
+      }
+      setCopyStatus('Could not copy by itself: the link is selected, press Ctrl+C (⌘C on a Mac).');
+    }
+  };
   const createLink = () =>
     void act(apiCall<{ invite: InviteDTO; path: string }>('POST', `${base}/invites`, { role: inviteRole }), ({ invite, path }) => {
       setInvites((list) => [...list, invite]);
       setLink(`${window.location.origin}${path}`);
+      setCopyStatus('');
     });
 
   return (
@@ -205,7 +221,15 @@ export function MembersPanel({ boardId, me, initialMembers, initialInvites, init
                 <label htmlFor={`${id}-link-out`} className="text-sm font-medium text-slate-700">
                   Send this link (shown once)
                 </label>
-                <input id={`${id}-link-out`} readOnly value={link} onFocus={(e) => e.currentTarget.select()} className={`${inputClass} font-mono text-xs`} data-testid="invite-link" />
+                <div className="flex gap-2">
+                  <input id={`${id}-link-out`} readOnly value={link} onFocus={(e) => e.currentTarget.select()} className={`${inputClass} min-w-0 flex-1 font-mono text-xs`} data-testid="invite-link" />
+                  <Button onClick={() => void copyLink(link)} className="shrink-0 py-2" data-testid="copy-invite-link">
+                    Copy link
+                  </Button>
+                </div>
+                <p role="status" className="text-sm text-emerald-800 empty:hidden" data-testid="invite-link-status">
+                  {copyStatus}
+                </p>
               </div>
             ) : null}
             {invites.length > 0 ? (

@@ -8,7 +8,7 @@ export function UserMenu({ name, tone = 'dark', compact = false }: { name: strin
   const [leaving, setLeaving] = useState(false);
   const link = tone === 'dark' ? 'text-slate-300 hover:bg-slate-800 hover:text-white' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900';
   return (
-    <div className="flex items-center gap-1 text-sm" data-testid="user-menu">
+    <div className="flex items-center gap-1 text-sm whitespace-nowrap" data-testid="user-menu">
       <span className={`px-2 ${tone === 'dark' ? 'text-slate-300' : 'text-slate-600'}`}>
         <span className="sr-only">Signed in as </span>
         <span className={`font-semibold ${tone === 'dark' ? 'text-white' : 'text-slate-900'}`} data-testid="signed-in-name">

@@ -3,7 +3,9 @@ import { useId, useState, type FormEvent } from 'react';
 import { CARD_TYPES, type CardDTO, type CardType, type ColumnDTO } from '../../lib/shared/domain/types';
 import { LIMITS } from '../../lib/shared/domain/limits';
 import { columnName } from '../../lib/client/boardView';
-import { plural } from '../../lib/client/format';
+import { plural, shortAge } from '../../lib/client/format';
+import { useClock } from '../../lib/client/useNow';
+import { useCommittedAt } from '../flow/FlowMarks';
 import type { CardChanges } from '../../lib/client/optimistic';
 import type { FlowSocket } from '../../lib/client/socket';
 import { describeIssues, schemas } from '../../lib/shared/protocol';
@@ -36,6 +38,26 @@ function diff(card: CardDTO, draft: Required<CardChanges>): CardChanges {
   const reason = draft.blocked ? draft.blockedReason?.trim() || null : null;
   if (reason !== card.blockedReason) changes.blockedReason = reason;
   return changes;
+}
+
+/** Time in this work center (the face's age and its aging mark) and, for a card in progress, the age since commitment. */
+function CardAges({ card, columns }: { card: CardDTO; columns: readonly ColumnDTO[] }) {
+  const here = useClock((now) => shortAge(card.enteredColumnAt, now));
+  const committedAt = useCommittedAt(card.id);
+  const sinceCommitment = useClock((now) => (committedAt === null ? null : shortAge(new Date(committedAt).toISOString(), now)));
+  return (
+    <p className="mb-4 text-sm text-slate-600" data-testid="card-ages">
+      <span data-testid="card-age-here">
+        {here} in {columnName(columns, card.columnId)}
+      </span>
+      {sinceCommitment === null ? null : (
+        <>
+          {' · '}
+          <span data-testid="card-age-committed">{sinceCommitment} since commitment</span>
+        </>
+      )}
+    </p>
+  );
 }
 
 export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, returnFocus, readOnly = false }: CardDialogProps) {
@@ -78,6 +100,7 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
       returnFocus={returnFocus}
       size="lg"
     >
+      <CardAges card={card} columns={columns} />
       <div className="grid gap-6 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <form onSubmit={submit} className="space-y-4">
           <fieldset disabled={readOnly} className="space-y-4">
@@ -188,7 +211,7 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
         </form>
         <section aria-label="History">
           <h3 className="mb-2 text-sm font-semibold text-slate-700">History</h3>
-          <CardHistory cardId={card.id} revision={card.updatedAt} columns={columns} socket={socket} />
+          <CardHistory cardId={card.id} revision={card.updatedAt} columns={columns} socket={socket} blocked={card} />
         </section>
       </div>
     </Modal>

@@ -1,8 +1,10 @@
 'use client';
+import type { ReactNode } from 'react';
 import type { CardDTO } from '../../lib/shared/domain/types';
 import { plural, shortAge } from '../../lib/client/format';
 import { useClock } from '../../lib/client/useNow';
 import { CARD_TYPE_LABEL } from './cardStyle';
+import { MINUTE_MS, blockedTimeOf, formatBlockedTime } from '../../lib/shared/domain/blocked';
 import { agingMark, useAging } from '../flow/FlowMarks';
 
 /** The classes of a card's box (see .card in globals.css): its type's colour and its state. */
@@ -15,27 +17,49 @@ export function cardClass(card: CardDTO, movingBy: string | undefined, lifted = 
 }
 
 /**
- * What changes with time on a card: its aging mark and its age in the work center. Each redraws
- * only when what it shows changes ("3d" stays "3d" for a day), so a minute tick or a new read of
- * the marks redraws a few of these, not a thousand cards.
+ * What changes with time on a card: its aging mark and its age. Each redraws only when what it shows
+ * changes ("3d" stays "3d" for a day), so a minute tick or a new read of the marks redraws a few of
+ * these, not a thousand cards.
+ *
+ * One age on the face: time in this work center. It is what a standup asks of a card in a column
+ * ("why is this still here?"), every card has one (backlog and done too), and the server knows it
+ * when it draws the page. The aging mark measures the same time (FlowMarks' agingOf); the age since
+ * commitment, the flow page's measure, is in the card's dialog.
  */
-function CardClock({ cardId, since }: { cardId: string; since: string }) {
+function CardClock({ cardId, since, blocked }: { cardId: string; since: string; blocked: ReactNode }) {
   const age = useClock((now) => shortAge(since, now));
-  const aging = useAging(cardId);
+  const aging = useAging(cardId, since);
   return (
     <>
       {agingMark(cardId, aging)}
-      {age === null ? null : (
-        <span className="card-age" title="Time in this work center">
-          {age}
-        </span>
-      )}
+      {/* Blocked time and age as one group on the right, wrapping together when the line is full. */}
+      <span className="card-times">
+        {blocked}
+        {age === null ? null : (
+          <span className="card-age-label" title="Time in this work center">
+            <span className="card-age">{age}</span>
+            <span aria-hidden> here</span>
+            <span className="sr-only"> in this work center</span>
+          </span>
+        )}
+      </span>
     </>
   );
 }
 
+/** Blocked time so far (closed intervals plus the open one), live from the card's own data. */
+function BlockedTime({ card }: { card: CardDTO }) {
+  const text = useClock((now) => formatBlockedTime(blockedTimeOf(card, now)));
+  if (text === null || (card.blockedSince === null && card.blockedMs < MINUTE_MS)) return null;
+  return (
+    <span data-testid={`blocked-time-${card.id}`} className="card-blocked-time" title="Time this card has been blocked, in total">
+      blocked {text}
+    </span>
+  );
+}
+
 /**
- * What a card shows at standup distance: type, title, blocked, defects, age in its work center.
+ * What a card shows at standup distance: type, title, blocked, defects, time in its work center.
  * A function, not a component: the board draws a thousand of these inside DraggableCard's memo.
  */
 export function cardContent(card: CardDTO, movingBy: string | undefined) {
@@ -55,7 +79,7 @@ export function cardContent(card: CardDTO, movingBy: string | undefined) {
             <span className="sr-only"> {card.defectCount === 1 ? 'defect' : 'defects'}</span>
           </span>
         ) : null}
-        <CardClock cardId={card.id} since={card.enteredColumnAt} />
+        <CardClock cardId={card.id} since={card.enteredColumnAt} blocked={card.blocked || card.blockedMs > 0 ? <BlockedTime card={card} /> : null} />
       </div>
       {/* wrap-anywhere, not break-words: a pasted URL must not widen every column of the board. */}
       <p className="card-title">{card.title}</p>

@@ -1,6 +1,8 @@
 'use client';
 import { useEffect, useState } from 'react';
-import type { CardHistoryEntry, ColumnDTO } from '../../lib/shared/domain/types';
+import type { CardDTO, CardHistoryEntry, ColumnDTO } from '../../lib/shared/domain/types';
+import { blockedTimeOf, formatBlockedTime } from '../../lib/shared/domain/blocked';
+import { useClock } from '../../lib/client/useNow';
 import { columnName } from '../../lib/client/boardView';
 import { formatDateTime } from '../../lib/client/format';
 import { request, type FlowSocket } from '../../lib/client/socket';
@@ -8,7 +10,7 @@ import { request, type FlowSocket } from '../../lib/client/socket';
 /** `revision` is the card's updatedAt the history was loaded for: every change to the card reloads it. */
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; entries: CardHistoryEntry[]; revision: string };
 
-function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[]): string {
+function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blockedFor: ReadonlyMap<number, number>): string {
   const from = columnName(columns, entry.fromColumnId);
   const to = columnName(columns, entry.toColumnId);
   switch (entry.type) {
@@ -23,7 +25,8 @@ function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[]): strin
       if (changes.blocked === true) {
         parts.push(typeof changes.blockedReason === 'string' && changes.blockedReason ? `Blocked: ${changes.blockedReason}` : 'Blocked');
       } else if (changes.blocked === false) {
-        parts.push('Unblocked');
+        const after = blockedFor.get(entry.version);
+        parts.push(after === undefined ? 'Unblocked' : `Unblocked after ${formatBlockedTime(after)}`);
       }
       const edited = Object.keys(changes)
         .filter((k) => k !== 'blocked' && !(k === 'blockedReason' && changes.blocked !== undefined))
@@ -38,8 +41,47 @@ function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[]): strin
   }
 }
 
+/** For each unblocking entry: how long the block it ends lasted (from the block before it). */
+function blockDurations(entries: readonly CardHistoryEntry[]): Map<number, number> {
+  const out = new Map<number, number>();
+  let since: number | null = null;
+  for (const e of entries.toSorted((a, b) => a.version - b.version)) {
+    if (e.type !== 'card_updated') continue;
+    if (e.changes?.blocked === true) since = Date.parse(e.at);
+    else if (e.changes?.blocked === false && since !== null) {
+      out.set(e.version, Date.parse(e.at) - since);
+      since = null;
+    }
+  }
+  return out;
+}
+
+/** The card's blocked time in total, live (an imported card brings its blocked days without history). */
+function BlockedTotal({ card }: { card: Pick<CardDTO, 'blockedMs' | 'blockedSince'> }) {
+  const text = useClock((now) => formatBlockedTime(blockedTimeOf(card, now)));
+  if (text === null || (card.blockedSince === null && card.blockedMs === 0)) return null;
+  return (
+    <p data-testid="history-blocked-total" className="mb-2 text-sm text-slate-700">
+      Blocked <strong>{text}</strong> in total{card.blockedSince ? ', still blocked' : ''}.
+    </p>
+  );
+}
+
 /** Every step the card took, newest first, with backward moves and their defects standing out. */
-export function CardHistory({ cardId, revision, columns, socket }: { cardId: string; revision: string; columns: readonly ColumnDTO[]; socket: FlowSocket | null }) {
+export function CardHistory({
+  cardId,
+  revision,
+  columns,
+  socket,
+  blocked,
+}: {
+  cardId: string;
+  revision: string;
+  columns: readonly ColumnDTO[];
+  socket: FlowSocket | null;
+  /** The card's blocked time (CardDTO's fields), summed above the list. */
+  blocked?: Pick<CardDTO, 'blockedMs' | 'blockedSince'>;
+}) {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
 
   useEffect(() => {
@@ -64,28 +106,32 @@ export function CardHistory({ cardId, revision, columns, socket }: { cardId: str
   if (loaded.entries.length === 0) return <p className="text-sm text-slate-500">No history yet.</p>;
 
   const entries = loaded.entries.toSorted((a, b) => b.version - a.version);
+  const blockedFor = blockDurations(entries);
   return (
-    <ol className="space-y-2" data-testid="card-history">
-      {entries.map((entry) => (
-        <li
-          key={entry.version}
-          data-testid="history-entry"
-          data-type={entry.type}
-          data-backward={entry.backward ? 'true' : undefined}
-          className={`rounded-lg px-3 py-2 text-sm ${entry.backward ? 'bg-rose-50 ring-1 ring-rose-300' : 'bg-slate-50'}`}
-        >
-          <div className="flex flex-wrap items-baseline justify-between gap-x-3">
-            <span className={`font-medium ${entry.backward ? 'text-rose-900' : 'text-slate-800'}`}>
-              {entry.backward ? '↩ ' : ''}
-              {describe(entry, columns)}
-            </span>
-            <span className="text-xs text-slate-500">
-              {entry.actor} · <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
-            </span>
-          </div>
-          {entry.backward && entry.reason ? <p className="mt-1 text-rose-800">Defect: {entry.reason}</p> : null}
-        </li>
-      ))}
-    </ol>
+    <>
+      {blocked ? <BlockedTotal card={blocked} /> : null}
+      <ol className="space-y-2" data-testid="card-history">
+        {entries.map((entry) => (
+          <li
+            key={entry.version}
+            data-testid="history-entry"
+            data-type={entry.type}
+            data-backward={entry.backward ? 'true' : undefined}
+            className={`rounded-lg px-3 py-2 text-sm ${entry.backward ? 'bg-rose-50 ring-1 ring-rose-300' : 'bg-slate-50'}`}
+          >
+            <div className="flex flex-wrap items-baseline justify-between gap-x-3">
+              <span className={`font-medium ${entry.backward ? 'text-rose-900' : 'text-slate-800'}`}>
+                {entry.backward ? '↩ ' : ''}
+                {describe(entry, columns, blockedFor)}
+              </span>
+              <span className="text-xs text-slate-500">
+                {entry.actor} · <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
+              </span>
+            </div>
+            {entry.backward && entry.reason ? <p className="mt-1 text-rose-800">Defect: {entry.reason}</p> : null}
+          </li>
+        ))}
+      </ol>
+    </>
   );
 }

@@ -70,9 +70,10 @@ export function Column({ column, step, cards, count, notLoaded, onLoadMore, drop
       data-testid={`column-${column.id}`}
       data-drop-state={backward ? 'backward' : drop.kind}
       data-drop-over={drop.kind !== 'idle' && drop.over ? 'true' : 'false'}
+      // On a phone 17rem (about 240 px): a readable card, with the next work center peeking in to say the board scrolls.
       // contain-inline-size: what a column holds (a long name, a pasted URL) never widens the board;
       // every column shares the width equally down to its minimum.
-      className={`relative flex min-w-[9rem] flex-1 basis-0 flex-col rounded-xl contain-inline-size transition-[background-color,box-shadow] ${frameClass(drop)}`}
+      className={`relative flex min-w-[17rem] flex-1 basis-0 flex-col sm:min-w-[9rem] rounded-xl contain-inline-size transition-[background-color,box-shadow] ${frameClass(drop)}`}
     >
       <div className={`flex min-h-0 flex-1 flex-col p-1.5 transition-opacity ${drop.kind === 'refused' ? 'opacity-45 grayscale' : ''}`}>
         <ColumnHeader column={column} step={step} count={count} isLast={isLast} onSettings={onSettings} />

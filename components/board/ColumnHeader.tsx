@@ -50,22 +50,25 @@ export function ColumnHeader({ column, step, count, isLast, onSettings }: Column
           {column.name}
         </h2>
       </div>
-      {/* Wraps rather than spilling into the next column when marks crowd a narrow column. */}
-      <div className="flex flex-wrap items-center gap-1.5 px-0.5">
-        <span
-          data-testid={`column-count-${column.id}`}
-          data-wip-state={state}
-          title={column.wipLimit === null ? `${count} cards, no WIP limit` : `${count} cards, WIP limit ${column.wipLimit}`}
-          className={`rounded-md px-1.5 text-base leading-6 font-bold whitespace-nowrap tabular-nums ring-1 ${COUNT[state]}`}
-        >
-          {formatCount(count, column.wipLimit)}
-        </span>
-        <BottleneckMark columnId={column.id} />
-        {label ? (
-          <span className={`text-xs font-semibold whitespace-nowrap ${state === 'over' ? 'text-rose-800' : 'text-amber-800'}`}>{label}</span>
-        ) : column.wipLimit === null ? (
-          <span className="text-xs whitespace-nowrap text-slate-500">no limit</span>
-        ) : null}
+      {/* The marks wrap rather than spill into the next column when they crowd a narrow one; the
+          settings button keeps its place at the right. */}
+      <div className="flex items-start gap-1.5 px-0.5">
+        <div className="flex min-w-0 flex-1 flex-wrap items-center gap-1.5">
+          <span
+            data-testid={`column-count-${column.id}`}
+            data-wip-state={state}
+            title={column.wipLimit === null ? `${count} cards, no WIP limit` : `${count} cards, WIP limit ${column.wipLimit}`}
+            className={`rounded-md px-1.5 text-base leading-6 font-bold whitespace-nowrap tabular-nums ring-1 ${COUNT[state]}`}
+          >
+            {formatCount(count, column.wipLimit)}
+          </span>
+          <BottleneckMark columnId={column.id} />
+          {label ? (
+            <span className={`text-xs font-semibold whitespace-nowrap ${state === 'over' ? 'text-rose-800' : 'text-amber-800'}`}>{label}</span>
+          ) : column.wipLimit === null ? (
+            <span className="text-xs whitespace-nowrap text-slate-500">no limit</span>
+          ) : null}
+        </div>
         {onSettings ? (
           <button
             type="button"
@@ -74,7 +77,7 @@ export function ColumnHeader({ column, step, count, isLast, onSettings }: Column
             aria-label={`Settings for ${column.name}`}
             title={`Settings for ${column.name}`}
             data-testid={`column-settings-${column.id}`}
-            className="ml-auto rounded px-1 text-lg leading-5 text-slate-500 hover:bg-slate-300/60 hover:text-slate-900 disabled:opacity-40"
+            className="shrink-0 rounded px-1 text-lg leading-6 text-slate-500 hover:bg-slate-300/60 hover:text-slate-900 disabled:opacity-40"
           >
             ⋯
           </button>

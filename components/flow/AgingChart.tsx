@@ -3,6 +3,7 @@ import { CartesianGrid, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YA
 import type { FlowData } from '../../lib/shared/flow/data';
 import type { AgingLevel, FlowMetrics } from '../../lib/shared/flow/metrics';
 import { formatDays, PERCENTILE_COLORS } from './format';
+import { plural } from '../../lib/client/format';
 import { Panel } from './Panel';
 import { PercentileLegend } from './CycleTimeChart';
 
@@ -74,7 +75,7 @@ export function AgingChart({ data, metrics }: { data: FlowData; metrics: FlowMet
         </ScatterChart>
       </div>
       <p className="mt-1 text-xs text-slate-500">
-        {metrics.aging.length} cards in progress{stuck ? ` · ${stuck} older than the 85th percentile` : ''}
+        {plural(metrics.aging.length, 'card')} in progress{stuck ? ` · ${stuck} older than the 85th percentile` : ''}
       </p>
     </Panel>
   );

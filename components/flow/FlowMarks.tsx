@@ -112,25 +112,47 @@ const noSubscription = () => () => {};
 
 const LABEL: Record<Exclude<AgingLevel, null>, string> = { p50: '50th', p85: '85th', p95: '95th' };
 
-/** What one card's aging mark shows, as one comparable value: "p85 12.3" (level, days) or null. */
-function agingOf(marks: Marks | null, cardId: string, now: number): string | null {
-  const committedAt = marks?.committedAt.get(cardId);
-  if (!marks || committedAt === undefined) return null;
-  const ageDays = (now - committedAt) / DAY_MS;
+/** The finest age a card's face shows (shortAge): a minute. */
+const FACE_RESOLUTION_MS = 60_000;
+
+/**
+ * What one card's aging mark shows, as one comparable value: "p85 12.3" (level, days) or null.
+ * The age is the one the card's face shows, its time in its work center (see CardFace), measured
+ * against the whole trip's cycle-time percentiles: a card that has sat in one work center longer
+ * than most cards take from commitment to done is stuck, and the mark never contradicts the number
+ * beside it. Only cards in progress (past the commitment point, not done) carry one.
+ */
+function agingOf(marks: Marks | null, cardId: string, since: number, now: number): string | null {
+  if (!marks || !marks.committedAt.has(cardId) || !Number.isFinite(since)) return null;
+  // The face says "now" for its first minute: a mark beside it would read as a contradiction (cycle
+  // times of seconds, from cards scripted through the board, put the percentiles that low).
+  if (now - since < FACE_RESOLUTION_MS) return null;
+  const ageDays = (now - since) / DAY_MS;
   const level = agingLevel(ageDays, marks.percentiles, marks.sampleSize);
   return level ? `${level} ${ageDays.toFixed(1)}` : null;
 }
 
 /**
- * One card's aging, as "p85 12.3" (level and days) or null when it is young, unstarted, finished,
- * or the sample is small. Selected from the marks and the clock, so neither a new read nor a tick
- * redraws a card whose mark stays the same.
+ * One card's aging, as "p85 12.3" (level and days in its work center since `enteredColumnAt`) or null
+ * when it is young, unstarted, finished, or the sample is small. Selected from the marks and the
+ * clock, so neither a new read nor a tick redraws a card whose mark stays the same.
  */
-export function useAging(cardId: string): string | null {
+export function useAging(cardId: string, enteredColumnAt: string): string | null {
   const store = use(MarksContext);
+  const since = Date.parse(enteredColumnAt);
   return useSyncExternalStore(
     store?.subscribeWithClock ?? noSubscription,
-    () => (store ? agingOf(store.get(), cardId, readClock()) : null),
+    () => (store ? agingOf(store.get(), cardId, since, readClock()) : null),
+    () => null,
+  );
+}
+
+/** When a card in progress crossed the commitment point (ms), or null (not started, done, or marks not read yet). */
+export function useCommittedAt(cardId: string): number | null {
+  const store = use(MarksContext);
+  return useSyncExternalStore(
+    store?.subscribe ?? noSubscription,
+    () => store?.get()?.committedAt.get(cardId) ?? null,
     () => null,
   );
 }
@@ -143,7 +165,7 @@ export function agingMark(cardId: string, aging: string | null) {
     <span
       data-testid={`aging-mark-${cardId}`}
       data-level={level}
-      title={`In progress for ${days} days: older than the ${LABEL[level]} percentile of recent cycle times`}
+      title={`${days} days in this work center: longer than the ${LABEL[level]} percentile of recent cycle times (commitment to done)`}
       className="rounded px-1.5 py-0.5 font-bold whitespace-nowrap text-white"
       style={{ background: PERCENTILE_COLORS[level] }}
     >
@@ -165,7 +187,7 @@ export function BottleneckMark({ columnId }: { columnId: string }) {
   return (
     <span
       data-testid={`bottleneck-mark-${columnId}`}
-      title="Bottleneck: its queue grew fastest over the last 30 days (see the flow page)"
+      title="Bottleneck: its queue grew clearly fastest over the last 30 days (see the flow page for the evidence)"
       className="rounded bg-amber-400 px-1.5 py-0.5 text-xs font-bold text-amber-950"
     >
       Bottleneck

@@ -8,6 +8,7 @@ import { computeMetrics } from '../../lib/shared/flow/metrics';
 import { buildCfd } from '../../lib/shared/flow/series';
 import { addDays, dateOf, daysBetween, formatDate, parseDate, type Interval } from '../../lib/shared/flow/time';
 import { AgingChart } from './AgingChart';
+import { BlockersPanel } from './BlockersPanel';
 import { CfdChart, CfdLegend, doneBeforeRange, type CfdView } from './CfdChart';
 import { CycleTimeChart } from './CycleTimeChart';
 import { FlowSettingsDialog } from './FlowSettingsDialog';
@@ -220,6 +221,7 @@ export function FlowPage({ boardId, boardName }: { boardId: string; boardName: s
               <WorkCenterWeeks data={data} metrics={metrics} />
               <DefectsPanel data={data} metrics={metrics} />
             </div>
+            <BlockersPanel data={data} now={now ?? data.asOf} />
           </>
         )}
       </main>

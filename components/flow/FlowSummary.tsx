@@ -1,6 +1,6 @@
 'use client';
 import type { FlowData } from '../../lib/shared/flow/data';
-import type { FlowMetrics } from '../../lib/shared/flow/metrics';
+import { BOTTLENECK_RULE, reworkNote, type BottleneckEvidence, type FlowMetrics } from '../../lib/shared/flow/metrics';
 import { formatDays, formatNumber, formatPercent } from './format';
 import { Help, Panel } from './Panel';
 
@@ -13,6 +13,30 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
       </p>
     </div>
   );
+}
+
+/** Why no work center is named, in the words of the rule (BOTTLENECK_RULE). */
+function noBottleneck(e: BottleneckEvidence): string {
+  switch (e.verdict) {
+    case 'short-range':
+      return `Too short a range to name a bottleneck: pick at least ${BOTTLENECK_RULE.minDays} days.`;
+    case 'few-arrivals':
+      return `Too few cards moved to name a bottleneck: ${e.arrivals} arrivals, at least ${BOTTLENECK_RULE.minArrivals} needed.`;
+    case 'no-growth':
+      return 'No queue grew enough over this range: no bottleneck stands out.';
+    case 'too-close':
+      return `${e.leader?.name ?? ''} and ${e.runnerUp?.name ?? ''} grew about as fast: no single bottleneck stands out yet.`;
+    case 'named':
+      return '';
+    default: {
+      const unknown: never = e.verdict;
+      return unknown;
+    }
+  }
+}
+
+function basisOf(e: BottleneckEvidence): string {
+  return `Based on the daily count of cards in each work center after the commitment point over ${formatNumber(e.days, 0)} days (${e.arrivals} arrivals). Named only with at least ${BOTTLENECK_RULE.minDays} days and ${BOTTLENECK_RULE.minArrivals} arrivals, a queue that grew by ${BOTTLENECK_RULE.minGrowthCards} cards or more, and a lead no single move could close.`;
 }
 
 export function BottleneckBanner({ metrics }: { metrics: FlowMetrics }) {
@@ -30,15 +54,20 @@ export function BottleneckBanner({ metrics }: { metrics: FlowMetrics }) {
           <path d="M3 10.5l4.5 4.5L17 5.5" stroke="currentColor" strokeWidth="2.5" fill="none" strokeLinecap="round" strokeLinejoin="round" />
         )}
       </svg>
-      <p className="text-sm">
-        {b ? (
-          <>
-            Bottleneck: <strong>{b.name}</strong> — its queue grew by {formatNumber(b.growthPerDay, 2)} cards a day over the range.
-          </>
-        ) : (
-          'No queue grew over this range: no bottleneck stands out.'
-        )}
-      </p>
+      <div className="text-sm">
+        <p>
+          {b ? (
+            <>
+              Bottleneck: <strong>{b.name}</strong> — its queue grew by about {formatNumber(b.growthCards, 0)} cards ({formatNumber(b.growthPerDay, 2)} a day) over the range.
+            </>
+          ) : (
+            noBottleneck(metrics.bottleneckEvidence)
+          )}
+        </p>
+        <p className="text-xs opacity-80" data-testid="bottleneck-basis">
+          {basisOf(metrics.bottleneckEvidence)}
+        </p>
+      </div>
       <span className="ml-auto">
         <Help topic="bottleneck" align="right" />
       </span>
@@ -207,6 +236,14 @@ export function DefectsPanel({ data, metrics }: { data: FlowData; metrics: FlowM
             );
           })}
       </ul>
+      {reworkRates.map((r) => {
+        const note = reworkNote(r, name.get(r.columnId) ?? 'This work center');
+        return note ? (
+          <p key={r.columnId} className="mt-1 text-xs text-slate-600" data-testid={`rework-note-${r.columnId}`}>
+            {note}
+          </p>
+        ) : null;
+      })}
     </Panel>
   );
 }

@@ -53,6 +53,8 @@ export const cards = pgTable(
     type: text('type').notNull().default('feature'),
     blocked: boolean('blocked').notNull().default(false),
     blockedReason: text('blocked_reason'),
+    blockedMs: ms('blocked_ms').notNull().default(0),
+    blockedSince: ms('blocked_since'),
     defectCount: integer('defect_count').notNull().default(0),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
@@ -150,6 +152,20 @@ export const flowCards = pgTable(
     index('flow_cards_done_idx').on(t.boardId, t.doneAt, t.cardId, t.title, t.createdAt, t.committedAt),
     index('flow_cards_open_idx').on(t.boardId, t.deletedAt, t.doneAt),
   ],
+);
+
+export const flowBlocks = pgTable(
+  'flow_blocks',
+  {
+    boardId: board(),
+    cardId: text('card_id').notNull(),
+    openedVersion: integer('opened_version').notNull(),
+    columnId: text('column_id').notNull(),
+    reason: text('reason'),
+    startedAt: ms('started_at').notNull(),
+    endedAt: ms('ended_at'),
+  },
+  (t) => [primaryKey({ columns: [t.boardId, t.cardId, t.openedVersion] }), index('flow_blocks_board_time_idx').on(t.boardId, t.startedAt)],
 );
 
 export const importedItems = pgTable('imported_items', {

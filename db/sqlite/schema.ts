@@ -63,6 +63,10 @@ export const cards = sqliteTable(
     type: text('type').notNull().default('feature'),
     blocked: integer('blocked', { mode: 'boolean' }).notNull().default(false),
     blockedReason: text('blocked_reason'),
+    /** Blocked time of the card's closed blocked intervals, ms (lib/shared/domain/blocked.ts). */
+    blockedMs: integer('blocked_ms').notNull().default(0),
+    /** When the open blocked interval started; null while not blocked. */
+    blockedSince: integer('blocked_since'),
     defectCount: integer('defect_count').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
@@ -208,6 +212,28 @@ export const flowCards = sqliteTable(
     index('flow_cards_done_idx').on(t.boardId, t.doneAt, t.cardId, t.title, t.createdAt, t.committedAt),
     index('flow_cards_open_idx').on(t.boardId, t.deletedAt, t.doneAt),
   ],
+);
+
+/**
+ * One row per blocked interval of a card in one work center with one reason: blocking opens one,
+ * unblocking or deleting the card closes it, a move or a new reason while blocked closes it and opens
+ * the next. `openedVersion` is the version of the event that opened it. The blocker panel reads the
+ * intervals that overlap a range (lib/shared/flow/blockers.ts).
+ */
+export const flowBlocks = sqliteTable(
+  'flow_blocks',
+  {
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
+    cardId: text('card_id').notNull(),
+    openedVersion: integer('opened_version').notNull(),
+    columnId: text('column_id').notNull(),
+    reason: text('reason'),
+    startedAt: integer('started_at').notNull(),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [primaryKey({ columns: [t.boardId, t.cardId, t.openedVersion] }), index('flow_blocks_board_time_idx').on(t.boardId, t.startedAt)],
 );
 
 /** What a CSV import knew about an item that the board does not model, kept so export gives it back. */

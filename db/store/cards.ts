@@ -5,7 +5,8 @@ import { assertRoomFor, cardMovedEvent, isBackwardStep, requireReason } from '..
 import type { BoardEventBody, CardDTO } from '../../lib/shared/domain/types';
 import type { CardCreateInput, CardDeleteInput, CardMoveInput, CardUpdateInput } from '../../lib/shared/protocol';
 import type { WriteTx } from '../engine';
-import { CARD_FIELDS, cardRowOf, toCardDTO, type CardRow } from './rows';
+import { blockedTimeAfter } from '../../lib/shared/domain/blocked';
+import { CARD_FIELDS, cardRowOf, iso, toCardDTO, type CardRow } from './rows';
 import { columnOn, liveColumns, type Commit, type WriteContext } from './tx';
 
 async function cardOn(tx: WriteTx, boardId: string, cardId: string): Promise<CardRow> {
@@ -34,6 +35,8 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
     type: input.type ?? 'feature',
     blocked: false,
     blockedReason: null,
+    blockedMs: 0,
+    blockedSince: null,
     defectCount: 0,
     createdAt: now,
     updatedAt: now,
@@ -65,12 +68,16 @@ export async function updateCard({ tx, boardId, version, now, append }: WriteCon
   }
   if (Object.keys(changes).length === 0) return { boardId, version, events: [] };
   const next = { ...card, ...changes };
-  await tx.run('update cards set title = ?, description = ?, type = ?, blocked = ?, blocked_reason = ?, updated_at = ? where id = ?', [
+  // The same arithmetic as the fold of the log (applyEvent), on the event's time.
+  const time = blockedTimeAfter(toCardDTO(card), changes.blocked, iso(now));
+  await tx.run('update cards set title = ?, description = ?, type = ?, blocked = ?, blocked_reason = ?, blocked_ms = ?, blocked_since = ?, updated_at = ? where id = ?', [
     next.title,
     next.description,
     next.type,
     next.blocked,
     next.blockedReason,
+    time.blockedMs,
+    time.blockedSince === null ? null : Date.parse(time.blockedSince),
     now,
     card.id,
   ]);

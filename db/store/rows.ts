@@ -40,6 +40,8 @@ export function toCardDTO(row: CardRow): CardDTO {
     type: row.type as CardType,
     blocked: Boolean(row.blocked),
     blockedReason: row.blockedReason,
+    blockedMs: Number(row.blockedMs),
+    blockedSince: row.blockedSince === null ? null : iso(Number(row.blockedSince)),
     defectCount: row.defectCount,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),

@@ -61,6 +61,8 @@ export function createCardApply(input: NewCard, at: string): Apply {
       type: input.type,
       blocked: false,
       blockedReason: null,
+      blockedMs: 0,
+      blockedSince: null,
       defectCount: 0,
       createdAt: at,
       updatedAt: at,

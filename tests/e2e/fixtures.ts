@@ -6,6 +6,7 @@
  * Waits are Playwright's polling `expect`s; nothing here sleeps.
  */
 import { expect, request as playwrightRequest, test as base, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page, type WebSocket } from '@playwright/test';
+import { join } from 'node:path';
 import type { BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../../lib/shared/domain/types';
 
 export { expect };
@@ -359,4 +360,9 @@ export function watchConnection(page: Page) {
     if (request.url().includes('/socket.io/') && request.url().includes('transport=polling')) seen.polls.push(request.url());
   });
   return seen;
+}
+
+/** Where screenshots go: the test's output folder, or SHOTS_DIR when someone wants them in one place to look at. */
+export function shotPath(outputDir: string, name: string): string {
+  return join(process.env.SHOTS_DIR ?? join(outputDir, 'screenshots'), name);
 }

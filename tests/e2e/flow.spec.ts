@@ -113,6 +113,49 @@ test('a move on the board updates the CFD open in another browser, live; aging m
   await adaContext.close();
 });
 
+test('a card shows one age, its time in this work center, and its aging mark measures the same; the dialog adds the age since commitment', async ({ browser, baseURL }) => {
+  const now = Date.now();
+  const rows = ['ID,Name,Todo,Doing,Review,Done'];
+  // Twelve cards finished after 1–3 days from commitment: the 95th percentile is about three days.
+  for (let i = 0; i < 12; i++) {
+    const done = now - (2 + i * 1.5) * DAY;
+    const committed = done - (1 + (i % 3)) * DAY;
+    rows.push(`F-${i},Finished ${i},${at(committed - DAY)},${at(committed)},${at(committed + HOUR)},${at(done)}`);
+  }
+  rows.push(`S-1,Stuck in review,${at(now - 22 * DAY)},${at(now - 21 * DAY)},${at(now - 20 * DAY)},`);
+  // Committed three weeks ago, in Review for an hour: young here, old since commitment.
+  rows.push(`M-1,Just moved on,${at(now - 22 * DAY)},${at(now - 21 * DAY)},${at(now - HOUR)},`);
+  const context = await signedIn(browser, baseURL);
+  const res = await context.request.post(`/api/import/csv?name=${encodeURIComponent(boardName('Ages'))}&tz=UTC`, {
+    data: `${rows.join('\n')}\n`,
+    headers: { 'content-type': 'text/csv', 'x-flowboard-request': '1' },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  const { boardId } = (await res.json()) as { boardId: string };
+  const { board } = (await (await context.request.get(`/api/boards/${boardId}`)).json()) as { board: BoardSnapshot };
+  const card = (title: string) => board.cards.find((c) => c.title === title)?.id ?? '';
+  const page = await context.newPage();
+  await page.goto(`/boards/${boardId}`);
+  const ada = new Viewer('Ada', context, page);
+  await ada.expectLive();
+
+  const stuck = ada.card(card('Stuck in review'));
+  await expect(ada.page.getByTestId(`aging-mark-${card('Stuck in review')}`)).toHaveAttribute('data-level', 'p95');
+  await expect(stuck.locator('.card-age-label')).toHaveText('20d here in this work center');
+  await expect(stuck.locator('.card-age-label')).toHaveAttribute('title', 'Time in this work center');
+  // The face says one hour here: no aging mark contradicts it, although it was committed three weeks ago.
+  const moved = ada.card(card('Just moved on'));
+  await expect(moved.locator('.card-age')).toHaveText('1h');
+  await expect(ada.page.getByTestId(`aging-mark-${card('Stuck in review')}`)).toBeVisible();
+  await expect(ada.page.getByTestId(`aging-mark-${card('Just moved on')}`)).toHaveCount(0);
+
+  await moved.click();
+  const dialog = ada.page.getByTestId('card-dialog');
+  await expect(dialog.getByTestId('card-age-here')).toHaveText('1h in Review');
+  await expect(dialog.getByTestId('card-age-committed')).toHaveText('21d since commitment');
+  await context.close();
+});
+
 test('the flow page reads well at 1280×800 and 1920×1080', async ({ browser, baseURL }, testInfo) => {
   const owner = await signedIn(browser, baseURL);
   const boardId = await importHistory(owner, 'Screens');

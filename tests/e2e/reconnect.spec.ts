@@ -63,3 +63,31 @@ test('a board whose session ends (signed out in another tab) says so on the sign
   await expect(sam.page).toHaveURL(new RegExp(`/boards/${board.id}$`));
   await sam.expectLive();
 });
+
+test('after a network drop the connection survived, the board is live again as soon as the browser is back online', async ({ api, openViewer, baseURL }) => {
+  const board = await api.createBoard(boardName('Survived drop'), [{ name: 'Develop' }, { name: 'Test' }, { name: 'Done' }]);
+  const card = await board.addCard({ title: 'Rate limiter', column: 'Develop' });
+  const testCol = board.column('Test').id;
+  const bob = await openViewer(board.id, 'Bob');
+  const alice = await openViewer(board.id, 'Alice');
+  // On the host name "localhost" engine.io keeps its connection through the browser's offline event
+  // (a drop too short to matter, a laptop switching networks): the socket survives, and only the
+  // browser's online and offline events tell the page anything happened.
+  const cookies = await alice.context.cookies();
+  await alice.context.addCookies(cookies.map(({ name, value, path, expires, httpOnly, secure, sameSite }) => ({ name, value, path, expires, httpOnly, secure, sameSite, domain: 'localhost' })));
+  await alice.page.goto(`${(baseURL ?? '').replace('127.0.0.1', 'localhost')}/boards/${board.id}`);
+  await alice.expectLive();
+
+  await alice.context.setOffline(true);
+  await expect(alice.connection()).toHaveAttribute('data-state', 'offline');
+  await expect(alice.page.getByTestId('stale-banner')).toBeVisible();
+
+  await alice.context.setOffline(false);
+  await alice.expectLive();
+  await expect(alice.page.getByTestId('stale-banner')).toHaveCount(0);
+  // Live for real: a move from Bob arrives, and Alice's own changes go out.
+  await bob.drag(card.id, testCol);
+  await expect(alice.cardIn(testCol, card.id)).toBeVisible();
+  await alice.drag(card.id, board.column('Done').id);
+  await expect(bob.cardIn(board.column('Done').id, card.id)).toBeVisible();
+});

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { CARD_TYPES } from '../../lib/shared/domain/types';
-import { boardName, expect, test, type Api, type SeededBoard } from './fixtures';
+import { boardName, expect, shotPath, test, type Api, type SeededBoard } from './fixtures';
 
 /**
  * A standup-sized board: 8 work centers, 100 cards, some blocked, some sent back (one twice), long
@@ -108,10 +107,60 @@ test('a board with 8 work centers and 100 cards lays out on a laptop and on a st
   };
 
   // Taken before the assertions, so a failing layout still leaves its picture behind.
-  await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'board-1280x800.png') });
+  await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'board-1280x800.png') });
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.screenshot({ path: join(testInfo.project.outputDir, 'screenshots', 'board-1920x1080.png') });
+  await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'board-1920x1080.png') });
   await expectLayout();
   await page.setViewportSize({ width: 1280, height: 800 });
   await expectLayout();
+});
+
+test('on a phone the board header takes one line, and the work centers scroll sideways at a readable width', async ({ api, openViewer }, testInfo) => {
+  const board = await seedStandupBoard(api);
+  const viewer = await openViewer(board.id, 'Alice', { viewport: { width: 390, height: 844 } });
+  const { page } = viewer;
+  await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'board-390x844.png') });
+
+  // One line: the name, the connection badge and the menu button share it, and the header is one row high.
+  const header = page.getByTestId('board-header');
+  const box = async (testId: string) => {
+    const found = await page.getByTestId(testId).boundingBox();
+    if (!found) throw new Error(`${testId} is not visible`);
+    return found;
+  };
+  const line = await header.boundingBox();
+  expect(line?.height).toBeLessThanOrEqual(56);
+  for (const testId of ['board-name', 'connection-state', 'header-menu']) {
+    const b = await box(testId);
+    expect(b.y, testId).toBeGreaterThanOrEqual(line?.y ?? 0);
+    expect(b.y + b.height, testId).toBeLessThanOrEqual((line?.y ?? 0) + (line?.height ?? 0));
+  }
+  await expect(page.getByTestId('open-flow')).toBeHidden();
+
+  // Readable work centers, side by side: the board scrolls sideways inside its own area, the page does not.
+  const widths = await page.getByRole('main').evaluate((main) => ({
+    columns: [...main.querySelectorAll('section')].map((s) => s.getBoundingClientRect().width),
+    boardScrolls: main.scrollWidth > main.clientWidth,
+    pageScrolls: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+  }));
+  expect(widths.columns).toHaveLength(COLUMNS.length);
+  for (const width of widths.columns) expect(width).toBeGreaterThanOrEqual(230);
+  expect(widths.boardScrolls).toBe(true);
+  expect(widths.pageScrolls).toBe(false);
+  await page.getByRole('main').evaluate((main) => main.scrollBy({ left: 600 }));
+  await expect(page.getByRole('region', { name: 'Develop' }).getByRole('heading', { name: 'Develop' })).toBeInViewport();
+
+  // The rest of the header is behind Menu, by keyboard too; Escape folds it again and gives focus back.
+  const menu = page.getByTestId('header-menu');
+  await menu.focus();
+  await page.keyboard.press('Enter');
+  await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  await expect(page.getByTestId('open-flow')).toBeVisible();
+  await expect(page.getByTestId('open-members')).toBeVisible();
+  await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'board-390x844-menu.png') });
+  await page.getByTestId('open-flow').focus();
+  await page.keyboard.press('Escape');
+  await expect(menu).toHaveAttribute('aria-expanded', 'false');
+  await expect(menu).toBeFocused();
+  await expect(page.getByTestId('open-flow')).toBeHidden();
 });

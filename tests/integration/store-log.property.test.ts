@@ -2,7 +2,8 @@
  * Properties of the real store on BOTH engines (a SQLite file and a real PostgreSQL database, migrated
  * schema, one transaction per change) over random sequences of commands: the WIP limit holds after
  * every change, a refusal changes nothing, the event log folded with applyEvent is exactly the stored
- * state, and the flow aggregates equal a full recomputation from the log.
+ * state (blocked time included), and the flow aggregates (blocked intervals included) equal a full
+ * recomputation from the log.
  */
 import * as fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +24,7 @@ type Cmd =
   | { kind: 'create'; col: number; before: number | null }
   | { kind: 'move'; card: number; col: number; before: number | null; reason: boolean }
   | { kind: 'limit'; col: number; limit: number | null }
-  | { kind: 'update'; card: number; blocked: boolean }
+  | { kind: 'update'; card: number; blocked: boolean; reason: string }
   | { kind: 'delete'; card: number };
 
 const before = fc.option(fc.nat(), { nil: null });
@@ -31,7 +32,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), col: fc.nat(), before }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('move' as const), card: fc.nat(), col: fc.nat(), before, reason: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('limit' as const), col: fc.nat(), limit: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('update' as const), card: fc.nat(), blocked: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('update' as const), card: fc.nat(), blocked: fc.boolean(), reason: fc.constantFrom('waiting', 'vendor sandbox') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), card: fc.nat() }) },
 );
 
@@ -57,7 +58,7 @@ async function run(store: Store, board: BoardSnapshot, c: Cmd): Promise<void> {
       if (column) await store.updateColumn({ columnId: column.id, wipLimit: c.limit }, actor);
       return;
     case 'update':
-      if (card) await store.updateCard({ cardId: card.id, blocked: c.blocked, blockedReason: c.blocked ? 'waiting' : undefined }, actor);
+      if (card) await store.updateCard({ cardId: card.id, blocked: c.blocked, blockedReason: c.blocked ? c.reason : undefined }, actor);
       return;
     case 'delete':
       if (card) await store.deleteCard({ cardId: card.id }, actor);

@@ -16,6 +16,8 @@ const card = (id: string, columnId: string, position: string): CardDTO => ({
   type: 'feature',
   blocked: false,
   blockedReason: null,
+  blockedMs: 0,
+  blockedSince: null,
   defectCount: 0,
   createdAt: T0,
   updatedAt: T0,

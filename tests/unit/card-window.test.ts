@@ -16,6 +16,8 @@ const card = (id: string, columnId: string, position: string): CardDTO => ({
   type: 'feature',
   blocked: false,
   blockedReason: null,
+  blockedMs: 0,
+  blockedSince: null,
   defectCount: 0,
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',

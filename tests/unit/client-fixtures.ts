@@ -17,6 +17,8 @@ export function card(id: string, columnId: string, position: string): CardDTO {
     type: 'feature',
     blocked: false,
     blockedReason: null,
+    blockedMs: 0,
+    blockedSince: null,
     defectCount: 0,
     createdAt: AT,
     updatedAt: AT,

@@ -74,14 +74,22 @@ describe('items.csv round trip', () => {
   const workCenters = ['=1+2', '@Design', '-Develop', 'Done'];
   const text = fc.oneof(hostileText, fc.string({ unit: 'binary', maxLength: 30 })).map((t) => t.trim()).filter((t) => t.length > 0 && t.length <= 200);
 
-  it('IDs, titles, work centers and attributes come back from our own export as they were', () => {
+  it('IDs, titles, work centers, attributes and blocked days come back from our own export as they were', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(text, text, text), { minLength: 1, maxLength: 8, selector: ([id]) => id }), (rows) => {
-        const items: ExportItem[] = rows.map(([externalId, title, owner]) => ({ externalId, link: null, title, entered: [jan(1), jan(2), null, null], attributes: { Owner: owner } }));
+      fc.property(fc.uniqueArray(fc.tuple(text, text, text, fc.nat({ max: 100_000 })), { minLength: 1, maxLength: 8, selector: ([id]) => id }), (rows) => {
+        // Blocked time in hundredths of a day: what the Blocked Days column carries.
+        const items: ExportItem[] = rows.map(([externalId, title, owner, hundredths]) => ({
+          externalId,
+          link: null,
+          title,
+          entered: [jan(1), jan(2), null, null],
+          attributes: { Owner: owner },
+          blockedMs: hundredths * 864_000,
+        }));
         const result = planImport(formatItemsCsv(workCenters, ['Owner'], items, 'UTC', false), { tz: 'UTC', now: NOW });
         if (!result.ok) throw new Error(JSON.stringify(result.errors));
         expect(result.plan.workCenters).toEqual(workCenters);
-        expect(result.plan.items.map((i) => [i.externalId, i.title, i.attributes.Owner])).toEqual(rows);
+        expect(result.plan.items.map((i) => [i.externalId, i.title, i.attributes.Owner, i.blockedMs / 864_000])).toEqual(rows);
       }),
     );
   });

@@ -4,7 +4,7 @@ import { resolveCommitment } from '../../db/flow';
 import type { Store } from '../../db/store';
 import { furthestEntered } from '../../lib/shared/flow/order';
 import type { BoardEvent } from '../../lib/shared/domain/types';
-import { counterKey, dailyFromHourly, replayFlow, type ReplayedFlow } from '../../lib/shared/flow/replay';
+import { blockKey, counterKey, dailyFromHourly, replayFlow, type ReplayedFlow } from '../../lib/shared/flow/replay';
 
 export async function storedAggregates(store: Store, boardId: string) {
   await store.flow.settle(boardId);
@@ -33,7 +33,13 @@ export async function storedAggregates(store: Store, boardId: string) {
         ([id, ...rest]) => [id, rest],
       ),
     );
-    return { hourly: await rows('flow_counts_hourly'), daily: await rows('flow_counts_daily'), cardFlow, order, cards };
+    const blocks = new Map(
+      (await sql.values<[string, number, string, string | null, number, number | null]>(
+        'select card_id, opened_version, column_id, reason, started_at, ended_at from flow_blocks where board_id = ?',
+        [boardId],
+      )).map(([cardId, v, columnId, reason, startedAt, endedAt]) => [blockKey(cardId, Number(v)), [columnId, reason, Number(startedAt), endedAt === null ? null : Number(endedAt)]]),
+    );
+    return { hourly: await rows('flow_counts_hourly'), daily: await rows('flow_counts_daily'), cardFlow, order, cards, blocks };
   });
 }
 
@@ -52,7 +58,8 @@ export function expectedAggregates(flow: ReplayedFlow) {
       [c.title, c.createdAt, c.reached.get(commit) ?? null, c.reached.get(done) ?? null, furthestEntered(ids, c.entries), c.columnId, c.deletedAt],
     ]),
   );
-  return { hourly: flow.hourly, daily: dailyFromHourly(flow.hourly), cardFlow, order: ids, cards };
+  const blocks = new Map([...flow.blocks].map(([key, b]) => [key, [b.columnId, b.reason, b.startedAt, b.endedAt]]));
+  return { hourly: flow.hourly, daily: dailyFromHourly(flow.hourly), cardFlow, order: ids, cards, blocks };
 }
 
 export const sorted = <V>(m: Map<string, V>) => [...m.entries()].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -67,4 +74,5 @@ export async function expectAggregatesOfLog(store: Store, boardId: string, event
   expect(sorted(stored.hourly)).toEqual(sorted(expected.hourly));
   expect(sorted(stored.daily)).toEqual(sorted(expected.daily));
   expect(sorted(stored.cards)).toEqual(sorted(expected.cards));
+  expect(sorted(stored.blocks)).toEqual(sorted(expected.blocks));
 }

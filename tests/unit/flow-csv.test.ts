@@ -13,7 +13,7 @@ const FILE = [
   'ID,Link,Name,Backlog,Develop,Test,Done,Type,Blocked Days',
   'FB-1,https://tracker.example/FB-1,"Checkout, one page",2025-01-06,2025-01-07 09:30,2025-01-09 14:00,2025-01-10,feature,0',
   'FB-2,,Search ignores accents,2025-01-06 08:00,,2025-01-08,,defect,2',
-  'FB-3,https://tracker.example/FB-3,"Say ""hello""",2025-01-07,2025-01-08,,,chore,',
+  'FB-3,https://tracker.example/FB-3,"Say ""hello""",2025-01-07,2025-01-08,,,chore,0.5',
   '',
 ].join('\r\n');
 
@@ -53,7 +53,9 @@ describe('CSV import plan', () => {
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const { plan } = result;
     expect(plan.workCenters).toEqual(['Backlog', 'Develop', 'Test', 'Done']);
-    expect(plan.attributeHeaders).toEqual(['Type', 'Blocked Days']);
+    // Blocked Days is the card's blocked time, not a kept attribute.
+    expect(plan.attributeHeaders).toEqual(['Type']);
+    expect(plan.items.map((i) => i.blockedMs / 86_400_000)).toEqual([0, 2, 0.5]);
     expect(plan.items.map((i) => [i.externalId, i.title, i.type])).toEqual([
       ['FB-1', 'Checkout, one page', 'feature'],
       ['FB-2', 'Search ignores accents', 'defect'],
@@ -61,6 +63,13 @@ describe('CSV import plan', () => {
     ]);
     expect(plan.items[0]?.dates[1]).toBe(Date.UTC(2025, 0, 7, 8, 30)); // 09:30 in Berlin (UTC+1)
     expect(plan.items[1]?.dates).toEqual([Date.UTC(2025, 0, 6, 7), null, Date.UTC(2025, 0, 7, 23), null]);
+  });
+
+  it('a Blocked Days cell that is not a number of days is refused with its line', () => {
+    expect(errorsOf(planImport('ID,Todo,Done,Blocked Days\nA,2025-01-01,,two\nB,2025-01-01,,-1\nC,2025-01-01,,1.25\n', { tz: 'UTC', now: NOW }))).toEqual([
+      { line: 2, reason: expect.stringContaining('"two" under "Blocked Days" is not a number of days') },
+      { line: 3, reason: expect.stringContaining('"-1" under "Blocked Days"') },
+    ]);
   });
 
   it('a file without an ID column is refused', () => {

@@ -7,11 +7,17 @@ import {
   agingLevel,
   agingWip,
   bottleneck,
+  bottleneckEvidence,
+  BOTTLENECK_RULE,
+  judgeBottleneck,
+  oneMoveSlope,
+  type QueueSeries,
   defectMatrix,
   demand,
   littlesLaw,
   percentile,
   percentilesOf,
+  reworkNote,
   reworkRates,
   samplePathLittle,
   throughputPerDay,
@@ -176,6 +182,36 @@ describe('flow metrics on a hand-computed example', () => {
     }
   });
 
+  it('Little’s law says cards finished in no time, not that none finished', async () => {
+    const now = T0 + DAY + 9 * HOUR_MS;
+    const engine = await openEngine({ sqlitePath: ':memory:' });
+    try {
+      const store = createStore(engine, { clock: () => now });
+      const actor = { name: 'ex' };
+      const { board } = await store.createBoard({ name: 'Instant', columns: [{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }] }, actor);
+      const [, doing, done] = board.columns.map((c) => c.id) as [string, string, string];
+      for (const title of ['A', 'B']) {
+        const id = (await store.createCard({ boardId: board.id, title }, actor)).card.id;
+        await store.moveCard({ cardId: id, toColumnId: doing }, actor);
+        await store.moveCard({ cardId: id, toColumnId: done }, actor);
+      }
+      const data = await store.flow.read(board.id, { from: '2025-03-03', to: '2025-03-07', interval: 'day', tz: 'UTC' }, T0 + 5 * DAY);
+      const l = littlesLaw(data);
+      expect(l.averageCycleTimeDays).toBe(0);
+      expect(l.deviation).toBeNull();
+      expect(l.reading).not.toMatch(/No card finished/);
+      expect(l.reading).toMatch(/The 2 cards that finished .* spent no time in progress/);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('a rework rate over 100% is explained in plain words; 100% or less needs no note', () => {
+    expect(reworkNote({ returns: 3, departures: 2, rate: 1.5 }, 'Build')).toMatch(/^Over 100%: Build got 3 cards back but passed only 2 on/);
+    expect(reworkNote({ returns: 2, departures: 2, rate: 1 }, 'Build')).toBeNull();
+    expect(reworkNote({ returns: 1, departures: 0, rate: null }, 'Build')).toBeNull();
+  });
+
   it('demand: intake above throughput is work piling up; throughput against the set demand', async () => {
     const { data, close } = await example();
     try {
@@ -204,13 +240,16 @@ describe('flow metrics on a hand-computed example', () => {
     }
   });
 
-  it('bottleneck: the work center after the commitment point whose queue grows fastest', async () => {
+  it('bottleneck: five days and a few moves are too little evidence to name one, though Doing’s queue grew fastest', async () => {
     const { data, ids, close } = await example();
     try {
       // Doing holds 0, 2, 1, 1, 1 at the ends of days 1…5: slope Σ(x−3)(y−1) / Σ(x−3)² = 1 / 10 cards a day.
-      const b = bottleneck(data);
-      expect(b?.columnId).toBe(ids.doing);
-      expect(b?.growthPerDay).toBeCloseTo(0.1, 10);
+      const evidence = bottleneckEvidence(data);
+      expect(evidence.leader?.columnId).toBe(ids.doing);
+      expect(evidence.leader?.growthPerDay).toBeCloseTo(0.1, 10);
+      expect(evidence.verdict).toBe('short-range');
+      expect(evidence.days).toBe(5);
+      expect(bottleneck(data)).toBeNull();
     } finally {
       await close();
     }
@@ -355,5 +394,67 @@ describe('history when work centers change', () => {
     } finally {
       await engine.close();
     }
+  });
+});
+
+/** One card moved from `from` to `to` at the end of interval k (either may be outside the queues). */
+const moved = (queues: readonly QueueSeries[], k: number, from: string | null, to: string | null): QueueSeries[] =>
+  queues.map((q) => ({ ...q, counts: q.counts.map((c, i) => c + (i >= k ? (q.columnId === to ? 1 : 0) - (q.columnId === from ? 1 : 0) : 0)) }));
+
+describe('the bottleneck is named only on evidence', () => {
+  const days = 30;
+  const ends = Array.from({ length: days }, (_, i) => i + 1);
+  /** A queue that gains one card every `every` days from `from` counts. */
+  const growing = (columnId: string, from: number, every: number): QueueSeries => ({
+    columnId,
+    name: columnId,
+    counts: ends.map((d) => from + Math.floor(d / every)),
+  });
+  const flat = (columnId: string, count: number): QueueSeries => ({ columnId, name: columnId, counts: ends.map(() => count) });
+
+  it('names the queue that grew steadily by several cards over a month with enough moves', () => {
+    const e = judgeBottleneck(ends, [growing('Build', 1, 5), flat('Test', 2), flat('Deploy', 1)], 40, days);
+    expect(e.verdict).toBe('named');
+    expect(e.leader?.columnId).toBe('Build');
+    expect(e.leader?.growthCards).toBeGreaterThanOrEqual(BOTTLENECK_RULE.minGrowthCards);
+  });
+
+  it('names none on a range shorter than a week, or with too few arrivals', () => {
+    const short = Array.from({ length: 5 }, (_, i) => i + 1);
+    expect(judgeBottleneck(short, [{ columnId: 'Build', name: 'Build', counts: [0, 2, 4, 6, 8] }], 40, 5).verdict).toBe('short-range');
+    expect(judgeBottleneck(ends, [growing('Build', 1, 5)], BOTTLENECK_RULE.minArrivals - 1, days).verdict).toBe('few-arrivals');
+  });
+
+  it('names none when the fastest queue gained less than the minimum growth (a single move, say)', () => {
+    const one = moved([flat('Build', 1), flat('Test', 1)], 15, null, 'Test');
+    const e = judgeBottleneck(ends, one, 40, days);
+    expect(e.leader?.columnId).toBe('Test');
+    expect(e.verdict).toBe('no-growth');
+  });
+
+  it('names none when two queues grow about as fast: one move could swap them', () => {
+    const e = judgeBottleneck(ends, [growing('Build', 0, 5), growing('Test', 0, 6)], 40, days);
+    expect(e.verdict).toBe('too-close');
+  });
+
+  it('no single move, at any time, between any two work centers, hands the name to another work center', () => {
+    const queues = [growing('Build', 0, 4), growing('Test', 0, 10), flat('Deploy', 2)];
+    const before = judgeBottleneck(ends, queues, 40, days);
+    expect(before.verdict).toBe('named');
+    const places = [null, ...queues.map((q) => q.columnId)];
+    for (let k = 0; k < ends.length; k++) {
+      for (const from of places) {
+        for (const to of places) {
+          if (from === to) continue;
+          const after = judgeBottleneck(ends, moved(queues, k, from, to), 41, days);
+          if (after.verdict === 'named') expect(after.leader?.columnId).toBe('Build');
+        }
+      }
+    }
+  });
+
+  it('one move’s largest tilt of a slope is what a step of one card at the middle does', () => {
+    // Ends 1…4, mean 2.5, Σ(x−x̄)² = 5: a step from the third end on adds (0.5 + 1.5) / 5.
+    expect(oneMoveSlope([1, 2, 3, 4])).toBeCloseTo(2 / 5, 10);
   });
 });

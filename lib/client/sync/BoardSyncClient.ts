@@ -87,6 +87,8 @@ export class BoardSyncClient {
   private running = false;
   private joining = false;
   private joinAgain = false;
+  /** The server refused the last join (no access): only a new connection tries again. */
+  private joinRefused = false;
   /** Catch-ups in a row that left a gap (see MAX_INCREMENTAL_JOINS). */
   private catchUpsWithGap = 0;
   private reorderTimer: ReturnType<typeof setTimeout> | null = null;
@@ -156,6 +158,19 @@ export class BoardSyncClient {
   networkChanged(online: boolean): void {
     if (!online) this.setStatus('offline');
     else if (!this.socket.connected) this.setStatus('reconnecting');
+    else this.confirmConnection();
+  }
+
+  /**
+   * The socket survived a drop the browser reported (engine.io keeps it through the offline event on
+   * localhost, and a short drop may not break a WebSocket at all), so no reconnect will come to say
+   * it is up. A join answers that with one round trip, and catches up on anything missed meanwhile;
+   * its success sets Live.
+   */
+  private confirmConnection(): void {
+    if (!this.running || this.removed || this.joinRefused || !this.socket.connected || this.status === 'live') return;
+    this.setStatus('reconnecting');
+    void this.join();
   }
 
   /** Applies `apply` at once (unless null), sends, and rolls back with a notification if refused. */
@@ -294,6 +309,7 @@ export class BoardSyncClient {
     if (!ack.ok && ack.code === 'RATE_LIMITED') throw new Error(ack.message);
     if (!ack.ok) {
       this.notify(ack.message);
+      this.joinRefused = true;
       this.setStatus('offline');
       return 'failed';
     }
@@ -352,6 +368,7 @@ export class BoardSyncClient {
 
   private readonly onConnect = (): void => {
     this.options.mark?.('connected');
+    this.joinRefused = false;
     void this.join();
   };
 
@@ -366,6 +383,8 @@ export class BoardSyncClient {
     this.commit(state);
     if (state.confirmed.window?.stale) void this.join();
     else if (outcome !== 'stale') this.checkGap();
+    // An event came through, so the connection works although the badge says otherwise.
+    if (this.status === 'offline' || this.status === 'reconnecting') this.confirmConnection();
   };
 
   private readonly onDisconnect = (reason: string): void => {

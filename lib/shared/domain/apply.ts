@@ -1,3 +1,4 @@
+import { blockedTimeAfter } from './blocked';
 import { followWindow } from './cardWindow';
 import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from './types';
 
@@ -52,7 +53,7 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
     case 'card_updated':
       return {
         ...board,
-        cards: mapCard(board, event.cardId, (c) => ({ ...c, ...event.changes, updatedAt: event.at })),
+        cards: mapCard(board, event.cardId, (c) => ({ ...c, ...event.changes, ...blockedTimeAfter(c, event.changes.blocked, event.at), updatedAt: event.at })),
       };
     case 'card_deleted':
       return { ...board, cards: board.cards.filter((c) => c.id !== event.cardId) };

@@ -27,6 +27,10 @@ export interface CardDTO {
   type: CardType;
   blocked: boolean;
   blockedReason: string | null;
+  /** Blocked time of the card's closed blocked intervals, ms; the open one is added by blockedTimeOf. */
+  blockedMs: number;
+  /** When the card's open blocked interval started; null while it is not blocked. */
+  blockedSince: string | null;
   /** How many times this card has been moved backward (a defect passed downstream). */
   defectCount: number;
   createdAt: string;

@@ -7,6 +7,7 @@
  */
 import { CARD_TYPES, type CardType } from '../domain/types';
 import { LIMITS } from '../domain/limits';
+import { DAY_MS, blockedDays } from '../domain/blocked';
 import { formatLocalDateTime, parseDate, zonedToUtc } from './time';
 
 /** Records read or checked between two yields of planImportAsync: a few milliseconds of work. */
@@ -169,7 +170,15 @@ export interface ImportItem {
   /** Entry time per work center (same order as the plan's workCenters); null where it has not been. */
   dates: (number | null)[];
   attributes: Record<string, string>;
+  /** From the `Blocked Days` column: the item's blocked time, ms (0 when empty or absent). */
+  blockedMs: number;
 }
+
+/** The column that carries a card's blocked time in days, on export and on import. */
+export const BLOCKED_DAYS = 'Blocked Days';
+const isBlockedDays = (header: string) => header.trim().toLowerCase() === BLOCKED_DAYS.toLowerCase();
+/** Longest blocked time an item may bring: ten years, far past any real card. */
+const MAX_BLOCKED_DAYS = 3660;
 
 export interface ImportPlan {
   workCenters: string[];
@@ -309,18 +318,39 @@ function* planSteps(text: string, options: PlanOptions): Generator<void, PlanRes
     }
     earliest = Math.min(earliest, firstDate);
     const attributes: Record<string, string> = {};
-    attributeHeaders.forEach((h, i) => (attributes[h] = cells[col + i] ?? ''));
+    let blockedMs = 0;
+    let badBlocked = false;
+    attributeHeaders.forEach((h, i) => {
+      const cell = cells[col + i] ?? '';
+      if (!isBlockedDays(h)) return (attributes[h] = cell);
+      const daysText = cell.trim();
+      const days = Number(daysText);
+      if (daysText !== '' && (!/^\d+(?:\.\d+)?$/.test(daysText) || days > MAX_BLOCKED_DAYS)) {
+        badBlocked = true;
+        return report(line, `"${daysText}" under "${h}" is not a number of days from 0 to ${MAX_BLOCKED_DAYS}`);
+      }
+      blockedMs = Math.round(days * DAY_MS);
+    });
+    if (badBlocked) continue;
     const typeText = (attributes.Type ?? attributes.type ?? '').trim().toLowerCase();
     const type = (CARD_TYPES as readonly string[]).includes(typeText) ? (typeText as CardType) : 'feature';
     const link = linkCol >= 0 ? (cells[linkCol] ?? '').trim() || null : null;
-    items.push({ line, externalId, link, title, type, dates, attributes });
+    items.push({ line, externalId, link, title, type, dates, attributes, blockedMs });
   }
   if (more) errors.push({ line: 0, reason: `…and ${more} more errors` });
   if (errors.length) return fail(errors);
   if (items.length === 0) return fail([{ line: header.line, reason: 'The file has a header but no items' }]);
   return {
     ok: true,
-    plan: { workCenters, hasLink: linkCol >= 0, nameHeader: nameCol >= 0 ? (names[nameCol] ?? 'Name') : null, attributeHeaders, items, earliest },
+    plan: {
+      workCenters,
+      hasLink: linkCol >= 0,
+      nameHeader: nameCol >= 0 ? (names[nameCol] ?? 'Name') : null,
+      // Blocked days are the card's own (blockedMs), not a kept attribute: export writes them fresh.
+      attributeHeaders: attributeHeaders.filter((h) => !isBlockedDays(h)),
+      items,
+      earliest,
+    },
   };
 }
 
@@ -331,17 +361,21 @@ export interface ExportItem {
   /** First entry per work center, in the export's column order. */
   entered: (number | null)[];
   attributes: Record<string, string>;
+  /** Blocked time up to the export, ms: written as Blocked Days. */
+  blockedMs: number;
 }
 
-/** The same layout back: ID, Link (when any), Name, work centers, attributes. */
+/** The same layout back: ID, Link (when any), Name, work centers, attributes, Blocked Days. */
 export function formatItemsCsv(workCenters: readonly string[], attributeHeaders: readonly string[], items: readonly ExportItem[], tz: string, withLink: boolean): string {
-  const header = ['ID', ...(withLink ? ['Link'] : []), 'Name', ...workCenters, ...attributeHeaders];
+  const kept = attributeHeaders.filter((h) => !isBlockedDays(h));
+  const header = ['ID', ...(withLink ? ['Link'] : []), 'Name', ...workCenters, ...kept, BLOCKED_DAYS];
   const rows = items.map((it) => [
     it.externalId,
     ...(withLink ? [it.link ?? ''] : []),
     it.title,
     ...it.entered.map((t) => (t === null ? '' : formatLocalDateTime(t, tz))),
-    ...attributeHeaders.map((h) => it.attributes[h] ?? ''),
+    ...kept.map((h) => it.attributes[h] ?? ''),
+    blockedDays(it.blockedMs),
   ]);
   return toCsv([header, ...rows]);
 }

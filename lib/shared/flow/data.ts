@@ -4,6 +4,7 @@
  * of it (series.ts, metrics.ts), run by the API and by the browser alike; live events are folded into
  * it in the browser (live.ts), so an open flow page costs the server nothing per move but the emit.
  */
+import type { BlockInterval } from './blockers';
 import type { Interval } from './time';
 
 export interface FlowColumn {
@@ -72,6 +73,8 @@ export interface FlowData {
   finished: FinishedCard[];
   open: OpenCard[];
   defects: DefectReturn[];
+  /** Blocked intervals that overlap the range, and every one of the range's finished cards. */
+  blocks: BlockInterval[];
 }
 
 /** Index of the interval holding an instant, or -1 outside the range. Binary search over boundaries. */

@@ -14,7 +14,10 @@ export const HELP = {
     'Intake: cards that crossed the commitment point, per week. Throughput: cards that finished, per week. Demand: what the customer needs per week, set in the flow settings.',
   defects:
     'Defects passed downstream: each backward move, by the work center that found it (row) and the one it went back to (column). Rework rate: returns to a work center divided by departures from it.',
-  bottleneck: 'The work center between the commitment point and the last one whose queue (cards in it) grew fastest over the range: the largest least-squares slope of its daily count.',
+  blockers:
+    'Blocked time: how long cards were blocked within the range (a card still blocked counts up to now), by the work center it was in and by the reason given; a reason counts the cards blocked for it. Share of cycle time blocked: of the finished cards’ summed cycle time, the part they spent blocked.',
+  bottleneck:
+    'The work center between the commitment point and the last one whose queue (cards in it) grew fastest over the range: the largest least-squares slope of its daily count. Named only on evidence: a range of a week or more, at least 10 arrivals, a queue that gained 2 cards or more, and a lead over the next work center that no single move could close.',
 } as const;
 
 export type HelpKey = keyof typeof HELP;

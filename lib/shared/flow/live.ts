@@ -4,6 +4,7 @@
  * a move reaches a work center for the first time. Changes to the work centers or the settings ask
  * for a reload instead: they reorder history, and they are rare.
  */
+import { blockStep, cardOfEvent } from './blockers';
 import type { BoardEvent } from '../domain/types';
 import { intervalIndex, type FlowData, type OpenCard } from './data';
 import { K, hourBucket } from './replay';
@@ -59,6 +60,17 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
     }
     return { ...card, furthestId: columnId, committedAt, columnId };
   };
+
+  // Blocked intervals first: a move's interval closes in the work center the card leaves.
+  let blocks = data.blocks;
+  const blockedCard = cardOfEvent(event);
+  if (blockedCard !== null) {
+    const current = blocks.find((b) => b.cardId === blockedCard && b.endedAt === null) ?? null;
+    const columnId = open.find((c) => c.cardId === blockedCard)?.columnId ?? (finished.some((c) => c.cardId === blockedCard) ? data.doneColumnId : null);
+    const step = blockStep(event, current, columnId);
+    if (step?.close && current) blocks = blocks.map((b) => (b === current ? { ...b, endedAt: at } : b));
+    if (step?.open) blocks = [...blocks, { cardId: blockedCard, openedVersion: event.version, columnId: step.open.columnId, reason: step.open.reason, startedAt: at, endedAt: null }];
+  }
 
   switch (event.type) {
     case 'board_created':
@@ -139,6 +151,6 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
   }
   return {
     kind: 'applied',
-    data: { ...data, version: event.version, asOf: Math.max(data.asOf, at), boardName, columns, counts, start, open, finished, defects },
+    data: { ...data, version: event.version, asOf: Math.max(data.asOf, at), boardName, columns, counts, start, open, finished, defects, blocks },
   };
 }

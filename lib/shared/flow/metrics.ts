@@ -200,7 +200,11 @@ export function littlesLaw(data: FlowData): LittlesLaw {
   const expectedWip = averageCycleTimeDays === null ? null : throughput * averageCycleTimeDays;
   const deviation = expectedWip ? (averageWip - expectedWip) / expectedWip : null;
   let reading: string;
-  if (expectedWip === null || deviation === null) reading = 'No card finished in this range, so Little’s law has nothing to compare yet.';
+  if (expectedWip === null) reading = 'No card finished in this range, so Little’s law has nothing to compare yet.';
+  // Finished, but with no time in progress (moved from commitment to done at once, or imported with
+  // one time for both): throughput × 0 is 0, and a comparison with it would mean nothing.
+  else if (deviation === null)
+    reading = `${ct.length === 1 ? 'The card that finished' : `The ${ct.length} cards that finished`} in this range spent no time in progress (committed and done at the same moment), so Little’s law has no cycle time to compare with.`;
   else if (Math.abs(deviation) <= 0.2) reading = 'WIP matches throughput × cycle time: flow was stable over this range.';
   else if (deviation > 0)
     reading = 'More work is in progress than finishing explains: work is piling up or aging, and cycle times will grow.';
@@ -309,6 +313,15 @@ export function demand(data: FlowData): Demand {
   return { intakePerWeek, throughputPerWeek: finishedPerWeek, demandPerWeek: d, pilingUp, overproduction, belowDemand, reading: parts.join(' ') };
 }
 
+/**
+ * Plain words for a rework rate over 100%: more returns than departures is possible, since a card can
+ * be sent back to a work center it left before the range, or several times for one departure counted.
+ */
+export function reworkNote(r: Pick<ReworkRate, 'returns' | 'departures' | 'rate'>, name: string): string | null {
+  if (r.rate === null || r.rate <= 1) return null;
+  return `Over 100%: ${name} got ${r.returns} cards back but passed only ${r.departures} on in this range. Cards that left it before the range can come back during it, and one card can come back more than once.`;
+}
+
 export interface DefectCell {
   detectedAtColumnId: string;
   returnedToColumnId: string;
@@ -360,30 +373,115 @@ export interface Bottleneck {
   name: string;
   /** Least-squares slope of the work center's card count, in cards per day. */
   growthPerDay: number;
+  /** The same over the whole range: about how many cards its queue gained. */
+  growthCards: number;
 }
 
 /**
- * The work center, between the commitment point and the last one, whose queue (cards in it) grows
- * fastest over the range: the largest positive least-squares slope. Null when no queue grew.
+ * When the flow page may name a bottleneck. A queue's trend is a least-squares slope, which a few
+ * moves can tilt: these keep a handful of moves on a short range from naming one.
  */
-export function bottleneck(data: FlowData): Bottleneck | null {
-  const series = inColumnSeries(data);
-  const ends = data.boundaries.slice(1).map((t) => toDays(t - (data.boundaries[0] ?? 0)));
-  if (ends.length < 2) return null;
-  const { commit, done } = flowPositions(data);
+export const BOTTLENECK_RULE = {
+  /** A shorter range is a week's ups and downs, not a trend. */
+  minDays: 7,
+  /** Fewer arrivals than this into the work centers after the commitment point: too few cards moved to tell. */
+  minArrivals: 10,
+  /** A queue that gained fewer cards than this over the range is a card or two in passing. */
+  minGrowthCards: 2,
+} as const;
+
+export type BottleneckVerdict = 'named' | 'short-range' | 'few-arrivals' | 'no-growth' | 'too-close';
+
+/** What the flow page says a bottleneck (or its absence) is based on. */
+export interface BottleneckEvidence {
+  verdict: BottleneckVerdict;
+  /** Days in the range. */
+  days: number;
+  /** Cards that entered the work centers between the commitment point and the last one, over the range. */
+  arrivals: number;
+  /** The queue that grew fastest, named or not; null when none grew. */
+  leader: Bottleneck | null;
+  /** The one after it, whose lead one move must not be able to close. */
+  runnerUp: Bottleneck | null;
+}
+
+/** One queue's count at each interval end, for the rule below. */
+export interface QueueSeries {
+  columnId: string;
+  name: string;
+  counts: readonly number[];
+}
+
+/**
+ * The rule, over plain series (`ends`: each interval end in days from the range start):
+ * - enough evidence: at least `minDays` days and `minArrivals` arrivals;
+ * - the fastest-growing queue gained at least `minGrowthCards` over the range;
+ * - its lead over the next one is more than two moves' worth of slope. One move from one work center
+ *   to another raises one count and lowers the other from its time on, which tilts each slope by at
+ *   most `oneMoveSlope(ends)`: so no single move can hand the name to another work center.
+ */
+export function judgeBottleneck(ends: readonly number[], queues: readonly QueueSeries[], arrivals: number, days: number): BottleneckEvidence {
+  const slopes = queues
+    .map((q) => {
+      const growthPerDay = slopeOf(ends, q.counts);
+      return { columnId: q.columnId, name: q.name, growthPerDay, growthCards: growthPerDay * days };
+    })
+    .filter((b) => b.growthPerDay > 1e-9)
+    .toSorted((a, b) => b.growthPerDay - a.growthPerDay);
+  const leader = slopes[0] ?? null;
+  const runnerUp = slopes[1] ?? null;
+  const base = { days, arrivals, leader, runnerUp };
+  if (days < BOTTLENECK_RULE.minDays || ends.length < 2) return { ...base, verdict: 'short-range' };
+  if (arrivals < BOTTLENECK_RULE.minArrivals) return { ...base, verdict: 'few-arrivals' };
+  if (!leader || leader.growthCards < BOTTLENECK_RULE.minGrowthCards) return { ...base, verdict: 'no-growth' };
+  if (runnerUp && leader.growthPerDay - runnerUp.growthPerDay <= 2 * oneMoveSlope(ends)) return { ...base, verdict: 'too-close' };
+  return { ...base, verdict: 'named' };
+}
+
+function slopeOf(xs: readonly number[], ys: readonly number[]): number {
+  const meanX = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const meanY = ys.reduce((s, y) => s + y, 0) / (ys.length || 1);
+  const sxx = xs.reduce((s, x) => s + (x - meanX) ** 2, 0);
+  const sxy = xs.reduce((s, x, i) => s + (x - meanX) * (n0(ys[i]) - meanY), 0);
+  return sxx > 0 ? sxy / sxx : 0;
+}
+
+/** The most one card entering (or leaving) a queue at some interval can change its slope. */
+export function oneMoveSlope(ends: readonly number[]): number {
   const meanX = ends.reduce((s, x) => s + x, 0) / ends.length;
   const sxx = ends.reduce((s, x) => s + (x - meanX) ** 2, 0);
-  let best: Bottleneck | null = null;
+  if (sxx <= 0) return 0;
+  // A step of one from interval k on adds Σ_{i≥k}(x_i − x̄) / sxx to the slope; the largest such tail.
+  let tail = 0;
+  let most = 0;
+  for (let i = ends.length - 1; i >= 0; i--) {
+    tail += n0(ends[i]) - meanX;
+    most = Math.max(most, Math.abs(tail));
+  }
+  return most / sxx;
+}
+
+/** The evidence for a bottleneck among the work centers between the commitment point and the last one. */
+export function bottleneckEvidence(data: FlowData): BottleneckEvidence {
+  const series = inColumnSeries(data);
+  const ends = data.boundaries.slice(1).map((t) => toDays(t - (data.boundaries[0] ?? 0)));
+  const days = toDays((data.boundaries.at(-1) ?? 0) - (data.boundaries[0] ?? 0));
+  const { commit, done } = flowPositions(data);
+  const queues: QueueSeries[] = [];
+  let arrivals = 0;
   for (let c = commit; c < done; c++) {
     const column = data.columns[c] as FlowColumn;
     if (!column.live) continue;
-    const ys = series.map((row) => n0(row[c]));
-    const meanY = ys.reduce((s, y) => s + y, 0) / ys.length;
-    const sxy = ends.reduce((s, x, i) => s + (x - meanX) * (n0(ys[i]) - meanY), 0);
-    const slope = sxx > 0 ? sxy / sxx : 0;
-    if (slope > 1e-9 && (!best || slope > best.growthPerDay)) best = { columnId: column.id, name: column.name, growthPerDay: slope };
+    queues.push({ columnId: column.id, name: column.name, counts: series.map((row) => n0(row[c])) });
+    arrivals += data.counts.reduce((s, interval) => s + n0(interval[c]?.[K.entered]), 0);
   }
-  return best;
+  return judgeBottleneck(ends, queues, arrivals, days);
+}
+
+/** The bottleneck when the evidence names one (see BOTTLENECK_RULE and docs/metrics.md), else null. */
+export function bottleneck(data: FlowData): Bottleneck | null {
+  const evidence = bottleneckEvidence(data);
+  return evidence.verdict === 'named' ? evidence.leader : null;
 }
 
 export interface FlowMetrics {
@@ -402,10 +500,12 @@ export interface FlowMetrics {
   demand: Demand;
   defects: { matrix: DefectCell[]; reworkRates: ReworkRate[] };
   bottleneck: Bottleneck | null;
+  bottleneckEvidence: BottleneckEvidence;
 }
 
 export function computeMetrics(data: FlowData): FlowMetrics {
   const finished = finishedCardTimes(data);
+  const evidence = bottleneckEvidence(data);
   return {
     range: data.range,
     commitmentColumnId: data.commitmentColumnId,
@@ -421,7 +521,8 @@ export function computeMetrics(data: FlowData): FlowMetrics {
     arrivalsAndDepartures: arrivalsAndDepartures(data),
     demand: demand(data),
     defects: { matrix: defectMatrix(data), reworkRates: reworkRates(data) },
-    bottleneck: bottleneck(data),
+    bottleneck: evidence.verdict === 'named' ? evidence.leader : null,
+    bottleneckEvidence: evidence,
   };
 }
 

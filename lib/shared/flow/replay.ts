@@ -4,6 +4,7 @@
  * store uses this to rebuild a board whose work centers were reordered or that predates the tables.
  */
 import type { BoardEvent } from '../domain/types';
+import { blockStep, cardOfEvent, type BlockInterval } from './blockers';
 import { furthestEntered, markRemoved, placeInFlowOrder, reachedFromEntries, type OrderEntry } from './order';
 import { DAY_MS, HOUR_MS } from './time';
 
@@ -45,7 +46,11 @@ export interface ReplayedFlow {
   hourly: Map<string, number[]>;
   /** The commitment work center the board's settings name (null: the default). */
   commitmentSetting: string | null;
+  /** Every blocked interval, keyed by card and opening version. */
+  blocks: Map<string, BlockInterval>;
 }
+
+export const blockKey = (cardId: string, openedVersion: number) => `${cardId}|${openedVersion}`;
 
 function bump(map: Map<string, number[]>, columnId: string, at: number, kind: Kind, by = 1): void {
   const key = counterKey(columnId, hourBucket(at));
@@ -69,6 +74,26 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
   const cards = new Map<string, ReplayedCard>();
   const hourly = new Map<string, number[]>();
   let commitmentSetting: string | null = null;
+  const blocks = new Map<string, BlockInterval>();
+  /** Each blocked card's open interval. */
+  const openBlocks = new Map<string, BlockInterval>();
+
+  const followBlocks = (e: BoardEvent, at: number) => {
+    const cardId = cardOfEvent(e);
+    if (cardId === null) return;
+    const current = openBlocks.get(cardId) ?? null;
+    const step = blockStep(e, current, cards.get(cardId)?.columnId ?? null);
+    if (!step) return;
+    if (step.close && current) {
+      current.endedAt = at;
+      openBlocks.delete(cardId);
+    }
+    if (step.open) {
+      const block: BlockInterval = { cardId, openedVersion: e.version, columnId: step.open.columnId, reason: step.open.reason, startedAt: at, endedAt: null };
+      blocks.set(blockKey(cardId, e.version), block);
+      openBlocks.set(cardId, block);
+    }
+  };
 
   const enter = (card: ReplayedCard, columnId: string, at: number) => {
     const first = card.entries.get(columnId);
@@ -78,6 +103,8 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
 
   function add(e: BoardEvent): void {
     const at = ms(e.at);
+    // Before the event changes the card: a move's interval closes in the work center it leaves.
+    followBlocks(e, at);
     switch (e.type) {
       case 'board_created':
         order = e.columns.map((c) => ({ id: c.id, live: true }));
@@ -160,7 +187,7 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
         if (furthest) bump(hourly, furthest, card.deletedAt, 'abandoned');
       }
     }
-    return { order, columns, cards, hourly, commitmentSetting };
+    return { order, columns, cards, hourly, commitmentSetting, blocks };
   }
   return { add, finish };
 }

@@ -15,7 +15,7 @@ import { computeView } from '../../../lib/client/syncState';
 import { CARD_TYPES, type BoardEvent, type BoardSnapshot } from '../../../lib/shared/domain/types';
 import type { Ack, JoinAck } from '../../../lib/shared/protocol';
 import { canonical } from '../helpers';
-import { prng, type Prng } from './prng';
+import { prng, type Prng } from '../../../lib/shared/random';
 
 export interface SyncFuzzOptions {
   /** Servers sharing one database; client i connects to urls[i % urls.length]. */

@@ -1,6 +1,7 @@
 /**
- * A small seeded generator (mulberry32): the same seed gives the same choices, so a failing run's
- * seed replays its script. Timing across sockets still varies from run to run.
+ * A small seeded generator (mulberry32): the same seed gives the same choices, so the demo board's
+ * history, a benchmark's data and a fuzz test's script are the same on every run (a failing fuzz
+ * run's seed replays its script; timing across sockets still varies).
  */
 export interface Prng {
   /** A float in [0, 1). */

@@ -1,0 +1,11 @@
+/** The blocked-time suite again, on a PostgreSQL database of its own (tests/services.ts). */
+import { describe, it } from 'vitest';
+import { withPostgres } from '../../services';
+import { runSuiteOnEngine } from '../helpers';
+
+if (withPostgres) {
+  runSuiteOnEngine('postgres');
+  await import('../blocked-time.test');
+} else {
+  describe.skip('blocked time on PostgreSQL', () => it('needs a PostgreSQL server (FLOWBOARD_TEST_DATABASE_URL)', () => {}));
+}
