@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../lib/shared/domain/apply';
 import type { BoardEvent, BoardEventBody, BoardSnapshot, CardDTO, ColumnDTO } from '../../lib/shared/domain/types';
+import { cardOf } from './client-fixtures';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-02T00:00:00.000Z';
 
 const column = (id: string, name: string, wipLimit: number | null = null): ColumnDTO => ({ id, boardId: 'b', name, wipLimit, defectsReturned: 0 });
-const card = (id: string, columnId: string, position: string): CardDTO => ({
-  id,
-  boardId: 'b',
-  columnId,
-  position,
-  title: id,
-  description: '',
-  type: 'feature',
-  blocked: false,
-  blockedReason: null,
-  blockedMs: 0,
-  blockedSince: null,
-  defectCount: 0,
-  createdAt: T0,
-  updatedAt: T0,
-  enteredColumnAt: T0,
-});
+const card = (id: string, columnId: string, position: string): CardDTO =>
+  cardOf({ id, boardId: 'b', columnId, position, title: id, createdAt: T0, updatedAt: T0, enteredColumnAt: T0 });
 
 function board(): BoardSnapshot {
   return {

@@ -4,6 +4,7 @@ import type { BoardEvent, BoardEventBody, CardDTO } from '../../lib/shared/domai
 import { blockerSummary, type BlockInterval } from '../../lib/shared/flow/blockers';
 import type { FlowColumn } from '../../lib/shared/flow/data';
 import { replayFlow } from '../../lib/shared/flow/replay';
+import { cardOf } from './client-fixtures';
 
 const day = (d: number) => Date.UTC(2026, 2, 1) + (d - 1) * DAY_MS; // 1 March 2026 is day 1
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -40,23 +41,8 @@ function log(steps: [number, BoardEventBody][]): BoardEvent[] {
   return steps.map(([at, body], i) => ({ ...body, boardId: BOARD, version: i + 1, actor: 't', at: iso(at) }) as BoardEvent);
 }
 
-const card = (id: string, columnId: string, at: number): CardDTO => ({
-  id,
-  boardId: BOARD,
-  columnId,
-  position: 'a0',
-  title: id,
-  description: '',
-  type: 'feature',
-  blocked: false,
-  blockedReason: null,
-  blockedMs: 0,
-  blockedSince: null,
-  defectCount: 0,
-  createdAt: iso(at),
-  updatedAt: iso(at),
-  enteredColumnAt: iso(at),
-});
+const card = (id: string, columnId: string, at: number): CardDTO =>
+  cardOf({ id, boardId: BOARD, columnId, title: id, createdAt: iso(at), updatedAt: iso(at), enteredColumnAt: iso(at) });
 
 describe('blocked intervals from the log', () => {
   it('a move or a new reason while blocked closes the interval and opens the next; unblocking and deleting close it', () => {

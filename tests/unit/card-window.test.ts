@@ -4,25 +4,10 @@ import { applyEvent } from '../../lib/shared/domain/apply';
 import { addCardPage, cardCount, cardsNotLoaded, windowOf } from '../../lib/shared/domain/cardWindow';
 import { comparePositioned } from '../../lib/shared/domain/ordering';
 import type { BoardEvent, BoardEventBody, BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
+import { cardOf } from './client-fixtures';
 
 const COLUMNS = ['todo', 'doing', 'done'];
-const card = (id: string, columnId: string, position: string): CardDTO => ({
-  id,
-  boardId: 'b',
-  columnId,
-  position,
-  title: id,
-  description: '',
-  type: 'feature',
-  blocked: false,
-  blockedReason: null,
-  blockedMs: 0,
-  blockedSince: null,
-  defectCount: 0,
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  enteredColumnAt: '2025-01-01T00:00:00.000Z',
-});
+const card = (id: string, columnId: string, position: string): CardDTO => cardOf({ id, boardId: 'b', columnId, position, title: id });
 const board = (cards: CardDTO[]): BoardSnapshot => ({
   id: 'b',
   name: 'B',

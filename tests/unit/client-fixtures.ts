@@ -6,13 +6,12 @@ export function column(id: string, wipLimit: number | null = null): ColumnDTO {
   return { id, boardId: 'b1', name: id[0]!.toUpperCase() + id.slice(1), wipLimit, defectsReturned: 0 };
 }
 
-export function card(id: string, columnId: string, position: string): CardDTO {
+/** A card with every field at a plain default: a test names only what it is about. */
+export function cardOf(fields: Partial<CardDTO> & Pick<CardDTO, 'id' | 'columnId'>): CardDTO {
   return {
-    id,
     boardId: 'b1',
-    columnId,
-    position,
-    title: `Card ${id}`,
+    position: 'a0',
+    title: `Card ${fields.id}`,
     description: '',
     type: 'feature',
     blocked: false,
@@ -23,7 +22,12 @@ export function card(id: string, columnId: string, position: string): CardDTO {
     createdAt: AT,
     updatedAt: AT,
     enteredColumnAt: AT,
+    ...fields,
   };
+}
+
+export function card(id: string, columnId: string, position: string): CardDTO {
+  return cardOf({ id, columnId, position });
 }
 
 /** Design (limit 2) → Develop (limit 2) → Test (no limit). */
