@@ -21,6 +21,7 @@ import type { ServerChild } from './lib/processes';
 import { summarize } from './lib/stats';
 import { comparePositioned } from '../lib/shared/domain/ordering';
 import { unpackJoin } from '../lib/shared/protocol';
+import { MAX_RANGE_DAYS } from '../db/flow';
 import { sleep, waitUntil } from './lib/time';
 import type { BenchContext, BenchModule, BenchResult, Row } from './lib/types';
 
@@ -29,9 +30,9 @@ const STALL_TARGET_MS = 50;
 const HEALTH_EVERY_MS = 10;
 const JOINS = 5;
 const DAY_MS = 86_400_000;
-/** The longest ranges the API allows (db/flow.ts MAX_RANGE_DAYS). */
-const LONGEST_DAYS = 731;
-const LONGEST_HOURS_DAYS = 62;
+/** The longest ranges the API allows. */
+const LONGEST_DAYS = MAX_RANGE_DAYS.day;
+const LONGEST_HOURS_DAYS = MAX_RANGE_DAYS.hour;
 
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { generateKeyBetween } from 'fractional-indexing';
 import { Server } from 'socket.io';
-import { FLOOR_SERVER_OPTIONS, movedBody, onShutdown } from './common';
+import { FLOOR_SERVER_OPTIONS, movedBody, movedEvent, onShutdown } from './common';
 
 const dbPath = process.env.FLOWBOARD_DB;
 if (!dbPath) throw new Error('Set FLOWBOARD_DB to a seeded bench database');
@@ -75,15 +75,7 @@ const move = sqlite
     if (backward) {
       q.backward.run(lastInsertRowid, card.board_id, input.cardId, card.column_id, input.toColumnId, reason, actor, now);
     }
-    const event = {
-      type: 'card_moved',
-      ...body,
-      boardId: card.board_id,
-      version: bumped.version,
-      actor,
-      at: new Date(now).toISOString(),
-      clientMutationId: input.clientMutationId ?? null,
-    };
+    const event = movedEvent(body, card.board_id, bumped.version, actor, now, input.clientMutationId);
     return { ok: true, event };
   })
   .immediate;

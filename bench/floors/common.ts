@@ -30,3 +30,8 @@ export function movedBody(card: { column_id: string }, input: { cardId: string; 
     returnedToColumnId: backward ? input.toColumnId : null,
   };
 }
+
+/** The `card_moved` event a floor broadcasts and acks, shaped like the app's. */
+export function movedEvent(body: ReturnType<typeof movedBody>, boardId: string, version: number, actor: string, now: number, clientMutationId: string | null | undefined) {
+  return { type: 'card_moved', ...body, boardId, version, actor, at: new Date(now).toISOString(), clientMutationId: clientMutationId ?? null };
+}

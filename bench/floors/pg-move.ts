@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { generateKeyBetween } from 'fractional-indexing';
 import { Pool, type PoolClient } from 'pg';
 import { Server } from 'socket.io';
-import { FLOOR_SERVER_OPTIONS, movedBody, onShutdown } from './common';
+import { FLOOR_SERVER_OPTIONS, movedBody, movedEvent, onShutdown } from './common';
 
 const url = process.env.FLOWBOARD_DATABASE_URL;
 if (!url) throw new Error('Set FLOWBOARD_DATABASE_URL to a seeded bench database');
@@ -74,15 +74,7 @@ async function moveIn(client: PoolClient, input: MoveInput, actor: string): Prom
   const data = JSON.stringify(input.clientMutationId ? { ...body, clientMutationId: input.clientMutationId } : body);
   const [appended] = await rows<{ seq: string }>(client, q.appendEvent, [card.board_id, bumped.version, 'card_moved', actor, now, input.cardId, data]);
   if (backward) await client.query({ ...q.backward, values: [appended?.seq, card.board_id, input.cardId, card.column_id, input.toColumnId, reason, actor, now] });
-  const event = {
-    type: 'card_moved',
-    ...body,
-    boardId: card.board_id,
-    version: bumped.version,
-    actor,
-    at: new Date(now).toISOString(),
-    clientMutationId: input.clientMutationId ?? null,
-  };
+  const event = movedEvent(body, card.board_id, bumped.version, actor, now, input.clientMutationId);
   return { ok: true, event };
 }
 

@@ -11,7 +11,7 @@ import { DomainError } from '../shared/domain/errors';
 import { LIMITS } from '../shared/domain/limits';
 import type { FlowData, FlowRange } from '../shared/flow/data';
 import { planImportAsync, toCsv, type CsvError, type ImportPlan } from '../shared/flow/csv';
-import { computeMetrics, finishedCardTimes, percentilesOf, cycleTimes, agingWip, bottleneck, MIN_SAMPLE_FOR_AGING } from '../shared/flow/metrics';
+import { finishedCardTimes, percentilesOf, cycleTimes, agingWip, bottleneck, MIN_SAMPLE_FOR_AGING } from '../shared/flow/metrics';
 import { buildCfd } from '../shared/flow/series';
 import { addDays, assertTimeZone, dateOf, formatDate, parseDate, type Interval } from '../shared/flow/time';
 
@@ -31,10 +31,6 @@ export function parseRange(query: URLSearchParams, now = Date.now(), interval?: 
   return { from: formatDate(from), to: formatDate(to), interval: rawInterval, tz };
 }
 
-export async function readFlow(store: Store, boardId: string, query: URLSearchParams, interval?: Interval): Promise<FlowData> {
-  return await store.flow.read(boardId, parseRange(query, Date.now(), interval));
-}
-
 /**
  * A flow read answered by the heavy-read worker (lib/server/heavyReads.ts): the range is checked and
  * the aggregates caught up here, the rows read and projected there.
@@ -46,9 +42,6 @@ export async function heavyFlow(store: Store, heavy: HeavyReader, boardId: strin
   await store.flow.settle(boardId);
   return heavy.stream({ kind: 'slices', job: { kind, boardId, range, now } });
 }
-
-export const cfdOf = (data: FlowData) => buildCfd(data);
-export const metricsOf = (data: FlowData) => computeMetrics(data);
 
 /**
  * Every viewer of a board asks for its marks a few seconds after each burst of changes: the answer

@@ -125,17 +125,23 @@ export class BoardSyncClient {
     this.running = true;
     this.generation++;
     const s = this.socket;
-    s.on('connect', this.onConnect);
-    s.on('board:event', this.onEvent);
-    s.on('disconnect', this.onDisconnect);
-    s.on('connect_error', this.onConnectError);
-    s.on('board:removed', this.onRemoved);
-    s.on('session:ended', this.onSessionEnded);
+    this.listen('on');
     this.options.mark?.('board-mounted');
     if (!s.connected) this.setStatus('connecting');
     // A connection still on its way is left alone: connect() on it would handshake twice.
     if (s.connected) this.onConnect();
     else if (!s.active) s.connect();
+  }
+
+  /** The socket's events this client follows, added by start() and removed by stop(). */
+  private listen(how: 'on' | 'off'): void {
+    const s = this.socket;
+    s[how]('connect', this.onConnect);
+    s[how]('board:event', this.onEvent);
+    s[how]('disconnect', this.onDisconnect);
+    s[how]('connect_error', this.onConnectError);
+    s[how]('board:removed', this.onRemoved);
+    s[how]('session:ended', this.onSessionEnded);
   }
 
   /** Stops listening and closes the connection; the state stays for a later start(). */
@@ -145,12 +151,7 @@ export class BoardSyncClient {
     this.generation++;
     this.clearTimers();
     const s = this.socket;
-    s.off('connect', this.onConnect);
-    s.off('board:event', this.onEvent);
-    s.off('disconnect', this.onDisconnect);
-    s.off('connect_error', this.onConnectError);
-    s.off('board:removed', this.onRemoved);
-    s.off('session:ended', this.onSessionEnded);
+    this.listen('off');
     s.disconnect();
   }
 
