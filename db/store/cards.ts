@@ -9,14 +9,14 @@ import { blockedTimeAfter } from '../../lib/shared/domain/blocked';
 import { CARD_FIELDS, cardRowOf, iso, toCardDTO, type CardRow } from './rows';
 import { columnOn, liveColumns, type Commit, type WriteContext } from './tx';
 
-async function cardOn(tx: WriteTx, boardId: string, cardId: string): Promise<CardRow> {
+export async function cardOn(tx: WriteTx, boardId: string, cardId: string): Promise<CardRow> {
   const row = await tx.get<CardRow>(`select ${CARD_FIELDS} from cards where id = ? and deleted_at is null`, [cardId]);
   if (!row || row.boardId !== boardId) throw new DomainError('NOT_FOUND', 'Card not found');
   return cardRowOf(row);
 }
 
 /** The live cards of a work center: their count is what a WIP limit is checked against. */
-const cardsIn = (tx: WriteTx, columnId: string) => tx.all<{ id: string; position: string }>('select id, position from cards where column_id = ? and deleted_at is null', [columnId]);
+export const cardsIn = (tx: WriteTx, columnId: string) => tx.all<{ id: string; position: string }>('select id, position from cards where column_id = ? and deleted_at is null', [columnId]);
 
 export async function createCard({ tx, boardId, now, append }: WriteContext, input: CardCreateInput, newId: () => string): Promise<Commit & { card: CardDTO }> {
   const column = input.columnId ? await columnOn(tx, boardId, input.columnId) : (await liveColumns(tx, boardId))[0];
