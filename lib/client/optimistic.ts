@@ -1,7 +1,8 @@
 import { applyEvent } from '../shared/domain/apply';
 import { positionBefore } from '../shared/domain/ordering';
 import { cardMovedEvent, isBackwardMove } from '../shared/domain/rules';
-import type { BoardEventBody, BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../shared/domain/types';
+import type { BoardEventBody, BoardSnapshot, CardDTO, CardPlace, CardType, ColumnDTO } from '../shared/domain/types';
+import { undoMovedEvent } from '../shared/domain/undo';
 import type { Apply } from './syncState';
 
 /**
@@ -37,6 +38,27 @@ export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: 
       cardMovedEvent({ cardId, fromColumnId: card.columnId, toColumnId, position, backward, reason }),
       at,
     );
+  };
+}
+
+/** One's own move as its ack confirmed it: what an undo takes back (lib/shared/domain/undo.ts). */
+export interface OwnMove {
+  cardId: string;
+  /** The version of its card_moved event (the ack's version). */
+  version: number;
+  /** Its event's time (the acked card's updatedAt). */
+  at: string;
+  toColumnId: string;
+  backward: boolean;
+  /** Where the card stood before it. */
+  before: CardPlace;
+}
+
+/** The compensating event of an undo, predicted exactly as the server will commit it. */
+export function undoMoveApply(move: OwnMove, at: string): Apply {
+  return (board) => {
+    findCard(board, move.cardId);
+    return predict(board, undoMovedEvent({ ...move, returnedToColumnId: move.backward ? move.toColumnId : null }, move.before), at);
   };
 }
 
