@@ -7,6 +7,8 @@ import type { CardCreateInput, CardDeleteInput, CardMoveInput, CardUpdateInput }
 import type { WriteTx } from '../engine';
 import { blockedTimeAfter } from '../../lib/shared/domain/blocked';
 import { CARD_FIELDS, cardRowOf, iso, toCardDTO, type CardRow } from './rows';
+import { arrivalAnchor, assertNotReorderingDone } from '../../lib/shared/domain/doneOrder';
+import { sortByPosition } from '../../lib/shared/domain/ordering';
 import { columnOn, liveColumns, type Commit, type WriteContext } from './tx';
 
 export async function cardOn(tx: WriteTx, boardId: string, cardId: string): Promise<CardRow> {
@@ -18,12 +20,18 @@ export async function cardOn(tx: WriteTx, boardId: string, cardId: string): Prom
 /** The live cards of a work center: their count is what a WIP limit is checked against. */
 export const cardsIn = (tx: WriteTx, columnId: string) => tx.all<{ id: string; position: string }>('select id, position from cards where column_id = ? and deleted_at is null', [columnId]);
 
+/** Whether a work center is the board's last live one (doneOrder.ts: it lists its cards newest first). */
+const isLast = async (tx: WriteTx, boardId: string, columnId: string) =>
+  (await tx.get<{ id: string }>('select id from columns where board_id = ? and removed_at is null order by ord desc limit 1', [boardId]))?.id === columnId;
+
 export async function createCard({ tx, boardId, now, append }: WriteContext, input: CardCreateInput, newId: () => string): Promise<Commit & { card: CardDTO }> {
   const column = input.columnId ? await columnOn(tx, boardId, input.columnId) : (await liveColumns(tx, boardId))[0];
   if (!column) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
   const inColumn = await cardsIn(tx, column.id);
   assertRoomFor(column, inColumn.length, false);
-  const position = positionBefore(inColumn, input.beforeCardId ?? null, null);
+  // The last work center is newest first: a card created there goes on top.
+  const before = (await isLast(tx, boardId, column.id)) ? arrivalAnchor(sortByPosition(inColumn), null) : (input.beforeCardId ?? null);
+  const position = positionBefore(inColumn, before, null);
   if (position === null) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
   const row: CardRow = {
     id: newId(),
@@ -104,9 +112,13 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
   const inTarget = await cardsIn(tx, target.id);
   // Counted after the board's lock (boardWrite): no other pull of this board can slip in between.
   assertRoomFor(target, inTarget.length, sameColumn);
+  // The last work center is newest first: no reordering in it, and an arrival goes on top.
+  const last = await isLast(tx, boardId, target.id);
+  if (last && sameColumn) assertNotReorderingDone(target.name);
   // "Before itself" within its own column means: stay where it is.
   const keepsPlace = sameColumn && input.beforeCardId === card.id;
-  const position = keepsPlace ? card.position : positionBefore(inTarget, input.beforeCardId ?? null, card.id);
+  const beforeCardId = last ? arrivalAnchor(sortByPosition(inTarget), card.id) : (input.beforeCardId ?? null);
+  const position = keepsPlace ? card.position : positionBefore(inTarget, beforeCardId, card.id);
   if (position === null) throw new DomainError('NOT_FOUND', 'The card to place before is not in that work center');
   const updated: CardRow = {
     ...card,

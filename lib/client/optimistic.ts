@@ -1,5 +1,6 @@
 import { applyEvent } from '../shared/domain/apply';
-import { positionBefore } from '../shared/domain/ordering';
+import { arrivalAnchor, isLastColumn } from '../shared/domain/doneOrder';
+import { positionBefore, sortByPosition } from '../shared/domain/ordering';
 import { cardMovedEvent, isBackwardMove } from '../shared/domain/rules';
 import type { BoardEventBody, BoardSnapshot, CardDTO, CardPlace, CardType, ColumnDTO } from '../shared/domain/types';
 import { undoMovedEvent } from '../shared/domain/undo';
@@ -31,7 +32,9 @@ export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: 
     const order = board.columns.map((c) => c.id);
     const backward = isBackwardMove(order, card.columnId, toColumnId);
     const target = board.cards.filter((c) => c.columnId === toColumnId);
-    const position = positionBefore(target, beforeCardId, cardId) ?? positionBefore(target, null, cardId);
+    // The last work center is newest first (doneOrder.ts): an arrival goes on top, as the server puts it.
+    const anchor = isLastColumn(board.columns, toColumnId) && card.columnId !== toColumnId ? arrivalAnchor(sortByPosition(target), cardId) : beforeCardId;
+    const position = positionBefore(target, anchor, cardId) ?? positionBefore(target, null, cardId);
     if (position === null) throw new Error('no position');
     return predict(
       board,
@@ -73,11 +76,12 @@ export interface NewCard {
 export function createCardApply(input: NewCard, at: string): Apply {
   return (board) => {
     const target = board.cards.filter((c) => c.columnId === input.columnId);
+    const anchor = isLastColumn(board.columns, input.columnId) ? arrivalAnchor(sortByPosition(target), null) : null;
     const card: CardDTO = {
       id: input.tempId,
       boardId: board.id,
       columnId: input.columnId,
-      position: positionBefore(target, null, null) ?? 'a0',
+      position: positionBefore(target, anchor, null) ?? 'a0',
       title: input.title.trim(),
       description: input.description,
       type: input.type,
