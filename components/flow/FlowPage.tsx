@@ -98,7 +98,7 @@ export function FlowPage({ boardId, boardName }: { boardId: string; boardName: s
 
   return (
     <div className="min-h-dvh">
-      <header className="flex flex-wrap items-center gap-x-4 gap-y-2 bg-slate-900 px-4 py-2.5 text-white">
+      <header className="on-dark flex flex-wrap items-center gap-x-4 gap-y-2 bg-slate-900 px-4 py-2.5 text-white">
         <Link href={`/boards/${boardId}`} className="rounded text-sm font-medium text-slate-300 hover:text-white" data-testid="back-to-board">
           ← Board
         </Link>

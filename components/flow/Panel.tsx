@@ -7,13 +7,23 @@ function chartSvg(root: HTMLElement | null): { svg: string; width: number; heigh
   const svg = root?.querySelector('svg.recharts-surface');
   if (!(svg instanceof SVGSVGElement)) return null;
   const clone = svg.cloneNode(true) as SVGSVGElement;
+  // Colours are the theme's variables (globals.css): a file has no theme, so each is written as it is shown.
+  const shown = [svg, ...svg.querySelectorAll('*')];
+  [clone, ...clone.querySelectorAll('*')].forEach((el, i) => {
+    const original = shown[i];
+    if (!original) return;
+    const style = getComputedStyle(original);
+    for (const attr of ['fill', 'stroke', 'stop-color'] as const) {
+      if (el.getAttribute(attr)?.includes('var(')) el.setAttribute(attr, style.getPropertyValue(attr));
+    }
+  });
   const { width, height } = svg.getBoundingClientRect();
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(width));
   clone.setAttribute('height', String(height));
   clone.setAttribute('font-family', 'system-ui, sans-serif');
   clone.setAttribute('font-size', '12');
-  clone.insertAdjacentHTML('afterbegin', `<rect width="100%" height="100%" fill="white"/>`);
+  clone.insertAdjacentHTML('afterbegin', `<rect width="100%" height="100%" fill="${getComputedStyle(svg).getPropertyValue('--color-white').trim() || 'white'}"/>`);
   return { svg: new XMLSerializer().serializeToString(clone), width, height };
 }
 

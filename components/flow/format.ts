@@ -43,4 +43,4 @@ export function bandColor(index: number, count: number): string {
   return `hsl(${Math.round(hue) % 360} 70% 60%)`;
 }
 
-export const PERCENTILE_COLORS = { p50: '#0284c7', p85: '#d97706', p95: '#dc2626' } as const;
+export const PERCENTILE_COLORS = { p50: 'var(--color-sky-600)', p85: 'var(--color-amber-600)', p95: 'var(--color-red-600)' } as const;
