@@ -130,7 +130,7 @@ export function CardHistory({
                 {describe(entry, columns, blockedFor)}
                 {undone.has(entry.version) ? ' (undone)' : ''}
               </span>
-              <span className="text-xs text-slate-500">
+              <span className="text-xs text-slate-600">
                 {entry.actor} · <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
               </span>
             </div>

@@ -93,7 +93,7 @@ export function Column({ column, step, cards, count, notLoaded, onLoadMore, drop
             </li>
           ) : null}
           {cards.length === 0 && notLoaded === 0 ? (
-            <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-500">
+            <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-600">
               {drop.kind === 'allowed' ? 'Drop here' : isFirst ? 'New work starts here' : 'Nothing in progress'}
             </li>
           ) : null}

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { CartesianGrid, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FlowData } from '../../lib/shared/flow/data';
 import type { FlowMetrics, Percentiles } from '../../lib/shared/flow/metrics';
-import { formatDateLong, formatDay, formatDays, PERCENTILE_COLORS } from './format';
+import { formatDateLong, formatDay, formatDays, PERCENTILE_COLORS, PERCENTILE_TEXT_COLORS } from './format';
 import { Panel, Toggle } from './Panel';
 
 type Measure = 'cycle' | 'lead';
@@ -69,7 +69,7 @@ export function CycleTimeChart({ data, metrics }: { data: FlowData; metrics: Flo
           <Tooltip cursor={{ strokeDasharray: '3 3' }} content={<CycleTooltip tz={tz} />} />
           {(['p50', 'p85', 'p95'] as const).map((k) =>
             p[k] === null ? null : (
-              <ReferenceLine key={k} y={p[k] ?? 0} stroke={PERCENTILE_COLORS[k]} strokeDasharray="6 3" label={{ value: k.slice(1) + '%', position: 'right', fontSize: 11, fill: PERCENTILE_COLORS[k] }} />
+              <ReferenceLine key={k} y={p[k] ?? 0} stroke={PERCENTILE_COLORS[k]} strokeDasharray="6 3" label={{ value: k.slice(1) + '%', position: 'right', fontSize: 11, fill: PERCENTILE_TEXT_COLORS[k] }} />
             ),
           )}
           <Scatter data={points} fill="var(--color-slate-700)" fillOpacity={points.length > 2000 ? 0.25 : 0.6} isAnimationActive={false} shape="circle" />

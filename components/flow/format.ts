@@ -44,3 +44,6 @@ export function bandColor(index: number, count: number): string {
 }
 
 export const PERCENTILE_COLORS = { p50: 'var(--color-sky-600)', p85: 'var(--color-amber-600)', p95: 'var(--color-red-600)' } as const;
+
+/** The same, dark enough for text on a panel (AA in both themes). */
+export const PERCENTILE_TEXT_COLORS = { p50: 'var(--color-sky-700)', p85: 'var(--color-amber-700)', p95: 'var(--color-red-700)' } as const;
