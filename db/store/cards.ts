@@ -7,7 +7,7 @@ import type { CardCreateInput, CardDeleteInput, CardMoveInput, CardUpdateInput }
 import type { WriteTx } from '../engine';
 import { blockedTimeAfter } from '../../lib/shared/domain/blocked';
 import { CARD_FIELDS, cardRowOf, iso, toCardDTO, type CardRow } from './rows';
-import { arrivalAnchor, assertNotReorderingDone } from '../../lib/shared/domain/doneOrder';
+import { arrivalAnchor } from '../../lib/shared/domain/doneOrder';
 import { sortByPosition } from '../../lib/shared/domain/ordering';
 import { columnOn, liveColumns, type Commit, type WriteContext } from './tx';
 
@@ -29,8 +29,10 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
   if (!column) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
   const inColumn = await cardsIn(tx, column.id);
   assertRoomFor(column, inColumn.length, false);
-  // The last work center is newest first: a card created there goes on top.
-  const before = (await isLast(tx, boardId, column.id)) ? arrivalAnchor(sortByPosition(inColumn), null) : (input.beforeCardId ?? null);
+  // The last work center is newest first: a card created there goes on top (a named card must still be there).
+  const last = await isLast(tx, boardId, column.id);
+  if (last && input.beforeCardId && !inColumn.some((c) => c.id === input.beforeCardId)) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
+  const before = last ? arrivalAnchor(sortByPosition(inColumn), null) : (input.beforeCardId ?? null);
   const position = positionBefore(inColumn, before, null);
   if (position === null) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
   const row: CardRow = {
@@ -112,11 +114,14 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
   const inTarget = await cardsIn(tx, target.id);
   // Counted after the board's lock (boardWrite): no other pull of this board can slip in between.
   assertRoomFor(target, inTarget.length, sameColumn);
-  // The last work center is newest first: no reordering in it, and an arrival goes on top.
+  // The last work center is newest first: an arrival goes on top, and a card moved within it stays
+  // where it is (its order is time's; two people pulling the same card into it is no error).
   const last = await isLast(tx, boardId, target.id);
-  if (last && sameColumn) assertNotReorderingDone(target.name);
+  if (last && input.beforeCardId && input.beforeCardId !== card.id && !inTarget.some((c) => c.id === input.beforeCardId)) {
+    throw new DomainError('NOT_FOUND', 'The card to place before is not in that work center');
+  }
   // "Before itself" within its own column means: stay where it is.
-  const keepsPlace = sameColumn && input.beforeCardId === card.id;
+  const keepsPlace = sameColumn && (last || input.beforeCardId === card.id);
   const beforeCardId = last ? arrivalAnchor(sortByPosition(inTarget), card.id) : (input.beforeCardId ?? null);
   const position = keepsPlace ? card.position : positionBefore(inTarget, beforeCardId, card.id);
   if (position === null) throw new DomainError('NOT_FOUND', 'The card to place before is not in that work center');

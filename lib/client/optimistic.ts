@@ -32,9 +32,11 @@ export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: 
     const order = board.columns.map((c) => c.id);
     const backward = isBackwardMove(order, card.columnId, toColumnId);
     const target = board.cards.filter((c) => c.columnId === toColumnId);
-    // The last work center is newest first (doneOrder.ts): an arrival goes on top, as the server puts it.
-    const anchor = isLastColumn(board.columns, toColumnId) && card.columnId !== toColumnId ? arrivalAnchor(sortByPosition(target), cardId) : beforeCardId;
-    const position = positionBefore(target, anchor, cardId) ?? positionBefore(target, null, cardId);
+    // The last work center is newest first (doneOrder.ts): an arrival goes on top and a card moved
+    // within it stays where it is, as the server does.
+    const last = isLastColumn(board.columns, toColumnId);
+    const anchor = last ? arrivalAnchor(sortByPosition(target), cardId) : beforeCardId;
+    const position = last && card.columnId === toColumnId ? card.position : (positionBefore(target, anchor, cardId) ?? positionBefore(target, null, cardId));
     if (position === null) throw new Error('no position');
     return predict(
       board,

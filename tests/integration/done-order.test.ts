@@ -1,7 +1,7 @@
 /**
  * The last work center lists its cards newest first (lib/shared/domain/doneOrder.ts): an arrival,
- * by a move or created there, goes on top whatever place was asked for; a reorder inside it is
- * refused; a big board's first window of it holds its newest cards.
+ * by a move or created there, goes on top whatever place was asked for; a move inside it
+ * leaves the card where it is; a big board's first window of it holds its newest cards.
  */
 import { describe, expect, it } from 'vitest';
 import { CARD_WINDOW } from '../../lib/shared/domain/cardWindow';
@@ -36,7 +36,7 @@ describe('Done, newest first', () => {
     expect(canonical(fold(start, await bob.eventsThrough(board.id, server.version)))).toStrictEqual(server);
   });
 
-  it('a reorder inside the last work center is refused with CONFLICT and changes nothing; moving out and undoing puts it back in its place', async () => {
+  it('a move inside the last work center leaves the card where it is; moving out and undoing puts it back in its place', async () => {
     const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Done' }]);
     const [a, b] = await board.addCards('Done', 2);
     if (!a || !b) throw new Error('seed failed');
@@ -44,9 +44,11 @@ describe('Done, newest first', () => {
     await ada.join(board.id);
     const before = await h.app.store.getSnapshot(board.id);
     expect(order(before, board.col('Done'))).toEqual([b.id, a.id]);
-    const refused = expectFailure(await ada.request('card:move', { cardId: a.id, toColumnId: board.col('Done'), beforeCardId: b.id }), 'CONFLICT');
-    expect(refused.message).toBe('Done lists its cards newest first, by when they arrived: they cannot be reordered there');
-    expect(await h.app.store.getSnapshot(board.id)).toStrictEqual(before);
+    const stay = expectOk(await ada.request('card:move', { cardId: a.id, toColumnId: board.col('Done'), beforeCardId: b.id }));
+    expect(stay.card).toMatchObject({ position: before.cards.find((c) => c.id === a.id)?.position, enteredColumnAt: before.cards.find((c) => c.id === a.id)?.enteredColumnAt });
+    expect(order(await h.app.store.getSnapshot(board.id), board.col('Done'))).toEqual([b.id, a.id]);
+    // A card named to land before must still be in it.
+    expectFailure(await ada.request('card:move', { cardId: a.id, toColumnId: board.col('Done'), beforeCardId: 'nowhere' }), 'NOT_FOUND');
 
     const out = expectOk(await ada.request('card:move', { cardId: a.id, toColumnId: board.col('Develop'), reason: 'Rollback' }));
     expectOk(await ada.request('card:undo-move', { cardId: a.id, version: out.version }));
