@@ -8,7 +8,8 @@ import type { FlowMetrics } from '../../lib/shared/flow/metrics';
 import type { FlowData } from '../../lib/shared/flow/data';
 import { expectAggregatesOfLog } from '../unit/flow-aggregates';
 import { UNDO_WINDOW_MS } from '../../lib/shared/domain/undo';
-import type { CardHistoryEntry } from '../../lib/shared/domain/types';
+import type { BoardEvent, CardHistoryEntry } from '../../lib/shared/domain/types';
+import { foldEvent } from '../../lib/shared/flow/live';
 import { canonical, dbGet, expectFailure, expectOk, fold, startTestServer } from './helpers';
 
 /** The store's clock runs `skew` ms ahead of the real one: a test moves time instead of waiting. */
@@ -37,6 +38,8 @@ describe('undo of one’s own last move', () => {
     const { board, card, ada, bob, bobStart } = await seed();
     const before = (await h.app.store.getSnapshot(board.id)).cards.find((c) => c.id === card.id);
     const moved = expectOk(await ada.request('card:move', { cardId: card.id, toColumnId: board.col('Deploy') }));
+    const loaded = await h.api<FlowData>('GET', `/api/boards/${board.id}/flow?${range()}`);
+    expect(loaded.body.version).toBe(moved.version);
     const undo = expectOk(await ada.request('card:undo-move', { cardId: card.id, version: moved.version, clientMutationId: 'undo-1' }));
     expect(undo.card).toStrictEqual({ ...before, updatedAt: undo.card.updatedAt });
 
@@ -52,6 +55,8 @@ describe('undo of one’s own last move', () => {
       undoes: { version: moved.version, backward: false, returnedToColumnId: null, place: { columnId: board.col('Test'), position: before?.position, enteredColumnAt: before?.enteredColumnAt } },
     });
     expect(events.at(-1)).not.toHaveProperty('reason');
+    // An open flow page reloads on an undo: it rewrites the counts of the move it takes back.
+    expect(foldEvent(loaded.body, events.at(-1) as BoardEvent)).toEqual({ kind: 'reload' });
     const server = await h.app.store.getSnapshot(board.id);
     expect(canonical(fold(bobStart, events))).toStrictEqual(server);
     expect(server.cards.find((c) => c.id === card.id)).toMatchObject({ columnId: board.col('Test'), position: before?.position, enteredColumnAt: before?.enteredColumnAt, defectCount: 0 });
