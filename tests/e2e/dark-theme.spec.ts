@@ -87,3 +87,25 @@ test('the flow page and home follow it too: charts, axes and panels readable at 
   await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'dark-home-1280x800.png') });
   await expectReadable(page, 'home');
 });
+
+test('the account pages follow it: sign-in, API tokens and the import page, readable at AA', async ({ page, browser, baseURL }, testInfo) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  for (const [path, heading] of [
+    ['/settings/tokens', /token/i],
+    ['/import', /import/i],
+  ] as const) {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(path);
+    await expect(page.getByRole('heading', { name: heading }).first()).toBeVisible();
+    await page.screenshot({ path: shotPath(testInfo.project.outputDir, `dark${path.replaceAll('/', '-')}.png`) });
+    await expectReadable(page, path);
+  }
+  // Signed out: the sign-in page, with its side panel at this width.
+  const visitor = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 }, colorScheme: 'dark', storageState: { cookies: [], origins: [] } });
+  const signIn = await visitor.newPage();
+  await signIn.goto('/sign-in');
+  await expect(signIn.getByRole('button', { name: /sign in/i })).toBeVisible();
+  await signIn.screenshot({ path: shotPath(testInfo.project.outputDir, 'dark-sign-in.png') });
+  await expectReadable(signIn, 'sign-in');
+  await visitor.close();
+});
