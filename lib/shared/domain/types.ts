@@ -74,7 +74,11 @@ export interface CardWindow {
   stale?: boolean;
 }
 
-/** Where a card stands on the board: what an undo puts back, whole (a new field of a card's place joins it here). */
+/**
+ * Where a card stands on the board: what an undo puts back, whole. The fold spreads it onto the card
+ * (lib/shared/domain/undo.ts applyUndo), so a field a move sets that joins it (a lane, say) comes
+ * back with the undo once it is added here, to placeOf, and to the store's update (db/store/undo.ts).
+ */
 export interface CardPlace {
   columnId: string;
   position: string;
