@@ -2,6 +2,16 @@
 import { useId, useRef, type ReactNode } from 'react';
 import { HELP, type HelpKey } from '../../lib/shared/flow/help';
 
+/** A computed colour (oklch, color-mix…) as plain rgba(), which every SVG viewer reads: the browser converts it. */
+function plainColor(css: string): string {
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (!ctx || css === 'none' || css === '') return css;
+  ctx.fillStyle = css;
+  ctx.fillRect(0, 0, 1, 1);
+  const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+  return `rgba(${r}, ${g}, ${b}, ${Math.round(((a ?? 255) / 255) * 1000) / 1000})`;
+}
+
 /** The chart's own <svg>, with its computed text styles inlined so the file looks the same elsewhere. */
 function chartSvg(root: HTMLElement | null): { svg: string; width: number; height: number } | null {
   const svg = root?.querySelector('svg.recharts-surface');
@@ -13,8 +23,10 @@ function chartSvg(root: HTMLElement | null): { svg: string; width: number; heigh
     const original = shown[i];
     if (!original) return;
     const style = getComputedStyle(original);
+    const inline = el instanceof SVGElement ? el.style : null;
     for (const attr of ['fill', 'stroke', 'stop-color'] as const) {
-      if (el.getAttribute(attr)?.includes('var(')) el.setAttribute(attr, style.getPropertyValue(attr));
+      if (el.getAttribute(attr)?.includes('var(')) el.setAttribute(attr, plainColor(style.getPropertyValue(attr)));
+      if (inline?.getPropertyValue(attr).includes('var(')) inline.setProperty(attr, plainColor(style.getPropertyValue(attr)));
     }
   });
   const { width, height } = svg.getBoundingClientRect();
@@ -23,7 +35,7 @@ function chartSvg(root: HTMLElement | null): { svg: string; width: number; heigh
   clone.setAttribute('height', String(height));
   clone.setAttribute('font-family', 'system-ui, sans-serif');
   clone.setAttribute('font-size', '12');
-  clone.insertAdjacentHTML('afterbegin', `<rect width="100%" height="100%" fill="${getComputedStyle(svg).getPropertyValue('--color-white').trim() || 'white'}"/>`);
+  clone.insertAdjacentHTML('afterbegin', `<rect width="100%" height="100%" fill="${plainColor(getComputedStyle(svg).getPropertyValue('--color-white').trim() || 'white')}"/>`);
   return { svg: new XMLSerializer().serializeToString(clone), width, height };
 }
 

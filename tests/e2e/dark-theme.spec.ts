@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { contrastFailures } from './contrast';
 import { boardName, csvTime, expect, importBoard, shotPath, test } from './fixtures';
@@ -81,6 +82,14 @@ test('the flow page and home follow it too: charts, axes and panels readable at 
   await page.emulateMedia({ colorScheme: 'light' });
   expect(await grid.evaluate((l) => getComputedStyle(l).stroke)).not.toBe(darkGrid);
   await expectReadable(page, 'the flow page');
+
+  // A chart saved as SVG carries the colours it showed as plain values: a file has no theme.
+  const saved = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'SVG', exact: true }).first().click();
+  const svg = readFileSync((await (await saved).path()) ?? '', 'utf8');
+  expect(svg).toContain('<svg');
+  expect(svg).not.toContain('var(');
+  expect(svg).toMatch(/fill="rgba\(/);
 
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Boards' })).toBeVisible();
