@@ -132,7 +132,7 @@ export function forecastWhen(sample: readonly number[], items: number, start: Ca
   const empty = { percentiles: levelsOf(() => null), histogram: [], never: 0 };
   if (items <= 0) return { ...empty, percentiles: levelsOf(() => formatDate(addDays(start, -1))), warnings };
   if (days.length === 0) return { ...empty, never: trials, warnings: [...warnings, beyond()] };
-  if (sample.length === 0 || sample.every((c) => c === 0)) return { ...empty, never: trials, warnings };
+  if (sample.every((c) => c === 0)) return { ...empty, never: trials, warnings };
   const draw = prng(options.seed ?? 1);
   const pool = Int32Array.from(sample);
   const n = pool.length;
