@@ -177,6 +177,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         createdAt: iso(step.at),
         updatedAt: iso(step.at),
         enteredColumnAt: iso(step.at),
+        assigneeIds: [],
       };
       return { type: 'card_created', card };
     }

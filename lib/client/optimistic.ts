@@ -67,6 +67,7 @@ export function createCardApply(input: NewCard, at: string): Apply {
       createdAt: at,
       updatedAt: at,
       enteredColumnAt: at,
+      assigneeIds: [],
     };
     return predict(board, { type: 'card_created', card }, at);
   };

@@ -1,12 +1,13 @@
 import { addCardPage } from '../../shared/domain/cardWindow';
 import { sortByPosition } from '../../shared/domain/ordering';
-import type { BoardEvent, BoardSnapshot } from '../../shared/domain/types';
+import type { BoardEvent, BoardSnapshot, PersonDTO } from '../../shared/domain/types';
 import { unpackJoin, type Ack, type Failure } from '../../shared/protocol';
 import { newId } from '../ids';
 import { request, type FlowSocket } from '../socket';
 import {
   addPending,
   applyJoin,
+  withPeople,
   computeView,
   dropPending,
   hasGap,
@@ -141,6 +142,7 @@ export class BoardSyncClient {
     s[how]('disconnect', this.onDisconnect);
     s[how]('connect_error', this.onConnectError);
     s[how]('board:removed', this.onRemoved);
+    s[how]('board:people', this.onPeople);
     s[how]('session:ended', this.onSessionEnded);
   }
 
@@ -315,7 +317,7 @@ export class BoardSyncClient {
       return 'failed';
     }
     const { state, behind } = applyJoin(this.state, unpackJoin(ack));
-    this.commit(state);
+    this.commit(ack.people ? withPeople(state, ack.people) : state);
     if (full) this.catchUpsWithGap = 0;
     if (behind || hasGap(this.state)) this.catchUpsWithGap++;
     return behind || this.state.confirmed.window?.stale ? 'behind' : 'ok';
@@ -416,6 +418,12 @@ export class BoardSyncClient {
     // Stopped first: the disconnect that follows must not reconnect.
     this.stop();
     this.options.onSessionEnded?.(message);
+  };
+
+  /** Someone joined or left the board: its people, to name the cards' assignees. */
+  private readonly onPeople = ({ boardId, people }: { boardId: string; people: PersonDTO[] }): void => {
+    if (!this.running || boardId !== this.boardId) return;
+    this.commit(withPeople(this.state, people));
   };
 
   private readonly onRemoved = ({ boardId }: { boardId: string }): void => {
