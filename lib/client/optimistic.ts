@@ -73,7 +73,7 @@ export function createCardApply(input: NewCard, at: string): Apply {
   };
 }
 
-export type CardChanges = Partial<Pick<CardDTO, 'title' | 'description' | 'type' | 'blocked' | 'blockedReason'>>;
+export type CardChanges = Partial<Pick<CardDTO, 'title' | 'description' | 'type' | 'blocked' | 'blockedReason' | 'assigneeIds'>>;
 
 export function updateCardApply(cardId: string, changes: CardChanges, at: string): Apply {
   return (board) => {
@@ -88,6 +88,10 @@ export function deleteCardApply(cardId: string, at: string): Apply {
 
 export function renameBoardApply(name: string, at: string): Apply {
   return (board) => predict(board, { type: 'board_renamed', name: name.trim() }, at);
+}
+
+export function personWipLimitApply(personWipLimit: number | null, at: string): Apply {
+  return (board) => predict(board, { type: 'person_wip_limit_set', personWipLimit }, at);
 }
 
 export function addColumnApply(tempId: string, name: string, wipLimit: number | null, index: number, at: string): Apply {

@@ -1,5 +1,5 @@
 import { applyEvent } from '../shared/domain/apply';
-import type { BoardEvent, BoardSnapshot, PersonDTO } from '../shared/domain/types';
+import type { BoardEvent, BoardSnapshot } from '../shared/domain/types';
 
 /**
  * The client's copy of a board: what the server confirmed (a snapshot at a version), the changes
@@ -156,9 +156,4 @@ export function computeView(state: Pick<SyncState, 'confirmed' | 'pending'>): Bo
     }
   }
   return view;
-}
-
-/** The board's people (not in its log: a join and `board:people` send them) on the confirmed board. */
-export function withPeople(state: SyncState, people: PersonDTO[]): SyncState {
-  return { ...state, confirmed: { ...state.confirmed, people } };
 }

@@ -7,7 +7,6 @@ import { request, type FlowSocket } from '../socket';
 import {
   addPending,
   applyJoin,
-  withPeople,
   computeView,
   dropPending,
   hasGap,
@@ -46,6 +45,8 @@ export interface BoardSyncSnapshot {
   status: ConnectionState;
   /** This account was removed from the board while it was open: it gets nothing more. */
   removed: boolean;
+  /** Who the cards can name (a join and `board:people` send them; they are not in the board's log). */
+  people: readonly PersonDTO[];
 }
 
 /** What the engine needs from where it runs: the browser hook passes its window's, tests what they watch. */
@@ -80,6 +81,7 @@ export class BoardSyncClient {
   private status: ConnectionState = 'connecting';
   private removed = false;
   private snapshot: BoardSyncSnapshot;
+  private people: readonly PersonDTO[];
   private readonly listeners = new Set<() => void>();
   private viewOf: Pick<SyncState, 'confirmed' | 'pending'>;
 
@@ -103,7 +105,8 @@ export class BoardSyncClient {
   ) {
     this.boardId = initial.id;
     this.state = initialSyncState(initial);
-    this.snapshot = { view: initial, status: this.status, removed: false };
+    this.people = initial.people ?? [];
+    this.snapshot = { view: initial, status: this.status, removed: false, people: this.people };
     this.viewOf = this.state;
   }
 
@@ -243,8 +246,8 @@ export class BoardSyncClient {
   private publish(): void {
     const view = this.currentView();
     const { snapshot } = this;
-    if (view === snapshot.view && this.status === snapshot.status && this.removed === snapshot.removed) return;
-    this.snapshot = { view, status: this.status, removed: this.removed };
+    if (view === snapshot.view && this.status === snapshot.status && this.removed === snapshot.removed && this.people === snapshot.people) return;
+    this.snapshot = { view, status: this.status, removed: this.removed, people: this.people };
     for (const listener of this.listeners) listener();
   }
 
@@ -317,7 +320,9 @@ export class BoardSyncClient {
       return 'failed';
     }
     const { state, behind } = applyJoin(this.state, unpackJoin(ack));
-    this.commit(ack.people ? withPeople(state, ack.people) : state);
+    if (ack.people) this.people = ack.people;
+    this.commit(state);
+    this.publish();
     if (full) this.catchUpsWithGap = 0;
     if (behind || hasGap(this.state)) this.catchUpsWithGap++;
     return behind || this.state.confirmed.window?.stale ? 'behind' : 'ok';
@@ -423,7 +428,8 @@ export class BoardSyncClient {
   /** Someone joined or left the board: its people, to name the cards' assignees. */
   private readonly onPeople = ({ boardId, people }: { boardId: string; people: PersonDTO[] }): void => {
     if (!this.running || boardId !== this.boardId) return;
-    this.commit(withPeople(this.state, people));
+    this.people = people;
+    this.publish();
   };
 
   private readonly onRemoved = ({ boardId }: { boardId: string }): void => {
