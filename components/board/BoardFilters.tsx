@@ -107,7 +107,7 @@ export function FilterBar({ cards, total, people }: { cards: readonly CardDTO[];
             set({ q: '' });
           }
         }}
-        className={`${control} w-40 min-w-0 max-sm:flex-1 sm:w-56`}
+        className={`${control} w-56 min-w-0 max-sm:w-full`}
         data-testid="filter-search"
       />
       <label htmlFor={ids.person} className="sr-only">

@@ -30,7 +30,7 @@ export function Avatar({ person, size = 'md' }: { person: PersonDTO; size?: 'md'
       aria-hidden
       title={nameOf(person)}
       style={{ backgroundColor: avatarColourOf(person.id) }}
-      className={`inline-flex shrink-0 items-center justify-center rounded-full font-bold text-white ring-2 ring-white ${
+      className={`inline-flex shrink-0 items-center justify-center rounded-full font-bold text-white ${
         size === 'md' ? 'size-7 text-[0.7rem]' : 'size-6 text-[0.65rem]'
       } ${person.member ? '' : 'opacity-70'}`}
     >
@@ -50,13 +50,13 @@ export function CardAvatars({ cardId, ids }: { cardId: string; ids: readonly str
   const more = assigned.length - shown.length;
   const names = assigned.map(nameOf).join(', ');
   return (
-    <span className="flex items-center -space-x-1.5" data-testid={`card-assignees-${cardId}`} title={names}>
+    <span className="flex flex-wrap items-center justify-end gap-1" data-testid={`card-assignees-${cardId}`} title={names}>
       <span className="sr-only">Assigned to {names}</span>
       {shown.map((p) => (
         <Avatar key={p.id} person={p} />
       ))}
       {more > 0 ? (
-        <span aria-hidden className="inline-flex size-7 items-center justify-center rounded-full bg-slate-700 text-[0.7rem] font-bold text-white ring-2 ring-white">
+        <span aria-hidden className="inline-flex size-7 items-center justify-center rounded-full bg-slate-700 text-[0.7rem] font-bold text-white">
           +{more}
         </span>
       ) : null}
