@@ -14,7 +14,7 @@ async function idOf(board: SeededBoard, name: string): Promise<string> {
 }
 
 test.describe('people on cards', () => {
-  test('assigning from the card with the keyboard: the avatar shows on both boards, and the history says it in words', async ({ api, openViewer }) => {
+  test('assigning from the card with the keyboard: the avatar shows on both boards, and the history says it in words', async ({ api, openViewer }, testInfo) => {
     const board = await api.createBoard(boardName('People'), [{ name: 'Backlog' }, { name: 'Develop' }, { name: 'Done' }]);
     const card = await board.addCard({ title: 'Pair on the release notes', column: 'Develop' });
     const alice = await openViewer(board.id, 'Alice Moreau');
@@ -32,6 +32,8 @@ test.describe('people on cards', () => {
     await option.focus();
     await alice.page.keyboard.press('Space');
     await expect(option).toBeChecked();
+    await expect(dialog.getByTestId('card-save')).toBeEnabled();
+    await alice.page.screenshot({ path: shotPath(testInfo.project.outputDir, 'people-card-dialog-1280x800.png') });
     // Enter in the title submits the card's form.
     await dialog.getByTestId('card-title-input').press('Enter');
     await expect(dialog).toBeHidden();
@@ -46,6 +48,25 @@ test.describe('people on cards', () => {
 
     await bob.card(card.id).press('Enter');
     await expect(bob.page.getByTestId('card-dialog')).toContainText('Assigned to Bob Achebe');
+  });
+
+  test('a person at the board\'s limit of cards in progress: assigning one more from the card is refused with their name, and nothing changes', async ({ api, openViewer }) => {
+    const board = await api.createBoard(boardName('Per person'), [{ name: 'Backlog' }, { name: 'Develop' }, { name: 'Done' }]);
+    const held = await board.addCard({ title: 'Already on it', column: 'Develop' });
+    const more = await board.addCard({ title: 'One too many', column: 'Develop' });
+    const alice = await openViewer(board.id, 'Alice Moreau');
+    const aliceId = await idOf(board, 'Alice Moreau');
+    await api.call('PATCH', `/api/boards/${board.id}/settings`, { personWipLimit: 1 });
+    await api.call('PATCH', `/api/cards/${held.id}`, { assigneeIds: [aliceId] });
+    await expect(alice.page.getByTestId(`card-assignees-${held.id}`)).toBeVisible();
+
+    await alice.card(more.id).press('Enter');
+    const dialog = alice.page.getByTestId('card-dialog');
+    await dialog.getByTestId(`assignee-option-${aliceId}`).check();
+    await dialog.getByTestId('card-save').click();
+    await expect(alice.page.getByTestId('toast')).toHaveText(/Alice Moreau already holds 1 card in progress \(limit 1\)/);
+    await expect(alice.page.getByTestId(`card-assignees-${more.id}`)).toHaveCount(0);
+    expect((await board.fetch()).cards.find((c) => c.id === more.id)?.assigneeIds).toEqual([]);
   });
 
   test('a filtered view is a link: a second browser opens it filtered the same, follows moves live, and the counts stay whole', async ({ api, openViewer }, testInfo) => {
