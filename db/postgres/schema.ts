@@ -63,7 +63,11 @@ export const cards = pgTable(
     deletedAt: ms('deleted_at'),
     assigneeIds: text('assignee_ids').notNull().default('[]'),
   },
-  (t) => [index('cards_column_idx').on(t.columnId, t.position), index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt)],
+  (t) => [
+    index('cards_column_idx').on(t.columnId, t.position),
+    index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt),
+    index('cards_assigned_idx').on(t.boardId).where(sql`assignee_ids <> '[]'`),
+  ],
 );
 
 export const events = pgTable(

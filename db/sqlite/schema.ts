@@ -77,7 +77,12 @@ export const cards = sqliteTable(
     /** The card's assignees: a JSON array of account ids (db/store/people.ts). */
     assigneeIds: text('assignee_ids').notNull().default('[]'),
   },
-  (t) => [index('cards_column_idx').on(t.columnId, t.position), index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt)],
+  (t) => [
+    index('cards_column_idx').on(t.columnId, t.position),
+    index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt),
+    // The assigned cards only: a join names their people without reading a big board's every card.
+    index('cards_assigned_idx').on(t.boardId).where(sql`assignee_ids <> '[]'`),
+  ],
 );
 
 /** The append-only event log. Rows are inserted, never updated or deleted. */
