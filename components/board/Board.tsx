@@ -68,8 +68,10 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
   const counts = useMemo(() => new Map(view.columns.map((c) => [c.id, cardCount(view, c.id)])), [view]);
   const totalCards = useMemo(() => [...counts.values()].reduce((n, c) => n + c, 0), [counts]);
 
+  // The drag foresees the per-person limit too, naming the person (lib/shared/domain/people.ts).
+  const dragView = useMemo(() => ({ ...view, people: [...sync.people] }), [view, sync.people]);
   const drag = useCardDrag({
-    view,
+    view: dragView,
     lists,
     move: (cardId, toColumnId, beforeCardId, reason) => void actions.moveCard(cardId, toColumnId, beforeCardId, reason),
     notify,

@@ -4,6 +4,7 @@ import { applyEvent } from '../../lib/shared/domain/apply';
 import { AVATAR_COLOURS, avatarColourOf, contrastWithWhite, initialsOf, personWipLimitMessage } from '../../lib/shared/domain/people';
 import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import { cardOf } from './client-fixtures';
+import { pullRefusal } from '../../lib/client/boardView';
 
 const cards: CardDTO[] = [
   cardOf({ id: 'a', columnId: 'dev', title: 'Café menu redesign', assigneeIds: ['ana'], type: 'feature' }),
@@ -93,5 +94,36 @@ describe('people in the fold', () => {
     const assigned = applyEvent(created, { ...base, version: 4, type: 'card_updated', cardId: 'x', changes: { assigneeIds: ['ana'] } });
     expect(assigned.cards[0]?.assigneeIds).toEqual(['ana']);
     expect(personWipLimitMessage('Ana Lima', 1, 1)).toBe('Ana Lima already holds 1 card in progress (limit 1)');
+  });
+});
+
+describe('the per-person rule as a drag foresees it', () => {
+  const columns = ['backlog', 'dev', 'test', 'done'].map((id) => ({ id, boardId: 'b1', name: id, wipLimit: null, defectsReturned: 0 }));
+  const base: BoardSnapshot = {
+    id: 'b1',
+    name: 'b',
+    version: 1,
+    createdAt: '',
+    columns,
+    personWipLimit: 1,
+    people: [{ id: 'ana', name: 'Ana Lima', member: true }],
+    cards: [
+      cardOf({ id: 'held', columnId: 'test', assigneeIds: ['ana'] }),
+      cardOf({ id: 'waiting', columnId: 'backlog', assigneeIds: ['ana'] }),
+      cardOf({ id: 'finished', columnId: 'done', assigneeIds: ['ana'] }),
+      cardOf({ id: 'free', columnId: 'backlog' }),
+    ],
+  };
+  it('refuses a card of a person at their limit entering progress from the first or last work center, naming them', () => {
+    expect(pullRefusal(base, 'waiting', 'dev')).toBe('Ana Lima already holds 1 card in progress (limit 1)');
+    expect(pullRefusal(base, 'finished', 'test')).toBe('Ana Lima already holds 1 card in progress (limit 1)');
+  });
+  it('lets through moves within progress, out of it, cards with nobody on them, and any move without a limit', () => {
+    expect(pullRefusal(base, 'held', 'dev')).toBeNull();
+    expect(pullRefusal(base, 'held', 'done')).toBeNull();
+    expect(pullRefusal(base, 'free', 'dev')).toBeNull();
+    expect(pullRefusal(base, 'waiting', 'done')).toBeNull();
+    const { personWipLimit: _limit, ...unlimited } = base;
+    expect(pullRefusal(unlimited, 'waiting', 'dev')).toBeNull();
   });
 });

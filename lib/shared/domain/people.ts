@@ -1,3 +1,5 @@
+import type { BoardSnapshot, CardDTO } from './types';
+
 /**
  * People on cards, the parts both sides need: the per-person WIP refusal's wording, and a person's
  * avatar (initials and a colour that stays the same for the same account everywhere).
@@ -44,4 +46,26 @@ export function luminanceOf(hex: string): number {
 /** Contrast ratio of white text on a #rrggbb background. */
 export function contrastWithWhite(hex: string): number {
   return 1.05 / (luminanceOf(hex) + 0.05);
+}
+
+/**
+ * The per-person rule as a browser can foresee it for a move (db/store/people.ts is the authority):
+ * a card entering progress (from the first or last work center into another) needs room for each of
+ * its people. Counts what the snapshot holds; a big board's window may hold fewer, and then the
+ * server's refusal is the word.
+ */
+export function personRefusal(board: BoardSnapshot, card: Pick<CardDTO, 'id' | 'columnId' | 'assigneeIds'>, toColumnId: string): string | null {
+  const limit = board.personWipLimit;
+  if (limit === undefined || card.assigneeIds.length === 0) return null;
+  const order = board.columns.map((c) => c.id);
+  const inProgress = (columnId: string) => {
+    const at = order.indexOf(columnId);
+    return at > 0 && at < order.length - 1;
+  };
+  if (!inProgress(toColumnId) || inProgress(card.columnId)) return null;
+  for (const person of card.assigneeIds) {
+    const held = board.cards.filter((c) => c.id !== card.id && inProgress(c.columnId) && c.assigneeIds.includes(person)).length;
+    if (held >= limit) return personWipLimitMessage(board.people?.find((p) => p.id === person)?.name ?? 'Someone', held, limit);
+  }
+  return null;
 }
