@@ -67,6 +67,19 @@ test.describe('people on cards', () => {
     await expect(alice.page.getByTestId('toast')).toHaveText(/Alice Moreau already holds 1 card in progress \(limit 1\)/);
     await expect(alice.page.getByTestId(`card-assignees-${more.id}`)).toHaveCount(0);
     expect((await board.fetch()).cards.find((c) => c.id === more.id)?.assigneeIds).toEqual([]);
+
+    // A card of hers waiting in the backlog: dragging it into progress is refused before the drop, naming her.
+    const waiting = await board.addCard({ title: 'Waiting for her', column: 'Backlog' });
+    await api.call('PATCH', `/api/cards/${waiting.id}`, { assigneeIds: [aliceId] });
+    await expect(alice.page.getByTestId(`card-assignees-${waiting.id}`)).toBeVisible();
+    const develop = board.column('Develop').id;
+    await alice.startDrag(waiting.id);
+    await alice.dragOver(develop);
+    await expect(alice.column(develop)).toHaveAttribute('data-drop-state', 'refused');
+    await expect(alice.page.getByTestId(`column-refused-${develop}`)).toContainText('Alice Moreau already holds 1 card in progress (limit 1)');
+    await alice.page.mouse.up();
+    await expect(alice.cardIn(board.column('Backlog').id, waiting.id)).toBeVisible();
+    expect((await board.fetch()).cards.find((c) => c.id === waiting.id)?.columnId).toBe(board.column('Backlog').id);
   });
 
   test('a filtered view is a link: a second browser opens it filtered the same, follows moves live, and the counts stay whole', async ({ api, openViewer }, testInfo) => {
