@@ -56,7 +56,13 @@ test.describe('people on cards', () => {
     const more = await board.addCard({ title: 'One too many', column: 'Develop' });
     const alice = await openViewer(board.id, 'Alice Moreau');
     const aliceId = await idOf(board, 'Alice Moreau');
-    await api.call('PATCH', `/api/boards/${board.id}/settings`, { personWipLimit: 1 });
+    // An admin sets the limit in the board's settings, with the keyboard.
+    await alice.page.getByTestId('board-settings').click();
+    const settings = alice.page.getByTestId('board-settings-dialog');
+    await settings.getByTestId('person-wip-input').fill('1');
+    await settings.getByTestId('person-wip-input').press('Enter');
+    await expect(settings).toBeHidden();
+    await expect.poll(async () => (await board.fetch()).personWipLimit).toBe(1);
     await api.call('PATCH', `/api/cards/${held.id}`, { assigneeIds: [aliceId] });
     await expect(alice.page.getByTestId(`card-assignees-${held.id}`)).toBeVisible();
 
