@@ -6,10 +6,11 @@ import type { BoardEventBody, CardDTO } from '../../lib/shared/domain/types';
 import type { CardCreateInput, CardDeleteInput, CardMoveInput, CardUpdateInput } from '../../lib/shared/protocol';
 import type { WriteTx } from '../engine';
 import { blockedTimeAfter } from '../../lib/shared/domain/blocked';
-import { CARD_FIELDS, cardRowOf, iso, toCardDTO, type CardRow } from './rows';
+import { assigneesOf, CARD_FIELDS, cardRowOf, iso, toCardDTO, type CardRow } from './rows';
 import { arrivalAnchor } from '../../lib/shared/domain/doneOrder';
 import { sortByPosition } from '../../lib/shared/domain/ordering';
 import { columnOn, liveColumns, type Commit, type WriteContext } from './tx';
+import { checkAssignees, checkPeopleOnMove } from './people';
 
 export async function cardOn(tx: WriteTx, boardId: string, cardId: string): Promise<CardRow> {
   const row = await tx.get<CardRow>(`select ${CARD_FIELDS} from cards where id = ? and deleted_at is null`, [cardId]);
@@ -24,6 +25,8 @@ export const cardsIn = (tx: WriteTx, columnId: string) => tx.all<{ id: string; p
 const isLast = async (tx: WriteTx, boardId: string, columnId: string) =>
   (await tx.get<{ id: string }>('select id from columns where board_id = ? and removed_at is null order by ord desc limit 1', [boardId]))?.id === columnId;
 
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
 export async function createCard({ tx, boardId, now, append }: WriteContext, input: CardCreateInput, newId: () => string): Promise<Commit & { card: CardDTO }> {
   const column = input.columnId ? await columnOn(tx, boardId, input.columnId) : (await liveColumns(tx, boardId))[0];
   if (!column) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
@@ -35,8 +38,11 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
   const before = last ? arrivalAnchor(sortByPosition(inColumn), null) : (input.beforeCardId ?? null);
   const position = positionBefore(inColumn, before, null);
   if (position === null) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
+  const assigneeIds = input.assigneeIds ?? [];
+  const id = newId();
+  await checkAssignees(tx, boardId, { id, columnId: column.id }, assigneeIds, []);
   const row: CardRow = {
-    id: newId(),
+    id,
     boardId,
     columnId: column.id,
     position,
@@ -52,11 +58,12 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
     updatedAt: now,
     enteredColumnAt: now,
     deletedAt: null,
+    assigneeIds: JSON.stringify(assigneeIds),
   };
   await tx.run(
-    `insert into cards (id, board_id, column_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at)
-     values (?, ?, ?, ?, ?, ?, ?, false, null, 0, ?, ?, ?)`,
-    [row.id, boardId, row.columnId, position, row.title, row.description, row.type, now, now, now],
+    `insert into cards (id, board_id, column_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids)
+     values (?, ?, ?, ?, ?, ?, ?, false, null, 0, ?, ?, ?, ?)`,
+    [row.id, boardId, row.columnId, position, row.title, row.description, row.type, now, now, now, row.assigneeIds],
   );
   const card = toCardDTO(row);
   const event = await append({ type: 'card_created', card }, card.id);
@@ -76,11 +83,17 @@ export async function updateCard({ tx, boardId, version, now, append }: WriteCon
     const reason = input.blockedReason?.trim() || null;
     if (reason !== card.blockedReason) changes.blockedReason = reason;
   }
+  const current = assigneesOf(card.assigneeIds);
+  if (input.assigneeIds !== undefined && !sameList(input.assigneeIds, current)) {
+    await checkAssignees(tx, boardId, card, input.assigneeIds, current);
+    changes.assigneeIds = input.assigneeIds;
+  }
   if (Object.keys(changes).length === 0) return { boardId, version, events: [] };
-  const next = { ...card, ...changes };
+  const { assigneeIds: nextAssignees, ...fields } = changes;
+  const next = { ...card, ...fields, assigneeIds: nextAssignees ? JSON.stringify(nextAssignees) : card.assigneeIds };
   // The same arithmetic as the fold of the log (applyEvent), on the event's time.
   const time = blockedTimeAfter(toCardDTO(card), changes.blocked, iso(now));
-  await tx.run('update cards set title = ?, description = ?, type = ?, blocked = ?, blocked_reason = ?, blocked_ms = ?, blocked_since = ?, updated_at = ? where id = ?', [
+  await tx.run('update cards set title = ?, description = ?, type = ?, blocked = ?, blocked_reason = ?, blocked_ms = ?, blocked_since = ?, updated_at = ?, assignee_ids = ? where id = ?', [
     next.title,
     next.description,
     next.type,
@@ -89,6 +102,7 @@ export async function updateCard({ tx, boardId, version, now, append }: WriteCon
     time.blockedMs,
     time.blockedSince === null ? null : Date.parse(time.blockedSince),
     now,
+    next.assigneeIds,
     card.id,
   ]);
   const event = await append({ type: 'card_updated', cardId: card.id, changes }, card.id);
@@ -114,6 +128,8 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
   const inTarget = await cardsIn(tx, target.id);
   // Counted after the board's lock (boardWrite): no other pull of this board can slip in between.
   assertRoomFor(target, inTarget.length, sameColumn);
+  // Into progress from the first or last work center: each of the card's people needs room too.
+  await checkPeopleOnMove(tx, boardId, card, source, target);
   // The last work center is newest first: an arrival goes on top, and a card moved within it stays
   // where it is (its order is time's; two people pulling the same card into it is no error).
   const last = await isLast(tx, boardId, target.id);

@@ -8,7 +8,8 @@ import type { CardUndoMoveInput } from '../../lib/shared/protocol';
 import type { WriteTx } from '../engine';
 import { cardOn, cardsIn } from './cards';
 import { EVENT_FIELDS, eventFromRow, toCardDTO, type EventRow } from './rows';
-import type { Commit, WriteContext } from './tx';
+import { checkPeopleOnMove } from './people';
+import { columnOn, type Commit, type WriteContext } from './tx';
 
 const eventAt = async (tx: WriteTx, boardId: string, version: number): Promise<BoardEvent | undefined> => {
   const row = await tx.get<EventRow>(`select ${EVENT_FIELDS} from events where board_id = ? and version = ?`, [boardId, version]);
@@ -32,13 +33,16 @@ export async function undoMove({ tx, boardId, now, actor, append }: WriteContext
   const before = await cardBefore(tx, boardId, card.id, move.version);
   if (!before) throw new DomainError('NOT_FOUND', 'Where the card stood before that move is not known');
   const place = placeOf(before);
-  const target = await tx.get<{ id: string; name: string; wipLimit: number | null; removedAt: number | null }>(
-    'select id, name, wip_limit as "wipLimit", removed_at as "removedAt" from columns where id = ? and board_id = ?',
+  const target = await tx.get<{ id: string; name: string; wipLimit: number | null; ord: number; removedAt: number | null }>(
+    'select id, name, wip_limit as "wipLimit", ord, removed_at as "removedAt" from columns where id = ? and board_id = ?',
     [place.columnId, boardId],
   );
   if (!target || target.removedAt !== null) throw new DomainError('CONFLICT', 'The work center the card came from has been removed: it cannot go back there');
-  // Hard WIP: going back is a pull like any other.
-  if (target.id !== card.columnId) assertRoomFor(target, (await cardsIn(tx, target.id)).length, false);
+  // Hard WIP: going back is a pull like any other, for the work center and for the card's people.
+  if (target.id !== card.columnId) {
+    assertRoomFor(target, (await cardsIn(tx, target.id)).length, false);
+    await checkPeopleOnMove(tx, boardId, card, await columnOn(tx, boardId, card.columnId), target);
+  }
   const body = undoMovedEvent(move, place);
   const undone = body.undoes?.backward ? 1 : 0;
   const defectCount = card.defectCount - undone;

@@ -37,13 +37,12 @@ export function contrastFailures(page: Page, root = 'body'): Promise<ContrastFai
       const a = top[3];
       return [top[0] * a + bottom[0] * (1 - a), top[1] * a + bottom[1] * (1 - a), top[2] * a + bottom[2] * (1 - a), 1];
     };
-    const luminance = ([r, g, b]: RGBA) => {
-      const lin = (v: number) => {
-        const s = v / 255;
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-      };
-      return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+    // oxlint-disable-next-line unicorn/consistent-function-scoping -- this runs in the page: nothing outside the callback goes with it
+    const lin = (v: number) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
     };
+    const luminance = ([r, g, b]: RGBA) => 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
     const backgroundOf = (el: Element): RGBA => {
       const layers: RGBA[] = [];
       for (let node: Element | null = el; node; node = node.parentElement) {
@@ -55,6 +54,7 @@ export function contrastFailures(page: Page, root = 'body'): Promise<ContrastFai
       for (const layer of layers.toReversed()) result = over(layer, result);
       return result;
     };
+    // oxlint-disable-next-line unicorn/consistent-function-scoping -- this runs in the page: nothing outside the callback goes with it
     const hidden = (el: Element) => {
       if (el.closest('[disabled], [aria-disabled="true"], [aria-hidden="true"], .sr-only')) return true;
       const rect = el.getBoundingClientRect();
