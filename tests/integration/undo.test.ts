@@ -147,4 +147,24 @@ describe('undo of one’s own last move', () => {
     expect(expectFailure(await ada.request('card:undo-move', { cardId: card.id, version: moved.version }), 'WIP_LIMIT').message).toMatch(/Test is at its WIP limit/);
     expect(await h.app.store.getSnapshot(board.id)).toStrictEqual(before);
   });
+
+  it('keeps the per-person limit too: an undo that would take a person past their cards in progress is refused with WIP_LIMIT, naming them', async () => {
+    skew = 0;
+    const board = await h.seedBoard([{ name: 'Backlog' }, { name: 'Develop' }, { name: 'Test' }, { name: 'Done' }]);
+    const [waiting] = await board.addCards('Backlog', 1, 'waiting');
+    const [started] = await board.addCards('Develop', 1, 'started');
+    if (!waiting || !started) throw new Error('seed failed');
+    const lea = await h.user('Lea Undo');
+    const client = await h.connectAs(lea);
+    await client.join(board.id);
+    expectOk(await client.request('board:configure', { boardId: board.id, personWipLimit: 1 }));
+    for (const card of [waiting, started]) expectOk(await client.request('card:update', { cardId: card.id, assigneeIds: [lea.id] }));
+    // Lea sends hers back, then pulls the other one in: undoing the first would give her two.
+    const back = expectOk(await client.request('card:move', { cardId: started.id, toColumnId: board.col('Backlog'), reason: 'Not ready' }));
+    expectOk(await client.request('card:move', { cardId: waiting.id, toColumnId: board.col('Develop') }));
+    const before = await h.app.store.getSnapshot(board.id);
+    const refused = expectFailure(await client.request('card:undo-move', { cardId: started.id, version: back.version }), 'WIP_LIMIT');
+    expect(refused.message).toBe('Lea Undo already holds 1 card in progress (limit 1)');
+    expect(await h.app.store.getSnapshot(board.id)).toStrictEqual(before);
+  });
 });
