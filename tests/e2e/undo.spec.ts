@@ -73,7 +73,7 @@ test('Ctrl+Z on the board undoes one’s last move; Bob sees the card go back, a
   expect((await board.fetch()).cards.find((c) => c.id === second?.id)?.columnId).toBe(develop);
 });
 
-test('Done lists its cards newest first: a card dropped anywhere in Done lands on top in both browsers', async ({ api, openViewer }) => {
+test('Done lists its cards newest first: a card dropped anywhere in Done lands on top in both browsers, and a drag within Done does not reorder it', async ({ api, openViewer }) => {
   const board = await api.createBoard(boardName('Done order'), [{ name: 'Develop' }, { name: 'Done' }]);
   const [older, newer] = await board.addCards('Done', ['Shipped first', 'Shipped second']);
   const card = await board.addCard({ title: 'Shipped last', column: 'Develop' });
@@ -85,4 +85,14 @@ test('Done lists its cards newest first: a card dropped anywhere in Done lands o
 
   await alice.drag(card.id, done);
   for (const viewer of [alice, bob]) await expect.poll(() => titles(viewer)).toEqual([card.id, newer?.id, older?.id]);
+
+  // Done is ordered by time, not by hand: dragging a card within it changes nothing and sends nothing.
+  const version = (await board.fetch()).version;
+  await alice.startDrag(older?.id ?? '');
+  await alice.page.mouse.move(...(await alice.card(card.id).boundingBox().then((b) => [(b?.x ?? 0) + 20, (b?.y ?? 0) + 5] as const)), { steps: 8 });
+  await expect.poll(() => titles(alice)).toEqual([card.id, newer?.id, older?.id]);
+  await alice.page.mouse.up();
+  await expect(alice.card(older?.id ?? '')).not.toHaveAttribute('aria-pressed', 'true');
+  expect(await titles(alice)).toEqual([card.id, newer?.id, older?.id]);
+  expect((await board.fetch()).version).toBe(version);
 });
