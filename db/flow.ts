@@ -235,6 +235,12 @@ export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> 
     case 'column_renamed':
     case 'wip_limit_set':
     case 'board_renamed':
+    // Lanes filter the flow by card (the card's current lane), they do not change the counters.
+    case 'lane_added':
+    case 'lane_renamed':
+    case 'lane_moved':
+    case 'lane_removed':
+    case 'lane_configured':
       break;
     default: {
       const unreachable: never = event;

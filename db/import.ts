@@ -13,6 +13,7 @@
 import { generateNKeysBetween } from 'fractional-indexing';
 import type { Engine, Param, WriteTx } from './engine';
 import { BUMP_DAILY, BUMP_HOURLY, discardBoard, resolveCommitment } from './flow';
+import { defaultLane, defaultLaneId } from '../lib/shared/domain/lanes';
 import type { CardDTO, ColumnDTO } from '../lib/shared/domain/types';
 import type { ImportPlan } from '../lib/shared/flow/csv';
 import { K, counterKey, dayBucket, hourBucket, zeroCounters, type Kind } from '../lib/shared/flow/replay';
@@ -165,6 +166,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         id: cardId,
         boardId,
         columnId,
+        laneId: defaultLaneId(boardId),
         position: positions[i] as string,
         title: item.title,
         description: '',
@@ -208,6 +210,13 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         8,
         columns.map((c, i) => [c.id, boardId, c.name, i, null, start, null, i]),
       );
+      // The board's one default lane (a board_created without lanes names it: lib/shared/domain/lanes.ts).
+      await tx.run("insert into lanes (id, board_id, name, class_of_service, wip_limit, ord, created_at, deleted_at) values (?, ?, ?, 'standard', null, 0, ?, null)", [
+        defaultLaneId(boardId),
+        boardId,
+        defaultLane(boardId).name,
+        start,
+      ]);
       await tx.run('insert into events (board_id, version, type, actor, actor_id, at, card_id, data) values (?, 1, ?, ?, ?, ?, null, ?)', [
         boardId,
         'board_created',
@@ -246,7 +255,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         const first = (steps[0] as { at: number }).at;
         const latest = (steps.at(-1) as { at: number }).at;
         const column = (columns[finalColumn[i] as number] as ColumnDTO).id;
-        cardRows.push([cardId, boardId, column, positions[i] as string, item.title, item.type, item.blockedMs, first, latest, latest]);
+        cardRows.push([cardId, boardId, column, defaultLaneId(boardId), positions[i] as string, item.title, item.type, item.blockedMs, first, latest, latest]);
         itemRows.push([cardId, boardId, i, item.externalId, item.link, JSON.stringify(item.attributes)]);
         reached.forEach((at, k) => {
           if (at !== null) flowRows.push([cardId, (columns[k] as ColumnDTO).id, boardId, item.dates[k] ?? null, at]);
@@ -256,8 +265,8 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
       await engine.write(async (tx) => {
         await insertRows(
           tx,
-          'insert into cards (id, board_id, column_id, position, title, type, blocked_ms, created_at, updated_at, entered_column_at)',
-          10,
+          'insert into cards (id, board_id, column_id, lane_id, position, title, type, blocked_ms, created_at, updated_at, entered_column_at)',
+          11,
           cardRows,
         );
         await insertRows(tx, 'insert into imported_items (card_id, board_id, ord, external_id, link, attributes)', 6, itemRows);

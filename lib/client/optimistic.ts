@@ -1,4 +1,5 @@
 import { applyEvent } from '../shared/domain/apply';
+import { defaultLaneId, laneForNewCard } from '../shared/domain/lanes';
 import { positionBefore } from '../shared/domain/ordering';
 import { cardMovedEvent, isBackwardMove } from '../shared/domain/rules';
 import type { BoardEventBody, BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../shared/domain/types';
@@ -43,6 +44,8 @@ export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: 
 export interface NewCard {
   tempId: string;
   columnId: string;
+  /** The lane; absent: the board's first standard lane (as the server chooses). */
+  laneId?: string;
   title: string;
   type: CardType;
   description: string;
@@ -55,6 +58,7 @@ export function createCardApply(input: NewCard, at: string): Apply {
       id: input.tempId,
       boardId: board.id,
       columnId: input.columnId,
+      laneId: input.laneId ?? laneForNewCard(board.lanes)?.id ?? defaultLaneId(board.id),
       position: positionBefore(target, null, null) ?? 'a0',
       title: input.title.trim(),
       description: input.description,

@@ -46,7 +46,7 @@ describe.each(engines)('the demo board on %s', (kind) => {
     expect(log.map((e) => e.version)).toEqual(range(1, board.version));
     expect(Date.parse(log[0]?.at ?? '')).toBeLessThan(now - 50 * DAY_MS);
     expect(Date.parse(log.at(-1)?.at ?? '')).toBeLessThan(now);
-    const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], cards: [] };
+    const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], lanes: [], cards: [] };
     // A work center's defectsReturned counts the last DEFECT_WINDOW_DAYS only; the fold counts them all.
     const folded = canonical(fold(empty, log));
     expect(withoutWindow(folded)).toStrictEqual(withoutWindow(board));

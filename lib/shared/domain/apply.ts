@@ -1,5 +1,6 @@
 import { blockedTimeAfter } from './blocked';
 import { followWindow } from './cardWindow';
+import { applyLaneEvent, createdLanes, defaultLaneId } from './lanes';
 import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from './types';
 
 /**
@@ -24,7 +25,7 @@ function mapColumn(board: BoardSnapshot, columnId: string, fn: (c: ColumnDTO) =>
 function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
   switch (event.type) {
     case 'board_created':
-      return { ...board, name: event.name, columns: event.columns };
+      return { ...board, name: event.name, columns: event.columns, lanes: createdLanes(event.boardId, event.lanes) };
     case 'board_renamed':
       return { ...board, name: event.name };
     case 'column_added': {
@@ -48,8 +49,17 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
     case 'board_settings_changed':
       // Flow settings live outside the snapshot: the flow page reloads its data on this event.
       return board;
-    case 'card_created':
-      return { ...board, cards: [...board.cards.filter((c) => c.id !== event.card.id), event.card] };
+    case 'lane_added':
+    case 'lane_renamed':
+    case 'lane_moved':
+    case 'lane_removed':
+    case 'lane_configured':
+      return applyLaneEvent(board, event);
+    case 'card_created': {
+      // A card of a log written before lanes is in the board's default lane.
+      const card = event.card.laneId ? event.card : { ...event.card, laneId: defaultLaneId(event.boardId) };
+      return { ...board, cards: [...board.cards.filter((c) => c.id !== card.id), card] };
+    }
     case 'card_updated':
       return {
         ...board,
@@ -61,6 +71,7 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       const cards = mapCard(board, event.cardId, (c) => ({
         ...c,
         columnId: event.toColumnId,
+        laneId: event.toLaneId ?? c.laneId,
         position: event.position,
         defectCount: c.defectCount + (event.backward ? 1 : 0),
         updatedAt: event.at,

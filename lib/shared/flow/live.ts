@@ -78,7 +78,14 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
     case 'column_moved':
     case 'column_removed':
     case 'board_settings_changed':
+    // A page filtered by class reads again when a lane's class changes or a lane goes.
+    case 'lane_configured':
+    case 'lane_removed':
       return { kind: 'reload' };
+    case 'lane_added':
+    case 'lane_renamed':
+    case 'lane_moved':
+      break;
     case 'board_renamed':
       boardName = event.name;
       break;
