@@ -6,6 +6,7 @@ import type { BoardActions } from '../../lib/client/useBoardActions';
 import { BoardSettingsDialog } from './BoardSettingsDialog';
 import { CardDialog } from './CardDialog';
 import { ColumnDialog } from './ColumnDialog';
+import { LaneSettings } from './LaneSettings';
 import { cardElement } from './focus';
 
 export type DialogState =
@@ -87,7 +88,9 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
         onRename={(name) => void actions.renameBoard(name)}
         onAddColumn={(name, wipLimit) => void actions.addColumn(name, wipLimit, view.columns.length)}
         onClose={close}
-      />
+      >
+        <LaneSettings lanes={view.lanes} columns={view.columns} cardsIn={(laneId) => view.cards.filter((c) => c.laneId === laneId).length} actions={actions} />
+      </BoardSettingsDialog>
     );
   }
 

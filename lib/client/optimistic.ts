@@ -25,7 +25,7 @@ function findCard(board: BoardSnapshot, cardId: string): CardDTO {
   return card;
 }
 
-export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, at: string): Apply {
+export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, at: string, toLaneId?: string): Apply {
   return (board) => {
     const card = findCard(board, cardId);
     const order = board.columns.map((c) => c.id);
@@ -35,7 +35,7 @@ export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: 
     if (position === null) throw new Error('no position');
     return predict(
       board,
-      cardMovedEvent({ cardId, fromColumnId: card.columnId, toColumnId, position, backward, reason }),
+      cardMovedEvent({ cardId, fromColumnId: card.columnId, toColumnId, position, backward, reason, ...(toLaneId ? { fromLaneId: card.laneId, toLaneId } : {}) }),
       at,
     );
   };

@@ -20,10 +20,14 @@ import {
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { isBackwardMove } from '../shared/domain/rules';
 import type { BoardSnapshot } from '../shared/domain/types';
-import { columnName, pullRefusal } from './boardView';
+import { columnName } from './boardView';
+import { cellRefusal, parseCellKey } from './laneView';
 import { beforeCardAt, placeCard, placementOf, samePlacement, type ColumnLists, type Placement } from './dragPreview';
 
-/** What the draggables and droppables carry, so a drop can tell a card from a work center. */
+/**
+ * What the draggables and droppables carry, so a drop can tell a card from a work center. On a
+ * board with lanes, `columnId` is a cell's key (laneView.ts cellKey), and so are the lists' keys.
+ */
 export type DragData = { type: 'card'; columnId: string } | { type: 'column'; columnId: string };
 
 export const columnDropId = (columnId: string) => `column:${columnId}`;
@@ -50,7 +54,7 @@ export interface PendingDrop {
 interface Options {
   view: BoardSnapshot;
   lists: ColumnLists;
-  move(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null): void;
+  move(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string): void;
   notify(message: string): void;
   announceDrag(cardId: string | null): void;
 }
@@ -70,6 +74,9 @@ const collisionDetection: CollisionDetection = (args) => {
   return within.length > 0 ? within : closestCorners(args);
 };
 
+/** The droppable whose box holds the point, if any. */
+const holding = (rects: readonly DOMRect[], x: number, y: number) => rects.find((r) => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom);
+
 /** One keyboard step up or down a work center: about one card, so each press passes one card. */
 const KEYBOARD_STEP_PX = 48;
 
@@ -83,12 +90,17 @@ const keyboardCoordinates: KeyboardCoordinateGetter = (event, { currentCoordinat
   const middle = collisionRect.left + collisionRect.width / 2;
   // Measured now, not taken from dnd-kit's droppable rects: those are measured after the pick-up
   // renders, and an arrow pressed right after Space found none and did nothing.
-  const columns = droppableContainers
-    .getEnabled()
-    .flatMap((c) => c.node.current?.getBoundingClientRect() ?? [])
-    .toSorted((a, b) => a.left - b.left);
+  const all = droppableContainers.getEnabled().flatMap((c) => c.node.current?.getBoundingClientRect() ?? []);
+  // On a board with lanes the droppables are cells in rows: left and right stay in the row (lane).
+  const centre = collisionRect.top + collisionRect.height / 2;
+  const row = all.filter((r) => r.top <= centre && r.bottom >= centre);
+  const columns = (row.length > 0 ? row : all).toSorted((a, b) => a.left - b.left);
   const toColumn = (rect: { left: number; width: number } | undefined) =>
     rect ? { x: currentCoordinates.x + rect.left + (rect.width - collisionRect.width) / 2 - collisionRect.left, y: currentCoordinates.y } : undefined;
+  // Up and down step through a cell; past its edge, to the top of the cell below (or the bottom of the one above).
+  const cell = holding(all, middle, centre);
+  const toRow = (rect: DOMRect | undefined, down: boolean) =>
+    rect ? { x: currentCoordinates.x, y: currentCoordinates.y + (down ? rect.top + 8 - collisionRect.top : rect.bottom - 8 - collisionRect.bottom) } : undefined;
   switch (event.code) {
     case KeyboardCode.Right:
       event.preventDefault();
@@ -96,12 +108,22 @@ const keyboardCoordinates: KeyboardCoordinateGetter = (event, { currentCoordinat
     case KeyboardCode.Left:
       event.preventDefault();
       return toColumn(columns.findLast((rect) => rect.left + rect.width < middle));
-    case KeyboardCode.Down:
+    case KeyboardCode.Down: {
       event.preventDefault();
+      if (cell && centre + KEYBOARD_STEP_PX > cell.bottom) {
+        const below = all.filter((r) => r.top >= cell.bottom - 1 && r.left <= middle && r.right >= middle).toSorted((a, b) => a.top - b.top)[0];
+        if (below) return toRow(below, true);
+      }
       return { x: currentCoordinates.x, y: currentCoordinates.y + KEYBOARD_STEP_PX };
-    case KeyboardCode.Up:
+    }
+    case KeyboardCode.Up: {
       event.preventDefault();
+      if (cell && centre - KEYBOARD_STEP_PX < cell.top) {
+        const above = all.filter((r) => r.bottom <= cell.top + 1 && r.left <= middle && r.right >= middle).toSorted((a, b) => b.bottom - a.bottom)[0];
+        if (above) return toRow(above, false);
+      }
       return { x: currentCoordinates.x, y: currentCoordinates.y - KEYBOARD_STEP_PX };
+    }
     default:
       return undefined;
   }
@@ -148,19 +170,25 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
     return moving ? placeCard(lists, moving.id, moving.at) : lists;
   }, [lists, drag, pendingDrop]);
 
+  // Computed once per drag (and per change to the board), not per pointer move.
+  const draggedId = drag?.cardId ?? null;
   const refusals = useMemo(() => {
     const map = new Map<string, string>();
-    if (!drag) return map;
-    for (const column of view.columns) {
-      const refusal = pullRefusal(view, drag.cardId, column.id);
-      if (refusal) map.set(column.id, refusal);
+    if (!draggedId) return map;
+    for (const key of lists.keys()) {
+      const refusal = cellRefusal(view, draggedId, key);
+      if (refusal) map.set(key, refusal);
     }
     return map;
-  }, [view, drag]);
+  }, [view, draggedId, lists]);
 
   const order = useMemo(() => view.columns.map((c) => c.id), [view.columns]);
-  const isBackwardTarget = (columnId: string) =>
-    drag !== null && order.includes(columnId) && order.includes(drag.origin.columnId) && isBackwardMove(order, drag.origin.columnId, columnId);
+  const isBackwardTarget = (key: string) => {
+    if (drag === null) return false;
+    const to = parseCellKey(key).columnId;
+    const from = parseCellKey(drag.origin.columnId).columnId;
+    return order.includes(to) && order.includes(from) && isBackwardMove(order, from, to);
+  };
 
   const finish = () => {
     lastDropAt.current = Date.now();
@@ -201,11 +229,13 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
     }
     const placement = target.columnId === current.preview.columnId ? current.preview : placementAt(target.columnId, active);
     if (samePlacement(placement, current.origin)) return;
-    if (isBackwardMove(order, current.origin.columnId, placement.columnId)) {
-      setPendingDrop({ cardId: current.cardId, fromColumnId: current.origin.columnId, placement });
+    const from = parseCellKey(current.origin.columnId).columnId;
+    const to = parseCellKey(placement.columnId);
+    if (isBackwardMove(order, from, to.columnId)) {
+      setPendingDrop({ cardId: current.cardId, fromColumnId: from, placement });
       return;
     }
-    move(current.cardId, placement.columnId, placement.beforeCardId, null);
+    move(current.cardId, to.columnId, placement.beforeCardId, null, to.laneId ?? undefined);
   };
 
   const onDragCancel = () => finish();
@@ -214,7 +244,8 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
 
   const confirmBackward = (reason: string) => {
     if (!pendingDrop) return;
-    move(pendingDrop.cardId, pendingDrop.placement.columnId, pendingDrop.placement.beforeCardId, reason);
+    const to = parseCellKey(pendingDrop.placement.columnId);
+    move(pendingDrop.cardId, to.columnId, pendingDrop.placement.beforeCardId, reason, to.laneId ?? undefined);
     setPendingDrop(null);
   };
   const cancelBackward = () => setPendingDrop(null);
@@ -222,7 +253,10 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
   const titleOf = (id: string | number) => view.cards.find((c) => c.id === String(id))?.title ?? 'card';
   const whereIs = (over: Over | null) => {
     const target = over ? targetOf(over) : null;
-    return target ? columnName(view.columns, target.columnId) : 'no work center';
+    if (!target) return 'no work center';
+    const { columnId, laneId } = parseCellKey(target.columnId);
+    const lane = laneId === null ? undefined : view.lanes.find((l) => l.id === laneId);
+    return lane ? `${columnName(view.columns, columnId)}, ${lane.name} lane` : columnName(view.columns, columnId);
   };
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up ${titleOf(active.id)}. Arrow keys move it, Space drops it, Escape cancels.`,

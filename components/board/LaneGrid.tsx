@@ -1,0 +1,203 @@
+'use client';
+import { useDroppable } from '@dnd-kit/core';
+import { Fragment } from 'react';
+import type { BoardSnapshot, CardDTO, ClassOfService, ColumnDTO, LaneDTO } from '../../lib/shared/domain/types';
+import { CLASS_LABELS } from '../../lib/shared/domain/lanes';
+import { cardCount } from '../../lib/shared/domain/cardWindow';
+import { formatCount, wipState, type WipState } from '../../lib/client/boardView';
+import { cellCount, cellKey, cellRefusal, laneInProgress } from '../../lib/client/laneView';
+import { columnDropId, type DragData } from '../../lib/client/useCardDrag';
+import { AddCardForm } from './AddCardForm';
+import { ColumnHeader } from './ColumnHeader';
+import type { DropState } from './Column';
+import { DraggableCard } from './DraggableCard';
+
+const BADGE: Record<ClassOfService, string> = {
+  standard: 'bg-slate-200 text-slate-800',
+  expedite: 'bg-rose-700 text-white',
+  fixed_date: 'bg-violet-700 text-white',
+  intangible: 'bg-teal-700 text-white',
+};
+
+const LANE_TINT: Record<ClassOfService, string> = {
+  standard: 'bg-slate-200/70',
+  expedite: 'bg-rose-100/80',
+  fixed_date: 'bg-violet-100/70',
+  intangible: 'bg-teal-50',
+};
+
+const COUNT: Record<WipState, string> = {
+  unlimited: 'bg-white text-slate-800 ring-slate-300',
+  under: 'bg-white text-slate-800 ring-slate-300',
+  full: 'bg-amber-100 text-amber-950 ring-amber-400',
+  over: 'bg-rose-700 text-white ring-rose-800',
+};
+
+interface LaneGridProps {
+  view: BoardSnapshot;
+  shown: ReadonlyMap<string, readonly CardDTO[]>;
+  dropStateOf(key: string): DropState;
+  movingBy: ReadonlyMap<string, string>;
+  draggingCardId: string | null;
+  drawLimit: number;
+  onOpenCard(cardId: string): void;
+  onColumnSettings?: (columnId: string) => void;
+  onAddCard?: (columnId: string, laneId: string, title: string) => void;
+}
+
+const NO_CARDS: readonly CardDTO[] = [];
+
+/**
+ * A board with more than one lane: the work centers' headers on top, then each lane as a row of
+ * cells across them (an expedite lane first). Every cell is a drop target. On a phone the lanes stack
+ * and the work centers scroll sideways, as on a board without lanes.
+ */
+export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, drawLimit, onOpenCard, onColumnSettings, onAddCard }: LaneGridProps) {
+  const columns = view.columns;
+  return (
+    <div
+      className="grid min-w-min gap-x-2 gap-y-1 p-2"
+      style={{ gridTemplateColumns: `repeat(${columns.length}, minmax(var(--lane-cell-min), 1fr))` }}
+      data-testid="lane-grid"
+    >
+      {columns.map((column, index) => (
+        <div key={column.id} className="sticky top-0 z-20 rounded-b-lg bg-slate-100 pb-1">
+          <ColumnHeader
+            column={column}
+            step={index + 1}
+            count={cardCount(view, column.id)}
+            isLast={index === columns.length - 1}
+            onSettings={onColumnSettings ? () => onColumnSettings(column.id) : undefined}
+          />
+        </div>
+      ))}
+      {view.lanes.map((lane) => (
+        <Fragment key={lane.id}>
+          <LaneHeader lane={lane} inProgress={laneInProgress(view, lane.id)} />
+          {columns.map((column, index) => {
+            const key = cellKey(column.id, lane.id);
+            return (
+              <LaneCell
+                key={key}
+                cellId={key}
+                lane={lane}
+                column={column}
+                cards={shown.get(key) ?? NO_CARDS}
+                count={cellCount(view, column.id, lane.id)}
+                drop={dropStateOf(key)}
+                movingBy={movingBy}
+                draggingCardId={draggingCardId}
+                drawLimit={drawLimit}
+                onOpenCard={onOpenCard}
+                isFirst={index === 0}
+                onAddCard={onAddCard && index === 0 ? (title) => onAddCard(column.id, lane.id, title) : undefined}
+                addRefusal={index === 0 ? cellRefusal(view, null, key) : null}
+              />
+            );
+          })}
+        </Fragment>
+      ))}
+    </div>
+  );
+}
+
+function LaneHeader({ lane, inProgress }: { lane: LaneDTO; inProgress: number }) {
+  const state = wipState(inProgress, lane.wipLimit);
+  return (
+    <div className="col-span-full mt-1" data-testid={`lane-${lane.id}`} data-lane-class={lane.classOfService}>
+      <h2 className="sticky left-2 inline-flex items-center gap-2 rounded-lg px-1 py-0.5 text-sm font-bold text-slate-900">
+        <span>{lane.name}</span>
+        <span className={`rounded px-1.5 text-xs font-semibold ${BADGE[lane.classOfService]}`}>{CLASS_LABELS[lane.classOfService]}</span>
+        {lane.wipLimit !== null ? (
+          <span
+            data-testid={`lane-count-${lane.id}`}
+            data-wip-state={state}
+            title={`${inProgress} in progress, lane WIP limit ${lane.wipLimit} (the first and last work centers do not count)`}
+            className={`rounded-md px-1.5 text-sm leading-5 font-bold tabular-nums ring-1 ${COUNT[state]}`}
+          >
+            <span className="sr-only">Lane work in progress </span>
+            {formatCount(inProgress, lane.wipLimit)}
+          </span>
+        ) : null}
+        {state === 'full' || state === 'over' ? <span className="text-xs font-semibold text-amber-800">{state === 'full' ? 'Full' : 'Over limit'}</span> : null}
+      </h2>
+    </div>
+  );
+}
+
+interface LaneCellProps {
+  cellId: string;
+  lane: LaneDTO;
+  column: ColumnDTO;
+  cards: readonly CardDTO[];
+  count: number;
+  drop: DropState;
+  movingBy: ReadonlyMap<string, string>;
+  draggingCardId: string | null;
+  drawLimit: number;
+  onOpenCard(cardId: string): void;
+  isFirst: boolean;
+  onAddCard?: (title: string) => void;
+  addRefusal: string | null;
+}
+
+function frameClass(drop: DropState, tint: string): string {
+  if (drop.kind === 'refused') return 'bg-slate-300/60';
+  if (drop.kind === 'allowed' && drop.over) return drop.backward ? 'bg-amber-50 ring-2 ring-amber-500' : 'bg-sky-50 ring-2 ring-sky-500';
+  if (drop.kind === 'allowed' && drop.backward) return `${tint} ring-2 ring-amber-300 ring-inset`;
+  return tint;
+}
+
+/** One lane in one work center: a drop target with its cards, and its own limit if it has one. */
+function LaneCell({ cellId, lane, column, cards, count, drop, movingBy, draggingCardId, drawLimit, onOpenCard, isFirst, onAddCard, addRefusal }: LaneCellProps) {
+  const data: DragData = { type: 'column', columnId: cellId };
+  const { setNodeRef } = useDroppable({ id: columnDropId(cellId), data });
+  const limit = lane.cellLimits[column.id] ?? null;
+  const state = wipState(count, limit);
+  const full = state === 'full' || state === 'over';
+  const label = `${column.name}, ${lane.name} lane${limit !== null ? `, ${count} of ${limit}${full ? ', at its WIP limit' : ''}` : ''}`;
+  const backward = drop.kind === 'allowed' && drop.backward;
+  return (
+    <section
+      ref={setNodeRef}
+      aria-label={label}
+      data-testid={`cell-${column.id}-${lane.id}`}
+      data-drop-state={backward ? 'backward' : drop.kind}
+      data-drop-over={drop.kind !== 'idle' && drop.over ? 'true' : 'false'}
+      data-wip-state={state}
+      className={`relative flex min-h-20 flex-col rounded-xl p-1.5 contain-inline-size transition-[background-color,box-shadow] ${frameClass(drop, LANE_TINT[lane.classOfService])} ${
+        full && drop.kind === 'idle' ? 'ring-2 ring-amber-400 ring-inset' : ''
+      }`}
+    >
+      {limit !== null ? (
+        <p className="mb-1 flex items-center gap-1.5 text-xs">
+          <span className={`rounded px-1 font-bold tabular-nums ring-1 ${COUNT[state]}`} data-testid={`cell-count-${column.id}-${lane.id}`}>
+            {formatCount(count, limit)}
+          </span>
+          {full ? <span className="font-semibold text-amber-800">Full</span> : null}
+        </p>
+      ) : null}
+      <ol data-drop-column={cellId} className={`flex flex-1 flex-col gap-1.5 p-0.5 ${drop.kind === 'refused' ? 'opacity-45 grayscale' : ''}`} aria-label={`Cards in ${column.name}, ${lane.name} lane`}>
+        {(cards.length > drawLimit ? cards.slice(0, drawLimit) : cards).map((card) => (
+          <DraggableCard key={card.id} card={card} columnId={cellId} movingBy={movingBy.get(card.id)} dragging={card.id === draggingCardId} onOpen={onOpenCard} />
+        ))}
+        {cards.length === 0 && drop.kind === 'allowed' ? <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-2 text-center text-xs text-slate-500">Drop here</li> : null}
+      </ol>
+      {onAddCard ? (
+        <div className="mt-1">
+          <AddCardForm columnId={cellId} columnName={`${column.name}, ${lane.name} lane`} onAdd={onAddCard} prominent={isFirst && lane.classOfService === 'standard'} refusal={addRefusal} />
+        </div>
+      ) : null}
+      {drop.kind === 'refused' ? (
+        <p
+          data-testid={`cell-refused-${column.id}-${lane.id}`}
+          title={drop.message}
+          className={`pointer-events-none absolute inset-x-2 top-2 z-10 rounded-lg px-2 py-1.5 text-center font-bold text-white shadow-lg ${drop.over ? 'bg-rose-700 text-sm' : 'bg-slate-900/90 text-xs'}`}
+        >
+          WIP limit reached
+          {drop.over ? <span className="mt-1 block text-xs font-medium">{drop.message}</span> : null}
+        </p>
+      ) : null}
+    </section>
+  );
+}
