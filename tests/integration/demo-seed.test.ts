@@ -53,9 +53,14 @@ describe.each(engines)('the demo board on %s', (kind) => {
     board.columns.forEach((c, i) => expect(c.defectsReturned).toBeLessThanOrEqual(folded.columns[i]?.defectsReturned ?? 0));
     await expectAggregatesOfLog(store, board.id, log);
 
+    // Standard work within every limit; the expedite lane holds one card in progress (its limit), one waiting.
+    const expedite = board.lanes.find((l) => l.classOfService === 'expedite');
+    expect(board.lanes.map((l) => l.name)).toEqual(['Expedite', 'Standard']);
     for (const column of board.columns) {
-      if (column.wipLimit !== null) expect(board.cards.filter((c) => c.columnId === column.id).length, column.name).toBeLessThanOrEqual(column.wipLimit);
+      const standard = board.cards.filter((c) => c.columnId === column.id && c.laneId !== expedite?.id);
+      if (column.wipLimit !== null) expect(standard.length, column.name).toBeLessThanOrEqual(column.wipLimit);
     }
+    expect(board.cards.filter((c) => c.laneId === expedite?.id).map((c) => board.columns.findIndex((k) => k.id === c.columnId))).toEqual(expect.arrayContaining([0, 2]));
     // Work everywhere a newcomer looks: in progress, and finished.
     const done = board.columns.at(-1)?.id;
     expect(board.cards.filter((c) => c.columnId !== done && c.columnId !== board.columns[0]?.id).length).toBeGreaterThan(5);
