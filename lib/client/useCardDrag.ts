@@ -74,9 +74,6 @@ const collisionDetection: CollisionDetection = (args) => {
   return within.length > 0 ? within : closestCorners(args);
 };
 
-/** The droppable whose box holds the point, if any. */
-const holding = (rects: readonly DOMRect[], x: number, y: number) => rects.find((r) => x >= r.left && x <= r.right && y >= r.top && y <= r.bottom);
-
 /** One keyboard step up or down a work center: about one card, so each press passes one card. */
 const KEYBOARD_STEP_PX = 48;
 
@@ -91,16 +88,17 @@ const keyboardCoordinates: KeyboardCoordinateGetter = (event, { currentCoordinat
   // Measured now, not taken from dnd-kit's droppable rects: those are measured after the pick-up
   // renders, and an arrow pressed right after Space found none and did nothing.
   const all = droppableContainers.getEnabled().flatMap((c) => c.node.current?.getBoundingClientRect() ?? []);
-  // On a board with lanes the droppables are cells in rows: left and right stay in the row (lane).
-  const centre = collisionRect.top + collisionRect.height / 2;
-  const row = all.filter((r) => r.top <= centre && r.bottom >= centre);
+  // On a board with lanes the droppables are cells in rows: left and right stay in the row (lane) of
+  // the cell the card is over; up and down step through that cell, then to the cell above or below.
+  const over = context.over ? droppableContainers.get(context.over.id)?.node.current?.getBoundingClientRect() : undefined;
+  const row = over ? all.filter((r) => Math.abs(r.top - over.top) < 2) : all;
   const columns = (row.length > 0 ? row : all).toSorted((a, b) => a.left - b.left);
   const toColumn = (rect: { left: number; width: number } | undefined) =>
     rect ? { x: currentCoordinates.x + rect.left + (rect.width - collisionRect.width) / 2 - collisionRect.left, y: currentCoordinates.y } : undefined;
-  // Up and down step through a cell; past its edge, to the top of the cell below (or the bottom of the one above).
-  const cell = holding(all, middle, centre);
-  const toRow = (rect: DOMRect | undefined, down: boolean) =>
-    rect ? { x: currentCoordinates.x, y: currentCoordinates.y + (down ? rect.top + 8 - collisionRect.top : rect.bottom - 8 - collisionRect.bottom) } : undefined;
+  // The card lands at the top of the cell it steps into.
+  const toCell = (rect: DOMRect | undefined) => (rect ? { x: currentCoordinates.x, y: currentCoordinates.y + rect.top + 8 - collisionRect.top } : undefined);
+  const sameColumn = (r: DOMRect) => over !== undefined && Math.abs(r.left - over.left) < 2;
+  const centre = collisionRect.top + collisionRect.height / 2;
   switch (event.code) {
     case KeyboardCode.Right:
       event.preventDefault();
@@ -110,19 +108,13 @@ const keyboardCoordinates: KeyboardCoordinateGetter = (event, { currentCoordinat
       return toColumn(columns.findLast((rect) => rect.left + rect.width < middle));
     case KeyboardCode.Down: {
       event.preventDefault();
-      if (cell && centre + KEYBOARD_STEP_PX > cell.bottom) {
-        const below = all.filter((r) => r.top >= cell.bottom - 1 && r.left <= middle && r.right >= middle).toSorted((a, b) => a.top - b.top)[0];
-        if (below) return toRow(below, true);
-      }
-      return { x: currentCoordinates.x, y: currentCoordinates.y + KEYBOARD_STEP_PX };
+      const below = over && centre + KEYBOARD_STEP_PX > over.bottom ? all.filter((r) => sameColumn(r) && r.top >= over.bottom - 1).toSorted((a, b) => a.top - b.top)[0] : undefined;
+      return below ? toCell(below) : { x: currentCoordinates.x, y: currentCoordinates.y + KEYBOARD_STEP_PX };
     }
     case KeyboardCode.Up: {
       event.preventDefault();
-      if (cell && centre - KEYBOARD_STEP_PX < cell.top) {
-        const above = all.filter((r) => r.bottom <= cell.top + 1 && r.left <= middle && r.right >= middle).toSorted((a, b) => b.bottom - a.bottom)[0];
-        if (above) return toRow(above, false);
-      }
-      return { x: currentCoordinates.x, y: currentCoordinates.y - KEYBOARD_STEP_PX };
+      const above = over && centre - KEYBOARD_STEP_PX < over.top ? all.filter((r) => sameColumn(r) && r.bottom <= over.top + 1).toSorted((a, b) => b.top - a.top)[0] : undefined;
+      return above ? toCell(above) : { x: currentCoordinates.x, y: currentCoordinates.y - KEYBOARD_STEP_PX };
     }
     default:
       return undefined;

@@ -156,3 +156,35 @@ test('a board with 3 lanes and 8 work centers on a laptop, a standup screen and 
   expect(widths.boardScrolls).toBe(true);
   expect(widths.pageScrolls).toBe(false);
 });
+
+test('the keyboard carries a card up into the expedite lane and along it; the flow page filters by class, kept in the address', async ({ api, openViewer }) => {
+  const board = await api.createBoard(boardName('Lane keys'), [{ name: 'Backlog' }, { name: 'Develop', wipLimit: 1 }, { name: 'Done' }]);
+  const expedite = await addLane(api, board, { name: 'Expedite', classOfService: 'expedite' });
+  await board.addCard({ title: 'Already developing', column: 'Develop' });
+  const [urgent] = await board.addCards('Backlog', ['Urgent by keyboard']);
+  if (!urgent) throw new Error('seed failed');
+  const alice = await openViewer(board.id, 'Alice');
+  const bob = await openViewer(board.id, 'Bob');
+  const develop = board.column('Develop').id;
+  const card = alice.card(urgent.id);
+  await card.focus();
+  await card.press('Space');
+  await expect(card).toHaveAttribute('aria-pressed', 'true');
+  await alice.page.keyboard.press('ArrowUp');
+  await expect(cell(alice, board.column('Backlog').id, expedite.id).getByTestId(`card-${urgent.id}`)).toBeVisible();
+  await alice.page.keyboard.press('ArrowRight');
+  await expect(cell(alice, develop, expedite.id).getByTestId(`card-${urgent.id}`)).toBeVisible();
+  await alice.page.keyboard.press('Space');
+  await expect(cell(bob, develop, expedite.id).getByTestId(`card-${urgent.id}`)).toBeVisible();
+  expect((await board.fetch()).cards.find((c) => c.id === urgent.id)).toMatchObject({ columnId: develop, laneId: expedite.id });
+
+  // The flow of expedite work alone, by the address.
+  const { page } = alice;
+  await page.goto(`/boards/${board.id}/flow?class=expedite`);
+  await expect(page.getByTestId('flow-status')).toHaveAttribute('data-status', 'live');
+  await expect(page.getByTestId('lane-filter')).toHaveValue('class:expedite');
+  await expect(page.getByTestId('aging-panel')).toContainText('1 card in progress');
+  await page.getByTestId('lane-filter').selectOption('');
+  await expect(page).toHaveURL(new RegExp(`/boards/${board.id}/flow$`));
+  await expect(page.getByTestId('aging-panel')).toContainText('2 cards in progress');
+});
