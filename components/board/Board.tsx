@@ -181,6 +181,7 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
                     onOpenCard={openCard}
                     onColumnSettings={canAdmin ? (columnId) => setDialog({ kind: 'column', columnId }) : undefined}
                     onAddCard={canWork ? (columnId, laneId, title) => void actions.createCard(columnId, title, 'feature', laneId) : undefined}
+                    onLoadMore={sync.loadMore}
                   />
                 ) : (
                   <div className="flex h-full min-w-min gap-2 p-2">

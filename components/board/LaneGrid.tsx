@@ -1,9 +1,9 @@
 'use client';
 import { useDroppable } from '@dnd-kit/core';
-import { Fragment } from 'react';
+import { Fragment, useState } from 'react';
 import type { BoardSnapshot, CardDTO, ClassOfService, ColumnDTO, LaneDTO } from '../../lib/shared/domain/types';
 import { CLASS_LABELS } from '../../lib/shared/domain/lanes';
-import { cardCount } from '../../lib/shared/domain/cardWindow';
+import { CARD_WINDOW, cardCount, cardsNotLoaded } from '../../lib/shared/domain/cardWindow';
 import { formatCount, wipState, type WipState } from '../../lib/client/boardView';
 import { cellCount, cellKey, cellRefusal, laneInProgress } from '../../lib/client/laneView';
 import { columnDropId, type DragData } from '../../lib/client/useCardDrag';
@@ -43,6 +43,8 @@ interface LaneGridProps {
   onOpenCard(cardId: string): void;
   onColumnSettings?: (columnId: string) => void;
   onAddCard?: (columnId: string, laneId: string, title: string) => void;
+  /** The next page of a big board's work center (lib/shared/domain/cardWindow.ts). */
+  onLoadMore(columnId: string): Promise<void>;
 }
 
 const NO_CARDS: readonly CardDTO[] = [];
@@ -52,7 +54,7 @@ const NO_CARDS: readonly CardDTO[] = [];
  * cells across them (an expedite lane first). Every cell is a drop target. On a phone the lanes stack
  * and the work centers scroll sideways, as on a board without lanes.
  */
-export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, drawLimit, onOpenCard, onColumnSettings, onAddCard }: LaneGridProps) {
+export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, drawLimit, onOpenCard, onColumnSettings, onAddCard, onLoadMore }: LaneGridProps) {
   const columns = view.columns;
   return (
     <div
@@ -69,6 +71,8 @@ export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, d
             isLast={index === columns.length - 1}
             onSettings={onColumnSettings ? () => onColumnSettings(column.id) : undefined}
           />
+          {/* A big board's work center sent in part: its cards load a page at a time, into their lanes. */}
+          <LoadMore count={cardsNotLoaded(view, column.id)} onLoad={() => onLoadMore(column.id)} />
         </div>
       ))}
       {view.lanes.map((lane) => (
@@ -98,6 +102,25 @@ export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, d
         </Fragment>
       ))}
     </div>
+  );
+}
+
+function LoadMore({ count, onLoad }: { count: number; onLoad: () => Promise<void> }) {
+  const [loading, setLoading] = useState(false);
+  if (count <= 0) return null;
+  return (
+    <button
+      type="button"
+      data-testid="show-more-cards"
+      disabled={loading}
+      onClick={() => {
+        setLoading(true);
+        void onLoad().finally(() => setLoading(false));
+      }}
+      className="mt-1 w-full rounded-lg border border-slate-300 bg-white px-2 py-1 text-xs font-semibold text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+    >
+      {loading ? 'Loading…' : `Show ${Math.min(count, CARD_WINDOW)} more of ${count.toLocaleString('en')} not shown`}
+    </button>
   );
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../lib/shared/domain/apply';
+import { windowOf } from '../../lib/shared/domain/cardWindow';
 import { assertRoomInLane, clampLaneIndex, defaultLaneId, inProgress, laneCounts, type LanePull } from '../../lib/shared/domain/lanes';
 import type { BoardEvent, BoardSnapshot, LaneDTO } from '../../lib/shared/domain/types';
 import { cardOf, column } from './client-fixtures';
@@ -85,5 +86,31 @@ describe('a log written before lanes', () => {
     const now = later.reduce(applyEvent, old);
     expect(now.lanes.map((l) => l.id)).toEqual(['e', defaultLaneId('b1')]);
     expect(now.cards[0]).toMatchObject({ laneId: 'e', defectCount: 0, enteredColumnAt: base.at });
+  });
+});
+
+describe('a big board’s window with lanes', () => {
+  it('keeps each work center’s count across lanes, and a card moved to another lane in the sent part changes lane only', () => {
+    const cards = Array.from({ length: 6 }, (_, i) => cardOf({ id: `c${i}`, columnId: 'design', position: `a${i}`, laneId: i % 2 ? 'e' : defaultLaneId('b1') }));
+    const board: BoardSnapshot = { id: 'b1', name: 'B', version: 1, createdAt: '2025-01-01T00:00:00.000Z', columns: [column('design'), column('develop')], lanes: [lane({ id: 'e' }), lane({ id: defaultLaneId('b1'), classOfService: 'standard' })], cards };
+    const windowed = windowOf(board, 4);
+    expect(windowed.window?.totals).toEqual({ design: 6 });
+    const moved = applyEvent(windowed, {
+      boardId: 'b1',
+      version: 2,
+      actor: 'x',
+      at: '2025-01-02T00:00:00.000Z',
+      type: 'card_moved',
+      cardId: 'c0',
+      fromColumnId: 'design',
+      toColumnId: 'design',
+      fromLaneId: defaultLaneId('b1'),
+      toLaneId: 'e',
+      position: 'a0',
+      backward: false,
+    });
+    expect(moved.window?.totals).toEqual({ design: 6 });
+    expect(moved.cards.find((c) => c.id === 'c0')?.laneId).toBe('e');
+    expect(moved.cards).toHaveLength(4);
   });
 });
