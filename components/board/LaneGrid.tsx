@@ -1,11 +1,12 @@
 'use client';
 import { useDroppable } from '@dnd-kit/core';
-import { Fragment, useState } from 'react';
+import { Fragment, memo, useMemo, useState } from 'react';
 import type { BoardSnapshot, CardDTO, ClassOfService, ColumnDTO, LaneDTO } from '../../lib/shared/domain/types';
 import { CLASS_LABELS } from '../../lib/shared/domain/lanes';
 import { CARD_WINDOW, cardCount, cardsNotLoaded } from '../../lib/shared/domain/cardWindow';
 import { formatCount, wipState, type WipState } from '../../lib/client/boardView';
-import { cellCount, cellKey, cellRefusal, laneInProgress } from '../../lib/client/laneView';
+import { cellKey, cellRefusal } from '../../lib/client/laneView';
+import { inProgress } from '../../lib/shared/domain/lanes';
 import { columnDropId, type DragData } from '../../lib/client/useCardDrag';
 import { AddCardForm } from './AddCardForm';
 import { ColumnHeader } from './ColumnHeader';
@@ -56,6 +57,18 @@ const NO_CARDS: readonly CardDTO[] = [];
  */
 export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, drawLimit, onOpenCard, onColumnSettings, onAddCard, onLoadMore }: LaneGridProps) {
   const columns = view.columns;
+  // One pass over the cards for every cell's count and every lane's work in progress (not per cell per render).
+  const counts = useMemo(() => {
+    const order = view.columns.map((c) => c.id);
+    const cells = new Map<string, number>();
+    const lanes = new Map<string, number>();
+    for (const c of view.cards) {
+      const key = cellKey(c.columnId, c.laneId);
+      cells.set(key, (cells.get(key) ?? 0) + 1);
+      if (inProgress(order.indexOf(c.columnId), order.length)) lanes.set(c.laneId, (lanes.get(c.laneId) ?? 0) + 1);
+    }
+    return { cells, lanes };
+  }, [view.cards, view.columns]);
   return (
     <div
       className="grid min-w-min gap-x-2 gap-y-1 p-2"
@@ -77,7 +90,7 @@ export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, d
       ))}
       {view.lanes.map((lane) => (
         <Fragment key={lane.id}>
-          <LaneHeader lane={lane} inProgress={laneInProgress(view, lane.id)} />
+          <LaneHeader lane={lane} working={counts.lanes.get(lane.id) ?? 0} />
           {columns.map((column, index) => {
             const key = cellKey(column.id, lane.id);
             return (
@@ -87,14 +100,14 @@ export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, d
                 lane={lane}
                 column={column}
                 cards={shown.get(key) ?? NO_CARDS}
-                count={cellCount(view, column.id, lane.id)}
+                count={counts.cells.get(key) ?? 0}
                 drop={dropStateOf(key)}
                 movingBy={movingBy}
                 draggingCardId={draggingCardId}
                 drawLimit={drawLimit}
                 onOpenCard={onOpenCard}
                 isFirst={index === 0}
-                onAddCard={onAddCard && index === 0 ? (title) => onAddCard(column.id, lane.id, title) : undefined}
+                onAddCard={onAddCard && index === 0 ? onAddCard : undefined}
                 addRefusal={index === 0 ? cellRefusal(view, null, key) : null}
               />
             );
@@ -124,8 +137,8 @@ function LoadMore({ count, onLoad }: { count: number; onLoad: () => Promise<void
   );
 }
 
-function LaneHeader({ lane, inProgress }: { lane: LaneDTO; inProgress: number }) {
-  const state = wipState(inProgress, lane.wipLimit);
+function LaneHeader({ lane, working }: { lane: LaneDTO; working: number }) {
+  const state = wipState(working, lane.wipLimit);
   return (
     <div className="col-span-full mt-1" data-testid={`lane-${lane.id}`} data-lane-class={lane.classOfService}>
       <h2 className="sticky left-2 inline-flex items-center gap-2 rounded-lg px-1 py-0.5 text-sm font-bold text-slate-900">
@@ -135,11 +148,11 @@ function LaneHeader({ lane, inProgress }: { lane: LaneDTO; inProgress: number })
           <span
             data-testid={`lane-count-${lane.id}`}
             data-wip-state={state}
-            title={`${inProgress} in progress, lane WIP limit ${lane.wipLimit} (the first and last work centers do not count)`}
+            title={`${working} in progress, lane WIP limit ${lane.wipLimit} (the first and last work centers do not count)`}
             className={`rounded-md px-1.5 text-sm leading-5 font-bold tabular-nums ring-1 ${COUNT[state]}`}
           >
             <span className="sr-only">Lane work in progress </span>
-            {formatCount(inProgress, lane.wipLimit)}
+            {formatCount(working, lane.wipLimit)}
           </span>
         ) : null}
         {state === 'full' || state === 'over' ? <span className="text-xs font-semibold text-amber-800">{state === 'full' ? 'Full' : 'Over limit'}</span> : null}
@@ -160,8 +173,31 @@ interface LaneCellProps {
   drawLimit: number;
   onOpenCard(cardId: string): void;
   isFirst: boolean;
-  onAddCard?: (title: string) => void;
+  onAddCard?: (columnId: string, laneId: string, title: string) => void;
   addRefusal: string | null;
+}
+
+/** Drop states are small objects made anew on each render: compared by their fields. */
+const sameDrop = (a: DropState, b: DropState) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A cell is drawn again only when what it shows changed: its cards (the same array while they are,
+ * see keepUnchangedLists), its count, its drop state or the dragged card. A drag changes one or two
+ * cells, not the board's every cell. Its callbacks are the board's stable ones.
+ */
+function sameCell(a: LaneCellProps, b: LaneCellProps): boolean {
+  return (
+    a.cards === b.cards &&
+    a.count === b.count &&
+    a.lane === b.lane &&
+    a.column === b.column &&
+    sameDrop(a.drop, b.drop) &&
+    a.movingBy === b.movingBy &&
+    (a.draggingCardId === b.draggingCardId || (!a.cards.some((c) => c.id === a.draggingCardId) && !b.cards.some((c) => c.id === b.draggingCardId))) &&
+    a.drawLimit === b.drawLimit &&
+    a.addRefusal === b.addRefusal &&
+    Boolean(a.onAddCard) === Boolean(b.onAddCard)
+  );
 }
 
 function frameClass(drop: DropState, tint: string): string {
@@ -172,7 +208,7 @@ function frameClass(drop: DropState, tint: string): string {
 }
 
 /** One lane in one work center: a drop target with its cards, and its own limit if it has one. */
-function LaneCell({ cellId, lane, column, cards, count, drop, movingBy, draggingCardId, drawLimit, onOpenCard, isFirst, onAddCard, addRefusal }: LaneCellProps) {
+const LaneCell = memo(function LaneCell({ cellId, lane, column, cards, count, drop, movingBy, draggingCardId, drawLimit, onOpenCard, isFirst, onAddCard, addRefusal }: LaneCellProps) {
   const data: DragData = { type: 'column', columnId: cellId };
   const { setNodeRef } = useDroppable({ id: columnDropId(cellId), data });
   const limit = lane.cellLimits[column.id] ?? null;
@@ -208,7 +244,7 @@ function LaneCell({ cellId, lane, column, cards, count, drop, movingBy, dragging
       </ol>
       {onAddCard ? (
         <div className="mt-1">
-          <AddCardForm columnId={cellId} columnName={`${column.name}, ${lane.name} lane`} onAdd={onAddCard} prominent={isFirst && lane.classOfService === 'standard'} refusal={addRefusal} />
+          <AddCardForm columnId={cellId} columnName={`${column.name}, ${lane.name} lane`} onAdd={(title) => onAddCard(column.id, lane.id, title)} prominent={isFirst && lane.classOfService === 'standard'} refusal={addRefusal} />
         </div>
       ) : null}
       {drop.kind === 'refused' ? (
@@ -223,4 +259,4 @@ function LaneCell({ cellId, lane, column, cards, count, drop, movingBy, dragging
       ) : null}
     </section>
   );
-}
+}, sameCell);

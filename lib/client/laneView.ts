@@ -36,16 +36,6 @@ export function cardsByCell(board: BoardSnapshot): Map<string, CardDTO[]> {
   return map;
 }
 
-/** The lane's cards in progress (not in the first or last work center), of those loaded. */
-export function laneInProgress(board: BoardSnapshot, laneId: string): number {
-  const order = board.columns.map((c) => c.id);
-  return board.cards.filter((c) => c.laneId === laneId && inProgress(order.indexOf(c.columnId), order.length)).length;
-}
-
-export function cellCount(board: BoardSnapshot, columnId: string, laneId: string): number {
-  return board.cards.filter((c) => c.columnId === columnId && c.laneId === laneId).length;
-}
-
 function refusalOf(fn: () => void): string | null {
   try {
     fn();
