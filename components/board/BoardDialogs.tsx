@@ -49,6 +49,7 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
         key={openCard.id}
         card={openCard}
         columns={view.columns}
+        lanes={view.lanes}
         socket={socket}
         returnFocus={cardElement(openCard.id)}
         onSave={(changes) => void actions.updateCard(openCard.id, changes)}

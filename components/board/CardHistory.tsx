@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
-import type { CardDTO, CardHistoryEntry, ColumnDTO } from '../../lib/shared/domain/types';
+import type { CardDTO, CardHistoryEntry, ColumnDTO, LaneDTO } from '../../lib/shared/domain/types';
 import { blockedTimeOf, formatBlockedTime } from '../../lib/shared/domain/blocked';
 import { useClock } from '../../lib/client/useNow';
 import { columnName } from '../../lib/client/boardView';
@@ -10,7 +10,7 @@ import { request, type FlowSocket } from '../../lib/client/socket';
 /** `revision` is the card's updatedAt the history was loaded for: every change to the card reloads it. */
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; entries: CardHistoryEntry[]; revision: string };
 
-function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blockedFor: ReadonlyMap<number, number>): string {
+function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blockedFor: ReadonlyMap<number, number>, lanes: readonly LaneDTO[]): string {
   const from = columnName(columns, entry.fromColumnId);
   const to = columnName(columns, entry.toColumnId);
   switch (entry.type) {
@@ -18,6 +18,10 @@ function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blocke
       return entry.toColumnId ? `Created in ${to}` : 'Created';
     case 'card_moved':
       if (entry.backward) return `Sent back from ${from} to ${to}`;
+      if (entry.toLaneId) {
+        const lane = `the ${lanes.find((l) => l.id === entry.toLaneId)?.name ?? 'removed'} lane`;
+        return entry.fromColumnId === entry.toColumnId ? `Moved to ${lane} in ${to}` : `Moved from ${from} to ${to}, into ${lane}`;
+      }
       return entry.fromColumnId === entry.toColumnId ? `Reordered in ${to}` : `Moved from ${from} to ${to}`;
     case 'card_updated': {
       const changes = entry.changes ?? {};
@@ -74,6 +78,7 @@ export function CardHistory({
   columns,
   socket,
   blocked,
+  lanes = [],
 }: {
   cardId: string;
   revision: string;
@@ -81,6 +86,8 @@ export function CardHistory({
   socket: FlowSocket | null;
   /** The card's blocked time (CardDTO's fields), summed above the list. */
   blocked?: Pick<CardDTO, 'blockedMs' | 'blockedSince'>;
+  /** The board's lanes, to name those a card moved into. */
+  lanes?: readonly LaneDTO[];
 }) {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
 
@@ -122,7 +129,7 @@ export function CardHistory({
             <div className="flex flex-wrap items-baseline justify-between gap-x-3">
               <span className={`font-medium ${entry.backward ? 'text-rose-900' : 'text-slate-800'}`}>
                 {entry.backward ? '↩ ' : ''}
-                {describe(entry, columns, blockedFor)}
+                {describe(entry, columns, blockedFor, lanes)}
               </span>
               <span className="text-xs text-slate-500">
                 {entry.actor} · <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>

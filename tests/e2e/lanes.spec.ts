@@ -48,6 +48,13 @@ test('a card dragged into the expedite lane passes a full work center and reache
   await expect(bob.page.getByTestId(`lane-count-${expedite.id}`)).toHaveText(/1\/1/);
   await expect(bob.page.getByTestId(`lane-count-${expedite.id}`)).toHaveAttribute('data-wip-state', 'full');
   expect((await board.fetch()).cards.find((c) => c.id === urgent.id)).toMatchObject({ columnId: develop, laneId: expedite.id });
+  // The card names its lane, and its history the move into it.
+  await bob.card(urgent.id).click();
+  const dialog = bob.page.getByTestId('card-dialog');
+  await expect(dialog.getByTestId('card-lane')).toHaveText('Expedite lane');
+  await expect(dialog.getByText('Moved from Backlog to Develop, into the Expedite lane')).toBeVisible();
+  await bob.page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
 
   // The lane is at its own limit: the next expedite card is refused anywhere in progress, and says why.
   await dragToCell(bob, next.id, board.column('Test').id, expedite.id);
