@@ -1,6 +1,6 @@
 'use client';
 import { useDroppable } from '@dnd-kit/core';
-import { Fragment, memo, useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { BoardSnapshot, CardDTO, ClassOfService, ColumnDTO, LaneDTO } from '../../lib/shared/domain/types';
 import { CLASS_LABELS } from '../../lib/shared/domain/lanes';
 import { CARD_WINDOW, cardCount, cardsNotLoaded } from '../../lib/shared/domain/cardWindow';
@@ -69,50 +69,53 @@ export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, d
     }
     return { cells, lanes };
   }, [view.cards, view.columns]);
+  // Every row is a grid of its own with the same tracks: a card arriving in one lane lays out that
+  // lane's row again, not every cell of the board (one grid for all made each drag step relayout all).
+  const tracks = { gridTemplateColumns: `repeat(${columns.length}, minmax(var(--lane-cell-min), 1fr))` };
   return (
-    <div
-      className="grid min-w-min gap-x-2 gap-y-1 p-2"
-      style={{ gridTemplateColumns: `repeat(${columns.length}, minmax(var(--lane-cell-min), 1fr))` }}
-      data-testid="lane-grid"
-    >
-      {columns.map((column, index) => (
-        <div key={column.id} className="sticky top-0 z-20 rounded-b-lg bg-slate-100 pb-1">
-          <ColumnHeader
-            column={column}
-            step={index + 1}
-            count={cardCount(view, column.id)}
-            isLast={index === columns.length - 1}
-            onSettings={onColumnSettings ? () => onColumnSettings(column.id) : undefined}
-          />
-          {/* A big board's work center sent in part: its cards load a page at a time, into their lanes. */}
-          <LoadMore count={cardsNotLoaded(view, column.id)} onLoad={() => onLoadMore(column.id)} />
-        </div>
-      ))}
+    <div className="min-w-min px-2 pb-2" data-testid="lane-grid">
+      <div className="sticky top-0 z-20 grid gap-x-2 bg-slate-100 pt-2 pb-1" style={tracks}>
+        {columns.map((column, index) => (
+          <div key={column.id}>
+            <ColumnHeader
+              column={column}
+              step={index + 1}
+              count={cardCount(view, column.id)}
+              isLast={index === columns.length - 1}
+              onSettings={onColumnSettings ? () => onColumnSettings(column.id) : undefined}
+            />
+            {/* A big board's work center sent in part: its cards load a page at a time, into their lanes. */}
+            <LoadMore count={cardsNotLoaded(view, column.id)} onLoad={() => onLoadMore(column.id)} />
+          </div>
+        ))}
+      </div>
       {view.lanes.map((lane) => (
-        <Fragment key={lane.id}>
+        <div key={lane.id} className="mt-1">
           <LaneHeader lane={lane} working={counts.lanes.get(lane.id) ?? 0} />
-          {columns.map((column, index) => {
-            const key = cellKey(column.id, lane.id);
-            return (
-              <LaneCell
-                key={key}
-                cellId={key}
-                lane={lane}
-                column={column}
-                cards={shown.get(key) ?? NO_CARDS}
-                count={counts.cells.get(key) ?? 0}
-                drop={dropStateOf(key)}
-                movingBy={movingBy}
-                draggingCardId={draggingCardId}
-                drawLimit={drawLimit}
-                onOpenCard={onOpenCard}
-                isFirst={index === 0}
-                onAddCard={onAddCard && index === 0 ? onAddCard : undefined}
-                addRefusal={index === 0 ? cellRefusal(view, null, key) : null}
-              />
-            );
-          })}
-        </Fragment>
+          <div className="grid gap-x-2" style={tracks}>
+            {columns.map((column, index) => {
+              const key = cellKey(column.id, lane.id);
+              return (
+                <LaneCell
+                  key={key}
+                  cellId={key}
+                  lane={lane}
+                  column={column}
+                  cards={shown.get(key) ?? NO_CARDS}
+                  count={counts.cells.get(key) ?? 0}
+                  drop={dropStateOf(key)}
+                  movingBy={movingBy}
+                  draggingCardId={draggingCardId}
+                  drawLimit={drawLimit}
+                  onOpenCard={onOpenCard}
+                  isFirst={index === 0}
+                  onAddCard={onAddCard && index === 0 ? onAddCard : undefined}
+                  addRefusal={index === 0 ? cellRefusal(view, null, key) : null}
+                />
+              );
+            })}
+          </div>
+        </div>
       ))}
     </div>
   );
@@ -140,7 +143,7 @@ function LoadMore({ count, onLoad }: { count: number; onLoad: () => Promise<void
 function LaneHeader({ lane, working }: { lane: LaneDTO; working: number }) {
   const state = wipState(working, lane.wipLimit);
   return (
-    <div className="col-span-full mt-1" data-testid={`lane-${lane.id}`} data-lane-class={lane.classOfService}>
+    <div className="mb-1" data-testid={`lane-${lane.id}`} data-lane-class={lane.classOfService}>
       <h2 className="sticky left-2 inline-flex items-center gap-2 rounded-lg px-1 py-0.5 text-sm font-bold text-slate-900">
         <span>{lane.name}</span>
         <span className={`rounded px-1.5 text-xs font-semibold ${BADGE[lane.classOfService]}`}>{CLASS_LABELS[lane.classOfService]}</span>
