@@ -164,7 +164,7 @@ test('a board with 3 lanes and 8 work centers on a laptop, a standup screen and 
   expect(widths.pageScrolls).toBe(false);
 });
 
-test('the keyboard carries a card up into the expedite lane and along it; the flow page filters by class, kept in the address', async ({ api, openViewer }) => {
+test('the keyboard carries a card up into the expedite lane and along it; the flow page filters by class, kept in the address', async ({ api, openViewer }, testInfo) => {
   const board = await api.createBoard(boardName('Lane keys'), [{ name: 'Backlog' }, { name: 'Develop', wipLimit: 1 }, { name: 'Done' }]);
   const expedite = await addLane(api, board, { name: 'Expedite', classOfService: 'expedite' });
   await board.addCard({ title: 'Already developing', column: 'Develop' });
@@ -191,6 +191,7 @@ test('the keyboard carries a card up into the expedite lane and along it; the fl
   await expect(page.getByTestId('flow-status')).toHaveAttribute('data-status', 'live');
   await expect(page.getByTestId('lane-filter')).toHaveValue('class:expedite');
   await expect(page.getByTestId('aging-panel')).toContainText('1 card in progress');
+  await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'lanes-flow-expedite-1280x800.png') });
   await page.getByTestId('lane-filter').selectOption('');
   await expect(page).toHaveURL(new RegExp(`/boards/${board.id}/flow$`));
   await expect(page.getByTestId('aging-panel')).toContainText('2 cards in progress');
