@@ -90,6 +90,9 @@ function tally(board: BoardSnapshot) {
   return { column, lane, cell };
 }
 
+/** Grids of counters added cell by cell. */
+const sum = (grids: number[][][]) => grids.reduce((acc, g) => acc.map((row, i) => row.map((v, k) => v + (g[i]?.[k] ?? 0))));
+
 const engines = withPostgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 
 describe.each(engines)('lanes on %s over any sequence of commands', (kind) => {
@@ -155,7 +158,6 @@ describe.each(engines)('lanes on %s over any sequence of commands', (kind) => {
         const range = { from: '2026-01-01', to: '2026-01-02', interval: 'hour' as const, tz: 'UTC' };
         const whole = await store.flow.read(board.id, range, now);
         const parts = await Promise.all(CLASSES_OF_SERVICE.map((cls) => store.flow.read(board.id, { ...range, class: cls }, now)));
-        const sum = (grids: number[][][]) => grids.reduce((acc, g) => acc.map((row, i) => row.map((v, k) => v + (g[i]?.[k] ?? 0))));
         expect(sum(parts.map((p) => p.start))).toEqual(whole.start);
         whole.counts.forEach((interval, i) => expect(sum(parts.map((p) => p.counts[i] as number[][]))).toEqual(interval));
         expect(parts.reduce((n, p) => n + p.open.length, 0)).toBe(whole.open.length);
