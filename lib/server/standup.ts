@@ -1,5 +1,4 @@
 import { DomainError } from '../shared/domain/errors';
-import type { BoardRole } from '../shared/domain/roles';
 import { emptyStandup, isNewer, standupSchemas, type StandupState } from '../shared/standup';
 import { parseOrFail, requireRole } from './commands';
 
