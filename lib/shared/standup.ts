@@ -148,12 +148,12 @@ export function walkOf(board: Pick<BoardSnapshot, 'columns' | 'cards'>, startOf:
   return walkStops(board.columns).map((column) => ({ column, cards: walkCards(byColumn.get(column.id) ?? [], startOf) }));
 }
 
-/** The stop `delta` places from `columnId` in the walk (clamped to its ends); the first stop when `columnId` is not in it. */
-export function stepStop(stops: readonly { column: ColumnDTO }[], columnId: string | null, delta: number): string | null {
-  if (stops.length === 0) return null;
-  const at = stops.findIndex((s) => s.column.id === columnId);
-  if (at < 0) return stops[0]?.column.id ?? null;
-  return stops[Math.min(stops.length - 1, Math.max(0, at + delta))]?.column.id ?? null;
+/** The stop `delta` places from `stopId` among the walk's stops (clamped to its ends); the first stop when `stopId` is not one. */
+export function stepStop(stopIds: readonly string[], stopId: string | null, delta: number): string | null {
+  if (stopIds.length === 0) return null;
+  const at = stopId === null ? -1 : stopIds.indexOf(stopId);
+  if (at < 0) return stopIds[0] ?? null;
+  return stopIds[Math.min(stopIds.length - 1, Math.max(0, at + delta))] ?? null;
 }
 
 /** The card `delta` places from `cardId` in a stop's list, clamped; the first card when none is highlighted. */

@@ -60,7 +60,7 @@ describe('the standup walk', () => {
   });
 
   it('steps between work centers and cards, clamped at the ends', () => {
-    const walk = walkOf({ columns, cards: [] });
+    const walk = walkOf({ columns, cards: [] }).map((s) => s.column.id);
     expect(stepStop(walk, 'review', 1)).toBe('develop');
     expect(stepStop(walk, 'backlog', 1)).toBe('backlog');
     expect(stepStop(walk, 'review', -1)).toBe('review');
