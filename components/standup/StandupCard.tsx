@@ -50,7 +50,6 @@ export const StandupCard = memo(function StandupCard({ card, highlighted, now, m
         </span>
         {blocker ? (
           <span className="mt-1.5 block text-base font-semibold text-rose-200 sm:text-xl" data-testid={`standup-blocker-${card.id}`}>
-            <span aria-hidden>⛔ </span>
             {blocker}
           </span>
         ) : null}

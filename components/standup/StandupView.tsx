@@ -64,6 +64,8 @@ interface Stop {
 }
 
 const PERSON = 'person:';
+/** The newest cards the opened Done list shows: what finished since the last standup, not the archive. */
+const DONE_SHOWN = 12;
 const modeOf = (stopId: string | null): Mode | null => (stopId === null ? null : stopId.startsWith(PERSON) ? 'people' : 'flow');
 
 interface StandupViewProps {
@@ -352,7 +354,11 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
               >
                 {stop.label}
                 <span className={stop === current ? 'text-slate-800' : 'text-slate-300'}>{stop.total}</span>
-                {stop.cards.some((c) => c.blocked) ? <span aria-label="has blocked cards">⛔</span> : null}
+                {stop.cards.some((c) => c.blocked) ? (
+                  <span className="rounded bg-rose-600 px-1.5 text-sm font-bold text-white">
+                    {stop.cards.filter((c) => c.blocked).length} blocked
+                  </span>
+                ) : null}
               </button>
             </li>
           ))}
@@ -420,13 +426,14 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
               {done.name}: {doneCount}, newest first
             </h2>
             <ol className="mt-2 space-y-1 text-lg sm:text-2xl">
-              {doneList.map((card) => (
+              {doneList.slice(0, DONE_SHOWN).map((card) => (
                 <li key={card.id} className="flex flex-wrap gap-x-3 text-slate-100">
                   <span className="font-semibold">{card.title}</span>
                   <span className="text-emerald-200">{formatAge(now - Date.parse(card.enteredColumnAt))} ago</span>
                 </li>
               ))}
             </ol>
+            {doneList.length > DONE_SHOWN ? <p className="mt-2 text-lg text-emerald-200">and {doneList.length - DONE_SHOWN} earlier</p> : null}
           </section>
         ) : null}
       </main>
