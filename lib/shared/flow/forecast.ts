@@ -1,0 +1,235 @@
+/**
+ * Monte Carlo forecasts over a board's daily throughput (docs/metrics.md, "Forecasts").
+ *
+ * A trial replays the future one working day at a time; each working day finishes as many items as
+ * one day drawn at random (with replacement) from the history window's working days. "When" counts the
+ * working days a trial needs to finish N items; "how many" sums the items a trial finishes by a date.
+ * Days that are not working days (a board setting) finish nothing and are left out of the sample.
+ * Pure: the API, the flow page and the tests call the same functions, and a seed replays a run.
+ */
+import { prng } from '../random';
+import { addDays, formatDate, type CalendarDate } from './time';
+
+export const FORECAST_LEVELS = [50, 70, 85, 95] as const;
+export type ForecastLevel = (typeof FORECAST_LEVELS)[number];
+export type LevelKey = `${ForecastLevel}`;
+
+export const DEFAULT_TRIALS = 10_000;
+export const MAX_TRIALS = 100_000;
+/** A trial that has not finished after this many calendar days (ten years) is counted as never. */
+export const MAX_HORIZON_DAYS = 3_650;
+/** Fewer finished items than this in the window make a forecast a guess: it says so. */
+export const MIN_FINISHED_FOR_FORECAST = 10;
+
+/** Which weekdays are worked (Monday first) and which dates are holidays. */
+export interface WorkCalendar {
+  /** Seven flags, Monday to Sunday. */
+  weekdays: readonly boolean[];
+  /** Dates (YYYY-MM-DD) on which nobody works, whatever the weekday. */
+  holidays?: ReadonlySet<string>;
+}
+
+export const EVERY_DAY: WorkCalendar = { weekdays: [true, true, true, true, true, true, true] };
+export const MONDAY_TO_FRIDAY: WorkCalendar = { weekdays: [true, true, true, true, true, false, false] };
+
+/** Monday = 0 … Sunday = 6. */
+export function weekdayOf(d: CalendarDate): number {
+  return (new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay() + 6) % 7;
+}
+
+export function isWorkingDay(d: CalendarDate, calendar: WorkCalendar): boolean {
+  return calendar.weekdays[weekdayOf(d)] === true && !calendar.holidays?.has(formatDate(d));
+}
+
+/** The working days from `start` on, at most `limit` of them, within MAX_HORIZON_DAYS calendar days. */
+export function workingDaysFrom(start: CalendarDate, calendar: WorkCalendar, limit: number): CalendarDate[] {
+  const days: CalendarDate[] = [];
+  for (let i = 0; i < MAX_HORIZON_DAYS && days.length < limit; i++) {
+    const d = addDays(start, i);
+    if (isWorkingDay(d, calendar)) days.push(d);
+  }
+  return days;
+}
+
+/** The daily throughput sample: the counts of the window's working days, in date order. */
+export function throughputSample(days: readonly { date: string; count: number }[], calendar: WorkCalendar): number[] {
+  return days.filter((d) => isWorkingDayText(d.date, calendar)).map((d) => d.count);
+}
+
+function isWorkingDayText(date: string, calendar: WorkCalendar): boolean {
+  const [year, month, day] = date.split('-').map(Number);
+  return isWorkingDay({ year: year ?? 0, month: month ?? 0, day: day ?? 0 }, calendar);
+}
+
+export type ForecastWarning =
+  | { code: 'NO_WORKING_DAYS'; message: string }
+  | { code: 'NO_THROUGHPUT'; message: string }
+  | { code: 'SMALL_SAMPLE'; message: string }
+  | { code: 'UNSTABLE'; message: string }
+  | { code: 'BEYOND_HORIZON'; message: string };
+
+/**
+ * What makes a sample a poor guide: no working day in it, nothing finished, fewer than
+ * MIN_FINISHED_FOR_FORECAST items, or a trend (one half of the window finished at least twice the
+ * items of the other, with enough items for the difference not to be chance).
+ */
+export function sampleWarnings(sample: readonly number[]): ForecastWarning[] {
+  if (sample.length === 0) return [{ code: 'NO_WORKING_DAYS', message: 'The history window has no working day to learn from: widen it' }];
+  const finished = sample.reduce((a, b) => a + b, 0);
+  if (finished === 0) return [{ code: 'NO_THROUGHPUT', message: 'Nothing was finished in the history window, so no date can be forecast' }];
+  const warnings: ForecastWarning[] = [];
+  if (finished < MIN_FINISHED_FOR_FORECAST) {
+    warnings.push({
+      code: 'SMALL_SAMPLE',
+      message: `Only ${finished} item${finished === 1 ? '' : 's'} finished in the history window (at least ${MIN_FINISHED_FOR_FORECAST} make a forecast worth trusting)`,
+    });
+  }
+  const half = Math.floor(sample.length / 2);
+  const early = sample.slice(0, half).reduce((a, b) => a + b, 0);
+  const late = sample.slice(sample.length - half).reduce((a, b) => a + b, 0);
+  if (half > 0 && early + late >= MIN_FINISHED_FOR_FORECAST && (late >= 2 * Math.max(early, 1) || early >= 2 * Math.max(late, 1))) {
+    warnings.push({
+      code: 'UNSTABLE',
+      message: `Throughput is not stable: ${early} items finished in the first half of the window, ${late} in the second. The forecast assumes the whole window is typical`,
+    });
+  }
+  return warnings;
+}
+
+/** Nearest rank: the smallest value with at least p% of the sorted values at or below it. */
+function rankAtOrBelow(sorted: Int32Array, p: number): number {
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] ?? 0;
+}
+
+/** The largest value that at least p% of the sorted values reach or pass. */
+function rankAtOrAbove(sorted: Int32Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(((100 - p) / 100) * sorted.length))] ?? 0;
+}
+
+export interface SimulationOptions {
+  trials?: number;
+  seed?: number;
+}
+
+export interface WhenResult {
+  /** The date by which the items are finished with at least that likelihood; null: past the horizon. */
+  percentiles: Record<LevelKey, string | null>;
+  /** Trials finishing on each date, in date order (dates with no trial left out). */
+  histogram: { date: string; trials: number }[];
+  /** Trials that did not finish within MAX_HORIZON_DAYS. */
+  never: number;
+  warnings: ForecastWarning[];
+}
+
+/**
+ * When will `items` items be finished, starting on `start` (its work counts)? Each trial draws
+ * working days from `sample` until the items are done; the answer is the date of its last day.
+ */
+export function forecastWhen(sample: readonly number[], items: number, start: CalendarDate, calendar: WorkCalendar, options: SimulationOptions = {}): WhenResult {
+  const trials = options.trials ?? DEFAULT_TRIALS;
+  const warnings = sampleWarnings(sample);
+  const days = workingDaysFrom(start, calendar, Number.MAX_SAFE_INTEGER);
+  const empty = { percentiles: levelsOf(() => null), histogram: [], never: 0 };
+  if (items <= 0) return { ...empty, percentiles: levelsOf(() => formatDate(addDays(start, -1))), warnings };
+  if (days.length === 0) return { ...empty, never: trials, warnings: [...warnings, beyond()] };
+  if (sample.every((c) => c === 0)) return { ...empty, never: trials, warnings };
+  const draw = prng(options.seed ?? 1);
+  const pool = Int32Array.from(sample);
+  const n = pool.length;
+  const horizon = days.length;
+  // Working days each trial needs; horizon + 1 means "not within the horizon".
+  const needed = new Int32Array(trials);
+  for (let t = 0; t < trials; t++) {
+    let left = items;
+    let d = 0;
+    while (left > 0 && d < horizon) {
+      left -= pool[draw.int(n)] ?? 0;
+      d++;
+    }
+    needed[t] = left > 0 ? horizon + 1 : d;
+  }
+  needed.sort();
+  const counts = new Map<number, number>();
+  let never = 0;
+  for (const d of needed) {
+    if (d > horizon) never++;
+    else counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  const dateAt = (d: number) => (d > horizon ? null : formatDate(days[d - 1] as CalendarDate));
+  return {
+    percentiles: levelsOf((p) => dateAt(rankAtOrBelow(needed, p))),
+    histogram: [...counts].map(([d, count]) => ({ date: dateAt(d) as string, trials: count })),
+    never,
+    warnings: never > 0 ? [...warnings, beyond()] : warnings,
+  };
+}
+
+export interface HowManyResult {
+  /** At least this many items are finished by the date with that likelihood. */
+  percentiles: Record<LevelKey, number>;
+  /** Trials finishing each number of items, in increasing order (numbers no trial reached left out). */
+  histogram: { items: number; trials: number }[];
+  /** Working days from the start to the date, both counted. */
+  workingDays: number;
+  warnings: ForecastWarning[];
+}
+
+/** How many items will be finished from `start` to `end` (both counted)? */
+export function forecastHowMany(sample: readonly number[], start: CalendarDate, end: CalendarDate, calendar: WorkCalendar, options: SimulationOptions = {}): HowManyResult {
+  const trials = options.trials ?? DEFAULT_TRIALS;
+  const warnings = sampleWarnings(sample);
+  const workingDays = countWorkingDays(start, end, calendar);
+  if (sample.length === 0 || workingDays === 0) {
+    return { percentiles: levelsOf(() => 0), histogram: [{ items: 0, trials }], workingDays, warnings };
+  }
+  const draw = prng(options.seed ?? 1);
+  const pool = Int32Array.from(sample);
+  const n = pool.length;
+  const totals = new Int32Array(trials);
+  for (let t = 0; t < trials; t++) {
+    let sum = 0;
+    for (let d = 0; d < workingDays; d++) sum += pool[draw.int(n)] ?? 0;
+    totals[t] = sum;
+  }
+  totals.sort();
+  const counts = new Map<number, number>();
+  for (const v of totals) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return {
+    percentiles: levelsOf((p) => rankAtOrAbove(totals, p)),
+    histogram: [...counts].map(([value, count]) => ({ items: value, trials: count })),
+    workingDays,
+    warnings,
+  };
+}
+
+/** Working days from `start` to `end`, both counted; 0 when `end` is before `start`. */
+export function countWorkingDays(start: CalendarDate, end: CalendarDate, calendar: WorkCalendar): number {
+  let count = 0;
+  for (let d = start, i = 0; i <= MAX_HORIZON_DAYS && formatDate(d) <= formatDate(end); d = addDays(start, ++i)) {
+    if (isWorkingDay(d, calendar)) count++;
+  }
+  return count;
+}
+
+/**
+ * A started item's likely remaining time: among the finished items that were at least as old as this
+ * one is now, the cycle time at each level, minus its age. Null at a level no such item reaches
+ * (nothing that old ever finished): the item is older than the history knows.
+ */
+export function remainingTime(cycleTimesMs: readonly number[], ageMs: number): { percentiles: Record<LevelKey, number | null>; sample: number } {
+  const peers = cycleTimesMs.filter((ct) => ct >= ageMs).toSorted((a, b) => a - b);
+  const at = (p: number) => {
+    if (peers.length === 0) return null;
+    const v = peers[Math.max(1, Math.ceil((p / 100) * peers.length)) - 1];
+    return v === undefined ? null : v - ageMs;
+  };
+  return { percentiles: levelsOf(at), sample: peers.length };
+}
+
+function levelsOf<T>(value: (p: ForecastLevel) => T): Record<LevelKey, T> {
+  return Object.fromEntries(FORECAST_LEVELS.map((p) => [String(p), value(p)])) as Record<LevelKey, T>;
+}
+
+function beyond(): ForecastWarning {
+  return { code: 'BEYOND_HORIZON', message: `Some trials did not finish within ${MAX_HORIZON_DAYS / 365} years: at this pace the work may never be done` };
+}
