@@ -1,5 +1,6 @@
 'use client';
 import { useState } from 'react';
+import { createPortal } from 'react-dom';
 import { ShortcutHelp, useHelpKey, type Shortcut } from '../ui/ShortcutHelp';
 
 /** The board's keyboard: what the cards, the drag sensor (lib/client/useCardDrag.ts) and the dialogs answer to. */
@@ -31,7 +32,13 @@ export function BoardShortcuts({ className = '' }: { className?: string }) {
       >
         ?
       </button>
-      {open ? <ShortcutHelp title="Keyboard shortcuts: board" shortcuts={BOARD_SHORTCUTS} onClose={() => setOpen(false)} note="The standup view has its own: press ? there." /> : null}
+      {/* Out of the header: a dialog's own header inside the page's banner would be a banner in a banner. */}
+      {open
+        ? createPortal(
+            <ShortcutHelp title="Keyboard shortcuts: board" shortcuts={BOARD_SHORTCUTS} onClose={() => setOpen(false)} note="The standup view has its own: press ? there." />,
+            document.body,
+          )
+        : null}
     </>
   );
 }

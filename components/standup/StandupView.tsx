@@ -319,7 +319,7 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
           )}
         </p>
         {presenter && !presenting ? (
-          <button type="button" onClick={toggleFollow} className={pill} data-testid="follow-toggle" aria-pressed={place.following}>
+          <button type="button" onClick={toggleFollow} className={pill} data-testid="follow-toggle">
             {place.following ? 'Step out' : `Follow ${presenter.name}`}
           </button>
         ) : null}
@@ -420,7 +420,7 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
         ) : (
           <p className="text-2xl text-slate-300">{mode === 'people' ? 'Nobody holds a card in progress.' : 'This board has no work centers to walk yet.'}</p>
         )}
-        {done && doneOpen ? (
+        {done && doneOpen && mode === 'flow' ? (
           <section id="standup-done" aria-label={`${done.name}, newest first`} className="mt-6 rounded-xl bg-emerald-950/50 p-4 ring-1 ring-emerald-900" data-testid="done-list">
             <h2 className="text-2xl font-bold text-emerald-100 sm:text-3xl">
               {done.name}: {doneCount}, newest first

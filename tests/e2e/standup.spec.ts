@@ -183,6 +183,15 @@ test('screenshots of the standup at 1280x800, 1920x1080 and on a phone, with a c
   await page.getByTestId('done-toggle').click();
   await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'standup-1280x800-done.png'), fullPage: true });
 
+  // The people walk: with no assignees on this board, every card in progress is nobody's.
+  await page.keyboard.press('w');
+  await expect(page.getByTestId('walk-people')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('standup-stop')).toHaveText('Nobody');
+  await expect(page.locator('[data-standup-card]')).toHaveCount(10);
+  await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'standup-people-1280x800.png') });
+  await page.keyboard.press('w');
+  await expect(page.getByTestId('walk-flow')).toHaveAttribute('aria-pressed', 'true');
+
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'standup-390x844.png'), fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
