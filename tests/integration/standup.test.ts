@@ -158,6 +158,26 @@ describe('standup mode', () => {
     expect(now.presenter?.id).not.toBe(bobId);
   });
 
+  it('a presenter removed from the board loses the lead and hears nothing more of its standup', async () => {
+    const { board, clients } = await boardWithMembers(['admin', 'member'], 'evict');
+    const [admin, leaver] = clients as [TestClient, TestClient];
+    const adminStates = statesOf(admin);
+    const leaverStates = statesOf(leaver);
+    for (const c of [admin, leaver]) ok(await c.request('standup:join', { boardId: board.id }));
+    const led = ok(await leaver.request('standup:lead', { boardId: board.id }));
+
+    const leaverUser = await h.user('evict 2');
+    expect((await h.api('DELETE', `/api/boards/${board.id}/members/${leaverUser.id}`, { as: await h.user('evict 1') })).status).toBe(200);
+    await adminStates.find('admin: the lead released', (s) => s.seq > led.seq && s.presenter === null);
+    const seenBefore = leaverStates.items.length;
+    ok(await admin.request('standup:lead', { boardId: board.id }));
+    ok(await admin.request('standup:step', { boardId: board.id, columnId: board.col('Review'), cardId: null }));
+    await leaver.roundTrip();
+    expect(leaverStates.items.slice(seenBefore).filter((s) => s.columnId === board.col('Review'))).toEqual([]);
+    expect(await leaver.request('standup:step', { boardId: board.id, columnId: board.col('Backlog'), cardId: null })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await leaver.request('standup:join', { boardId: board.id })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+
   it('shares the timer the presenter starts, with the budget per work center', async () => {
     const { board, clients } = await boardWithMembers(['member', 'viewer'], 'timer');
     const [ada, bob] = clients as [TestClient, TestClient];
