@@ -123,10 +123,13 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
 
   // Follow the presenter: each new state moves this view unless it stepped out (or presents).
   // Adjusted while rendering (React's pattern for state that follows a value), once per state.
-  const [seenSeq, setSeenSeq] = useState(0);
-  if (state && state.seq !== seenSeq) {
-    setSeenSeq(state.seq);
+  const [seen, setSeen] = useState<{ seq: number; presenterId: string | null }>({ seq: 0, presenterId: null });
+  if (state && state.seq !== seen.seq) {
+    setSeen({ seq: state.seq, presenterId: state.presenter?.id ?? null });
     const next = followState(place, state);
+    if ((state.presenter?.id ?? null) !== seen.presenterId && !presenting) {
+      setAnnouncement(state.presenter ? `${state.presenter.name} presents now.` : 'Nobody presents now.');
+    }
     if (!presenting && next !== place) {
       const nextMode = modeOf(state.columnId);
       if (nextMode && nextMode !== mode) setMode(nextMode);
