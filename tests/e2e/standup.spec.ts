@@ -45,6 +45,11 @@ test('the presenter walks the board right to left and the follower moves along; 
   await expect(bob.page.getByTestId('presenter-status')).toContainText('Alice presents');
   await expect(bob.page.getByTestId('presenter-status')).toHaveAttribute('data-following', 'true');
 
+  // The presenter's timer is everyone's.
+  await expect(bob.page.getByTestId('standup-clock')).toHaveAttribute('data-running', 'false');
+  await alice.page.keyboard.press('t');
+  await expect(bob.page.getByTestId('standup-clock')).toHaveAttribute('data-running', 'true');
+
   // → next work center, n next card: the follower's view moves with them and is told so.
   await alice.page.keyboard.press('ArrowRight');
   await expect(stopOf(alice.page)).toHaveAttribute('data-stop-id', develop);
