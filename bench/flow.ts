@@ -82,6 +82,7 @@ export async function generateBoard(path: string, log: (m: string) => void): Pro
       createdAt: new Date(at).toISOString(),
       updatedAt: new Date(at).toISOString(),
       enteredColumnAt: new Date(at).toISOString(),
+      assigneeIds: [],
     };
     pending.push({ at, cardId, body: { type: 'card_created', card } });
     let col = 0;

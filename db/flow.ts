@@ -234,6 +234,7 @@ export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> 
     }
     case 'column_renamed':
     case 'wip_limit_set':
+    case 'person_wip_limit_set':
     case 'board_renamed':
       break;
     default: {

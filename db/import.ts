@@ -14,7 +14,8 @@ import { generateNKeysBetween } from 'fractional-indexing';
 import type { Engine, Param, WriteTx } from './engine';
 import { BUMP_DAILY, BUMP_HOURLY, discardBoard, resolveCommitment } from './flow';
 import type { CardDTO, ColumnDTO } from '../lib/shared/domain/types';
-import type { ImportPlan } from '../lib/shared/flow/csv';
+import { peopleNamesOf, type ImportPlan } from '../lib/shared/flow/csv';
+import { LIMITS } from '../lib/shared/domain/limits';
 import { K, counterKey, dayBucket, hourBucket, zeroCounters, type Kind } from '../lib/shared/flow/replay';
 
 export interface ImportResult {
@@ -22,6 +23,12 @@ export interface ImportResult {
   version: number;
   items: number;
   events: number;
+  /**
+   * People named in Owner, Assignee or Assignees columns: how many cards were assigned to a board
+   * member (the new board's only member is the importer), and the names that matched no member,
+   * kept on their cards' descriptions as "Owner (not a member): …".
+   */
+  people: { assigned: number; notMembers: string[] };
 }
 
 export interface ImportOptions {
@@ -105,6 +112,34 @@ function timeOrder(at: Float64Array): Uint32Array {
   return order;
 }
 
+/**
+ * Who each item names (Owner, Assignee, Assignees): the importer, matched by name or email without
+ * regard to case, is assigned; anyone else is kept as text on the card's description. Sparse arrays:
+ * most files name nobody.
+ */
+async function peopleOfItems(engine: Engine, plan: ImportPlan, actorId: string | null) {
+  const assignees: string[][] = [];
+  const descriptions: string[] = [];
+  const notMembers = new Map<string, string>();
+  let assigned = 0;
+  const me = actorId ? await engine.read((sql) => sql.get<{ name: string; email: string }>('select name, email from users where id = ?', [actorId])) : undefined;
+  const isMe = (name: string) => me !== undefined && (name.toLowerCase() === me.name.trim().toLowerCase() || name.toLowerCase() === me.email.trim().toLowerCase());
+  plan.items.forEach((item, i) => {
+    const names = peopleNamesOf(item.attributes);
+    if (names.length === 0) return;
+    const others = names.filter((n) => !isMe(n));
+    if (others.length < names.length && actorId) {
+      assignees[i] = [actorId];
+      assigned++;
+    }
+    if (others.length > 0) {
+      descriptions[i] = `Owner (not a member): ${others.join(', ')}`.slice(0, LIMITS.cardDescription);
+      for (const n of others) if (!notMembers.has(n.toLowerCase())) notMembers.set(n.toLowerCase(), n);
+    }
+  });
+  return { assignees, descriptions, assigned, notMembers: [...notMembers.values()] };
+}
+
 export async function importBoard(engine: Engine, plan: ImportPlan, opts: ImportOptions): Promise<ImportResult> {
   const boardId = opts.newId();
   const start = plan.earliest;
@@ -115,6 +150,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
 
   // Plan in memory first, a slice at a time: positions, the steps in time order, the counters.
   const cardIds = plan.items.map(() => opts.newId());
+  const people = await peopleOfItems(engine, plan, opts.actorId ?? null);
   const flows = plan.items.map((it) => itemFlow(it.dates));
   const finalColumn = flows.map((f) => (f.steps.at(-1) as { column: number }).column);
   const positions: string[] = [];
@@ -167,7 +203,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         columnId,
         position: positions[i] as string,
         title: item.title,
-        description: '',
+        description: (people.descriptions[i] as string | undefined) ?? '',
         type: item.type,
         blocked: false,
         blockedReason: null,
@@ -177,6 +213,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         createdAt: iso(step.at),
         updatedAt: iso(step.at),
         enteredColumnAt: iso(step.at),
+        assigneeIds: (people.assignees[i] as string[] | undefined) ?? [],
       };
       return { type: 'card_created', card };
     }
@@ -246,7 +283,20 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         const first = (steps[0] as { at: number }).at;
         const latest = (steps.at(-1) as { at: number }).at;
         const column = (columns[finalColumn[i] as number] as ColumnDTO).id;
-        cardRows.push([cardId, boardId, column, positions[i] as string, item.title, item.type, item.blockedMs, first, latest, latest]);
+        cardRows.push([
+          cardId,
+          boardId,
+          column,
+          positions[i] as string,
+          item.title,
+          (people.descriptions[i] as string | undefined) ?? '',
+          item.type,
+          item.blockedMs,
+          first,
+          latest,
+          latest,
+          JSON.stringify((people.assignees[i] as string[] | undefined) ?? []),
+        ]);
         itemRows.push([cardId, boardId, i, item.externalId, item.link, JSON.stringify(item.attributes)]);
         reached.forEach((at, k) => {
           if (at !== null) flowRows.push([cardId, (columns[k] as ColumnDTO).id, boardId, item.dates[k] ?? null, at]);
@@ -256,8 +306,8 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
       await engine.write(async (tx) => {
         await insertRows(
           tx,
-          'insert into cards (id, board_id, column_id, position, title, type, blocked_ms, created_at, updated_at, entered_column_at)',
-          10,
+          'insert into cards (id, board_id, column_id, position, title, description, type, blocked_ms, created_at, updated_at, entered_column_at, assignee_ids)',
+          12,
           cardRows,
         );
         await insertRows(tx, 'insert into imported_items (card_id, board_id, ord, external_id, link, attributes)', 6, itemRows);
@@ -284,7 +334,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
     const version = stepCount + 1;
     // The aggregates were written with the events: the cursor starts at the end of the log.
     await engine.write((tx) => tx.run('update boards set version = ?, flow_version = ?, importing = false where id = ?', [version, version, boardId]));
-    return { boardId, version, items: plan.items.length, events: version };
+    return { boardId, version, items: plan.items.length, events: version, people: { assigned: people.assigned, notMembers: people.notMembers } };
   } catch (error) {
     await discardBoard(engine, boardId).catch(() => undefined);
     throw error;

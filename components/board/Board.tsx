@@ -22,6 +22,9 @@ import { FlowMarksProvider } from '../flow/FlowMarks';
 import { Column, type DropState } from './Column';
 import { cardElement } from './focus';
 import { ReasonDialog } from './ReasonDialog';
+import { BoardFilterProvider, FilterBar } from './BoardFilters';
+import { PeopleProvider } from './People';
+import { NO_FILTER, type BoardFilter } from '../../lib/client/boardFilter';
 
 const SCREEN_READER_INSTRUCTIONS = {
   draggable:
@@ -50,7 +53,7 @@ const MEASURING = { droppable: { strategy: MeasuringStrategy.WhileDragging } };
  * `renderedAt` is when the server rendered the page: hydration shows card ages as of then, exactly
  * as the server's HTML does (see useClock).
  */
-export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me: BoardMe; renderedAt: number }) {
+export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial: BoardSnapshot; me: BoardMe; renderedAt: number; filter?: BoardFilter }) {
   const dndId = useId();
   const { toasts, notify, dismiss } = useToasts();
   const sync = useBoardSync(initial, notify);
@@ -63,9 +66,12 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
   const lists = useMemo(() => new Map([...cards].map(([columnId, list]) => [columnId, list.map((c) => c.id)])), [cards]);
   const cardById = useMemo(() => new Map(view.cards.map((c) => [c.id, c])), [view.cards]);
   const counts = useMemo(() => new Map(view.columns.map((c) => [c.id, cardCount(view, c.id)])), [view]);
+  const totalCards = useMemo(() => [...counts.values()].reduce((n, c) => n + c, 0), [counts]);
 
+  // The drag foresees the per-person limit too, naming the person (lib/shared/domain/people.ts).
+  const dragView = useMemo(() => ({ ...view, people: [...sync.people] }), [view, sync.people]);
   const drag = useCardDrag({
-    view,
+    view: dragView,
     lists,
     move: (cardId, toColumnId, beforeCardId, reason) => void actions.moveCard(cardId, toColumnId, beforeCardId, reason),
     notify,
@@ -127,6 +133,8 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
           would lay out and paint the board after each one; it paints once, when the board is whole. */}
       <link rel="expect" href="#board-end" blocking="render" />
       <FlowMarksProvider boardId={view.id} version={view.version} live={status === 'live'}>
+        <PeopleProvider people={sync.people}>
+        <BoardFilterProvider initial={filter}>
         <div className="flex h-dvh flex-col bg-slate-100">
           <BoardHeader
             boardId={view.id}
@@ -138,6 +146,7 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
             onOpenSettings={() => setDialog({ kind: 'board', focus: 'rename' })}
             onAddColumn={() => setDialog({ kind: 'board', focus: 'add-column' })}
           />
+          <FilterBar cards={view.cards} total={totalCards} people={sync.people} />
           {status === 'reconnecting' || status === 'offline' ? (
             <p className="bg-amber-100 px-4 py-1 text-sm text-amber-950" data-testid="stale-banner">
               {sync.removed
@@ -224,6 +233,8 @@ export function Board({ initial, me, renderedAt }: { initial: BoardSnapshot; me:
             />
           ) : null}
         </div>
+        </BoardFilterProvider>
+        </PeopleProvider>
       </FlowMarksProvider>
     </RenderedAtContext>
   );

@@ -85,6 +85,8 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
         columnCount={view.columns.length}
         focus={dialog.focus}
         onRename={(name) => void actions.renameBoard(name)}
+        personWipLimit={view.personWipLimit ?? null}
+        onSetPersonWipLimit={(limit) => void actions.setPersonWipLimit(limit)}
         onAddColumn={(name, wipLimit) => void actions.addColumn(name, wipLimit, view.columns.length)}
         onClose={close}
       />

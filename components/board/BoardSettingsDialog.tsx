@@ -12,11 +12,14 @@ interface BoardSettingsDialogProps {
   focus: 'rename' | 'add-column';
   onRename(name: string): void;
   onAddColumn(name: string, wipLimit: number | null): void;
+  /** The most cards in progress one person may hold (db/store/people.ts); null: no limit. */
+  personWipLimit?: number | null;
+  onSetPersonWipLimit?: (limit: number | null) => void;
   onClose(): void;
 }
 
 /** Rename the board, or add a work center at the end of the value stream. */
-export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, onAddColumn, onClose }: BoardSettingsDialogProps) {
+export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, onAddColumn, personWipLimit = null, onSetPersonWipLimit, onClose }: BoardSettingsDialogProps) {
   const [name, setName] = useState(boardName);
   const [renameError, setRenameError] = useState<string | null>(null);
   const [columnName, setColumnName] = useState('');
@@ -64,6 +67,7 @@ export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, o
           </Button>
         </div>
       </form>
+      {onSetPersonWipLimit ? <PersonWipLimitForm current={personWipLimit} onSave={onSetPersonWipLimit} onClose={onClose} /> : null}
       <form onSubmit={add} className="mt-5 space-y-3 border-t border-slate-200 pt-4" noValidate>
         <h3 className="text-sm font-semibold text-slate-800">Add a work center at the end</h3>
         {full ? <p className="text-sm text-slate-600">A board holds at most {LIMITS.columnsPerBoard} work centers.</p> : null}
@@ -105,5 +109,46 @@ export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, o
         </div>
       </form>
     </Modal>
+  );
+}
+
+/** The per-person WIP limit: how many cards one person may hold between the first and the last work center. */
+function PersonWipLimitForm({ current, onSave, onClose }: { current: number | null; onSave(limit: number | null): void; onClose(): void }) {
+  const [value, setValue] = useState(current === null ? '' : String(current));
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  const hint = useId();
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = parseWipLimit(value);
+    if (!parsed.ok) return setError(parsed.message);
+    if (parsed.value !== current) onSave(parsed.value);
+    onClose();
+  };
+  return (
+    <form onSubmit={save} className="mt-5 space-y-3 border-t border-slate-200 pt-4" noValidate>
+      <div className="flex items-end gap-2">
+        <div className="flex-1">
+          <Field label="Cards in progress per person" htmlFor={id} hint={<span id={hint}>Work in the first and last work centers does not count. Empty: no limit.</span>}>
+            <input
+              id={id}
+              type="number"
+              min={1}
+              max={LIMITS.wipLimitMax}
+              value={value}
+              placeholder="None"
+              aria-describedby={hint}
+              onChange={(e) => setValue(e.target.value)}
+              className={inputClass}
+              data-testid="person-wip-input"
+            />
+          </Field>
+        </div>
+        <Button type="submit" variant="primary" data-testid="person-wip-save">
+          Set limit
+        </Button>
+      </div>
+      <FormError message={error} />
+    </form>
   );
 }

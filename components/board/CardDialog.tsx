@@ -13,6 +13,7 @@ import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';
 import { Modal } from '../ui/Modal';
 import { CardHistory } from './CardHistory';
+import { PeoplePicker } from './People';
 import { CARD_TYPE_LABEL } from './cardStyle';
 import { Markdown } from '../ui/Markdown';
 
@@ -37,6 +38,7 @@ function diff(card: CardDTO, draft: Required<CardChanges>): CardChanges {
   if (draft.blocked !== card.blocked) changes.blocked = draft.blocked;
   const reason = draft.blocked ? draft.blockedReason?.trim() || null : null;
   if (reason !== card.blockedReason) changes.blockedReason = reason;
+  if (draft.assigneeIds.join('\n') !== card.assigneeIds.join('\n')) changes.assigneeIds = draft.assigneeIds;
   return changes;
 }
 
@@ -67,6 +69,7 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
     type: card.type,
     blocked: card.blocked,
     blockedReason: card.blockedReason ?? '',
+    assigneeIds: card.assigneeIds,
   });
   const [error, setError] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -138,6 +141,7 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
               ))}
             </div>
           </fieldset>
+          <PeoplePicker value={draft.assigneeIds} onChange={(assigneeIds) => setDraft({ ...draft, assigneeIds })} />
           <Field label="Description" htmlFor={ids.description}>
             <textarea
               id={ids.description}

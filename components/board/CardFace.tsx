@@ -6,6 +6,7 @@ import { useClock } from '../../lib/client/useNow';
 import { CARD_TYPE_LABEL } from './cardStyle';
 import { MINUTE_MS, blockedTimeOf, formatBlockedTime } from '../../lib/shared/domain/blocked';
 import { agingMark, useAging } from '../flow/FlowMarks';
+import { CardAvatars } from './People';
 
 /** The classes of a card's box (see .card in globals.css): its type's colour and its state. */
 export function cardClass(card: CardDTO, movingBy: string | undefined, lifted = false): string {
@@ -83,6 +84,11 @@ export function cardContent(card: CardDTO, movingBy: string | undefined) {
       </div>
       {/* wrap-anywhere, not break-words: a pasted URL must not widen every column of the board. */}
       <p className="card-title">{card.title}</p>
+      {card.assigneeIds.length > 0 ? (
+        <div className="mt-1.5 flex justify-end">
+          <CardAvatars cardId={card.id} ids={card.assigneeIds} />
+        </div>
+      ) : null}
       {card.blocked ? (
         <p data-testid={`card-blocked-${card.id}`} className="mt-1.5 rounded bg-rose-600 px-1.5 py-0.5 text-xs font-medium wrap-anywhere text-white">
           <span className="font-bold tracking-wide uppercase">Blocked</span>

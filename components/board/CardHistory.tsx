@@ -1,16 +1,17 @@
 'use client';
 import { useEffect, useState } from 'react';
-import type { CardDTO, CardHistoryEntry, ColumnDTO } from '../../lib/shared/domain/types';
+import type { CardDTO, CardHistoryEntry, ColumnDTO, PersonDTO } from '../../lib/shared/domain/types';
 import { blockedTimeOf, formatBlockedTime } from '../../lib/shared/domain/blocked';
 import { useClock } from '../../lib/client/useNow';
 import { columnName } from '../../lib/client/boardView';
 import { formatDateTime } from '../../lib/client/format';
 import { request, type FlowSocket } from '../../lib/client/socket';
+import { usePeople } from './People';
 
 /** `revision` is the card's updatedAt the history was loaded for: every change to the card reloads it. */
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; entries: CardHistoryEntry[]; revision: string };
 
-function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blockedFor: ReadonlyMap<number, number>): string {
+function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blockedFor: ReadonlyMap<number, number>, people: ReadonlyMap<string, PersonDTO> = new Map()): string {
   const from = columnName(columns, entry.fromColumnId);
   const to = columnName(columns, entry.toColumnId);
   switch (entry.type) {
@@ -28,8 +29,9 @@ function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blocke
         const after = blockedFor.get(entry.version);
         parts.push(after === undefined ? 'Unblocked' : `Unblocked after ${formatBlockedTime(after)}`);
       }
+      if (Array.isArray(changes.assigneeIds)) parts.push(assignedText(changes.assigneeIds as unknown[], people, parts.length > 0));
       const edited = Object.keys(changes)
-        .filter((k) => k !== 'blocked' && !(k === 'blockedReason' && changes.blocked !== undefined))
+        .filter((k) => k !== 'blocked' && k !== 'assigneeIds' && !(k === 'blockedReason' && changes.blocked !== undefined))
         .map((k) => (k === 'blockedReason' ? 'blocked reason' : k));
       if (edited.length) parts.push(`${parts.length ? 'edited' : 'Edited'} ${edited.join(', ')}`);
       return parts.join('; ') || 'Edited';
@@ -39,6 +41,14 @@ function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blocke
     default:
       return entry.type.replace(/_/g, ' ');
   }
+}
+
+/** An assignment in words: who the card is assigned to after it ("Assigned to Ana Lima and Ben Okafor"). */
+function assignedText(ids: readonly unknown[], people: ReadonlyMap<string, PersonDTO>, after: boolean): string {
+  const names = ids.map((id) => (typeof id === 'string' ? (people.get(id)?.name ?? 'someone') : 'someone'));
+  if (names.length === 0) return after ? 'assigned to nobody' : 'Assigned to nobody';
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return `${after ? 'assigned' : 'Assigned'} to ${list}`;
 }
 
 /** For each unblocking entry: how long the block it ends lasted (from the block before it). */
@@ -83,6 +93,7 @@ export function CardHistory({
   blocked?: Pick<CardDTO, 'blockedMs' | 'blockedSince'>;
 }) {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+  const people = usePeople();
 
   useEffect(() => {
     if (!socket) return;
@@ -122,7 +133,7 @@ export function CardHistory({
             <div className="flex flex-wrap items-baseline justify-between gap-x-3">
               <span className={`font-medium ${entry.backward ? 'text-rose-900' : 'text-slate-800'}`}>
                 {entry.backward ? '↩ ' : ''}
-                {describe(entry, columns, blockedFor)}
+                {describe(entry, columns, blockedFor, people)}
               </span>
               <span className="text-xs text-slate-500">
                 {entry.actor} · <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>

@@ -1,11 +1,12 @@
 'use client';
 import { useDroppable } from '@dnd-kit/core';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { CARD_WINDOW } from '../../lib/shared/domain/cardWindow';
 import type { CardDTO, ColumnDTO } from '../../lib/shared/domain/types';
 import { isTempId } from '../../lib/client/optimistic';
 import { columnDropId, type DragData } from '../../lib/client/useCardDrag';
 import { AddCardForm } from './AddCardForm';
+import { useCardMatch } from './BoardFilters';
 import { ColumnHeader } from './ColumnHeader';
 import { DraggableCard } from './DraggableCard';
 
@@ -57,9 +58,12 @@ function frameClass(drop: DropState): string {
  * One work center. While a card is dragged, the labels that say why a drop is refused or what a
  * backward drop means are overlays, so nothing moves under the pointer.
  */
-export function Column({ column, step, cards, count, notLoaded, onLoadMore, drop, movingBy, draggingCardId, drawLimit, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
+export function Column({ column, step, cards: all, count, notLoaded, onLoadMore, drop, movingBy, draggingCardId, drawLimit, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
   const data: DragData = { type: 'column', columnId: column.id };
   const { setNodeRef } = useDroppable({ id: columnDropId(column.id), data, disabled: isTempId(column.id) });
+  // The board's filters (BoardFilters.tsx) choose what is drawn; the header's count stays whole.
+  const match = useCardMatch();
+  const cards = useMemo(() => (match ? all.filter(match) : all), [all, match]);
   const backward = drop.kind === 'allowed' && drop.backward;
   const undrawn = cards.length - drawLimit;
 
@@ -92,7 +96,12 @@ export function Column({ column, step, cards, count, notLoaded, onLoadMore, drop
               <ShowMore count={notLoaded} onLoad={() => onLoadMore(column.id)} />
             </li>
           ) : null}
-          {cards.length === 0 && notLoaded === 0 ? (
+          {cards.length === 0 && all.length > 0 ? (
+            <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-600" data-testid={`column-filtered-${column.id}`}>
+              No card here matches the filters
+            </li>
+          ) : null}
+          {all.length === 0 && notLoaded === 0 ? (
             <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-500">
               {drop.kind === 'allowed' ? 'Drop here' : isFirst ? 'New work starts here' : 'Nothing in progress'}
             </li>

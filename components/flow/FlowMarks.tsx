@@ -1,5 +1,5 @@
 'use client';
-import { createContext, use, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, use, useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { readClock, subscribeClock } from '../../lib/client/useNow';
 import { agingLevel, type AgingLevel, type Percentiles } from '../../lib/shared/flow/metrics';
 import { DAY_MS } from '../../lib/shared/flow/time';
@@ -130,6 +130,16 @@ function agingOf(marks: Marks | null, cardId: string, since: number, now: number
   const ageDays = (now - since) / DAY_MS;
   const level = agingLevel(ageDays, marks.percentiles, marks.sampleSize);
   return level ? `${level} ${ageDays.toFixed(1)}` : null;
+}
+
+/**
+ * Whether a card carries an aging mark, for the board's aging filter: follows the marks; the clock
+ * is read when asked (a filter need not redraw the board every minute).
+ */
+export function useAgingTest(): (card: { id: string; enteredColumnAt: string }) => boolean {
+  const store = use(MarksContext);
+  const marks = useSyncExternalStore(store ? store.subscribe : noSubscription, () => store?.get() ?? null, () => null);
+  return useCallback((card) => agingOf(marks, card.id, Date.parse(card.enteredColumnAt), readClock()) !== null, [marks]);
 }
 
 /**

@@ -13,7 +13,7 @@ type State =
   | { kind: 'idle' }
   | { kind: 'uploading'; percent: number }
   | { kind: 'importing'; percent: number }
-  | { kind: 'done'; boardId: string; items: number }
+  | { kind: 'done'; boardId: string; items: number; notMembers: string[] }
   | { kind: 'failed'; message: string; problems: Problem[] };
 
 const noSubscription = () => () => {};
@@ -61,8 +61,8 @@ export function ImportForm() {
     });
     xhr.upload.addEventListener('load', () => setState({ kind: 'importing', percent: 0 }));
     xhr.addEventListener('load', () => {
-      const body = (lastLine() ?? {}) as { done?: { boardId: string; items: number }; error?: { message: string; details?: Problem[] } };
-      if (xhr.status === 201 && body.done) setState({ kind: 'done', boardId: body.done.boardId, items: body.done.items });
+      const body = (lastLine() ?? {}) as { done?: { boardId: string; items: number; people?: { notMembers: string[] } }; error?: { message: string; details?: Problem[] } };
+      if (xhr.status === 201 && body.done) setState({ kind: 'done', boardId: body.done.boardId, items: body.done.items, notMembers: body.done.people?.notMembers ?? [] });
       else setState({ kind: 'failed', message: body.error?.message ?? `The server answered ${xhr.status}`, problems: body.error?.details ?? [] });
     });
     xhr.addEventListener('error', () => setState({ kind: 'failed', message: 'The upload failed: check the connection and try again', problems: [] }));
@@ -127,6 +127,12 @@ export function ImportForm() {
             open the board
           </Link>
           .
+          {state.notMembers.length > 0 ? (
+            <span className="mt-1 block" data-testid="import-not-members">
+              Not members of the new board, kept as text on their cards: {state.notMembers.slice(0, 10).join(', ')}
+              {state.notMembers.length > 10 ? ` and ${state.notMembers.length - 10} more` : ''}. Invite them, then assign them from each card.
+            </span>
+          ) : null}
         </p>
       ) : null}
       <div className="flex justify-end">

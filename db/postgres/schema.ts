@@ -22,6 +22,7 @@ export const boards = pgTable('boards', {
   flowReady: boolean('flow_ready').notNull().default(false),
   importing: boolean('importing').notNull().default(false),
   flowVersion: integer('flow_version').notNull().default(0),
+  personWipLimit: integer('person_wip_limit'),
 });
 
 export const columns = pgTable(
@@ -60,8 +61,13 @@ export const cards = pgTable(
     updatedAt: ms('updated_at').notNull(),
     enteredColumnAt: ms('entered_column_at').notNull(),
     deletedAt: ms('deleted_at'),
+    assigneeIds: text('assignee_ids').notNull().default('[]'),
   },
-  (t) => [index('cards_column_idx').on(t.columnId, t.position), index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt)],
+  (t) => [
+    index('cards_column_idx').on(t.columnId, t.position),
+    index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt),
+    index('cards_assigned_idx').on(t.boardId).where(sql`assignee_ids <> '[]'`),
+  ],
 );
 
 export const events = pgTable(

@@ -22,6 +22,8 @@ export const boards = sqliteTable('boards', {
   flowVersion: integer('flow_version').notNull().default(0),
   /** True while a CSV import writes the board in slices (db/import.ts): hidden from the board list. */
   importing: integer('importing', { mode: 'boolean' }).notNull().default(false),
+  /** Most cards in progress one person may hold (db/store/people.ts); null: no limit. */
+  personWipLimit: integer('person_wip_limit'),
 });
 
 export const columns = sqliteTable(
@@ -72,8 +74,15 @@ export const cards = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     enteredColumnAt: integer('entered_column_at').notNull(),
     deletedAt: integer('deleted_at'),
+    /** The card's assignees: a JSON array of account ids (db/store/people.ts). */
+    assigneeIds: text('assignee_ids').notNull().default('[]'),
   },
-  (t) => [index('cards_column_idx').on(t.columnId, t.position), index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt)],
+  (t) => [
+    index('cards_column_idx').on(t.columnId, t.position),
+    index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt),
+    // The assigned cards only: a join names their people without reading a big board's every card.
+    index('cards_assigned_idx').on(t.boardId).where(sql`assignee_ids <> '[]'`),
+  ],
 );
 
 /** The append-only event log. Rows are inserted, never updated or deleted. */

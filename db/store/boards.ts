@@ -45,10 +45,17 @@ export async function configureBoard({ tx, boardId, append }: WriteContext, inpu
   if (commitmentColumnId !== null && !(await liveColumns(tx, boardId)).some((c) => c.id === commitmentColumnId)) {
     throw new DomainError('NOT_FOUND', 'The commitment work center is not on this board');
   }
-  if (demandPerWeek === board.demandPerWeek && commitmentColumnId === board.commitmentColumnId) return { boardId, version: board.version, events: [] };
-  await tx.run('update boards set demand_per_week = ?, commitment_column_id = ? where id = ?', [demandPerWeek, commitmentColumnId, boardId]);
-  const event = await append({ type: 'board_settings_changed', demandPerWeek, commitmentColumnId });
-  return { boardId, version: event.version, events: [event] };
+  const events: BoardEvent[] = [];
+  if (demandPerWeek !== board.demandPerWeek || commitmentColumnId !== board.commitmentColumnId) {
+    await tx.run('update boards set demand_per_week = ?, commitment_column_id = ? where id = ?', [demandPerWeek, commitmentColumnId, boardId]);
+    events.push(await append({ type: 'board_settings_changed', demandPerWeek, commitmentColumnId }));
+  }
+  // The per-person WIP limit (db/store/people.ts): its own event, so the flow settings' readers are not disturbed.
+  if (input.personWipLimit !== undefined && input.personWipLimit !== board.personWipLimit) {
+    await tx.run('update boards set person_wip_limit = ? where id = ?', [input.personWipLimit, boardId]);
+    events.push(await append({ type: 'person_wip_limit_set', personWipLimit: input.personWipLimit }));
+  }
+  return { boardId, version: events.at(-1)?.version ?? board.version, events };
 }
 
 export async function listBoards(sql: Sql): Promise<BoardSummaryDTO[]> {
@@ -71,7 +78,8 @@ async function boardHead(sql: Sql, boardId: string, now: number): Promise<Omit<B
   );
   const returned = new Map(defects.map((d) => [d.columnId, d.n]));
   const columns = (await liveColumns(sql, boardId)).map((c) => toColumnDTO(c, returned.get(c.id) ?? 0));
-  return { id: board.id, name: board.name, version: board.version, createdAt: iso(board.createdAt), columns };
+  const head = { id: board.id, name: board.name, version: board.version, createdAt: iso(board.createdAt), columns };
+  return board.personWipLimit === null ? head : { ...head, personWipLimit: board.personWipLimit };
 }
 
 export async function snapshotOf(sql: Sql, boardId: string, now: number): Promise<BoardSnapshot> {

@@ -6,8 +6,9 @@ import type { BoardEventBody, CardDTO } from '../../lib/shared/domain/types';
 import type { CardCreateInput, CardDeleteInput, CardMoveInput, CardUpdateInput } from '../../lib/shared/protocol';
 import type { WriteTx } from '../engine';
 import { blockedTimeAfter } from '../../lib/shared/domain/blocked';
-import { CARD_FIELDS, cardRowOf, iso, toCardDTO, type CardRow } from './rows';
+import { assigneesOf, CARD_FIELDS, cardRowOf, iso, toCardDTO, type CardRow } from './rows';
 import { columnOn, liveColumns, type Commit, type WriteContext } from './tx';
+import { checkAssignees, checkPeopleOnMove } from './people';
 
 async function cardOn(tx: WriteTx, boardId: string, cardId: string): Promise<CardRow> {
   const row = await tx.get<CardRow>(`select ${CARD_FIELDS} from cards where id = ? and deleted_at is null`, [cardId]);
@@ -18,6 +19,8 @@ async function cardOn(tx: WriteTx, boardId: string, cardId: string): Promise<Car
 /** The live cards of a work center: their count is what a WIP limit is checked against. */
 const cardsIn = (tx: WriteTx, columnId: string) => tx.all<{ id: string; position: string }>('select id, position from cards where column_id = ? and deleted_at is null', [columnId]);
 
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
 export async function createCard({ tx, boardId, now, append }: WriteContext, input: CardCreateInput, newId: () => string): Promise<Commit & { card: CardDTO }> {
   const column = input.columnId ? await columnOn(tx, boardId, input.columnId) : (await liveColumns(tx, boardId))[0];
   if (!column) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
@@ -25,8 +28,11 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
   assertRoomFor(column, inColumn.length, false);
   const position = positionBefore(inColumn, input.beforeCardId ?? null, null);
   if (position === null) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
+  const assigneeIds = input.assigneeIds ?? [];
+  const id = newId();
+  await checkAssignees(tx, boardId, { id, columnId: column.id }, assigneeIds, []);
   const row: CardRow = {
-    id: newId(),
+    id,
     boardId,
     columnId: column.id,
     position,
@@ -42,11 +48,12 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
     updatedAt: now,
     enteredColumnAt: now,
     deletedAt: null,
+    assigneeIds: JSON.stringify(assigneeIds),
   };
   await tx.run(
-    `insert into cards (id, board_id, column_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at)
-     values (?, ?, ?, ?, ?, ?, ?, false, null, 0, ?, ?, ?)`,
-    [row.id, boardId, row.columnId, position, row.title, row.description, row.type, now, now, now],
+    `insert into cards (id, board_id, column_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids)
+     values (?, ?, ?, ?, ?, ?, ?, false, null, 0, ?, ?, ?, ?)`,
+    [row.id, boardId, row.columnId, position, row.title, row.description, row.type, now, now, now, row.assigneeIds],
   );
   const card = toCardDTO(row);
   const event = await append({ type: 'card_created', card }, card.id);
@@ -66,11 +73,17 @@ export async function updateCard({ tx, boardId, version, now, append }: WriteCon
     const reason = input.blockedReason?.trim() || null;
     if (reason !== card.blockedReason) changes.blockedReason = reason;
   }
+  const current = assigneesOf(card.assigneeIds);
+  if (input.assigneeIds !== undefined && !sameList(input.assigneeIds, current)) {
+    await checkAssignees(tx, boardId, card, input.assigneeIds, current);
+    changes.assigneeIds = input.assigneeIds;
+  }
   if (Object.keys(changes).length === 0) return { boardId, version, events: [] };
-  const next = { ...card, ...changes };
+  const { assigneeIds: nextAssignees, ...fields } = changes;
+  const next = { ...card, ...fields, assigneeIds: nextAssignees ? JSON.stringify(nextAssignees) : card.assigneeIds };
   // The same arithmetic as the fold of the log (applyEvent), on the event's time.
   const time = blockedTimeAfter(toCardDTO(card), changes.blocked, iso(now));
-  await tx.run('update cards set title = ?, description = ?, type = ?, blocked = ?, blocked_reason = ?, blocked_ms = ?, blocked_since = ?, updated_at = ? where id = ?', [
+  await tx.run('update cards set title = ?, description = ?, type = ?, blocked = ?, blocked_reason = ?, blocked_ms = ?, blocked_since = ?, updated_at = ?, assignee_ids = ? where id = ?', [
     next.title,
     next.description,
     next.type,
@@ -79,6 +92,7 @@ export async function updateCard({ tx, boardId, version, now, append }: WriteCon
     time.blockedMs,
     time.blockedSince === null ? null : Date.parse(time.blockedSince),
     now,
+    next.assigneeIds,
     card.id,
   ]);
   const event = await append({ type: 'card_updated', cardId: card.id, changes }, card.id);
@@ -104,6 +118,8 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
   const inTarget = await cardsIn(tx, target.id);
   // Counted after the board's lock (boardWrite): no other pull of this board can slip in between.
   assertRoomFor(target, inTarget.length, sameColumn);
+  // Into progress from the first or last work center: each of the card's people needs room too.
+  await checkPeopleOnMove(tx, boardId, card, source, target);
   // "Before itself" within its own column means: stay where it is.
   const keepsPlace = sameColumn && input.beforeCardId === card.id;
   const position = keepsPlace ? card.position : positionBefore(inTarget, input.beforeCardId ?? null, card.id);

@@ -24,6 +24,7 @@ import { cardPageOf, configureBoard, eventsAfter, historyOf, insertBoard, listBo
 import { createCard, deleteCard, moveCard, updateCard } from './cards';
 import { addColumn, moveColumn, removeColumn, updateColumn } from './columns';
 import { toColumnDTO } from './rows';
+import { peopleOf } from './people';
 import { windowOf } from '../../lib/shared/domain/cardWindow';
 import { DomainError } from '../../lib/shared/domain/errors';
 import { appendEvent, boardWrite, type Actor, type Commit, type Guard, type Target, type WriteContext } from './tx';
@@ -131,6 +132,8 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     },
     /** One page of a board's log as JSON texts, for GET /events: at most `limit` events after `sinceVersion`, the limit in the query; nothing parsed and encoded again. */
     cardHistory: (cardId: string): Promise<CardHistoryEntry[]> => engine.read((sql) => historyOf(sql, cardId)),
+    /** Who the board's cards can name: its members, and former members still assigned (db/store/people.ts). */
+    people: (boardId: string) => engine.read((sql) => peopleOf(sql, boardId)),
     /** The board a card or work center belongs to; null when unknown. */
     boardOfCard: (cardId: string): Promise<string | null> => engine.read(async (sql) => (await sql.get<{ b: string }>('select board_id as b from cards where id = ?', [cardId]))?.b ?? null),
     boardOfColumn: (columnId: string): Promise<string | null> =>

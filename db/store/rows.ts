@@ -46,7 +46,19 @@ export function toCardDTO(row: CardRow): CardDTO {
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
     enteredColumnAt: iso(row.enteredColumnAt),
+    assigneeIds: assigneesOf(row.assigneeIds),
   };
+}
+
+/** The stored JSON array of account ids; anything else reads as no one. */
+export function assigneesOf(json: string | null | undefined): string[] {
+  if (!json || json === '[]') return [];
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 export function toColumnDTO(row: ColumnRow, defectsReturned = 0): ColumnDTO {

@@ -8,6 +8,7 @@ import {
   moveCardApply,
   moveColumnApply,
   renameBoardApply,
+  personWipLimitApply,
   TEMP_ID_PREFIX,
   updateCardApply,
   updateColumnApply,
@@ -48,6 +49,9 @@ export function boardActions(boardId: string, mutate: BoardSyncClient['mutate'])
       mutate(renameBoardApply(name, now()), (s, clientMutationId) =>
         request(s, 'board:rename', { boardId, name, clientMutationId }),
       ),
+    /** The most cards in progress one person may hold (null: no limit). */
+    setPersonWipLimit: (personWipLimit: number | null) =>
+      mutate(personWipLimitApply(personWipLimit, now()), (s, clientMutationId) => request(s, 'board:configure', { boardId, personWipLimit, clientMutationId })),
     addColumn: (name: string, wipLimit: number | null, index: number) =>
       mutate(addColumnApply(`${TEMP_ID_PREFIX}${newId()}`, name, wipLimit, index, now()), (s, clientMutationId) =>
         request(s, 'column:add', { boardId, name, wipLimit, index, clientMutationId }),

@@ -2,6 +2,7 @@ import { cardCount } from '../shared/domain/cardWindow';
 import { isDomainError } from '../shared/domain/errors';
 import { sortByPosition } from '../shared/domain/ordering';
 import { assertRoomFor } from '../shared/domain/rules';
+import { personRefusal } from '../shared/domain/people';
 import type { BoardSnapshot, CardDTO, ColumnDTO } from '../shared/domain/types';
 
 /** Cards of every column in display order (position, then id). Columns without cards map to []. */
@@ -24,7 +25,8 @@ export function pullRefusal(board: BoardSnapshot, cardId: string, toColumnId: st
   const count = cardCount(board, toColumnId) - (card.columnId === toColumnId ? 1 : 0);
   try {
     assertRoomFor(column, count, card.columnId === toColumnId);
-    return null;
+    // A work center with room, and a person at their limit: the person's rule refuses too.
+    return personRefusal(board, card, toColumnId);
   } catch (error) {
     if (isDomainError(error)) return error.message;
     throw error;

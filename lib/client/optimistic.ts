@@ -67,12 +67,13 @@ export function createCardApply(input: NewCard, at: string): Apply {
       createdAt: at,
       updatedAt: at,
       enteredColumnAt: at,
+      assigneeIds: [],
     };
     return predict(board, { type: 'card_created', card }, at);
   };
 }
 
-export type CardChanges = Partial<Pick<CardDTO, 'title' | 'description' | 'type' | 'blocked' | 'blockedReason'>>;
+export type CardChanges = Partial<Pick<CardDTO, 'title' | 'description' | 'type' | 'blocked' | 'blockedReason' | 'assigneeIds'>>;
 
 export function updateCardApply(cardId: string, changes: CardChanges, at: string): Apply {
   return (board) => {
@@ -87,6 +88,10 @@ export function deleteCardApply(cardId: string, at: string): Apply {
 
 export function renameBoardApply(name: string, at: string): Apply {
   return (board) => predict(board, { type: 'board_renamed', name: name.trim() }, at);
+}
+
+export function personWipLimitApply(personWipLimit: number | null, at: string): Apply {
+  return (board) => predict(board, { type: 'person_wip_limit_set', personWipLimit }, at);
 }
 
 export function addColumnApply(tempId: string, name: string, wipLimit: number | null, index: number, at: string): Apply {

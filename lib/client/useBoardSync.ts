@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { BoardSnapshot } from '../shared/domain/types';
+import type { BoardSnapshot, PersonDTO } from '../shared/domain/types';
 import { claimSocket, signInAgain, takeSocket, type FlowSocket } from './socket';
 import { BoardSyncClient, type ConnectionState } from './sync/BoardSyncClient';
 
@@ -12,6 +12,8 @@ export interface BoardSync {
   socket: FlowSocket | null;
   /** This account was removed from the board while it was open: it gets nothing more. */
   removed: boolean;
+  /** Who the cards can name: the members, and former members still assigned. */
+  people: readonly PersonDTO[];
   /** Applies `apply` at once (unless null), sends, and rolls back with a toast if the server refuses. */
   mutate: BoardSyncClient['mutate'];
   /** "Show more" of a big board's work center sent in part. */
@@ -53,6 +55,6 @@ export function useBoardSync(initial: BoardSnapshot, notify: (message: string) =
     };
   }, [client]);
 
-  const { view, status, removed } = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot);
-  return { view, status, socket: client.socket, removed, mutate: client.mutate, loadMore: client.loadMore };
+  const { view, status, removed, people } = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot);
+  return { view, status, socket: client.socket, removed, people, mutate: client.mutate, loadMore: client.loadMore };
 }

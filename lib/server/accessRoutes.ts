@@ -10,6 +10,7 @@ interface AccessRouteDeps {
   store: Store;
   access: Access;
   onMemberRemoved: (userId: string, boardId: string) => void;
+  onPeopleChanged?: (boardId: string) => void;
   onTokenRevoked: (tokenId: string) => void;
 }
 
@@ -20,7 +21,7 @@ const boardIdOf = ({ params }: RouteRequest) => params.boardId ?? '';
  * caller is a member of the board in the path (NOT_FOUND otherwise); changing members needs admin.
  * Anyone may remove themselves (leave a board), as long as the board keeps an admin.
  */
-export function accessRoutes({ store, access, onMemberRemoved, onTokenRevoked }: AccessRouteDeps): Route[] {
+export function accessRoutes({ store, access, onMemberRemoved, onPeopleChanged, onTokenRevoked }: AccessRouteDeps): Route[] {
   const requireAdmin = (req: RouteRequest) => authorize(access, req.principal, boardIdOf(req), 'admin');
 
   /**
@@ -73,6 +74,7 @@ export function accessRoutes({ store, access, onMemberRemoved, onTokenRevoked }:
     route('GET', '/api/email-invites', async ({ principal }) => ({ status: 200, body: { invites: await access.receivedInvites(principal.user) } })),
     route('POST', '/api/email-invites/:inviteId/accept', async ({ params, principal }) => {
       const joined = await access.acceptEmailInvite(params.inviteId ?? '', principal.user);
+      onPeopleChanged?.(joined.boardId);
       return { status: 200, body: { boardId: joined.boardId, role: joined.role, board: (await store.listBoards()).find((b) => b.id === joined.boardId) ?? null } };
     }),
     route('POST', '/api/email-invites/:inviteId/decline', async ({ params, principal }) => {
@@ -99,6 +101,7 @@ export function accessRoutes({ store, access, onMemberRemoved, onTokenRevoked }:
     route('POST', '/api/invites/accept', async ({ body, principal }) => {
       const { token } = parseOrFail(schemas.inviteAccept, body);
       const joined = await access.acceptInvite(token, principal.user.id);
+      onPeopleChanged?.(joined.boardId);
       return { status: 200, body: { boardId: joined.boardId, role: joined.role, board: (await store.listBoards()).find((b) => b.id === joined.boardId) ?? null } };
     }),
 

@@ -36,6 +36,8 @@ export interface ApiDeps {
   limiter: WriteLimiter;
   /** A member was removed from a board: their sockets leave its rooms at once. */
   onMemberRemoved: (userId: string, boardId: string) => void;
+  /** Someone joined a board: its viewers are told its people (lib/server/realtime.ts). */
+  onPeopleChanged?: (boardId: string) => void;
   onTokenRevoked: (tokenId: string) => void;
   /** Reads that grow with a board's history: off the event loop (lib/server/heavyReads.ts). */
   heavy: HeavyReader;
@@ -143,7 +145,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       csv(await heavyFlow(store, heavy, params.boardId ?? '', query, 'cycle-times.csv', 'day'), 'cycle-times.csv'),
     ),
     route('GET', '/api/cards/:cardId/history', async ({ params }) => ({ status: 200, body: { history: await store.cardHistory(params.cardId ?? '') } })),
-    ...accessRoutes({ store, access, onMemberRemoved: deps.onMemberRemoved, onTokenRevoked: deps.onTokenRevoked }),
+    ...accessRoutes({ store, access, onMemberRemoved: deps.onMemberRemoved, onPeopleChanged: deps.onPeopleChanged, onTokenRevoked: deps.onTokenRevoked }),
   ];
 
   /** Who asks, whether from here, and not too often: every route but the health check. */

@@ -224,7 +224,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     authenticate,
     origins,
     limiter,
-    onMemberRemoved: (userId, boardId) => realtime?.removeFromBoard(userId, boardId),
+    onMemberRemoved: (userId, boardId) => {
+      realtime?.removeFromBoard(userId, boardId);
+      realtime?.peopleChanged(boardId);
+    },
+    onPeopleChanged: (boardId) => realtime?.peopleChanged(boardId),
     onTokenRevoked: (tokenId) => realtime?.disconnectToken(tokenId),
     heavy,
   });

@@ -22,6 +22,7 @@ import type { BoardSnapshot } from '../shared/domain/types';
 import { eventsCsvPages, exportItemsCsv } from '../../db/export';
 import { createFlowAggregates } from '../../db/flow';
 import { eventJsonsAfter, snapshotOf, windowedSnapshotOf } from '../../db/store/boards';
+import { peopleOf } from '../../db/store/people';
 import { CARD_WINDOW } from '../shared/domain/cardWindow';
 import { DomainError, type ErrorCode } from '../shared/domain/errors';
 import type { FlowRange } from '../shared/flow/data';
@@ -98,7 +99,7 @@ export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<Heav
       return { ...text(JSON.stringify(snapshot)), version: snapshot.version };
     }
     case 'board':
-      return text(JSON.stringify({ board: await engine.read((sql) => snapshotOf(sql, job.boardId, job.now)) }));
+      return text(JSON.stringify({ board: await engine.read(async (sql) => ({ ...(await snapshotOf(sql, job.boardId, job.now)), people: await peopleOf(sql, job.boardId) })) }));
     default: {
       const unreachable: never = job;
       throw new Error(`Unknown heavy read ${(unreachable as { kind: string }).kind}`);
@@ -318,7 +319,7 @@ export function snapshotReader(store: Store, heavy: HeavyReader) {
     },
     /** `{"board": …}` with the whole board: a big one's made in the worker and handed over in slices as the socket takes them. */
     async forRest(boardId: string): Promise<Uint8Array | ReadableStream<Uint8Array>> {
-      if (!(await big(boardId))) return encoder.encode(JSON.stringify({ board: await store.getSnapshot(boardId) }));
+      if (!(await big(boardId))) return encoder.encode(JSON.stringify({ board: { ...(await store.getSnapshot(boardId)), people: await store.people(boardId) } }));
       return heavy.stream({ kind: 'slices', job: { kind: 'board', boardId, now: store.clock() } });
     },
   };

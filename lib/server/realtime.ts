@@ -134,6 +134,8 @@ export interface Realtime {
    * which is before any broadcast published after it.
    */
   removeFromBoard(userId: string, boardId: string): void;
+  /** Tells a board's viewers (on every process) its people now: someone joined, left or was removed. */
+  peopleChanged(boardId: string): void;
   /** Closes the sockets opened with a revoked API token, or (telling them why) with a session that ended. */
   disconnectToken(tokenId: string): void;
   disconnectSession(sessionId: string): void;
@@ -348,7 +350,8 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
           socket.data.viewing[boardId] ??= null;
           // Before the ack: the joiner knows who is here once it has the board.
           await greet(socket, boardId);
-          ack({ ok: true, ...snapshotOrEvents });
+          // The board's people travel beside the board: they are not in its log (db/store/people.ts).
+          ack({ ok: true, ...snapshotOrEvents, people: await store.people(boardId) });
           // The others hear of it with the next coalesced list.
           if (!wasViewing) presenceChanged(boardId);
         } catch (error) {
@@ -525,6 +528,12 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
   return {
     io,
     broadcast,
+    peopleChanged(boardId) {
+      store
+        .people(boardId)
+        .then((people) => io.to(roomOf(boardId)).emit('board:people', { boardId, people }))
+        .catch((error: unknown) => logger.warn(`board:people for ${boardId} failed`, error instanceof Error ? error.message : error));
+    },
     removeFromBoard(userId, boardId) {
       // Synchronous here: the rooms are left before the caller's next broadcast.
       evictLocal(userId, boardId);

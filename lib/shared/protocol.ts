@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CARD_TYPES } from './domain/types';
-import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO } from './domain/types';
+import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO, PersonDTO } from './domain/types';
 import type { ErrorCode } from './domain/errors';
 import { LIMITS } from './domain/limits';
 import { BOARD_ROLES } from './domain/roles';
@@ -27,6 +27,12 @@ const cardTitle = text().trim().min(1, 'A card needs a title').max(LIMITS.cardTi
 const cardDescription = text().max(LIMITS.cardDescription);
 const reason = text().max(LIMITS.reason);
 const cardType = z.enum(CARD_TYPES);
+/** A card's assignees: board members' account ids, each once (the store checks they are members). */
+const assigneeIds = z
+  .array(id)
+  .max(LIMITS.assigneesPerCard, `A card can have at most ${LIMITS.assigneesPerCard} assignees`)
+  .refine((ids) => new Set(ids).size === ids.length, 'Each person can be assigned once');
+const personWipLimit = z.number().int().min(1).max(LIMITS.wipLimitMax).nullable();
 
 /**
  * Payloads are strict: an unknown field is refused rather than dropped, so a misspelt optional field
@@ -50,9 +56,11 @@ export const schemas = {
       boardId: id,
       demandPerWeek: z.number().min(0).max(LIMITS.demandPerWeekMax).nullable().optional(),
       commitmentColumnId: id.nullable().optional(),
+      /** Most cards in progress one person may hold (null: no limit). */
+      personWipLimit: personWipLimit.optional(),
       clientMutationId,
     })
-    .refine((v) => v.demandPerWeek !== undefined || v.commitmentColumnId !== undefined, { message: 'Nothing to change' }),
+    .refine((v) => v.demandPerWeek !== undefined || v.commitmentColumnId !== undefined || v.personWipLimit !== undefined, { message: 'Nothing to change' }),
   /** A flow page subscribes to a board's committed events without joining its viewers. */
   flowJoin: z.strictObject({ boardId: id }),
   columnAdd: z.strictObject({
@@ -74,6 +82,7 @@ export const schemas = {
     description: cardDescription.optional(),
     type: cardType.optional(),
     beforeCardId: id.nullable().optional(),
+    assigneeIds: assigneeIds.optional(),
     clientMutationId,
   }),
   cardUpdate: z
@@ -84,6 +93,7 @@ export const schemas = {
       type: cardType.optional(),
       blocked: z.boolean().optional(),
       blockedReason: reason.nullable().optional(),
+      assigneeIds: assigneeIds.optional(),
       clientMutationId,
     })
     .refine(
@@ -92,7 +102,8 @@ export const schemas = {
         v.description !== undefined ||
         v.type !== undefined ||
         v.blocked !== undefined ||
-        v.blockedReason !== undefined,
+        v.blockedReason !== undefined ||
+        v.assigneeIds !== undefined,
       { message: 'Nothing to change' },
     ),
   cardMove: z.strictObject({
@@ -151,11 +162,13 @@ export interface Failure {
 export type Ack<T extends object = object> = ({ ok: true; version: number } & T) | Failure;
 export type AckFn<T extends object = object> = (ack: Ack<T>) => void;
 
+/** Every successful join also carries the board's people (db/store/people.ts); put them on the snapshot. */
+type JoinPeople = { people?: PersonDTO[] };
 export type JoinAck =
-  | { ok: true; version: number; snapshot: BoardSnapshot }
+  | ({ ok: true; version: number; snapshot: BoardSnapshot } & JoinPeople)
   /** A big board's snapshot (over 2,000 cards) travels as its JSON's UTF-8 bytes: read it with unpackSnapshot. */
-  | { ok: true; version: number; packedSnapshot: ArrayBuffer | Uint8Array }
-  | { ok: true; version: number; events: BoardEvent[] }
+  | ({ ok: true; version: number; packedSnapshot: ArrayBuffer | Uint8Array } & JoinPeople)
+  | ({ ok: true; version: number; events: BoardEvent[] } & JoinPeople)
   | Failure;
 
 /** The snapshot of a join's `packedSnapshot` (an ArrayBuffer in browsers, a Buffer in Node). */
@@ -217,6 +230,8 @@ export interface ServerToClientEvents {
   'standup:state': (state: StandupStateMessage) => void;
   /** This account was removed from the board: its sockets have left the board's rooms. */
   'board:removed': (payload: { boardId: string }) => void;
+  /** The board's people changed (someone joined, left or was renamed): the whole list, as a join sends it. */
+  'board:people': (payload: { boardId: string; people: PersonDTO[] }) => void;
   /**
    * The session this socket was opened with ended (it expired, or its account signed out): the server
    * closes the socket right after. Reconnecting with the same cookie would be refused: sign in again.

@@ -88,7 +88,8 @@ describe('heavy reads', () => {
       expect(ok.version).toBe(expected.version);
     }
     const rest = await h.api<{ board: BoardSnapshot }>('GET', `/api/boards/${boardId}`);
-    expect(canonical(rest.body.board)).toEqual(expected);
+    // The REST read names the board's people beside the board (db/store/people.ts).
+    expect(canonical(rest.body.board)).toEqual({ ...expected, people: await h.app.store.people(boardId) });
   });
 
   it('events.csv is made in pages only as the reader takes them, and holds the log as it stood when the export began', async () => {
@@ -129,7 +130,7 @@ describe('heavy reads', () => {
 
   it('a big answer made in the worker is handed over in slices of at most 1 MB, which add up to it', async () => {
     const boardId = await bigBoard();
-    const whole = JSON.stringify({ board: await h.app.store.getSnapshot(boardId) });
+    const whole = JSON.stringify({ board: { ...(await h.app.store.getSnapshot(boardId)), people: await h.app.store.people(boardId) } });
     const body = await h.app.heavy.stream({ kind: 'slices', job: { kind: 'board', boardId, now: h.app.store.clock() } });
     const reader = body.getReader();
     const slices: Uint8Array[] = [];

@@ -22,6 +22,7 @@ export function cardOf(fields: Partial<CardDTO> & Pick<CardDTO, 'id' | 'columnId
     createdAt: AT,
     updatedAt: AT,
     enteredColumnAt: AT,
+    assigneeIds: [],
     ...fields,
   };
 }

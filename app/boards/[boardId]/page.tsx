@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { cache } from 'react';
 import { Board } from '../../../components/board/Board';
+import { parseFilter } from '../../../lib/client/boardFilter';
 import { CARD_WINDOW } from '../../../lib/shared/domain/cardWindow';
 import type { BoardSnapshot } from '../../../lib/shared/domain/types';
 import type { BoardRole } from '../../../lib/shared/domain/roles';
@@ -11,6 +12,8 @@ import { requireMember, requireUser } from '../../../lib/server/session';
 
 interface BoardPageProps {
   params: Promise<{ boardId: string }>;
+  /** The board's filters (lib/client/boardFilter.ts): a shared link opens filtered. */
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
 /**
@@ -31,7 +34,9 @@ const loadBoard = cache(async (boardId: string): Promise<{ board: BoardSnapshot;
   try {
     // A big board as a join sends it: each work center's first cards and the counts, a bounded read
     // and render whatever the board's size (lib/shared/domain/cardWindow.ts).
-    return { board: await getServerHandle().store.windowedSnapshot(boardId, CARD_WINDOW), me: { id: user.id, name: user.name, role } };
+    const { store } = getServerHandle();
+    const [board, people] = await Promise.all([store.windowedSnapshot(boardId, CARD_WINDOW), store.people(boardId)]);
+    return { board: { ...board, people }, me: { id: user.id, name: user.name, role } };
   } catch (error) {
     if (isNotFound(error)) notFound();
     throw error;
@@ -46,9 +51,9 @@ export async function generateMetadata({ params }: BoardPageProps): Promise<Meta
 
 // No loading.tsx for this route: a streamed loading shell would commit a 200 status before
 // notFound() could answer 404 for an unknown board. The snapshot is one bounded read anyway.
-export default async function BoardPage({ params }: BoardPageProps) {
+export default async function BoardPage({ params, searchParams }: BoardPageProps) {
   const { boardId } = await params;
   const { board, me } = await loadBoard(boardId);
   // Keyed by board: moving to another board starts a fresh sync instead of mixing two boards.
-  return <Board key={board.id} initial={board} me={me} renderedAt={Date.now()} />;
+  return <Board key={board.id} initial={board} me={me} renderedAt={Date.now()} filter={parseFilter(await searchParams)} />;
 }

@@ -1,6 +1,6 @@
 import { addCardPage } from '../../shared/domain/cardWindow';
 import { sortByPosition } from '../../shared/domain/ordering';
-import type { BoardEvent, BoardSnapshot } from '../../shared/domain/types';
+import type { BoardEvent, BoardSnapshot, PersonDTO } from '../../shared/domain/types';
 import { unpackJoin, type Ack, type Failure } from '../../shared/protocol';
 import { newId } from '../ids';
 import { request, type FlowSocket } from '../socket';
@@ -45,6 +45,8 @@ export interface BoardSyncSnapshot {
   status: ConnectionState;
   /** This account was removed from the board while it was open: it gets nothing more. */
   removed: boolean;
+  /** Who the cards can name (a join and `board:people` send them; they are not in the board's log). */
+  people: readonly PersonDTO[];
 }
 
 /** What the engine needs from where it runs: the browser hook passes its window's, tests what they watch. */
@@ -79,6 +81,7 @@ export class BoardSyncClient {
   private status: ConnectionState = 'connecting';
   private removed = false;
   private snapshot: BoardSyncSnapshot;
+  private people: readonly PersonDTO[];
   private readonly listeners = new Set<() => void>();
   private viewOf: Pick<SyncState, 'confirmed' | 'pending'>;
 
@@ -102,7 +105,8 @@ export class BoardSyncClient {
   ) {
     this.boardId = initial.id;
     this.state = initialSyncState(initial);
-    this.snapshot = { view: initial, status: this.status, removed: false };
+    this.people = initial.people ?? [];
+    this.snapshot = { view: initial, status: this.status, removed: false, people: this.people };
     this.viewOf = this.state;
   }
 
@@ -141,6 +145,7 @@ export class BoardSyncClient {
     s[how]('disconnect', this.onDisconnect);
     s[how]('connect_error', this.onConnectError);
     s[how]('board:removed', this.onRemoved);
+    s[how]('board:people', this.onPeople);
     s[how]('session:ended', this.onSessionEnded);
   }
 
@@ -241,8 +246,8 @@ export class BoardSyncClient {
   private publish(): void {
     const view = this.currentView();
     const { snapshot } = this;
-    if (view === snapshot.view && this.status === snapshot.status && this.removed === snapshot.removed) return;
-    this.snapshot = { view, status: this.status, removed: this.removed };
+    if (view === snapshot.view && this.status === snapshot.status && this.removed === snapshot.removed && this.people === snapshot.people) return;
+    this.snapshot = { view, status: this.status, removed: this.removed, people: this.people };
     for (const listener of this.listeners) listener();
   }
 
@@ -315,7 +320,9 @@ export class BoardSyncClient {
       return 'failed';
     }
     const { state, behind } = applyJoin(this.state, unpackJoin(ack));
+    if (ack.people) this.people = ack.people;
     this.commit(state);
+    this.publish();
     if (full) this.catchUpsWithGap = 0;
     if (behind || hasGap(this.state)) this.catchUpsWithGap++;
     return behind || this.state.confirmed.window?.stale ? 'behind' : 'ok';
@@ -416,6 +423,13 @@ export class BoardSyncClient {
     // Stopped first: the disconnect that follows must not reconnect.
     this.stop();
     this.options.onSessionEnded?.(message);
+  };
+
+  /** Someone joined or left the board: its people, to name the cards' assignees. */
+  private readonly onPeople = ({ boardId, people }: { boardId: string; people: PersonDTO[] }): void => {
+    if (!this.running || boardId !== this.boardId) return;
+    this.people = people;
+    this.publish();
   };
 
   private readonly onRemoved = ({ boardId }: { boardId: string }): void => {

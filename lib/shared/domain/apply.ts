@@ -21,6 +21,12 @@ function mapColumn(board: BoardSnapshot, columnId: string, fn: (c: ColumnDTO) =>
   return board.columns.map((c) => (c.id === columnId ? fn(c) : c));
 }
 
+/** A snapshot names the limit only while there is one. */
+function withPersonWipLimit(board: BoardSnapshot, limit: number | null): BoardSnapshot {
+  const { personWipLimit: _old, ...rest } = board;
+  return limit === null ? rest : { ...rest, personWipLimit: limit };
+}
+
 function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
   switch (event.type) {
     case 'board_created':
@@ -48,8 +54,11 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
     case 'board_settings_changed':
       // Flow settings live outside the snapshot: the flow page reloads its data on this event.
       return board;
+    case 'person_wip_limit_set':
+      return withPersonWipLimit(board, event.personWipLimit);
     case 'card_created':
-      return { ...board, cards: [...board.cards.filter((c) => c.id !== event.card.id), event.card] };
+      // Cards created before assignees existed carry none.
+      return { ...board, cards: [...board.cards.filter((c) => c.id !== event.card.id), { ...event.card, assigneeIds: event.card.assigneeIds ?? [] }] };
     case 'card_updated':
       return {
         ...board,

@@ -16,6 +16,8 @@ export const LIMITS = {
   /** A card's order key: fractional keys grow a character now and then; far longer is no key of ours. */
   position: 1000,
   clientMutationId: 64,
+  /** More people than this on one card is a team, not an assignment. */
+  assigneesPerCard: 10,
   email: 254,
   tokenName: 60,
   /** Longer than any token or invite secret we issue (about 50 characters). */

@@ -37,6 +37,16 @@ export interface CardDTO {
   updatedAt: string;
   /** When the card last entered its current column. */
   enteredColumnAt: string;
+  /** The people the card is assigned to (account ids, in the order they were given). */
+  assigneeIds: string[];
+}
+
+/** Someone a board's cards can name: a member, or a former member still assigned to a card. */
+export interface PersonDTO {
+  id: string;
+  name: string;
+  /** False for someone no longer on the board who is still assigned to one of its cards. */
+  member: boolean;
 }
 
 export interface BoardSummaryDTO {
@@ -59,6 +69,16 @@ export interface BoardSnapshot {
   cards: CardDTO[];
   /** Present when some work centers hold more cards than a join sends (lib/shared/domain/cardWindow.ts). */
   window?: CardWindow;
+  /**
+   * Most cards in progress (outside the first and last work centers) one person may hold; absent
+   * means no limit. Folded from `person_wip_limit_set`.
+   */
+  personWipLimit?: number;
+  /**
+   * Who the cards can name: the members, and former members still assigned (sent by a join and the
+   * REST board read, kept live by `board:people`). Not part of the log: the fold leaves it as it is.
+   */
+  people?: PersonDTO[];
 }
 
 /**
@@ -96,11 +116,13 @@ export type BoardEventBody =
   | { type: 'wip_limit_set'; columnId: string; wipLimit: number | null }
   /** Flow settings (lib/shared/flow): the customer's demand in cards per week, and where cycle time starts. */
   | { type: 'board_settings_changed'; demandPerWeek: number | null; commitmentColumnId: string | null }
+  /** The most cards in progress one person may hold on this board (null: no limit). */
+  | { type: 'person_wip_limit_set'; personWipLimit: number | null }
   | { type: 'card_created'; card: CardDTO }
   | {
       type: 'card_updated';
       cardId: string;
-      changes: Partial<Pick<CardDTO, 'title' | 'description' | 'type' | 'blocked' | 'blockedReason'>>;
+      changes: Partial<Pick<CardDTO, 'title' | 'description' | 'type' | 'blocked' | 'blockedReason' | 'assigneeIds'>>;
     }
   | { type: 'card_deleted'; cardId: string; columnId: string }
   | {

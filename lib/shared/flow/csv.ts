@@ -29,6 +29,7 @@ export const KNOWN_ATTRIBUTES = [
   'tags',
   'owner',
   'assignee',
+  'assignees',
   'priority',
   'size',
   'estimate',
@@ -354,6 +355,24 @@ function* planSteps(text: string, options: PlanOptions): Generator<void, PlanRes
   };
 }
 
+/** The column the export writes a card's assignees in (names, `; ` between them). */
+export const ASSIGNEES = 'Assignees';
+/** Columns an import reads people from: several names in a cell, separated by `;` or `,`. */
+const PEOPLE_HEADERS = ['owner', 'assignee', 'assignees'];
+
+/** The people an item names in its Owner, Assignee or Assignees columns, each once, in order. */
+export function peopleNamesOf(attributes: Readonly<Record<string, string>>): string[] {
+  const names: string[] = [];
+  for (const [header, cell] of Object.entries(attributes)) {
+    if (!PEOPLE_HEADERS.includes(header.trim().toLowerCase())) continue;
+    for (const part of cell.split(/[;,]/u)) {
+      const name = part.trim();
+      if (name && !names.some((n) => n.toLowerCase() === name.toLowerCase())) names.push(name);
+    }
+  }
+  return names;
+}
+
 export interface ExportItem {
   externalId: string;
   link: string | null;
@@ -363,18 +382,22 @@ export interface ExportItem {
   attributes: Record<string, string>;
   /** Blocked time up to the export, ms: written as Blocked Days. */
   blockedMs: number;
+  /** The names of the card's assignees: written as Assignees. */
+  assignees?: readonly string[];
 }
 
 /** The same layout back: ID, Link (when any), Name, work centers, attributes, Blocked Days. */
 export function formatItemsCsv(workCenters: readonly string[], attributeHeaders: readonly string[], items: readonly ExportItem[], tz: string, withLink: boolean): string {
-  const kept = attributeHeaders.filter((h) => !isBlockedDays(h));
-  const header = ['ID', ...(withLink ? ['Link'] : []), 'Name', ...workCenters, ...kept, BLOCKED_DAYS];
+  // Assignees are the card's own (written fresh), as Blocked Days are.
+  const kept = attributeHeaders.filter((h) => !isBlockedDays(h) && h.trim().toLowerCase() !== ASSIGNEES.toLowerCase());
+  const header = ['ID', ...(withLink ? ['Link'] : []), 'Name', ...workCenters, ...kept, ASSIGNEES, BLOCKED_DAYS];
   const rows = items.map((it) => [
     it.externalId,
     ...(withLink ? [it.link ?? ''] : []),
     it.title,
     ...it.entered.map((t) => (t === null ? '' : formatLocalDateTime(t, tz))),
     ...kept.map((h) => it.attributes[h] ?? ''),
+    (it.assignees ?? []).join('; '),
     blockedDays(it.blockedMs),
   ]);
   return toCsv([header, ...rows]);

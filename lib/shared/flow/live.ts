@@ -86,6 +86,7 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
       columns = columns.map((c) => (c.id === event.columnId ? { ...c, name: event.name } : c));
       break;
     case 'wip_limit_set':
+    case 'person_wip_limit_set':
       break;
     case 'card_created': {
       const c = pos(event.card.columnId);

@@ -168,6 +168,7 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
         break;
       case 'board_renamed':
       case 'wip_limit_set':
+      case 'person_wip_limit_set':
         break;
       default: {
         const unreachable: never = e;
