@@ -5,6 +5,7 @@ import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import { cardCount } from '../../lib/shared/domain/cardWindow';
 import { hasRole, type BoardRole } from '../../lib/shared/domain/roles';
 import {
+  assigneesOf,
   doneCards,
   doneColumnOf,
   followState,
@@ -25,7 +26,6 @@ import { useStandup } from '../../lib/client/useStandup';
 import { useStandupMarks } from '../../lib/client/useStandupMarks';
 import { useToasts } from '../../lib/client/useToasts';
 import { useNow } from '../../lib/client/useNow';
-import { assignMyself } from '../../lib/client/standupActions';
 import { ConnectionBadge } from '../board/ConnectionBadge';
 import { Toasts } from '../ui/Toasts';
 import { dialogOpen, isTyping, ShortcutHelp, useHelpKey, type Shortcut } from '../ui/ShortcutHelp';
@@ -92,7 +92,7 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
   const now = useNow() ?? renderedAt;
 
   const startOf = useCallback<AgeStart>((card) => marks?.committedAt.get(card.id) ?? Date.parse(card.createdAt), [marks]);
-  const people = useMemo(() => peopleOf(view), [view]);
+  const people = useMemo(() => peopleOf({ ...view, people: [...sync.people] }), [view, sync.people]);
   const personById = useMemo(() => new Map<string, Person>(people.map((p) => [p.id, p])), [people]);
   const columnNames = useMemo(() => new Map(view.columns.map((c) => [c.id, c.name])), [view.columns]);
   const done = doneColumnOf(view.columns);
@@ -204,11 +204,11 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
     if (!highlighted) return notify('Highlight a card first (↓ or n)', 'info');
     if (people.length === 0) return notify('Cards on this board have no assignees yet', 'info');
     if (!canWork) return notify('A viewer cannot change the board', 'info');
-    if (!sync.socket) return;
-    void assignMyself(sync.socket, highlighted, me.id).then((ack) => {
-      if (!ack.ok) notify(ack.message);
-    });
-  }, [highlighted, people.length, canWork, sync.socket, me.id, notify]);
+    const current = assigneesOf(highlighted);
+    const mine = current.includes(me.id);
+    void actions.updateCard(highlighted.id, { assigneeIds: mine ? current.filter((id) => id !== me.id) : [...current, me.id] });
+    setAnnouncement(mine ? `You are off ${highlighted.title}.` : `You hold ${highlighted.title}.`);
+  }, [highlighted, people.length, canWork, actions, me.id, notify]);
 
   const toggleTimer = useCallback(() => {
     if (!presenting) return notify('The presenter starts the timer: take the lead first (L)', 'info');

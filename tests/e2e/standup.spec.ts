@@ -117,6 +117,38 @@ test('? shows every shortcut on the board and on the standup, and Escape closes 
   await expect(help).toHaveCount(0);
 });
 
+test('the people walk: per person what they hold; A assigns the highlighted card to me', async ({ api, openViewer }) => {
+  const board = await api.createBoard(boardName('Standup people'), [{ name: 'Backlog' }, { name: 'Develop' }, { name: 'Review' }, { name: 'Done' }], [
+    { title: 'Held by Alice', column: 'Review' },
+    { title: 'Nobody holds this', column: 'Develop' },
+    { title: 'Already done', column: 'Done' },
+  ]);
+  const alice = await openViewer(board.id, 'Alice', { role: 'member' });
+  const { people } = await board.fetch();
+  const aliceId = people?.find((p) => p.name === 'Alice')?.id;
+  if (!aliceId) throw new Error('Alice is not among the board people');
+  const [held, free] = board.snapshot.cards;
+  if (!held || !free) throw new Error('seeded cards missing');
+  await api.call('PATCH', `/api/cards/${held.id}`, { assigneeIds: [aliceId] });
+
+  await openStandup(alice);
+  const { page } = alice;
+  await page.keyboard.press('w');
+  await expect(page.getByTestId(`stop-person:${aliceId}`)).toContainText('Alice');
+  await expect(page.getByTestId('stop-person:')).toContainText('Nobody');
+  await expect(stopOf(page)).toHaveText('Alice');
+  await expect(page.getByTestId(`standup-card-${held.id}`)).toBeVisible();
+
+  // To the cards nobody holds; the first is highlighted, and A puts it on me.
+  await page.keyboard.press('j');
+  await expect(stopOf(page)).toHaveText('Nobody');
+  await page.keyboard.press('n');
+  await expect(page.getByTestId(`standup-card-${free.id}`)).toHaveAttribute('aria-current', 'true');
+  await page.keyboard.press('a');
+  await expect(page.getByTestId(`stop-person:${aliceId}`)).toContainText('2');
+  await expect.poll(async () => (await board.fetch()).cards.find((c) => c.id === free.id)?.assigneeIds).toEqual([aliceId]);
+});
+
 /** Five weeks of work: enough finished cards for cycle-time percentiles, and a dozen in progress of every age. */
 function history(now: number): string[] {
   const rows = ['ID,Name,Backlog,Analysis,Develop,Review,Deploy,Done'];

@@ -24,7 +24,10 @@ const loadBoard = cache(async (boardId: string): Promise<{ board: BoardSnapshot;
   const user = await requireUser(`/boards/${boardId}/standup`);
   const role = await requireMember(user, boardId);
   try {
-    return { board: await getServerHandle().store.windowedSnapshot(boardId, CARD_WINDOW), me: { id: user.id, name: user.name, role } };
+    // The board's people with it, as the board page reads them: the people walk and "assign myself" need them.
+    const { store } = getServerHandle();
+    const [board, people] = await Promise.all([store.windowedSnapshot(boardId, CARD_WINDOW), store.people(boardId)]);
+    return { board: { ...board, people }, me: { id: user.id, name: user.name, role } };
   } catch (error) {
     if (isNotFound(error)) notFound();
     throw error;
