@@ -10,7 +10,6 @@ import {
   doneColumnOf,
   followState,
   formatAge,
-  peopleOf,
   peopleWalk,
   stepCard,
   stepStop,
@@ -92,7 +91,7 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
   const now = useNow() ?? renderedAt;
 
   const startOf = useCallback<AgeStart>((card) => marks?.committedAt.get(card.id) ?? Date.parse(card.createdAt), [marks]);
-  const people = useMemo(() => peopleOf({ ...view, people: [...sync.people] }), [view, sync.people]);
+  const people = sync.people;
   const personById = useMemo(() => new Map<string, Person>(people.map((p) => [p.id, p])), [people]);
   const columnNames = useMemo(() => new Map(view.columns.map((c) => [c.id, c.name])), [view.columns]);
   const done = doneColumnOf(view.columns);
@@ -202,11 +201,11 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
 
   const toggleAssign = useCallback(() => {
     if (!highlighted) return notify('Highlight a card first (↓ or n)', 'info');
-    if (people.length === 0) return notify('Cards on this board have no assignees yet', 'info');
+    if (people.length === 0) return notify('This board has no people to assign yet', 'info');
     if (!canWork) return notify('A viewer cannot change the board', 'info');
-    const current = assigneesOf(highlighted);
-    const mine = current.includes(me.id);
-    void actions.updateCard(highlighted.id, { assigneeIds: mine ? current.filter((id) => id !== me.id) : [...current, me.id] });
+    const holders = assigneesOf(highlighted);
+    const mine = holders.includes(me.id);
+    void actions.updateCard(highlighted.id, { assigneeIds: mine ? holders.filter((id) => id !== me.id) : [...holders, me.id] });
     setAnnouncement(mine ? `You are off ${highlighted.title}.` : `You hold ${highlighted.title}.`);
   }, [highlighted, people.length, canWork, actions, me.id, notify]);
 

@@ -167,29 +167,15 @@ export function stepCard(cards: readonly CardDTO[], cardId: string | null, delta
 // ---------------------------------------------------------------------------------------------
 // People
 
+/** Someone the people walk names: a board's person (PersonDTO) as far as the walk needs. */
 export interface Person {
   id: string;
   name: string;
 }
 
-/**
- * A card's assignees. Cards carry `assigneeIds` once the board has people; until then (and on a card
- * without any) there are none.
- */
-export function assigneesOf(card: CardDTO): string[] {
-  const ids = (card as CardDTO & { assigneeIds?: unknown }).assigneeIds;
-  return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
-}
-
-/** The people a board's snapshot lists (its members who can hold cards); none on a board without them. */
-export function peopleOf(board: BoardSnapshot): Person[] {
-  const people = (board as BoardSnapshot & { people?: unknown }).people;
-  if (!Array.isArray(people)) return [];
-  return people.flatMap((p: unknown) => {
-    if (typeof p !== 'object' || p === null) return [];
-    const { id: personId, name } = p as { id?: unknown; name?: unknown };
-    return typeof personId === 'string' ? [{ id: personId, name: typeof name === 'string' ? name : personId }] : [];
-  });
+/** A card's assignees (an old snapshot without the field: none). */
+export function assigneesOf(card: CardDTO): readonly string[] {
+  return card.assigneeIds ?? [];
 }
 
 export interface PersonStop {

@@ -9,7 +9,6 @@ import {
   emptyStandup,
   followState,
   isNewer,
-  peopleOf,
   peopleWalk,
   readClock,
   standupSchemas,
@@ -21,7 +20,7 @@ import { cardOf, column } from './client-fixtures';
 
 const day = (n: number) => new Date(Date.UTC(2025, 0, n)).toISOString();
 const columns = [column('backlog'), column('develop'), column('review'), column('done')];
-const withAssignees = (card: CardDTO, ids: string[]) => ({ ...card, assigneeIds: ids }) as CardDTO;
+const withAssignees = (card: CardDTO, ids: string[]): CardDTO => ({ ...card, assigneeIds: ids });
 
 describe('the standup walk', () => {
   it('walks the work centers right to left and leaves the last one (Done) out of the walk', () => {
@@ -75,9 +74,9 @@ describe('the standup walk', () => {
 });
 
 describe('the people walk', () => {
-  it('has no assignees for a card without the field', () => {
-    expect(assigneesOf(cardOf({ id: 'a', columnId: 'x' }))).toEqual([]);
-    expect(peopleOf({ id: 'b', name: 'B', version: 0, createdAt: day(1), columns, cards: [] })).toEqual([]);
+  it('has no assignees for a card of an older snapshot without the field', () => {
+    const { assigneeIds: _, ...old } = cardOf({ id: 'a', columnId: 'x' });
+    expect(assigneesOf(old as CardDTO)).toEqual([]);
   });
 
   it('groups the cards in progress per person by name, oldest first, the unassigned last, Done left out', () => {
