@@ -44,7 +44,7 @@ export const StandupCard = memo(function StandupCard({ card, highlighted, now, m
             <span className="sr-only">Age: </span>
             {committedAt === undefined ? `${age} since created` : age}
           </span>
-          {columnName ? <span className="text-slate-300">{columnName}</span> : null}
+          {columnName ? <span className="text-slate-300">in {columnName}</span> : null}
           {assignees.length > 0 ? <span>{assignees.join(', ')}</span> : null}
           {card.defectCount > 0 ? <span className="text-amber-200">↩ {card.defectCount} defect{card.defectCount === 1 ? '' : 's'}</span> : null}
         </span>

@@ -151,7 +151,7 @@ test('the people walk: per person what they hold; A assigns the highlighted card
 
 /** Five weeks of work: enough finished cards for cycle-time percentiles, and a dozen in progress of every age. */
 function history(now: number): string[] {
-  const rows = ['ID,Name,Backlog,Analysis,Develop,Review,Deploy,Done'];
+  const rows = ['ID,Name,Backlog,Analysis,Develop,Review,Deploy,Done,Assignees'];
   const names = ['Login with SSO', 'Export the monthly report as CSV', 'Fix the flaky deploy of the billing service', 'Cache warm-up after a release', 'Audit trail for role changes'];
   for (let i = 0; i < 30; i++) {
     const created = now - (40 - i) * DAY;
@@ -160,7 +160,7 @@ function history(now: number): string[] {
     const review = develop + (1 + (i % 4)) * DAY;
     const deploy = review + (i % 3) * DAY + 3 * HOUR;
     const done = deploy + 5 * HOUR;
-    rows.push(`W-${i},${names[i % names.length]} (${i}),${csvTime(created)},${csvTime(analysis)},${csvTime(develop)},${csvTime(review)},${csvTime(deploy)},${csvTime(done)}`);
+    rows.push(`W-${i},${names[i % names.length]} (${i}),${csvTime(created)},${csvTime(analysis)},${csvTime(develop)},${csvTime(review)},${csvTime(deploy)},${csvTime(done)},`);
   }
   // In progress: [days since committed (entered Analysis), how many work centers past it].
   const open: Array<[number, number, string]> = [
@@ -179,7 +179,8 @@ function history(now: number): string[] {
     const committed = now - days * DAY;
     const steps = [committed - 2 * DAY, committed, committed + Math.min(1, days / 3) * DAY, committed + Math.min(2, (2 * days) / 3) * DAY, committed + Math.min(3, days - 0.1) * DAY];
     const cells = steps.map((t, k) => (k <= past + 1 ? csvTime(t) : ''));
-    rows.push(`O-${i},${title},${cells.join(',')},`);
+    // Every other card is the importer's (the page's account): the people walk has someone to name.
+    rows.push(`O-${i},${title},${cells.join(',')},,${i % 2 === 0 ? 'Page user' : ''}`);
   });
   return rows;
 }
@@ -220,11 +221,12 @@ test('screenshots of the standup at 1280x800, 1920x1080 and on a phone, with a c
   await page.getByTestId('done-toggle').click();
   await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'standup-1280x800-done.png'), fullPage: true });
 
-  // The people walk: with no assignees on this board, every card in progress is nobody's.
+  // The people walk: half the cards in progress are the page user's, the other half nobody's.
   await page.keyboard.press('w');
   await expect(page.getByTestId('walk-people')).toHaveAttribute('aria-pressed', 'true');
-  await expect(page.getByTestId('standup-stop')).toHaveText('Nobody');
-  await expect(page.locator('[data-standup-card]')).toHaveCount(10);
+  await expect(page.getByTestId('standup-stop')).toHaveText('Page user');
+  await expect(page.locator('[data-standup-card]')).toHaveCount(5);
+  await expect(page.getByTestId('stop-person:')).toContainText('5');
   await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'standup-people-1280x800.png') });
   await page.keyboard.press('w');
   await expect(page.getByTestId('walk-flow')).toHaveAttribute('aria-pressed', 'true');
