@@ -14,7 +14,7 @@ import { DomainError } from '../lib/shared/domain/errors';
 import type { BoardEvent } from '../lib/shared/domain/types';
 import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRange } from '../lib/shared/flow/data';
 import { blockStep, cardOfEvent, type BlockInterval } from '../lib/shared/flow/blockers';
-import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, type OrderEntry } from '../lib/shared/flow/order';
+import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, reachedFromEntries, type OrderEntry } from '../lib/shared/flow/order';
 import { KINDS, K, counterKey, createFlowReplay, dailyFromHourly, dayBucket, hourBucket, zeroCounters, type Kind, type ReplayedFlow } from '../lib/shared/flow/replay';
 import { HOUR_MS, assertTimeZone, intervalBoundaries, parseDate, type Interval } from '../lib/shared/flow/time';
 import { UnavailableError, type Engine, type Sql, type WriteTx } from './engine';
@@ -142,6 +142,47 @@ async function enter(tx: WriteTx, boardId: string, orderIds: readonly string[], 
   return { reached, entries };
 }
 
+/**
+ * An undo: the undone move and its undo count as if neither happened (docs/metrics.md). The undone
+ * move's counts are taken back at its own time, and its entry (if it was the card's first into that
+ * work center) is forgotten, so its reached times, commitment and done times are as before it.
+ */
+async function takeBackMove(tx: WriteTx, boardId: string, s: Shape, event: Extract<BoardEvent, { type: 'card_moved' }>, d: Deltas): Promise<void> {
+  const undone = event.undoes;
+  if (!undone) return;
+  const undoneAt = Date.parse(undone.at);
+  // The undone move went from this event's toColumnId to its fromColumnId.
+  d.add(event.toColumnId, undoneAt, 'exited', -1);
+  d.add(event.fromColumnId, undoneAt, 'entered', -1);
+  if (undone.backward) d.add(event.fromColumnId, undoneAt, 'returned', -1);
+  const rows = await tx.all<{ column_id: string; entered_at: number | null; reached_at: number }>('select column_id, entered_at, reached_at from card_flow where card_id = ?', [event.cardId]);
+  const reached = new Map(rows.map((r) => [r.column_id, Number(r.reached_at)]));
+  const entries = new Map<string, number>();
+  for (const r of rows) if (r.entered_at !== null) entries.set(r.column_id, Number(r.entered_at));
+  if (entries.get(event.fromColumnId) === undoneAt) {
+    entries.delete(event.fromColumnId);
+    await tx.run('update card_flow set entered_at = null where card_id = ? and column_id = ?', [event.cardId, event.fromColumnId]);
+  }
+  const next = reachedFromEntries(s.ids, entries);
+  for (const columnId of new Set([...reached.keys(), ...next.keys()])) {
+    const was = reached.get(columnId);
+    const now = next.get(columnId);
+    if (was === now) continue;
+    if (was !== undefined) d.add(columnId, was, 'reached', -1);
+    if (now === undefined) {
+      await tx.run('delete from card_flow where card_id = ? and column_id = ?', [event.cardId, columnId]);
+      continue;
+    }
+    d.add(columnId, now, 'reached', 1);
+    await tx.run(
+      `insert into card_flow (card_id, column_id, board_id, entered_at, reached_at) values (?, ?, ?, null, ?)
+       on conflict (card_id, column_id) do update set reached_at = excluded.reached_at`,
+      [event.cardId, columnId, boardId, now],
+    );
+  }
+  await updateCardTimes(tx, event.cardId, event.toColumnId, s, { reached: next, entries });
+}
+
 const INSERT_BLOCK = 'insert into flow_blocks (board_id, card_id, opened_version, column_id, reason, started_at, ended_at) values (?, ?, ?, ?, ?, ?, ?)';
 
 /** The card's blocked intervals after the event (blockStep), before the event changes anything else. */
@@ -215,6 +256,10 @@ export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> 
     case 'card_moved': {
       if (event.fromColumnId === event.toColumnId) break;
       const s = await shape(tx, boardId);
+      if (event.undoes) {
+        await takeBackMove(tx, boardId, s, event, d);
+        break;
+      }
       d.add(event.fromColumnId, at, 'exited', 1);
       if (event.backward) d.add(event.toColumnId, at, 'returned', 1);
       await updateCardTimes(tx, event.cardId, event.toColumnId, s, await enter(tx, boardId, s.ids, event.cardId, event.toColumnId, at, d));

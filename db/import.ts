@@ -156,6 +156,8 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
   const positions: string[] = [];
   columns.forEach((_, ci) => {
     const here = plan.items.flatMap((__, i) => (finalColumn[i] === ci ? [i] : []));
+    // The last work center lists its cards newest first (lib/shared/domain/doneOrder.ts).
+    if (ci === last) here.sort((a, b) => (flows[b]?.steps.at(-1)?.at ?? 0) - (flows[a]?.steps.at(-1)?.at ?? 0) || a - b);
     const keys = generateNKeysBetween(null, null, here.length);
     here.forEach((i, k) => (positions[i] = keys[k] as string));
   });

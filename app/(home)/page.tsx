@@ -17,7 +17,7 @@ export default async function HomePage() {
   const boards = all.filter((b) => roles.has(b.id));
   return (
     <div className="min-h-dvh">
-      <header className="bg-slate-900 text-white">
+      <header className="keep-palette bg-slate-900 text-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-4 sm:px-6 sm:py-5">
           <svg viewBox="0 0 32 32" className="size-9 shrink-0" aria-hidden>
             <path d="M3 8h8l5 8-5 8H3l5-8z" fill="#38bdf8" />

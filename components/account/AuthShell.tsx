@@ -5,7 +5,7 @@ import { Logo } from './Logo';
 export function AuthShell({ title, intro, children }: { title: string; intro: ReactNode; children: ReactNode }) {
   return (
     <div className="grid min-h-dvh bg-slate-100 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.1fr)]">
-      <aside className="hidden flex-col justify-between bg-slate-900 p-10 text-white lg:flex">
+      <aside className="keep-palette hidden flex-col justify-between bg-slate-900 p-10 text-white lg:flex">
         <div className="flex items-center gap-3">
           <Logo className="size-9" />
           <span className="text-2xl font-bold tracking-tight">Flowboard</span>

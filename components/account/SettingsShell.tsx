@@ -6,7 +6,7 @@ import { UserMenu } from './UserMenu';
 export function SettingsShell(props: { backHref: string; backLabel: string; title: string; userName: string; children: ReactNode }) {
   return (
     <div className="min-h-dvh bg-slate-100">
-      <header className="bg-slate-900 text-white">
+      <header className="keep-palette bg-slate-900 text-white">
         <div className="mx-auto flex max-w-4xl flex-wrap items-center gap-3 px-6 py-4">
           <Link href={props.backHref} className="rounded text-sm text-slate-300 hover:text-white">
             ← {props.backLabel}

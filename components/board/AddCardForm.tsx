@@ -50,7 +50,7 @@ export function AddCardForm({ columnId, columnName, onAdd, prominent, refusal }:
         data-testid={`add-card-${columnId}`}
         aria-label={`Add a card to ${columnName}`}
         className={`w-full rounded-lg px-2 py-1.5 text-left text-sm font-medium ${
-          prominent ? 'text-sky-800 hover:bg-sky-100' : 'text-slate-500 hover:bg-slate-300/50 hover:text-slate-800'
+          prominent ? 'text-sky-800 hover:bg-sky-100' : 'text-slate-600 hover:bg-slate-300/50 hover:text-slate-800'
         }`}
       >
         + Add card

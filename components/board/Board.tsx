@@ -11,6 +11,7 @@ import { useCardDrag } from '../../lib/client/useCardDrag';
 import { useDrawLimit } from '../../lib/client/useDrawLimit';
 import { usePresence } from '../../lib/client/usePresence';
 import { useToasts } from '../../lib/client/useToasts';
+import { useUndoMove } from '../../lib/client/useUndoMove';
 import { connectEarly } from '../../lib/client/socket';
 import { RenderedAtContext } from '../../lib/client/useNow';
 import { Toasts } from '../ui/Toasts';
@@ -68,12 +69,13 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
   const counts = useMemo(() => new Map(view.columns.map((c) => [c.id, cardCount(view, c.id)])), [view]);
   const totalCards = useMemo(() => [...counts.values()].reduce((n, c) => n + c, 0), [counts]);
 
+  const ownMoves = useUndoMove({ view, actions, notify, dismiss });
   // The drag foresees the per-person limit too, naming the person (lib/shared/domain/people.ts).
   const dragView = useMemo(() => ({ ...view, people: [...sync.people] }), [view, sync.people]);
   const drag = useCardDrag({
     view: dragView,
     lists,
-    move: (cardId, toColumnId, beforeCardId, reason) => void actions.moveCard(cardId, toColumnId, beforeCardId, reason),
+    move: (cardId, toColumnId, beforeCardId, reason) => void ownMoves.move(cardId, toColumnId, beforeCardId, reason),
     notify,
     announceDrag: presence.announceDrag,
   });
@@ -81,6 +83,20 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
   useEffect(() => {
     document.title = `${view.name} · Flowboard`;
   }, [view.name]);
+
+  // Ctrl+Z / Cmd+Z on the board takes back one's last move (not while typing, nor inside a dialog).
+  const { undo } = ownMoves;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey || e.key.toLowerCase() !== 'z') return;
+      const target = e.target instanceof HTMLElement ? e.target : null;
+      if (target?.closest('input, textarea, select, [contenteditable="true"], dialog')) return;
+      e.preventDefault();
+      void undo();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [undo]);
 
   useEffect(() => {
     if (sync.status === 'live') void loadDialogs();

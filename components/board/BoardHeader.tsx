@@ -41,7 +41,7 @@ export function BoardHeader({ boardId, name, status, viewers, selfId, me, onOpen
   return (
     <header
       id={menuId}
-      className="flex flex-wrap items-center gap-x-3 gap-y-2 bg-slate-900 px-3 py-2 text-white sm:gap-x-4 sm:px-4 sm:py-2.5"
+      className="keep-palette flex flex-wrap items-center gap-x-3 gap-y-2 bg-slate-900 px-3 py-2 text-white sm:gap-x-4 sm:px-4 sm:py-2.5"
       data-testid="board-header"
       onKeyDown={(e) => {
         if (e.key !== 'Escape' || !open) return;

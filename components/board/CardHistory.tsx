@@ -18,6 +18,7 @@ function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blocke
     case 'card_created':
       return entry.toColumnId ? `Created in ${to}` : 'Created';
     case 'card_moved':
+      if (entry.undoes !== undefined) return `Undid the move: back from ${from} to ${to}`;
       if (entry.backward) return `Sent back from ${from} to ${to}`;
       return entry.fromColumnId === entry.toColumnId ? `Reordered in ${to}` : `Moved from ${from} to ${to}`;
     case 'card_updated': {
@@ -118,6 +119,9 @@ export function CardHistory({
 
   const entries = loaded.entries.toSorted((a, b) => b.version - a.version);
   const blockedFor = blockDurations(entries);
+  // An undone move stays in the history, marked; an undone backward move is no longer a defect.
+  const undone = new Set(entries.flatMap((e) => (e.undoes === undefined ? [] : [e.undoes])));
+  const defect = (entry: CardHistoryEntry) => entry.backward === true && !undone.has(entry.version);
   return (
     <>
       {blocked ? <BlockedTotal card={blocked} /> : null}
@@ -127,19 +131,21 @@ export function CardHistory({
             key={entry.version}
             data-testid="history-entry"
             data-type={entry.type}
-            data-backward={entry.backward ? 'true' : undefined}
-            className={`rounded-lg px-3 py-2 text-sm ${entry.backward ? 'bg-rose-50 ring-1 ring-rose-300' : 'bg-slate-50'}`}
+            data-backward={defect(entry) ? 'true' : undefined}
+            data-undone={undone.has(entry.version) ? 'true' : undefined}
+            className={`rounded-lg px-3 py-2 text-sm ${defect(entry) ? 'bg-rose-50 ring-1 ring-rose-300' : 'bg-slate-50'}`}
           >
             <div className="flex flex-wrap items-baseline justify-between gap-x-3">
-              <span className={`font-medium ${entry.backward ? 'text-rose-900' : 'text-slate-800'}`}>
-                {entry.backward ? '↩ ' : ''}
+              <span className={`font-medium ${defect(entry) ? 'text-rose-900' : 'text-slate-800'}`}>
+                {defect(entry) ? '↩ ' : ''}
                 {describe(entry, columns, blockedFor, people)}
+                {undone.has(entry.version) ? ' (undone)' : ''}
               </span>
-              <span className="text-xs text-slate-500">
+              <span className="text-xs text-slate-600">
                 {entry.actor} · <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
               </span>
             </div>
-            {entry.backward && entry.reason ? <p className="mt-1 text-rose-800">Defect: {entry.reason}</p> : null}
+            {defect(entry) && entry.reason ? <p className="mt-1 text-rose-800">Defect: {entry.reason}</p> : null}
           </li>
         ))}
       </ol>

@@ -102,7 +102,7 @@ export function Column({ column, step, cards: all, count, notLoaded, onLoadMore,
             </li>
           ) : null}
           {all.length === 0 && notLoaded === 0 ? (
-            <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-500">
+            <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-2 py-4 text-center text-xs text-slate-600">
               {drop.kind === 'allowed' ? 'Drop here' : isFirst ? 'New work starts here' : 'Nothing in progress'}
             </li>
           ) : null}

@@ -42,7 +42,7 @@ export function ColumnHeader({ column, step, count, isLast, onSettings }: Column
   const band = isLast && (state === 'unlimited' || state === 'under') ? 'bg-emerald-700 text-white' : BAND[state];
   return (
     <header className="space-y-1.5">
-      <div className={`flow-chevron flex items-center gap-1.5 py-1.5 pr-4 pl-3.5 ${band}`}>
+      <div className={`keep-palette flow-chevron flex items-center gap-1.5 py-1.5 pr-4 pl-3.5 ${band}`}>
         <span className="text-xs font-semibold tabular-nums opacity-70" aria-hidden>
           {step}
         </span>
@@ -66,7 +66,7 @@ export function ColumnHeader({ column, step, count, isLast, onSettings }: Column
           {label ? (
             <span className={`text-xs font-semibold whitespace-nowrap ${state === 'over' ? 'text-rose-800' : 'text-amber-800'}`}>{label}</span>
           ) : column.wipLimit === null ? (
-            <span className="text-xs whitespace-nowrap text-slate-500">no limit</span>
+            <span className="text-xs whitespace-nowrap text-slate-600">no limit</span>
           ) : null}
         </div>
         {onSettings ? (
@@ -77,7 +77,7 @@ export function ColumnHeader({ column, step, count, isLast, onSettings }: Column
             aria-label={`Settings for ${column.name}`}
             title={`Settings for ${column.name}`}
             data-testid={`column-settings-${column.id}`}
-            className="shrink-0 rounded px-1 text-lg leading-6 text-slate-500 hover:bg-slate-300/60 hover:text-slate-900 disabled:opacity-40"
+            className="shrink-0 rounded px-1 text-lg leading-6 text-slate-600 hover:bg-slate-300/60 hover:text-slate-900 disabled:opacity-40"
           >
             ⋯
           </button>

@@ -32,7 +32,7 @@ function AgingTooltip({ active, payload }: { active?: boolean; payload?: readonl
 
 function AgingDot(props: { cx?: number; cy?: number; payload?: AgingPoint }) {
   const level = props.payload?.level ?? null;
-  return <circle cx={props.cx} cy={props.cy} r={5} fill={level ? LEVEL_COLOR[level] : '#64748b'} stroke="white" strokeWidth={1} />;
+  return <circle cx={props.cx} cy={props.cy} r={5} fill={level ? LEVEL_COLOR[level] : 'var(--color-slate-500)'} stroke="var(--color-white)" strokeWidth={1} />;
 }
 
 /** Started, unfinished cards by work center (x) and age (y), against the cycle-time percentiles. */
@@ -56,17 +56,17 @@ export function AgingChart({ data, metrics }: { data: FlowData; metrics: FlowMet
       <PercentileLegend p={p} />
       <div style={{ height: 330 }}>
         <ScatterChart responsive style={{ width: '100%', height: '100%' }} margin={{ top: 10, right: 40, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--color-slate-200)" />
           <XAxis
             type="number"
             dataKey="x"
             domain={[-0.5, Math.max(columns.length - 0.5, 0.5)]}
             ticks={columns.map((_, i) => i)}
             tickFormatter={(v: number) => columns[v]?.name ?? ''}
-            tick={{ fontSize: 12, fill: '#475569' }}
+            tick={{ fontSize: 12, fill: 'var(--color-slate-600)' }}
             interval={0}
           />
-          <YAxis type="number" dataKey="y" tick={{ fontSize: 12, fill: '#475569' }} width={44} unit=" d" allowDecimals={false} />
+          <YAxis type="number" dataKey="y" tick={{ fontSize: 12, fill: 'var(--color-slate-600)' }} width={44} unit=" d" allowDecimals={false} />
           <Tooltip content={<AgingTooltip />} />
           {(['p50', 'p85', 'p95'] as const).map((k) =>
             p[k] === null ? null : <ReferenceLine key={k} y={p[k] ?? 0} stroke={PERCENTILE_COLORS[k]} strokeDasharray="6 3" ifOverflow="extendDomain" />,

@@ -91,9 +91,9 @@ export function CfdChart({ data, cfd, view, height = 340 }: { data: FlowData; cf
       data-last={cols.map((c) => cfd.points.at(-1)?.cumulative[c.id] ?? 0).join(',')}
     >
       <AreaChart data={rows} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-        <XAxis dataKey="label" tick={{ fontSize: 12, fill: '#475569' }} minTickGap={24} />
-        <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: '#475569' }} width={44} />
+        <CartesianGrid strokeDasharray="3 3" stroke="var(--color-slate-200)" />
+        <XAxis dataKey="label" tick={{ fontSize: 12, fill: 'var(--color-slate-600)' }} minTickGap={24} />
+        <YAxis allowDecimals={false} tick={{ fontSize: 12, fill: 'var(--color-slate-600)' }} width={44} />
         <Tooltip content={<CfdTooltip cols={cols} />} />
         {reversed.map((c) => {
           const k = cols.indexOf(c);
@@ -120,11 +120,11 @@ export function CfdChart({ data, cfd, view, height = 340 }: { data: FlowData; cf
               x={x}
               y={stackTop(d.at, d.columnId)}
               r={3 + Math.min(d.count, 5)}
-              fill="#dc2626"
-              stroke="white"
+              fill="var(--color-red-600)"
+              stroke="var(--color-white)"
               strokeWidth={1.5}
               ifOverflow="extendDomain"
-              label={d.count > 1 ? { value: String(d.count), position: 'top', fontSize: 10, fill: '#b91c1c' } : undefined}
+              label={d.count > 1 ? { value: String(d.count), position: 'top', fontSize: 10, fill: 'var(--color-red-700)' } : undefined}
             />
           );
         })}

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { CartesianGrid, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FlowData } from '../../lib/shared/flow/data';
 import type { FlowMetrics, Percentiles } from '../../lib/shared/flow/metrics';
-import { formatDateLong, formatDay, formatDays, PERCENTILE_COLORS } from './format';
+import { formatDateLong, formatDay, formatDays, PERCENTILE_COLORS, PERCENTILE_TEXT_COLORS } from './format';
 import { Panel, Toggle } from './Panel';
 
 type Measure = 'cycle' | 'lead';
@@ -63,16 +63,16 @@ export function CycleTimeChart({ data, metrics }: { data: FlowData; metrics: Flo
       <PercentileLegend p={p} />
       <div style={{ height: 330 }}>
         <ScatterChart responsive style={{ width: '100%', height: '100%' }} margin={{ top: 10, right: 40, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis type="number" dataKey="x" domain={domain} scale="time" tickFormatter={(v: number) => formatDay(v, tz)} tick={{ fontSize: 12, fill: '#475569' }} minTickGap={24} />
-          <YAxis type="number" dataKey="y" tick={{ fontSize: 12, fill: '#475569' }} width={44} unit=" d" allowDecimals={false} />
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--color-slate-200)" />
+          <XAxis type="number" dataKey="x" domain={domain} scale="time" tickFormatter={(v: number) => formatDay(v, tz)} tick={{ fontSize: 12, fill: 'var(--color-slate-600)' }} minTickGap={24} />
+          <YAxis type="number" dataKey="y" tick={{ fontSize: 12, fill: 'var(--color-slate-600)' }} width={44} unit=" d" allowDecimals={false} />
           <Tooltip cursor={{ strokeDasharray: '3 3' }} content={<CycleTooltip tz={tz} />} />
           {(['p50', 'p85', 'p95'] as const).map((k) =>
             p[k] === null ? null : (
-              <ReferenceLine key={k} y={p[k] ?? 0} stroke={PERCENTILE_COLORS[k]} strokeDasharray="6 3" label={{ value: k.slice(1) + '%', position: 'right', fontSize: 11, fill: PERCENTILE_COLORS[k] }} />
+              <ReferenceLine key={k} y={p[k] ?? 0} stroke={PERCENTILE_COLORS[k]} strokeDasharray="6 3" label={{ value: k.slice(1) + '%', position: 'right', fontSize: 11, fill: PERCENTILE_TEXT_COLORS[k] }} />
             ),
           )}
-          <Scatter data={points} fill="#334155" fillOpacity={points.length > 2000 ? 0.25 : 0.6} isAnimationActive={false} shape="circle" />
+          <Scatter data={points} fill="var(--color-slate-700)" fillOpacity={points.length > 2000 ? 0.25 : 0.6} isAnimationActive={false} shape="circle" />
         </ScatterChart>
       </div>
       <p className="mt-1 text-xs text-slate-500">{points.length} finished cards in the range</p>

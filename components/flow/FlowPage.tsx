@@ -98,7 +98,7 @@ export function FlowPage({ boardId, boardName }: { boardId: string; boardName: s
 
   return (
     <div className="min-h-dvh">
-      <header className="flex flex-wrap items-center gap-x-4 gap-y-2 bg-slate-900 px-4 py-2.5 text-white">
+      <header className="keep-palette flex flex-wrap items-center gap-x-4 gap-y-2 bg-slate-900 px-4 py-2.5 text-white">
         <Link href={`/boards/${boardId}`} className="rounded text-sm font-medium text-slate-300 hover:text-white" data-testid="back-to-board">
           ← Board
         </Link>
@@ -124,7 +124,7 @@ export function FlowPage({ boardId, boardName }: { boardId: string; boardName: s
             <span className="sr-only">From</span>
             <input type="date" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} className="rounded bg-slate-800 px-1.5 py-0.5 text-slate-100 [color-scheme:dark]" data-testid="range-from" />
           </label>
-          <span className="text-slate-500">→</span>
+          <span className="text-slate-400">→</span>
           <label className="flex items-center gap-1 text-slate-400">
             <span className="sr-only">To</span>
             <input type="date" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} className="rounded bg-slate-800 px-1.5 py-0.5 text-slate-100 [color-scheme:dark]" data-testid="range-to" />

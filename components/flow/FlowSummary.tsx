@@ -160,7 +160,7 @@ export function WorkCenterWeeks({ data, metrics }: { data: FlowData; metrics: Fl
                   return (
                     <td key={c.id} className={`px-1 py-1 text-right ${grow ? 'text-amber-800' : 'text-slate-700'}`}>
                       <span title="arrivals">{r?.arrivals ?? 0}</span>
-                      <span className="text-slate-400"> / </span>
+                      <span className="text-slate-500"> / </span>
                       <span title="departures">{r?.departures ?? 0}</span>
                     </td>
                   );

@@ -2,18 +2,40 @@
 import { useId, useRef, type ReactNode } from 'react';
 import { HELP, type HelpKey } from '../../lib/shared/flow/help';
 
+/** A computed colour (oklch, color-mix…) as plain rgba(), which every SVG viewer reads: the browser converts it. */
+function plainColor(css: string): string {
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (!ctx || css === 'none' || css === '') return css;
+  ctx.fillStyle = css;
+  ctx.fillRect(0, 0, 1, 1);
+  const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+  return `rgba(${r}, ${g}, ${b}, ${Math.round(((a ?? 255) / 255) * 1000) / 1000})`;
+}
+
 /** The chart's own <svg>, with its computed text styles inlined so the file looks the same elsewhere. */
 function chartSvg(root: HTMLElement | null): { svg: string; width: number; height: number } | null {
   const svg = root?.querySelector('svg.recharts-surface');
   if (!(svg instanceof SVGSVGElement)) return null;
   const clone = svg.cloneNode(true) as SVGSVGElement;
+  // Colours are the theme's variables (globals.css): a file has no theme, so each is written as it is shown.
+  const shown = [svg, ...svg.querySelectorAll('*')];
+  [clone, ...clone.querySelectorAll('*')].forEach((el, i) => {
+    const original = shown[i];
+    if (!original) return;
+    const style = getComputedStyle(original);
+    const inline = el instanceof SVGElement ? el.style : null;
+    for (const attr of ['fill', 'stroke', 'stop-color'] as const) {
+      if (el.getAttribute(attr)?.includes('var(')) el.setAttribute(attr, plainColor(style.getPropertyValue(attr)));
+      if (inline?.getPropertyValue(attr).includes('var(')) inline.setProperty(attr, plainColor(style.getPropertyValue(attr)));
+    }
+  });
   const { width, height } = svg.getBoundingClientRect();
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(width));
   clone.setAttribute('height', String(height));
   clone.setAttribute('font-family', 'system-ui, sans-serif');
   clone.setAttribute('font-size', '12');
-  clone.insertAdjacentHTML('afterbegin', `<rect width="100%" height="100%" fill="white"/>`);
+  clone.insertAdjacentHTML('afterbegin', `<rect width="100%" height="100%" fill="${plainColor(getComputedStyle(svg).getPropertyValue('--color-white').trim() || 'white')}"/>`);
   return { svg: new XMLSerializer().serializeToString(clone), width, height };
 }
 

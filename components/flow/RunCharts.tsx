@@ -6,7 +6,7 @@ import type { FlowMetrics } from '../../lib/shared/flow/metrics';
 import { formatDay, formatHour, formatIsoDate, formatNumber } from './format';
 import { Panel, Toggle } from './Panel';
 
-const axis = { fontSize: 12, fill: '#475569' };
+const axis = { fontSize: 12, fill: 'var(--color-slate-600)' };
 
 export function ThroughputChart({ metrics }: { metrics: FlowMetrics }) {
   const [per, setPer] = useState<'day' | 'week'>('day');
@@ -39,11 +39,11 @@ export function ThroughputChart({ metrics }: { metrics: FlowMetrics }) {
       </p>
       <div style={{ height: 200 }}>
         <BarChart data={rows} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--color-slate-200)" vertical={false} />
           <XAxis dataKey="label" tick={axis} minTickGap={16} />
           <YAxis allowDecimals={false} tick={axis} width={36} />
-          <Tooltip cursor={{ fill: '#f1f5f9' }} formatter={(v) => [v, 'finished']} />
-          <Bar dataKey="count" fill="#10b981" isAnimationActive={false} />
+          <Tooltip cursor={{ fill: 'var(--color-slate-100)' }} formatter={(v) => [v, 'finished']} />
+          <Bar dataKey="count" fill="var(--color-emerald-500)" isAnimationActive={false} />
         </BarChart>
       </div>
     </Panel>
@@ -64,11 +64,11 @@ export function WipChart({ data, metrics }: { data: FlowData; metrics: FlowMetri
       </p>
       <div style={{ height: 200 }}>
         <LineChart data={rows} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--color-slate-200)" vertical={false} />
           <XAxis dataKey="label" tick={axis} minTickGap={24} />
           <YAxis allowDecimals={false} tick={axis} width={36} />
           <Tooltip formatter={(v) => [v, 'WIP']} />
-          <Line type="stepAfter" dataKey="wip" stroke="#6366f1" strokeWidth={2} dot={false} isAnimationActive={false} />
+          <Line type="stepAfter" dataKey="wip" stroke="var(--color-indigo-500)" strokeWidth={2} dot={false} isAnimationActive={false} />
         </LineChart>
       </div>
     </Panel>

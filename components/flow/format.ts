@@ -43,4 +43,7 @@ export function bandColor(index: number, count: number): string {
   return `hsl(${Math.round(hue) % 360} 70% 60%)`;
 }
 
-export const PERCENTILE_COLORS = { p50: '#0284c7', p85: '#d97706', p95: '#dc2626' } as const;
+export const PERCENTILE_COLORS = { p50: 'var(--color-sky-600)', p85: 'var(--color-amber-600)', p95: 'var(--color-red-600)' } as const;
+
+/** The same, dark enough for text on a panel (AA in both themes). */
+export const PERCENTILE_TEXT_COLORS = { p50: 'var(--color-sky-700)', p85: 'var(--color-amber-700)', p95: 'var(--color-red-700)' } as const;

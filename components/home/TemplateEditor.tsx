@@ -45,7 +45,7 @@ export function TemplateEditor({ rows, onChange, newKey }: TemplateEditorProps) 
       <ol className="space-y-1.5" data-testid="template-rows">
         {rows.map((row, i) => (
           <li key={row.key} className="grid grid-cols-[1.5rem_minmax(0,1fr)_6.5rem_auto] items-center gap-2" data-testid="template-row">
-            <span className="text-right text-sm text-slate-400 tabular-nums">{i + 1}</span>
+            <span className="text-right text-sm text-slate-500 tabular-nums">{i + 1}</span>
             <input
               value={row.name}
               maxLength={LIMITS.columnName}

@@ -61,7 +61,7 @@ export function Modal({ title, onClose, children, testId, returnFocus, size = 's
       onClick={(e) => {
         if (pressedOnBackdrop.current && e.target === e.currentTarget) onCloseRef.current();
       }}
-      className={`m-auto w-[calc(100%-2rem)] ${WIDTH[size]} rounded-2xl bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-950/50 backdrop:backdrop-blur-[1px]`}
+      className={`m-auto w-[calc(100%-2rem)] ${WIDTH[size]} rounded-2xl bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-[rgb(2_6_23/0.5)] backdrop:backdrop-blur-[1px]`}
     >
       <div className="flex max-h-[85dvh] flex-col">
         <header className="flex items-start justify-between gap-4 border-b border-slate-200 px-5 py-4">

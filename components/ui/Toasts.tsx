@@ -43,6 +43,16 @@ export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss(id: n
               {toast.tone === 'error' ? '!' : 'i'}
             </span>
             <span className="flex-1 leading-snug">{toast.message}</span>
+            {toast.action ? (
+              <button
+                type="button"
+                onClick={toast.action.run}
+                aria-keyshortcuts={toast.action.keys}
+                className="-my-1 rounded-md bg-sky-700 px-2.5 py-1 text-xs font-semibold text-white hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-700"
+              >
+                {toast.action.label}
+              </button>
+            ) : null}
             <button
               type="button"
               onClick={() => onDismiss(toast.id)}

@@ -159,7 +159,7 @@ export async function historyOf(sql: Sql, cardId: string): Promise<CardHistoryEn
   return rows.map((row) => {
     const e = eventFromRow(row);
     const entry: CardHistoryEntry = { version: e.version, type: e.type, actor: e.actor, at: e.at };
-    if (e.type === 'card_moved') Object.assign(entry, { fromColumnId: e.fromColumnId, toColumnId: e.toColumnId, backward: e.backward, reason: e.reason });
+    if (e.type === 'card_moved') Object.assign(entry, { fromColumnId: e.fromColumnId, toColumnId: e.toColumnId, backward: e.backward, reason: e.reason, ...(e.undoes ? { undoes: e.undoes.version } : {}) });
     else if (e.type === 'card_created') Object.assign(entry, { toColumnId: e.card.columnId });
     else if (e.type === 'card_updated') Object.assign(entry, { changes: e.changes });
     return entry;

@@ -7,17 +7,23 @@ import type { CardCreateInput, CardDeleteInput, CardMoveInput, CardUpdateInput }
 import type { WriteTx } from '../engine';
 import { blockedTimeAfter } from '../../lib/shared/domain/blocked';
 import { assigneesOf, CARD_FIELDS, cardRowOf, iso, toCardDTO, type CardRow } from './rows';
+import { arrivalAnchor } from '../../lib/shared/domain/doneOrder';
+import { sortByPosition } from '../../lib/shared/domain/ordering';
 import { columnOn, liveColumns, type Commit, type WriteContext } from './tx';
 import { checkAssignees, checkPeopleOnMove } from './people';
 
-async function cardOn(tx: WriteTx, boardId: string, cardId: string): Promise<CardRow> {
+export async function cardOn(tx: WriteTx, boardId: string, cardId: string): Promise<CardRow> {
   const row = await tx.get<CardRow>(`select ${CARD_FIELDS} from cards where id = ? and deleted_at is null`, [cardId]);
   if (!row || row.boardId !== boardId) throw new DomainError('NOT_FOUND', 'Card not found');
   return cardRowOf(row);
 }
 
 /** The live cards of a work center: their count is what a WIP limit is checked against. */
-const cardsIn = (tx: WriteTx, columnId: string) => tx.all<{ id: string; position: string }>('select id, position from cards where column_id = ? and deleted_at is null', [columnId]);
+export const cardsIn = (tx: WriteTx, columnId: string) => tx.all<{ id: string; position: string }>('select id, position from cards where column_id = ? and deleted_at is null', [columnId]);
+
+/** Whether a work center is the board's last live one (doneOrder.ts: it lists its cards newest first). */
+const isLast = async (tx: WriteTx, boardId: string, columnId: string) =>
+  (await tx.get<{ id: string }>('select id from columns where board_id = ? and removed_at is null order by ord desc limit 1', [boardId]))?.id === columnId;
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
@@ -26,7 +32,11 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
   if (!column) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
   const inColumn = await cardsIn(tx, column.id);
   assertRoomFor(column, inColumn.length, false);
-  const position = positionBefore(inColumn, input.beforeCardId ?? null, null);
+  // The last work center is newest first: a card created there goes on top (a named card must still be there).
+  const last = await isLast(tx, boardId, column.id);
+  if (last && input.beforeCardId && !inColumn.some((c) => c.id === input.beforeCardId)) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
+  const before = last ? arrivalAnchor(sortByPosition(inColumn), null) : (input.beforeCardId ?? null);
+  const position = positionBefore(inColumn, before, null);
   if (position === null) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
   const assigneeIds = input.assigneeIds ?? [];
   const id = newId();
@@ -120,9 +130,16 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
   assertRoomFor(target, inTarget.length, sameColumn);
   // Into progress from the first or last work center: each of the card's people needs room too.
   await checkPeopleOnMove(tx, boardId, card, source, target);
+  // The last work center is newest first: an arrival goes on top, and a card moved within it stays
+  // where it is (its order is time's; two people pulling the same card into it is no error).
+  const last = await isLast(tx, boardId, target.id);
+  if (last && input.beforeCardId && input.beforeCardId !== card.id && !inTarget.some((c) => c.id === input.beforeCardId)) {
+    throw new DomainError('NOT_FOUND', 'The card to place before is not in that work center');
+  }
   // "Before itself" within its own column means: stay where it is.
-  const keepsPlace = sameColumn && input.beforeCardId === card.id;
-  const position = keepsPlace ? card.position : positionBefore(inTarget, input.beforeCardId ?? null, card.id);
+  const keepsPlace = sameColumn && (last || input.beforeCardId === card.id);
+  const beforeCardId = last ? arrivalAnchor(sortByPosition(inTarget), card.id) : (input.beforeCardId ?? null);
+  const position = keepsPlace ? card.position : positionBefore(inTarget, beforeCardId, card.id);
   if (position === null) throw new DomainError('NOT_FOUND', 'The card to place before is not in that work center');
   const updated: CardRow = {
     ...card,

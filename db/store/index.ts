@@ -12,6 +12,7 @@ import type {
   CardCreateInput,
   CardDeleteInput,
   CardMoveInput,
+  CardUndoMoveInput,
   CardUpdateInput,
   ColumnAddInput,
   ColumnMoveInput,
@@ -22,6 +23,7 @@ import type { Engine, Sql } from '../engine';
 import { applyPending, createFlowAggregates } from '../flow';
 import { cardPageOf, configureBoard, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf, windowedSnapshotOf } from './boards';
 import { createCard, deleteCard, moveCard, updateCard } from './cards';
+import { undoMove } from './undo';
 import { addColumn, moveColumn, removeColumn, updateColumn } from './columns';
 import { toColumnDTO } from './rows';
 import { peopleOf } from './people';
@@ -169,6 +171,9 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     deleteCard: (input: CardDeleteInput, actor: Actor, guard?: Guard) => write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => deleteCard(ctx, input)),
     moveCard: (input: CardMoveInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
       write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => moveCard(ctx, input)),
+    /** Takes back the asker's own last move of a card within UNDO_WINDOW_MS (db/store/undo.ts). */
+    undoMove: (input: CardUndoMoveInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
+      write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => undoMove(ctx, input)),
   };
 }
 

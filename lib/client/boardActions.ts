@@ -7,6 +7,8 @@ import {
   deleteCardApply,
   moveCardApply,
   moveColumnApply,
+  undoMoveApply,
+  type OwnMove,
   renameBoardApply,
   personWipLimitApply,
   TEMP_ID_PREFIX,
@@ -34,6 +36,9 @@ export function boardActions(boardId: string, mutate: BoardSyncClient['mutate'])
       mutate(moveCardApply(cardId, toColumnId, beforeCardId, reason, now()), (s, clientMutationId) =>
         request(s, 'card:move', { cardId, toColumnId, beforeCardId, clientMutationId, ...(reason ? { reason } : {}) }),
       ),
+    /** Takes back one's own last move of a card, within UNDO_WINDOW_MS (optimistic: the card goes back at once). */
+    undoMove: (move: OwnMove) =>
+      mutate(undoMoveApply(move, now()), (s, clientMutationId) => request(s, 'card:undo-move', { cardId: move.cardId, version: move.version, clientMutationId })),
     createCard: (columnId: string, title: string, type: CardType = 'feature') =>
       mutate(
         createCardApply({ tempId: `${TEMP_ID_PREFIX}${newId()}`, columnId, title, type, description: '' }, now()),

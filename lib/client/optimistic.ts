@@ -1,7 +1,9 @@
 import { applyEvent } from '../shared/domain/apply';
-import { positionBefore } from '../shared/domain/ordering';
+import { arrivalAnchor, isLastColumn } from '../shared/domain/doneOrder';
+import { positionBefore, sortByPosition } from '../shared/domain/ordering';
 import { cardMovedEvent, isBackwardMove } from '../shared/domain/rules';
-import type { BoardEventBody, BoardSnapshot, CardDTO, CardType, ColumnDTO } from '../shared/domain/types';
+import type { BoardEventBody, BoardSnapshot, CardDTO, CardPlace, CardType, ColumnDTO } from '../shared/domain/types';
+import { undoMovedEvent } from '../shared/domain/undo';
 import type { Apply } from './syncState';
 
 /**
@@ -30,13 +32,38 @@ export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: 
     const order = board.columns.map((c) => c.id);
     const backward = isBackwardMove(order, card.columnId, toColumnId);
     const target = board.cards.filter((c) => c.columnId === toColumnId);
-    const position = positionBefore(target, beforeCardId, cardId) ?? positionBefore(target, null, cardId);
+    // The last work center is newest first (doneOrder.ts): an arrival goes on top and a card moved
+    // within it stays where it is, as the server does.
+    const last = isLastColumn(board.columns, toColumnId);
+    const anchor = last ? arrivalAnchor(sortByPosition(target), cardId) : beforeCardId;
+    const position = last && card.columnId === toColumnId ? card.position : (positionBefore(target, anchor, cardId) ?? positionBefore(target, null, cardId));
     if (position === null) throw new Error('no position');
     return predict(
       board,
       cardMovedEvent({ cardId, fromColumnId: card.columnId, toColumnId, position, backward, reason }),
       at,
     );
+  };
+}
+
+/** One's own move as its ack confirmed it: what an undo takes back (lib/shared/domain/undo.ts). */
+export interface OwnMove {
+  cardId: string;
+  /** The version of its card_moved event (the ack's version). */
+  version: number;
+  /** Its event's time (the acked card's updatedAt). */
+  at: string;
+  toColumnId: string;
+  backward: boolean;
+  /** Where the card stood before it. */
+  before: CardPlace;
+}
+
+/** The compensating event of an undo, predicted exactly as the server will commit it. */
+export function undoMoveApply(move: OwnMove, at: string): Apply {
+  return (board) => {
+    findCard(board, move.cardId);
+    return predict(board, undoMovedEvent({ ...move, returnedToColumnId: move.backward ? move.toColumnId : null }, move.before), at);
   };
 }
 
@@ -51,11 +78,12 @@ export interface NewCard {
 export function createCardApply(input: NewCard, at: string): Apply {
   return (board) => {
     const target = board.cards.filter((c) => c.columnId === input.columnId);
+    const anchor = isLastColumn(board.columns, input.columnId) ? arrivalAnchor(sortByPosition(target), null) : null;
     const card: CardDTO = {
       id: input.tempId,
       boardId: board.id,
       columnId: input.columnId,
-      position: positionBefore(target, null, null) ?? 'a0',
+      position: positionBefore(target, anchor, null) ?? 'a0',
       title: input.title.trim(),
       description: input.description,
       type: input.type,

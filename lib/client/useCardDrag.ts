@@ -21,6 +21,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { isBackwardMove } from '../shared/domain/rules';
 import type { BoardSnapshot } from '../shared/domain/types';
 import { columnName, pullRefusal } from './boardView';
+import { arrivalAnchor, isLastColumn } from '../shared/domain/doneOrder';
 import { beforeCardAt, placeCard, placementOf, samePlacement, type ColumnLists, type Placement } from './dragPreview';
 
 /** What the draggables and droppables carry, so a drop can tell a card from a work center. */
@@ -159,6 +160,15 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
   }, [view, drag]);
 
   const order = useMemo(() => view.columns.map((c) => c.id), [view.columns]);
+  /**
+   * Where the card would land: the last work center is newest first (doneOrder.ts), so an arrival
+   * there goes on top and its own cards stay where they are; elsewhere, where the pointer is.
+   */
+  const landing = (columnId: string, active: Active, origin: Placement): Placement => {
+    if (!isLastColumn(view.columns, columnId)) return placementAt(columnId, active);
+    if (columnId === origin.columnId) return origin;
+    return { columnId, beforeCardId: arrivalAnchor((lists.get(columnId) ?? []).map((id) => ({ id })), String(active.id)) };
+  };
   const isBackwardTarget = (columnId: string) =>
     drag !== null && order.includes(columnId) && order.includes(drag.origin.columnId) && isBackwardMove(order, drag.origin.columnId, columnId);
 
@@ -183,7 +193,7 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
     const target = targetOf(over);
     if (!target) return;
     // A full work center is not a drop target: the card stays where it was last allowed to be.
-    const preview = refusals.has(target.columnId) ? drag.preview : placementAt(target.columnId, active);
+    const preview = refusals.has(target.columnId) ? drag.preview : landing(target.columnId, active, drag.origin);
     if (target.columnId === drag.overColumnId && samePlacement(preview, drag.preview)) return;
     setDrag({ ...drag, overColumnId: target.columnId, preview });
   };
@@ -199,7 +209,7 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
       notify(refusal);
       return;
     }
-    const placement = target.columnId === current.preview.columnId ? current.preview : placementAt(target.columnId, active);
+    const placement = target.columnId === current.preview.columnId ? current.preview : landing(target.columnId, active, current.origin);
     if (samePlacement(placement, current.origin)) return;
     if (isBackwardMove(order, current.origin.columnId, placement.columnId)) {
       setPendingDrop({ cardId: current.cardId, fromColumnId: current.origin.columnId, placement });

@@ -3,10 +3,25 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 
 export type ToastTone = 'error' | 'info';
 
+/** A button a toast offers (the Undo of one's last move). */
+export interface ToastAction {
+  label: string;
+  /** Keys that do the same, for aria-keyshortcuts ("Control+Z Meta+Z"). */
+  keys?: string;
+  run(): void;
+}
+
 export interface Toast {
   id: number;
   message: string;
   tone: ToastTone;
+  action?: ToastAction;
+}
+
+export interface ToastOptions {
+  action?: ToastAction;
+  /** How long it stays; TOAST_MS unless given. */
+  durationMs?: number;
 }
 
 /** Long enough to read a WIP-limit message aloud at standup. */
@@ -25,14 +40,16 @@ export function useToasts() {
     timers.current.delete(id);
   }, []);
 
+  /** Shows a toast; returns its id (to dismiss it early). */
   const notify = useCallback(
-    (message: string, tone: ToastTone = 'error') => {
+    (message: string, tone: ToastTone = 'error', options: ToastOptions = {}): number => {
       const id = nextId.current++;
-      setToasts((list) => [...list, { id, message, tone }].slice(-MAX_TOASTS));
+      setToasts((list) => [...list, { id, message, tone, ...(options.action ? { action: options.action } : {}) }].slice(-MAX_TOASTS));
       timers.current.set(
         id,
-        window.setTimeout(() => dismiss(id), TOAST_MS),
+        window.setTimeout(() => dismiss(id), options.durationMs ?? TOAST_MS),
       );
+      return id;
     },
     [dismiss],
   );

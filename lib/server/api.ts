@@ -132,6 +132,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     route('PATCH', '/api/cards/:cardId', ({ params, body, principal }) => command('card:update', { ...asObject(body), cardId: params.cardId }, principal)),
     route('DELETE', '/api/cards/:cardId', ({ params, principal }) => command('card:delete', { cardId: params.cardId }, principal)),
     route('POST', '/api/cards/:cardId/move', ({ params, body, principal }) => command('card:move', { ...asObject(body), cardId: params.cardId }, principal)),
+    route('POST', '/api/cards/:cardId/undo-move', ({ params, body, principal }) => command('card:undo-move', { ...asObject(body), cardId: params.cardId }, principal)),
     // Flow analytics (lib/shared/flow, docs/metrics.md). Each reads FlowData once and projects it.
     route('GET', '/api/boards/:boardId/flow', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'flow'))),
     route('GET', '/api/boards/:boardId/cfd', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'cfd'))),

@@ -46,6 +46,7 @@ export const commands = {
   'card:create': command({ schema: schemas.cardCreate, role: 'member', missing: ofBoard, run: (s, i, a, g) => s.createCard(i, a, g), reply: (r) => ({ card: r.card }) }),
   'card:update': command({ schema: schemas.cardUpdate, role: 'member', missing: ofCard, run: (s, i, a, g) => s.updateCard(i, a, g), reply: none }),
   'card:move': command({ schema: schemas.cardMove, role: 'member', missing: ofCard, run: (s, i, a, g) => s.moveCard(i, a, g), reply: (r) => ({ card: r.card }) }),
+  'card:undo-move': command({ schema: schemas.cardUndoMove, role: 'member', missing: ofCard, run: (s, i, a, g) => s.undoMove(i, a, g), reply: (r) => ({ card: r.card }) }),
   'card:delete': command({ schema: schemas.cardDelete, role: 'member', missing: ofCard, run: (s, i, a, g) => s.deleteCard(i, a, g), reply: none }),
 } as const;
 

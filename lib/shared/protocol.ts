@@ -113,6 +113,8 @@ export const schemas = {
     reason: reason.optional(),
     clientMutationId,
   }),
+  /** Takes back one's own last move of a card, within seconds (lib/shared/domain/undo.ts). */
+  cardUndoMove: z.strictObject({ cardId: id, version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), clientMutationId }),
   cardDelete: z.strictObject({ cardId: id, clientMutationId }),
   cardHistory: z.strictObject({ cardId: id }),
   /** The next page of a work center sent in part (lib/shared/domain/cardWindow.ts): after its last card sent. */
@@ -152,6 +154,7 @@ export type ColumnRemoveInput = z.infer<typeof schemas.columnRemove>;
 export type CardCreateInput = z.infer<typeof schemas.cardCreate>;
 export type CardUpdateInput = z.infer<typeof schemas.cardUpdate>;
 export type CardMoveInput = z.infer<typeof schemas.cardMove>;
+export type CardUndoMoveInput = z.infer<typeof schemas.cardUndoMove>;
 export type CardDeleteInput = z.infer<typeof schemas.cardDelete>;
 
 export interface Failure {
@@ -203,6 +206,7 @@ export interface ClientToServerEvents {
   'card:create': (payload: CardCreateInput, ack: AckFn<{ card: CardDTO }>) => void;
   'card:update': (payload: CardUpdateInput, ack: AckFn) => void;
   'card:move': (payload: CardMoveInput, ack: AckFn<{ card: CardDTO }>) => void;
+  'card:undo-move': (payload: CardUndoMoveInput, ack: AckFn<{ card: CardDTO }>) => void;
   'card:delete': (payload: CardDeleteInput, ack: AckFn) => void;
   'card:history': (
     payload: { cardId: string },

@@ -236,6 +236,8 @@ export interface HarnessOptions {
   /** Join and drag throttles (lib/server/rateLimit.ts); off unless a test is about them. */
   joinRate?: RateLimitOptions;
   dragRate?: RateLimitOptions;
+  /** The store's clock (ms since the epoch); the real one unless a test moves time. */
+  clock?: () => number;
   /** Sockets per account; the app's default (20) unless a test is about it. */
   socketsPerAccount?: number;
   /** better-auth's session lifetime and refresh age, in seconds; its defaults unless a test is about them. */
@@ -325,6 +327,7 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
       authRateLimit: harnessOptions.authRateLimit ?? false,
       signup: harnessOptions.signup ?? 'open',
       trustedProxies: harnessOptions.trustedProxies ?? 0,
+      ...(harnessOptions.clock ? { storeOptions: { clock: harnessOptions.clock } } : {}),
     });
     // The first account is the instance admin; REST calls without `as` use its token.
     apiUser = await user('api');

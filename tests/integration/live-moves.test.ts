@@ -89,7 +89,7 @@ describe('concurrent inserts at the same place', () => {
   });
 
   it('many clients moving cards before the same card at once get distinct positions and one order everywhere', async () => {
-    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test' }]);
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Test' }, { name: 'Done' }]);
     const [head, anchor] = await board.addCards('Test', 2, 'already in test');
     const movers = await board.addCards('Develop', 12, 'mover');
     if (!head || !anchor) throw new Error('seed failed');

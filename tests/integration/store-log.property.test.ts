@@ -2,7 +2,7 @@
  * Properties of the real store on BOTH engines (a SQLite file and a real PostgreSQL database, migrated
  * schema, one transaction per change) over random sequences of commands: the WIP limit holds after
  * every change, a refusal changes nothing, the event log folded with applyEvent is exactly the stored
- * state (blocked time included), and the flow aggregates (blocked intervals included) equal a full
+ * state (blocked time and undone moves included), and the flow aggregates (blocked intervals included) equal a full
  * recomputation from the log.
  */
 import * as fc from 'fast-check';
@@ -25,7 +25,8 @@ type Cmd =
   | { kind: 'move'; card: number; col: number; before: number | null; reason: boolean }
   | { kind: 'limit'; col: number; limit: number | null }
   | { kind: 'update'; card: number; blocked: boolean; reason: string }
-  | { kind: 'delete'; card: number };
+  | { kind: 'delete'; card: number }
+  | { kind: 'undo'; latest: boolean };
 
 const before = fc.option(fc.nat(), { nil: null });
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
@@ -34,6 +35,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('limit' as const), col: fc.nat(), limit: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('update' as const), card: fc.nat(), blocked: fc.boolean(), reason: fc.constantFrom('waiting', 'vendor sandbox') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), card: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('undo' as const), latest: fc.boolean() }) },
 );
 
 const actor = { name: 'property' };
@@ -63,6 +65,13 @@ async function run(store: Store, board: BoardSnapshot, c: Cmd): Promise<void> {
     case 'delete':
       if (card) await store.deleteCard({ cardId: card.id }, actor);
       return;
+    case 'undo': {
+      // The board's last move, or the one before (mostly refused): the store refuses what may not be undone.
+      const moves = ((await store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER)) ?? []).filter((e) => e.type === 'card_moved');
+      const move = c.latest ? moves.at(-1) : moves.at(-2);
+      if (move?.type === 'card_moved') await store.undoMove({ cardId: move.cardId, version: move.version }, actor);
+      return;
+    }
     default: {
       const unreachable: never = c;
       return unreachable;

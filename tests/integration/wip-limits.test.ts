@@ -58,7 +58,7 @@ describe('WIP limits under concurrency', () => {
 
 describe('WIP limits and reordering', () => {
   it('reordering inside a full column is allowed', async () => {
-    const board = await h.seedBoard([{ name: 'Backlog' }, { name: 'Test', wipLimit: 3 }]);
+    const board = await h.seedBoard([{ name: 'Backlog' }, { name: 'Test', wipLimit: 3 }, { name: 'Done' }]);
     const [a, b, c] = await board.addCards('Test', 3);
     if (!a || !b || !c) throw new Error('seed failed');
     const client = await h.connect('reorderer');

@@ -22,7 +22,8 @@ type Op =
   | { kind: 'removeColumn'; column: number; gap: number }
   | { kind: 'moveColumn'; column: number; index: number; gap: number }
   | { kind: 'configure'; column: number; gap: number }
-  | { kind: 'catchUp'; gap: number };
+  | { kind: 'catchUp'; gap: number }
+  | { kind: 'undo'; gap: number };
 
 const gap = fc.integer({ min: 0, max: 4 });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -35,6 +36,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('configure' as const), column: fc.nat(9), gap }) },
   // The aggregates follow the log a step behind: histories catch up at random points, or only when read.
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('catchUp' as const), gap }) },
+  // The board's last move taken back at once, or an hour later (refused: the window has passed).
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('undo' as const), gap: fc.constantFrom(0, 0, 0, 1) }) },
 );
 
 const pick = <T>(xs: readonly T[], i: number) => xs[i % xs.length] as T;
@@ -59,6 +62,10 @@ async function play(ops: readonly Op[]): Promise<{ store: Store; boardId: string
       else if (o.kind === 'moveColumn') await store.moveColumn({ columnId: pick(live, o.column).id, toIndex: o.index % live.length }, actor);
       else if (o.kind === 'configure') await store.configureBoard({ boardId: board.id, commitmentColumnId: pick(live, o.column).id, demandPerWeek: o.column }, actor);
       else if (o.kind === 'catchUp') await store.flow.settle(board.id);
+      else if (o.kind === 'undo') {
+        const last = ((await store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER)) ?? []).findLast((e) => e.type === 'card_moved');
+        if (last?.type === 'card_moved') await store.undoMove({ cardId: last.cardId, version: last.version }, actor);
+      }
     } catch {
       // A refusal changes nothing; the history goes on.
     }
@@ -74,7 +81,7 @@ function readHourly(store: Store, boardId: string): Promise<FlowData> {
   return store.flow.read(boardId, { ...RANGE, interval: 'hour' }, T0 + 40 * 24 * HOUR_MS);
 }
 
-describe('flow aggregates over random histories (backward moves, column additions, removals and moves)', () => {
+describe('flow aggregates over random histories (backward moves, undos, column additions, removals and moves)', () => {
   it('the incremental aggregate equals a full recomputation from the event log', async () => {
     await fc.assert(
       fc.asyncProperty(histories, async (ops) => {

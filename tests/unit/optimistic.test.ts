@@ -19,8 +19,15 @@ describe('optimistic changes predict the server’s events', () => {
   });
 
   it('a card moved with no card to land before goes to the end', () => {
-    const after = moveCardApply('c1', 'test', null, null, AT)(board());
-    expect(order(after, 'test')).toEqual(['c4', 'c1']);
+    const after = moveCardApply('c1', 'develop', null, null, AT)(board());
+    expect(order(after, 'develop')).toEqual(['c2', 'c3', 'c1']);
+  });
+
+  it('an arrival in the last work center goes on top, whatever place was asked for: it lists its cards newest first', () => {
+    expect(order(moveCardApply('c1', 'test', null, null, AT)(board()), 'test')).toEqual(['c1', 'c4']);
+    expect(order(moveCardApply('c2', 'test', 'c4', null, AT)(board()), 'test')).toEqual(['c2', 'c4']);
+    const created = createCardApply({ tempId: 'pending-n', columnId: 'test', title: 'New', type: 'feature', description: '' }, AT)(board());
+    expect(order(created, 'test')).toEqual(['pending-n', 'c4']);
   });
 
   it('a backward move counts a defect on the card and a returned defect on the work center it goes back to', () => {

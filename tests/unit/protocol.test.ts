@@ -68,6 +68,10 @@ const cases: Cases = {
     good: [{ cardId: 'c', toColumnId: 't' }, { cardId: 'c', toColumnId: 't', beforeCardId: null, reason: x(LIMITS.reason) }],
     bad: [{ cardId: 'c' }, { toColumnId: 't' }, { cardId: 'c', toColumnId: 't', reason: x(LIMITS.reason + 1) }, { cardId: 'c', toColumnId: 't', beforeCardId: 3 }],
   },
+  cardUndoMove: {
+    good: [{ cardId: 'c', version: 1 }, { cardId: 'c', version: 42, clientMutationId: 'm' }],
+    bad: [{ cardId: 'c' }, { cardId: 'c', version: 0 }, { cardId: 'c', version: 1.5 }, { cardId: 'c', version: '3' }, { cardId: 'c', version: 3, toColumnId: 't' }],
+  },
   cardDelete: { good: [{ cardId: 'c' }], bad: [{ cardId: '' }, { cardId: null }] },
   cardHistory: { good: [{ cardId: 'c' }], bad: [{}] },
   boardCards: {

@@ -1,6 +1,7 @@
 import { blockedTimeAfter } from './blocked';
 import { followWindow } from './cardWindow';
 import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from './types';
+import { applyUndo } from './undo';
 
 /**
  * Applies one committed event to a board snapshot and returns the next snapshot, leaving the input
@@ -67,6 +68,7 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
     case 'card_deleted':
       return { ...board, cards: board.cards.filter((c) => c.id !== event.cardId) };
     case 'card_moved': {
+      if (event.undoes) return applyUndo(board, { ...event, undoes: event.undoes });
       const cards = mapCard(board, event.cardId, (c) => ({
         ...c,
         columnId: event.toColumnId,

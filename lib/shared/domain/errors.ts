@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'INTERNAL',
   'UNAVAILABLE',
   'IMPORT_BUSY',
+  'UNDO_EXPIRED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -40,6 +41,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   /** This account already has a CSV import running: one at a time per account. */
   IMPORT_BUSY: 429,
+  /** A move's undo came after its window (lib/shared/domain/undo.ts UNDO_WINDOW_MS). */
+  UNDO_EXPIRED: 409,
 };
 
 /** A refusal the user can act on. Anything else that is thrown is logged and reported as INTERNAL. */

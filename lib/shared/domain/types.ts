@@ -94,6 +94,31 @@ export interface CardWindow {
   stale?: boolean;
 }
 
+/**
+ * Where a card stands on the board: what an undo puts back, whole. The fold spreads it onto the card
+ * (lib/shared/domain/undo.ts applyUndo), so a field a move sets that joins it (a lane, say) comes
+ * back with the undo once it is added here, to placeOf, and to the store's update (db/store/undo.ts).
+ */
+export interface CardPlace {
+  columnId: string;
+  position: string;
+  enteredColumnAt: string;
+}
+
+/** The move an undo takes back (lib/shared/domain/undo.ts). */
+export interface UndoneMove {
+  /** The version of the undone card_moved event. */
+  version: number;
+  /** When the undone move happened: the flow projection takes its counts back at that time. */
+  at: string;
+  /** The undone move was backward: its defect is taken back too. */
+  backward: boolean;
+  /** For an undone backward move: the work center its defect was counted against. */
+  returnedToColumnId: string | null;
+  /** The card's place before the undone move: where the undo puts it. */
+  place: CardPlace;
+}
+
 interface EventBase {
   boardId: string;
   version: number;
@@ -139,6 +164,8 @@ export type BoardEventBody =
       detectedAtColumnId?: string | null;
       /** For a backward move: the work center it returned to. */
       returnedToColumnId?: string | null;
+      /** Present on an undo (lib/shared/domain/undo.ts): the move it takes back, and where the card stood before it. */
+      undoes?: UndoneMove;
     };
 
 export type BoardEvent = EventBase & BoardEventBody;
@@ -154,4 +181,6 @@ export interface CardHistoryEntry {
   backward?: boolean;
   reason?: string | null;
   changes?: Record<string, unknown>;
+  /** On an undo: the version of the move it took back. */
+  undoes?: number;
 }

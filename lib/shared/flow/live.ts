@@ -118,6 +118,8 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
     }
     case 'card_moved': {
       if (event.fromColumnId === event.toColumnId) break;
+      // An undo rewrites the undone move's counts at its own time: rare, so the page reloads.
+      if (event.undoes) return { kind: 'reload' };
       count(event.fromColumnId, K.exited);
       count(event.toColumnId, K.entered);
       if (event.backward) {

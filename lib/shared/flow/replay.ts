@@ -150,6 +150,17 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
       case 'card_moved': {
         const card = cards.get(e.cardId);
         if (!card || e.fromColumnId === e.toColumnId) break;
+        if (e.undoes) {
+          // The undone move and its undo count as if neither happened: the undone one's counts are
+          // taken back at its own time, and its entry, if it was the card's first into that work center.
+          const undoneAt = ms(e.undoes.at);
+          bump(hourly, e.toColumnId, undoneAt, 'exited', -1);
+          bump(hourly, e.fromColumnId, undoneAt, 'entered', -1);
+          if (e.undoes.backward) bump(hourly, e.fromColumnId, undoneAt, 'returned', -1);
+          if (card.entries.get(e.fromColumnId) === undoneAt) card.entries.delete(e.fromColumnId);
+          card.columnId = e.toColumnId;
+          break;
+        }
         bump(hourly, e.fromColumnId, at, 'exited');
         enter(card, e.toColumnId, at);
         card.columnId = e.toColumnId;
@@ -188,6 +199,8 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
         if (furthest) bump(hourly, furthest, card.deletedAt, 'abandoned');
       }
     }
+    // An undone move's counts cancel to zero: only non-zero rows are kept.
+    for (const [key, row] of hourly) if (row.every((v) => v === 0)) hourly.delete(key);
     return { order, columns, cards, hourly, commitmentSetting, blocks };
   }
   return { add, finish };
