@@ -263,183 +263,187 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
   const stopIndex = current ? stops.indexOf(current) : -1;
 
   return (
-    <div className="flex min-h-dvh flex-col bg-slate-950 text-slate-50" data-testid="standup-view">
-      <header className="flex flex-wrap items-center gap-x-4 gap-y-2 bg-slate-900 px-3 py-2 sm:px-5 sm:py-3">
-        <Link
-          href={`/boards/${view.id}`}
-          className="rounded-md px-2 py-1 text-sm font-semibold text-slate-200 ring-1 ring-slate-700 hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300 sm:text-base"
-          data-testid="back-to-board"
-        >
-          ← Board
-        </Link>
-        <h1 className="min-w-0 truncate text-xl font-bold sm:text-3xl" data-testid="standup-board-name">
-          <span className="text-sky-300">Standup</span> · {view.name}
-        </h1>
-        <div role="group" aria-label="Walk by" className="flex rounded-lg ring-1 ring-slate-600">
-          {(['flow', 'people'] as const).map((m) => (
-            <button
-              key={m}
-              type="button"
-              aria-pressed={mode === m}
-              onClick={() => switchMode(m)}
-              className={`px-3 py-1 text-sm font-semibold first:rounded-l-lg last:rounded-r-lg focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300 sm:text-base ${
-                mode === m ? 'bg-sky-300 text-slate-950' : 'text-slate-200 hover:bg-slate-800'
-              }`}
-              data-testid={`walk-${m}`}
-            >
-              {m === 'flow' ? 'Work centers' : 'People'}
-            </button>
-          ))}
-        </div>
-        <div className="ml-auto flex flex-wrap items-center gap-3">
-          <StandupClock state={state} offsetMs={session.offsetMs} />
-          <ConnectionBadge status={status} />
-          <button
-            type="button"
-            onClick={() => setHelpOpen(true)}
-            aria-label="Keyboard shortcuts"
-            title="Keyboard shortcuts (?)"
-            className="rounded-md px-2.5 py-1 text-base font-bold text-slate-200 ring-1 ring-slate-700 hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300"
-            data-testid="open-shortcuts"
+    <>
+      {/* Dark whatever the theme (a room with the lights down): the palette is kept as it is (app/globals.css). */}
+      <div className="keep-palette flex min-h-dvh flex-col bg-slate-950 text-slate-50" data-testid="standup-view">
+        <header className="flex flex-wrap items-center gap-x-4 gap-y-2 bg-slate-900 px-3 py-2 sm:px-5 sm:py-3">
+          <Link
+            href={`/boards/${view.id}`}
+            className="rounded-md px-2 py-1 text-sm font-semibold text-slate-200 ring-1 ring-slate-700 hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300 sm:text-base"
+            data-testid="back-to-board"
           >
-            ?
-          </button>
-        </div>
-      </header>
+            ← Board
+          </Link>
+          <h1 className="min-w-0 truncate text-xl font-bold sm:text-3xl" data-testid="standup-board-name">
+            <span className="text-sky-300">Standup</span> · {view.name}
+          </h1>
+          <div role="group" aria-label="Walk by" className="flex rounded-lg ring-1 ring-slate-600">
+            {(['flow', 'people'] as const).map((m) => (
+              <button
+                key={m}
+                type="button"
+                aria-pressed={mode === m}
+                onClick={() => switchMode(m)}
+                className={`px-3 py-1 text-sm font-semibold first:rounded-l-lg last:rounded-r-lg focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300 sm:text-base ${
+                  mode === m ? 'bg-sky-300 text-slate-950' : 'text-slate-200 hover:bg-slate-800'
+                }`}
+                data-testid={`walk-${m}`}
+              >
+                {m === 'flow' ? 'Work centers' : 'People'}
+              </button>
+            ))}
+          </div>
+          <div className="ml-auto flex flex-wrap items-center gap-3">
+            <StandupClock state={state} offsetMs={session.offsetMs} />
+            <ConnectionBadge status={status} />
+            <button
+              type="button"
+              onClick={() => setHelpOpen(true)}
+              aria-label="Keyboard shortcuts"
+              title="Keyboard shortcuts (?)"
+              className="rounded-md px-2.5 py-1 text-base font-bold text-slate-200 ring-1 ring-slate-700 hover:bg-slate-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300"
+              data-testid="open-shortcuts"
+            >
+              ?
+            </button>
+          </div>
+        </header>
 
-      <section aria-label="Presenter" className="flex flex-wrap items-center gap-3 border-b border-slate-800 bg-slate-900/60 px-3 py-2 text-base sm:px-5 sm:text-lg">
-        <p data-testid="presenter-status" data-presenting={presenting} data-following={following}>
+        <section aria-label="Presenter" className="flex flex-wrap items-center gap-3 border-b border-slate-800 bg-slate-900/60 px-3 py-2 text-base sm:px-5 sm:text-lg">
+          <p data-testid="presenter-status" data-presenting={presenting} data-following={following}>
+            {presenting ? (
+              <strong className="text-sky-300">You are presenting: everyone following sees your stop.</strong>
+            ) : presenter ? (
+              <>
+                <strong className="text-white">{presenter.name}</strong> presents.{' '}
+                {following ? <span className="text-emerald-300">You follow.</span> : <span className="text-amber-200">You stepped out.</span>}
+              </>
+            ) : (
+              <span className="text-slate-300">Nobody presents yet.</span>
+            )}
+          </p>
+          {presenter && !presenting ? (
+            <button type="button" onClick={toggleFollow} className={pill} data-testid="follow-toggle">
+              {place.following ? 'Step out' : `Follow ${presenter.name}`}
+            </button>
+          ) : null}
+          {canWork ? (
+            <button type="button" onClick={toggleLead} className={pill} data-testid="lead-toggle">
+              {presenting ? 'Stop presenting' : presenter ? 'Take over' : 'Lead the standup'}
+            </button>
+          ) : null}
           {presenting ? (
-            <strong className="text-sky-300">You are presenting: everyone following sees your stop.</strong>
-          ) : presenter ? (
+            <button type="button" onClick={toggleTimer} className={pill} data-testid="timer-toggle">
+              {state?.timer.startedAt === null ? `Start the ${Math.round((state?.timer.timeboxMs ?? 0) / 60_000)}-minute timer` : 'Stop the timer'}
+            </button>
+          ) : null}
+        </section>
+
+        <p aria-live="polite" className="sr-only" data-testid="standup-announcement">
+          {announcement}
+        </p>
+
+        <nav aria-label={mode === 'flow' ? 'Work centers, right to left' : 'People'} className="overflow-x-auto border-b border-slate-800 px-3 py-2 sm:px-5">
+          <ol className="flex min-w-min items-stretch gap-2">
+            {stops.map((stop) => (
+              <li key={stop.id}>
+                <button
+                  type="button"
+                  onClick={() => go(stop.id, null)}
+                  aria-current={stop === current ? 'step' : undefined}
+                  className={`flex h-full items-baseline gap-2 rounded-lg px-3 py-1.5 text-base font-semibold whitespace-nowrap focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300 sm:text-lg ${
+                    stop === current ? 'bg-sky-300 text-slate-950' : 'bg-slate-800 text-slate-100 hover:bg-slate-700'
+                  }`}
+                  data-testid={`stop-${stop.id}`}
+                >
+                  {stop.label}
+                  <span className={stop === current ? 'text-slate-800' : 'text-slate-300'}>{stop.total}</span>
+                  {stop.cards.some((c) => c.blocked) ? (
+                    <span className="rounded bg-rose-600 px-1.5 text-sm font-bold text-white">
+                      {stop.cards.filter((c) => c.blocked).length} blocked
+                    </span>
+                  ) : null}
+                </button>
+              </li>
+            ))}
+            {done && mode === 'flow' ? (
+              <li className="ml-auto">
+                <button
+                  type="button"
+                  onClick={() => setDoneOpen((o) => !o)}
+                  aria-expanded={doneOpen}
+                  aria-controls="standup-done"
+                  className="h-full rounded-lg bg-emerald-950 px-3 py-1.5 text-base font-semibold whitespace-nowrap text-emerald-100 ring-1 ring-emerald-800 hover:bg-emerald-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300 sm:text-lg"
+                  data-testid="done-toggle"
+                >
+                  {done.name} · {doneCount}
+                </button>
+              </li>
+            ) : null}
+          </ol>
+        </nav>
+
+        <main className="flex-1 px-3 py-3 sm:px-5 sm:py-4" aria-labelledby="standup-stop">
+          {current ? (
             <>
-              <strong className="text-white">{presenter.name}</strong> presents.{' '}
-              {following ? <span className="text-emerald-300">You follow.</span> : <span className="text-amber-200">You stepped out.</span>}
+              <div className="mb-3 flex flex-wrap items-baseline gap-x-4 gap-y-1">
+                <h2 id="standup-stop" className="text-3xl font-bold text-white sm:text-5xl" data-testid="standup-stop" data-stop-id={current.id}>
+                  {current.label}
+                </h2>
+                <p className="text-lg text-slate-300 sm:text-2xl">
+                  {current.total} card{current.total === 1 ? '' : 's'}
+                  {current.wipLimit ? ` of ${current.wipLimit} (WIP limit)` : ''} · stop {stopIndex + 1} of {stops.length}
+                  {mode === 'flow' ? ' from the right' : ''}
+                </p>
+                <p className="text-lg text-slate-300 sm:text-2xl">
+                  {current.cards.some((c) => c.blocked) ? 'What blocks flow here?' : current.cards.length > 0 ? 'What would finish first?' : ''}
+                </p>
+              </div>
+              {current.cards.length === 0 ? (
+                <p className="text-2xl text-slate-300">Nothing here.</p>
+              ) : (
+                <ol className="grid gap-3 xl:grid-cols-2" aria-label={`Cards at ${current.label}: blocked first, then oldest first`}>
+                  {current.cards.map((card) => (
+                    <StandupCard
+                      key={card.id}
+                      card={card}
+                      highlighted={card.id === place.cardId}
+                      now={now}
+                      marks={marks}
+                      people={personById}
+                      columnName={mode === 'people' ? columnNames.get(card.columnId) : undefined}
+                      onSelect={(cardId) => go(current.id, cardId)}
+                    />
+                  ))}
+                </ol>
+              )}
+              {current.total > current.cards.length && mode === 'flow' ? (
+                <p className="mt-3 text-lg text-slate-300">{current.total - current.cards.length} more not loaded: see them on the board.</p>
+              ) : null}
             </>
           ) : (
-            <span className="text-slate-300">Nobody presents yet.</span>
+            <p className="text-2xl text-slate-300">{mode === 'people' ? 'Nobody holds a card in progress.' : 'This board has no work centers to walk yet.'}</p>
           )}
-        </p>
-        {presenter && !presenting ? (
-          <button type="button" onClick={toggleFollow} className={pill} data-testid="follow-toggle">
-            {place.following ? 'Step out' : `Follow ${presenter.name}`}
-          </button>
-        ) : null}
-        {canWork ? (
-          <button type="button" onClick={toggleLead} className={pill} data-testid="lead-toggle">
-            {presenting ? 'Stop presenting' : presenter ? 'Take over' : 'Lead the standup'}
-          </button>
-        ) : null}
-        {presenting ? (
-          <button type="button" onClick={toggleTimer} className={pill} data-testid="timer-toggle">
-            {state?.timer.startedAt === null ? `Start the ${Math.round((state?.timer.timeboxMs ?? 0) / 60_000)}-minute timer` : 'Stop the timer'}
-          </button>
-        ) : null}
-      </section>
-
-      <p aria-live="polite" className="sr-only" data-testid="standup-announcement">
-        {announcement}
-      </p>
-
-      <nav aria-label={mode === 'flow' ? 'Work centers, right to left' : 'People'} className="overflow-x-auto border-b border-slate-800 px-3 py-2 sm:px-5">
-        <ol className="flex min-w-min items-stretch gap-2">
-          {stops.map((stop) => (
-            <li key={stop.id}>
-              <button
-                type="button"
-                onClick={() => go(stop.id, null)}
-                aria-current={stop === current ? 'step' : undefined}
-                className={`flex h-full items-baseline gap-2 rounded-lg px-3 py-1.5 text-base font-semibold whitespace-nowrap focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300 sm:text-lg ${
-                  stop === current ? 'bg-sky-300 text-slate-950' : 'bg-slate-800 text-slate-100 hover:bg-slate-700'
-                }`}
-                data-testid={`stop-${stop.id}`}
-              >
-                {stop.label}
-                <span className={stop === current ? 'text-slate-800' : 'text-slate-300'}>{stop.total}</span>
-                {stop.cards.some((c) => c.blocked) ? (
-                  <span className="rounded bg-rose-600 px-1.5 text-sm font-bold text-white">
-                    {stop.cards.filter((c) => c.blocked).length} blocked
-                  </span>
-                ) : null}
-              </button>
-            </li>
-          ))}
-          {done && mode === 'flow' ? (
-            <li className="ml-auto">
-              <button
-                type="button"
-                onClick={() => setDoneOpen((o) => !o)}
-                aria-expanded={doneOpen}
-                aria-controls="standup-done"
-                className="h-full rounded-lg bg-emerald-950 px-3 py-1.5 text-base font-semibold whitespace-nowrap text-emerald-100 ring-1 ring-emerald-800 hover:bg-emerald-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-300 sm:text-lg"
-                data-testid="done-toggle"
-              >
-                {done.name} · {doneCount}
-              </button>
-            </li>
-          ) : null}
-        </ol>
-      </nav>
-
-      <main className="flex-1 px-3 py-3 sm:px-5 sm:py-4" aria-labelledby="standup-stop">
-        {current ? (
-          <>
-            <div className="mb-3 flex flex-wrap items-baseline gap-x-4 gap-y-1">
-              <h2 id="standup-stop" className="text-3xl font-bold text-white sm:text-5xl" data-testid="standup-stop" data-stop-id={current.id}>
-                {current.label}
+          {done && doneOpen && mode === 'flow' ? (
+            <section id="standup-done" aria-label={`${done.name}, newest first`} className="mt-6 rounded-xl bg-emerald-950/50 p-4 ring-1 ring-emerald-900" data-testid="done-list">
+              <h2 className="text-2xl font-bold text-emerald-100 sm:text-3xl">
+                {done.name}: {doneCount}, newest first
               </h2>
-              <p className="text-lg text-slate-300 sm:text-2xl">
-                {current.total} card{current.total === 1 ? '' : 's'}
-                {current.wipLimit ? ` of ${current.wipLimit} (WIP limit)` : ''} · stop {stopIndex + 1} of {stops.length}
-                {mode === 'flow' ? ' from the right' : ''}
-              </p>
-              <p className="text-lg text-slate-300 sm:text-2xl">
-                {current.cards.some((c) => c.blocked) ? 'What blocks flow here?' : current.cards.length > 0 ? 'What would finish first?' : ''}
-              </p>
-            </div>
-            {current.cards.length === 0 ? (
-              <p className="text-2xl text-slate-300">Nothing here.</p>
-            ) : (
-              <ol className="grid gap-3 xl:grid-cols-2" aria-label={`Cards at ${current.label}: blocked first, then oldest first`}>
-                {current.cards.map((card) => (
-                  <StandupCard
-                    key={card.id}
-                    card={card}
-                    highlighted={card.id === place.cardId}
-                    now={now}
-                    marks={marks}
-                    people={personById}
-                    columnName={mode === 'people' ? columnNames.get(card.columnId) : undefined}
-                    onSelect={(cardId) => go(current.id, cardId)}
-                  />
+              <ol className="mt-2 space-y-1 text-lg sm:text-2xl">
+                {doneList.slice(0, DONE_SHOWN).map((card) => (
+                  <li key={card.id} className="flex flex-wrap gap-x-3 text-slate-100">
+                    <span className="font-semibold">{card.title}</span>
+                    <span className="text-emerald-200">{formatAge(now - Date.parse(card.enteredColumnAt))} ago</span>
+                  </li>
                 ))}
               </ol>
-            )}
-            {current.total > current.cards.length && mode === 'flow' ? (
-              <p className="mt-3 text-lg text-slate-300">{current.total - current.cards.length} more not loaded: see them on the board.</p>
-            ) : null}
-          </>
-        ) : (
-          <p className="text-2xl text-slate-300">{mode === 'people' ? 'Nobody holds a card in progress.' : 'This board has no work centers to walk yet.'}</p>
-        )}
-        {done && doneOpen && mode === 'flow' ? (
-          <section id="standup-done" aria-label={`${done.name}, newest first`} className="mt-6 rounded-xl bg-emerald-950/50 p-4 ring-1 ring-emerald-900" data-testid="done-list">
-            <h2 className="text-2xl font-bold text-emerald-100 sm:text-3xl">
-              {done.name}: {doneCount}, newest first
-            </h2>
-            <ol className="mt-2 space-y-1 text-lg sm:text-2xl">
-              {doneList.slice(0, DONE_SHOWN).map((card) => (
-                <li key={card.id} className="flex flex-wrap gap-x-3 text-slate-100">
-                  <span className="font-semibold">{card.title}</span>
-                  <span className="text-emerald-200">{formatAge(now - Date.parse(card.enteredColumnAt))} ago</span>
-                </li>
-              ))}
-            </ol>
-            {doneList.length > DONE_SHOWN ? <p className="mt-2 text-lg text-emerald-200">and {doneList.length - DONE_SHOWN} earlier</p> : null}
-          </section>
-        ) : null}
-      </main>
+              {doneList.length > DONE_SHOWN ? <p className="mt-2 text-lg text-emerald-200">and {doneList.length - DONE_SHOWN} earlier</p> : null}
+            </section>
+          ) : null}
+        </main>
+      </div>
 
+      {/* Outside the kept palette: the toasts and dialogs follow the theme, as everywhere else. */}
       <Toasts toasts={toasts} onDismiss={dismiss} />
       {helpOpen ? (
         <ShortcutHelp
@@ -459,7 +463,7 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
           }}
         />
       ) : null}
-    </div>
+    </>
   );
 }
 

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { boardName, csvTime, expect, importBoard, shotPath, test, type Viewer } from './fixtures';
 
@@ -149,6 +150,59 @@ test('the people walk: per person what they hold; A assigns the highlighted card
   await expect.poll(async () => (await board.fetch()).cards.find((c) => c.id === free.id)?.assigneeIds).toEqual([aliceId]);
 });
 
+/** axe's findings on the page as it is (id, and the first element of each), [] when clean. */
+async function axeFindings(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations.map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ') ?? ''}`);
+}
+
+test('the standup, its dialogs and the board’s shortcut help are axe-clean in both themes, for the presenter and a follower', async ({ api, openViewer }) => {
+  const board = await api.createBoard(boardName('Standup axe'), [{ name: 'Backlog' }, { name: 'Develop' }, { name: 'Done' }], [
+    { title: 'Blocked one', column: 'Develop', blocked: true, blockedReason: 'Vendor' },
+    { title: 'Other', column: 'Develop' },
+    { title: 'Finished', column: 'Done' },
+  ]);
+  const alice = await openViewer(board.id, 'Alice', { role: 'member' });
+  const bob = await openViewer(board.id, 'Bob', { role: 'viewer' });
+  const { page } = alice;
+  for (const colorScheme of ['dark', 'light'] as const) {
+    for (const p of [page, bob.page]) await p.emulateMedia({ colorScheme });
+    await page.goto(`/boards/${board.id}`);
+    await alice.expectLive();
+    await page.keyboard.press('?');
+    await expect(page.getByTestId('shortcut-help')).toBeVisible();
+    expect(await axeFindings(page), `board shortcut help, ${colorScheme}`).toEqual([]);
+    await page.keyboard.press('Escape');
+
+    await openStandup(alice);
+    // Leaving the standup (to the board) let the lead go: taken again each round; the timer runs on.
+    await page.getByTestId('lead-toggle').click();
+    await expect(page.getByTestId('presenter-status')).toHaveAttribute('data-presenting', 'true');
+    if (colorScheme === 'dark') await page.getByTestId('timer-toggle').click();
+    // The second card (the first is the blocked one): B on it asks what blocks it.
+    await page.keyboard.press('n');
+    await page.keyboard.press('n');
+    await page.getByTestId('done-toggle').click();
+    expect(await axeFindings(page), `standup, presenter, ${colorScheme}`).toEqual([]);
+    await page.keyboard.press('?');
+    await expect(page.getByTestId('shortcut-help')).toBeVisible();
+    expect(await axeFindings(page), `standup shortcut help, ${colorScheme}`).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('b');
+    await expect(page.getByTestId('block-dialog')).toBeVisible();
+    expect(await axeFindings(page), `block dialog, ${colorScheme}`).toEqual([]);
+    await page.keyboard.press('Escape');
+
+    await bob.page.goto(`/boards/${board.id}/standup`);
+    await bob.expectLive();
+    await expect(bob.page.getByTestId('presenter-status')).toContainText('Alice presents');
+    await bob.page.getByTestId('follow-toggle').click();
+    expect(await axeFindings(bob.page), `standup, follower stepped out, ${colorScheme}`).toEqual([]);
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await axeFindings(page), 'standup on a phone').toEqual([]);
+});
+
 /** Five weeks of work: enough finished cards for cycle-time percentiles, and a dozen in progress of every age. */
 function history(now: number): string[] {
   const rows = ['ID,Name,Backlog,Analysis,Develop,Review,Deploy,Done,Assignees'];
@@ -215,6 +269,10 @@ test('screenshots of the standup at 1280x800, 1920x1080 and on a phone, with a c
   const titleSize = await page.locator('[data-standup-card] button > span').first().evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize));
   expect(titleSize).toBeGreaterThanOrEqual(32);
   await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'standup-1920x1080.png') });
+  // The system's dark theme changes nothing here: the standup is dark in both.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'standup-1920x1080-dark-theme.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'standup-1280x800.png') });
