@@ -13,6 +13,7 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
   { keys: ['Space', 'Enter'], does: 'While a card is picked up: drop it there' },
   { keys: ['Escape'], does: 'Cancel a move, close a dialog, stop adding a card or close the menu' },
   { keys: ['Ctrl+Enter', '⌘+Enter'], does: 'In the reason for a backward move: send the card back' },
+  { keys: ['Ctrl+Z', '⌘+Z'], does: 'Take back your last move of a card' },
   { keys: ['/'], does: 'Search the card titles (the board’s filters)' },
   { keys: ['Escape'], does: 'In the search: clear it' },
   { keys: ['?'], does: 'Show these shortcuts' },
