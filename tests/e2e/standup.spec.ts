@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { boardName, csvTime, expect, importBoard, shotPath, test, type Viewer } from './fixtures';
 
