@@ -209,6 +209,16 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
     take: (userId) => dragLimiter.take(userId),
     joinRoom: (socketId, room) => io.sockets.sockets.get(socketId)?.join(room),
     leaveRoom: (socketId, room) => io.sockets.sockets.get(socketId)?.leave(room),
+    // Every socket is in a room named by its id, on every process; one that cannot be asked now counts as there.
+    isConnected: async (socketId) => {
+      if (io.sockets.sockets.has(socketId)) return true;
+      try {
+        return (await io.in(socketId).fetchSockets()).length > 0;
+      } catch (error) {
+        logger.warn('could not ask the other processes about a standup presenter', error instanceof Error ? error.message : error);
+        return true;
+      }
+    },
   });
   io.on('standup:state', (state) => standup.received(state));
 

@@ -35,6 +35,11 @@ export interface StandupHubDeps {
   take(userId: string): boolean;
   joinRoom(socketId: string, room: string): Promise<void> | void;
   leaveRoom(socketId: string, room: string): Promise<void> | void;
+  /**
+   * Whether a socket is still connected on some process (absent: assumed so). A presenter on a
+   * process that died never disconnects anywhere: the next join finds it gone and frees the lead.
+   */
+  isConnected?(socketId: string): Promise<boolean>;
   now?: () => number;
 }
 
@@ -67,6 +72,13 @@ export class StandupHub {
         const boards = this.open.get(viewer.id) ?? new Set<string>();
         boards.add(boardId);
         this.open.set(viewer.id, boards);
+        const current = this.stateOf(boardId);
+        const presenter = current.presenter;
+        if (presenter && presenter.id !== viewer.id && this.deps.isConnected && !(await this.deps.isConnected(presenter.id))) {
+          // Unless someone took over meanwhile.
+          const now = this.stateOf(boardId);
+          if (now.presenter?.id === presenter.id) return this.commit({ ...now, presenter: null });
+        }
         return this.stateOf(boardId);
       }
       case 'standup:leave': {

@@ -51,4 +51,22 @@ describe.runIf(withCluster)('standup across two processes', () => {
     follower.disconnect();
     await presenterStates.find('A: the lead released', (s) => s.seq > taken.seq && s.presenter === null);
   });
+
+  // Last in this file: it kills process B.
+  it('a presenter whose process dies is found gone by the next join on another process, which frees the lead', async () => {
+    const [dee, eve, fay] = await Promise.all([h.user('Dee'), h.user('Eve'), h.user('Fay')]);
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Review' }, { name: 'Done' }], [dee, eve, fay]);
+    const presenter = await h.connect(B, dee);
+    const follower = await h.connect(A, eve);
+    const followerStates = statesOf(follower);
+    for (const c of [presenter, follower]) ok(await c.request('standup:join', { boardId: board.id }));
+    const led = ok(await presenter.request('standup:lead', { boardId: board.id }));
+    await followerStates.find('A: the lead', (s) => s.seq === led.seq);
+
+    await h.nodes[B]!.crash();
+    const late = await h.connect(A, fay);
+    const joined = ok(await late.request('standup:join', { boardId: board.id }));
+    expect(joined.presenter).toBeNull();
+    await followerStates.find('A: the lead freed', (s) => s.seq > led.seq && s.presenter === null);
+  });
 });
