@@ -1,7 +1,7 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Failure, StandupAck } from '../shared/protocol';
-import { emptyStandup, type StandupState, type StandupStateMessage } from '../shared/standup';
+import type { StandupState, StandupStateMessage } from '../shared/standup';
 import { request, type FlowSocket } from './socket';
 
 export interface StandupSession {
@@ -99,4 +99,3 @@ export function useStandup(socket: FlowSocket | null, boardId: string, onRefusal
   };
 }
 
-export const NO_STANDUP = emptyStandup('');
