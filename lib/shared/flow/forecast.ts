@@ -133,13 +133,16 @@ export function forecastWhen(sample: readonly number[], items: number, start: Ca
   if (items <= 0) return { ...empty, percentiles: levelsOf(() => formatDate(addDays(start, -1))), warnings };
   if (days.length === 0) return { ...empty, never: trials, warnings: [...warnings, beyond()] };
   if (sample.every((c) => c === 0)) return { ...empty, never: trials, warnings };
-  const draw = prng(options.seed ?? 1);
+  const trialSeeds = prng(options.seed ?? 1);
   const pool = Int32Array.from(sample);
   const n = pool.length;
   const horizon = days.length;
   // Working days each trial needs; horizon + 1 means "not within the horizon".
   const needed = new Int32Array(trials);
   for (let t = 0; t < trials; t++) {
+    // Each trial its own stream of days (common random numbers): with one seed, trial t lives the same
+    // days whatever is asked, so more items never finish earlier and a later date never finishes fewer.
+    const draw = prng(trialSeeds.int(4_294_967_296));
     let left = items;
     let d = 0;
     while (left > 0 && d < horizon) {
@@ -182,11 +185,12 @@ export function forecastHowMany(sample: readonly number[], start: CalendarDate, 
   if (sample.length === 0 || workingDays === 0) {
     return { percentiles: levelsOf(() => 0), histogram: [{ items: 0, trials }], workingDays, warnings };
   }
-  const draw = prng(options.seed ?? 1);
+  const trialSeeds = prng(options.seed ?? 1);
   const pool = Int32Array.from(sample);
   const n = pool.length;
   const totals = new Int32Array(trials);
   for (let t = 0; t < trials; t++) {
+    const draw = prng(trialSeeds.int(4_294_967_296));
     let sum = 0;
     for (let d = 0; d < workingDays; d++) sum += pool[draw.int(n)] ?? 0;
     totals[t] = sum;
