@@ -11,14 +11,14 @@
  * starts at a different UTC hour in each viewer's time zone.
  */
 import { DomainError } from '../lib/shared/domain/errors';
-import type { BoardEvent } from '../lib/shared/domain/types';
+import type { BoardEvent, WorkingDays } from '../lib/shared/domain/types';
 import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRange } from '../lib/shared/flow/data';
 import { blockStep, cardOfEvent, type BlockInterval } from '../lib/shared/flow/blockers';
 import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, reachedFromEntries, type OrderEntry } from '../lib/shared/flow/order';
 import { KINDS, K, counterKey, createFlowReplay, dailyFromHourly, dayBucket, hourBucket, zeroCounters, type Kind, type ReplayedFlow } from '../lib/shared/flow/replay';
 import { HOUR_MS, assertTimeZone, intervalBoundaries, parseDate, type Interval } from '../lib/shared/flow/time';
 import { UnavailableError, type Engine, type Sql, type WriteTx } from './engine';
-import { EVENT_FIELDS, eventFromRow, type EventRow } from './store/rows';
+import { EVENT_FIELDS, eventFromRow, parseWorkingDays, type EventRow } from './store/rows';
 
 const SUM_COLUMNS = KINDS.map((k) => `sum(${k})`).join(', ');
 const KIND_COLUMNS = KINDS.join(', ');
@@ -280,6 +280,7 @@ export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> 
     case 'column_renamed':
     case 'wip_limit_set':
     case 'person_wip_limit_set':
+    case 'working_days_set':
     case 'board_renamed':
       break;
     default: {
@@ -506,8 +507,8 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
     const { from, to } = checkRange(range);
     // One read snapshot: the version matches the rows.
     return engine.read(async (sql) => {
-      const board = await sql.get<{ id: string; name: string; version: number; demand_per_week: number | null; commitment_column_id: string | null }>(
-        'select id, name, version, demand_per_week, commitment_column_id from boards where id = ?',
+      const board = await sql.get<{ id: string; name: string; version: number; demand_per_week: number | null; commitment_column_id: string | null; working_days: string | null }>(
+        'select id, name, version, demand_per_week, commitment_column_id, working_days from boards where id = ?',
         [boardId],
       );
       if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
@@ -574,6 +575,7 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
         commitmentColumnId,
         doneColumnId,
         demandPerWeek: board.demand_per_week,
+        ...(board.working_days ? { workingDays: parseWorkingDays(board.working_days) as WorkingDays } : {}),
         start,
         counts,
         finished,

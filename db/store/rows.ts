@@ -4,7 +4,7 @@
  * the schema reaches every query that reads whole rows.
  */
 import { getTableColumns, type Table } from 'drizzle-orm';
-import type { BoardEvent, BoardEventBody, CardDTO, CardType, ColumnDTO } from '../../lib/shared/domain/types';
+import type { BoardEvent, BoardEventBody, CardDTO, CardType, ColumnDTO, WorkingDays } from '../../lib/shared/domain/types';
 import { boards, cards, columns, events } from '../sqlite/schema';
 
 /** `column_name as "fieldName", …` for every column of a table, optionally qualified by an alias. */
@@ -91,4 +91,9 @@ export function eventJsonFromRow(row: Pick<EventRow, 'type' | 'boardId' | 'versi
   const inner = body.slice(1, -1).trim();
   const mutation = body.includes('"clientMutationId":') ? '' : ',"clientMutationId":null';
   return `{${inner ? `${inner},` : ''}"type":${JSON.stringify(row.type)},"boardId":${JSON.stringify(row.boardId)},"version":${row.version},"actor":${JSON.stringify(row.actor)},"actorId":${row.actorId === null || row.actorId === undefined ? 'null' : JSON.stringify(row.actorId)},"at":"${iso(row.at)}"${mutation}}`;
+}
+
+/** A board's working days as stored (null: every day, the default). */
+export function parseWorkingDays(stored: string | null | undefined): WorkingDays | null {
+  return stored ? (JSON.parse(stored) as WorkingDays) : null;
 }

@@ -57,6 +57,9 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       return board;
     case 'person_wip_limit_set':
       return withPersonWipLimit(board, event.personWipLimit);
+    case 'working_days_set':
+      // Like the flow settings, outside the snapshot: the flow page reloads its data on it.
+      return board;
     case 'card_created':
       // Cards created before assignees existed carry none.
       return { ...board, cards: [...board.cards.filter((c) => c.id !== event.card.id), { ...event.card, assigneeIds: event.card.assigneeIds ?? [] }] };

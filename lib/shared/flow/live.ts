@@ -78,6 +78,7 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
     case 'column_moved':
     case 'column_removed':
     case 'board_settings_changed':
+    case 'working_days_set':
       return { kind: 'reload' };
     case 'board_renamed':
       boardName = event.name;

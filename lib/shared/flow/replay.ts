@@ -180,6 +180,7 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
       case 'board_renamed':
       case 'wip_limit_set':
       case 'person_wip_limit_set':
+      case 'working_days_set':
         break;
       default: {
         const unreachable: never = e;
