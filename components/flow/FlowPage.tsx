@@ -11,7 +11,8 @@ import { AgingChart } from './AgingChart';
 import { BlockersPanel } from './BlockersPanel';
 import { CfdChart, CfdLegend, doneBeforeRange, type CfdView } from './CfdChart';
 import { CycleTimeChart } from './CycleTimeChart';
-import { FlowSettingsDialog } from './FlowSettingsDialog';
+import { FlowSettingsDialog, type FlowSettings } from './FlowSettingsDialog';
+import { ForecastPanel } from './ForecastPanel';
 import { BottleneckBanner, DefectsPanel, DemandPanel, LittlesLawPanel, WorkCenterWeeks } from './FlowSummary';
 import { Panel, Toggle } from './Panel';
 import { ThroughputChart, WipChart } from './RunCharts';
@@ -84,7 +85,7 @@ export function FlowPage({ boardId, boardName }: { boardId: string; boardName: s
   const query = range ? new URLSearchParams({ from: range.from, to: range.to, interval: range.interval, tz: range.tz }).toString() : '';
   const api = `/api/boards/${encodeURIComponent(boardId)}`;
 
-  const saveSettings = async (settings: { demandPerWeek: number | null; commitmentColumnId: string | null }) => {
+  const saveSettings = async (settings: FlowSettings) => {
     const res = await fetch(`${api}/settings`, {
       method: 'PATCH',
       // The actor is the signed-in account; the browser adds the Origin the server checks.
@@ -222,6 +223,7 @@ export function FlowPage({ boardId, boardName }: { boardId: string; boardName: s
               <DefectsPanel data={data} metrics={metrics} />
             </div>
             <BlockersPanel data={data} now={now ?? data.asOf} />
+            <ForecastPanel data={data} />
           </>
         )}
       </main>
