@@ -55,7 +55,11 @@ function longDate(date: string | null): string {
   return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
 }
 
-const percent = (trials: number, total: number) => `${((trials / Math.max(1, total)) * 100).toFixed(1)}%`;
+/** A share of the trials to a tenth of a percent; a few trials out of many are "<0.1%", not "0.0%". */
+function percent(trials: number, total: number): string {
+  const share = (trials / Math.max(1, total)) * 100;
+  return trials > 0 && share < 0.05 ? '<0.1%' : `${share.toFixed(1)}%`;
+}
 
 /** One forecast's answer, asked again when the query or the flow data (its version) changes. */
 function useForecast<T>(url: string | null, version: number): { answer: T | null; error: string | null; loading: boolean } {
@@ -168,8 +172,8 @@ function Histogram({ rows, what, testId }: { rows: { label: string; trials: numb
   const cumulative = rows.reduce<number[]>((acc, r) => [...acc, (acc.at(-1) ?? 0) + r.trials], []);
   return (
     <div data-testid={testId}>
-      <div style={{ height: 180 }} aria-hidden="true" data-testid={`${testId}-chart`}>
-        <BarChart data={rows} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+      <div style={{ height: 180 }} role="img" aria-label={`Bar chart of trials by ${what.toLowerCase()}: the same numbers are in the table below`} data-testid={`${testId}-chart`}>
+        <BarChart data={rows} accessibilityLayer={false} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--color-slate-200)" vertical={false} />
           <XAxis dataKey="label" tick={axis} minTickGap={12} />
           <YAxis allowDecimals={false} tick={axis} width={48} />
@@ -179,7 +183,8 @@ function Histogram({ rows, what, testId }: { rows: { label: string; trials: numb
       </div>
       <details className="mt-1 text-xs">
         <summary className="cursor-pointer rounded text-slate-700 hover:text-slate-900">The histogram as a table</summary>
-        <div className="max-h-56 overflow-auto">
+        {/* Focusable, so that a keyboard can scroll a long table. */}
+        <div className="max-h-56 overflow-auto rounded focus-visible:outline-2 focus-visible:outline-sky-600" tabIndex={0} role="region" aria-label={`Trials by ${what.toLowerCase()}`}>
           <table className="mt-1 w-full text-left tabular-nums" data-testid={`${testId}-table`}>
             <caption className="sr-only">Trials by {what}, of {total}</caption>
             <thead>
