@@ -12,6 +12,7 @@ import { bigboard } from './bigboard';
 import { cluster } from './cluster';
 import { fanout, fanoutPostgres } from './fanout';
 import { flow } from './flow';
+import { forecast } from './forecast';
 import { ADAPTERS, isAdapterName, type AdapterName } from './lib/adapters';
 import { appEntry, killAllChildren, startChild } from './lib/processes';
 import { RESULTS_DIR, ROOT } from './lib/paths';
@@ -23,7 +24,7 @@ import { memory } from './memory';
 import { reads } from './reads';
 import { throughput, throughputPostgres } from './throughput';
 
-const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, bigboard, memory, reads];
+const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, forecast, bigboard, memory, reads];
 const BUILD_ID = join(ROOT, '.next', 'BUILD_ID');
 /** A production build takes about 15 s here; one in progress elsewhere gets this long to finish. */
 const REBUILD_WAIT_MS = 120_000;

@@ -4,7 +4,7 @@
  * panel following, keyboard use, axe, screenshots at 1280x800 and 1920x1080; and the card dialog's
  * "likely done by" for a started card.
  */
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { boardName, csvTime, expect, importBoard, shotPath, test } from './fixtures';
 
