@@ -80,7 +80,7 @@ export async function runForecastBench(options: { runs?: number; log?: (m: strin
     const to = dateOf(END - 1, 'UTC');
     const from = addDays(to, -29);
     const query = `items=${ITEMS}&from=${formatDate(from)}&to=${formatDate(to)}&tz=UTC&trials=${TRIALS}&seed=1`;
-    const job = { kind: 'forecast.when' as const, boardId: board.id, from: formatDate(from), to: formatDate(to), tz: 'UTC', trials: TRIALS, seed: 1, start: formatDate(addDays(to, 1)), now: END, items: ITEMS };
+    const job = { kind: 'forecast.when' as const, filter: null, boardId: board.id, from: formatDate(from), to: formatDate(to), tz: 'UTC', trials: TRIALS, seed: 1, start: formatDate(addDays(to, 1)), now: END, items: ITEMS };
     const probe = JSON.parse(await runForecast(engine, job)) as { sample: { days: number; finished: number }; percentiles: Record<string, string> };
     const sample = await engine.read(async (sql) => {
       const rows = await sql.values<[number]>('select done_at from flow_cards where board_id = ? and done_at >= ? and done_at < ?', [board.id, Date.UTC(from.year, from.month - 1, from.day), END]);

@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { CARD_TYPES, type CardDTO, type CardType, type ColumnDTO } from '../../lib/shared/domain/types';
+import { CARD_TYPES, type CardDTO, type CardType, type ColumnDTO, type LaneDTO } from '../../lib/shared/domain/types';
 import { LIMITS } from '../../lib/shared/domain/limits';
 import { columnName } from '../../lib/client/boardView';
 import { plural, shortAge } from '../../lib/client/format';
@@ -20,6 +20,8 @@ import { Markdown } from '../ui/Markdown';
 interface CardDialogProps {
   card: CardDTO;
   columns: readonly ColumnDTO[];
+  /** The board's lanes: the card's lane is named when it has more than one. */
+  lanes?: readonly LaneDTO[];
   socket: FlowSocket | null;
   onSave(changes: CardChanges): void;
   onDelete(): void;
@@ -100,7 +102,7 @@ function CardForecast({ card, committedAt }: { card: CardDTO; committedAt: numbe
   );
 }
 
-export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, returnFocus, readOnly = false }: CardDialogProps) {
+export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete, onClose, returnFocus, readOnly = false }: CardDialogProps) {
   const [draft, setDraft] = useState<Required<CardChanges>>({
     title: card.title,
     description: card.description,
@@ -133,6 +135,12 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
       description={
         <span>
           In <strong>{columnName(columns, card.columnId)}</strong>
+          {lanes.length > 1 ? (
+            <span>
+              {' '}
+              · <span data-testid="card-lane">{lanes.find((l) => l.id === card.laneId)?.name ?? 'a removed'} lane</span>
+            </span>
+          ) : null}
           {card.defectCount > 0 ? <span className="text-rose-700"> · sent back {plural(card.defectCount, 'time')}</span> : null}
         </span>
       }
@@ -253,7 +261,7 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
         </form>
         <section aria-label="History">
           <h3 className="mb-2 text-sm font-semibold text-slate-700">History</h3>
-          <CardHistory cardId={card.id} revision={card.updatedAt} columns={columns} socket={socket} blocked={card} />
+          <CardHistory cardId={card.id} revision={card.updatedAt} columns={columns} socket={socket} blocked={card} lanes={lanes} />
         </section>
       </div>
     </Modal>

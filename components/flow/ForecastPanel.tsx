@@ -249,7 +249,15 @@ export function ForecastPanel({ data }: { data: FlowData }) {
   const date = dateText ?? defaultDate;
   const minDate = to ? formatDate(addDays(to, 1)) : undefined;
   const api = `/api/boards/${encodeURIComponent(data.boardId)}/forecast`;
-  const history = new URLSearchParams({ from: data.range.from, to: data.range.to, tz: data.range.tz, seed: String(SEED) });
+  // The page's lane or class filter applies to the forecast too: that lane's throughput, its open cards.
+  const history = new URLSearchParams({
+    from: data.range.from,
+    to: data.range.to,
+    tz: data.range.tz,
+    seed: String(SEED),
+    ...(data.range.lane ? { lane: data.range.lane } : {}),
+    ...(data.range.class ? { class: data.range.class } : {}),
+  });
   const whenUrl = items === null ? null : `${api}/when?${history}&items=${items}`;
   const dateOk = parseDate(date) !== null && (!minDate || date >= minDate);
   const howManyUrl = dateOk ? `${api}/how-many?${history}&date=${date}` : null;

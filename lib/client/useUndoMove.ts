@@ -44,10 +44,10 @@ export function useUndoMove({ view, actions, notify, dismiss }: Options) {
   }, [actions, dismiss, notify]);
 
   const move = useCallback(
-    async (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null) => {
+    async (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string) => {
       const board = viewRef.current;
       const card = board.cards.find((c) => c.id === cardId);
-      const ack = await actions.moveCard(cardId, toColumnId, beforeCardId, reason);
+      const ack = await actions.moveCard(cardId, toColumnId, beforeCardId, reason, toLaneId);
       if (!ack.ok || !card) return;
       if (last.current) dismiss(last.current.toastId);
       const backward = board.columns.some((c) => c.id === card.columnId) && board.columns.some((c) => c.id === toColumnId) && isBackwardMove(board.columns.map((c) => c.id), card.columnId, toColumnId);

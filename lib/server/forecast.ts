@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Engine } from '../../db/engine';
-import { checkRange } from '../../db/flow';
+import { checkRange, matchingCards } from '../../db/flow';
 import { parseWorkingDays } from '../../db/store/rows';
 import type { Store } from '../../db/store';
 import type { HeavyReader } from './heavyReads';
@@ -28,6 +28,7 @@ import {
 } from '../shared/flow/forecast';
 import { addDays, DAY_MS, dateOf, daysBetween, formatDate, parseDate, startOfDate, type CalendarDate } from '../shared/flow/time';
 import { parseRange } from './flow';
+import { filterOf, type LaneFilter } from '../shared/flow/laneFilter';
 
 /** The most items a "when" forecast takes: beyond it a typo, not a plan. */
 export const MAX_FORECAST_ITEMS = 100_000;
@@ -43,6 +44,8 @@ interface ForecastBase {
   /** The forecast's first day (its work counts); by default the day after `to`. */
   start: string;
   now: number;
+  /** Only the cards of one lane, or of the lanes of one class of service (their current lane). */
+  filter: LaneFilter | null;
 }
 
 export type ForecastJob =
@@ -69,8 +72,8 @@ function dateParam(query: URLSearchParams, name: string): CalendarDate | null {
 }
 
 const KNOWN = {
-  when: new Set(['items', 'from', 'to', 'tz', 'trials', 'seed', 'start']),
-  'how-many': new Set(['date', 'from', 'to', 'tz', 'trials', 'seed', 'start']),
+  when: new Set(['items', 'from', 'to', 'tz', 'trials', 'seed', 'start', 'lane', 'class']),
+  'how-many': new Set(['date', 'from', 'to', 'tz', 'trials', 'seed', 'start', 'lane', 'class']),
   card: new Set(['from', 'to', 'tz']),
 } as const;
 
@@ -87,7 +90,7 @@ function parseBase(boardId: string, query: URLSearchParams, now: number): Foreca
   const trials = wholeNumber(query, 'trials', 1, MAX_TRIALS) ?? DEFAULT_TRIALS;
   const seed = wholeNumber(query, 'seed', 0, 2 ** 32 - 1) ?? randomInt(0, 2 ** 32 - 1);
   const start = dateParam(query, 'start') ?? addDays(to, 1);
-  return { boardId, from: range.from, to: range.to, tz: range.tz, trials, seed, start: formatDate(start), now };
+  return { boardId, from: range.from, to: range.to, tz: range.tz, trials, seed, start: formatDate(start), now, filter: filterOf(range) };
 }
 
 export function parseWhen(boardId: string, query: URLSearchParams, now: number): ForecastJob {
@@ -121,20 +124,24 @@ export async function forecast(store: Store, heavy: HeavyReader, job: ForecastJo
 }
 
 /** What a forecast reads: the board's first day and calendar, the finishing instants of a span, the open items. */
-async function readHistory(engine: Engine, boardId: string, from: CalendarDate, to: CalendarDate, tz: string) {
+async function readHistory(engine: Engine, boardId: string, from: CalendarDate, to: CalendarDate, tz: string, filter: LaneFilter | null) {
   const startMs = startOfDate(from, tz);
   const endMs = startOfDate(addDays(to, 1), tz);
   return engine.read(async (sql) => {
     const board = await sql.get<{ createdAt: number; workingDays: string | null }>('select created_at as "createdAt", working_days as "workingDays" from boards where id = ?', [boardId]);
     if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
+    const firstDay = formatDate(dateOf(Number(board.createdAt), tz));
+    const workingDays = parseWorkingDays(board.workingDays);
+    if (filter) {
+      // A lane or a class: the cards in it now, as the flow page filters them (db/flow.ts).
+      const matching = await matchingCards(sql, boardId, filter);
+      const done = await sql.values<[string, number]>('select card_id, done_at from flow_cards where board_id = ? and done_at >= ? and done_at < ?', [boardId, startMs, endMs]);
+      const open = await sql.values<[string]>('select card_id from flow_cards where board_id = ? and deleted_at is null and done_at is null', [boardId]);
+      return { firstDay, workingDays, doneAts: done.filter((r) => matching.has(r[0])).map((r) => Number(r[1])), open: open.filter((r) => matching.has(r[0])).length };
+    }
     const done = await sql.values<[number]>('select done_at from flow_cards where board_id = ? and done_at >= ? and done_at < ?', [boardId, startMs, endMs]);
     const open = await sql.get<{ n: number }>('select count(*) as n from flow_cards where board_id = ? and deleted_at is null and done_at is null', [boardId]);
-    return {
-      firstDay: formatDate(dateOf(Number(board.createdAt), tz)),
-      workingDays: parseWorkingDays(board.workingDays),
-      doneAts: done.map((r) => Number(r[0])),
-      open: Number(open?.n ?? 0),
-    };
+    return { firstDay, workingDays, doneAts: done.map((r) => Number(r[0])), open: Number(open?.n ?? 0) };
   });
 }
 
@@ -168,13 +175,13 @@ export async function runForecast(engine: Engine, job: ForecastJob): Promise<str
   const to = parseDate(job.to) as CalendarDate;
   const start = parseDate(job.start) as CalendarDate;
   const earliest = addDays(from, -7 * Math.max(...BACKTEST_WEEKS));
-  const history = await readHistory(engine, job.boardId, earliest, to, job.tz);
+  const history = await readHistory(engine, job.boardId, earliest, to, job.tz, job.filter);
   const calendar = calendarOf(history.workingDays);
   const daily = dailyThroughput(history.doneAts, earliest, to, job.tz);
   const sample = windowSample(daily, job.from, job.to, calendar, history.firstDay);
   const options = { trials: job.trials, seed: job.seed };
   const backtestInput = { daily, from, to, calendar, firstDay: history.firstDay, options };
-  const common = { trials: job.trials, seed: job.seed, start: job.start, calendar: history.workingDays ?? null, sample: sampleOf(sample, job, history.firstDay) };
+  const common = { trials: job.trials, seed: job.seed, start: job.start, ...job.filter, calendar: history.workingDays ?? null, sample: sampleOf(sample, job, history.firstDay) };
   if (job.kind === 'forecast.when') {
     const items = job.items ?? history.open;
     const result = forecastWhen(sample, items, start, calendar, options);

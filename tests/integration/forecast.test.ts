@@ -50,18 +50,22 @@ const all = (value: unknown) => ({ '50': value, '70': value, '85': value, '95': 
 let board: SeededBoard;
 /** A card moved to Doing at 09:00 of the last day, still open. */
 let started = '';
+let expedite = '';
 const TO = '2026-03-01'; // the last day of the history, a Sunday
 
 beforeAll(async () => {
   board = await h.seedBoard([{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }], 'Forecast history');
   const { store } = h.app;
+  // The second item of each day of the first four weeks goes through an expedite lane.
+  expedite = (await store.addLane({ boardId: board.id, name: 'Expedite', classOfService: 'expedite' }, actor)).lane.id;
   for (let day = 0; day < 56; day++) {
     const weekday = day % 7;
     const perDay = weekday >= 5 ? 0 : day < 28 ? 2 : 1;
     for (let i = 0; i < perDay; i++) {
       // Each item: created at 08:00, started at 09:00, finished at 15:00 (+ a minute per item): six hours of cycle time.
       now = FIRST + day * DAY + 8 * HOUR + i * 60_000;
-      const { card } = await store.createCard({ boardId: board.id, columnId: board.col('Todo'), title: `Item ${day}.${i}` }, actor);
+      const lane = i === 1 ? { laneId: expedite } : {};
+      const { card } = await store.createCard({ boardId: board.id, columnId: board.col('Todo'), title: `Item ${day}.${i}`, ...lane }, actor);
       now = FIRST + day * DAY + 9 * HOUR + i * 60_000;
       await store.moveCard({ cardId: card.id, toColumnId: board.col('Doing') }, actor);
       now = FIRST + day * DAY + 15 * HOUR + i * 60_000;
@@ -157,6 +161,29 @@ describe('forecast: when', () => {
     expect(trend.body.warnings).toEqual([expect.objectContaining({ code: 'UNSTABLE', message: expect.stringMatching(/20 items finished in the first half of the window, 10 in the second/) })]);
     const none = await when(`items=3&from=2025-11-01&to=2025-11-30&tz=UTC&seed=1`);
     expect(none.body.warnings.map((w) => w.code)).toEqual(['NO_WORKING_DAYS']);
+  });
+});
+
+describe('forecast: a lane or a class of service', () => {
+  it('samples only the cards of the lane (or of the lanes of the class): one a working day in the first four weeks', async () => {
+    await setWorkingDays(MON_FRI);
+    try {
+      const whole = await when(`items=5&from=2026-01-05&to=2026-02-01&tz=UTC&seed=1`);
+      expect(whole.body.sample).toMatchObject({ days: 20, finished: 40 });
+      for (const filter of [`lane=${expedite}`, 'class=expedite']) {
+        const res = await when(`items=5&from=2026-01-05&to=2026-02-01&tz=UTC&seed=1&${filter}`);
+        expect(res.status, filter).toBe(200);
+        expect(res.body.sample, filter).toMatchObject({ days: 20, finished: 20 });
+        // One a working day: five items by Friday 02-06.
+        expect(res.body.percentiles, filter).toEqual(all('2026-02-06'));
+      }
+      const other = await howMany(`date=2026-02-06&from=2026-01-05&to=2026-02-01&tz=UTC&seed=1&class=fixed_date`);
+      expect(other.body).toMatchObject({ sample: { finished: 0 }, percentiles: all(0) });
+      const bad = await h.api<{ error: { code: string } }>('GET', `/api/boards/${board.id}/forecast/when?class=urgent`);
+      expect(bad.body.error.code).toBe('INVALID');
+    } finally {
+      await setWorkingDays(null);
+    }
   });
 });
 
