@@ -128,6 +128,28 @@ test('the forecast panel: percentiles, the histogram as a chart and a table with
   await page.keyboard.press('Escape');
 });
 
+test('live: another client finishing a card moves the forecast on an open flow page', async ({ page, browser, baseURL }) => {
+  const boardId = await importBoard(page.request, boardName('Live forecast'), history(Date.now()));
+  const panel = await openFlow(page, boardId);
+  const sample = panel.getByTestId('forecast-when-result').locator('p').first();
+  await expect(sample).toContainText(/From \d+ items finished/);
+  const before = Number(/From (\d+) items/.exec(await sample.innerText())?.[1]);
+  await expect(panel.getByTestId('forecast-items')).toHaveValue('6');
+  // A second browser context of the same account finishes a started card through the API.
+  const other = await browser.newContext({ baseURL, storageState: await page.context().storageState() });
+  try {
+    const board = ((await (await other.request.get(`/api/boards/${boardId}`)).json()) as { board: { columns: { id: string; name: string }[]; cards: { id: string; title: string }[] } }).board;
+    const card = board.cards.find((c) => c.title === 'Started item 0');
+    const done = board.columns.find((c) => c.name === 'Done');
+    const moved = await other.request.post(`/api/cards/${card?.id}/move`, { data: { toColumnId: done?.id }, headers: { 'x-flowboard-request': '1' } });
+    expect(moved.status(), await moved.text()).toBe(200);
+  } finally {
+    await other.close();
+  }
+  await expect(sample).toContainText(`From ${before + 1} items finished`);
+  await expect(panel.getByTestId('forecast-items')).toHaveValue('5');
+});
+
 test('the card dialog says when a started card is likely done', async ({ page }) => {
   const boardId = await importBoard(page.request, boardName('Card forecast'), history(Date.now()));
   const res = await page.request.get(`/api/boards/${boardId}`);
