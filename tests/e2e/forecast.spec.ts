@@ -100,6 +100,12 @@ test('the forecast panel: percentiles, the histogram as a chart and a table with
   await panel.scrollIntoViewIfNeeded();
   await panel.screenshot({ path: shotPath(testInfo.project.outputDir, 'forecast-panel-1920x1080.png') });
   await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'forecast-page-1920x1080.png') });
+  // The dark theme: axe's contrast check again, and a look.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const axeDark = await new AxeBuilder({ page }).include('[data-testid="forecast-panel"]').analyze();
+  expect(axeDark.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  await panel.screenshot({ path: shotPath(testInfo.project.outputDir, 'forecast-panel-dark-1920x1080.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 800 });
 
   // Working days from the flow settings: weekends off; the sample loses its weekend days and the panel follows.
