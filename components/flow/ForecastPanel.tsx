@@ -61,8 +61,8 @@ function percent(trials: number, total: number): string {
   return trials > 0 && share < 0.05 ? '<0.1%' : `${share.toFixed(1)}%`;
 }
 
-/** One forecast's answer, asked again when the query or the flow data (its version) changes. */
-function useForecast<T>(url: string | null, version: number): { answer: T | null; error: string | null; loading: boolean } {
+/** One forecast's answer, asked again when the query or what the forecast is made of changes. */
+function useForecast<T>(url: string | null, version: string): { answer: T | null; error: string | null; loading: boolean } {
   const [state, setState] = useState<{ url: string | null; answer: T | null; error: string | null }>({ url: null, answer: null, error: null });
   useEffect(() => {
     if (!url) return;
@@ -84,7 +84,7 @@ function useForecast<T>(url: string | null, version: number): { answer: T | null
       clearTimeout(timer);
       abort.abort();
     };
-    // Asked again on each new version of the flow data, though the request does not name it.
+    // Asked again when what the forecast is made of changed, though the request does not name it.
     // oxlint-disable-next-line react/exhaustive-effect-dependencies
   }, [url, version]);
   return { answer: state.answer, error: state.error, loading: state.url !== url };
@@ -261,8 +261,11 @@ export function ForecastPanel({ data }: { data: FlowData }) {
   const whenUrl = items === null ? null : `${api}/when?${history}&items=${items}`;
   const dateOk = parseDate(date) !== null && (!minDate || date >= minDate);
   const howManyUrl = dateOk ? `${api}/how-many?${history}&date=${date}` : null;
-  const when = useForecast<WhenAnswer>(whenUrl, data.version);
-  const howMany = useForecast<HowManyAnswer>(howManyUrl, data.version);
+  // What the answers depend on: the items finished (the sample), the open ones (the default), the
+  // working days. A move between work centers in progress changes none of them: no new request.
+  const basis = [data.finished.length, data.finished.at(-1)?.cardId ?? '', data.finished.at(-1)?.doneAt ?? 0, open, JSON.stringify(data.workingDays ?? null)].join('|');
+  const when = useForecast<WhenAnswer>(whenUrl, basis);
+  const howMany = useForecast<HowManyAnswer>(howManyUrl, basis);
   const w = when.answer;
   const hm = howMany.answer;
 
