@@ -82,8 +82,9 @@ function CardForecast({ card, committedAt }: { card: CardDTO; committedAt: numbe
     const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
     void fetch(`/api/boards/${encodeURIComponent(card.boardId)}/forecast/card/${encodeURIComponent(card.id)}?tz=${encodeURIComponent(tz)}`, { cache: 'no-store', signal: abort.signal })
       .then(async (res) => {
-        const body = (await res.json()) as { percentiles?: Record<string, string | null>; warnings?: { message: string }[] };
-        if (!res.ok) return;
+        const body = (await res.json()) as { percentiles?: Record<string, string | null>; warnings?: { code: string; message: string }[] };
+        // A card not started or already finished has nothing to forecast: the dialog says nothing.
+        if (!res.ok || body.warnings?.some((w) => w.code === 'NOT_STARTED' || w.code === 'FINISHED')) return;
         setAnswer({ cardId: card.id, date: body.percentiles?.['85'] ?? null, note: body.warnings?.[0]?.message ?? null });
       })
       .catch(() => {});
