@@ -180,7 +180,8 @@ export async function runForecast(engine: Engine, job: ForecastJob): Promise<str
   const daily = dailyThroughput(history.doneAts, earliest, to, job.tz);
   const sample = windowSample(daily, job.from, job.to, calendar, history.firstDay);
   const options = { trials: job.trials, seed: job.seed };
-  const backtestInput = { daily, from, to, calendar, firstDay: history.firstDay, options };
+  // A backtest is a check, not the answer: at most the default trials, so that asking for 100,000 does not triple.
+  const backtestInput = { daily, from, to, calendar, firstDay: history.firstDay, options: { ...options, trials: Math.min(job.trials, DEFAULT_TRIALS) } };
   const common = { trials: job.trials, seed: job.seed, start: job.start, ...job.filter, calendar: history.workingDays ?? null, sample: sampleOf(sample, job, history.firstDay) };
   if (job.kind === 'forecast.when') {
     const items = job.items ?? history.open;
