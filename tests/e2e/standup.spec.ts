@@ -174,6 +174,8 @@ async function axeFindings(page: Page): Promise<string[]> {
 }
 
 test('the standup, its dialogs and the board’s shortcut help are axe-clean in both themes, for the presenter and a follower', async ({ api, openViewer }) => {
+  // Eight axe runs over two browsers: longer than the default on a busy machine.
+  test.setTimeout(90_000);
   const board = await api.createBoard(boardName('Standup axe'), [{ name: 'Backlog' }, { name: 'Develop' }, { name: 'Done' }], [
     { title: 'Blocked one', column: 'Develop', blocked: true, blockedReason: 'Vendor' },
     { title: 'Other', column: 'Develop' },
