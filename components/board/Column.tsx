@@ -79,7 +79,7 @@ export function Column({ column, step, cards: all, count, notLoaded, onLoadMore,
       // every column shares the width equally down to its minimum.
       className={`relative flex min-w-[17rem] flex-1 basis-0 flex-col sm:min-w-[9rem] rounded-xl contain-inline-size transition-[background-color,box-shadow] ${frameClass(drop)}`}
     >
-      <div className={`flex min-h-0 flex-1 flex-col p-1.5 transition-opacity ${drop.kind === 'refused' ? 'opacity-45 grayscale' : ''}`}>
+      <div className="flex min-h-0 flex-1 flex-col p-1.5">
         <ColumnHeader column={column} step={step} count={count} isLast={isLast} onSettings={onSettings} />
         <ol
           data-drop-column={column.id}
@@ -115,6 +115,8 @@ export function Column({ column, step, cards: all, count, notLoaded, onLoadMore,
           ) : null}
         </div>
       </div>
+      {/* A veil, not a filter over the cards: filtering a work center repainted all of it on every drag. */}
+      {drop.kind === 'refused' ? <div aria-hidden className="refused-veil" /> : null}
       {drop.kind === 'refused' ? (
         <p
           data-testid={`column-refused-${column.id}`}

@@ -239,7 +239,7 @@ const LaneCell = memo(function LaneCell({ cellId, lane, column, cards, count, dr
           {full ? <span className="font-semibold text-amber-800">Full</span> : null}
         </p>
       ) : null}
-      <ol data-drop-column={cellId} className={`flex flex-1 flex-col gap-1.5 p-0.5 ${drop.kind === 'refused' ? 'opacity-45 grayscale' : ''}`} aria-label={`Cards in ${column.name}, ${lane.name} lane`}>
+      <ol data-drop-column={cellId} className="flex flex-1 flex-col gap-1.5 p-0.5" aria-label={`Cards in ${column.name}, ${lane.name} lane`}>
         {(cards.length > drawLimit ? cards.slice(0, drawLimit) : cards).map((card) => (
           <DraggableCard key={card.id} card={card} columnId={cellId} movingBy={movingBy.get(card.id)} dragging={card.id === draggingCardId} onOpen={onOpenCard} />
         ))}
@@ -250,6 +250,8 @@ const LaneCell = memo(function LaneCell({ cellId, lane, column, cards, count, dr
           <AddCardForm columnId={cellId} columnName={`${column.name}, ${lane.name} lane`} onAdd={(title) => onAddCard(column.id, lane.id, title)} prominent={isFirst && lane.classOfService === 'standard'} refusal={addRefusal} />
         </div>
       ) : null}
+      {/* A veil, not a filter over the cards: filtering a tall cell repainted all of it on every drag. */}
+      {drop.kind === 'refused' ? <div aria-hidden className="refused-veil" /> : null}
       {drop.kind === 'refused' ? (
         <p
           data-testid={`cell-refused-${column.id}-${lane.id}`}
