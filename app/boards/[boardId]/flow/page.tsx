@@ -3,17 +3,13 @@ import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { cache } from 'react';
 import { FlowPage } from '../../../../components/flow/FlowPage';
+import { isNotFound } from '../../../../lib/server/boardPage';
 import { getServerHandle } from '../../../../lib/server/handle';
 import { requireMember, requireUser } from '../../../../lib/server/session';
 
 interface FlowPageProps {
   params: Promise<{ boardId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
-}
-
-/** The store's DomainError comes from the custom server's copy of the module: compare the code. */
-function isNotFound(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'NOT_FOUND';
 }
 
 const loadBoardName = cache(async (boardId: string): Promise<string> => {
