@@ -1,5 +1,6 @@
 'use client';
 import { createContext, use, useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { readMarks, type BoardMarks } from '../../lib/client/marks';
 import { readClock, subscribeClock } from '../../lib/client/useNow';
 import { agingLevel, type AgingLevel, type Percentiles } from '../../lib/shared/flow/metrics';
 import { DAY_MS } from '../../lib/shared/flow/time';
@@ -10,12 +11,7 @@ import { PERCENTILE_COLORS } from './format';
  * of recent cycle times, and the bottleneck on its work center header. One small read (GET /marks)
  * when the board opens and a few seconds after changes settle; ages then tick in the browser.
  */
-interface Marks {
-  percentiles: Percentiles;
-  sampleSize: number;
-  committedAt: Map<string, number>;
-  bottleneckId: string | null;
-}
+type Marks = BoardMarks;
 
 /**
  * The marks live outside React state: a new read of /marks changes the mark of a few cards, and
@@ -59,12 +55,6 @@ const MarksContext = createContext<MarksStore | null>(null);
 /** Changes come in bursts during a standup: wait for them to settle before reading again. */
 const REFRESH_AFTER_MS = 3000;
 
-interface MarksResponse {
-  sampleSize: number;
-  cycleTimePercentiles: Percentiles;
-  aging: { cardId: string; committedAt: string }[];
-  bottleneck: { columnId: string } | null;
-}
 
 /**
  * The first read waits until the board is live: on a big board the connection and the cards come
@@ -80,22 +70,10 @@ export function FlowMarksProvider({ boardId, version, live, children }: { boardI
     let cancelled = false;
     const timer = setTimeout(
       () => {
-        const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-        // The version in the URL names the state the marks are for (and defeats any cache).
-        fetch(`/api/boards/${encodeURIComponent(boardId)}/marks?tz=${encodeURIComponent(tz)}&version=${version}`, { cache: 'no-store' })
-          .then((res) => (res.ok ? (res.json() as Promise<MarksResponse>) : null))
-          .then((body) => {
-            if (cancelled || !body) return;
-            store.set({
-              percentiles: body.cycleTimePercentiles,
-              sampleSize: body.sampleSize,
-              committedAt: new Map(body.aging.map((a) => [a.cardId, Date.parse(a.committedAt)])),
-              bottleneckId: body.bottleneck?.columnId ?? null,
-            });
-          })
-          .catch(() => {
-            // Marks are a hint: without them the board works as before.
-          });
+        // Marks are a hint: without them (a failed read) the board works as before.
+        void readMarks(boardId, version).then((read) => {
+          if (!cancelled && read) store.set(read);
+        });
       },
       loaded.current ? REFRESH_AFTER_MS : 0,
     );

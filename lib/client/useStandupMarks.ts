@@ -1,20 +1,9 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
-import type { Percentiles } from '../shared/flow/metrics';
+import { readMarks, type BoardMarks } from './marks';
 
-/** What the standup takes of the board's flow marks (GET /api/boards/:id/marks): the cycle-time percentiles and who is committed since when. */
-export interface StandupMarks {
-  percentiles: Percentiles;
-  sampleSize: number;
-  /** Card id → when it crossed the commitment point (ms), for the cards in progress. */
-  committedAt: ReadonlyMap<string, number>;
-}
-
-interface MarksResponse {
-  sampleSize: number;
-  cycleTimePercentiles: Percentiles;
-  aging: { cardId: string; committedAt: string }[];
-}
+/** What the standup takes of the board's flow marks: the cycle-time percentiles and who is committed since when. */
+export type StandupMarks = Pick<BoardMarks, 'percentiles' | 'sampleSize' | 'committedAt'>;
 
 /** A burst of moves during the standup settles before the marks are read again. */
 const REFRESH_AFTER_MS = 3000;
@@ -28,20 +17,9 @@ export function useStandupMarks(boardId: string, version: number, live: boolean)
     let cancelled = false;
     const timer = setTimeout(
       () => {
-        const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-        fetch(`/api/boards/${encodeURIComponent(boardId)}/marks?tz=${encodeURIComponent(tz)}&version=${version}`, { cache: 'no-store' })
-          .then((res) => (res.ok ? (res.json() as Promise<MarksResponse>) : null))
-          .then((body) => {
-            if (cancelled || !body) return;
-            setMarks({
-              percentiles: body.cycleTimePercentiles,
-              sampleSize: body.sampleSize,
-              committedAt: new Map(body.aging.map((a) => [a.cardId, Date.parse(a.committedAt)])),
-            });
-          })
-          .catch(() => {
-            // A hint: without it each card shows its age alone.
-          });
+        void readMarks(boardId, version).then((read) => {
+          if (!cancelled && read) setMarks(read);
+        });
       },
       loaded.current ? REFRESH_AFTER_MS : 0,
     );
