@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FlowData } from '../../lib/shared/flow/data';
 import type { BacktestOutcome, ForecastWarning, LevelKey } from '../../lib/shared/flow/forecast';
@@ -118,27 +118,24 @@ function Outcomes({ outcome }: { outcome: Record<LevelKey, BacktestOutcome> }) {
   );
 }
 
-function WhenBacktests({ backtest }: { backtest: WhenAnswer['backtest'] }) {
+/** "1st", "2nd", "3rd", "11th", "22nd": the place of the item a backtest waited for. */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+/** The past forecasts of one question, a line each, under one heading. */
+function Backtests<T extends { weeksAgo: number }>({ backtest, testId, line }: { backtest: readonly T[]; testId: string; line: (b: T) => ReactNode }) {
   return (
-    <div className="mt-3 border-t border-slate-100 pt-2 text-xs text-slate-700" data-testid="when-backtest">
+    <div className="mt-3 border-t border-slate-100 pt-2 text-xs text-slate-700" data-testid={testId}>
       <h4 className="font-semibold text-slate-800">Backtest on this board’s history</h4>
       {backtest.length === 0 ? (
         <p>Not enough history yet: the board is younger than a past window.</p>
       ) : (
         <ul className="mt-1 space-y-1.5">
           {backtest.map((b) => (
-            <li key={b.weeksAgo}>
-              Made {b.weeksAgo} weeks ago (history up to {formatIsoDate(b.madeOn)}: {b.sample.finished} finished in {b.sample.days} working days), {b.items} items: 85% by{' '}
-              <strong>{longDate(b.percentiles['85'])}</strong>.{' '}
-              {b.actual ? (
-                <>
-                  The {b.items}th item finished on <strong>{longDate(b.actual)}</strong>.
-                </>
-              ) : (
-                <>Only {b.finishedSince} have finished since.</>
-              )}{' '}
-              <Outcomes outcome={b.outcome} />
-            </li>
+            <li key={b.weeksAgo}>{line(b)}</li>
           ))}
         </ul>
       )}
@@ -146,23 +143,41 @@ function WhenBacktests({ backtest }: { backtest: WhenAnswer['backtest'] }) {
   );
 }
 
+function WhenBacktests({ backtest }: { backtest: WhenAnswer['backtest'] }) {
+  return (
+    <Backtests
+      backtest={backtest}
+      testId="when-backtest"
+      line={(b) => (
+        <>
+          Made {b.weeksAgo} weeks ago (history up to {formatIsoDate(b.madeOn)}: {b.sample.finished} finished in {b.sample.days} working days), {b.items} items: 85% by{' '}
+          <strong>{longDate(b.percentiles['85'])}</strong>.{' '}
+          {b.actual ? (
+            <>
+              The {ordinal(b.items)} item finished on <strong>{longDate(b.actual)}</strong>.
+            </>
+          ) : (
+            <>Only {b.finishedSince} have finished since.</>
+          )}{' '}
+          <Outcomes outcome={b.outcome} />
+        </>
+      )}
+    />
+  );
+}
+
 function HowManyBacktests({ backtest }: { backtest: HowManyAnswer['backtest'] }) {
   return (
-    <div className="mt-3 border-t border-slate-100 pt-2 text-xs text-slate-700" data-testid="how-many-backtest">
-      <h4 className="font-semibold text-slate-800">Backtest on this board’s history</h4>
-      {backtest.length === 0 ? (
-        <p>Not enough history yet: the board is younger than a past window.</p>
-      ) : (
-        <ul className="mt-1 space-y-1.5">
-          {backtest.map((b) => (
-            <li key={b.weeksAgo}>
-              Made {b.weeksAgo} weeks ago (history up to {formatIsoDate(b.madeOn)}): by {formatIsoDate(b.until)}, 85% at least <strong>{b.percentiles['85']}</strong> items.{' '}
-              <strong>{b.actual}</strong> were finished. <Outcomes outcome={b.outcome} />
-            </li>
-          ))}
-        </ul>
+    <Backtests
+      backtest={backtest}
+      testId="how-many-backtest"
+      line={(b) => (
+        <>
+          Made {b.weeksAgo} weeks ago (history up to {formatIsoDate(b.madeOn)}): by {formatIsoDate(b.until)}, 85% at least <strong>{b.percentiles['85']}</strong> items.{' '}
+          <strong>{b.actual}</strong> were finished. <Outcomes outcome={b.outcome} />
+        </>
       )}
-    </div>
+    />
   );
 }
 
