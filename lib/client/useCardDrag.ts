@@ -48,12 +48,21 @@ export interface PendingDrop {
   placement: Placement;
 }
 
+/** What the server answered for a move: whether the card moved, and why not. */
+export type MoveOutcome = { ok: true } | { ok: false; message: string };
+
 interface Options {
   view: BoardSnapshot;
   lists: ColumnLists;
-  move(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null): void;
+  /** Sends the move; resolves with the server's answer. */
+  move(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null): Promise<MoveOutcome>;
   notify(message: string): void;
   announceDrag(cardId: string | null): void;
+  /**
+   * Says how a drop ended, for a screen reader (the board's drag-status live region): only what is
+   * true, so a move is said once the server has answered for it.
+   */
+  say(message: string): void;
 }
 
 function targetOf(over: Over): { columnId: string } | null {
@@ -137,7 +146,7 @@ function placementAt(columnId: string, active: Active): Placement {
  * centers, the restore on cancel or refusal, and exactly one move on drop. A backward drop waits
  * in `pendingDrop` for its defect reason.
  */
-export function useCardDrag({ view, lists, move, notify, announceDrag }: Options) {
+export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Options) {
   const [drag, setDrag] = useState<DragState | null>(null);
   const [pendingDrop, setPendingDrop] = useState<PendingDrop | null>(null);
   const lastDropAt = useRef(0);
@@ -178,6 +187,10 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
     setDrag(null);
   };
 
+  function titleOf(id: string | number): string {
+    return view.cards.find((c) => c.id === String(id))?.title ?? 'card';
+  }
+
   const onDragStart = ({ active }: DragStartEvent) => {
     const cardId = String(active.id);
     const origin = placementOf(lists, cardId);
@@ -198,24 +211,45 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
     setDrag({ ...drag, overColumnId: target.columnId, preview });
   };
 
+  /** Sends a move and says, once the server has answered, whether the card went. */
+  const moveAndSay = (cardId: string, placement: Placement, reason: string | null) => {
+    const title = titleOf(cardId);
+    const where = columnName(view.columns, placement.columnId);
+    void move(cardId, placement.columnId, placement.beforeCardId, reason).then((outcome) => {
+      if (!outcome.ok) say(`Not moved: ${outcome.message}`);
+      else if (reason) say(`${title} sent back to ${where}, with its defect.`);
+      else say(`${title} moved to ${where}.`);
+    });
+  };
+
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     const current = drag;
     finish();
-    if (!current || !over) return;
-    const target = targetOf(over);
-    if (!target) return;
+    if (!current) return;
+    const title = titleOf(current.cardId);
+    const from = columnName(view.columns, current.origin.columnId);
+    const target = over ? targetOf(over) : null;
+    if (!target) {
+      say(`Not moved: ${title} was not over a work center. It stays in ${from}.`);
+      return;
+    }
     const refusal = refusals.get(target.columnId);
     if (refusal) {
+      say(`Not moved: ${refusal}`);
       notify(refusal);
       return;
     }
     const placement = target.columnId === current.preview.columnId ? current.preview : landing(target.columnId, active, current.origin);
-    if (samePlacement(placement, current.origin)) return;
+    if (samePlacement(placement, current.origin)) {
+      say(`${title} stays where it was, in ${from}.`);
+      return;
+    }
     if (isBackwardMove(order, current.origin.columnId, placement.columnId)) {
+      say(`Not moved yet: sending ${title} back to ${columnName(view.columns, placement.columnId)} needs a reason. Name the defect, or cancel to keep it in ${from}.`);
       setPendingDrop({ cardId: current.cardId, fromColumnId: current.origin.columnId, placement });
       return;
     }
-    move(current.cardId, placement.columnId, placement.beforeCardId, null);
+    moveAndSay(current.cardId, placement, null);
   };
 
   const onDragCancel = () => finish();
@@ -224,12 +258,14 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
 
   const confirmBackward = (reason: string) => {
     if (!pendingDrop) return;
-    move(pendingDrop.cardId, pendingDrop.placement.columnId, pendingDrop.placement.beforeCardId, reason);
+    moveAndSay(pendingDrop.cardId, pendingDrop.placement, reason);
     setPendingDrop(null);
   };
-  const cancelBackward = () => setPendingDrop(null);
+  const cancelBackward = () => {
+    if (pendingDrop) say(`Not moved: ${titleOf(pendingDrop.cardId)} stays in ${columnName(view.columns, pendingDrop.fromColumnId)}, not sent back.`);
+    setPendingDrop(null);
+  };
 
-  const titleOf = (id: string | number) => view.cards.find((c) => c.id === String(id))?.title ?? 'card';
   const whereIs = (over: Over | null) => {
     const target = over ? targetOf(over) : null;
     return target ? columnName(view.columns, target.columnId) : 'no work center';
@@ -241,7 +277,8 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
       const refusal = target ? refusals.get(target.columnId) : undefined;
       return refusal ?? `${titleOf(active.id)} is over ${whereIs(over)}.`;
     },
-    onDragEnd: ({ active, over }) => `${titleOf(active.id)} dropped in ${whereIs(over)}.`,
+    // Said by the board's drag status once the drop's outcome is known (onDragEnd above, moveAndSay).
+    onDragEnd: () => undefined,
     onDragCancel: ({ active }) => `Moving ${titleOf(active.id)} was cancelled. It is back where it was.`,
   };
 
