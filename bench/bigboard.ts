@@ -1,5 +1,6 @@
 /**
- * A big board: 1,000 cards in 8 work centers, on the production build.
+ * A big board: 1,000 cards in 8 work centers and 3 lanes (expedite, standard, fixed date), on the
+ * production build (BIGBOARD_LANES=1: one lane, the board as it was before lanes).
  *
  * - Page: server time of GET /boards/:id (signed in), first byte to last, median of several. Floor:
  *   the same bytes served from memory by node:http (bench/floors/static-page.ts /page).
@@ -49,6 +50,8 @@ const QUICK: Plan = { pageRuns: 5, browserRuns: 2 };
 interface Seeded {
   boardId: string;
   columnIds: string[];
+  /** The standard lane: the drag drops into its cell. */
+  laneId: string;
 }
 
 async function seed(dbPath: string): Promise<Seeded> {
@@ -58,13 +61,20 @@ async function seed(dbPath: string): Promise<Seeded> {
     const actor = { name: 'bench seed' };
     const { board } = await store.createBoard({ name: 'Big board: 1,000 cards', columns: WORK_CENTERS.map((name) => ({ name })) }, actor);
     const columnIds = board.columns.map((c) => c.id);
+    // Three lanes: a tenth of the cards expedite (no lane limit here: the bench is about drawing), a fifth fixed date.
+    // BIGBOARD_LANES=1 keeps the one lane a board had before lanes, to compare the two.
+    const laneId = (board.lanes[0] as { id: string }).id;
+    const oneLane = process.env.BIGBOARD_LANES === '1';
+    const expedite = oneLane ? laneId : (await store.addLane({ boardId: board.id, name: 'Expedite', classOfService: 'expedite', wipLimit: null }, actor)).lane.id;
+    const fixed = oneLane ? laneId : (await store.addLane({ boardId: board.id, name: 'Fixed date', classOfService: 'fixed_date' }, actor)).lane.id;
     for (let n = 0; n < CARDS; n++) {
       const columnId = columnIds[n % columnIds.length] as string;
       const title = `#${n + 1} ${n % 3 === 0 ? 'Rotate the deploy keys of the payments service' : n % 3 === 1 ? 'Flaky test in checkout' : 'Dashboard for lead time per team'}`;
-      await store.createCard({ boardId: board.id, columnId, title, type: TYPES[n % TYPES.length] }, actor);
+      const lane = n % 10 === 0 ? expedite : n % 10 < 3 ? fixed : laneId;
+      await store.createCard({ boardId: board.id, columnId, laneId: lane, title, type: TYPES[n % TYPES.length] }, actor);
     }
     await store.flow.settle(board.id);
-    return { boardId: board.id, columnIds };
+    return { boardId: board.id, columnIds, laneId };
   } finally {
     await engine.close();
   }
@@ -169,21 +179,24 @@ async function profiled<T>(page: Page, label: string, action: () => Promise<T>):
   }
 }
 
-const cardIn = (page: Page, columnId: string) => page.locator(`[data-testid="column-${columnId}"] [data-card-id]`);
+/** A card's `data-column-id` is its work center's id, or on a board with lanes its cell's key (`<columnId>::<laneId>`). */
+const cardIn = (page: Page, columnId: string) => page.locator(`[data-card-id][data-column-id^="${columnId}"]`);
+const inPlace = (cardId: string, columnId: string) => `[data-card-id="${cardId}"][data-column-id^="${columnId}"]`;
 
-/** A pointer drag of the first card of `from` onto the middle of `to`, in small steps as a hand would. */
-async function dragAcross(page: Page, from: string, to: string): Promise<string> {
+/** A pointer drag of the first card of `from` onto the middle of `to`'s cell in `laneId`, in small steps as a hand would. */
+async function dragAcross(page: Page, from: string, to: string, laneId: string): Promise<string> {
   const card = cardIn(page, from).first();
   const cardId = await card.getAttribute('data-card-id');
   const start = await card.boundingBox();
-  const target = await page.locator(`[data-testid="column-${to}"] ol`).boundingBox();
+  // A board with lanes: the lane's cell; with one lane (BIGBOARD_LANES=1): the work center.
+  const target = await page.locator(`[data-testid="cell-${to}-${laneId}"] ol, [data-testid="column-${to}"] ol`).first().boundingBox();
   if (!cardId || !start || !target) throw new Error('drag: card or column not on screen');
   await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
   await page.mouse.down();
   await page.mouse.move(start.x + start.width / 2 + 10, start.y + start.height / 2, { steps: 2 });
   await page.mouse.move(target.x + target.width / 2, target.y + Math.min(target.height / 2, 200), { steps: 20 });
   await page.mouse.up();
-  await page.locator(`[data-card-id="${cardId}"][data-column-id="${to}"]`).waitFor({ timeout: 10_000 });
+  await page.locator(inPlace(cardId, to)).waitFor({ timeout: 10_000 });
   return cardId;
 }
 
@@ -193,7 +206,7 @@ async function remoteMove(socket: BenchSocket, page: Page, from: string, to: str
   if (!cardId) throw new Error('remote move: no card');
   const ack = await socket.timeout(10_000).emitWithAck('card:move', { cardId, toColumnId: to });
   if (!ack.ok) throw new Error(`remote move refused: ${ack.code} ${ack.message}`);
-  await page.locator(`[data-card-id="${cardId}"][data-column-id="${to}"]`).waitFor({ timeout: 10_000 });
+  await page.locator(inPlace(cardId, to)).waitFor({ timeout: 10_000 });
 }
 
 /** The floor of a drop: move one card's node into another list of the static page and lay out, in one task. */
@@ -230,11 +243,11 @@ async function connectRemote(url: string, cookie: string, boardId: string): Prom
 
 export const bigboard: BenchModule = {
   name: 'bigboard',
-  description: '1,000 cards in 8 work centers: page time, time until draggable in Chromium, long tasks of a drag',
+  description: '1,000 cards in 8 work centers and 3 lanes: page time, time until draggable in Chromium, long tasks of a drag',
   async run(ctx: BenchContext): Promise<BenchResult> {
     const plan = ctx.quick ? QUICK : FULL;
     const dbPath = join(ctx.workDir, 'bigboard.db');
-    const { boardId, columnIds } = await seed(dbPath);
+    const { boardId, columnIds, laneId } = await seed(dbPath);
     let app: ServerChild | undefined;
     let floor: ServerChild | undefined;
     let browser: Browser | undefined;
@@ -311,7 +324,7 @@ export const bigboard: BenchModule = {
           });
           const drag = await profile('drag', () =>
             watchTasks(browser as Browser, page, 'drag', async () => {
-              await dragAcross(page, columnIds[0] as string, columnIds[1] as string);
+              await dragAcross(page, columnIds[0] as string, columnIds[1] as string, laneId);
             }),
           );
           const arrival = await profile('remote-move', () =>

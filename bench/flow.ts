@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { writeAggregates } from '../db/flow';
 import { openSqlite } from '../db/sqlite/engine';
 import { createStore } from '../db/store';
+import { defaultLaneId } from '../lib/shared/domain/lanes';
 import type { BoardEvent, CardDTO, ColumnDTO } from '../lib/shared/domain/types';
 import { computeMetrics } from '../lib/shared/flow/metrics';
 import { replayFlow } from '../lib/shared/flow/replay';
@@ -70,6 +71,7 @@ export async function generateBoard(path: string, log: (m: string) => void): Pro
       id: cardId,
       boardId: board.id,
       columnId: (columns[0] as ColumnDTO).id,
+      laneId: defaultLaneId(board.id),
       position: `a${n}`,
       title: `Item ${n}`,
       description: '',

@@ -18,6 +18,8 @@ const TABLES = [
   'instance_settings',
   'boards',
   'columns',
+  'lanes',
+  'lane_column_limits',
   'cards',
   'events',
   'backward_moves',

@@ -11,7 +11,9 @@
  * starts at a different UTC hour in each viewer's time zone.
  */
 import { DomainError } from '../lib/shared/domain/errors';
-import type { BoardEvent } from '../lib/shared/domain/types';
+import { defaultLaneId } from '../lib/shared/domain/lanes';
+import type { BoardEvent, ClassOfService } from '../lib/shared/domain/types';
+import { countsFromHourly, filterOf, type LaneFilter } from '../lib/shared/flow/laneFilter';
 import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRange } from '../lib/shared/flow/data';
 import { blockStep, cardOfEvent, type BlockInterval } from '../lib/shared/flow/blockers';
 import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, reachedFromEntries, type OrderEntry } from '../lib/shared/flow/order';
@@ -49,6 +51,32 @@ interface ColumnRow {
 export function resolveCommitment(live: readonly { id: string }[], setting: string | null): string {
   if (setting && live.some((c) => c.id === setting)) return setting;
   return (live[1] ?? live[0])?.id ?? '';
+}
+
+/** The cards of a lane or class filter: by their current lane (lib/shared/flow/laneFilter.ts), deleted ones included. */
+async function matchingCards(sql: Sql, boardId: string, filter: LaneFilter): Promise<Set<string>> {
+  const lane = `coalesce(lane_id, ?)`;
+  const rows = filter.lane
+    ? await sql.all<{ id: string }>(`select id from cards where board_id = ? and ${lane} = ?`, [boardId, defaultLaneId(boardId), filter.lane])
+    : await sql.all<{ id: string }>(`select id from cards where board_id = ? and ${lane} in (select id from lanes where board_id = ? and class_of_service = ?)`, [
+        boardId,
+        defaultLaneId(boardId),
+        boardId,
+        filter.class ?? '',
+      ]);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The counters of the matching cards alone, from a replay of their events and the board's structure. */
+async function filteredCounts(sql: Sql, boardId: string, through: number, matching: ReadonlySet<string>, boundaries: readonly number[], index: ReadonlyMap<string, number>, width: number) {
+  const replay = createFlowReplay();
+  for await (const page of eventPages(sql, boardId, 0, through)) {
+    for (const e of page) {
+      const cardId = e.type === 'card_created' ? e.card.id : 'cardId' in e ? e.cardId : null;
+      if (cardId === null || matching.has(cardId)) replay.add(e);
+    }
+  }
+  return countsFromHourly(replay.finish().hourly, boundaries, index, width);
 }
 
 /** Deletes a board and, through the foreign keys' cascades, everything of it: undoes a failed import. */
@@ -281,6 +309,12 @@ export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> 
     case 'wip_limit_set':
     case 'person_wip_limit_set':
     case 'board_renamed':
+    // Lanes filter the flow by card (the card's current lane), they do not change the counters.
+    case 'lane_added':
+    case 'lane_renamed':
+    case 'lane_moved':
+    case 'lane_removed':
+    case 'lane_configured':
       break;
     default: {
       const unreachable: never = event;
@@ -519,7 +553,14 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
       const doneColumnId = live.at(-1)?.id ?? '';
 
       const boundaries = intervalBoundaries(from, to, range.interval, range.tz);
-      const { start, counts } = await readCounts(sql, boardId, boundaries, index, columns.length);
+      const lanes = (await sql.all<{ id: string; name: string; class_of_service: string }>('select id, name, class_of_service from lanes where board_id = ? and deleted_at is null order by ord, id', [boardId])).map(
+        (l) => ({ id: l.id, name: l.name, classOfService: l.class_of_service as ClassOfService }),
+      );
+      // One lane or class (lib/shared/flow/laneFilter.ts): the matching cards' own history, replayed.
+      const filter = filterOf(range);
+      const matching = filter ? await matchingCards(sql, boardId, filter) : null;
+      const { start, counts } = matching ? await filteredCounts(sql, boardId, board.version, matching, boundaries, index, columns.length) : await readCounts(sql, boardId, boundaries, index, columns.length);
+      const mine = <T extends { cardId: string }>(list: T[]): T[] => (matching ? list.filter((r) => matching.has(r.cardId)) : list);
 
       const rangeStart = boundaries[0] as number;
       const rangeEnd = boundaries.at(-1) as number;
@@ -528,19 +569,25 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
           'select card_id, title, created_at, committed_at, done_at from flow_cards where board_id = ? and done_at >= ? and done_at < ? order by done_at, card_id',
           [boardId, rangeStart, rangeEnd],
         )
-      ).map(([cardId, title, createdAt, committedAt, doneAt]) => ({ cardId, title, createdAt, committedAt: committedAt ?? null, doneAt }));
+      )
+        .map(([cardId, title, createdAt, committedAt, doneAt]) => ({ cardId, title, createdAt, committedAt: committedAt ?? null, doneAt }))
+        .filter((c) => !matching || matching.has(c.cardId));
       const open: OpenCard[] = (
         await sql.values<[string, string, string, number, number | null, string]>(
           'select card_id, title, column_id, created_at, committed_at, furthest_id from flow_cards where board_id = ? and deleted_at is null and done_at is null',
           [boardId],
         )
-      ).map(([cardId, title, columnId, createdAt, committedAt, furthestId]) => ({ cardId, title, columnId, createdAt, committedAt, furthestId }));
+      )
+        .map(([cardId, title, columnId, createdAt, committedAt, furthestId]) => ({ cardId, title, columnId, createdAt, committedAt, furthestId }))
+        .filter((c) => !matching || matching.has(c.cardId));
       const defects: DefectReturn[] = (
         await sql.values<[number, string, string, string]>(
           'select at, card_id, detected_at_column_id, returned_to_column_id from backward_moves where board_id = ? and at >= ? and at < ? order by at',
           [boardId, rangeStart, rangeEnd],
         )
-      ).map(([at, cardId, detectedAtColumnId, returnedToColumnId]) => ({ at, cardId, detectedAtColumnId, returnedToColumnId }));
+      )
+        .map(([at, cardId, detectedAtColumnId, returnedToColumnId]) => ({ at, cardId, detectedAtColumnId, returnedToColumnId }))
+        .filter((c) => !matching || matching.has(c.cardId));
       // Intervals overlapping the range (an open one runs on), and all of the range's finished cards'.
       const blocks: BlockInterval[] = (
         await sql.values<[string, number, string, string | null, number, number | null]>(
@@ -562,13 +609,14 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
           endedAt: endedAt === null ? null : Number(endedAt),
         }))
         .toSorted((a, b) => a.startedAt - b.startedAt || a.cardId.localeCompare(b.cardId) || a.openedVersion - b.openedVersion);
+      const echoed: FlowRange = { from: range.from, to: range.to, interval: range.interval, tz: range.tz, ...filter };
 
       return {
         boardId,
         boardName: board.name,
         version: board.version,
         asOf: now,
-        range: { from: range.from, to: range.to, interval: range.interval, tz: range.tz },
+        range: echoed,
         boundaries,
         columns,
         commitmentColumnId,
@@ -578,8 +626,10 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
         counts,
         finished,
         open,
-        defects,
-        blocks,
+        defects: mine(defects),
+        blocks: mine(blocks),
+        lanes,
+        ...(matching ? { filterCards: [...matching] } : {}),
       };
     });
   }

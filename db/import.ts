@@ -13,6 +13,7 @@
 import { generateNKeysBetween } from 'fractional-indexing';
 import type { Engine, Param, WriteTx } from './engine';
 import { BUMP_DAILY, BUMP_HOURLY, discardBoard, resolveCommitment } from './flow';
+import { defaultLane, defaultLaneId } from '../lib/shared/domain/lanes';
 import type { CardDTO, ColumnDTO } from '../lib/shared/domain/types';
 import { peopleNamesOf, type ImportPlan } from '../lib/shared/flow/csv';
 import { LIMITS } from '../lib/shared/domain/limits';
@@ -203,6 +204,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         id: cardId,
         boardId,
         columnId,
+        laneId: defaultLaneId(boardId),
         position: positions[i] as string,
         title: item.title,
         description: (people.descriptions[i] as string | undefined) ?? '',
@@ -247,6 +249,13 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         8,
         columns.map((c, i) => [c.id, boardId, c.name, i, null, start, null, i]),
       );
+      // The board's one default lane (a board_created without lanes names it: lib/shared/domain/lanes.ts).
+      await tx.run("insert into lanes (id, board_id, name, class_of_service, wip_limit, ord, created_at, deleted_at) values (?, ?, ?, 'standard', null, 0, ?, null)", [
+        defaultLaneId(boardId),
+        boardId,
+        defaultLane(boardId).name,
+        start,
+      ]);
       await tx.run('insert into events (board_id, version, type, actor, actor_id, at, card_id, data) values (?, 1, ?, ?, ?, ?, null, ?)', [
         boardId,
         'board_created',
@@ -289,6 +298,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
           cardId,
           boardId,
           column,
+          defaultLaneId(boardId),
           positions[i] as string,
           item.title,
           (people.descriptions[i] as string | undefined) ?? '',
@@ -308,8 +318,8 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
       await engine.write(async (tx) => {
         await insertRows(
           tx,
-          'insert into cards (id, board_id, column_id, position, title, description, type, blocked_ms, created_at, updated_at, entered_column_at, assignee_ids)',
-          12,
+          'insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked_ms, created_at, updated_at, entered_column_at, assignee_ids)',
+          13,
           cardRows,
         );
         await insertRows(tx, 'insert into imported_items (card_id, board_id, ord, external_id, link, attributes)', 6, itemRows);

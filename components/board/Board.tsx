@@ -2,7 +2,8 @@
 import { DndContext, DragOverlay, MeasuringStrategy } from '@dnd-kit/core';
 import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
-import { arrivalRefusal, cardsByColumn, columnName, keepUnchangedLists } from '../../lib/client/boardView';
+import { arrivalRefusal, columnName, keepUnchangedLists } from '../../lib/client/boardView';
+import { cardsByCell, hasLanes, parseCellKey } from '../../lib/client/laneView';
 import { cardCount, cardsNotLoaded } from '../../lib/shared/domain/cardWindow';
 import { hasRole } from '../../lib/shared/domain/roles';
 import { useBoardActions } from '../../lib/client/useBoardActions';
@@ -24,6 +25,7 @@ import { CardDragProvider } from './CardDragSource';
 import { CardFace } from './CardFace';
 import { FlowMarksProvider } from '../flow/FlowMarks';
 import { Column, type DropState } from './Column';
+import { LaneGrid } from './LaneGrid';
 import { cardElement } from './focus';
 import { ReasonDialog } from './ReasonDialog';
 import { BoardFilterProvider, FilterBar } from './BoardFilters';
@@ -66,7 +68,9 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
   const actions = useBoardActions(view.id, sync.mutate);
   const [dialog, setDialog] = useState<DialogState>(null);
 
-  const cards = useMemo(() => cardsByColumn(view), [view]);
+  // Lists per work center, or per cell (lane × work center) on a board with lanes (laneView.ts).
+  const cards = useMemo(() => cardsByCell(view), [view]);
+  const lanes = hasLanes(view);
   const lists = useMemo(() => new Map([...cards].map(([columnId, list]) => [columnId, list.map((c) => c.id)])), [cards]);
   const cardById = useMemo(() => new Map(view.cards.map((c) => [c.id, c])), [view.cards]);
   const counts = useMemo(() => new Map(view.columns.map((c) => [c.id, cardCount(view, c.id)])), [view]);
@@ -112,8 +116,8 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
   // What each work center shows. A move or a drag changes one or two of these lists; the others
   // stay the same arrays, so their cards are not redrawn (see DraggableCard's memo).
   const fresh = useMemo(
-    () => new Map(view.columns.map((column) => [column.id, (drag.displayLists.get(column.id) ?? []).flatMap((id) => cardById.get(id) ?? [])])),
-    [view.columns, drag.displayLists, cardById],
+    () => new Map([...lists.keys()].map((key) => [key, (drag.displayLists.get(key) ?? []).flatMap((id) => cardById.get(id) ?? [])])),
+    [lists, drag.displayLists, cardById],
   );
   // The previous render's lists, kept in state (React's pattern for deriving from the last render).
   const [kept, setKept] = useState(() => ({ from: fresh, lists: keepUnchangedLists(new Map<string, readonly CardDTO[]>(), fresh) }));
@@ -187,7 +191,7 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
             {...drag.handlers}
           >
             <CardDragProvider describedById={dndId} enabled={canWork}>
-              <main id="work-centers" tabIndex={-1} className="min-h-0 flex-1 overflow-x-auto overflow-y-hidden outline-none" aria-label="Value stream">
+              <main id="work-centers" tabIndex={-1} className={`min-h-0 flex-1 overflow-x-auto outline-none ${lanes ? 'overflow-y-auto' : 'overflow-y-hidden'}`} aria-label="Value stream">
                 {view.columns.length === 0 ? (
                   <div className="flex h-full flex-col items-center justify-center gap-3 text-slate-600">
                     <p className="text-lg">This board has no work centers yet.</p>
@@ -199,6 +203,19 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
                       Add the first work center
                     </button>
                   </div>
+                ) : lanes ? (
+                  <LaneGrid
+                    view={view}
+                    shown={shown}
+                    dropStateOf={dropStateOf}
+                    movingBy={presence.movingBy}
+                    draggingCardId={drag.activeCardId}
+                    drawLimit={drawLimit}
+                    onOpenCard={openCard}
+                    onColumnSettings={canAdmin ? (columnId) => setDialog({ kind: 'column', columnId }) : undefined}
+                    onAddCard={canWork ? (columnId, laneId, title) => void actions.createCard(columnId, title, 'feature', laneId) : undefined}
+                    onLoadMore={sync.loadMore}
+                  />
                 ) : (
                   <div className="flex h-full min-w-min gap-2 p-2">
                     {view.columns.map((column, index) => (
@@ -252,7 +269,7 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
             <ReasonDialog
               cardTitle={cardById.get(drag.pendingDrop.cardId)?.title ?? 'This card'}
               fromName={columnName(view.columns, drag.pendingDrop.fromColumnId)}
-              toName={columnName(view.columns, drag.pendingDrop.placement.columnId)}
+              toName={columnName(view.columns, parseCellKey(drag.pendingDrop.placement.columnId).columnId)}
               returnFocus={cardElement(drag.pendingDrop.cardId)}
               onConfirm={drag.confirmBackward}
               onCancel={drag.cancelBackward}

@@ -6,6 +6,7 @@ import type { BoardActions } from '../../lib/client/useBoardActions';
 import { BoardSettingsDialog } from './BoardSettingsDialog';
 import { CardDialog } from './CardDialog';
 import { ColumnDialog } from './ColumnDialog';
+import { LaneSettings } from './LaneSettings';
 import { cardElement } from './focus';
 
 export type DialogState =
@@ -48,6 +49,7 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
         key={openCard.id}
         card={openCard}
         columns={view.columns}
+        lanes={view.lanes}
         socket={socket}
         returnFocus={cardElement(openCard.id)}
         onSave={(changes) => void actions.updateCard(openCard.id, changes)}
@@ -89,7 +91,9 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
         onSetPersonWipLimit={(limit) => void actions.setPersonWipLimit(limit)}
         onAddColumn={(name, wipLimit) => void actions.addColumn(name, wipLimit, view.columns.length)}
         onClose={close}
-      />
+      >
+        <LaneSettings lanes={view.lanes} columns={view.columns} cardsIn={(laneId) => view.cards.filter((c) => c.laneId === laneId).length} actions={actions} />
+      </BoardSettingsDialog>
     );
   }
 

@@ -1,5 +1,5 @@
 'use client';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { LIMITS } from '../../lib/shared/domain/limits';
 import { parseBoardName, parseColumnName, parseWipLimit } from '../../lib/client/forms';
 import { Button } from '../ui/Button';
@@ -16,10 +16,12 @@ interface BoardSettingsDialogProps {
   personWipLimit?: number | null;
   onSetPersonWipLimit?: (limit: number | null) => void;
   onClose(): void;
+  /** More sections (the lanes: LaneSettings). */
+  children?: ReactNode;
 }
 
 /** Rename the board, or add a work center at the end of the value stream. */
-export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, onAddColumn, personWipLimit = null, onSetPersonWipLimit, onClose }: BoardSettingsDialogProps) {
+export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, onAddColumn, personWipLimit = null, onSetPersonWipLimit, onClose, children }: BoardSettingsDialogProps) {
   const [name, setName] = useState(boardName);
   const [renameError, setRenameError] = useState<string | null>(null);
   const [columnName, setColumnName] = useState('');
@@ -110,6 +112,7 @@ export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, o
           </Button>
         </div>
       </form>
+      {children}
     </Modal>
   );
 }

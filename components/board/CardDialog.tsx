@@ -1,6 +1,6 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import { CARD_TYPES, type CardDTO, type CardType, type ColumnDTO } from '../../lib/shared/domain/types';
+import { CARD_TYPES, type CardDTO, type CardType, type ColumnDTO, type LaneDTO } from '../../lib/shared/domain/types';
 import { LIMITS } from '../../lib/shared/domain/limits';
 import { columnName } from '../../lib/client/boardView';
 import { plural, shortAge } from '../../lib/client/format';
@@ -20,6 +20,8 @@ import { Markdown } from '../ui/Markdown';
 interface CardDialogProps {
   card: CardDTO;
   columns: readonly ColumnDTO[];
+  /** The board's lanes: the card's lane is named when it has more than one. */
+  lanes?: readonly LaneDTO[];
   socket: FlowSocket | null;
   onSave(changes: CardChanges): void;
   onDelete(): void;
@@ -62,7 +64,7 @@ function CardAges({ card, columns }: { card: CardDTO; columns: readonly ColumnDT
   );
 }
 
-export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, returnFocus, readOnly = false }: CardDialogProps) {
+export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete, onClose, returnFocus, readOnly = false }: CardDialogProps) {
   const [draft, setDraft] = useState<Required<CardChanges>>({
     title: card.title,
     description: card.description,
@@ -95,6 +97,12 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
       description={
         <span>
           In <strong>{columnName(columns, card.columnId)}</strong>
+          {lanes.length > 1 ? (
+            <span>
+              {' '}
+              · <span data-testid="card-lane">{lanes.find((l) => l.id === card.laneId)?.name ?? 'a removed'} lane</span>
+            </span>
+          ) : null}
           {card.defectCount > 0 ? <span className="text-rose-700"> · sent back {plural(card.defectCount, 'time')}</span> : null}
         </span>
       }
@@ -215,7 +223,7 @@ export function CardDialog({ card, columns, socket, onSave, onDelete, onClose, r
         </form>
         <section aria-label="History">
           <h3 className="mb-2 text-sm font-semibold text-slate-700">History</h3>
-          <CardHistory cardId={card.id} revision={card.updatedAt} columns={columns} socket={socket} blocked={card} />
+          <CardHistory cardId={card.id} revision={card.updatedAt} columns={columns} socket={socket} blocked={card} lanes={lanes} />
         </section>
       </div>
     </Modal>

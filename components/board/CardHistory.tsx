@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
-import type { CardDTO, CardHistoryEntry, ColumnDTO, PersonDTO } from '../../lib/shared/domain/types';
+import type { CardDTO, CardHistoryEntry, ColumnDTO, LaneDTO, PersonDTO } from '../../lib/shared/domain/types';
 import { blockedTimeOf, formatBlockedTime } from '../../lib/shared/domain/blocked';
 import { useClock } from '../../lib/client/useNow';
 import { columnName } from '../../lib/client/boardView';
@@ -11,7 +11,7 @@ import { usePeople } from './People';
 /** `revision` is the card's updatedAt the history was loaded for: every change to the card reloads it. */
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; entries: CardHistoryEntry[]; revision: string };
 
-function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blockedFor: ReadonlyMap<number, number>, people: ReadonlyMap<string, PersonDTO> = new Map()): string {
+function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blockedFor: ReadonlyMap<number, number>, lanes: readonly LaneDTO[], people: ReadonlyMap<string, PersonDTO> = new Map()): string {
   const from = columnName(columns, entry.fromColumnId);
   const to = columnName(columns, entry.toColumnId);
   switch (entry.type) {
@@ -20,6 +20,10 @@ function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blocke
     case 'card_moved':
       if (entry.undoes !== undefined) return `Undid the move: back from ${from} to ${to}`;
       if (entry.backward) return `Sent back from ${from} to ${to}`;
+      if (entry.toLaneId) {
+        const lane = `the ${lanes.find((l) => l.id === entry.toLaneId)?.name ?? 'removed'} lane`;
+        return entry.fromColumnId === entry.toColumnId ? `Moved to ${lane} in ${to}` : `Moved from ${from} to ${to}, into ${lane}`;
+      }
       return entry.fromColumnId === entry.toColumnId ? `Reordered in ${to}` : `Moved from ${from} to ${to}`;
     case 'card_updated': {
       const changes = entry.changes ?? {};
@@ -85,6 +89,7 @@ export function CardHistory({
   columns,
   socket,
   blocked,
+  lanes = [],
 }: {
   cardId: string;
   revision: string;
@@ -92,6 +97,8 @@ export function CardHistory({
   socket: FlowSocket | null;
   /** The card's blocked time (CardDTO's fields), summed above the list. */
   blocked?: Pick<CardDTO, 'blockedMs' | 'blockedSince'>;
+  /** The board's lanes, to name those a card moved into. */
+  lanes?: readonly LaneDTO[];
 }) {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const people = usePeople();
@@ -138,7 +145,7 @@ export function CardHistory({
             <div className="flex flex-wrap items-baseline justify-between gap-x-3">
               <span className={`font-medium ${defect(entry) ? 'text-rose-900' : 'text-slate-800'}`}>
                 {defect(entry) ? '↩ ' : ''}
-                {describe(entry, columns, blockedFor, people)}
+                {describe(entry, columns, blockedFor, lanes, people)}
                 {undone.has(entry.version) ? ' (undone)' : ''}
               </span>
               <span className="text-xs text-slate-600">

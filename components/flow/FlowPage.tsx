@@ -4,6 +4,8 @@ import { useMemo, useState, useSyncExternalStore } from 'react';
 import { useFlowData, type FlowStatus } from '../../lib/client/useFlowData';
 import { useNow } from '../../lib/client/useNow';
 import type { FlowRange } from '../../lib/shared/flow/data';
+import { CLASS_LABELS } from '../../lib/shared/domain/lanes';
+import { CLASSES_OF_SERVICE, type ClassOfService } from '../../lib/shared/domain/types';
 import { computeMetrics } from '../../lib/shared/flow/metrics';
 import { buildCfd } from '../../lib/shared/flow/series';
 import { addDays, dateOf, daysBetween, formatDate, parseDate, type Interval } from '../../lib/shared/flow/time';
@@ -51,8 +53,28 @@ function useTimeZone(): string | null {
   );
 }
 
-export function FlowPage({ boardId, boardName }: { boardId: string; boardName: string }) {
+/** `''`, `class:<class>` or `lane:<id>`: the filter picker's value. */
+function filterValue(filter: { lane?: string; class?: string }): string {
+  return filter.lane ? `lane:${filter.lane}` : filter.class ? `class:${filter.class}` : '';
+}
+
+export function FlowPage({ boardId, boardName, initialFilter = {} }: { boardId: string; boardName: string; initialFilter?: { lane?: string; class?: string } }) {
   const tz = useTimeZone();
+  const [filter, setFilter] = useState<{ lane?: string; class?: ClassOfService }>(() =>
+    initialFilter.lane ? { lane: initialFilter.lane } : (CLASSES_OF_SERVICE as readonly string[]).includes(initialFilter.class ?? '') ? { class: initialFilter.class as ClassOfService } : {},
+  );
+  const pickFilter = (value: string) => {
+    const [kind, id] = [value.slice(0, value.indexOf(':')), value.slice(value.indexOf(':') + 1)];
+    const next = kind === 'lane' ? { lane: id } : kind === 'class' ? { class: id as ClassOfService } : {};
+    setFilter(next);
+    // In the address, so the view can be shared and reloaded as it is.
+    const url = new URL(window.location.href);
+    url.searchParams.delete('lane');
+    url.searchParams.delete('class');
+    if (next.lane) url.searchParams.set('lane', next.lane);
+    if (next.class) url.searchParams.set('class', next.class);
+    window.history.replaceState(null, '', url);
+  };
   // Null until the viewer picks a range: then the last 30 days in their zone.
   const [picked, setPicked] = useState<{ from: string; to: string } | null>(null);
   const defaults = tz ? lastDays(tz, 30) : null;
@@ -65,7 +87,7 @@ export function FlowPage({ boardId, boardName }: { boardId: string; boardName: s
   const [settingsOpen, setSettingsOpen] = useState(false);
   const now = useNow();
 
-  const range: FlowRange | null = tz && from && to ? { from, to, interval, tz } : null;
+  const range: FlowRange | null = tz && from && to ? { from, to, interval, tz, ...filter } : null;
   const { data, status, error, reload } = useFlowData(boardId, range);
   const cfd = useMemo(() => (data ? buildCfd(data) : null), [data]);
   const metrics = useMemo(() => (data ? computeMetrics({ ...data, asOf: Math.max(data.asOf, now ?? 0) }) : null), [data, now]);
@@ -81,7 +103,7 @@ export function FlowPage({ boardId, boardName }: { boardId: string; boardName: s
     setPicked(lastDays(tz, days));
     if (days > MAX_HOUR_DAYS) setInterval('day');
   };
-  const query = range ? new URLSearchParams({ from: range.from, to: range.to, interval: range.interval, tz: range.tz }).toString() : '';
+  const query = range ? new URLSearchParams({ from: range.from, to: range.to, interval: range.interval, tz: range.tz, ...filter }).toString() : '';
   const api = `/api/boards/${encodeURIComponent(boardId)}`;
 
   const saveSettings = async (settings: { demandPerWeek: number | null; commitmentColumnId: string | null }) => {
@@ -141,6 +163,31 @@ export function FlowPage({ boardId, boardName }: { boardId: string; boardName: s
               by hour
             </option>
           </select>
+          {(data?.lanes.length ?? 0) > 1 || filterValue(filter) ? (
+            <select
+              value={filterValue(filter)}
+              onChange={(e) => pickFilter(e.target.value)}
+              className="rounded bg-slate-800 px-1.5 py-1 text-slate-100"
+              aria-label="Lane or class of service"
+              data-testid="lane-filter"
+            >
+              <option value="">All lanes</option>
+              <optgroup label="Class of service">
+                {CLASSES_OF_SERVICE.map((c) => (
+                  <option key={c} value={`class:${c}`}>
+                    {CLASS_LABELS[c]} work
+                  </option>
+                ))}
+              </optgroup>
+              <optgroup label="Lane">
+                {(data?.lanes ?? []).map((l) => (
+                  <option key={l.id} value={`lane:${l.id}`}>
+                    {l.name} lane
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+          ) : null}
           <span className="hidden text-xs text-slate-400 xl:inline">{tz}</span>
           <button type="button" onClick={() => setSettingsOpen(true)} className="rounded-md px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white" data-testid="flow-settings" disabled={!data}>
             Settings

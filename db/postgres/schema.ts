@@ -48,6 +48,7 @@ export const cards = pgTable(
     columnId: text('column_id')
       .notNull()
       .references(() => columns.id),
+    laneId: text('lane_id'),
     position: text('position').notNull(),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
@@ -67,7 +68,36 @@ export const cards = pgTable(
     index('cards_column_idx').on(t.columnId, t.position),
     index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt),
     index('cards_assigned_idx').on(t.boardId).where(sql`assignee_ids <> '[]'`),
+    index('cards_lane_idx').on(t.laneId, t.columnId, t.deletedAt),
   ],
+);
+
+export const lanes = pgTable(
+  'lanes',
+  {
+    id: text('id').primaryKey(),
+    boardId: board(),
+    name: text('name').notNull(),
+    classOfService: text('class_of_service').notNull().default('standard'),
+    wipLimit: integer('wip_limit'),
+    ord: integer('ord').notNull(),
+    createdAt: ms('created_at').notNull(),
+    deletedAt: ms('deleted_at'),
+  },
+  (t) => [index('lanes_board_idx').on(t.boardId, t.ord)],
+);
+
+export const laneColumnLimits = pgTable(
+  'lane_column_limits',
+  {
+    laneId: text('lane_id')
+      .notNull()
+      .references(() => lanes.id, { onDelete: 'cascade' }),
+    columnId: text('column_id').notNull(),
+    boardId: board(),
+    wipLimit: integer('wip_limit').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.laneId, t.columnId] }), index('lane_column_limits_board_idx').on(t.boardId)],
 );
 
 export const events = pgTable(

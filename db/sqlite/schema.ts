@@ -59,6 +59,8 @@ export const cards = sqliteTable(
     columnId: text('column_id')
       .notNull()
       .references(() => columns.id),
+    /** The card's swimlane (lanes below); null only for a row written before lanes, read as its board's default lane. */
+    laneId: text('lane_id'),
     position: text('position').notNull(),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
@@ -82,7 +84,47 @@ export const cards = sqliteTable(
     index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt),
     // The assigned cards only: a join names their people without reading a big board's every card.
     index('cards_assigned_idx').on(t.boardId).where(sql`assignee_ids <> '[]'`),
+    index('cards_lane_idx').on(t.laneId, t.columnId, t.deletedAt),
   ],
+);
+
+/**
+ * Swimlanes (lib/shared/domain/lanes.ts): rows across the work centers, each with a class of service
+ * and an optional limit of its own. Removed lanes stay so that the log that names them stays readable.
+ */
+export const lanes = sqliteTable(
+  'lanes',
+  {
+    id: text('id').primaryKey(),
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** standard, expedite, fixed_date or intangible. */
+    classOfService: text('class_of_service').notNull().default('standard'),
+    wipLimit: integer('wip_limit'),
+    /** Top-to-bottom place, 0-based and dense among live lanes; an expedite lane is 0. */
+    ord: integer('ord').notNull(),
+    createdAt: integer('created_at').notNull(),
+    deletedAt: integer('deleted_at'),
+  },
+  (t) => [index('lanes_board_idx').on(t.boardId, t.ord)],
+);
+
+/** A limit per cell: one lane in one work center. */
+export const laneColumnLimits = sqliteTable(
+  'lane_column_limits',
+  {
+    laneId: text('lane_id')
+      .notNull()
+      .references(() => lanes.id, { onDelete: 'cascade' }),
+    columnId: text('column_id').notNull(),
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
+    wipLimit: integer('wip_limit').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.laneId, t.columnId] }), index('lane_column_limits_board_idx').on(t.boardId)],
 );
 
 /** The append-only event log. Rows are inserted, never updated or deleted. */

@@ -6,6 +6,7 @@ import type { BoardConfigureInput, BoardCreateInput, BoardRenameInput } from '..
 import type { Sql, WriteTx } from '../engine';
 import { BOARD_FIELDS, CARD_FIELDS, EVENT_FIELDS, eventFromRow, eventJsonFromRow, iso, toCardDTO, toColumnDTO, type BoardRow, type CardRow, type EventRow } from './rows';
 import { liveColumns, type Actor, type Commit, type WriteContext } from './tx';
+import { insertDefaultLane, liveLanes } from './lanes';
 
 const DAY_MS = 86_400_000;
 
@@ -27,7 +28,8 @@ export async function insertBoard(tx: WriteTx, input: BoardCreateInput, actor: A
     ]);
   }
   if (actor.id) await tx.run("insert into board_members (board_id, user_id, role, created_at) values (?, ?, 'admin', ?)", [boardId, actor.id, now]);
-  return cols;
+  const lane = await insertDefaultLane(tx, boardId, now);
+  return { cols, lanes: [lane] };
 }
 
 export async function renameBoard({ tx, boardId, append }: WriteContext, input: BoardRenameInput): Promise<Commit> {
@@ -78,7 +80,8 @@ async function boardHead(sql: Sql, boardId: string, now: number): Promise<Omit<B
   );
   const returned = new Map(defects.map((d) => [d.columnId, d.n]));
   const columns = (await liveColumns(sql, boardId)).map((c) => toColumnDTO(c, returned.get(c.id) ?? 0));
-  const head = { id: board.id, name: board.name, version: board.version, createdAt: iso(board.createdAt), columns };
+  const lanes = await liveLanes(sql, boardId);
+  const head = { id: board.id, name: board.name, version: board.version, createdAt: iso(board.createdAt), columns, lanes };
   return board.personWipLimit === null ? head : { ...head, personWipLimit: board.personWipLimit };
 }
 
@@ -159,7 +162,15 @@ export async function historyOf(sql: Sql, cardId: string): Promise<CardHistoryEn
   return rows.map((row) => {
     const e = eventFromRow(row);
     const entry: CardHistoryEntry = { version: e.version, type: e.type, actor: e.actor, at: e.at };
-    if (e.type === 'card_moved') Object.assign(entry, { fromColumnId: e.fromColumnId, toColumnId: e.toColumnId, backward: e.backward, reason: e.reason, ...(e.undoes ? { undoes: e.undoes.version } : {}) });
+    if (e.type === 'card_moved')
+      Object.assign(entry, {
+        fromColumnId: e.fromColumnId,
+        toColumnId: e.toColumnId,
+        backward: e.backward,
+        reason: e.reason,
+        ...(e.undoes ? { undoes: e.undoes.version } : {}),
+        ...(e.toLaneId ? { fromLaneId: e.fromLaneId, toLaneId: e.toLaneId } : {}),
+      });
     else if (e.type === 'card_created') Object.assign(entry, { toColumnId: e.card.columnId });
     else if (e.type === 'card_updated') Object.assign(entry, { changes: e.changes });
     return entry;

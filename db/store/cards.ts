@@ -1,7 +1,7 @@
 /** Card writes: create, update, delete, and the move that every pull and backward move is. */
 import { DomainError } from '../../lib/shared/domain/errors';
 import { positionBefore } from '../../lib/shared/domain/ordering';
-import { assertRoomFor, cardMovedEvent, isBackwardStep, requireReason } from '../../lib/shared/domain/rules';
+import { cardMovedEvent, isBackwardStep, requireReason } from '../../lib/shared/domain/rules';
 import type { BoardEventBody, CardDTO } from '../../lib/shared/domain/types';
 import type { CardCreateInput, CardDeleteInput, CardMoveInput, CardUpdateInput } from '../../lib/shared/protocol';
 import type { WriteTx } from '../engine';
@@ -11,6 +11,15 @@ import { arrivalAnchor } from '../../lib/shared/domain/doneOrder';
 import { sortByPosition } from '../../lib/shared/domain/ordering';
 import { columnOn, liveColumns, type Commit, type WriteContext } from './tx';
 import { checkAssignees, checkPeopleOnMove } from './people';
+import { assertLanePull, laneForNewCard, liveLanes } from './lanes';
+
+async function laneOf(tx: WriteTx, boardId: string, laneId: string | undefined, fallback: string | null) {
+  const lanes = await liveLanes(tx, boardId);
+  const wanted = laneId ?? fallback;
+  const lane = wanted === null ? laneForNewCard(lanes) : lanes.find((l) => l.id === wanted);
+  if (!lane) throw new DomainError('NOT_FOUND', 'Lane not found on this board');
+  return lane;
+}
 
 export async function cardOn(tx: WriteTx, boardId: string, cardId: string): Promise<CardRow> {
   const row = await tx.get<CardRow>(`select ${CARD_FIELDS} from cards where id = ? and deleted_at is null`, [cardId]);
@@ -31,7 +40,9 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
   const column = input.columnId ? await columnOn(tx, boardId, input.columnId) : (await liveColumns(tx, boardId))[0];
   if (!column) throw new DomainError('NOT_FOUND', 'Work center not found on this board');
   const inColumn = await cardsIn(tx, column.id);
-  assertRoomFor(column, inColumn.length, false);
+  const lane = await laneOf(tx, boardId, input.laneId, null);
+  // The column's, the lane's and the cell's limits (lib/shared/domain/lanes.ts), after the board's lock.
+  await assertLanePull(tx, boardId, null, column, lane, inColumn.length);
   // The last work center is newest first: a card created there goes on top (a named card must still be there).
   const last = await isLast(tx, boardId, column.id);
   if (last && input.beforeCardId && !inColumn.some((c) => c.id === input.beforeCardId)) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
@@ -45,6 +56,7 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
     id,
     boardId,
     columnId: column.id,
+    laneId: lane.id,
     position,
     title: input.title,
     description: input.description ?? '',
@@ -61,9 +73,9 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
     assigneeIds: JSON.stringify(assigneeIds),
   };
   await tx.run(
-    `insert into cards (id, board_id, column_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids)
-     values (?, ?, ?, ?, ?, ?, ?, false, null, 0, ?, ?, ?, ?)`,
-    [row.id, boardId, row.columnId, position, row.title, row.description, row.type, now, now, now, row.assigneeIds],
+    `insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids)
+     values (?, ?, ?, ?, ?, ?, ?, ?, false, null, 0, ?, ?, ?, ?)`,
+    [row.id, boardId, row.columnId, lane.id, position, row.title, row.description, row.type, now, now, now, row.assigneeIds],
   );
   const card = toCardDTO(row);
   const event = await append({ type: 'card_created', card }, card.id);
@@ -126,8 +138,12 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
   const backward = !sameColumn && isBackwardStep(source.ord, target.ord);
   const reason = requireReason(backward, input.reason);
   const inTarget = await cardsIn(tx, target.id);
+  const fromLaneId = toCardDTO(card).laneId;
+  const lane = await laneOf(tx, boardId, input.toLaneId, fromLaneId);
+  const sameLane = lane.id === fromLaneId;
   // Counted after the board's lock (boardWrite): no other pull of this board can slip in between.
-  assertRoomFor(target, inTarget.length, sameColumn);
+  // The column's limit, and the lane's and cell's (lib/shared/domain/lanes.ts).
+  await assertLanePull(tx, boardId, { id: card.id, columnId: card.columnId, laneId: fromLaneId, columnOrd: source.ord }, target, lane, inTarget.length);
   // Into progress from the first or last work center: each of the card's people needs room too.
   await checkPeopleOnMove(tx, boardId, card, source, target);
   // The last work center is newest first: an arrival goes on top, and a card moved within it stays
@@ -144,19 +160,21 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
   const updated: CardRow = {
     ...card,
     columnId: target.id,
+    laneId: lane.id,
     position,
     defectCount: card.defectCount + (backward ? 1 : 0),
     updatedAt: now,
     enteredColumnAt: sameColumn ? card.enteredColumnAt : now,
   };
-  await tx.run('update cards set column_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ? where id = ?', [
+  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ? where id = ?', [
     updated.columnId,
+    lane.id,
     position,
     updated.defectCount,
     now,
     updated.enteredColumnAt,
     card.id,
   ]);
-  const event = await append(cardMovedEvent({ cardId: card.id, fromColumnId: card.columnId, toColumnId: target.id, position, backward, reason }), card.id);
+  const event = await append(cardMovedEvent({ cardId: card.id, fromColumnId: card.columnId, toColumnId: target.id, position, backward, reason, ...(sameLane ? {} : { fromLaneId, toLaneId: lane.id }) }), card.id);
   return { boardId, version: event.version, events: [event], card: toCardDTO(updated) };
 }

@@ -4,7 +4,7 @@
  * in one transaction per write, and keeps the flow projection following the log.
  */
 import { randomUUID } from 'node:crypto';
-import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardDTO, CardHistoryEntry, ColumnDTO } from '../../lib/shared/domain/types';
+import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardDTO, CardHistoryEntry, ColumnDTO, LaneDTO } from '../../lib/shared/domain/types';
 import type {
   BoardConfigureInput,
   BoardCreateInput,
@@ -18,6 +18,10 @@ import type {
   ColumnMoveInput,
   ColumnRemoveInput,
   ColumnUpdateInput,
+  LaneAddInput,
+  LaneMoveInput,
+  LaneRemoveInput,
+  LaneUpdateInput,
 } from '../../lib/shared/protocol';
 import type { Engine, Sql } from '../engine';
 import { applyPending, createFlowAggregates } from '../flow';
@@ -25,6 +29,7 @@ import { cardPageOf, configureBoard, eventsAfter, historyOf, insertBoard, listBo
 import { createCard, deleteCard, moveCard, updateCard } from './cards';
 import { undoMove } from './undo';
 import { addColumn, moveColumn, removeColumn, updateColumn } from './columns';
+import { addLane, moveLane, removeLane, updateLane } from './lanes';
 import { toColumnDTO } from './rows';
 import { peopleOf } from './people';
 import { windowOf } from '../../lib/shared/domain/cardWindow';
@@ -145,9 +150,9 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
       const boardId = newId();
       const commit = await engine.write(async (tx) => {
         const now = clock();
-        const cols = await insertBoard(tx, input, actor, { boardId, newId }, now);
+        const { cols, lanes } = await insertBoard(tx, input, actor, { boardId, newId }, now);
         const ctx: WriteContext = { tx, boardId, version: 0, now, actor, append: (body) => appendEvent(ctx, body) };
-        const event = await ctx.append({ type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)) });
+        const event = await ctx.append({ type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)), lanes });
         return { boardId, version: event.version, events: [event] };
       });
       followLog(boardId);
@@ -164,6 +169,12 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     moveColumn: (input: ColumnMoveInput, actor: Actor, guard?: Guard) => write({ columnId: input.columnId }, actor, guard, input.clientMutationId, reshaping((ctx) => moveColumn(ctx, input))),
     removeColumn: (input: ColumnRemoveInput, actor: Actor, guard?: Guard) =>
       write({ columnId: input.columnId }, actor, guard, input.clientMutationId, reshaping((ctx) => removeColumn(ctx, input))),
+    // Lanes do not reshape the flow aggregates: they are keyed by work center (lanes filter by card).
+    addLane: (input: LaneAddInput, actor: Actor, guard?: Guard): Promise<Commit & { lane: LaneDTO }> =>
+      write({ boardId: input.boardId }, actor, guard, input.clientMutationId, (ctx) => addLane(ctx, input, newId)),
+    updateLane: (input: LaneUpdateInput, actor: Actor, guard?: Guard) => write({ laneId: input.laneId }, actor, guard, input.clientMutationId, (ctx) => updateLane(ctx, input)),
+    moveLane: (input: LaneMoveInput, actor: Actor, guard?: Guard) => write({ laneId: input.laneId }, actor, guard, input.clientMutationId, (ctx) => moveLane(ctx, input)),
+    removeLane: (input: LaneRemoveInput, actor: Actor, guard?: Guard) => write({ laneId: input.laneId }, actor, guard, input.clientMutationId, (ctx) => removeLane(ctx, input)),
     createCard: (input: CardCreateInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
       write({ boardId: input.boardId }, actor, guard, input.clientMutationId, (ctx) => createCard(ctx, input, newId)),
     updateCard: (input: CardUpdateInput, actor: Actor, guard?: Guard) =>

@@ -4,8 +4,9 @@
  * the schema reaches every query that reads whole rows.
  */
 import { getTableColumns, type Table } from 'drizzle-orm';
-import type { BoardEvent, BoardEventBody, CardDTO, CardType, ColumnDTO } from '../../lib/shared/domain/types';
-import { boards, cards, columns, events } from '../sqlite/schema';
+import { defaultLaneId } from '../../lib/shared/domain/lanes';
+import type { BoardEvent, BoardEventBody, CardDTO, CardType, ClassOfService, ColumnDTO, LaneDTO } from '../../lib/shared/domain/types';
+import { boards, cards, columns, events, lanes } from '../sqlite/schema';
 
 /** `column_name as "fieldName", …` for every column of a table, optionally qualified by an alias. */
 export function selectList(table: Table, alias?: string): string {
@@ -18,11 +19,13 @@ export type BoardRow = typeof boards.$inferSelect;
 export type CardRow = typeof cards.$inferSelect;
 export type ColumnRow = typeof columns.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
+export type LaneRow = typeof lanes.$inferSelect;
 
 export const BOARD_FIELDS = selectList(boards);
 export const CARD_FIELDS = selectList(cards);
 export const COLUMN_FIELDS = selectList(columns);
 export const EVENT_FIELDS = selectList(events);
+export const LANE_FIELDS = selectList(lanes);
 
 /** SQLite keeps booleans as 0 and 1; PostgreSQL returns them as booleans. */
 export const cardRowOf = (raw: CardRow): CardRow => ({ ...raw, blocked: Boolean(raw.blocked) });
@@ -34,6 +37,7 @@ export function toCardDTO(row: CardRow): CardDTO {
     id: row.id,
     boardId: row.boardId,
     columnId: row.columnId,
+    laneId: row.laneId ?? defaultLaneId(row.boardId),
     position: row.position,
     title: row.title,
     description: row.description,
@@ -63,6 +67,10 @@ export function assigneesOf(json: string | null | undefined): string[] {
 
 export function toColumnDTO(row: ColumnRow, defectsReturned = 0): ColumnDTO {
   return { id: row.id, boardId: row.boardId, name: row.name, wipLimit: row.wipLimit, defectsReturned };
+}
+
+export function toLaneDTO(row: LaneRow, cellLimits: Record<string, number> = {}): LaneDTO {
+  return { id: row.id, boardId: row.boardId, name: row.name, classOfService: row.classOfService as ClassOfService, wipLimit: row.wipLimit, cellLimits };
 }
 
 export function eventFromRow(row: Pick<EventRow, 'type' | 'boardId' | 'version' | 'actor' | 'actorId' | 'at' | 'data'>): BoardEvent {

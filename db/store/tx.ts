@@ -29,7 +29,7 @@ export interface Commit {
 export type Guard = (role: string | null) => void;
 
 /** What a write names: the board itself, or a card or work center on it. */
-export type Target = { boardId: string } | { cardId: string } | { columnId: string };
+export type Target = { boardId: string } | { cardId: string } | { columnId: string } | { laneId: string };
 
 export interface WriteContext {
   tx: WriteTx;
@@ -46,10 +46,11 @@ export interface WriteContext {
 async function boardOf(tx: WriteTx, target: Target): Promise<string | null> {
   if ('boardId' in target) return target.boardId;
   if ('cardId' in target) return (await tx.get<{ b: string }>('select board_id as b from cards where id = ?', [target.cardId]))?.b ?? null;
+  if ('laneId' in target) return (await tx.get<{ b: string }>('select board_id as b from lanes where id = ? and deleted_at is null', [target.laneId]))?.b ?? null;
   return (await tx.get<{ b: string }>('select board_id as b from columns where id = ?', [target.columnId]))?.b ?? null;
 }
 
-const MISSING: Record<string, string> = { boardId: 'Board not found', cardId: 'Card not found', columnId: 'Work center not found' };
+const MISSING: Record<string, string> = { boardId: 'Board not found', cardId: 'Card not found', columnId: 'Work center not found', laneId: 'Lane not found' };
 
 /**
  * Runs `fn` in one transaction on the board `target` belongs to: resolve the board, lock it (every

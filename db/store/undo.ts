@@ -1,13 +1,13 @@
 /** Undo of one's own last move (lib/shared/domain/undo.ts): a compensating card_moved, in the board's write. */
 import { applyEvent } from '../../lib/shared/domain/apply';
 import { DomainError } from '../../lib/shared/domain/errors';
-import { assertRoomFor } from '../../lib/shared/domain/rules';
 import type { BoardEvent, BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import { assertUndoable, placeOf, undoMovedEvent } from '../../lib/shared/domain/undo';
 import type { CardUndoMoveInput } from '../../lib/shared/protocol';
 import type { WriteTx } from '../engine';
 import { cardOn, cardsIn } from './cards';
 import { EVENT_FIELDS, eventFromRow, toCardDTO, type EventRow } from './rows';
+import { assertLanePull, liveLanes } from './lanes';
 import { checkPeopleOnMove } from './people';
 import { columnOn, type Commit, type WriteContext } from './tx';
 
@@ -19,7 +19,7 @@ const eventAt = async (tx: WriteTx, boardId: string, version: number): Promise<B
 /** The card as it was just before `version`: the fold of its own events before it (the same fold as every client's). */
 async function cardBefore(tx: WriteTx, boardId: string, cardId: string, version: number): Promise<CardDTO | undefined> {
   const rows = await tx.all<EventRow>(`select ${EVENT_FIELDS} from events where card_id = ? and board_id = ? and version < ? order by version`, [cardId, boardId, version]);
-  let board: BoardSnapshot = { id: boardId, name: '', version: 0, createdAt: '', columns: [], cards: [] };
+  let board: BoardSnapshot = { id: boardId, name: '', version: 0, createdAt: '', columns: [], lanes: [], cards: [] };
   for (const row of rows) board = applyEvent(board, eventFromRow(row));
   return board.cards.find((c) => c.id === cardId);
 }
@@ -38,16 +38,22 @@ export async function undoMove({ tx, boardId, now, actor, append }: WriteContext
     [place.columnId, boardId],
   );
   if (!target || target.removedAt !== null) throw new DomainError('CONFLICT', 'The work center the card came from has been removed: it cannot go back there');
-  // Hard WIP: going back is a pull like any other, for the work center and for the card's people.
-  if (target.id !== card.columnId) {
-    assertRoomFor(target, (await cardsIn(tx, target.id)).length, false);
-    await checkPeopleOnMove(tx, boardId, card, await columnOn(tx, boardId, card.columnId), target);
+  const fromLaneId = toCardDTO(card).laneId;
+  const lane = (await liveLanes(tx, boardId)).find((l) => l.id === (place.laneId ?? fromLaneId));
+  if (!lane) throw new DomainError('CONFLICT', 'The lane the card came from has been removed: it cannot go back there');
+  // Hard WIP: going back is a pull like any other, for the work center, the lane, the cell and the card's people.
+  if (target.id !== card.columnId || lane.id !== fromLaneId) {
+    const source = await columnOn(tx, boardId, card.columnId);
+    const into = await columnOn(tx, boardId, target.id);
+    await assertLanePull(tx, boardId, { id: card.id, columnId: card.columnId, laneId: fromLaneId, columnOrd: source.ord }, into, lane, (await cardsIn(tx, target.id)).length);
+    if (target.id !== card.columnId) await checkPeopleOnMove(tx, boardId, card, source, into);
   }
   const body = undoMovedEvent(move, place);
   const undone = body.undoes?.backward ? 1 : 0;
   const defectCount = card.defectCount - undone;
-  await tx.run('update cards set column_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ? where id = ?', [
+  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ? where id = ?', [
     place.columnId,
+    lane.id,
     place.position,
     defectCount,
     now,
@@ -57,6 +63,6 @@ export async function undoMove({ tx, boardId, now, actor, append }: WriteContext
   // The defect no longer stands: its row leaves the projection (the log keeps both events).
   if (undone) await tx.run('delete from backward_moves where board_id = ? and event_seq = (select seq from events where board_id = ? and version = ?)', [boardId, boardId, move.version]);
   const event = await append(body, card.id);
-  const updated = toCardDTO({ ...card, columnId: place.columnId, position: place.position, defectCount, updatedAt: now, enteredColumnAt: Date.parse(place.enteredColumnAt) });
+  const updated = toCardDTO({ ...card, columnId: place.columnId, laneId: lane.id, position: place.position, defectCount, updatedAt: now, enteredColumnAt: Date.parse(place.enteredColumnAt) });
   return { boardId, version: event.version, events: [event], card: updated };
 }

@@ -1,4 +1,4 @@
-import type { CardType } from '../shared/domain/types';
+import type { CardType, ClassOfService } from '../shared/domain/types';
 import type { Ack } from '../shared/protocol';
 import { newId } from './ids';
 import {
@@ -21,6 +21,13 @@ import type { BoardSyncClient } from './sync/BoardSyncClient';
 
 const now = () => new Date().toISOString();
 
+export interface LaneChanges {
+  name?: string;
+  classOfService?: ClassOfService;
+  wipLimit?: number | null;
+  cellLimits?: Record<string, number | null>;
+}
+
 export interface ColumnChanges {
   name?: string;
   wipLimit?: number | null;
@@ -32,18 +39,25 @@ export interface ColumnChanges {
  */
 export function boardActions(boardId: string, mutate: BoardSyncClient['mutate']) {
   return {
-    moveCard: (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null) =>
-      mutate(moveCardApply(cardId, toColumnId, beforeCardId, reason, now()), (s, clientMutationId) =>
-        request(s, 'card:move', { cardId, toColumnId, beforeCardId, clientMutationId, ...(reason ? { reason } : {}) }),
+    /** `toLaneId`: another lane for the card (absent: it stays in its lane). */
+    moveCard: (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string) =>
+      mutate(moveCardApply(cardId, toColumnId, beforeCardId, reason, now(), toLaneId), (s, clientMutationId) =>
+        request(s, 'card:move', { cardId, toColumnId, beforeCardId, clientMutationId, ...(reason ? { reason } : {}), ...(toLaneId ? { toLaneId } : {}) }),
       ),
     /** Takes back one's own last move of a card, within UNDO_WINDOW_MS (optimistic: the card goes back at once). */
     undoMove: (move: OwnMove) =>
       mutate(undoMoveApply(move, now()), (s, clientMutationId) => request(s, 'card:undo-move', { cardId: move.cardId, version: move.version, clientMutationId })),
-    createCard: (columnId: string, title: string, type: CardType = 'feature') =>
+    createCard: (columnId: string, title: string, type: CardType = 'feature', laneId?: string) =>
       mutate(
-        createCardApply({ tempId: `${TEMP_ID_PREFIX}${newId()}`, columnId, title, type, description: '' }, now()),
-        (s, clientMutationId) => request(s, 'card:create', { boardId, columnId, title, type, clientMutationId }),
+        createCardApply({ tempId: `${TEMP_ID_PREFIX}${newId()}`, columnId, title, type, description: '', ...(laneId ? { laneId } : {}) }, now()),
+        (s, clientMutationId) => request(s, 'card:create', { boardId, columnId, title, type, clientMutationId, ...(laneId ? { laneId } : {}) }),
       ),
+    // Lanes: not optimistic (an expedite lane's place, its default limit and refusals are the server's).
+    addLane: (input: { name: string; classOfService: ClassOfService; wipLimit?: number | null }): Promise<Ack> =>
+      mutate(null, (s, clientMutationId) => request(s, 'lane:add', { boardId, ...input, clientMutationId })),
+    updateLane: (laneId: string, changes: LaneChanges): Promise<Ack> => mutate(null, (s, clientMutationId) => request(s, 'lane:update', { laneId, ...changes, clientMutationId })),
+    moveLane: (laneId: string, toIndex: number): Promise<Ack> => mutate(null, (s, clientMutationId) => request(s, 'lane:move', { laneId, toIndex, clientMutationId })),
+    removeLane: (laneId: string): Promise<Ack> => mutate(null, (s, clientMutationId) => request(s, 'lane:remove', { laneId, clientMutationId })),
     updateCard: (cardId: string, changes: CardChanges) =>
       mutate(updateCardApply(cardId, changes, now()), (s, clientMutationId) =>
         request(s, 'card:update', { cardId, ...changes, clientMutationId }),

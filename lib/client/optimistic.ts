@@ -1,5 +1,6 @@
 import { applyEvent } from '../shared/domain/apply';
 import { arrivalAnchor, isLastColumn } from '../shared/domain/doneOrder';
+import { defaultLaneId, laneForNewCard } from '../shared/domain/lanes';
 import { positionBefore, sortByPosition } from '../shared/domain/ordering';
 import { cardMovedEvent, isBackwardMove } from '../shared/domain/rules';
 import type { BoardEventBody, BoardSnapshot, CardDTO, CardPlace, CardType, ColumnDTO } from '../shared/domain/types';
@@ -26,7 +27,7 @@ function findCard(board: BoardSnapshot, cardId: string): CardDTO {
   return card;
 }
 
-export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, at: string): Apply {
+export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, at: string, toLaneId?: string): Apply {
   return (board) => {
     const card = findCard(board, cardId);
     const order = board.columns.map((c) => c.id);
@@ -40,7 +41,7 @@ export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: 
     if (position === null) throw new Error('no position');
     return predict(
       board,
-      cardMovedEvent({ cardId, fromColumnId: card.columnId, toColumnId, position, backward, reason }),
+      cardMovedEvent({ cardId, fromColumnId: card.columnId, toColumnId, position, backward, reason, ...(toLaneId ? { fromLaneId: card.laneId, toLaneId } : {}) }),
       at,
     );
   };
@@ -70,6 +71,8 @@ export function undoMoveApply(move: OwnMove, at: string): Apply {
 export interface NewCard {
   tempId: string;
   columnId: string;
+  /** The lane; absent: the board's first standard lane (as the server chooses). */
+  laneId?: string;
   title: string;
   type: CardType;
   description: string;
@@ -83,6 +86,7 @@ export function createCardApply(input: NewCard, at: string): Apply {
       id: input.tempId,
       boardId: board.id,
       columnId: input.columnId,
+      laneId: input.laneId ?? laneForNewCard(board.lanes)?.id ?? defaultLaneId(board.id),
       position: positionBefore(target, anchor, null) ?? 'a0',
       title: input.title.trim(),
       description: input.description,

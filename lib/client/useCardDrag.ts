@@ -20,11 +20,15 @@ import {
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { isBackwardMove } from '../shared/domain/rules';
 import type { BoardSnapshot } from '../shared/domain/types';
-import { columnName, pullRefusal } from './boardView';
+import { columnName } from './boardView';
 import { arrivalAnchor, isLastColumn } from '../shared/domain/doneOrder';
+import { cellRefusal, parseCellKey } from './laneView';
 import { beforeCardAt, placeCard, placementOf, samePlacement, type ColumnLists, type Placement } from './dragPreview';
 
-/** What the draggables and droppables carry, so a drop can tell a card from a work center. */
+/**
+ * What the draggables and droppables carry, so a drop can tell a card from a work center. On a
+ * board with lanes, `columnId` is a cell's key (laneView.ts cellKey), and so are the lists' keys.
+ */
 export type DragData = { type: 'card'; columnId: string } | { type: 'column'; columnId: string };
 
 export const columnDropId = (columnId: string) => `column:${columnId}`;
@@ -55,7 +59,7 @@ interface Options {
   view: BoardSnapshot;
   lists: ColumnLists;
   /** Sends the move; resolves with the server's answer. */
-  move(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null): Promise<MoveOutcome>;
+  move(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string): Promise<MoveOutcome>;
   notify(message: string): void;
   announceDrag(cardId: string | null): void;
   /**
@@ -93,12 +97,18 @@ const keyboardCoordinates: KeyboardCoordinateGetter = (event, { currentCoordinat
   const middle = collisionRect.left + collisionRect.width / 2;
   // Measured now, not taken from dnd-kit's droppable rects: those are measured after the pick-up
   // renders, and an arrow pressed right after Space found none and did nothing.
-  const columns = droppableContainers
-    .getEnabled()
-    .flatMap((c) => c.node.current?.getBoundingClientRect() ?? [])
-    .toSorted((a, b) => a.left - b.left);
+  const all = droppableContainers.getEnabled().flatMap((c) => c.node.current?.getBoundingClientRect() ?? []);
+  // On a board with lanes the droppables are cells in rows: left and right stay in the row (lane) of
+  // the cell the card is over; up and down step through that cell, then to the cell above or below.
+  const over = context.over ? droppableContainers.get(context.over.id)?.node.current?.getBoundingClientRect() : undefined;
+  const row = over ? all.filter((r) => Math.abs(r.top - over.top) < 2) : all;
+  const columns = (row.length > 0 ? row : all).toSorted((a, b) => a.left - b.left);
   const toColumn = (rect: { left: number; width: number } | undefined) =>
     rect ? { x: currentCoordinates.x + rect.left + (rect.width - collisionRect.width) / 2 - collisionRect.left, y: currentCoordinates.y } : undefined;
+  // The card lands at the top of the cell it steps into.
+  const toCell = (rect: DOMRect | undefined) => (rect ? { x: currentCoordinates.x, y: currentCoordinates.y + rect.top + 8 - collisionRect.top } : undefined);
+  const sameColumn = (r: DOMRect) => over !== undefined && Math.abs(r.left - over.left) < 2;
+  const centre = collisionRect.top + collisionRect.height / 2;
   switch (event.code) {
     case KeyboardCode.Right:
       event.preventDefault();
@@ -106,12 +116,16 @@ const keyboardCoordinates: KeyboardCoordinateGetter = (event, { currentCoordinat
     case KeyboardCode.Left:
       event.preventDefault();
       return toColumn(columns.findLast((rect) => rect.left + rect.width < middle));
-    case KeyboardCode.Down:
+    case KeyboardCode.Down: {
       event.preventDefault();
-      return { x: currentCoordinates.x, y: currentCoordinates.y + KEYBOARD_STEP_PX };
-    case KeyboardCode.Up:
+      const below = over && centre + KEYBOARD_STEP_PX > over.bottom ? all.filter((r) => sameColumn(r) && r.top >= over.bottom - 1).toSorted((a, b) => a.top - b.top)[0] : undefined;
+      return below ? toCell(below) : { x: currentCoordinates.x, y: currentCoordinates.y + KEYBOARD_STEP_PX };
+    }
+    case KeyboardCode.Up: {
       event.preventDefault();
-      return { x: currentCoordinates.x, y: currentCoordinates.y - KEYBOARD_STEP_PX };
+      const above = over && centre - KEYBOARD_STEP_PX < over.top ? all.filter((r) => sameColumn(r) && r.bottom <= over.top + 1).toSorted((a, b) => b.top - a.top)[0] : undefined;
+      return above ? toCell(above) : { x: currentCoordinates.x, y: currentCoordinates.y - KEYBOARD_STEP_PX };
+    }
     default:
       return undefined;
   }
@@ -158,28 +172,34 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
     return moving ? placeCard(lists, moving.id, moving.at) : lists;
   }, [lists, drag, pendingDrop]);
 
+  // Computed once per drag (and per change to the board), not per pointer move.
+  const draggedId = drag?.cardId ?? null;
   const refusals = useMemo(() => {
     const map = new Map<string, string>();
-    if (!drag) return map;
-    for (const column of view.columns) {
-      const refusal = pullRefusal(view, drag.cardId, column.id);
-      if (refusal) map.set(column.id, refusal);
+    if (!draggedId) return map;
+    for (const key of lists.keys()) {
+      const refusal = cellRefusal(view, draggedId, key);
+      if (refusal) map.set(key, refusal);
     }
     return map;
-  }, [view, drag]);
+  }, [view, draggedId, lists]);
 
   const order = useMemo(() => view.columns.map((c) => c.id), [view.columns]);
   /**
-   * Where the card would land: the last work center is newest first (doneOrder.ts), so an arrival
-   * there goes on top and its own cards stay where they are; elsewhere, where the pointer is.
+   * Where the card would land in cell `key`: the last work center is newest first (doneOrder.ts), so
+   * an arrival there goes on top and its own cards stay where they are; elsewhere, where the pointer is.
    */
-  const landing = (columnId: string, active: Active, origin: Placement): Placement => {
-    if (!isLastColumn(view.columns, columnId)) return placementAt(columnId, active);
-    if (columnId === origin.columnId) return origin;
-    return { columnId, beforeCardId: arrivalAnchor((lists.get(columnId) ?? []).map((id) => ({ id })), String(active.id)) };
+  const landing = (key: string, active: Active, origin: Placement): Placement => {
+    if (!isLastColumn(view.columns, parseCellKey(key).columnId)) return placementAt(key, active);
+    if (key === origin.columnId) return origin;
+    return { columnId: key, beforeCardId: arrivalAnchor((lists.get(key) ?? []).map((id) => ({ id })), String(active.id)) };
   };
-  const isBackwardTarget = (columnId: string) =>
-    drag !== null && order.includes(columnId) && order.includes(drag.origin.columnId) && isBackwardMove(order, drag.origin.columnId, columnId);
+  const isBackwardTarget = (key: string) => {
+    if (drag === null) return false;
+    const to = parseCellKey(key).columnId;
+    const from = parseCellKey(drag.origin.columnId).columnId;
+    return order.includes(to) && order.includes(from) && isBackwardMove(order, from, to);
+  };
 
   const finish = () => {
     lastDropAt.current = Date.now();
@@ -189,6 +209,12 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
 
   function titleOf(id: string | number): string {
     return view.cards.find((c) => c.id === String(id))?.title ?? 'card';
+  }
+  /** A work center by name, with its lane on a board with lanes ("Develop, Mobile lane"). */
+  function placeName(cellKey: string): string {
+    const { columnId, laneId } = parseCellKey(cellKey);
+    const lane = laneId === null ? undefined : view.lanes.find((l) => l.id === laneId);
+    return lane ? `${columnName(view.columns, columnId)}, ${lane.name} lane` : columnName(view.columns, columnId);
   }
 
   const onDragStart = ({ active }: DragStartEvent) => {
@@ -214,8 +240,9 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
   /** Sends a move and says, once the server has answered, whether the card went. */
   const moveAndSay = (cardId: string, placement: Placement, reason: string | null) => {
     const title = titleOf(cardId);
-    const where = columnName(view.columns, placement.columnId);
-    void move(cardId, placement.columnId, placement.beforeCardId, reason).then((outcome) => {
+    const where = placeName(placement.columnId);
+    const to = parseCellKey(placement.columnId);
+    void move(cardId, to.columnId, placement.beforeCardId, reason, to.laneId ?? undefined).then((outcome) => {
       if (!outcome.ok) say(`Not moved: ${outcome.message}`);
       else if (reason) say(`${title} sent back to ${where}, with its defect.`);
       else say(`${title} moved to ${where}.`);
@@ -227,7 +254,7 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
     finish();
     if (!current) return;
     const title = titleOf(current.cardId);
-    const from = columnName(view.columns, current.origin.columnId);
+    const from = placeName(current.origin.columnId);
     const target = over ? targetOf(over) : null;
     if (!target) {
       say(`Not moved: ${title} was not over a work center. It stays in ${from}.`);
@@ -244,9 +271,11 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
       say(`${title} stays where it was, in ${from}.`);
       return;
     }
-    if (isBackwardMove(order, current.origin.columnId, placement.columnId)) {
-      say(`Not moved yet: sending ${title} back to ${columnName(view.columns, placement.columnId)} needs a reason. Name the defect, or cancel to keep it in ${from}.`);
-      setPendingDrop({ cardId: current.cardId, fromColumnId: current.origin.columnId, placement });
+    const fromColumnId = parseCellKey(current.origin.columnId).columnId;
+    const to = parseCellKey(placement.columnId);
+    if (isBackwardMove(order, fromColumnId, to.columnId)) {
+      say(`Not moved yet: sending ${title} back to ${placeName(placement.columnId)} needs a reason. Name the defect, or cancel to keep it in ${from}.`);
+      setPendingDrop({ cardId: current.cardId, fromColumnId, placement });
       return;
     }
     moveAndSay(current.cardId, placement, null);
@@ -268,7 +297,7 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
 
   const whereIs = (over: Over | null) => {
     const target = over ? targetOf(over) : null;
-    return target ? columnName(view.columns, target.columnId) : 'no work center';
+    return target ? placeName(target.columnId) : 'no work center';
   };
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up ${titleOf(active.id)}. Arrow keys move it, Space drops it, Escape cancels.`,

@@ -23,7 +23,7 @@ export function useFlowData(boardId: string, range: FlowRange | null) {
   const pending = useRef<BoardEvent[]>([]);
   const loading = useRef(false);
   const reloadTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const rangeKey = range ? `${range.from}|${range.to}|${range.interval}|${range.tz}` : '';
+  const rangeKey = range ? `${range.from}|${range.to}|${range.interval}|${range.tz}|${range.lane ?? ''}|${range.class ?? ''}` : '';
 
   const apply = useCallback((event: BoardEvent): boolean => {
     const current = dataRef.current;
@@ -41,7 +41,7 @@ export function useFlowData(boardId: string, range: FlowRange | null) {
     if (!range) return;
     loading.current = true;
     try {
-      const q = new URLSearchParams({ from: range.from, to: range.to, interval: range.interval, tz: range.tz });
+      const q = new URLSearchParams({ from: range.from, to: range.to, interval: range.interval, tz: range.tz, ...(range.lane ? { lane: range.lane } : {}), ...(range.class ? { class: range.class } : {}) });
       const res = await fetch(`/api/boards/${encodeURIComponent(boardId)}/flow?${q}`, { cache: 'no-store' });
       const body = (await res.json()) as FlowData | { error: { message: string } };
       if (!res.ok || 'error' in body) throw new Error('error' in body ? body.error.message : `HTTP ${res.status}`);

@@ -45,10 +45,10 @@ export function useUndoMove({ view, actions, notify, dismiss }: Options) {
   }, [actions, dismiss, notify]);
 
   const move = useCallback(
-    async (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null): Promise<MoveOutcome> => {
+    async (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string): Promise<MoveOutcome> => {
       const board = viewRef.current;
       const card = board.cards.find((c) => c.id === cardId);
-      const ack = await actions.moveCard(cardId, toColumnId, beforeCardId, reason);
+      const ack = await actions.moveCard(cardId, toColumnId, beforeCardId, reason, toLaneId);
       if (!ack.ok) return { ok: false, message: ack.message };
       if (!card) return { ok: true };
       if (last.current) dismiss(last.current.toastId);

@@ -33,6 +33,7 @@ const none = () => ({});
 const ofBoard = 'Board not found';
 const ofColumn = 'Work center not found';
 const ofCard = 'Card not found';
+const ofLane = 'Lane not found';
 
 export const commands = {
   // Admins: the board's settings, its work centers and WIP limits.
@@ -42,6 +43,10 @@ export const commands = {
   'column:update': command({ schema: schemas.columnUpdate, role: 'admin', missing: ofColumn, run: (s, i, a, g) => s.updateColumn(i, a, g), reply: none }),
   'column:move': command({ schema: schemas.columnMove, role: 'admin', missing: ofColumn, run: (s, i, a, g) => s.moveColumn(i, a, g), reply: none }),
   'column:remove': command({ schema: schemas.columnRemove, role: 'admin', missing: ofColumn, run: (s, i, a, g) => s.removeColumn(i, a, g), reply: none }),
+  'lane:add': command({ schema: schemas.laneAdd, role: 'admin', missing: ofBoard, run: (s, i, a, g) => s.addLane(i, a, g), reply: (r) => ({ lane: r.lane }) }),
+  'lane:update': command({ schema: schemas.laneUpdate, role: 'admin', missing: ofLane, run: (s, i, a, g) => s.updateLane(i, a, g), reply: none }),
+  'lane:move': command({ schema: schemas.laneMove, role: 'admin', missing: ofLane, run: (s, i, a, g) => s.moveLane(i, a, g), reply: none }),
+  'lane:remove': command({ schema: schemas.laneRemove, role: 'admin', missing: ofLane, run: (s, i, a, g) => s.removeLane(i, a, g), reply: none }),
   // Members: the cards.
   'card:create': command({ schema: schemas.cardCreate, role: 'member', missing: ofBoard, run: (s, i, a, g) => s.createCard(i, a, g), reply: (r) => ({ card: r.card }) }),
   'card:update': command({ schema: schemas.cardUpdate, role: 'member', missing: ofCard, run: (s, i, a, g) => s.updateCard(i, a, g), reply: none }),

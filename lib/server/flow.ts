@@ -9,6 +9,7 @@ import { checkRange } from '../../db/flow';
 import type { FlowProjection, HeavyReader } from './heavyReads';
 import { DomainError } from '../shared/domain/errors';
 import { LIMITS } from '../shared/domain/limits';
+import { CLASSES_OF_SERVICE, type ClassOfService } from '../shared/domain/types';
 import type { FlowData, FlowRange } from '../shared/flow/data';
 import { planImportAsync, toCsv, type CsvError, type ImportPlan } from '../shared/flow/csv';
 import { finishedCardTimes, percentilesOf, cycleTimes, agingWip, bottleneck, MIN_SAMPLE_FOR_AGING } from '../shared/flow/metrics';
@@ -28,7 +29,12 @@ export function parseRange(query: URLSearchParams, now = Date.now(), interval?: 
   const fromText = query.get('from');
   const from = fromText ? parseDate(fromText) : addDays(to, -(DEFAULT_RANGE_DAYS - 1));
   if (!from) throw new DomainError('INVALID', 'from must be a date as YYYY-MM-DD');
-  return { from: formatDate(from), to: formatDate(to), interval: rawInterval, tz };
+  const lane = query.get('lane');
+  const klass = query.get('class');
+  if (lane !== null && (lane.length < 1 || lane.length > LIMITS.id)) throw new DomainError('INVALID', 'lane must be a lane id');
+  if (klass !== null && !(CLASSES_OF_SERVICE as readonly string[]).includes(klass)) throw new DomainError('INVALID', `class must be one of ${CLASSES_OF_SERVICE.join(', ')}`);
+  if (lane !== null && klass !== null) throw new DomainError('INVALID', 'Filter by lane or by class, not both');
+  return { from: formatDate(from), to: formatDate(to), interval: rawInterval, tz, ...(lane !== null ? { lane } : {}), ...(klass !== null ? { class: klass as ClassOfService } : {}) };
 }
 
 /**
@@ -54,7 +60,8 @@ const marksCache = new WeakMap<Store, Map<string, { key: string; marks: Promise<
 /** What the board page needs for its marks, as JSON: each aging card's level and the bottleneck. */
 export async function boardMarks(store: Store, heavy: HeavyReader, boardId: string, query: URLSearchParams): Promise<Uint8Array> {
   const now = Date.now();
-  const range = parseRange(query, now, 'day');
+  // The board's marks are the whole board's: a lane or class filter is not theirs to take.
+  const { lane: _lane, class: _class, ...range } = parseRange(query, now, 'day');
   await store.flow.settle(boardId);
   const key = `${await store.flow.version(boardId)}|${range.tz}|${range.from}|${range.to}`;
   const byBoard = marksCache.get(store) ?? new Map<string, { key: string; marks: Promise<Uint8Array> }>();

@@ -268,6 +268,16 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
       }
     }
   }
+  // Lanes: an urgent fix rides the expedite lane into Develop (full or not: that is what expedite
+  // means, its own lane holds one at a time); the next urgent one waits in the backlog's lane.
+  at(now - 3 * HOUR_MS);
+  const { lane } = await history.addLane({ boardId: board.id, name: 'Expedite', classOfService: 'expedite' }, actor);
+  const first = (columns[0] as { id: string }).id;
+  const urgent = (await history.createCard({ boardId: board.id, columnId: first, laneId: lane.id, title: 'Card payments fail for one issuer', type: 'incident' }, actor)).card;
+  at(now - 2 * HOUR_MS);
+  await history.moveCard({ cardId: urgent.id, toColumnId: (columns[DEVELOP] as { id: string }).id }, actor);
+  at(now - HOUR_MS);
+  await history.createCard({ boardId: board.id, columnId: first, laneId: lane.id, title: 'Refund webhook drops events', type: 'defect' }, actor);
   await history.flow.settle(board.id);
   return store.getSnapshot(board.id);
 }

@@ -4,8 +4,8 @@
  * Requests are imperative (`card:move`), facts are past tense (`board:event` carrying `card_moved`).
  */
 import { z } from 'zod';
-import { CARD_TYPES } from './domain/types';
-import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO, PersonDTO } from './domain/types';
+import { CARD_TYPES, CLASSES_OF_SERVICE } from './domain/types';
+import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO, LaneDTO, PersonDTO } from './domain/types';
 import type { ErrorCode } from './domain/errors';
 import { LIMITS } from './domain/limits';
 import { BOARD_ROLES } from './domain/roles';
@@ -32,6 +32,10 @@ const assigneeIds = z
   .max(LIMITS.assigneesPerCard, `A card can have at most ${LIMITS.assigneesPerCard} assignees`)
   .refine((ids) => new Set(ids).size === ids.length, 'Each person can be assigned once');
 const personWipLimit = z.number().int().min(1).max(LIMITS.wipLimitMax).nullable();
+const laneName = text().trim().min(1, 'A lane needs a name').max(LIMITS.columnName);
+const classOfService = z.enum(CLASSES_OF_SERVICE);
+/** A limit per cell, by work center id; null removes one. */
+const cellLimits = z.record(id, wipLimit).refine((r) => Object.keys(r).length <= LIMITS.columnsPerBoard, { message: `At most ${LIMITS.columnsPerBoard} cells` });
 
 /**
  * Payloads are strict: an unknown field is refused rather than dropped, so a misspelt optional field
@@ -74,9 +78,25 @@ export const schemas = {
     .refine((v) => v.name !== undefined || v.wipLimit !== undefined, { message: 'Nothing to change' }),
   columnMove: z.strictObject({ columnId: id, toIndex: z.number().int().min(0).max(LIMITS.columnsPerBoard), clientMutationId }),
   columnRemove: z.strictObject({ columnId: id, clientMutationId }),
+  /** Swimlanes (lib/shared/domain/lanes.ts): an expedite lane is placed first whatever the index. */
+  laneAdd: z.strictObject({
+    boardId: id,
+    name: laneName,
+    classOfService: classOfService.optional(),
+    wipLimit: wipLimit.optional(),
+    index: z.number().int().min(0).max(LIMITS.columnsPerBoard).optional(),
+    clientMutationId,
+  }),
+  laneUpdate: z
+    .strictObject({ laneId: id, name: laneName.optional(), classOfService: classOfService.optional(), wipLimit: wipLimit.optional(), cellLimits: cellLimits.optional(), clientMutationId })
+    .refine((v) => v.name !== undefined || v.classOfService !== undefined || v.wipLimit !== undefined || v.cellLimits !== undefined, { message: 'Nothing to change' }),
+  laneMove: z.strictObject({ laneId: id, toIndex: z.number().int().min(0).max(LIMITS.columnsPerBoard), clientMutationId }),
+  laneRemove: z.strictObject({ laneId: id, clientMutationId }),
   cardCreate: z.strictObject({
     boardId: id,
     columnId: id.optional(),
+    /** The lane; absent: the board's first standard lane. */
+    laneId: id.optional(),
     title: cardTitle,
     description: cardDescription.optional(),
     type: cardType.optional(),
@@ -108,6 +128,8 @@ export const schemas = {
   cardMove: z.strictObject({
     cardId: id,
     toColumnId: id,
+    /** Another lane to move the card to; absent: it stays in its lane. */
+    toLaneId: id.optional(),
     beforeCardId: id.nullable().optional(),
     reason: reason.optional(),
     clientMutationId,
@@ -150,6 +172,10 @@ export type ColumnAddInput = z.infer<typeof schemas.columnAdd>;
 export type ColumnUpdateInput = z.infer<typeof schemas.columnUpdate>;
 export type ColumnMoveInput = z.infer<typeof schemas.columnMove>;
 export type ColumnRemoveInput = z.infer<typeof schemas.columnRemove>;
+export type LaneAddInput = z.infer<typeof schemas.laneAdd>;
+export type LaneUpdateInput = z.infer<typeof schemas.laneUpdate>;
+export type LaneMoveInput = z.infer<typeof schemas.laneMove>;
+export type LaneRemoveInput = z.infer<typeof schemas.laneRemove>;
 export type CardCreateInput = z.infer<typeof schemas.cardCreate>;
 export type CardUpdateInput = z.infer<typeof schemas.cardUpdate>;
 export type CardMoveInput = z.infer<typeof schemas.cardMove>;
@@ -202,6 +228,10 @@ export interface ClientToServerEvents {
   'column:update': (payload: ColumnUpdateInput, ack: AckFn) => void;
   'column:move': (payload: ColumnMoveInput, ack: AckFn) => void;
   'column:remove': (payload: ColumnRemoveInput, ack: AckFn) => void;
+  'lane:add': (payload: LaneAddInput, ack: AckFn<{ lane: LaneDTO }>) => void;
+  'lane:update': (payload: LaneUpdateInput, ack: AckFn) => void;
+  'lane:move': (payload: LaneMoveInput, ack: AckFn) => void;
+  'lane:remove': (payload: LaneRemoveInput, ack: AckFn) => void;
   'card:create': (payload: CardCreateInput, ack: AckFn<{ card: CardDTO }>) => void;
   'card:update': (payload: CardUpdateInput, ack: AckFn) => void;
   'card:move': (payload: CardMoveInput, ack: AckFn<{ card: CardDTO }>) => void;

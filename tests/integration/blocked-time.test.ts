@@ -58,7 +58,7 @@ describe('blocked time', () => {
     ]);
     // The imported log folds to the same cards, blocked time included.
     const log = (await h.app.store.eventsSince(first.body.boardId, 0, 1000)) ?? [];
-    const empty = { id: first.body.boardId, name: '', version: 0, createdAt: '', columns: [], cards: [] };
+    const empty = { id: first.body.boardId, name: '', version: 0, createdAt: '', columns: [], lanes: [], cards: [] };
     expect(canonical(fold(empty, log)).cards).toStrictEqual((await h.app.store.getSnapshot(first.body.boardId)).cards);
 
     const exportOf = async (boardId: string) => (await fetch(`${h.url}/api/boards/${boardId}/export/items.csv?tz=UTC`, { headers: { authorization: `Bearer ${(await h.user('api')).token}` } })).text();

@@ -18,7 +18,7 @@ const exportOf = async (boardId: string) =>
 async function foldEqualsState(boardId: string): Promise<BoardSnapshot> {
   const state = await h.app.store.getSnapshot(boardId);
   const log = (await h.app.store.eventsSince(boardId, 0, 10_000)) ?? [];
-  const empty: BoardSnapshot = { id: boardId, name: '', version: 0, createdAt: '', columns: [], cards: [] };
+  const empty: BoardSnapshot = { id: boardId, name: '', version: 0, createdAt: '', columns: [], lanes: [], cards: [] };
   expect(canonical(fold(empty, log)).cards).toStrictEqual(state.cards);
   return state;
 }

@@ -46,16 +46,21 @@ describe.each(engines)('the demo board on %s', (kind) => {
     expect(log.map((e) => e.version)).toEqual(range(1, board.version));
     expect(Date.parse(log[0]?.at ?? '')).toBeLessThan(now - 50 * DAY_MS);
     expect(Date.parse(log.at(-1)?.at ?? '')).toBeLessThan(now);
-    const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], cards: [] };
+    const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], lanes: [], cards: [] };
     // A work center's defectsReturned counts the last DEFECT_WINDOW_DAYS only; the fold counts them all.
     const folded = canonical(fold(empty, log));
     expect(withoutWindow(folded)).toStrictEqual(withoutWindow(board));
     board.columns.forEach((c, i) => expect(c.defectsReturned).toBeLessThanOrEqual(folded.columns[i]?.defectsReturned ?? 0));
     await expectAggregatesOfLog(store, board.id, log);
 
+    // Standard work within every limit; the expedite lane holds one card in progress (its limit), one waiting.
+    const expedite = board.lanes.find((l) => l.classOfService === 'expedite');
+    expect(board.lanes.map((l) => l.name)).toEqual(['Expedite', 'Standard']);
     for (const column of board.columns) {
-      if (column.wipLimit !== null) expect(board.cards.filter((c) => c.columnId === column.id).length, column.name).toBeLessThanOrEqual(column.wipLimit);
+      const standard = board.cards.filter((c) => c.columnId === column.id && c.laneId !== expedite?.id);
+      if (column.wipLimit !== null) expect(standard.length, column.name).toBeLessThanOrEqual(column.wipLimit);
     }
+    expect(board.cards.filter((c) => c.laneId === expedite?.id).map((c) => board.columns.findIndex((k) => k.id === c.columnId))).toEqual(expect.arrayContaining([0, 2]));
     // Work everywhere a newcomer looks: in progress, and finished.
     const done = board.columns.at(-1)?.id;
     expect(board.cards.filter((c) => c.columnId !== done && c.columnId !== board.columns[0]?.id).length).toBeGreaterThan(5);

@@ -103,7 +103,7 @@ describe.each(engines)('people on the store on %s over any sequence of commands'
           }
         }
         const log = (await store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER)) ?? [];
-        const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], cards: [] };
+        const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], lanes: [], cards: [] };
         expect(canonical(fold(empty, log))).toStrictEqual(board);
       }),
       { numRuns: kind === 'postgres' ? 30 : 50 },

@@ -10,7 +10,7 @@ const FLOW = [{ name: 'Backlog' }, { name: 'Develop' }, { name: 'Test' }, { name
 async function expectFoldEqualsState(boardId: string): Promise<BoardSnapshot> {
   const state = await h.app.store.getSnapshot(boardId);
   const log = (await h.app.store.eventsSince(boardId, 0, Number.MAX_SAFE_INTEGER)) ?? [];
-  const empty: BoardSnapshot = { id: boardId, name: '', version: 0, createdAt: state.createdAt, columns: [], cards: [] };
+  const empty: BoardSnapshot = { id: boardId, name: '', version: 0, createdAt: state.createdAt, columns: [], lanes: [], cards: [] };
   expect(canonical(fold(empty, log))).toStrictEqual(state);
   return state;
 }

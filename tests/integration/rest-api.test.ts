@@ -162,7 +162,7 @@ describe('REST API', () => {
     expect(rest.body.hasMore).toBe(false);
     expect(rest.body.events.map((e) => e.version)).toEqual(range(1_001, version));
 
-    const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.snapshot.createdAt, columns: [], cards: [] };
+    const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.snapshot.createdAt, columns: [], lanes: [], cards: [] };
     expect(canonical(fold(empty, [...first.body.events, ...rest.body.events]))).toStrictEqual(await h.app.store.getSnapshot(board.id));
 
     const ahead = await h.api<Page>('GET', `/api/boards/${board.id}/events?since=${version + 10}`);

@@ -126,7 +126,7 @@ describe.each(engines)('the store on %s over any sequence of commands', (kind) =
         }
         const log = (await store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER)) ?? [];
         expect(log.map((e) => e.version)).toEqual(range(1, board.version));
-        const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], cards: [] };
+        const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], lanes: [], cards: [] };
         expect(canonical(fold(empty, log))).toStrictEqual(board);
         await expectAggregatesOfLog(store, board.id, log);
       }),

@@ -30,7 +30,7 @@ describe.runIf(withCluster)('the per-person WIP limit across two processes', () 
     const state = await h.store.getSnapshot(board.id);
     expect(state.cards.filter((c) => c.assigneeIds.includes(ana.id))).toHaveLength(2);
     const log = (await h.store.eventsSince(board.id, 0, 10_000)) ?? [];
-    const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: state.createdAt, columns: [], cards: [] };
+    const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: state.createdAt, columns: [], lanes: [], cards: [] };
     expect(canonical(fold(empty, log))).toStrictEqual(state);
     // Every client on either process saw both assignments, in version order.
     for (const c of clients) expect((await c.eventsThrough(board.id, state.version)).map((e) => e.version).slice(-2)).toEqual([state.version - 1, state.version]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../lib/shared/domain/apply';
+import { defaultLane } from '../../lib/shared/domain/lanes';
 import type { BoardEvent, BoardEventBody, BoardSnapshot, CardDTO, ColumnDTO } from '../../lib/shared/domain/types';
 import { cardOf } from './client-fixtures';
 
@@ -17,6 +18,7 @@ function board(): BoardSnapshot {
     version: 10,
     createdAt: T0,
     columns: [column('dev', 'Develop', 3), column('test', 'Test', 2), column('done', 'Done')],
+    lanes: [defaultLane('b')],
     cards: [card('c1', 'dev', 'a0'), card('c2', 'test', 'a0')],
   };
 }

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../lib/shared/domain/apply';
+import { defaultLane } from '../../lib/shared/domain/lanes';
 import { addCardPage, cardCount, cardsNotLoaded, windowOf } from '../../lib/shared/domain/cardWindow';
 import { comparePositioned } from '../../lib/shared/domain/ordering';
 import type { BoardEvent, BoardEventBody, BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
@@ -14,6 +15,7 @@ const board = (cards: CardDTO[]): BoardSnapshot => ({
   version: 1,
   createdAt: '2025-01-01T00:00:00.000Z',
   columns: COLUMNS.map((id) => ({ id, boardId: 'b', name: id, wipLimit: null, defectsReturned: 0 })),
+  lanes: [defaultLane('b')],
   cards,
 });
 const inColumn = (b: BoardSnapshot, columnId: string) => b.cards.filter((c) => c.columnId === columnId).toSorted(comparePositioned);

@@ -1,3 +1,4 @@
+import { defaultLane } from '../../lib/shared/domain/lanes';
 import type { BoardEvent, BoardEventBody, BoardSnapshot, CardDTO, ColumnDTO } from '../../lib/shared/domain/types';
 
 const AT = '2025-01-01T00:00:00.000Z';
@@ -10,6 +11,7 @@ export function column(id: string, wipLimit: number | null = null): ColumnDTO {
 export function cardOf(fields: Partial<CardDTO> & Pick<CardDTO, 'id' | 'columnId'>): CardDTO {
   return {
     boardId: 'b1',
+    laneId: 'lane-b1',
     position: 'a0',
     title: `Card ${fields.id}`,
     description: '',
@@ -39,6 +41,7 @@ export function board(version = 5): BoardSnapshot {
     version,
     createdAt: AT,
     columns: [column('design', 2), column('develop', 2), column('test')],
+    lanes: [defaultLane('b1')],
     cards: [card('c1', 'design', 'a0'), card('c2', 'develop', 'a0'), card('c3', 'develop', 'a1'), card('c4', 'test', 'a0')],
   };
 }

@@ -81,7 +81,7 @@ describe('avatars', () => {
 
 describe('people in the fold', () => {
   it('the per-person limit is on the snapshot only while set; a card from before assignees has none', () => {
-    const empty: BoardSnapshot = { id: 'b1', name: '', version: 0, createdAt: '', columns: [], cards: [] };
+    const empty: BoardSnapshot = { id: 'b1', name: '', version: 0, createdAt: '', columns: [], lanes: [], cards: [] };
     const at = '2026-01-01T00:00:00.000Z';
     const base = { boardId: 'b1', actor: 'x', at };
     const set = applyEvent(empty, { ...base, version: 1, type: 'person_wip_limit_set', personWipLimit: 2 });
@@ -105,6 +105,7 @@ describe('the per-person rule as a drag foresees it', () => {
     version: 1,
     createdAt: '',
     columns,
+    lanes: [],
     personWipLimit: 1,
     people: [{ id: 'ana', name: 'Ana Lima', member: true }],
     cards: [

@@ -45,6 +45,16 @@ const cases: Cases = {
     bad: [{ columnId: 'c' }, { columnId: 'c', wipLimit: 0 }, { columnId: 'c', wipLimit: 2.5 }, { columnId: 'c', wipLimit: '3' }, { columnId: 'c', name: '' }],
   },
   columnMove: { good: [{ columnId: 'c', toIndex: 0 }], bad: [{ columnId: 'c' }, { columnId: 'c', toIndex: -1 }, { columnId: 'c', toIndex: 0.5 }] },
+  laneAdd: {
+    good: [{ boardId: 'b', name: 'Expedite', classOfService: 'expedite' }, { boardId: 'b', name: 'Deadlines', classOfService: 'fixed_date', wipLimit: 3, index: 1 }],
+    bad: [{ boardId: 'b', name: ' ' }, { boardId: 'b', name: 'X', classOfService: 'urgent' }, { boardId: 'b', name: 'X', wipLimit: 0 }, { boardId: 'b', name: x(LIMITS.columnName + 1) }],
+  },
+  laneUpdate: {
+    good: [{ laneId: 'l', name: 'Now' }, { laneId: 'l', cellLimits: { c: 2, d: null } }, { laneId: 'l', classOfService: 'intangible', wipLimit: null }],
+    bad: [{ laneId: 'l' }, { laneId: 'l', cellLimits: { c: 0 } }, { laneId: 'l', cellLimits: { '': 1 } }, { laneId: 'l', classOfService: 'standard', extra: 1 }],
+  },
+  laneMove: { good: [{ laneId: 'l', toIndex: 2 }], bad: [{ laneId: 'l' }, { laneId: 'l', toIndex: -1 }] },
+  laneRemove: { good: [{ laneId: 'l' }], bad: [{}, { laneId: '' }] },
   columnRemove: { good: [{ columnId: 'c', clientMutationId: 'm1' }], bad: [{ columnId: 'c', clientMutationId: '' }, { columnId: 'c', clientMutationId: x(LIMITS.clientMutationId + 1) }] },
   cardCreate: {
     good: [

@@ -20,6 +20,7 @@ function board(): BoardSnapshot {
     version: 10,
     createdAt: T0,
     columns: [column('dev', 'Develop'), column('test', 'Test'), column('done', 'Done')],
+    lanes: [],
     cards: [cardOf({ id: 'c1', boardId: 'b', columnId: 'test', position: 'a1', title: 'c1', createdAt: T0, updatedAt: T0, enteredColumnAt: T0, defectCount: 2 })],
   };
 }

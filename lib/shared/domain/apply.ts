@@ -1,5 +1,6 @@
 import { blockedTimeAfter } from './blocked';
 import { followWindow } from './cardWindow';
+import { applyLaneEvent, createdLanes, defaultLaneId } from './lanes';
 import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from './types';
 import { applyUndo } from './undo';
 
@@ -31,7 +32,7 @@ function withPersonWipLimit(board: BoardSnapshot, limit: number | null): BoardSn
 function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
   switch (event.type) {
     case 'board_created':
-      return { ...board, name: event.name, columns: event.columns };
+      return { ...board, name: event.name, columns: event.columns, lanes: createdLanes(event.boardId, event.lanes) };
     case 'board_renamed':
       return { ...board, name: event.name };
     case 'column_added': {
@@ -57,9 +58,17 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       return board;
     case 'person_wip_limit_set':
       return withPersonWipLimit(board, event.personWipLimit);
-    case 'card_created':
-      // Cards created before assignees existed carry none.
-      return { ...board, cards: [...board.cards.filter((c) => c.id !== event.card.id), { ...event.card, assigneeIds: event.card.assigneeIds ?? [] }] };
+    case 'lane_added':
+    case 'lane_renamed':
+    case 'lane_moved':
+    case 'lane_removed':
+    case 'lane_configured':
+      return applyLaneEvent(board, event);
+    case 'card_created': {
+      // A card of a log written before lanes is in the board's default lane; one from before assignees has none.
+      const card = { ...event.card, laneId: event.card.laneId || defaultLaneId(event.boardId), assigneeIds: event.card.assigneeIds ?? [] };
+      return { ...board, cards: [...board.cards.filter((c) => c.id !== card.id), card] };
+    }
     case 'card_updated':
       return {
         ...board,
@@ -72,6 +81,7 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       const cards = mapCard(board, event.cardId, (c) => ({
         ...c,
         columnId: event.toColumnId,
+        laneId: event.toLaneId ?? c.laneId,
         position: event.position,
         defectCount: c.defectCount + (event.backward ? 1 : 0),
         updatedAt: event.at,

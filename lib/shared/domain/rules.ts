@@ -66,6 +66,9 @@ export interface CardMove {
   position: string;
   backward: boolean;
   reason: string | null;
+  /** Given when the move changes the card's lane (lanes.ts). */
+  fromLaneId?: string;
+  toLaneId?: string;
 }
 
 /**
@@ -74,12 +77,13 @@ export interface CardMove {
  * the one it returned to; a forward move carries none of these (every viewer receives every event).
  */
 export function cardMovedEvent(move: CardMove): Extract<BoardEventBody, { type: 'card_moved' }> {
-  const { cardId, fromColumnId, toColumnId, position, backward, reason } = move;
+  const { cardId, fromColumnId, toColumnId, position, backward, reason, fromLaneId, toLaneId } = move;
   return {
     type: 'card_moved',
     cardId,
     fromColumnId,
     toColumnId,
+    ...(fromLaneId && toLaneId && fromLaneId !== toLaneId ? { fromLaneId, toLaneId } : {}),
     position,
     backward,
     ...(backward ? { reason, detectedAtColumnId: fromColumnId, returnedToColumnId: toColumnId } : {}),

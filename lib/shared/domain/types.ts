@@ -20,6 +20,8 @@ export interface CardDTO {
   id: string;
   boardId: string;
   columnId: string;
+  /** The card's lane (lanes.ts): a card of a log written before lanes is in its board's default lane. */
+  laneId: string;
   /** Order key within the column; compare as plain strings, ties broken by id. */
   position: string;
   title: string;
@@ -49,6 +51,21 @@ export interface PersonDTO {
   member: boolean;
 }
 
+export const CLASSES_OF_SERVICE = ['standard', 'expedite', 'fixed_date', 'intangible'] as const;
+export type ClassOfService = (typeof CLASSES_OF_SERVICE)[number];
+
+/** A horizontal swimlane across the work centers, with its class of service (lib/shared/domain/lanes.ts). */
+export interface LaneDTO {
+  id: string;
+  boardId: string;
+  name: string;
+  classOfService: ClassOfService;
+  /** The lane's own limit over its cards in progress (not in the first or last work center); null: none. */
+  wipLimit: number | null;
+  /** Limits per cell (this lane × a work center), by work center id; a work center not named has none. */
+  cellLimits: Record<string, number>;
+}
+
 export interface BoardSummaryDTO {
   id: string;
   name: string;
@@ -65,6 +82,8 @@ export interface BoardSnapshot {
   createdAt: string;
   /** Columns in value-stream order, left to right. */
   columns: ColumnDTO[];
+  /** Swimlanes top to bottom (an expedite lane first); at least one (lib/shared/domain/lanes.ts). */
+  lanes: LaneDTO[];
   /** All live cards; order inside a column is by (position, id). With `window`: see CardWindow. */
   cards: CardDTO[];
   /** Present when some work centers hold more cards than a join sends (lib/shared/domain/cardWindow.ts). */
@@ -101,6 +120,8 @@ export interface CardWindow {
  */
 export interface CardPlace {
   columnId: string;
+  /** Absent in undos recorded before lanes: the card stays in its lane. */
+  laneId?: string;
   position: string;
   enteredColumnAt: string;
 }
@@ -132,13 +153,20 @@ interface EventBase {
 }
 
 export type BoardEventBody =
-  | { type: 'board_created'; name: string; columns: ColumnDTO[] }
+  /** `lanes` is absent from logs written before lanes: the board then has its one default lane. */
+  | { type: 'board_created'; name: string; columns: ColumnDTO[]; lanes?: LaneDTO[] }
   | { type: 'board_renamed'; name: string }
   | { type: 'column_added'; column: ColumnDTO; index: number }
   | { type: 'column_renamed'; columnId: string; name: string }
   | { type: 'column_moved'; columnId: string; toIndex: number }
   | { type: 'column_removed'; columnId: string }
   | { type: 'wip_limit_set'; columnId: string; wipLimit: number | null }
+  | { type: 'lane_added'; lane: LaneDTO; index: number }
+  | { type: 'lane_renamed'; laneId: string; name: string }
+  | { type: 'lane_moved'; laneId: string; toIndex: number }
+  | { type: 'lane_removed'; laneId: string }
+  /** The lane's class and limits as they are after the change (all of them, not a patch). */
+  | { type: 'lane_configured'; laneId: string; classOfService: ClassOfService; wipLimit: number | null; cellLimits: Record<string, number> }
   /** Flow settings (lib/shared/flow): the customer's demand in cards per week, and where cycle time starts. */
   | { type: 'board_settings_changed'; demandPerWeek: number | null; commitmentColumnId: string | null }
   /** The most cards in progress one person may hold on this board (null: no limit). */
@@ -156,6 +184,9 @@ export type BoardEventBody =
       fromColumnId: string;
       toColumnId: string;
       position: string;
+      /** Present when the move changed the card's lane. */
+      fromLaneId?: string;
+      toLaneId?: string;
       /** True when the card went to a work center left of the one it was in. */
       backward: boolean;
       /** A backward move's defect (required for one). Left out of a forward move's event. */
@@ -178,6 +209,8 @@ export interface CardHistoryEntry {
   at: string;
   fromColumnId?: string;
   toColumnId?: string;
+  fromLaneId?: string;
+  toLaneId?: string;
   backward?: boolean;
   reason?: string | null;
   changes?: Record<string, unknown>;

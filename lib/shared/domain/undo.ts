@@ -17,7 +17,7 @@ type MovedBody = Extract<BoardEventBody, { type: 'card_moved' }>;
 
 /** A card's place as an undo restores it. */
 export function placeOf(card: CardDTO): CardPlace {
-  return { columnId: card.columnId, position: card.position, enteredColumnAt: card.enteredColumnAt };
+  return { columnId: card.columnId, laneId: card.laneId, position: card.position, enteredColumnAt: card.enteredColumnAt };
 }
 
 /** Who asks for an undo: the account, or (for changes the app makes itself) only a name. */

@@ -4,6 +4,7 @@
  * of it (series.ts, metrics.ts), run by the API and by the browser alike; live events are folded into
  * it in the browser (live.ts), so an open flow page costs the server nothing per move but the emit.
  */
+import type { ClassOfService } from '../domain/types';
 import type { BlockInterval } from './blockers';
 import type { Interval } from './time';
 
@@ -49,6 +50,17 @@ export interface FlowRange {
   to: string;
   interval: Interval;
   tz: string;
+  /** Only the cards now in this lane (laneFilter.ts). */
+  lane?: string;
+  /** Only the cards now in a lane of this class of service. */
+  class?: ClassOfService;
+}
+
+/** A lane of the board, for the flow page's filter. */
+export interface FlowLane {
+  id: string;
+  name: string;
+  classOfService: ClassOfService;
 }
 
 export interface FlowData {
@@ -75,6 +87,10 @@ export interface FlowData {
   defects: DefectReturn[];
   /** Blocked intervals that overlap the range, and every one of the range's finished cards. */
   blocks: BlockInterval[];
+  /** The board's live lanes, top to bottom. */
+  lanes: FlowLane[];
+  /** With a lane or class filter: every card of it (the live page folds only their events). */
+  filterCards?: string[];
 }
 
 /** Index of the interval holding an instant, or -1 outside the range. Binary search over boundaries. */

@@ -7,6 +7,7 @@
 import { blockStep, cardOfEvent } from './blockers';
 import type { BoardEvent } from '../domain/types';
 import { intervalIndex, type FlowData, type OpenCard } from './data';
+import { filterStep } from './laneFilter';
 import { K, hourBucket } from './replay';
 import { HOUR_MS } from './time';
 
@@ -31,6 +32,11 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
   if (event.boardId !== data.boardId || event.version <= data.version) return { kind: 'ignored' };
   if (event.version !== data.version + 1) return { kind: 'reload' };
   const at = Date.parse(event.at);
+  // A page of one lane or class (laneFilter.ts): another lane's card only moves the version on.
+  const filtered = filterStep(data, event);
+  if (filtered === 'reload') return { kind: 'reload' };
+  if (filtered === 'skip') return { kind: 'applied', data: { ...data, version: event.version, asOf: Math.max(data.asOf, at) } };
+  const filterCards = event.type === 'card_created' && data.filterCards ? [...data.filterCards, event.card.id] : data.filterCards;
   const pos = (id: string) => data.columns.findIndex((c) => c.id === id);
   const commit = pos(data.commitmentColumnId);
   const done = pos(data.doneColumnId);
@@ -78,7 +84,17 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
     case 'column_moved':
     case 'column_removed':
     case 'board_settings_changed':
+    // A page filtered by class reads again when a lane's class changes or a lane goes.
+    case 'lane_configured':
+    case 'lane_removed':
       return { kind: 'reload' };
+    case 'lane_added':
+      // A filtered page learns the new lane's class from a fresh read.
+      if (data.filterCards) return { kind: 'reload' };
+      break;
+    case 'lane_renamed':
+    case 'lane_moved':
+      break;
     case 'board_renamed':
       boardName = event.name;
       break;
@@ -154,6 +170,6 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
   }
   return {
     kind: 'applied',
-    data: { ...data, version: event.version, asOf: Math.max(data.asOf, at), boardName, columns, counts, start, open, finished, defects, blocks },
+    data: { ...data, version: event.version, asOf: Math.max(data.asOf, at), boardName, columns, counts, start, open, finished, defects, blocks, ...(filterCards ? { filterCards } : {}) },
   };
 }

@@ -180,6 +180,11 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
       case 'board_renamed':
       case 'wip_limit_set':
       case 'person_wip_limit_set':
+      case 'lane_added':
+      case 'lane_renamed':
+      case 'lane_moved':
+      case 'lane_removed':
+      case 'lane_configured':
         break;
       default: {
         const unreachable: never = e;

@@ -8,6 +8,7 @@ import { requireMember, requireUser } from '../../../../lib/server/session';
 
 interface FlowPageProps {
   params: Promise<{ boardId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
 /** The store's DomainError comes from the custom server's copy of the module: compare the code. */
@@ -32,9 +33,13 @@ export async function generateMetadata({ params }: FlowPageProps): Promise<Metad
   return { title: `Flow · ${await loadBoardName(boardId)}` };
 }
 
+const one = (v: string | string[] | undefined) => (typeof v === 'string' && v ? v : undefined);
+
 /** The data itself is fetched in the browser: the range is in the viewer's time zone, which only it knows. */
-export default async function BoardFlowPage({ params }: FlowPageProps) {
+export default async function BoardFlowPage({ params, searchParams }: FlowPageProps) {
   const { boardId } = await params;
   const name = await loadBoardName(boardId);
-  return <FlowPage key={boardId} boardId={boardId} boardName={name} />;
+  // `?lane=` or `?class=`: the flow of one lane or class of service (lib/shared/flow/laneFilter.ts).
+  const query = await searchParams;
+  return <FlowPage key={boardId} boardId={boardId} boardName={name} initialFilter={{ lane: one(query.lane), class: one(query.class) }} />;
 }
