@@ -55,8 +55,9 @@ export function Modal({ title, onClose, children, testId, returnFocus, size = 's
     return () => {
       // No dialog.close() here: it queues a 'close' event that would call onClose after the
       // re-mount. Removing the element ends the modal state without an event.
-      const opener = openerRef.current;
-      const target = opener?.isConnected ? opener : returnFocusRef.current?.();
+      // The opener, unless it is gone or was the page itself (a keyboard drop can leave focus nowhere).
+      const opener = openerRef.current?.isConnected && openerRef.current !== document.body ? openerRef.current : null;
+      const target = opener ?? returnFocusRef.current?.();
       target?.focus();
       // What closing it changed may redraw the opener (a card put back in its work center) after
       // this: focus is not left on the page's body, it goes to the opener as it is drawn then.

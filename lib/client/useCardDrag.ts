@@ -142,6 +142,12 @@ const KEYBOARD_OPTIONS: KeyboardSensorOptions = {
   keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter'] },
 };
 
+/** Focuses the card, wherever it is drawn now, if focus fell to the page's body. */
+function keepFocusOn(cardId: string): void {
+  if (document.activeElement && document.activeElement !== document.body) return;
+  document.querySelector<HTMLElement>(`[data-card-id="${CSS.escape(cardId)}"]`)?.focus();
+}
+
 /** Where the dragged card would land in `columnId`: before the first other card whose middle is below the dragged card's. */
 function placementAt(columnId: string, active: Active): Placement {
   const rect = active.rect.current.translated;
@@ -164,6 +170,8 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
   const [drag, setDrag] = useState<DragState | null>(null);
   const [pendingDrop, setPendingDrop] = useState<PendingDrop | null>(null);
   const lastDropAt = useRef(0);
+  /** The work center the drag's announcements last named (see onDragOver below). */
+  const announcedOver = useRef<string | null>(null);
 
   const sensors = useSensors(useSensor(PointerSensor, POINTER_OPTIONS), useSensor(KeyboardSensor, KEYBOARD_OPTIONS));
 
@@ -204,7 +212,10 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
   const finish = () => {
     lastDropAt.current = Date.now();
     announceDrag(null);
+    const cardId = drag?.cardId;
     setDrag(null);
+    // A card dropped in another work center is drawn anew there: focus follows it, not left on the page.
+    if (cardId) requestAnimationFrame(() => keepFocusOn(cardId));
   };
 
   function titleOf(id: string | number): string {
@@ -222,6 +233,7 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
     const origin = placementOf(lists, cardId);
     if (!origin) return;
     setPendingDrop(null);
+    announcedOver.current = origin.columnId;
     setDrag({ cardId, origin, preview: origin, overColumnId: origin.columnId });
     announceDrag(cardId);
   };
@@ -303,6 +315,10 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
     onDragStart: ({ active }) => `Picked up ${titleOf(active.id)}. Arrow keys move it, Space drops it, Escape cancels.`,
     onDragOver: ({ active, over }) => {
       const target = over ? targetOf(over) : null;
+      // The pick-up lands over the card's own work center: saying so would replace "Picked up" unheard.
+      const where = target?.columnId ?? null;
+      if (where === announcedOver.current) return undefined;
+      announcedOver.current = where;
       const refusal = target ? refusals.get(target.columnId) : undefined;
       return refusal ?? `${titleOf(active.id)} is over ${whereIs(over)}.`;
     },
