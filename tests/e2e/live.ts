@@ -12,16 +12,17 @@ export interface Said {
 
 declare global {
   interface Window {
-    __said?: Said[];
+    flowboardSaid?: Said[];
   }
 }
 
 /** Starts listening; the regions must be in the page (they always are on the board). */
 export async function listenToLiveRegions(page: Page): Promise<void> {
   await page.evaluate(() => {
-    if (window.__said) return;
+    if (window.flowboardSaid) return;
     const said: Said[] = [];
-    window.__said = said;
+    window.flowboardSaid = said;
+    // oxlint-disable-next-line unicorn/consistent-function-scoping -- this runs in the page: nothing outside the callback goes with it
     const regionOf = (node: Node | null): HTMLElement | null => {
       const el = node instanceof HTMLElement ? node : (node?.parentElement ?? null);
       return el?.closest<HTMLElement>('[aria-live], [role="status"], [role="alert"]') ?? null;
@@ -42,6 +43,6 @@ export async function listenToLiveRegions(page: Page): Promise<void> {
 
 /** Everything said so far, optionally in one region only (a test id, or the start of an id). */
 export async function saidSoFar(page: Page, region?: string): Promise<string[]> {
-  const all = await page.evaluate(() => window.__said ?? []);
+  const all = await page.evaluate(() => window.flowboardSaid ?? []);
   return all.filter((s) => region === undefined || s.region === region || s.region.startsWith(region)).map((s) => s.text);
 }
