@@ -123,9 +123,9 @@ const simulate = (rgb: number[], m: readonly (readonly number[])[]) => {
     return v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055;
   });
 };
+const f = (t: number) => (t > 216 / 24_389 ? Math.cbrt(t) : ((24_389 / 27) * t + 16) / 116);
 const lab = (rgb: number[]) => {
   const [r = 0, g = 0, b = 0] = rgb.map(linear);
-  const f = (t: number) => (t > 216 / 24_389 ? Math.cbrt(t) : ((24_389 / 27) * t + 16) / 116);
   const [x, y, z] = [(0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.950_47, 0.2126 * r + 0.7152 * g + 0.0722 * b, (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.088_83].map(f);
   return [116 * (y ?? 0) - 16, 500 * ((x ?? 0) - (y ?? 0)), 200 * ((y ?? 0) - (z ?? 0))];
 };
