@@ -21,9 +21,10 @@ import { waitUntil } from './lib/time';
 import type { BenchContext, BenchModule, Row } from './lib/types';
 import { memory } from './memory';
 import { reads } from './reads';
+import { standup } from './standup';
 import { throughput, throughputPostgres } from './throughput';
 
-const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, bigboard, memory, reads];
+const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, bigboard, memory, reads, standup];
 const BUILD_ID = join(ROOT, '.next', 'BUILD_ID');
 /** A production build takes about 15 s here; one in progress elsewhere gets this long to finish. */
 const REBUILD_WAIT_MS = 120_000;

@@ -5,6 +5,7 @@ import type { Viewer } from '../../lib/shared/protocol';
 import type { ConnectionState } from '../../lib/client/useBoardSync';
 import { ROLE_SUMMARY, type BoardRole } from '../../lib/shared/domain/roles';
 import { UserMenu } from '../account/UserMenu';
+import { BoardShortcuts } from './BoardShortcuts';
 import { ConnectionBadge } from './ConnectionBadge';
 import { PresenceBar } from './PresenceBar';
 
@@ -84,6 +85,14 @@ export function BoardHeader({ boardId, name, status, viewers, selfId, me, onOpen
       >
         Flow metrics
       </Link>
+      <Link
+        href={`/boards/${boardId}/standup`}
+        className={`rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white ${folded}`}
+        data-testid="open-standup"
+      >
+        Standup
+      </Link>
+      <BoardShortcuts className={folded} />
       <p className="hidden text-xs text-slate-400 2xl:block" aria-hidden>
         Work flows left to right →
       </p>

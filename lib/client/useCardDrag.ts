@@ -81,7 +81,17 @@ function targetOf(over: Over): { columnId: string } | null {
  */
 const collisionDetection: CollisionDetection = (args) => {
   const within = pointerWithin(args);
-  return within.length > 0 ? within : closestCorners(args);
+  if (within.length > 0) return within;
+  // A keyboard drag has no pointer: the work center (or cell) holding the card's centre. Nearest
+  // corners alone chose a short cell in the lane above over the tall one the card was carried into.
+  const { collisionRect, droppableRects, droppableContainers } = args;
+  const x = collisionRect.left + collisionRect.width / 2;
+  const y = collisionRect.top + collisionRect.height / 2;
+  const holding = droppableContainers.find((c) => {
+    const r = droppableRects.get(c.id);
+    return r !== undefined && x >= r.left && x <= r.left + r.width && y >= r.top && y <= r.top + r.height;
+  });
+  return holding ? [{ id: holding.id, data: { droppableContainer: holding, value: 0 } }] : closestCorners(args);
 };
 
 /** One keyboard step up or down a work center: about one card, so each press passes one card. */

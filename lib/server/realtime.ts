@@ -20,6 +20,8 @@ import type { Logger } from './logger';
 import { BoardSequencer } from './cluster/sequencer';
 import { dragsOf, viewersOf, ViewerListSchedule } from './presence';
 import { joinKeyOf, writeKeyOf, type RateLimiter, type WriteLimiter } from './rateLimit';
+import { STANDUP_REQUESTS, StandupHub, standupRoomOf } from './standup';
+import type { StandupState } from '../shared/standup';
 
 interface SocketData {
   /** The account's display name, shown in presence. */
@@ -44,6 +46,8 @@ interface InterServerEvents {
   'member:removed': (userId: string, boardId: string) => void;
   /** Events another process committed, for this process's viewers. */
   'board:events': (events: BoardEvent[]) => void;
+  /** A board's standup changed on another process (lib/server/standup.ts). */
+  'standup:state': (state: StandupState) => void;
 }
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -196,6 +200,27 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
     if (clustered) io.serverSideEmit('presence:changed', boardId);
   };
   io.on('presence:changed', (boardId) => viewerLists.request(boardId));
+
+  // Standup mode: the presenter's place and timer, per board, in memory (lib/server/standup.ts).
+  const standup = new StandupHub({
+    roleOf: (boardId, userId) => access.roleOf(boardId, userId),
+    emitLocal: (state) => io.local.to(standupRoomOf(state.boardId)).emit('standup:state', { ...state, now: Date.now() }),
+    publish: clustered ? (state) => io.serverSideEmit('standup:state', state) : undefined,
+    take: (userId) => dragLimiter.take(userId),
+    joinRoom: (socketId, room) => io.sockets.sockets.get(socketId)?.join(room),
+    leaveRoom: (socketId, room) => io.sockets.sockets.get(socketId)?.leave(room),
+    // Every socket is in a room named by its id, on every process; one that cannot be asked now counts as there.
+    isConnected: async (socketId) => {
+      if (io.sockets.sockets.has(socketId)) return true;
+      try {
+        return (await io.in(socketId).fetchSockets()).length > 0;
+      } catch (error) {
+        logger.warn('could not ask the other processes about a standup presenter', error instanceof Error ? error.message : error);
+        return true;
+      }
+    },
+  });
+  io.on('standup:state', (state) => standup.received(state));
 
   // The session cookie (sent by the browser with the handshake) or an API token in `auth: { token }`.
   io.use((socket, next) => {
@@ -441,6 +466,23 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
       }),
     );
 
+    for (const name of STANDUP_REQUESTS) {
+      socket.on(
+        name,
+        guarded(name, async (...args) => {
+          const { payload, ack, wellFormed } = requestOf<unknown>(args);
+          if (!wellFormed) return ack(MALFORMED);
+          if (!(await stillSignedIn(socket, ack, name))) return;
+          try {
+            const state = await standup.handle(name, { id: socket.id, userId: socket.data.userId, name: socket.data.name }, payload);
+            ack({ ok: true, state: { ...state, now: Date.now() } });
+          } catch (error) {
+            ack(toFailure(error, logger, name));
+          }
+        }),
+      );
+    }
+
     socket.on('presence:drag', (payload) => {
       const parsed = schemas.presenceDrag.safeParse(payload);
       if (!parsed.success) return;
@@ -459,6 +501,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
         presenceChanged(boardId);
       }
       socket.data.viewing = {};
+      standup.disconnected(socket.id);
     });
   });
 
@@ -483,6 +526,7 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
       void socket.leave(roomOf(boardId));
       void socket.leave(flowRoomOf(boardId));
       delete socket.data.viewing[boardId];
+      standup.evicted(id, boardId);
       if (dragging) io.to(roomOf(boardId)).emit('presence:drag', { boardId, viewerId: id, name: socket.data.name, cardId: null });
       socket.emit('board:removed', { boardId });
       evicted = true;

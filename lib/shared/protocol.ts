@@ -9,6 +9,7 @@ import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO, L
 import type { ErrorCode } from './domain/errors';
 import { LIMITS } from './domain/limits';
 import { BOARD_ROLES } from './domain/roles';
+import type { StandupJoinInput, StandupStateMessage, StandupStepInput, StandupTimerInput } from './standup';
 
 // In the browser, the pages' Content Security Policy forbids eval (lib/server/http/securityHeaders.ts):
 // zod's compiled parsers could not run there, and its probe for them would be reported as a violation.
@@ -244,12 +245,23 @@ export interface ClientToServerEvents {
   /** A work center's next CARD_WINDOW cards in board order, its count, at the board's version. */
   'board:cards': (payload: BoardCardsInput, ack: AckFn<{ cards: CardDTO[]; total: number }>) => void;
   'presence:drag': (payload: { boardId: string; cardId: string | null }) => void;
+  /** Standup mode (lib/shared/standup.ts, lib/server/standup.ts): each ack carries the board's standup state. */
+  'standup:join': (payload: StandupJoinInput, ack: (a: StandupAck) => void) => void;
+  'standup:leave': (payload: StandupJoinInput, ack: (a: StandupAck) => void) => void;
+  'standup:lead': (payload: StandupJoinInput, ack: (a: StandupAck) => void) => void;
+  'standup:release': (payload: StandupJoinInput, ack: (a: StandupAck) => void) => void;
+  'standup:step': (payload: StandupStepInput, ack: (a: StandupAck) => void) => void;
+  'standup:timer': (payload: StandupTimerInput, ack: (a: StandupAck) => void) => void;
 }
+
+export type StandupAck = { ok: true; state: StandupStateMessage } | Failure;
 
 export interface ServerToClientEvents {
   'board:event': (event: BoardEvent) => void;
   'presence:viewers': (payload: { boardId: string; viewers: Viewer[] }) => void;
   'presence:drag': (payload: { boardId: string; viewerId: string; name: string; cardId: string | null }) => void;
+  /** A board's standup changed (lead, step, timer): to every socket with its standup view open. */
+  'standup:state': (state: StandupStateMessage) => void;
   /** This account was removed from the board: its sockets have left the board's rooms. */
   'board:removed': (payload: { boardId: string }) => void;
   /** The board's people changed (someone joined, left or was renamed): the whole list, as a join sends it. */

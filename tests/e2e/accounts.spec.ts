@@ -71,17 +71,21 @@ test('the first visitor creates the admin account and owns the demo board; an in
     const limit = board.columns[i]?.wipLimit ?? null;
     return board.columns[i] !== undefined && (limit === null || count(i) + extra < limit);
   };
-  const from = board.columns.findIndex((_, i) => count(i) > 0 && room(i + 1, 0) && room(i + 2, 0));
-  const card = board.cards.find((c) => c.columnId === board.columns[from]?.id);
+  // The demo board has lanes: a card of its standard lane, moved along that lane's cells.
+  const standard = board.lanes.find((l) => l.classOfService === 'standard')?.id;
+  const lane = board.lanes.length > 1 ? standard : undefined;
+  const inLane = (i: number) => board.cards.some((c) => c.columnId === board.columns[i]?.id && (lane === undefined || c.laneId === lane));
+  const from = board.columns.findIndex((_, i) => inLane(i) && room(i + 1, 0) && room(i + 2, 0));
+  const card = board.cards.find((c) => c.columnId === board.columns[from]?.id && (lane === undefined || c.laneId === lane));
   const next = board.columns[from + 1]?.id;
   const after = board.columns[from + 2]?.id;
   if (!card || !next || !after) throw new Error('the demo board has no card with room ahead of it');
 
-  await adaView.drag(card.id, next);
-  await expect(bobView.cardIn(next, card.id)).toBeVisible();
-  await bobView.keyboardPickUpAndMove(card.id, 1, after);
+  await adaView.drag(card.id, next, lane);
+  await expect(bobView.cardIn(next, card.id, lane)).toBeVisible();
+  await bobView.keyboardPickUpAndMove(card.id, 1, after, lane);
   await bobView.page.keyboard.press('Space');
-  await expect(adaView.cardIn(after, card.id)).toBeVisible();
+  await expect(adaView.cardIn(after, card.id, lane)).toBeVisible();
 
   // The log names who did each move.
   const history = (await (await ada.page.request.get(`/api/cards/${card.id}/history`)).json()) as { history: { type: string; actor: string }[] };

@@ -190,8 +190,9 @@ export class Viewer {
     readonly page: Page,
   ) {}
 
-  column(id: string): Locator {
-    return this.page.getByTestId(`column-${id}`);
+  /** A work center; on a board with lanes, give the lane to get its cell (lane × work center). */
+  column(id: string, laneId?: string): Locator {
+    return this.page.getByTestId(laneId ? `cell-${id}-${laneId}` : `column-${id}`);
   }
 
   card(id: string): Locator {
@@ -199,8 +200,8 @@ export class Viewer {
   }
 
   /** The card, looked for inside one column only. */
-  cardIn(columnId: string, cardId: string): Locator {
-    return this.column(columnId).getByTestId(`card-${cardId}`);
+  cardIn(columnId: string, cardId: string, laneId?: string): Locator {
+    return this.column(columnId, laneId).getByTestId(`card-${cardId}`);
   }
 
   connection(): Locator {
@@ -224,15 +225,15 @@ export class Viewer {
   }
 
   /** Carries the lifted card over a column in steps, the way a hand travels. */
-  async dragOver(columnId: string): Promise<void> {
-    const to = await dropPointOf(this.column(columnId));
+  async dragOver(columnId: string, laneId?: string): Promise<void> {
+    const to = await dropPointOf(this.column(columnId, laneId));
     await this.page.mouse.move(to.x, to.y, { steps: 12 });
   }
 
   /** A whole pointer drag and drop onto a column. */
-  async drag(cardId: string, toColumnId: string): Promise<void> {
+  async drag(cardId: string, toColumnId: string, laneId?: string): Promise<void> {
     await this.startDrag(cardId);
-    await this.dragOver(toColumnId);
+    await this.dragOver(toColumnId, laneId);
     await this.page.mouse.up();
   }
 
@@ -240,13 +241,13 @@ export class Viewer {
    * Picks a card up with the keyboard and moves it `steps` columns right (negative: left). Each
    * key waits for what it should have done, since dnd-kit listens for the arrows only after the pick-up.
    */
-  async keyboardPickUpAndMove(cardId: string, steps: number, expectedColumnId: string): Promise<void> {
+  async keyboardPickUpAndMove(cardId: string, steps: number, expectedColumnId: string, laneId?: string): Promise<void> {
     const card = this.card(cardId);
     await card.focus();
     await card.press('Space');
     await expect(card).toHaveAttribute('aria-pressed', 'true');
     for (let i = 0; i < Math.abs(steps); i++) await this.page.keyboard.press(steps > 0 ? 'ArrowRight' : 'ArrowLeft');
-    await expect(this.cardIn(expectedColumnId, cardId)).toBeVisible();
+    await expect(this.cardIn(expectedColumnId, cardId, laneId)).toBeVisible();
   }
 
   async close(): Promise<void> {
