@@ -23,6 +23,7 @@ test('signed out: sign-in, sign-up and an invitation link are axe-clean', async 
   await signedOut.getByLabel(/password/i).fill('not the password');
   await signedOut.getByRole('button', { name: /sign in/i }).click();
   await expect(signedOut.getByRole('alert').first()).toBeVisible();
+  await expect(signedOut.getByRole('button', { name: /sign in/i })).toBeEnabled();
   await expectAxeClean(signedOut, 'sign-in with an error');
   await signedOut.goto('/sign-up');
   await expect(signedOut.getByRole('button', { name: /create|sign up/i })).toBeVisible();
@@ -56,6 +57,7 @@ test('home, the import page and API tokens are axe-clean', async ({ page, api })
 });
 
 test('the board, its card, reason and settings dialogs, and the members page are axe-clean', async ({ api, openViewer }) => {
+  test.setTimeout(60_000);
   const board = await api.createBoard(boardName('Board axe'), [{ name: 'Backlog' }, { name: 'Develop', wipLimit: 3 }, { name: 'Test' }, { name: 'Done' }]);
   const types = ['feature', 'defect', 'incident', 'feedback', 'chore'] as const;
   for (const [i, type] of types.entries()) await board.addCard({ title: `Backlog ${type} item`, column: 'Backlog', type, blocked: i === 2, blockedReason: 'Waiting for the vendor sandbox' });
@@ -101,6 +103,7 @@ test('the board, its card, reason and settings dialogs, and the members page are
 });
 
 test('the flow page, its charts shown as tables too, is axe-clean', async ({ page }) => {
+  test.setTimeout(90_000);
   const now = Date.now();
   const lines = ['ID,Name,Todo,Doing,Review,Done'];
   for (let i = 0; i < 16; i++) {
@@ -114,7 +117,33 @@ test('the flow page, its charts shown as tables too, is axe-clean', async ({ pag
   await expect(page.getByTestId('cfd-chart')).toBeVisible();
   await expect(page.locator('svg.recharts-surface').first()).toBeVisible();
   await expectAxeClean(page, 'the flow page');
-  for (const toggle of await page.getByRole('button', { name: /show data/i }).all()) await toggle.click();
-  await expect(page.getByRole('table').first()).toBeVisible();
+  const shows = page.getByRole('button', { name: /^Show data/ });
+  await expect(shows).toHaveCount(5);
+  for (let open = 1; open <= 5; open++) {
+    await shows.first().click();
+    await expect(page.getByTestId('chart-table')).toHaveCount(open);
+  }
   await expectAxeClean(page, 'the flow page with its data tables');
+});
+
+test('the board with lanes and the standup view are axe-clean', async ({ api, openViewer }) => {
+  test.setTimeout(60_000);
+  const board = await api.createBoard(boardName('Lanes axe'), [{ name: 'Backlog' }, { name: 'Develop', wipLimit: 4 }, { name: 'Review' }, { name: 'Done' }]);
+  const { lane: expedite } = await api.call<{ lane: { id: string } }>('POST', `/api/boards/${board.id}/lanes`, { name: 'Expedite', classOfService: 'expedite', wipLimit: 1 });
+  await api.call('POST', `/api/boards/${board.id}/cards`, { columnId: board.column('Develop').id, laneId: expedite.id, title: 'Checkout fails for one issuer', type: 'incident' });
+  await board.addCards('Develop', ['Login with SSO', 'Export report']);
+  await board.addCard({ title: 'Stuck on the vendor', column: 'Review', blocked: true, blockedReason: 'Vendor sandbox down' });
+  await board.addCards('Backlog', ['Idea']);
+  await board.addCards('Done', ['Shipped']);
+  const alice = await openViewer(board.id, 'Alice');
+  const { page } = alice;
+  await expect(page.getByTestId(`cell-${board.column('Develop').id}-${expedite.id}`)).toBeVisible();
+  await expectAxeClean(page, 'the board with lanes');
+
+  await page.getByTestId('open-standup').click();
+  await expect(page.getByTestId('standup-view')).toBeVisible();
+  await alice.expectLive();
+  await expectAxeClean(page, 'the standup view');
+  await page.getByTestId('done-toggle').click();
+  await expectAxeClean(page, 'the standup view with Done open');
 });
