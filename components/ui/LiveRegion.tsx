@@ -7,7 +7,8 @@
  */
 export function LiveRegion({ message, count = 0, politeness = 'polite', testId }: { message: string; count?: number; politeness?: 'polite' | 'assertive'; testId?: string }) {
   return (
-    <div role={politeness === 'assertive' ? 'alert' : 'status'} aria-live={politeness} aria-atomic="true" className="sr-only" data-testid={testId}>
+    // aria-live without a role: the page's toasts are its statuses (role="status"), this only speaks.
+    <div aria-live={politeness} aria-atomic="true" className="sr-only" data-testid={testId}>
       {/* A key per message: React replaces the text node, which screen readers take as new. */}
       <span key={count}>{message}</span>
     </div>

@@ -16,7 +16,7 @@ export function SkipLink({ target, children }: { target: string; children: React
         e.preventDefault();
         to.focus();
       }}
-      className="sr-only z-50 rounded-lg bg-sky-700 px-4 py-2 font-semibold text-white focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:outline-2 focus:outline-offset-2 focus:outline-sky-700"
+      className="sr-only z-50 rounded-lg bg-sky-700 px-4 py-2 font-semibold text-white focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:px-4 focus:py-2 focus:outline-2 focus:outline-offset-2 focus:outline-sky-700"
     >
       {children}
     </a>
