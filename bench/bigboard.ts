@@ -1,6 +1,7 @@
 /**
- * A big board: 1,000 cards in 8 work centers and 3 lanes (expedite, standard, fixed date), on the
- * production build (BIGBOARD_LANES=1: one lane, the board as it was before lanes).
+ * A big board: 1,000 cards in 8 work centers and 3 lanes (expedite, standard, fixed date), a third
+ * of them with an assignee, on the production build (BIGBOARD_LANES=1: one lane, the board as it was
+ * before lanes).
  *
  * - Page: server time of GET /boards/:id (signed in), first byte to last, median of several. Floor:
  *   the same bytes served from memory by node:http (bench/floors/static-page.ts /page).
@@ -81,7 +82,7 @@ async function seed(dbPath: string): Promise<Seeded> {
 }
 
 /** The first account becomes the instance admin and owns the boards made before it (db/access.ts). */
-async function signUp(url: string): Promise<{ cookies: { name: string; value: string }[]; header: string }> {
+async function signUp(url: string): Promise<{ cookies: { name: string; value: string }[]; header: string; userId: string }> {
   const res = await fetch(`${url}/api/auth/sign-up/email`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: url },
@@ -94,7 +95,9 @@ async function signUp(url: string): Promise<{ cookies: { name: string; value: st
     return { name: pair.slice(0, at), value: pair.slice(at + 1) };
   });
   if (cookies.length === 0) throw new Error('sign-up set no cookie');
-  return { cookies, header: cookies.map((c) => `${c.name}=${c.value}`).join('; ') };
+  const { user } = (await res.json()) as { user?: { id?: string } };
+  if (!user?.id) throw new Error('sign-up answered no user id');
+  return { cookies, header: cookies.map((c) => `${c.name}=${c.value}`).join('; '), userId: user.id };
 }
 
 async function timedGet(url: string, cookie?: string): Promise<{ ms: number; body: string }> {
@@ -243,7 +246,7 @@ async function connectRemote(url: string, cookie: string, boardId: string): Prom
 
 export const bigboard: BenchModule = {
   name: 'bigboard',
-  description: '1,000 cards in 8 work centers and 3 lanes: page time, time until draggable in Chromium, long tasks of a drag',
+  description: '1,000 cards in 8 work centers and 3 lanes, a third with an assignee: page time, time until draggable in Chromium, long tasks of a drag',
   async run(ctx: BenchContext): Promise<BenchResult> {
     const plan = ctx.quick ? QUICK : FULL;
     const dbPath = join(ctx.workDir, 'bigboard.db');
@@ -253,8 +256,22 @@ export const bigboard: BenchModule = {
     let browser: Browser | undefined;
     let remote: BenchSocket | undefined;
     try {
-      app = await ctx.startApp(dbPath);
-      const { cookies, header } = await signUp(app.url);
+      // The assignments below are a burst of writes from one account: its write budget is raised for them.
+      app = await ctx.startApp(dbPath, { env: { FLOWBOARD_WRITE_RATE: '100000', FLOWBOARD_WRITE_BURST: '100000' } });
+      const { cookies, header, userId } = await signUp(app.url);
+      // People on the cards: the owner (the only member) holds every third card, so a third of the faces draw an avatar.
+      const assigner = await connectRemote(app.url, header, boardId);
+      try {
+        const joined = (await assigner.timeout(10_000).emitWithAck('board:join', { boardId })) as { ok: boolean; board?: { cards: { id: string }[] } };
+        const cards = joined.board?.cards ?? [];
+        for (const [i, card] of cards.entries()) {
+          if (i % 3 !== 0) continue;
+          const ack = await assigner.timeout(10_000).emitWithAck('card:update', { cardId: card.id, assigneeIds: [userId] });
+          if (!ack.ok) throw new Error(`assigning refused: ${ack.code} ${ack.message}`);
+        }
+      } finally {
+        assigner.disconnect();
+      }
       const pageUrl = `${app.url}/boards/${boardId}`;
       const first = await timedGet(pageUrl, header);
       if (!first.body.includes('data-card-id')) throw new Error('the board page has no cards: is this the production build with pages?');

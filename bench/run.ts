@@ -12,6 +12,7 @@ import { bigboard } from './bigboard';
 import { cluster } from './cluster';
 import { fanout, fanoutPostgres } from './fanout';
 import { flow } from './flow';
+import { forecast } from './forecast';
 import { ADAPTERS, isAdapterName, type AdapterName } from './lib/adapters';
 import { appEntry, killAllChildren, startChild } from './lib/processes';
 import { RESULTS_DIR, ROOT } from './lib/paths';
@@ -24,7 +25,7 @@ import { reads } from './reads';
 import { standup } from './standup';
 import { throughput, throughputPostgres } from './throughput';
 
-const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, bigboard, memory, reads, standup];
+const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, forecast, bigboard, memory, reads, standup];
 const BUILD_ID = join(ROOT, '.next', 'BUILD_ID');
 /** A production build takes about 15 s here; one in progress elsewhere gets this long to finish. */
 const REBUILD_WAIT_MS = 120_000;

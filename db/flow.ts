@@ -12,7 +12,7 @@
  */
 import { DomainError } from '../lib/shared/domain/errors';
 import { defaultLaneId } from '../lib/shared/domain/lanes';
-import type { BoardEvent, ClassOfService } from '../lib/shared/domain/types';
+import type { BoardEvent, ClassOfService, WorkingDays } from '../lib/shared/domain/types';
 import { countsFromHourly, filterOf, type LaneFilter } from '../lib/shared/flow/laneFilter';
 import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRange } from '../lib/shared/flow/data';
 import { blockStep, cardOfEvent, type BlockInterval } from '../lib/shared/flow/blockers';
@@ -20,7 +20,7 @@ import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, reachedFromEn
 import { KINDS, K, counterKey, createFlowReplay, dailyFromHourly, dayBucket, hourBucket, zeroCounters, type Kind, type ReplayedFlow } from '../lib/shared/flow/replay';
 import { HOUR_MS, assertTimeZone, intervalBoundaries, parseDate, type Interval } from '../lib/shared/flow/time';
 import { UnavailableError, type Engine, type Sql, type WriteTx } from './engine';
-import { EVENT_FIELDS, eventFromRow, type EventRow } from './store/rows';
+import { EVENT_FIELDS, eventFromRow, parseWorkingDays, type EventRow } from './store/rows';
 
 const SUM_COLUMNS = KINDS.map((k) => `sum(${k})`).join(', ');
 const KIND_COLUMNS = KINDS.join(', ');
@@ -54,7 +54,7 @@ export function resolveCommitment(live: readonly { id: string }[], setting: stri
 }
 
 /** The cards of a lane or class filter: by their current lane (lib/shared/flow/laneFilter.ts), deleted ones included. */
-async function matchingCards(sql: Sql, boardId: string, filter: LaneFilter): Promise<Set<string>> {
+export async function matchingCards(sql: Sql, boardId: string, filter: LaneFilter): Promise<Set<string>> {
   const lane = `coalesce(lane_id, ?)`;
   const rows = filter.lane
     ? await sql.all<{ id: string }>(`select id from cards where board_id = ? and ${lane} = ?`, [boardId, defaultLaneId(boardId), filter.lane])
@@ -308,6 +308,7 @@ export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> 
     case 'column_renamed':
     case 'wip_limit_set':
     case 'person_wip_limit_set':
+    case 'working_days_set':
     case 'board_renamed':
     // Lanes filter the flow by card (the card's current lane), they do not change the counters.
     case 'lane_added':
@@ -540,8 +541,8 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
     const { from, to } = checkRange(range);
     // One read snapshot: the version matches the rows.
     return engine.read(async (sql) => {
-      const board = await sql.get<{ id: string; name: string; version: number; demand_per_week: number | null; commitment_column_id: string | null }>(
-        'select id, name, version, demand_per_week, commitment_column_id from boards where id = ?',
+      const board = await sql.get<{ id: string; name: string; version: number; demand_per_week: number | null; commitment_column_id: string | null; working_days: string | null }>(
+        'select id, name, version, demand_per_week, commitment_column_id, working_days from boards where id = ?',
         [boardId],
       );
       if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
@@ -622,6 +623,7 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
         commitmentColumnId,
         doneColumnId,
         demandPerWeek: board.demand_per_week,
+        ...(board.working_days ? { workingDays: parseWorkingDays(board.working_days) as WorkingDays } : {}),
         start,
         counts,
         finished,

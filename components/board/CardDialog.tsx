@@ -1,5 +1,5 @@
 'use client';
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { CARD_TYPES, type CardDTO, type CardType, type ColumnDTO, type LaneDTO } from '../../lib/shared/domain/types';
 import { LIMITS } from '../../lib/shared/domain/limits';
 import { columnName } from '../../lib/client/boardView';
@@ -58,9 +58,48 @@ function CardAges({ card, columns }: { card: CardDTO; columns: readonly ColumnDT
         <>
           {' · '}
           <span data-testid="card-age-committed">{sinceCommitment} since commitment</span>
+          {committedAt === null ? null : <CardForecast card={card} committedAt={committedAt} />}
         </>
       )}
     </p>
+  );
+}
+
+/** `2026-03-13` → `Fri 13 Mar`. */
+function shortDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1));
+}
+
+/**
+ * A started card's likely finish (GET /forecast/card/:cardId, docs/metrics.md "Forecasts"): the 85th
+ * percentile of the cycle times of the last 30 days' finished cards at least as old as it, less its age.
+ */
+function CardForecast({ card, committedAt }: { card: CardDTO; committedAt: number }) {
+  const [answer, setAnswer] = useState<{ cardId: string; date: string | null; note: string | null } | null>(null);
+  useEffect(() => {
+    const abort = new AbortController();
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    void fetch(`/api/boards/${encodeURIComponent(card.boardId)}/forecast/card/${encodeURIComponent(card.id)}?tz=${encodeURIComponent(tz)}`, { cache: 'no-store', signal: abort.signal })
+      .then(async (res) => {
+        const body = (await res.json()) as { percentiles?: Record<string, string | null>; warnings?: { code: string; message: string }[] };
+        // A card not started or already finished has nothing to forecast: the dialog says nothing.
+        if (!res.ok || body.warnings?.some((w) => w.code === 'NOT_STARTED' || w.code === 'FINISHED')) return;
+        setAnswer({ cardId: card.id, date: body.percentiles?.['85'] ?? null, note: body.warnings?.[0]?.message ?? null });
+      })
+      .catch(() => {});
+    return () => abort.abort();
+    // Asked again when the card moves or its commitment changes, though the request does not name them.
+    // oxlint-disable-next-line react-hooks/exhaustive-deps
+  }, [card.boardId, card.id, card.columnId, committedAt]);
+  if (!answer || answer.cardId !== card.id) return null;
+  return (
+    <>
+      {' · '}
+      <span data-testid="card-forecast" title={answer.note ?? undefined}>
+        {answer.date ? `likely done by ${shortDate(answer.date)} (85%)` : 'older than any recently finished card: no forecast'}
+      </span>
+    </>
   );
 }
 

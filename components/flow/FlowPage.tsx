@@ -13,7 +13,8 @@ import { AgingChart } from './AgingChart';
 import { BlockersPanel } from './BlockersPanel';
 import { CfdChart, CfdLegend, doneBeforeRange, type CfdView } from './CfdChart';
 import { CycleTimeChart } from './CycleTimeChart';
-import { FlowSettingsDialog } from './FlowSettingsDialog';
+import { FlowSettingsDialog, type FlowSettings } from './FlowSettingsDialog';
+import { ForecastPanel } from './ForecastPanel';
 import { BottleneckBanner, DefectsPanel, DemandPanel, LittlesLawPanel, WorkCenterWeeks } from './FlowSummary';
 import { Panel, Toggle } from './Panel';
 import { ThroughputChart, WipChart } from './RunCharts';
@@ -106,7 +107,7 @@ export function FlowPage({ boardId, boardName, initialFilter = {} }: { boardId: 
   const query = range ? new URLSearchParams({ from: range.from, to: range.to, interval: range.interval, tz: range.tz, ...filter }).toString() : '';
   const api = `/api/boards/${encodeURIComponent(boardId)}`;
 
-  const saveSettings = async (settings: { demandPerWeek: number | null; commitmentColumnId: string | null }) => {
+  const saveSettings = async (settings: FlowSettings) => {
     const res = await fetch(`${api}/settings`, {
       method: 'PATCH',
       // The actor is the signed-in account; the browser adds the Origin the server checks.
@@ -269,6 +270,7 @@ export function FlowPage({ boardId, boardName, initialFilter = {} }: { boardId: 
               <DefectsPanel data={data} metrics={metrics} />
             </div>
             <BlockersPanel data={data} now={now ?? data.asOf} />
+            <ForecastPanel data={data} />
           </>
         )}
       </main>

@@ -1,6 +1,7 @@
 'use client';
 import { memo } from 'react';
-import type { CardDTO } from '../../lib/shared/domain/types';
+import { CLASS_LABELS } from '../../lib/shared/domain/lanes';
+import type { CardDTO, LaneDTO } from '../../lib/shared/domain/types';
 import { ageAgainstPercentiles, assigneesOf, blockerLine, type Person } from '../../lib/shared/standup';
 import type { StandupMarks } from '../../lib/client/useStandupMarks';
 
@@ -10,6 +11,8 @@ interface StandupCardProps {
   now: number;
   marks: StandupMarks | null;
   people: ReadonlyMap<string, Person>;
+  /** The card's lane: a class of service other than standard is named on the card. */
+  lane?: LaneDTO;
   /** The work center's name, shown in the people walk (where one person's cards come from several). */
   columnName?: string;
   onSelect(cardId: string): void;
@@ -19,7 +22,7 @@ interface StandupCardProps {
  * One card in the walk, for a screen across the room: the title large, then its age against the
  * board's cycle times, who holds it, and what blocks it.
  */
-export const StandupCard = memo(function StandupCard({ card, highlighted, now, marks, people, columnName, onSelect }: StandupCardProps) {
+export const StandupCard = memo(function StandupCard({ card, highlighted, now, marks, people, lane, columnName, onSelect }: StandupCardProps) {
   const committedAt = marks?.committedAt.get(card.id);
   const start = committedAt ?? Date.parse(card.createdAt);
   const age = ageAgainstPercentiles(now - start, committedAt !== undefined, marks?.percentiles ?? null, marks?.sampleSize ?? 0);
@@ -44,6 +47,11 @@ export const StandupCard = memo(function StandupCard({ card, highlighted, now, m
             <span className="sr-only">Age: </span>
             {committedAt === undefined ? `${age} since created` : age}
           </span>
+          {lane && lane.classOfService !== 'standard' ? (
+            <span className={`rounded px-2 font-semibold ${lane.classOfService === 'expedite' ? 'bg-rose-200 text-rose-950' : 'bg-slate-200 text-slate-900'}`} data-testid={`standup-class-${card.id}`}>
+              {CLASS_LABELS[lane.classOfService]}
+            </span>
+          ) : null}
           {columnName ? <span className="text-slate-300">in {columnName}</span> : null}
           {assignees.length > 0 ? <span>{assignees.join(', ')}</span> : null}
           {card.defectCount > 0 ? <span className="text-amber-200">↩ {card.defectCount} defect{card.defectCount === 1 ? '' : 's'}</span> : null}

@@ -94,6 +94,7 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
   const people = sync.people;
   const personById = useMemo(() => new Map<string, Person>(people.map((p) => [p.id, p])), [people]);
   const columnNames = useMemo(() => new Map(view.columns.map((c) => [c.id, c.name])), [view.columns]);
+  const laneById = useMemo(() => new Map(view.lanes.map((l) => [l.id, l])), [view.lanes]);
   const done = doneColumnOf(view.columns);
 
   const [mode, setMode] = useState<Mode>('flow');
@@ -411,6 +412,7 @@ export function StandupView({ initial, me, renderedAt }: StandupViewProps) {
                       now={now}
                       marks={marks}
                       people={personById}
+                      lane={laneById.get(card.laneId)}
                       columnName={mode === 'people' ? columnNames.get(card.columnId) : undefined}
                       onSelect={(cardId) => go(current.id, cardId)}
                     />

@@ -23,6 +23,7 @@ export const boards = pgTable('boards', {
   importing: boolean('importing').notNull().default(false),
   flowVersion: integer('flow_version').notNull().default(0),
   personWipLimit: integer('person_wip_limit'),
+  workingDays: text('working_days'),
 });
 
 export const columns = pgTable(

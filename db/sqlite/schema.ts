@@ -24,6 +24,8 @@ export const boards = sqliteTable('boards', {
   importing: integer('importing', { mode: 'boolean' }).notNull().default(false),
   /** Most cards in progress one person may hold (db/store/people.ts); null: no limit. */
   personWipLimit: integer('person_wip_limit'),
+  /** Working days for forecasts as JSON ({ weekdays, holidays }); null: every day. */
+  workingDays: text('working_days'),
 });
 
 export const columns = sqliteTable(

@@ -1,7 +1,7 @@
 /** Board writes (create, rename, flow settings) and the reads of a board: snapshot, log, history. */
 import { DomainError } from '../../lib/shared/domain/errors';
 import { DEFECT_WINDOW_DAYS, VALUE_STREAM_TEMPLATE } from '../../lib/shared/domain/limits';
-import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardDTO, CardHistoryEntry } from '../../lib/shared/domain/types';
+import type { BoardEvent, BoardSnapshot, BoardSummaryDTO, CardDTO, CardHistoryEntry, WorkingDays } from '../../lib/shared/domain/types';
 import type { BoardConfigureInput, BoardCreateInput, BoardRenameInput } from '../../lib/shared/protocol';
 import type { Sql, WriteTx } from '../engine';
 import { BOARD_FIELDS, CARD_FIELDS, EVENT_FIELDS, eventFromRow, eventJsonFromRow, iso, toCardDTO, toColumnDTO, type BoardRow, type CardRow, type EventRow } from './rows';
@@ -57,7 +57,24 @@ export async function configureBoard({ tx, boardId, append }: WriteContext, inpu
     await tx.run('update boards set person_wip_limit = ? where id = ?', [input.personWipLimit, boardId]);
     events.push(await append({ type: 'person_wip_limit_set', personWipLimit: input.personWipLimit }));
   }
+  // Working days for forecasts: their own event too, kept in a canonical order so that "no change" is seen.
+  if (input.workingDays !== undefined) {
+    const workingDays = canonicalWorkingDays(input.workingDays);
+    const stored = workingDays === null ? null : JSON.stringify(workingDays);
+    if (stored !== board.workingDays) {
+      await tx.run('update boards set working_days = ? where id = ?', [stored, boardId]);
+      events.push(await append({ type: 'working_days_set', workingDays }));
+    }
+  }
   return { boardId, version: events.at(-1)?.version ?? board.version, events };
+}
+
+/** Weekdays and holidays sorted and each once; every weekday and no holiday is the default (null). */
+export function canonicalWorkingDays(input: { weekdays: number[]; holidays?: string[] } | null): WorkingDays | null {
+  if (input === null) return null;
+  const weekdays = [...new Set(input.weekdays)].toSorted((a, b) => a - b);
+  const holidays = [...new Set(input.holidays ?? [])].toSorted();
+  return weekdays.length === 7 && holidays.length === 0 ? null : { weekdays, holidays };
 }
 
 export async function listBoards(sql: Sql): Promise<BoardSummaryDTO[]> {

@@ -5,7 +5,7 @@
  */
 import { getTableColumns, type Table } from 'drizzle-orm';
 import { defaultLaneId } from '../../lib/shared/domain/lanes';
-import type { BoardEvent, BoardEventBody, CardDTO, CardType, ClassOfService, ColumnDTO, LaneDTO } from '../../lib/shared/domain/types';
+import type { BoardEvent, BoardEventBody, CardDTO, CardType, ClassOfService, ColumnDTO, LaneDTO, WorkingDays } from '../../lib/shared/domain/types';
 import { boards, cards, columns, events, lanes } from '../sqlite/schema';
 
 /** `column_name as "fieldName", …` for every column of a table, optionally qualified by an alias. */
@@ -99,4 +99,9 @@ export function eventJsonFromRow(row: Pick<EventRow, 'type' | 'boardId' | 'versi
   const inner = body.slice(1, -1).trim();
   const mutation = body.includes('"clientMutationId":') ? '' : ',"clientMutationId":null';
   return `{${inner ? `${inner},` : ''}"type":${JSON.stringify(row.type)},"boardId":${JSON.stringify(row.boardId)},"version":${row.version},"actor":${JSON.stringify(row.actor)},"actorId":${row.actorId === null || row.actorId === undefined ? 'null' : JSON.stringify(row.actorId)},"at":"${iso(row.at)}"${mutation}}`;
+}
+
+/** A board's working days as stored (null: every day, the default). */
+export function parseWorkingDays(stored: string | null | undefined): WorkingDays | null {
+  return stored ? (JSON.parse(stored) as WorkingDays) : null;
 }

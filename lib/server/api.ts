@@ -13,6 +13,7 @@ import { writeKeyOf, type WriteLimiter } from './rateLimit';
 import type { Logger } from './logger';
 import type { BoardEvent } from '../shared/domain/types';
 import { boardMarks, eventsCsv, heavyFlow, itemsCsv } from './flow';
+import { forecast, parseCard, parseHowMany, parseWhen } from './forecast';
 import { snapshotReader, type HeavyReader } from './heavyReads';
 import { IMPORT_BODY_MAX_BYTES, JSON_BODY_MAX_BYTES, limitBody } from './http/bodyLimits';
 import { importHandler, importLease } from './http/importRoute';
@@ -142,6 +143,12 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     route('GET', '/api/boards/:boardId/cfd', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'cfd'))),
     route('GET', '/api/boards/:boardId/metrics', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'metrics', 'day'))),
     route('GET', '/api/boards/:boardId/marks', async ({ params, query }) => json(await boardMarks(store, heavy, params.boardId ?? '', query))),
+    // Monte Carlo forecasts (docs/metrics.md "Forecasts"): checked here, simulated in the heavy-read worker.
+    route('GET', '/api/boards/:boardId/forecast/when', async ({ params, query }) => json(await forecast(store, heavy, parseWhen(params.boardId ?? '', query, store.clock())))),
+    route('GET', '/api/boards/:boardId/forecast/how-many', async ({ params, query }) => json(await forecast(store, heavy, parseHowMany(params.boardId ?? '', query, store.clock())))),
+    route('GET', '/api/boards/:boardId/forecast/card/:cardId', async ({ params, query }) =>
+      json(await forecast(store, heavy, parseCard(params.boardId ?? '', params.cardId ?? '', query, store.clock()))),
+    ),
     route('PATCH', '/api/boards/:boardId/settings', ({ params, body, principal }) => command('board:configure', { ...asObject(body), boardId: params.boardId }, principal)),
     route('GET', '/api/boards/:boardId/export/items.csv', async ({ params, query }) => csv(await itemsCsv(store, heavy, params.boardId ?? '', query), 'items.csv')),
     route('GET', '/api/boards/:boardId/export/events.csv', async ({ params }) => csv(await eventsCsv(heavy, params.boardId ?? ''), 'events.csv')),

@@ -29,6 +29,7 @@ import type { FlowRange } from '../shared/flow/data';
 import { computeMetrics } from '../shared/flow/metrics';
 import { buildCfd } from '../shared/flow/series';
 import { cfdCsv, computeMarks, cycleTimesCsv } from './flow';
+import { runForecast, type ForecastJob } from './forecast';
 import type { Logger } from './logger';
 
 export type FlowProjection = 'flow' | 'cfd' | 'metrics' | 'marks' | 'cfd.csv' | 'cycle-times.csv';
@@ -40,7 +41,9 @@ export type HeavyRead =
   /** The whole board, or with `perColumn` its window (lib/shared/domain/cardWindow.ts). */
   | { kind: 'snapshot'; boardId: string; now: number; perColumn?: number }
   /** GET /api/boards/:id's body, `{"board": …}` with the whole board. */
-  | { kind: 'board'; boardId: string; now: number };
+  | { kind: 'board'; boardId: string; now: number }
+  /** A Monte Carlo forecast (lib/server/forecast.ts): the history read and the trials run here. */
+  | ForecastJob;
 
 /**
  * Reads answered as a stream of pages, each handed over when the reader asks for it: the log as CSV,
@@ -98,6 +101,10 @@ export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<Heav
       const snapshot = await engine.read((sql) => (perColumn ? windowedSnapshotOf(sql, engine.dialect.binary, boardId, now, perColumn) : snapshotOf(sql, boardId, now)));
       return { ...text(JSON.stringify(snapshot)), version: snapshot.version };
     }
+    case 'forecast.when':
+    case 'forecast.how-many':
+    case 'forecast.card':
+      return text(await runForecast(engine, job));
     case 'board':
       return text(JSON.stringify({ board: await engine.read(async (sql) => ({ ...(await snapshotOf(sql, job.boardId, job.now)), people: await peopleOf(sql, job.boardId) })) }));
     default: {

@@ -37,6 +37,24 @@ const laneName = text().trim().min(1, 'A lane needs a name').max(LIMITS.columnNa
 const classOfService = z.enum(CLASSES_OF_SERVICE);
 /** A limit per cell, by work center id; null removes one. */
 const cellLimits = z.record(id, wipLimit).refine((r) => Object.keys(r).length <= LIMITS.columnsPerBoard, { message: `At most ${LIMITS.columnsPerBoard} cells` });
+/** A calendar date as YYYY-MM-DD that exists (no 2026-02-30). */
+export const isoDate = z.string().refine((s) => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}, 'A date is written YYYY-MM-DD and must exist');
+/** Working days: at least one ISO weekday (1 = Monday … 7 = Sunday), each once, and holiday dates; null: every day. */
+const workingDays = z
+  .strictObject({
+    weekdays: z
+      .array(z.number().int().min(1, 'Weekdays are 1 (Monday) to 7 (Sunday)').max(7, 'Weekdays are 1 (Monday) to 7 (Sunday)'))
+      .min(1, 'At least one day of the week must be a working day')
+      .max(7)
+      .refine((days) => new Set(days).size === days.length, 'Each weekday can be listed once'),
+    holidays: z.array(isoDate).max(LIMITS.holidays, `At most ${LIMITS.holidays} holidays`).default([]),
+  })
+  .nullable();
 
 /**
  * Payloads are strict: an unknown field is refused rather than dropped, so a misspelt optional field
@@ -62,9 +80,13 @@ export const schemas = {
       commitmentColumnId: id.nullable().optional(),
       /** Most cards in progress one person may hold (null: no limit). */
       personWipLimit: personWipLimit.optional(),
+      /** Which days the team works, for forecasts (null: every day). */
+      workingDays: workingDays.optional(),
       clientMutationId,
     })
-    .refine((v) => v.demandPerWeek !== undefined || v.commitmentColumnId !== undefined || v.personWipLimit !== undefined, { message: 'Nothing to change' }),
+    .refine((v) => v.demandPerWeek !== undefined || v.commitmentColumnId !== undefined || v.personWipLimit !== undefined || v.workingDays !== undefined, {
+      message: 'Nothing to change',
+    }),
   /** A flow page subscribes to a board's committed events without joining its viewers. */
   flowJoin: z.strictObject({ boardId: id }),
   columnAdd: z.strictObject({

@@ -150,6 +150,23 @@ test('the people walk: per person what they hold; A assigns the highlighted card
   await expect.poll(async () => (await board.fetch()).cards.find((c) => c.id === free.id)?.assigneeIds).toEqual([aliceId]);
 });
 
+test('an expedite card says so on the standup screen, and a standard one does not', async ({ api, openViewer }) => {
+  const board = await api.createBoard(boardName('Standup lanes'), [{ name: 'Backlog' }, { name: 'Develop' }, { name: 'Done' }], [
+    { title: 'Urgent fix', column: 'Backlog' },
+    { title: 'Ordinary work', column: 'Develop' },
+  ]);
+  const { lane } = await api.call<{ lane: { id: string } }>('POST', `/api/boards/${board.id}/lanes`, { name: 'Expedite', classOfService: 'expedite' });
+  const [urgent, ordinary] = board.snapshot.cards;
+  if (!urgent || !ordinary) throw new Error('seeded cards missing');
+  await api.call('POST', `/api/cards/${urgent.id}/move`, { toColumnId: board.column('Develop').id, toLaneId: lane.id });
+  const alice = await openViewer(board.id, 'Alice', { role: 'member' });
+  await openStandup(alice);
+  await expect(stopOf(alice.page)).toHaveText('Develop');
+  await expect(alice.page.getByTestId(`standup-class-${urgent.id}`)).toHaveText('Expedite');
+  await expect(alice.page.getByTestId(`standup-card-${ordinary.id}`)).toBeVisible();
+  await expect(alice.page.getByTestId(`standup-class-${ordinary.id}`)).toHaveCount(0);
+});
+
 /** axe's findings on the page as it is (id, and the first element of each), [] when clean. */
 async function axeFindings(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -157,6 +174,8 @@ async function axeFindings(page: Page): Promise<string[]> {
 }
 
 test('the standup, its dialogs and the board’s shortcut help are axe-clean in both themes, for the presenter and a follower', async ({ api, openViewer }) => {
+  // Eight axe runs over two browsers: longer than the default on a busy machine.
+  test.setTimeout(90_000);
   const board = await api.createBoard(boardName('Standup axe'), [{ name: 'Backlog' }, { name: 'Develop' }, { name: 'Done' }], [
     { title: 'Blocked one', column: 'Develop', blocked: true, blockedReason: 'Vendor' },
     { title: 'Other', column: 'Develop' },

@@ -35,7 +35,8 @@ function migrationsBeforeLanes(engine: 'sqlite' | 'postgres'): string {
   cpSync(join('db', engine, 'migrations'), dir, { recursive: true });
   const journalPath = join(dir, 'meta', '_journal.json');
   const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.filter((e) => !e.tag.endsWith('_lanes'));
+  // Those before it only: the migrator applies nothing older than the last migration it has applied.
+  journal.entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag.endsWith('_lanes')));
   writeFileSync(journalPath, JSON.stringify(journal));
   return dir;
 }

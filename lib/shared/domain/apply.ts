@@ -69,6 +69,9 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       const card = { ...event.card, laneId: event.card.laneId || defaultLaneId(event.boardId), assigneeIds: event.card.assigneeIds ?? [] };
       return { ...board, cards: [...board.cards.filter((c) => c.id !== card.id), card] };
     }
+    case 'working_days_set':
+      // Like the flow settings, outside the snapshot: the flow page reloads its data on it.
+      return board;
     case 'card_updated':
       return {
         ...board,

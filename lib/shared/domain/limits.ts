@@ -22,6 +22,8 @@ export const LIMITS = {
   tokenName: 60,
   /** Longer than any token or invite secret we issue (about 50 characters). */
   apiToken: 200,
+  /** Holiday dates a board's working days can list: a few years of public holidays. */
+  holidays: 400,
   /** An invite link lives at most 30 days. */
   inviteHoursMax: 720,
 } as const;

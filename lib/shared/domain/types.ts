@@ -140,6 +140,15 @@ export interface UndoneMove {
   place: CardPlace;
 }
 
+/**
+ * Which days a board's team works, for forecasts: ISO weekdays (1 = Monday … 7 = Sunday), ascending,
+ * and holiday dates (YYYY-MM-DD), ascending. A board without the setting works every day.
+ */
+export interface WorkingDays {
+  weekdays: number[];
+  holidays: string[];
+}
+
 interface EventBase {
   boardId: string;
   version: number;
@@ -171,6 +180,8 @@ export type BoardEventBody =
   | { type: 'board_settings_changed'; demandPerWeek: number | null; commitmentColumnId: string | null }
   /** The most cards in progress one person may hold on this board (null: no limit). */
   | { type: 'person_wip_limit_set'; personWipLimit: number | null }
+  /** The board's working days, for forecasts (lib/shared/flow/forecast.ts); null: every day (the default). */
+  | { type: 'working_days_set'; workingDays: WorkingDays | null }
   | { type: 'card_created'; card: CardDTO }
   | {
       type: 'card_updated';

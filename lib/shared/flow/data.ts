@@ -4,7 +4,7 @@
  * of it (series.ts, metrics.ts), run by the API and by the browser alike; live events are folded into
  * it in the browser (live.ts), so an open flow page costs the server nothing per move but the emit.
  */
-import type { ClassOfService } from '../domain/types';
+import type { ClassOfService, WorkingDays } from '../domain/types';
 import type { BlockInterval } from './blockers';
 import type { Interval } from './time';
 
@@ -78,6 +78,8 @@ export interface FlowData {
   commitmentColumnId: string;
   doneColumnId: string;
   demandPerWeek: number | null;
+  /** The board's working days for forecasts; absent: every day (the default). */
+  workingDays?: WorkingDays;
   /** Totals before the range start: [column][kind] in KINDS order. */
   start: number[][];
   /** Counts inside each interval: [interval][column][kind]. */

@@ -8,7 +8,8 @@
  * Pure: the API, the flow page and the tests call the same functions, and a seed replays a run.
  */
 import { prng } from '../random';
-import { addDays, formatDate, type CalendarDate } from './time';
+import { intervalIndex } from './data';
+import { addDays, formatDate, intervalBoundaries, type CalendarDate } from './time';
 
 export const FORECAST_LEVELS = [50, 70, 85, 95] as const;
 export type ForecastLevel = (typeof FORECAST_LEVELS)[number];
@@ -133,13 +134,16 @@ export function forecastWhen(sample: readonly number[], items: number, start: Ca
   if (items <= 0) return { ...empty, percentiles: levelsOf(() => formatDate(addDays(start, -1))), warnings };
   if (days.length === 0) return { ...empty, never: trials, warnings: [...warnings, beyond()] };
   if (sample.every((c) => c === 0)) return { ...empty, never: trials, warnings };
-  const draw = prng(options.seed ?? 1);
+  const trialSeeds = prng(options.seed ?? 1);
   const pool = Int32Array.from(sample);
   const n = pool.length;
   const horizon = days.length;
   // Working days each trial needs; horizon + 1 means "not within the horizon".
   const needed = new Int32Array(trials);
   for (let t = 0; t < trials; t++) {
+    // Each trial its own stream of days (common random numbers): with one seed, trial t lives the same
+    // days whatever is asked, so more items never finish earlier and a later date never finishes fewer.
+    const draw = prng(trialSeeds.int(4_294_967_296));
     let left = items;
     let d = 0;
     while (left > 0 && d < horizon) {
@@ -182,11 +186,12 @@ export function forecastHowMany(sample: readonly number[], start: CalendarDate, 
   if (sample.length === 0 || workingDays === 0) {
     return { percentiles: levelsOf(() => 0), histogram: [{ items: 0, trials }], workingDays, warnings };
   }
-  const draw = prng(options.seed ?? 1);
+  const trialSeeds = prng(options.seed ?? 1);
   const pool = Int32Array.from(sample);
   const n = pool.length;
   const totals = new Int32Array(trials);
   for (let t = 0; t < trials; t++) {
+    const draw = prng(trialSeeds.int(4_294_967_296));
     let sum = 0;
     for (let d = 0; d < workingDays; d++) sum += pool[draw.int(n)] ?? 0;
     totals[t] = sum;
@@ -232,4 +237,152 @@ function levelsOf<T>(value: (p: ForecastLevel) => T): Record<LevelKey, T> {
 
 function beyond(): ForecastWarning {
   return { code: 'BEYOND_HORIZON', message: `Some trials did not finish within ${MAX_HORIZON_DAYS / 365} years: at this pace the work may never be done` };
+}
+
+/** A board's working-days setting (ISO weekdays, 1 = Monday … 7 = Sunday) as a calendar; null: every day. */
+export function calendarOf(setting: { weekdays: readonly number[]; holidays: readonly string[] } | null | undefined): WorkCalendar {
+  if (!setting) return EVERY_DAY;
+  const days = new Set(setting.weekdays);
+  return { weekdays: [1, 2, 3, 4, 5, 6, 7].map((d) => days.has(d)), holidays: new Set(setting.holidays) };
+}
+
+/** Items finished on each date from `from` to `to` (both counted, in `tz`), from their finishing instants. */
+export function dailyThroughput(doneAts: readonly number[], from: CalendarDate, to: CalendarDate, tz: string): { date: string; count: number }[] {
+  const boundaries = intervalBoundaries(from, to, 'day', tz);
+  const counts = Array.from({ length: Math.max(0, boundaries.length - 1) }, () => 0);
+  for (const at of doneAts) {
+    const i = intervalIndex(boundaries, at);
+    if (i >= 0) counts[i] = (counts[i] ?? 0) + 1;
+  }
+  return counts.map((count, i) => ({ date: formatDate(addDays(from, i)), count }));
+}
+
+/**
+ * The sample of a history window: the counts of its working days from `from` to `to`, leaving out the
+ * days before `firstDay` (the board did not exist: those days finished nothing for want of a board,
+ * not of throughput).
+ */
+export function windowSample(daily: readonly { date: string; count: number }[], from: string, to: string, calendar: WorkCalendar, firstDay = ''): number[] {
+  const start = from > firstDay ? from : firstDay;
+  return throughputSample(
+    daily.filter((d) => d.date >= start && d.date <= to),
+    calendar,
+  );
+}
+
+/** How far back the backtests go: a forecast made this many weeks before the window's end. */
+export const BACKTEST_WEEKS = [2, 4] as const;
+
+/** How one level of a past forecast fared: met, missed, or not known yet (its date is still ahead). */
+export type BacktestOutcome = 'met' | 'missed' | 'open';
+
+interface BacktestBase {
+  weeksAgo: number;
+  /** The last day of the history the past forecast had (its window, as long as today's, ended here). */
+  madeOn: string;
+  /** Its sample: working days and items finished in them. */
+  sample: { days: number; finished: number };
+  outcome: Record<LevelKey, BacktestOutcome>;
+  warnings: ForecastWarning[];
+}
+
+export interface WhenBacktest extends BacktestBase {
+  items: number;
+  percentiles: Record<LevelKey, string | null>;
+  /** The day the items-th item after `madeOn` finished; null when fewer have finished by the window's end. */
+  actual: string | null;
+  /** Items finished after `madeOn`, up to the window's end. */
+  finishedSince: number;
+}
+
+export interface HowManyBacktest extends BacktestBase {
+  /** The forecast's date: the window's end. */
+  until: string;
+  percentiles: Record<LevelKey, number>;
+  /** Items actually finished from the day after `madeOn` to `until`. */
+  actual: number;
+}
+
+export interface BacktestInput {
+  /** Daily throughput from at least BACKTEST_WEEKS' largest before the window's start, up to its end. */
+  daily: readonly { date: string; count: number }[];
+  /** The window of today's forecast. */
+  from: CalendarDate;
+  to: CalendarDate;
+  calendar: WorkCalendar;
+  /** The board's first day: a past window never reaches before it. */
+  firstDay?: string;
+  options?: SimulationOptions;
+}
+
+/** The past window K weeks back: as long as today's, ending 7K days before its end; null when the board did not exist then. */
+function pastWindow(input: BacktestInput, weeks: number) {
+  const madeOn = addDays(input.to, -7 * weeks);
+  const from = addDays(input.from, -7 * weeks);
+  if (input.firstDay !== undefined && formatDate(madeOn) < input.firstDay) return null;
+  const sample = windowSample(input.daily, formatDate(from), formatDate(madeOn), input.calendar, input.firstDay);
+  return { madeOn, sample, after: input.daily.filter((d) => d.date > formatDate(madeOn) && d.date <= formatDate(input.to)) };
+}
+
+/**
+ * Backtests of "when": for each K in BACKTEST_WEEKS, the forecast for the same number of items made
+ * with the window K weeks earlier, against the day the items-th item after it actually finished.
+ */
+export function backtestWhen(input: BacktestInput, items: number): WhenBacktest[] {
+  const out: WhenBacktest[] = [];
+  const to = formatDate(input.to);
+  for (const weeksAgo of BACKTEST_WEEKS) {
+    const past = pastWindow(input, weeksAgo);
+    if (!past) continue;
+    const forecast = forecastWhen(past.sample, items, addDays(past.madeOn, 1), input.calendar, input.options);
+    let done = 0;
+    let actual: string | null = null;
+    for (const d of past.after) {
+      done += d.count;
+      if (actual === null && items > 0 && done >= items) actual = d.date;
+    }
+    if (items <= 0) actual = formatDate(past.madeOn);
+    const outcome = levelsOf((p): BacktestOutcome => {
+      const said = forecast.percentiles[`${p}`];
+      if (actual !== null) return said !== null && actual <= said ? 'met' : 'missed';
+      return said !== null && said <= to ? 'missed' : 'open';
+    });
+    out.push({
+      weeksAgo,
+      madeOn: formatDate(past.madeOn),
+      sample: { days: past.sample.length, finished: past.sample.reduce((a, b) => a + b, 0) },
+      items,
+      percentiles: forecast.percentiles,
+      actual,
+      finishedSince: done,
+      outcome,
+      warnings: forecast.warnings,
+    });
+  }
+  return out;
+}
+
+/**
+ * Backtests of "how many": for each K in BACKTEST_WEEKS, the forecast made with the window K weeks
+ * earlier of the items finished from the next day to the window's end, against the items finished.
+ */
+export function backtestHowMany(input: BacktestInput): HowManyBacktest[] {
+  const out: HowManyBacktest[] = [];
+  for (const weeksAgo of BACKTEST_WEEKS) {
+    const past = pastWindow(input, weeksAgo);
+    if (!past) continue;
+    const forecast = forecastHowMany(past.sample, addDays(past.madeOn, 1), input.to, input.calendar, input.options);
+    const actual = past.after.reduce((a, d) => a + d.count, 0);
+    out.push({
+      weeksAgo,
+      madeOn: formatDate(past.madeOn),
+      sample: { days: past.sample.length, finished: past.sample.reduce((a, b) => a + b, 0) },
+      until: formatDate(input.to),
+      percentiles: forecast.percentiles,
+      actual,
+      outcome: levelsOf((p): BacktestOutcome => (actual >= forecast.percentiles[`${p}`] ? 'met' : 'missed')),
+      warnings: forecast.warnings,
+    });
+  }
+  return out;
 }

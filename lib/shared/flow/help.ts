@@ -18,6 +18,8 @@ export const HELP = {
     'Blocked time: how long cards were blocked within the range (a card still blocked counts up to now), by the work center it was in and by the reason given; a reason counts the cards blocked for it. Share of cycle time blocked: of the finished cards’ summed cycle time, the part they spent blocked.',
   bottleneck:
     'The work center between the commitment point and the last one whose queue (cards in it) grew fastest over the range: the largest least-squares slope of its daily count. Named only on evidence: a range of a week or more, at least 10 arrivals, a queue that gained 2 cards or more, and a lead over the next work center that no single move could close.',
+  forecast:
+    'Monte Carlo: each of 10,000 trials replays the future one working day at a time, each day finishing as many items as a working day of the range picked at random. "When": the day by which that share of trials finished the items. "How many": the number that share of trials reached or passed by the date. Days that are not working days (Settings) finish nothing and are left out of the sample. The backtest makes the same forecast with the data of 2 and 4 weeks ago and checks it against what happened.',
 } as const;
 
 export type HelpKey = keyof typeof HELP;

@@ -87,6 +87,7 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
     // A page filtered by class reads again when a lane's class changes or a lane goes.
     case 'lane_configured':
     case 'lane_removed':
+    case 'working_days_set':
       return { kind: 'reload' };
     case 'lane_added':
       // A filtered page learns the new lane's class from a fresh read.

@@ -185,6 +185,7 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
       case 'lane_moved':
       case 'lane_removed':
       case 'lane_configured':
+      case 'working_days_set':
         break;
       default: {
         const unreachable: never = e;

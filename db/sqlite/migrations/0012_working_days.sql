@@ -1,0 +1,1 @@
+ALTER TABLE `boards` ADD `working_days` text;

@@ -1,0 +1,11 @@
+/** The forecast suite again, on a PostgreSQL database of its own (tests/services.ts). */
+import { describe, it } from 'vitest';
+import { withPostgres } from '../../services';
+import { runSuiteOnEngine } from '../helpers';
+
+if (withPostgres) {
+  runSuiteOnEngine('postgres');
+  await import('../forecast.test');
+} else {
+  describe.skip('forecasts on PostgreSQL', () => it('needs a PostgreSQL server (FLOWBOARD_TEST_DATABASE_URL)', () => {}));
+}
