@@ -97,6 +97,7 @@ test('keyboard only: skip link, forward, refused, backward with reason and cance
   await page.keyboard.press('Space');
   await expect(alice.card(checkout?.id ?? '')).toHaveAttribute('aria-pressed', 'true');
   await page.keyboard.press('ArrowLeft');
+  await expect(dndRegion).toContainText('Checkout flow is over Backlog');
   await page.keyboard.press('Space');
   await expect(reasonDialog).toBeVisible();
   await expect(page.getByTestId('reason-input')).toBeFocused();
