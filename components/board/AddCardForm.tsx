@@ -31,10 +31,9 @@ export function AddCardForm({ columnId, columnName, onAdd, prominent, refusal }:
         disabled
         title={refusal}
         data-testid={`add-card-${columnId}`}
-        aria-label={`Add a card to ${columnName}: ${refusal}`}
-        className="w-full cursor-not-allowed rounded-lg px-2 py-1.5 text-left text-xs text-slate-500"
+        className="w-full cursor-not-allowed rounded-lg px-2 py-1.5 text-left text-xs text-slate-600"
       >
-        Full: finish work before starting more
+        Full: finish work before starting more<span className="sr-only"> in {columnName}. {refusal}</span>
       </button>
     );
   }
@@ -48,12 +47,11 @@ export function AddCardForm({ columnId, columnName, onAdd, prominent, refusal }:
           setOpen(true);
         }}
         data-testid={`add-card-${columnId}`}
-        aria-label={`Add a card to ${columnName}`}
         className={`w-full rounded-lg px-2 py-1.5 text-left text-sm font-medium ${
           prominent ? 'text-sky-800 hover:bg-sky-100' : 'text-slate-600 hover:bg-slate-300/50 hover:text-slate-800'
         }`}
       >
-        + Add card
+        + Add card<span className="sr-only"> to {columnName}</span>
       </button>
     );
   }

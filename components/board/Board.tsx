@@ -13,6 +13,9 @@ import { useDrawLimit } from '../../lib/client/useDrawLimit';
 import { usePresence } from '../../lib/client/usePresence';
 import { useToasts } from '../../lib/client/useToasts';
 import { useUndoMove } from '../../lib/client/useUndoMove';
+import { useRemoteAnnouncements, useSay } from '../../lib/client/useAnnouncements';
+import { LiveRegion } from '../ui/LiveRegion';
+import { SkipLink } from '../ui/SkipLink';
 import { connectEarly } from '../../lib/client/socket';
 import { RenderedAtContext } from '../../lib/client/useNow';
 import { Toasts } from '../ui/Toasts';
@@ -74,14 +77,18 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
   const totalCards = useMemo(() => [...counts.values()].reduce((n, c) => n + c, 0), [counts]);
 
   const ownMoves = useUndoMove({ view, actions, notify, dismiss });
+  // What the live regions say: how one's own drop ended, and what the others change (useAnnouncements).
+  const dragStatus = useSay();
+  const remoteChange = useRemoteAnnouncements(sync.socket, view, me.id);
   // The drag foresees the per-person limit too, naming the person (lib/shared/domain/people.ts).
   const dragView = useMemo(() => ({ ...view, people: [...sync.people] }), [view, sync.people]);
   const drag = useCardDrag({
     view: dragView,
     lists,
-    move: (cardId, toColumnId, beforeCardId, reason, toLaneId) => void ownMoves.move(cardId, toColumnId, beforeCardId, reason, toLaneId),
+    move: ownMoves.move,
     notify,
     announceDrag: presence.announceDrag,
+    say: dragStatus.say,
   });
 
   useEffect(() => {
@@ -156,6 +163,7 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
         <PeopleProvider people={sync.people}>
         <BoardFilterProvider initial={filter}>
         <div className="flex h-dvh flex-col bg-slate-100">
+          <SkipLink target="work-centers">Skip to work centers</SkipLink>
           <BoardHeader
             boardId={view.id}
             name={view.name}
@@ -183,7 +191,7 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
             {...drag.handlers}
           >
             <CardDragProvider describedById={dndId} enabled={canWork}>
-              <main className={`min-h-0 flex-1 overflow-x-auto ${lanes ? 'overflow-y-auto' : 'overflow-y-hidden'}`} aria-label="Value stream">
+              <main id="work-centers" tabIndex={-1} className={`min-h-0 flex-1 overflow-x-auto outline-none ${lanes ? 'overflow-y-auto' : 'overflow-y-hidden'}`} aria-label="Value stream">
                 {view.columns.length === 0 ? (
                   <div className="flex h-full flex-col items-center justify-center gap-3 text-slate-600">
                     <p className="text-lg">This board has no work centers yet.</p>
@@ -240,6 +248,8 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
             <DragOverlay>{activeCard ? <CardFace card={activeCard} lifted /> : null}</DragOverlay>
           </DndContext>
           <Toasts toasts={toasts} onDismiss={dismiss} />
+          <LiveRegion message={dragStatus.said.message} count={dragStatus.said.count} testId="drag-status" />
+          <LiveRegion message={remoteChange.message} count={remoteChange.count} testId="remote-changes" />
           {dialog ? (
             <Suspense fallback={null}>
               <BoardDialogs

@@ -55,6 +55,7 @@ export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, o
           <input
             id={ids.name}
             autoFocus={focus === 'rename'}
+            data-autofocus={focus === 'rename' || undefined}
             value={name}
             maxLength={LIMITS.boardName}
             onChange={(e) => setName(e.target.value)}
@@ -78,6 +79,7 @@ export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, o
             <input
               id={ids.column}
               autoFocus={focus === 'add-column'}
+              data-autofocus={focus === 'add-column' || undefined}
               value={columnName}
               maxLength={LIMITS.columnName}
               onChange={(e) => setColumnName(e.target.value)}

@@ -38,9 +38,7 @@ function CardClock({ cardId, since, blocked }: { cardId: string; since: string; 
         {blocked}
         {age === null ? null : (
           <span className="card-age-label" title="Time in this work center">
-            <span className="card-age">{age}</span>
-            <span aria-hidden> here</span>
-            <span className="sr-only"> in this work center</span>
+            <span className="card-age">{age}</span> here
           </span>
         )}
       </span>

@@ -2,7 +2,6 @@
 import { memo, type KeyboardEvent } from 'react';
 import type { CardDTO } from '../../lib/shared/domain/types';
 import { isTempId } from '../../lib/client/optimistic';
-import { CARD_TYPE_LABEL } from './cardStyle';
 import { useCardDragHandle } from './CardDragSource';
 import { cardClass, cardContent } from './CardFace';
 
@@ -13,14 +12,6 @@ interface DraggableCardProps {
   /** This card is the one being dragged: it stays as a dimmed placeholder where it would land. */
   dragging: boolean;
   onOpen(cardId: string): void;
-}
-
-function describe(card: CardDTO, movingBy: string | undefined): string {
-  const parts = [card.title, CARD_TYPE_LABEL[card.type]];
-  if (card.blocked) parts.push(`blocked${card.blockedReason ? `: ${card.blockedReason}` : ''}`);
-  if (card.defectCount > 0) parts.push(`sent back ${card.defectCount} ${card.defectCount === 1 ? 'time' : 'times'}`);
-  if (movingBy) parts.push(`being moved by ${movingBy}`);
-  return parts.join(', ');
 }
 
 const ARROWS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']);
@@ -39,7 +30,9 @@ function replayIfUnheard(event: globalThis.KeyboardEvent): void {
 /**
  * A card is no dnd-kit draggable of its own: it hands a press to the board's one draggable
  * (CardDragSource), so dnd-kit has nothing per card to redraw or hydrate, and the work centers are
- * the drop targets. Memoized: a board redraws often and holds up to a thousand cards; only the
+ * the drop targets. Its accessible name is its visible text (type, age, title, blocked, people), read
+ * in the order it is shown, so what a voice-control user reads off the card is what they can say.
+ * Memoized: a board redraws often and holds up to a thousand cards; only the
  * cards whose props changed are drawn again.
  */
 export const DraggableCard = memo(function DraggableCard({ card, columnId, movingBy, dragging, onOpen }: DraggableCardProps) {
@@ -83,7 +76,6 @@ export const DraggableCard = memo(function DraggableCard({ card, columnId, movin
         data-card-id={card.id}
         data-column-id={columnId}
         data-card-type={card.type}
-        aria-label={describe(card, movingBy)}
         className={handleClass}
       >
         {cardContent(card, movingBy)}

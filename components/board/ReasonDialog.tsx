@@ -64,8 +64,10 @@ export function ReasonDialog({ cardTitle, fromName, toName, onConfirm, onCancel,
           className={inputClass}
           data-testid="reason-input"
           aria-invalid={error !== null}
+          aria-describedby={error ? `${id}-error` : undefined}
+          data-autofocus
         />
-        <FormError message={error} />
+        <FormError message={error} id={`${id}-error`} />
         <div className="flex justify-end gap-2">
           <Button onClick={onCancel} data-testid="reason-cancel">
             Keep it in {fromName}

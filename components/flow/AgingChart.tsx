@@ -3,7 +3,8 @@ import { CartesianGrid, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YA
 import type { FlowData } from '../../lib/shared/flow/data';
 import type { AgingLevel, FlowMetrics } from '../../lib/shared/flow/metrics';
 import { formatDays, PERCENTILE_COLORS } from './format';
-import { plural } from '../../lib/client/format';
+import { agingSummary, agingTable, type AgingRow } from '../../lib/client/chartTables';
+import { ChartFigure } from './ChartData';
 import { Panel } from './Panel';
 import { PercentileLegend } from './CycleTimeChart';
 
@@ -50,12 +51,14 @@ export function AgingChart({ data, metrics }: { data: FlowData; metrics: FlowMet
     return { x: x + (((n * 0.37) % 0.6) - 0.3), y: a.ageDays, title: a.title, level: a.level };
   });
   const p = metrics.cycleTimePercentiles;
-  const stuck = metrics.aging.filter((a) => a.level === 'p85' || a.level === 'p95').length;
+  const names = new Map(data.columns.map((c) => [c.id, c.name]));
+  const rows: AgingRow[] = metrics.aging.map((a) => ({ title: a.title, column: names.get(a.columnId) ?? 'a removed work center', ageDays: a.ageDays, level: a.level }));
   return (
     <Panel title="Aging work in progress" help="aging" exportName="aging-wip" testId="aging-panel">
       <PercentileLegend p={p} />
+      <ChartFigure name="Aging work in progress: age of each card in progress, by work center" summary={agingSummary(rows, formatDays)} table={agingTable(rows)}>
       <div style={{ height: 330 }}>
-        <ScatterChart responsive style={{ width: '100%', height: '100%' }} margin={{ top: 10, right: 40, bottom: 0, left: 0 }}>
+        <ScatterChart accessibilityLayer={false} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 10, right: 40, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--color-slate-200)" />
           <XAxis
             type="number"
@@ -74,9 +77,7 @@ export function AgingChart({ data, metrics }: { data: FlowData; metrics: FlowMet
           <Scatter data={points} isAnimationActive={false} shape={AgingDot} />
         </ScatterChart>
       </div>
-      <p className="mt-1 text-xs text-slate-500">
-        {plural(metrics.aging.length, 'card')} in progress{stuck ? ` · ${stuck} older than the 85th percentile` : ''}
-      </p>
+      </ChartFigure>
     </Panel>
   );
 }

@@ -5,6 +5,8 @@ import type { FlowData } from '../../lib/shared/flow/data';
 import type { FlowMetrics, Percentiles } from '../../lib/shared/flow/metrics';
 import { formatDateLong, formatDay, formatDays, PERCENTILE_COLORS, PERCENTILE_TEXT_COLORS } from './format';
 import { Panel, Toggle } from './Panel';
+import { ChartFigure } from './ChartData';
+import { cycleTimeSummary, cycleTimeTable } from '../../lib/client/chartTables';
 
 type Measure = 'cycle' | 'lead';
 
@@ -61,8 +63,13 @@ export function CycleTimeChart({ data, metrics }: { data: FlowData; metrics: Flo
       }
     >
       <PercentileLegend p={p} />
+      <ChartFigure
+        name={`${measure === 'cycle' ? 'Cycle' : 'Lead'} time of finished cards, by finish date`}
+        summary={cycleTimeSummary(points, measure, p, formatDays)}
+        table={cycleTimeTable(points, measure, (ms) => formatDateLong(ms, tz))}
+      >
       <div style={{ height: 330 }}>
-        <ScatterChart responsive style={{ width: '100%', height: '100%' }} margin={{ top: 10, right: 40, bottom: 0, left: 0 }}>
+        <ScatterChart accessibilityLayer={false} responsive style={{ width: '100%', height: '100%' }} margin={{ top: 10, right: 40, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--color-slate-200)" />
           <XAxis type="number" dataKey="x" domain={domain} scale="time" tickFormatter={(v: number) => formatDay(v, tz)} tick={{ fontSize: 12, fill: 'var(--color-slate-600)' }} minTickGap={24} />
           <YAxis type="number" dataKey="y" tick={{ fontSize: 12, fill: 'var(--color-slate-600)' }} width={44} unit=" d" allowDecimals={false} />
@@ -75,7 +82,7 @@ export function CycleTimeChart({ data, metrics }: { data: FlowData; metrics: Flo
           <Scatter data={points} fill="var(--color-slate-700)" fillOpacity={points.length > 2000 ? 0.25 : 0.6} isAnimationActive={false} shape="circle" />
         </ScatterChart>
       </div>
-      <p className="mt-1 text-xs text-slate-500">{points.length} finished cards in the range</p>
+      </ChartFigure>
     </Panel>
   );
 }

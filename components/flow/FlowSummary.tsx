@@ -141,9 +141,9 @@ export function WorkCenterWeeks({ data, metrics }: { data: FlowData; metrics: Fl
         <table className="w-full text-xs tabular-nums">
           <thead>
             <tr className="text-slate-500">
-              <th className="py-1 pr-2 text-left font-medium">Week of</th>
+              <th scope="col" className="py-1 pr-2 text-left font-medium">Week of</th>
               {live.map((c) => (
-                <th key={c.id} className="px-1 py-1 text-right font-medium" title={c.name}>
+                <th key={c.id} scope="col" className="px-1 py-1 text-right font-medium" title={c.name}>
                   <span className="inline-block max-w-24 truncate align-bottom">{c.name}</span>
                 </th>
               ))}
@@ -158,10 +158,17 @@ export function WorkCenterWeeks({ data, metrics }: { data: FlowData; metrics: Fl
                   // The last work center only fills up: that is work done, not a queue.
                   const grow = i < live.length - 1 && (r?.arrivals ?? 0) > (r?.departures ?? 0);
                   return (
-                    <td key={c.id} className={`px-1 py-1 text-right ${grow ? 'text-amber-800' : 'text-slate-700'}`}>
+                    <td key={c.id} className={`px-1 py-1 text-right ${grow ? 'font-semibold text-amber-800' : 'text-slate-700'}`} data-piling-up={grow || undefined}>
+                      {/* Not colour alone: a mark and words say it piled up. */}
+                      {grow ? (
+                        <span aria-hidden className="mr-0.5">
+                          ▲
+                        </span>
+                      ) : null}
                       <span title="arrivals">{r?.arrivals ?? 0}</span>
                       <span className="text-slate-500"> / </span>
                       <span title="departures">{r?.departures ?? 0}</span>
+                      {grow ? <span className="sr-only"> (piling up: more arrived than left)</span> : null}
                     </td>
                   );
                 })}
@@ -170,7 +177,7 @@ export function WorkCenterWeeks({ data, metrics }: { data: FlowData; metrics: Fl
           </tbody>
         </table>
       </div>
-      <p className="mt-1 text-xs text-slate-500">arrivals / departures; amber where more arrived than left</p>
+      <p className="mt-1 text-xs text-slate-500">arrivals / departures; ▲ and amber where more arrived than left (piling up)</p>
     </Panel>
   );
 }

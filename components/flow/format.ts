@@ -34,13 +34,23 @@ export function formatNumber(v: number | null | undefined, digits = 1): string {
 
 export const formatPercent = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${Math.round(v * 100)}%`);
 
-/** Band colours: the first work center grey (backlog), the last green (done), the rest around the wheel. */
+/**
+ * Band colours of the CFD. Neighbouring bands alternate dark and light, so they differ in lightness,
+ * which every kind of colour vision keeps (contrast between neighbours at least 2.3:1; their CIELAB
+ * distance at least 31 under simulated protanopia, deuteranopia and tritanopia, where the old hue
+ * wheel fell to 2). Hues from the Okabe-Ito set. The first work center (the backlog) light grey, the
+ * last (done) green, dark or light opposite its neighbour.
+ */
+const DARK_BANDS = ['#0072B2', '#7B3294', '#8C510A'] as const;
+const LIGHT_BANDS = ['#E69F00', '#56B4E9', '#F0E442', '#F4A6C9'] as const;
+const BACKLOG_BAND = '#C0C7D0';
+const DONE_BANDS = { dark: '#1B7837', light: '#A6DBA0' } as const;
+
 export function bandColor(index: number, count: number): string {
-  if (index === 0 && count > 2) return '#94a3b8';
-  if (index === count - 1) return '#10b981';
-  const middle = Math.max(1, count - 2);
-  const hue = 210 + ((index - 1) / middle) * 150;
-  return `hsl(${Math.round(hue) % 360} 70% 60%)`;
+  if (index === 0 && count > 2) return BACKLOG_BAND;
+  // The band before the last is dark when its index is odd (1, 3, …): the last is then light.
+  if (index === count - 1) return count > 2 && (count - 2) % 2 === 1 ? DONE_BANDS.light : DONE_BANDS.dark;
+  return index % 2 === 1 ? (DARK_BANDS[((index - 1) / 2) % DARK_BANDS.length] ?? '#0072B2') : (LIGHT_BANDS[(index / 2 - 1) % LIGHT_BANDS.length] ?? '#E69F00');
 }
 
 export const PERCENTILE_COLORS = { p50: 'var(--color-sky-600)', p85: 'var(--color-amber-600)', p95: 'var(--color-red-600)' } as const;

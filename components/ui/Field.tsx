@@ -15,10 +15,10 @@ export function Field({ label, hint, children, htmlFor }: { label: string; hint?
   );
 }
 
-export function FormError({ message, testId }: { message: string | null; testId?: string }) {
+export function FormError({ message, testId, id }: { message: string | null; testId?: string; id?: string }) {
   if (!message) return null;
   return (
-    <p role="alert" data-testid={testId} className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800 ring-1 ring-rose-200">
+    <p role="alert" id={id} data-testid={testId} className="rounded-lg bg-rose-50 px-3 py-2 text-sm text-rose-800 ring-1 ring-rose-200">
       {message}
     </p>
   );

@@ -12,6 +12,13 @@ interface ModalProps {
   description?: ReactNode;
 }
 
+const FIELDS = 'input:not([type="hidden"]):not([disabled]):not([readonly]), textarea:not([disabled]):not([readonly]), select:not([disabled])';
+
+/** The field a dialog opens in: one marked data-autofocus, else the first of its body. */
+function firstField(dialog: HTMLDialogElement): HTMLElement | null {
+  return dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog.querySelector<HTMLElement>(`[data-modal-body] :is(${FIELDS})`);
+}
+
 const WIDTH = { sm: 'max-w-md', md: 'max-w-xl', lg: 'max-w-3xl' } as const;
 
 /**
@@ -21,6 +28,7 @@ const WIDTH = { sm: 'max-w-md', md: 'max-w-xl', lg: 'max-w-3xl' } as const;
 export function Modal({ title, onClose, children, testId, returnFocus, size = 'sm', description }: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const descriptionId = useId();
   const onCloseRef = useRef(onClose);
   const returnFocusRef = useRef(returnFocus);
   const openerRef = useRef<HTMLElement | null | undefined>(undefined);
@@ -38,13 +46,26 @@ export function Modal({ title, onClose, children, testId, returnFocus, size = 's
     if (openerRef.current === undefined) {
       openerRef.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     }
-    if (!dialog.open) dialog.showModal();
+    if (!dialog.open) {
+      dialog.showModal();
+      // The browser focuses the first focusable element, the close button; a dialog that asks for
+      // something starts in its first field (or the one marked data-autofocus) instead.
+      firstField(dialog)?.focus();
+    }
     return () => {
       // No dialog.close() here: it queues a 'close' event that would call onClose after the
       // re-mount. Removing the element ends the modal state without an event.
-      const opener = openerRef.current;
-      const target = opener?.isConnected ? opener : returnFocusRef.current?.();
+      // The opener, unless it is gone or was the page itself (a keyboard drop can leave focus nowhere).
+      const opener = openerRef.current?.isConnected && openerRef.current !== document.body ? openerRef.current : null;
+      const target = opener ?? returnFocusRef.current?.();
       target?.focus();
+      // What closing it changed may redraw the opener (a card put back in its work center) after
+      // this: focus is not left on the page's body, it goes to the opener as it is drawn then.
+      requestAnimationFrame(() => {
+        if (document.activeElement && document.activeElement !== document.body) return;
+        const again = opener?.isConnected ? opener : returnFocusRef.current?.();
+        again?.focus();
+      });
     };
   }, []);
 
@@ -52,6 +73,7 @@ export function Modal({ title, onClose, children, testId, returnFocus, size = 's
     <dialog
       ref={ref}
       aria-labelledby={titleId}
+      aria-describedby={description ? descriptionId : undefined}
       data-testid={testId}
       onClose={() => onCloseRef.current()}
       onPointerDown={(e) => {
@@ -69,7 +91,11 @@ export function Modal({ title, onClose, children, testId, returnFocus, size = 's
             <h2 id={titleId} className="text-lg font-semibold leading-tight">
               {title}
             </h2>
-            {description ? <div className="mt-1 text-sm text-slate-600">{description}</div> : null}
+            {description ? (
+              <div id={descriptionId} className="mt-1 text-sm text-slate-600">
+                {description}
+              </div>
+            ) : null}
           </div>
           <button
             type="button"
@@ -80,7 +106,9 @@ export function Modal({ title, onClose, children, testId, returnFocus, size = 's
             ×
           </button>
         </header>
-        <div className="overflow-y-auto px-5 py-4">{children}</div>
+        <div className="overflow-y-auto px-5 py-4" data-modal-body>
+          {children}
+        </div>
       </div>
     </dialog>
   );

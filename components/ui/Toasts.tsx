@@ -23,9 +23,10 @@ export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss(id: n
       popover="manual"
       className="fixed inset-auto bottom-4 right-4 m-0 w-[min(28rem,calc(100vw-2rem))] overflow-visible border-0 bg-transparent p-0"
     >
-      <ul className="flex flex-col gap-2" aria-live="polite">
+      {/* Not a list: each toast is a status (or an alert) of its own, a role a list item cannot take. */}
+      <div className="flex flex-col gap-2" aria-live="polite">
         {toasts.map((toast) => (
-          <li
+          <div
             key={toast.id}
             data-testid="toast"
             data-tone={toast.tone}
@@ -61,9 +62,9 @@ export function Toasts({ toasts, onDismiss }: { toasts: Toast[]; onDismiss(id: n
             >
               ×
             </button>
-          </li>
+          </div>
         ))}
-      </ul>
+      </div>
     </div>
   );
 }

@@ -52,12 +52,21 @@ export interface PendingDrop {
   placement: Placement;
 }
 
+/** What the server answered for a move: whether the card moved, and why not. */
+export type MoveOutcome = { ok: true } | { ok: false; message: string };
+
 interface Options {
   view: BoardSnapshot;
   lists: ColumnLists;
-  move(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string): void;
+  /** Sends the move; resolves with the server's answer. */
+  move(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string): Promise<MoveOutcome>;
   notify(message: string): void;
   announceDrag(cardId: string | null): void;
+  /**
+   * Says how a drop ended, for a screen reader (the board's drag-status live region): only what is
+   * true, so a move is said once the server has answered for it.
+   */
+  say(message: string): void;
 }
 
 function targetOf(over: Over): { columnId: string } | null {
@@ -143,6 +152,12 @@ const KEYBOARD_OPTIONS: KeyboardSensorOptions = {
   keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter'] },
 };
 
+/** Focuses the card, wherever it is drawn now, if focus fell to the page's body. */
+function keepFocusOn(cardId: string): void {
+  if (document.activeElement && document.activeElement !== document.body) return;
+  document.querySelector<HTMLElement>(`[data-card-id="${CSS.escape(cardId)}"]`)?.focus();
+}
+
 /** Where the dragged card would land in `columnId`: before the first other card whose middle is below the dragged card's. */
 function placementAt(columnId: string, active: Active): Placement {
   const rect = active.rect.current.translated;
@@ -161,10 +176,12 @@ function placementAt(columnId: string, active: Active): Placement {
  * centers, the restore on cancel or refusal, and exactly one move on drop. A backward drop waits
  * in `pendingDrop` for its defect reason.
  */
-export function useCardDrag({ view, lists, move, notify, announceDrag }: Options) {
+export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Options) {
   const [drag, setDrag] = useState<DragState | null>(null);
   const [pendingDrop, setPendingDrop] = useState<PendingDrop | null>(null);
   const lastDropAt = useRef(0);
+  /** The work center the drag's announcements last named (see onDragOver below). */
+  const announcedOver = useRef<string | null>(null);
 
   const sensors = useSensors(useSensor(PointerSensor, POINTER_OPTIONS), useSensor(KeyboardSensor, KEYBOARD_OPTIONS));
 
@@ -205,14 +222,28 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
   const finish = () => {
     lastDropAt.current = Date.now();
     announceDrag(null);
+    const cardId = drag?.cardId;
     setDrag(null);
+    // A card dropped in another work center is drawn anew there: focus follows it, not left on the page.
+    if (cardId) requestAnimationFrame(() => keepFocusOn(cardId));
   };
+
+  function titleOf(id: string | number): string {
+    return view.cards.find((c) => c.id === String(id))?.title ?? 'card';
+  }
+  /** A work center by name, with its lane on a board with lanes ("Develop, Mobile lane"). */
+  function placeName(cellKey: string): string {
+    const { columnId, laneId } = parseCellKey(cellKey);
+    const lane = laneId === null ? undefined : view.lanes.find((l) => l.id === laneId);
+    return lane ? `${columnName(view.columns, columnId)}, ${lane.name} lane` : columnName(view.columns, columnId);
+  }
 
   const onDragStart = ({ active }: DragStartEvent) => {
     const cardId = String(active.id);
     const origin = placementOf(lists, cardId);
     if (!origin) return;
     setPendingDrop(null);
+    announcedOver.current = origin.columnId;
     setDrag({ cardId, origin, preview: origin, overColumnId: origin.columnId });
     announceDrag(cardId);
   };
@@ -228,26 +259,48 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
     setDrag({ ...drag, overColumnId: target.columnId, preview });
   };
 
+  /** Sends a move and says, once the server has answered, whether the card went. */
+  const moveAndSay = (cardId: string, placement: Placement, reason: string | null) => {
+    const title = titleOf(cardId);
+    const where = placeName(placement.columnId);
+    const to = parseCellKey(placement.columnId);
+    void move(cardId, to.columnId, placement.beforeCardId, reason, to.laneId ?? undefined).then((outcome) => {
+      if (!outcome.ok) say(`Not moved: ${outcome.message}`);
+      else if (reason) say(`${title} sent back to ${where}, with its defect.`);
+      else say(`${title} moved to ${where}.`);
+    });
+  };
+
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     const current = drag;
     finish();
-    if (!current || !over) return;
-    const target = targetOf(over);
-    if (!target) return;
+    if (!current) return;
+    const title = titleOf(current.cardId);
+    const from = placeName(current.origin.columnId);
+    const target = over ? targetOf(over) : null;
+    if (!target) {
+      say(`Not moved: ${title} was not over a work center. It stays in ${from}.`);
+      return;
+    }
     const refusal = refusals.get(target.columnId);
     if (refusal) {
+      say(`Not moved: ${refusal}`);
       notify(refusal);
       return;
     }
     const placement = target.columnId === current.preview.columnId ? current.preview : landing(target.columnId, active, current.origin);
-    if (samePlacement(placement, current.origin)) return;
-    const from = parseCellKey(current.origin.columnId).columnId;
-    const to = parseCellKey(placement.columnId);
-    if (isBackwardMove(order, from, to.columnId)) {
-      setPendingDrop({ cardId: current.cardId, fromColumnId: from, placement });
+    if (samePlacement(placement, current.origin)) {
+      say(`${title} stays where it was, in ${from}.`);
       return;
     }
-    move(current.cardId, to.columnId, placement.beforeCardId, null, to.laneId ?? undefined);
+    const fromColumnId = parseCellKey(current.origin.columnId).columnId;
+    const to = parseCellKey(placement.columnId);
+    if (isBackwardMove(order, fromColumnId, to.columnId)) {
+      say(`Not moved yet: sending ${title} back to ${placeName(placement.columnId)} needs a reason. Name the defect, or cancel to keep it in ${from}.`);
+      setPendingDrop({ cardId: current.cardId, fromColumnId, placement });
+      return;
+    }
+    moveAndSay(current.cardId, placement, null);
   };
 
   const onDragCancel = () => finish();
@@ -256,28 +309,31 @@ export function useCardDrag({ view, lists, move, notify, announceDrag }: Options
 
   const confirmBackward = (reason: string) => {
     if (!pendingDrop) return;
-    const to = parseCellKey(pendingDrop.placement.columnId);
-    move(pendingDrop.cardId, to.columnId, pendingDrop.placement.beforeCardId, reason, to.laneId ?? undefined);
+    moveAndSay(pendingDrop.cardId, pendingDrop.placement, reason);
     setPendingDrop(null);
   };
-  const cancelBackward = () => setPendingDrop(null);
+  const cancelBackward = () => {
+    if (pendingDrop) say(`Not moved: ${titleOf(pendingDrop.cardId)} stays in ${columnName(view.columns, pendingDrop.fromColumnId)}, not sent back.`);
+    setPendingDrop(null);
+  };
 
-  const titleOf = (id: string | number) => view.cards.find((c) => c.id === String(id))?.title ?? 'card';
   const whereIs = (over: Over | null) => {
     const target = over ? targetOf(over) : null;
-    if (!target) return 'no work center';
-    const { columnId, laneId } = parseCellKey(target.columnId);
-    const lane = laneId === null ? undefined : view.lanes.find((l) => l.id === laneId);
-    return lane ? `${columnName(view.columns, columnId)}, ${lane.name} lane` : columnName(view.columns, columnId);
+    return target ? placeName(target.columnId) : 'no work center';
   };
   const announcements: Announcements = {
     onDragStart: ({ active }) => `Picked up ${titleOf(active.id)}. Arrow keys move it, Space drops it, Escape cancels.`,
     onDragOver: ({ active, over }) => {
       const target = over ? targetOf(over) : null;
+      // The pick-up lands over the card's own work center: saying so would replace "Picked up" unheard.
+      const where = target?.columnId ?? null;
+      if (where === announcedOver.current) return undefined;
+      announcedOver.current = where;
       const refusal = target ? refusals.get(target.columnId) : undefined;
       return refusal ?? `${titleOf(active.id)} is over ${whereIs(over)}.`;
     },
-    onDragEnd: ({ active, over }) => `${titleOf(active.id)} dropped in ${whereIs(over)}.`,
+    // Said by the board's drag status once the drop's outcome is known (onDragEnd above, moveAndSay).
+    onDragEnd: () => undefined,
     onDragCancel: ({ active }) => `Moving ${titleOf(active.id)} was cancelled. It is back where it was.`,
   };
 

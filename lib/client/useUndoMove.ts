@@ -6,6 +6,7 @@ import { placeOf, UNDO_WINDOW_MS } from '../shared/domain/undo';
 import { columnName } from './boardView';
 import type { BoardActions } from './boardActions';
 import type { OwnMove } from './optimistic';
+import type { MoveOutcome } from './useCardDrag';
 import type { ToastOptions, ToastTone } from './useToasts';
 
 /** The toast leaves a little before the server's window closes, so its button is never refused for being late. */
@@ -44,11 +45,12 @@ export function useUndoMove({ view, actions, notify, dismiss }: Options) {
   }, [actions, dismiss, notify]);
 
   const move = useCallback(
-    async (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string) => {
+    async (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string): Promise<MoveOutcome> => {
       const board = viewRef.current;
       const card = board.cards.find((c) => c.id === cardId);
       const ack = await actions.moveCard(cardId, toColumnId, beforeCardId, reason, toLaneId);
-      if (!ack.ok || !card) return;
+      if (!ack.ok) return { ok: false, message: ack.message };
+      if (!card) return { ok: true };
       if (last.current) dismiss(last.current.toastId);
       const backward = board.columns.some((c) => c.id === card.columnId) && board.columns.some((c) => c.id === toColumnId) && isBackwardMove(board.columns.map((c) => c.id), card.columnId, toColumnId);
       const own: OwnMove = { cardId, version: ack.version, at: ack.card.updatedAt, toColumnId, backward, before: placeOf(card) };
@@ -59,6 +61,7 @@ export function useUndoMove({ view, actions, notify, dismiss }: Options) {
         action: { label: 'Undo', keys: 'Control+Z Meta+Z', run: () => void undo() },
       });
       last.current = { move: own, until: Date.now() + shown, toastId };
+      return { ok: true };
     },
     [actions, dismiss, notify, undo],
   );

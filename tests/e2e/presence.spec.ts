@@ -17,7 +17,7 @@ test('everyone on the board sees who is viewing it and which card someone is mov
   await alice.startDrag(card.id);
   await alice.dragOver(testCol);
   await expect(bob.page.getByTestId(`being-moved-${card.id}`)).toHaveText('being moved by Alice');
-  await expect(bob.card(card.id)).toHaveAttribute('aria-label', /being moved by Alice/);
+  await expect(bob.card(card.id)).toHaveAccessibleName(/being moved by Alice/);
   // Someone who opens the board mid-drag sees it too, not only the next drag.
   const carol = await openViewer(board.id, 'Carol');
   await expect(carol.page.getByTestId(`being-moved-${card.id}`)).toHaveText('being moved by Alice');
