@@ -134,7 +134,7 @@ export function Column({ column, step, cards: all, count, notLoaded, onLoadMore,
 }
 
 /** The next page of a work center a big board's window did not send whole. */
-function ShowMore({ count, onLoad }: { count: number; onLoad: () => Promise<void> }) {
+export function ShowMore({ count, onLoad, className = '' }: { count: number; onLoad: () => Promise<void>; className?: string }) {
   const [loading, setLoading] = useState(false);
   return (
     <button
@@ -145,7 +145,7 @@ function ShowMore({ count, onLoad }: { count: number; onLoad: () => Promise<void
         setLoading(true);
         void onLoad().finally(() => setLoading(false));
       }}
-      className="w-full rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-xs font-semibold text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+      className={`w-full rounded-lg border border-slate-300 bg-white px-2 py-1.5 text-xs font-semibold text-slate-700 hover:bg-slate-50 disabled:opacity-60 ${className}`}
     >
       {loading ? 'Loading…' : `Show ${Math.min(count, CARD_WINDOW)} more of ${count.toLocaleString('en')} not shown`}
     </button>

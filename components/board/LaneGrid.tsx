@@ -1,16 +1,16 @@
 'use client';
 import { useDroppable } from '@dnd-kit/core';
-import { memo, useMemo, useState } from 'react';
+import { memo, useMemo } from 'react';
 import type { BoardSnapshot, CardDTO, ClassOfService, ColumnDTO, LaneDTO } from '../../lib/shared/domain/types';
 import { CLASS_LABELS } from '../../lib/shared/domain/lanes';
-import { CARD_WINDOW, cardCount, cardsNotLoaded } from '../../lib/shared/domain/cardWindow';
+import { cardCount, cardsNotLoaded } from '../../lib/shared/domain/cardWindow';
 import { formatCount, wipState, type WipState } from '../../lib/client/boardView';
 import { cellKey, cellRefusal } from '../../lib/client/laneView';
 import { inProgress } from '../../lib/shared/domain/lanes';
 import { columnDropId, type DragData } from '../../lib/client/useCardDrag';
 import { AddCardForm } from './AddCardForm';
 import { ColumnHeader } from './ColumnHeader';
-import type { DropState } from './Column';
+import { ShowMore, type DropState } from './Column';
 import { DraggableCard } from './DraggableCard';
 
 const BADGE: Record<ClassOfService, string> = {
@@ -85,7 +85,7 @@ export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, d
               onSettings={onColumnSettings ? () => onColumnSettings(column.id) : undefined}
             />
             {/* A big board's work center sent in part: its cards load a page at a time, into their lanes. */}
-            <LoadMore count={cardsNotLoaded(view, column.id)} onLoad={() => onLoadMore(column.id)} />
+            {cardsNotLoaded(view, column.id) > 0 ? <ShowMore className="mt-1" count={cardsNotLoaded(view, column.id)} onLoad={() => onLoadMore(column.id)} /> : null}
           </div>
         ))}
       </div>
@@ -121,24 +121,6 @@ export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, d
   );
 }
 
-function LoadMore({ count, onLoad }: { count: number; onLoad: () => Promise<void> }) {
-  const [loading, setLoading] = useState(false);
-  if (count <= 0) return null;
-  return (
-    <button
-      type="button"
-      data-testid="show-more-cards"
-      disabled={loading}
-      onClick={() => {
-        setLoading(true);
-        void onLoad().finally(() => setLoading(false));
-      }}
-      className="mt-1 w-full rounded-lg border border-slate-300 bg-white px-2 py-1 text-xs font-semibold text-slate-700 hover:bg-slate-50 disabled:opacity-60"
-    >
-      {loading ? 'Loading…' : `Show ${Math.min(count, CARD_WINDOW)} more of ${count.toLocaleString('en')} not shown`}
-    </button>
-  );
-}
 
 function LaneHeader({ lane, working }: { lane: LaneDTO; working: number }) {
   const state = wipState(working, lane.wipLimit);
