@@ -1,9 +1,9 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import { LIMITS } from '../../lib/shared/domain/limits';
 import { Button } from '../ui/Button';
-import { FormError, inputClass } from '../ui/Field';
+import { FormError } from '../ui/Field';
 import { Modal } from '../ui/Modal';
+import { ReasonField } from '../ui/ReasonField';
 
 interface ReasonDialogProps {
   cardTitle: string;
@@ -47,25 +47,17 @@ export function ReasonDialog({ cardTitle, fromName, toName, onConfirm, onCancel,
         <label htmlFor={id} className="sr-only">
           The defect found
         </label>
-        <textarea
+        <ReasonField
           id={id}
-          autoFocus
-          rows={3}
           value={reason}
-          maxLength={LIMITS.reason}
-          onChange={(e) => {
-            setReason(e.target.value);
+          onChange={(value) => {
+            setReason(value);
             if (error) setError(null);
           }}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) e.currentTarget.form?.requestSubmit();
-          }}
           placeholder="e.g. Fails the load test at 10k accounts"
-          className={inputClass}
           data-testid="reason-input"
           aria-invalid={error !== null}
           aria-describedby={error ? `${id}-error` : undefined}
-          data-autofocus
         />
         <FormError message={error} id={`${id}-error`} />
         <div className="flex justify-end gap-2">

@@ -1,9 +1,8 @@
 'use client';
 import { useId, useState, type FormEvent } from 'react';
-import { LIMITS } from '../../lib/shared/domain/limits';
 import { Button } from '../ui/Button';
-import { inputClass } from '../ui/Field';
 import { Modal } from '../ui/Modal';
+import { ReasonField } from '../ui/ReasonField';
 
 /** Blocking a card from the standup: what blocks it, as the card dialog asks on the board (the reason may stay empty). */
 export function BlockDialog({ cardTitle, onConfirm, onCancel }: { cardTitle: string; onConfirm(reason: string | null): void; onCancel(): void }) {
@@ -19,20 +18,7 @@ export function BlockDialog({ cardTitle, onConfirm, onCancel }: { cardTitle: str
         <label htmlFor={id} className="block text-sm font-medium text-slate-700">
           Blocker (optional)
         </label>
-        <textarea
-          id={id}
-          autoFocus
-          rows={3}
-          value={reason}
-          maxLength={LIMITS.reason}
-          onChange={(e) => setReason(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) e.currentTarget.form?.requestSubmit();
-          }}
-          placeholder="e.g. Waiting on the vendor's certificate"
-          className={inputClass}
-          data-testid="block-reason-input"
-        />
+        <ReasonField id={id} value={reason} onChange={setReason} placeholder="e.g. Waiting on the vendor's certificate" data-testid="block-reason-input" />
         <div className="flex justify-end gap-2">
           <Button onClick={onCancel}>Cancel</Button>
           <Button type="submit" variant="danger" data-testid="block-confirm">
