@@ -2,7 +2,7 @@
 import { createContext, use, useCallback, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { readMarks, type BoardMarks } from '../../lib/client/marks';
 import { readClock, subscribeClock } from '../../lib/client/useNow';
-import { agingLevel, type AgingLevel, type Percentiles } from '../../lib/shared/flow/metrics';
+import { agingLevel, type AgingLevel } from '../../lib/shared/flow/metrics';
 import { DAY_MS } from '../../lib/shared/flow/time';
 import { PERCENTILE_COLORS } from './format';
 

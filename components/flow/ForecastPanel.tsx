@@ -125,31 +125,21 @@ function ordinal(n: number): string {
   return `${n}${suffix}`;
 }
 
-/** The past forecasts of one question, a line each, under one heading. */
-function Backtests<T extends { weeksAgo: number }>({ backtest, testId, line }: { backtest: readonly T[]; testId: string; line: (b: T) => ReactNode }) {
+/** The past forecasts of one question, a line each (`<li>`), under one heading. */
+function Backtests({ count, testId, children }: { count: number; testId: string; children: ReactNode }) {
   return (
     <div className="mt-3 border-t border-slate-100 pt-2 text-xs text-slate-700" data-testid={testId}>
       <h4 className="font-semibold text-slate-800">Backtest on this board’s history</h4>
-      {backtest.length === 0 ? (
-        <p>Not enough history yet: the board is younger than a past window.</p>
-      ) : (
-        <ul className="mt-1 space-y-1.5">
-          {backtest.map((b) => (
-            <li key={b.weeksAgo}>{line(b)}</li>
-          ))}
-        </ul>
-      )}
+      {count === 0 ? <p>Not enough history yet: the board is younger than a past window.</p> : <ul className="mt-1 space-y-1.5">{children}</ul>}
     </div>
   );
 }
 
 function WhenBacktests({ backtest }: { backtest: WhenAnswer['backtest'] }) {
   return (
-    <Backtests
-      backtest={backtest}
-      testId="when-backtest"
-      line={(b) => (
-        <>
+    <Backtests count={backtest.length} testId="when-backtest">
+      {backtest.map((b) => (
+        <li key={b.weeksAgo}>
           Made {b.weeksAgo} weeks ago (history up to {formatIsoDate(b.madeOn)}: {b.sample.finished} finished in {b.sample.days} working days), {b.items} items: 85% by{' '}
           <strong>{longDate(b.percentiles['85'])}</strong>.{' '}
           {b.actual ? (
@@ -160,24 +150,22 @@ function WhenBacktests({ backtest }: { backtest: WhenAnswer['backtest'] }) {
             <>Only {b.finishedSince} have finished since.</>
           )}{' '}
           <Outcomes outcome={b.outcome} />
-        </>
-      )}
-    />
+        </li>
+      ))}
+    </Backtests>
   );
 }
 
 function HowManyBacktests({ backtest }: { backtest: HowManyAnswer['backtest'] }) {
   return (
-    <Backtests
-      backtest={backtest}
-      testId="how-many-backtest"
-      line={(b) => (
-        <>
+    <Backtests count={backtest.length} testId="how-many-backtest">
+      {backtest.map((b) => (
+        <li key={b.weeksAgo}>
           Made {b.weeksAgo} weeks ago (history up to {formatIsoDate(b.madeOn)}): by {formatIsoDate(b.until)}, 85% at least <strong>{b.percentiles['85']}</strong> items.{' '}
           <strong>{b.actual}</strong> were finished. <Outcomes outcome={b.outcome} />
-        </>
-      )}
-    />
+        </li>
+      ))}
+    </Backtests>
   );
 }
 
