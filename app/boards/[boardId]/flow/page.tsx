@@ -17,7 +17,8 @@ const loadBoardName = cache(async (boardId: string): Promise<string> => {
   // Members only, like the board: a board the account is not on does not exist for it (404).
   await requireMember(await requireUser(`/boards/${boardId}/flow`), boardId);
   try {
-    return (await getServerHandle().store.getSnapshot(boardId)).name;
+    // Only the name: the smallest window of the board (a card per work center), not all its cards.
+    return (await getServerHandle().store.windowedSnapshot(boardId, 1)).name;
   } catch (error) {
     if (isNotFound(error)) notFound();
     throw error;
