@@ -9,7 +9,7 @@ import { blockedTimeAfter } from '../../lib/shared/domain/blocked';
 import { assigneesOf, CARD_FIELDS, cardRowOf, iso, toCardDTO, type CardRow } from './rows';
 import { arrivalAnchor } from '../../lib/shared/domain/doneOrder';
 import { sortByPosition } from '../../lib/shared/domain/ordering';
-import { columnOn, liveColumns, type Commit, type WriteContext } from './tx';
+import { columnCountOf, columnOn, liveColumns, type Commit, type WriteContext } from './tx';
 import { checkAssignees, checkPeopleOnMove } from './people';
 import { assertLanePull, laneForNewCard, liveLanes } from './lanes';
 
@@ -30,10 +30,6 @@ export async function cardOn(tx: WriteTx, boardId: string, cardId: string): Prom
 /** The live cards of a work center: their count is what a WIP limit is checked against. */
 export const cardsIn = (tx: WriteTx, columnId: string) => tx.all<{ id: string; position: string }>('select id, position from cards where column_id = ? and deleted_at is null', [columnId]);
 
-/** Whether a work center is the board's last live one (doneOrder.ts: it lists its cards newest first). */
-const isLast = async (tx: WriteTx, boardId: string, columnId: string) =>
-  (await tx.get<{ id: string }>('select id from columns where board_id = ? and removed_at is null order by ord desc limit 1', [boardId]))?.id === columnId;
-
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 export async function createCard({ tx, boardId, now, append }: WriteContext, input: CardCreateInput, newId: () => string): Promise<Commit & { card: CardDTO }> {
@@ -42,9 +38,11 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
   const inColumn = await cardsIn(tx, column.id);
   const lane = await laneOf(tx, boardId, input.laneId, null);
   // The column's, the lane's and the cell's limits (lib/shared/domain/lanes.ts), after the board's lock.
-  await assertLanePull(tx, boardId, null, column, lane, inColumn.length);
+  // The board's live work centers, counted once: which is last (newest first) and which are in progress.
+  const workCenters = await columnCountOf(tx, boardId);
+  await assertLanePull(tx, boardId, null, column, lane, inColumn.length, workCenters);
   // The last work center is newest first: a card created there goes on top (a named card must still be there).
-  const last = await isLast(tx, boardId, column.id);
+  const last = column.ord === workCenters - 1;
   if (last && input.beforeCardId && !inColumn.some((c) => c.id === input.beforeCardId)) throw new DomainError('NOT_FOUND', 'The card to insert before is not in that work center');
   const before = last ? arrivalAnchor(sortByPosition(inColumn), null) : (input.beforeCardId ?? null);
   const position = positionBefore(inColumn, before, null);
@@ -143,12 +141,14 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
   const sameLane = lane.id === fromLaneId;
   // Counted after the board's lock (boardWrite): no other pull of this board can slip in between.
   // The column's limit, and the lane's and cell's (lib/shared/domain/lanes.ts).
-  await assertLanePull(tx, boardId, { id: card.id, columnId: card.columnId, laneId: fromLaneId, columnOrd: source.ord }, target, lane, inTarget.length);
+  // The board's live work centers, counted once: which is last (newest first) and which are in progress.
+  const workCenters = await columnCountOf(tx, boardId);
+  await assertLanePull(tx, boardId, { id: card.id, columnId: card.columnId, laneId: fromLaneId, columnOrd: source.ord }, target, lane, inTarget.length, workCenters);
   // Into progress from the first or last work center: each of the card's people needs room too.
-  await checkPeopleOnMove(tx, boardId, card, source, target);
+  await checkPeopleOnMove(tx, boardId, card, source, target, workCenters);
   // The last work center is newest first: an arrival goes on top, and a card moved within it stays
   // where it is (its order is time's; two people pulling the same card into it is no error).
-  const last = await isLast(tx, boardId, target.id);
+  const last = target.ord === workCenters - 1;
   if (last && input.beforeCardId && input.beforeCardId !== card.id && !inTarget.some((c) => c.id === input.beforeCardId)) {
     throw new DomainError('NOT_FOUND', 'The card to place before is not in that work center');
   }

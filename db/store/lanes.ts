@@ -156,6 +156,7 @@ export async function removeLane(ctx: WriteContext, input: LaneRemoveInput): Pro
 /**
  * The lane checks of a card entering `target` in `lane` (lanes.ts assertRoomInLane), counted in the
  * write's transaction after the board's lock. `card` is the moving card; null for a new one.
+ * `columnCount`: the cards in `target`; `workCenters`: the board's live work centers (columnCountOf).
  */
 export async function assertLanePull(
   tx: WriteTx,
@@ -164,13 +165,14 @@ export async function assertLanePull(
   target: ColumnRow,
   lane: LaneDTO,
   columnCount: number,
+  workCenters: number,
 ): Promise<void> {
   const sameColumn = card !== null && card.columnId === target.id;
   const sameCell = sameColumn && card.laneId === lane.id;
   let laneInProgress = 0;
   let entersLaneProgress = false;
   if (lane.wipLimit !== null) {
-    const n = Number((await tx.get<{ n: number }>('select count(*) as n from columns where board_id = ? and removed_at is null', [boardId]))?.n ?? 0);
+    const n = workCenters;
     const wasIn = card !== null && card.laneId === lane.id && inProgress(card.columnOrd, n);
     entersLaneProgress = inProgress(target.ord, n) && !wasIn;
     if (entersLaneProgress) {

@@ -8,10 +8,12 @@
  * the board's people name them as a former member, and they cannot be newly assigned.
  */
 import { DomainError } from '../../lib/shared/domain/errors';
+import { inProgress } from '../../lib/shared/domain/lanes';
 import { personWipLimitMessage } from '../../lib/shared/domain/people';
 import type { PersonDTO } from '../../lib/shared/domain/types';
 import type { Sql, WriteTx } from '../engine';
 import { assigneesOf, type CardRow, type ColumnRow } from './rows';
+import { columnCountOf } from './tx';
 
 type Reader = Pick<Sql, 'get' | 'all'>;
 
@@ -40,13 +42,6 @@ export async function assertAssignable(tx: WriteTx, boardId: string, next: reado
       name ? `Only board members can be assigned: ${name} is not a member of this board` : `Only board members can be assigned: no member of this board has the id ${id}`,
     );
   }
-}
-
-/** Where a card counts as in progress for a person: any work center but the first and the last. */
-export async function isInProgress(tx: WriteTx, boardId: string, column: Pick<ColumnRow, 'ord'>): Promise<boolean> {
-  if (column.ord === 0) return false;
-  const last = await tx.get<{ n: number | null }>('select max(ord) as n from columns where board_id = ? and removed_at is null', [boardId]);
-  return column.ord < Number(last?.n ?? 0);
 }
 
 /**
@@ -83,14 +78,22 @@ export async function checkAssignees(tx: WriteTx, boardId: string, card: Pick<Ca
   const added = next.filter((id) => !current.includes(id));
   if (added.length === 0) return;
   const column = await tx.get<{ ord: number }>('select ord from columns where id = ?', [card.columnId]);
-  if (column && (await isInProgress(tx, boardId, column))) await assertPeopleRoom(tx, boardId, added, card.id);
+  // In progress: any work center but the first and the last (the same rule as a lane's limit).
+  if (column && inProgress(column.ord, await columnCountOf(tx, boardId))) await assertPeopleRoom(tx, boardId, added, card.id);
 }
 
 /** A move that brings a card into progress (from the first or last work center into the middle) needs room for each of its people. */
-export async function checkPeopleOnMove(tx: WriteTx, boardId: string, card: Pick<CardRow, 'id' | 'assigneeIds'>, source: Pick<ColumnRow, 'ord'>, target: Pick<ColumnRow, 'ord'>): Promise<void> {
+export async function checkPeopleOnMove(
+  tx: WriteTx,
+  boardId: string,
+  card: Pick<CardRow, 'id' | 'assigneeIds'>,
+  source: Pick<ColumnRow, 'ord'>,
+  target: Pick<ColumnRow, 'ord'>,
+  columnCount: number,
+): Promise<void> {
   const people = assigneesOf(card.assigneeIds);
   if (people.length === 0 || source.ord === target.ord) return;
-  if (!(await isInProgress(tx, boardId, target)) || (await isInProgress(tx, boardId, source))) return;
+  if (!inProgress(target.ord, columnCount) || inProgress(source.ord, columnCount)) return;
   await assertPeopleRoom(tx, boardId, people, card.id);
 }
 

@@ -126,6 +126,15 @@ export async function liveColumns(tx: Pick<WriteTx, 'all'>, boardId: string): Pr
   return tx.all<ColumnRow>(`select ${COLUMN_FIELDS} from columns where board_id = ? and removed_at is null order by ord`, [boardId]);
 }
 
+/**
+ * How many live work centers the board has. Their places are dense (rewriteColumnOrder), so this also
+ * says which is last (count − 1) and which are in progress (lib/shared/domain/lanes.ts inProgress).
+ */
+export async function columnCountOf(tx: Pick<WriteTx, 'get'>, boardId: string): Promise<number> {
+  const row = await tx.get<{ n: number }>('select count(*) as n from columns where board_id = ? and removed_at is null', [boardId]);
+  return Number(row?.n ?? 0);
+}
+
 /** A live work center of this board; NOT_FOUND otherwise. */
 export async function columnOn(tx: WriteTx, boardId: string, columnId: string): Promise<ColumnRow> {
   const row = await tx.get<ColumnRow>(`select ${COLUMN_FIELDS} from columns where id = ? and removed_at is null`, [columnId]);

@@ -9,7 +9,7 @@ import { cardOn, cardsIn } from './cards';
 import { EVENT_FIELDS, eventFromRow, toCardDTO, type EventRow } from './rows';
 import { assertLanePull, liveLanes } from './lanes';
 import { checkPeopleOnMove } from './people';
-import { columnOn, type Commit, type WriteContext } from './tx';
+import { columnCountOf, columnOn, type Commit, type WriteContext } from './tx';
 
 const eventAt = async (tx: WriteTx, boardId: string, version: number): Promise<BoardEvent | undefined> => {
   const row = await tx.get<EventRow>(`select ${EVENT_FIELDS} from events where board_id = ? and version = ?`, [boardId, version]);
@@ -45,8 +45,9 @@ export async function undoMove({ tx, boardId, now, actor, append }: WriteContext
   if (target.id !== card.columnId || lane.id !== fromLaneId) {
     const source = await columnOn(tx, boardId, card.columnId);
     const into = await columnOn(tx, boardId, target.id);
-    await assertLanePull(tx, boardId, { id: card.id, columnId: card.columnId, laneId: fromLaneId, columnOrd: source.ord }, into, lane, (await cardsIn(tx, target.id)).length);
-    if (target.id !== card.columnId) await checkPeopleOnMove(tx, boardId, card, source, into);
+    const workCenters = await columnCountOf(tx, boardId);
+    await assertLanePull(tx, boardId, { id: card.id, columnId: card.columnId, laneId: fromLaneId, columnOrd: source.ord }, into, lane, (await cardsIn(tx, target.id)).length, workCenters);
+    if (target.id !== card.columnId) await checkPeopleOnMove(tx, boardId, card, source, into, workCenters);
   }
   const body = undoMovedEvent(move, place);
   const undone = body.undoes?.backward ? 1 : 0;
