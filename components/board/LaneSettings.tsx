@@ -94,13 +94,7 @@ export function LaneSettings({ lanes, columns, cardsIn, actions }: LaneSettingsP
           </label>
           <label className="text-xs text-slate-700" htmlFor={ids.kind}>
             Class
-            <select id={ids.kind} value={kind} onChange={(e) => setKind(e.target.value as ClassOfService)} className={inputClass} disabled={full} data-testid="new-lane-class">
-              {CLASSES_OF_SERVICE.map((c) => (
-                <option key={c} value={c}>
-                  {CLASS_LABELS[c]}
-                </option>
-              ))}
-            </select>
+            <ClassSelect id={ids.kind} value={kind} onChange={setKind} disabled={full} testId="new-lane-class" />
           </label>
           <label className="text-xs text-slate-700" htmlFor={ids.limit}>
             Lane limit
@@ -195,13 +189,7 @@ function LaneRow({ lane, index, count, cards, columns, actions, announce, aboveI
           </label>
           <label className="text-xs text-slate-700" htmlFor={ids.kind}>
             Class
-            <select id={ids.kind} value={kind} onChange={(e) => setKind(e.target.value as ClassOfService)} className={inputClass} data-testid="lane-class">
-              {CLASSES_OF_SERVICE.map((c) => (
-                <option key={c} value={c}>
-                  {CLASS_LABELS[c]}
-                </option>
-              ))}
-            </select>
+            <ClassSelect id={ids.kind} value={kind} onChange={setKind} testId="lane-class" />
           </label>
           <label className="text-xs text-slate-700" htmlFor={ids.limit}>
             Lane limit
@@ -266,5 +254,18 @@ function LaneRow({ lane, index, count, cards, columns, actions, announce, aboveI
         ) : null}
       </form>
     </li>
+  );
+}
+
+/** A lane's class of service, as both the new lane's form and a lane's row choose it. */
+function ClassSelect({ id, value, onChange, disabled, testId }: { id: string; value: ClassOfService; onChange(kind: ClassOfService): void; disabled?: boolean; testId: string }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.target.value as ClassOfService)} className={inputClass} disabled={disabled} data-testid={testId}>
+      {CLASSES_OF_SERVICE.map((c) => (
+        <option key={c} value={c}>
+          {CLASS_LABELS[c]}
+        </option>
+      ))}
+    </select>
   );
 }
