@@ -84,7 +84,11 @@ test('lanes are managed from the board settings by keyboard: add, rename, and a 
   await row.getByTestId('lane-name').fill('Deadlines');
   await row.getByTestId('lane-name').press('Enter');
   await expect(bob.page.getByRole('heading', { name: /Deadlines/ })).toBeVisible();
-  await dialog.getByTestId(/^lane-row-/).nth(1).getByTestId('lane-remove').focus();
+  // The rename's own answer redraws the row: focus the button once it is drawn, and press only when it has focus.
+  const remove = dialog.getByTestId(/^lane-row-/).nth(1).getByTestId('lane-remove');
+  await expect(page.getByRole('heading', { name: /Deadlines/ })).toBeVisible();
+  await remove.focus();
+  await expect(remove).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(dialog.getByRole('alertdialog')).toContainText('Remove the Deadlines lane?');
   await dialog.getByTestId('lane-remove-confirm').focus();
