@@ -16,7 +16,7 @@ import type { BoardEvent, ClassOfService, WorkingDays } from '../lib/shared/doma
 import { countsFromHourly, filterOf, type LaneFilter } from '../lib/shared/flow/laneFilter';
 import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRange } from '../lib/shared/flow/data';
 import { blockStep, cardOfEvent, type BlockInterval } from '../lib/shared/flow/blockers';
-import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, reachedFromEntries, type OrderEntry } from '../lib/shared/flow/order';
+import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, reachedFromEntries, resolveCommitment, type OrderEntry } from '../lib/shared/flow/order';
 import { KINDS, K, counterKey, createFlowReplay, dailyFromHourly, dayBucket, hourBucket, zeroCounters, type Kind, type ReplayedFlow } from '../lib/shared/flow/replay';
 import { HOUR_MS, assertTimeZone, intervalBoundaries, parseDate, type Interval } from '../lib/shared/flow/time';
 import { UnavailableError, type Engine, type Sql, type WriteTx } from './engine';
@@ -47,11 +47,8 @@ interface ColumnRow {
   flow_ord: number;
 }
 
-/** Where cycle time starts: the board's setting when that work center is live, else the second one. */
-export function resolveCommitment(live: readonly { id: string }[], setting: string | null): string {
-  if (setting && live.some((c) => c.id === setting)) return setting;
-  return (live[1] ?? live[0])?.id ?? '';
-}
+// The rule lives with the flow order so the value stream map (lib/shared/flow/vsm.ts) shares it.
+export { resolveCommitment };
 
 /** The cards of a lane or class filter: by their current lane (lib/shared/flow/laneFilter.ts), deleted ones included. */
 export async function matchingCards(sql: Sql, boardId: string, filter: LaneFilter): Promise<Set<string>> {

@@ -95,3 +95,9 @@ export function reachedChangesOnEntry(
   }
   return out;
 }
+
+/** Where cycle time starts: the board's setting when that work center is live, else the second one. */
+export function resolveCommitment(live: readonly { id: string }[], setting: string | null): string {
+  if (setting && live.some((c) => c.id === setting)) return setting;
+  return (live[1] ?? live[0])?.id ?? '';
+}
