@@ -323,7 +323,7 @@ export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> 
 }
 
 /** Events of a board after `after`, up to and including `through`, a page at a time. */
-async function* eventPages(tx: Sql, boardId: string, after: number, through: number): AsyncGenerator<BoardEvent[]> {
+export async function* eventPages(tx: Sql, boardId: string, after: number, through: number): AsyncGenerator<BoardEvent[]> {
   for (let from = after; from < through; ) {
     const rows = await tx.all<EventRow>(`select ${EVENT_FIELDS} from events where board_id = ? and version > ? and version <= ? order by version limit ?`, [boardId, from, through, PAGE]);
     if (rows.length === 0) return;

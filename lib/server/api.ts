@@ -14,6 +14,7 @@ import type { Logger } from './logger';
 import type { BoardEvent } from '../shared/domain/types';
 import { boardMarks, eventsCsv, heavyFlow, itemsCsv } from './flow';
 import { forecast, parseCard, parseHowMany, parseWhen } from './forecast';
+import { parseValueStream, valueStream } from './vsm';
 import { snapshotReader, type HeavyReader } from './heavyReads';
 import { IMPORT_BODY_MAX_BYTES, JSON_BODY_MAX_BYTES, limitBody } from './http/bodyLimits';
 import { importHandler, importLease } from './http/importRoute';
@@ -142,6 +143,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     route('GET', '/api/boards/:boardId/flow', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'flow'))),
     route('GET', '/api/boards/:boardId/cfd', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'cfd'))),
     route('GET', '/api/boards/:boardId/metrics', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'metrics', 'day'))),
+    // The value stream map and flow efficiency (docs/metrics.md): the log replayed in the heavy-read worker.
+    route('GET', '/api/boards/:boardId/flow/vsm', async ({ params, query }) => json(await valueStream(store, heavy, parseValueStream(params.boardId ?? '', query, store.clock())))),
     route('GET', '/api/boards/:boardId/marks', async ({ params, query }) => json(await boardMarks(store, heavy, params.boardId ?? '', query))),
     // Monte Carlo forecasts (docs/metrics.md "Forecasts"): checked here, simulated in the heavy-read worker.
     route('GET', '/api/boards/:boardId/forecast/when', async ({ params, query }) => json(await forecast(store, heavy, parseWhen(params.boardId ?? '', query, store.clock())))),

@@ -30,6 +30,7 @@ import { computeMetrics } from '../shared/flow/metrics';
 import { buildCfd } from '../shared/flow/series';
 import { cfdCsv, computeMarks, cycleTimesCsv } from './flow';
 import { runForecast, type ForecastJob } from './forecast';
+import { runValueStream, type ValueStreamJob } from './vsm';
 import type { Logger } from './logger';
 
 export type FlowProjection = 'flow' | 'cfd' | 'metrics' | 'marks' | 'cfd.csv' | 'cycle-times.csv';
@@ -43,7 +44,9 @@ export type HeavyRead =
   /** GET /api/boards/:id's body, `{"board": …}` with the whole board. */
   | { kind: 'board'; boardId: string; now: number }
   /** A Monte Carlo forecast (lib/server/forecast.ts): the history read and the trials run here. */
-  | ForecastJob;
+  | ForecastJob
+  /** The value stream map of a range (lib/server/vsm.ts): the board's log replayed here. */
+  | ValueStreamJob;
 
 /**
  * Reads answered as a stream of pages, each handed over when the reader asks for it: the log as CSV,
@@ -105,6 +108,8 @@ export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<Heav
     case 'forecast.how-many':
     case 'forecast.card':
       return text(await runForecast(engine, job));
+    case 'vsm':
+      return text(await runValueStream(engine, job));
     case 'board':
       return text(JSON.stringify({ board: await engine.read(async (sql) => ({ ...(await snapshotOf(sql, job.boardId, job.now)), people: await peopleOf(sql, job.boardId) })) }));
     default: {

@@ -90,12 +90,19 @@ function stageOfCreated(e: Extract<BoardEvent, { type: 'card_created' }>): Stage
  * lane or class filter, lib/shared/flow/laneFilter.ts); the board's structure always does.
  */
 export function replayValueStream(events: Iterable<BoardEvent>, now: number, cards: ReadonlySet<string> | null = null): ValueStreamReplay {
+  const replay = createValueStreamReplay(cards);
+  for (const e of events) replay.add(e);
+  return replay.finish(now);
+}
+
+/** The same replay fed one event at a time: a long log read in pages is never held whole. */
+export function createValueStreamReplay(cards: ReadonlySet<string> | null = null): { add(e: BoardEvent): void; finish(now: number): ValueStreamReplay } {
   const flowReplay = createFlowReplay();
   const lives = new Map<string, CardLife>();
   let seq = 0;
-  for (const e of events) {
+  function add(e: BoardEvent): void {
     const cardId = cardOfEvent(e);
-    if (cardId !== null && cards && !cards.has(cardId)) continue;
+    if (cardId !== null && cards && !cards.has(cardId)) return;
     flowReplay.add(e);
     const at = Date.parse(e.at);
     seq++;
@@ -159,7 +166,10 @@ export function replayValueStream(events: Iterable<BoardEvent>, now: number, car
       }
     }
   }
-  const flow = flowReplay.finish();
+  return { add, finish: (now: number) => finishReplay(flowReplay.finish(), lives, now) };
+}
+
+function finishReplay(flow: ReplayedFlow, lives: ReadonlyMap<string, CardLife>, now: number): ValueStreamReplay {
   const ids = flow.order.map((o) => o.id);
   const position = new Map(ids.map((id, i) => [id, i]));
   const live = flow.order.filter((o) => o.live);
