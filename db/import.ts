@@ -144,7 +144,7 @@ async function peopleOfItems(engine: Engine, plan: ImportPlan, actorId: string |
 export async function importBoard(engine: Engine, plan: ImportPlan, opts: ImportOptions): Promise<ImportResult> {
   const boardId = opts.newId();
   const start = plan.earliest;
-  const columns: ColumnDTO[] = plan.workCenters.map((name) => ({ id: opts.newId(), boardId, name, wipLimit: null, defectsReturned: 0 }));
+  const columns: ColumnDTO[] = plan.workCenters.map((name) => ({ id: opts.newId(), boardId, name, wipLimit: null, defectsReturned: 0, split: false }));
   const commit = resolveCommitment(columns, null);
   const commitIndex = columns.findIndex((c) => c.id === commit);
   const last = columns.length - 1;
@@ -218,6 +218,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         updatedAt: iso(step.at),
         enteredColumnAt: iso(step.at),
         assigneeIds: (people.assignees[i] as string[] | undefined) ?? [],
+        stage: 'doing',
       };
       return { type: 'card_created', card };
     }
