@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BoardEvent, BoardSnapshot, CardHistoryEntry } from '../../lib/shared/domain/types';
+import { parseCsv } from '../../lib/shared/flow/csv';
 import { expectAggregatesOfLog } from '../unit/flow-aggregates';
 import { canonical, dbGet, expectFailure, expectOk, fold, startTestServer } from './helpers';
 
@@ -190,5 +191,52 @@ describe('split work centers', () => {
     const read = await h.api<{ board: BoardSnapshot }>('GET', `/api/boards/${board.id}`);
     expect(read.body.board.columns.find((c) => c.name === 'Develop')?.split).toBe(true);
     expect(read.body.board.cards.find((c) => c.id === card.id)?.stage).toBe('done');
+  });
+
+  it('the items CSV carries each card’s stage: exported, imported as a new board with the work center split, exported again the same', async () => {
+    const { board, design, ada } = await seed();
+    expectOk(await ada.request('column:update', { columnId: board.col('Develop'), split: true }));
+    const [a, b] = design;
+    if (!a || !b) throw new Error('seed failed');
+    expectOk(await ada.request('card:move', { cardId: a.id, toColumnId: board.col('Develop'), stage: 'done' }));
+    expectOk(await ada.request('card:move', { cardId: b.id, toColumnId: board.col('Develop') }));
+    const token = (await h.user('api')).token;
+    const exportOf = async (boardId: string) => (await fetch(`${h.url}/api/boards/${boardId}/export/items.csv?tz=UTC`, { headers: { authorization: `Bearer ${token}` } })).text();
+    const exported = await exportOf(board.id);
+    const rows = parseCsv(exported).records.map((r) => r.cells);
+    expect(rows[0]?.at(-1)).toBe('Stage');
+    expect(rows.slice(1).map((r) => [r[1], r.at(-1)]).toSorted()).toEqual([
+      ['idea 1', 'done'],
+      ['idea 2', 'doing'],
+      ['idea 3', 'doing'],
+    ]);
+    const imported = await h.api<{ boardId: string }>('POST', '/api/import/csv?name=Again&tz=UTC', { rawBody: exported, headers: { 'content-type': 'text/csv' } });
+    expect(imported.status).toBe(201);
+    const again = await h.app.store.getSnapshot(imported.body.boardId);
+    expect(again.columns.map((c) => [c.name, c.split])).toEqual([
+      ['Design', false],
+      ['Develop', true],
+      ['Test', false],
+      ['Done', false],
+    ]);
+    expect(again.cards.map((c) => [c.title, c.stage]).toSorted()).toEqual([
+      ['idea 1', 'done'],
+      ['idea 2', 'doing'],
+      ['idea 3', 'doing'],
+    ]);
+    // The imported log folds to the same board, and the export of the import is the same file.
+    const importedLog = await log(imported.body.boardId);
+    const empty: BoardSnapshot = { id: again.id, name: '', version: 0, createdAt: again.createdAt, columns: [], lanes: [], cards: [] };
+    expect(canonical(fold(empty, importedLog)).cards).toStrictEqual(again.cards);
+    // A card made on the board goes out under its own id, which the import keeps as the item's ID.
+    const second = parseCsv(await exportOf(imported.body.boardId)).records.map((r) => r.cells);
+    expect(second).toEqual(rows);
+    // An unknown stage is a clear row error, and nothing is imported.
+    const bad = await h.api<{ error: { code: string; message: string } }>('POST', '/api/import/csv?name=Bad&tz=UTC', {
+      rawBody: 'ID,Todo,Doing,Done,Stage\nA,2025-01-01,2025-01-02,,waiting\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('\\"waiting\\" under \\"Stage\\" is not a stage: write doing or done, or leave it empty');
   });
 });
