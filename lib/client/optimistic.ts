@@ -100,6 +100,7 @@ export function createCardApply(input: NewCard, at: string): Apply {
       updatedAt: at,
       enteredColumnAt: at,
       assigneeIds: [],
+      stage: 'doing',
     };
     return predict(board, { type: 'card_created', card }, at);
   };
@@ -128,7 +129,7 @@ export function personWipLimitApply(personWipLimit: number | null, at: string): 
 
 export function addColumnApply(tempId: string, name: string, wipLimit: number | null, index: number, at: string): Apply {
   return (board) => {
-    const column: ColumnDTO = { id: tempId, boardId: board.id, name: name.trim(), wipLimit, defectsReturned: 0 };
+    const column: ColumnDTO = { id: tempId, boardId: board.id, name: name.trim(), wipLimit, defectsReturned: 0, split: false };
     return predict(board, { type: 'column_added', column, index: Math.min(index, board.columns.length) }, at);
   };
 }
