@@ -19,6 +19,7 @@ const Q = 'from=2026-03-02&to=2026-03-08&tz=UTC';
 beforeAll(async () => {
   board = await h.seedBoard([{ name: 'Backlog' }, { name: 'Develop' }, { name: 'Test' }, { name: 'Done' }], 'Value stream');
   const { store } = h.app;
+  await store.updateColumn({ columnId: board.col('Develop'), split: true }, actor);
   expedite = (await store.addLane({ boardId: board.id, name: 'Expedite', classOfService: 'expedite' }, actor)).lane.id;
   const [a, b, c] = await board.addCards('Backlog', 3, 'Item');
   const id = (card: typeof a) => card?.id ?? '';
@@ -27,12 +28,16 @@ beforeAll(async () => {
     return write();
   };
   const move = (card: typeof a, column: string, reason?: string) => store.moveCard({ cardId: id(card), toColumnId: board.col(column), ...(reason ? { reason } : {}) }, actor);
+  // To Develop's done half: finished there, waiting for Test to pull it.
+  const finishIn = (card: typeof a) => store.moveCard({ cardId: id(card), toColumnId: board.col('Develop'), stage: 'done' }, actor);
   await step(at(1, 9), () => move(a, 'Develop'));
   await step(at(1, 12), () => move(b, 'Develop'));
+  await step(at(2, 9), () => finishIn(a));
   await step(at(2, 12), () => store.updateCard({ cardId: id(b), blocked: true, blockedReason: 'test rig down' }, actor));
   await step(at(3), () => move(c, 'Develop'));
   await step(at(3, 9), () => move(a, 'Test'));
   await step(at(3, 12), () => store.updateCard({ cardId: id(b), blocked: false }, actor));
+  await step(at(4), () => finishIn(c));
   await step(at(4, 9), () => move(a, 'Done'));
   await step(at(4, 12), () => move(b, 'Test'));
   // C's move to Test is a slip, undone five seconds later.
@@ -59,24 +64,26 @@ describe('the value stream map endpoint', () => {
     expect(res.status).toBe(200);
     const [develop, test] = res.body.workCenters;
     expect(res.body.workCenters.map((w) => w.name)).toEqual(['Develop', 'Test']);
-    // Develop is not split here: its time is active unless blocked (B's day).
-    expect(develop).toMatchObject({ departed: 3, medianDays: 2, p85Days: 3, medianActiveDays: 2, arrivals: 4, departures: 3, forwardDepartures: 3, sentBack: 1 });
-    expect(develop?.activeShare).toBeCloseTo(5 / 6);
+    expect(develop).toMatchObject({ departed: 3, medianDays: 2, p85Days: 3, medianActiveDays: 1, arrivals: 4, departures: 3, forwardDepartures: 3, sentBack: 1 });
+    expect(develop?.activeShare).toBeCloseTo(4 / 6);
+    expect(develop?.waitingShare).toBeCloseTo(1 / 6);
     expect(develop?.blockedShare).toBeCloseTo(1 / 6);
     expect(develop?.completeAccurate).toBeCloseTo(2 / 3);
-    expect(develop?.worst.map((w) => [w.title, w.days, w.blockedDays, w.sentBack])).toEqual([
-      ['Item 2', 3, 1, true],
-      ['Item 1', 2, 0, false],
-      ['Item 2', 1, 0, false],
+    expect(develop?.worst.map((w) => [w.title, w.days, w.activeDays, w.waitingDays, w.blockedDays, w.sentBack])).toEqual([
+      ['Item 2', 3, 2, 0, 1, true],
+      ['Item 1', 2, 1, 1, 0, false],
+      ['Item 2', 1, 1, 0, 0, false],
     ]);
     expect(test).toMatchObject({ departed: 3, medianDays: 1, arrivals: 3, departures: 3, completeAccurate: 1 });
-    expect(res.body.summary).toMatchObject({ leadTimeDays: 3, activeDays: 3, activityRatio: 1 });
+    expect(res.body.summary).toMatchObject({ leadTimeDays: 3, activeDays: 2 });
+    expect(res.body.summary.activityRatio).toBeCloseTo(2 / 3);
     expect(res.body.summary.rolledCompleteAccurate).toBeCloseTo(2 / 3);
     expect(res.body.efficiency.cards.map((c) => [c.title, c.cycleTimeDays, c.activeDays])).toEqual([
-      ['Item 1', 3, 3],
+      ['Item 1', 3, 2],
       ['Item 2', 6, 5],
     ]);
-    expect(res.body.efficiency.board).toBeCloseTo(8 / 9);
+    expect(res.body.efficiency.median).toBeCloseTo(2 / 3);
+    expect(res.body.efficiency.board).toBeCloseTo(7 / 9);
     expect(res.body.range).toEqual({ from: '2026-03-02', to: '2026-03-08', tz: 'UTC', class: 'standard' });
   });
 

@@ -10,7 +10,7 @@ import { cardOf } from './client-fixtures';
  * stage it goes to.
  */
 const BOARD = 'b';
-const columns = ['backlog', 'develop', 'test', 'done'].map((id) => ({ id, boardId: BOARD, name: id[0]?.toUpperCase() + id.slice(1), wipLimit: null, defectsReturned: 0 }));
+const columns = ['backlog', 'develop', 'test', 'done'].map((id) => ({ id, boardId: BOARD, name: id[0]?.toUpperCase() + id.slice(1), wipLimit: null, defectsReturned: 0, split: id === 'develop' }));
 /** Monday 2 March 2026 is day 1; `at(3, 9)` is Wednesday 09:00 UTC. */
 const at = (day: number, hour = 0, second = 0) => Date.UTC(2026, 2, 1 + day, hour, 0, second);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -19,7 +19,7 @@ function log(steps: [number, BoardEventBody][]): BoardEvent[] {
   return steps.map(([when, body], i) => ({ ...body, boardId: BOARD, version: i + 1, actor: 't', at: iso(when) }) as BoardEvent);
 }
 const card = (id: string, when: number): CardDTO => cardOf({ id, boardId: BOARD, columnId: 'backlog', title: id, createdAt: iso(when), updatedAt: iso(when), enteredColumnAt: iso(when) });
-/** A move; `toStage` as the split work centers' contract carries it (present only when the stage changes). */
+/** A move; `fromStage`/`toStage` as the store writes them: present only when the stage changes. */
 const move = (cardId: string, from: string, to: string, extra: { backward?: boolean; toStage?: Stage; fromStage?: Stage } = {}): BoardEventBody =>
   ({ type: 'card_moved', cardId, fromColumnId: from, toColumnId: to, position: 'a0', backward: extra.backward ?? false, ...(extra.backward ? { reason: 'Fails test', detectedAtColumnId: from, returnedToColumnId: to } : {}), ...extra }) as BoardEventBody;
 
@@ -33,12 +33,12 @@ const example = log([
   [at(2, 9), move('A', 'develop', 'develop', { fromStage: 'doing', toStage: 'done' })],
   [at(2, 12), { type: 'card_updated', cardId: 'B', changes: { blocked: true, blockedReason: 'test rig down' } }],
   [at(3), move('C', 'backlog', 'develop')],
-  [at(3, 9), move('A', 'develop', 'test', { fromStage: 'done' })],
+  [at(3, 9), move('A', 'develop', 'test', { fromStage: 'done', toStage: 'doing' })],
   [at(3, 12), { type: 'card_updated', cardId: 'B', changes: { blocked: false, blockedReason: null } }],
   [at(4), move('C', 'develop', 'develop', { fromStage: 'doing', toStage: 'done' })],
   [at(4, 9), move('A', 'test', 'done')],
   [at(4, 12), move('B', 'develop', 'test')],
-  [at(5), move('C', 'develop', 'test', { fromStage: 'done' })],
+  [at(5), move('C', 'develop', 'test', { fromStage: 'done', toStage: 'doing' })],
   [at(5, 12), move('B', 'test', 'develop', { backward: true })],
   [at(6, 12), move('B', 'develop', 'test')],
   [at(7, 12), move('B', 'test', 'done')],
@@ -50,9 +50,11 @@ example.splice(slip + 1, 0, {
   cardId: 'C',
   fromColumnId: 'test',
   toColumnId: 'develop',
+  fromStage: 'doing',
+  toStage: 'done',
   position: 'a0',
   backward: false,
-  undoes: { version: (example[slip] as BoardEvent).version, at: (example[slip] as BoardEvent).at, backward: false, returnedToColumnId: null, place: { columnId: 'develop', laneId: 'l', position: 'a0', enteredColumnAt: iso(at(3)) } },
+  undoes: { version: (example[slip] as BoardEvent).version, at: (example[slip] as BoardEvent).at, backward: false, returnedToColumnId: null, place: { columnId: 'develop', laneId: 'l', position: 'a0', enteredColumnAt: iso(at(3)), stage: 'done' } },
   boardId: BOARD,
   version: 0,
   actor: 't',
@@ -138,7 +140,7 @@ describe('the value stream map of the worked example', () => {
       [at(1, 6), move('D', 'develop', 'develop', { toStage: 'done' })],
       [at(1, 12), { type: 'card_updated', cardId: 'D', changes: { blocked: true } }],
       [at(1, 18), { type: 'card_updated', cardId: 'D', changes: { blocked: false } }],
-      [at(2), move('D', 'develop', 'test', { fromStage: 'done' })],
+      [at(2), move('D', 'develop', 'test', { fromStage: 'done', toStage: 'doing' })],
     ]);
     const [d] = valueStreamMap(replayValueStream(events, NOW), range).workCenters[0]?.worst ?? [];
     expect([d?.activeDays, d?.waitingDays, d?.blockedDays].map((v) => (v ?? 0) * (DAY_MS / HOUR_MS))).toEqual([6, 12, 6]);

@@ -8,7 +8,7 @@
  * Then the visits are summed per work center over a range. Pure, like every flow metric: the server
  * runs it in the heavy-read worker, the tests run it on hand-made logs.
  */
-import type { BoardEvent } from '../domain/types';
+import type { BoardEvent, CardStage } from '../domain/types';
 import { cardOfEvent } from './blockers';
 import { percentile } from './metrics';
 import { resolveCommitment } from './order';
@@ -16,7 +16,7 @@ import { createFlowReplay, type ReplayedFlow } from './replay';
 import { DAY_MS, addDays, formatDate, intervalBoundaries, parseDate, type CalendarDate } from './time';
 
 /** Where a card stands inside a work center (a split work center has both halves; one that is not, only doing). */
-export type Stage = 'doing' | 'done';
+export type Stage = CardStage;
 
 /** How a visit ended: a move to a later work center, a backward move, the card's deletion; null while it lasts. */
 export type Departure = 'forward' | 'backward' | 'deleted' | null;
@@ -77,14 +77,6 @@ export interface ValueStreamReplay {
   asOf: number;
 }
 
-/** The stage a move puts a card in: the split contract's `toStage`, absent = doing (old logs, work centers not split). */
-function stageAfter(e: Extract<BoardEvent, { type: 'card_moved' }>): Stage {
-  return (e as { toStage?: Stage }).toStage === 'done' ? 'done' : 'doing';
-}
-function stageOfCreated(e: Extract<BoardEvent, { type: 'card_created' }>): Stage {
-  return (e.card as { stage?: Stage }).stage === 'done' ? 'done' : 'doing';
-}
-
 /**
  * Replays a board's log (in version order) into visits. `cards`: only these cards' events count (a
  * lane or class filter, lib/shared/flow/laneFilter.ts); the board's structure always does.
@@ -111,7 +103,7 @@ export function createValueStreamReplay(cards: ReadonlySet<string> | null = null
         lives.set(e.card.id, {
           id: e.card.id,
           title: e.card.title,
-          places: [{ seq, version: e.version, at, columnId: e.card.columnId, stage: stageOfCreated(e), backward: false }],
+          places: [{ seq, version: e.version, at, columnId: e.card.columnId, stage: e.card.stage ?? 'doing', backward: false }],
           blocks: e.card.blocked ? [{ seq, at, blocked: true }] : [],
           deletedAt: null,
         });
@@ -133,7 +125,8 @@ export function createValueStreamReplay(cards: ReadonlySet<string> | null = null
           break;
         }
         const last = life.places.at(-1);
-        const stage = stageAfter(e);
+        // As apply.ts folds it: the event names the stage only when it changed (old logs: never).
+        const stage = e.toStage ?? last?.stage ?? 'doing';
         // A reorder inside one work center is no change of place; a move between its halves is.
         if (e.fromColumnId === e.toColumnId && last?.stage === stage) break;
         life.places.push({ seq, version: e.version, at, columnId: e.toColumnId, stage, backward: e.fromColumnId !== e.toColumnId && e.backward });
@@ -151,6 +144,8 @@ export function createValueStreamReplay(cards: ReadonlySet<string> | null = null
       case 'column_moved':
       case 'column_removed':
       case 'wip_limit_set':
+      // Joining a work center waits for its done half to be empty (lib/shared/domain/split.ts): no card changes half.
+      case 'column_split_set':
       case 'lane_added':
       case 'lane_renamed':
       case 'lane_moved':
