@@ -59,14 +59,15 @@ const MEASURING = { droppable: { strategy: MeasuringStrategy.WhileDragging } };
  * `renderedAt` is when the server rendered the page: hydration shows card ages as of then, exactly
  * as the server's HTML does (see useClock).
  */
-export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial: BoardSnapshot; me: BoardMe; renderedAt: number; filter?: BoardFilter }) {
+export function Board({ initial, me, renderedAt, filter = NO_FILTER, openCardId }: { initial: BoardSnapshot; me: BoardMe; renderedAt: number; filter?: BoardFilter; openCardId?: string }) {
   const dndId = useId();
   const { toasts, notify, dismiss } = useToasts();
   const sync = useBoardSync(initial, notify);
   const { view } = sync;
   const presence = usePresence(sync.socket, view.id);
   const actions = useBoardActions(view.id, sync.mutate);
-  const [dialog, setDialog] = useState<DialogState>(null);
+  // `?card=<id>` (a link from the value stream map): the board opens with that card's dialog.
+  const [dialog, setDialog] = useState<DialogState>(() => (openCardId && initial.cards.some((c) => c.id === openCardId) ? { kind: 'card', cardId: openCardId } : null));
 
   // Lists per work center, or per cell (lane × work center) on a board with lanes (laneView.ts).
   const cards = useMemo(() => cardsByCell(view), [view]);

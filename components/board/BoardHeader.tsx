@@ -86,6 +86,13 @@ export function BoardHeader({ boardId, name, status, viewers, selfId, me, onOpen
         Flow metrics
       </Link>
       <Link
+        href={`/boards/${boardId}/vsm`}
+        className={`rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white ${folded}`}
+        data-testid="open-vsm"
+      >
+        Value stream
+      </Link>
+      <Link
         href={`/boards/${boardId}/standup`}
         className={`rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white ${folded}`}
         data-testid="open-standup"

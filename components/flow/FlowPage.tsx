@@ -23,7 +23,7 @@ import { ThroughputChart, WipChart } from './RunCharts';
 const MAX_HOUR_DAYS = 31;
 const PRESETS = [7, 30, 90, 365] as const;
 
-function StatusBadge({ status }: { status: FlowStatus }) {
+export function StatusBadge({ status }: { status: FlowStatus }) {
   const text = { loading: 'Loading…', live: 'Live', offline: 'Reconnecting…', error: 'Error' }[status];
   const color = { loading: 'bg-slate-500', live: 'bg-emerald-500', offline: 'bg-amber-500', error: 'bg-rose-500' }[status];
   return (
@@ -34,11 +34,11 @@ function StatusBadge({ status }: { status: FlowStatus }) {
   );
 }
 
-function todayIn(tz: string): string {
+export function todayIn(tz: string): string {
   return formatDate(dateOf(Date.now(), tz));
 }
 
-function lastDays(tz: string, days: number): { from: string; to: string } {
+export function lastDays(tz: string, days: number): { from: string; to: string } {
   const today = dateOf(Date.now(), tz);
   return { from: formatDate(addDays(today, -(days - 1))), to: formatDate(today) };
 }
@@ -46,7 +46,7 @@ function lastDays(tz: string, days: number): { from: string; to: string } {
 const noSubscription = () => () => {};
 
 /** The viewer's IANA zone: only the browser knows it, so null while rendering on the server. */
-function useTimeZone(): string | null {
+export function useTimeZone(): string | null {
   return useSyncExternalStore(
     noSubscription,
     () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
@@ -190,6 +190,9 @@ export function FlowPage({ boardId, boardName, initialFilter = {} }: { boardId: 
             </select>
           ) : null}
           <span className="hidden text-xs text-slate-400 xl:inline">{tz}</span>
+          <Link href={`/boards/${boardId}/vsm${filterValue(filter) ? `?${filter.lane ? `lane=${encodeURIComponent(filter.lane)}` : `class=${filter.class}`}` : ''}`} className="rounded-md px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white" data-testid="open-vsm">
+            Value stream
+          </Link>
           <button type="button" onClick={() => setSettingsOpen(true)} className="rounded-md px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white" data-testid="flow-settings" disabled={!data}>
             Settings
           </button>

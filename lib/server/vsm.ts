@@ -61,7 +61,7 @@ export async function valueStream(store: Store, heavy: HeavyReader, job: ValueSt
 export async function runValueStream(engine: Engine, job: ValueStreamJob): Promise<string> {
   const { boardId, range } = job;
   const map = await engine.read(async (sql) => {
-    const board = await sql.get<{ version: number }>('select version from boards where id = ?', [boardId]);
+    const board = await sql.get<{ version: number; name: string }>('select version, name from boards where id = ?', [boardId]);
     if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
     const filter = filterOf(range);
     if (filter?.lane) {
@@ -71,7 +71,11 @@ export async function runValueStream(engine: Engine, job: ValueStreamJob): Promi
     const cards = filter ? await matchingCards(sql, boardId, filter) : null;
     const replay = createValueStreamReplay(cards);
     for await (const page of eventPages(sql, boardId, 0, Number(board.version))) for (const e of page) replay.add(e);
-    return valueStreamMap(replay.finish(job.now), range);
+    // The board's lanes, for the page's filter.
+    const lanes = (await sql.all<{ id: string; name: string; class_of_service: string }>('select id, name, class_of_service from lanes where board_id = ? and deleted_at is null order by ord, id', [boardId])).map(
+      (l) => ({ id: l.id, name: l.name, classOfService: l.class_of_service }),
+    );
+    return { ...valueStreamMap(replay.finish(job.now), range), boardName: board.name, version: Number(board.version), lanes };
   });
   return JSON.stringify({ ...map, range: { ...map.range, ...filterOf(range) } });
 }

@@ -104,6 +104,8 @@ interface PlainLife {
   gone: boolean;
 }
 
+const days = (ms: number | null) => (ms === null ? null : ms / DAY_MS);
+
 /** Nearest rank, by hand. */
 const nearestRank = (values: number[], p: number) => {
   if (!values.length) return null;
@@ -186,7 +188,6 @@ function recompute(log: readonly BoardEvent[], columnIds: string[], from: string
     const sum = (k: 'activeMs' | 'waitingMs' | 'blockedMs') => left.reduce((a, v) => a + v[k], 0);
     const forward = left.filter((v) => v.how === 'forward');
     const sentBack = forward.filter((v) => backward.some((b) => b.cardId === v.cardId && b.version > v.leftVersion && b.to <= col)).length;
-    const days = (ms: number | null) => (ms === null ? null : ms / DAY_MS);
     return {
       departed: left.length,
       medianDays: days(nearestRank(durations, 50)),

@@ -25,5 +25,7 @@ export default async function BoardPage({ params, searchParams }: BoardPageProps
   const { boardId } = await params;
   const { board, me } = await loadBoard(boardId);
   // Keyed by board: moving to another board starts a fresh sync instead of mixing two boards.
-  return <Board key={board.id} initial={board} me={me} renderedAt={Date.now()} filter={parseFilter(await searchParams)} />;
+  const query = await searchParams;
+  const card = typeof query.card === 'string' ? query.card : undefined;
+  return <Board key={board.id} initial={board} me={me} renderedAt={Date.now()} filter={parseFilter(query)} openCardId={card} />;
 }

@@ -1,5 +1,7 @@
 /** One-line definitions shown next to each chart (hover or focus the "?"); docs/metrics.md has the worked examples. */
 export const HELP = {
+  vsm: 'One box per work center from the commitment point to the last one. For the cards that left it in the range: the median and 85th percentile of their time there, its split into active (doing, not blocked), waiting (in the done half of a split work center) and blocked, and %C/A: the share that left forward and were never sent back to it or before it. The ladder: active median time down, the rest up. Lead time and active time add up the medians; activity ratio is active ÷ lead; rolled %C/A multiplies the boxes’ %C/A.',
+  flowEfficiency: 'For each card finished in the range: its active time (in doing, in a work center in progress, not blocked) divided by its cycle time. The histogram counts cards per tenth; the trend shows each week’s median and the board’s ratio (all active time ÷ all cycle time).',
   cfd: 'Each line counts the cards that have reached that work center or any later one, so no line ever goes down. The top line is cumulative arrivals, the bottom line cumulative departures; the height of a band is the work between two steps. A card counts at the furthest work center it has reached: a backward move does not pull a line down. Red marks are defects: backward moves returned to a work center in that interval.',
   inColumn: 'The plain count of cards in each work center at the end of each interval. Unlike the cumulative view, it goes down when cards leave.',
   cycleTime:

@@ -72,6 +72,8 @@ export interface ValueStreamReplay {
   /** Each card's active, waiting and blocked time between its commitment and its finish (finished cards only). */
   cycles: Map<string, { committedAt: number; doneAt: number; activeMs: number; waitingMs: number; blockedMs: number }>;
   titles: Map<string, string>;
+  /** Cards deleted since: the map names them but cannot link to them. */
+  deleted: Set<string>;
   commitmentColumnId: string;
   doneColumnId: string;
   asOf: number;
@@ -180,8 +182,10 @@ function finishReplay(flow: ReplayedFlow, lives: ReadonlyMap<string, CardLife>, 
   const visits: Visit[] = [];
   const cycles: ValueStreamReplay['cycles'] = new Map();
   const titles = new Map<string, string>();
+  const deleted = new Set<string>();
   for (const life of lives.values()) {
     titles.set(life.id, life.title);
+    if (life.deletedAt !== null) deleted.add(life.id);
     const segments = segmentsOf(life, now);
     // Visits: runs of place changes in one work center; a visit ends where the next one starts.
     const mine: Visit[] = [];
@@ -240,7 +244,7 @@ function finishReplay(flow: ReplayedFlow, lives: ReadonlyMap<string, CardLife>, 
       cycles.set(life.id, cycle);
     }
   }
-  return { flow, visits, cycles, titles, commitmentColumnId, doneColumnId, asOf: now };
+  return { flow, visits, cycles, titles, deleted, commitmentColumnId, doneColumnId, asOf: now };
 }
 
 /** A card's life as stretches of one state, from its creation to its deletion (or now). */
@@ -326,6 +330,8 @@ export interface VsmItem {
   blockedDays: number;
   /** A later backward move sent it back here or before. */
   sentBack: boolean;
+  /** The card has been deleted since. */
+  deleted: boolean;
 }
 
 export interface VsmWorkCenter {
@@ -458,6 +464,7 @@ export function valueStreamMap(replay: ValueStreamReplay, range: VsmRange): Valu
         waitingDays: days(v.waitingMs),
         blockedDays: days(v.blockedMs),
         sentBack: v.sentBack,
+        deleted: replay.deleted.has(v.cardId),
       }));
     return {
       columnId,
@@ -532,4 +539,12 @@ function flowEfficiency(replay: ValueStreamReplay, cal: ReturnType<typeof rangeC
     return { week: w.week, days: w.days, cards: mine.length, median: percentile(mine.map((c) => c.efficiency), 50), board: ratioOf(mine) };
   });
   return { cards, median: percentile(cards.map((c) => c.efficiency), 50), board: ratioOf(cards), histogram, weekly };
+}
+
+/** GET /api/boards/:boardId/flow/vsm's answer: the map, and what the page shows around it. */
+export interface ValueStreamAnswer extends ValueStreamMap {
+  boardName: string;
+  /** The board version the answer was computed at. */
+  version: number;
+  lanes: { id: string; name: string; classOfService: string }[];
 }
