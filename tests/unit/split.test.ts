@@ -127,20 +127,20 @@ describe('the board view of a split work center (lib/client/laneView.ts)', () =>
 
   it('lists each half’s cards apart; a done card of a work center no longer split shows in doing', () => {
     const start = splitBoard();
-    const board = { ...start, cards: start.cards.map((c) => (c.id === 'c3' ? { ...c, stage: 'done' as const } : c)) };
-    const lists = cardsByCell(board);
+    const withDone = { ...start, cards: start.cards.map((c) => (c.id === 'c3' ? { ...c, stage: 'done' as const } : c)) };
+    const lists = cardsByCell(withDone);
     expect([...lists.keys()]).toEqual(['design', 'develop', cellKey('develop', null, 'done'), 'test']);
     expect(lists.get('develop')?.map((c) => c.id)).toEqual(['c2']);
     expect(lists.get(cellKey('develop', null, 'done'))?.map((c) => c.id)).toEqual(['c3']);
-    const joined = cardsByCell({ ...board, columns: board.columns.map((c) => ({ ...c, split: false })) });
+    const joined = cardsByCell({ ...withDone, columns: withDone.columns.map((c) => ({ ...c, split: false })) });
     expect(joined.get('develop')?.map((c) => c.id)).toEqual(['c2', 'c3']);
   });
 
   it('a move between the halves is never refused by the WIP limit, a pull into either half of a full one is', () => {
-    const board = splitBoard();
+    const full = splitBoard();
     // Develop holds 2 of 2.
-    expect(cellRefusal(board, 'c2', cellKey('develop', null, 'done'))).toBeNull();
-    expect(cellRefusal(board, 'c1', cellKey('develop', null, 'done'))).toContain('Develop is at its WIP limit');
-    expect(cellRefusal(board, 'c1', 'develop')).toContain('Develop is at its WIP limit');
+    expect(cellRefusal(full, 'c2', cellKey('develop', null, 'done'))).toBeNull();
+    expect(cellRefusal(full, 'c1', cellKey('develop', null, 'done'))).toContain('Develop is at its WIP limit');
+    expect(cellRefusal(full, 'c1', 'develop')).toContain('Develop is at its WIP limit');
   });
 });
