@@ -8,6 +8,7 @@ import type { BoardEvent, BoardSnapshot } from '../../lib/shared/domain/types';
 import { placeOf, undoMovedEvent } from '../../lib/shared/domain/undo';
 import { board, cardIn, cardOf, column, event } from './client-fixtures';
 import { cardsByCell, cellKey, cellRefusal, parseCellKey } from '../../lib/client/laneView';
+import { remoteChangeMessage } from '../../lib/client/announce';
 
 const codeOf = (fn: () => void): string | undefined => {
   try {
@@ -142,5 +143,16 @@ describe('the board view of a split work center (lib/client/laneView.ts)', () =>
     expect(cellRefusal(full, 'c2', cellKey('develop', null, 'done'))).toBeNull();
     expect(cellRefusal(full, 'c1', cellKey('develop', null, 'done'))).toContain('Develop is at its WIP limit');
     expect(cellRefusal(full, 'c1', 'develop')).toContain('Develop is at its WIP limit');
+  });
+});
+
+describe('what a screen reader hears of someone else’s stage move (lib/client/announce.ts)', () => {
+  it('names the done half, and both halves of a move between them; a work center that is not split goes without', () => {
+    const at = splitBoard();
+    const moved = (body: Parameters<typeof cardMovedEvent>[0]) => ({ ...event(7, cardMovedEvent(body)), actor: 'Ada', actorId: 'ada' });
+    const base = { cardId: 'c2', fromColumnId: 'develop', position: 'a9', backward: false, reason: null };
+    expect(remoteChangeMessage(moved({ ...base, toColumnId: 'develop', fromStage: 'doing', toStage: 'done' }), at, 'me')).toBe('Ada moved Card c2 to Develop, done');
+    expect(remoteChangeMessage(moved({ ...base, toColumnId: 'develop', fromStage: 'done', toStage: 'doing' }), at, 'me')).toBe('Ada moved Card c2 to Develop, doing');
+    expect(remoteChangeMessage(moved({ ...base, toColumnId: 'test', fromStage: 'done', toStage: 'doing' }), at, 'me')).toBe('Ada moved Card c2 to Test');
   });
 });
