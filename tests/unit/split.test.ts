@@ -146,10 +146,11 @@ describe('the board view of a split work center (lib/client/laneView.ts)', () =>
   });
 });
 
+const moved = (body: Parameters<typeof cardMovedEvent>[0]) => ({ ...event(7, cardMovedEvent(body)), actor: 'Ada', actorId: 'ada' });
+
 describe('what a screen reader hears of someone else’s stage move (lib/client/announce.ts)', () => {
   it('names the done half, and both halves of a move between them; a work center that is not split goes without', () => {
     const at = splitBoard();
-    const moved = (body: Parameters<typeof cardMovedEvent>[0]) => ({ ...event(7, cardMovedEvent(body)), actor: 'Ada', actorId: 'ada' });
     const base = { cardId: 'c2', fromColumnId: 'develop', position: 'a9', backward: false, reason: null };
     expect(remoteChangeMessage(moved({ ...base, toColumnId: 'develop', fromStage: 'doing', toStage: 'done' }), at, 'me')).toBe('Ada moved Card c2 to Develop, done');
     expect(remoteChangeMessage(moved({ ...base, toColumnId: 'develop', fromStage: 'done', toStage: 'doing' }), at, 'me')).toBe('Ada moved Card c2 to Develop, doing');
