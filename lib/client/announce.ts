@@ -25,10 +25,11 @@ export function remoteChangeMessage(event: BoardEvent, board: BoardSnapshot, sel
   switch (event.type) {
     case 'card_moved': {
       const title = titleOf(board, event.cardId);
-      // A split work center's half is named when the move changed it ("Develop, done").
-      const to = `${columnName(board.columns, event.toColumnId)}${event.toStage ? `, ${event.toStage}` : ''}`;
+      // A split work center's half is named when the move changed it: into a done half ("Develop, done"), or between the halves.
+      const between = event.toStage !== undefined && event.fromColumnId === event.toColumnId;
+      const to = `${columnName(board.columns, event.toColumnId)}${event.toStage === 'done' || between ? `, ${event.toStage}` : ''}`;
       if (event.undoes) return `${who} undid a move: ${title} is back in ${to}`;
-      if (event.fromColumnId === event.toColumnId && event.toStage) return `${who} moved ${title} to ${to}`;
+      if (between) return `${who} moved ${title} to ${to}`;
       if (event.fromColumnId === event.toColumnId) return `${who} reordered ${title} in ${to}`;
       if (event.backward) return `${who} sent ${title} back to ${to}${event.reason ? `: ${event.reason}` : ''}`;
       return `${who} moved ${title} to ${to}`;

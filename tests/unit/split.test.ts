@@ -7,6 +7,8 @@ import { assertDoneHalfEmpty, assertSplitPlaces, assertSplittable, stageAfterMov
 import type { BoardEvent, BoardSnapshot } from '../../lib/shared/domain/types';
 import { placeOf, undoMovedEvent } from '../../lib/shared/domain/undo';
 import { board, cardIn, cardOf, column, event } from './client-fixtures';
+import { cardsByCell, cellKey, cellRefusal, parseCellKey } from '../../lib/client/laneView';
+import { remoteChangeMessage } from '../../lib/client/announce';
 
 const codeOf = (fn: () => void): string | undefined => {
   try {
@@ -113,5 +115,45 @@ describe('the fold of split work centers', () => {
     const withCard = applyEvent(added, event(3, { type: 'card_created', card: oldCard as never }));
     expect(withCard.columns.map((c) => c.split)).toEqual([false, false]);
     expect(withCard.cards[0]?.stage).toBe('doing');
+  });
+});
+
+describe('the board view of a split work center (lib/client/laneView.ts)', () => {
+  it('gives its done half a key of its own, in a one-lane board and in every lane, and reads it back', () => {
+    expect(parseCellKey(cellKey('develop', null, 'done'))).toEqual({ columnId: 'develop', laneId: null, stage: 'done' });
+    expect(parseCellKey(cellKey('develop', 'lane-2', 'done'))).toEqual({ columnId: 'develop', laneId: 'lane-2', stage: 'done' });
+    expect(parseCellKey(cellKey('develop', 'lane-2'))).toEqual({ columnId: 'develop', laneId: 'lane-2', stage: 'doing' });
+    expect(cellKey('develop', null, 'done')).not.toBe(cellKey('develop', null));
+  });
+
+  it('lists each half’s cards apart; a done card of a work center no longer split shows in doing', () => {
+    const start = splitBoard();
+    const withDone = { ...start, cards: start.cards.map((c) => (c.id === 'c3' ? { ...c, stage: 'done' as const } : c)) };
+    const lists = cardsByCell(withDone);
+    expect([...lists.keys()]).toEqual(['design', 'develop', cellKey('develop', null, 'done'), 'test']);
+    expect(lists.get('develop')?.map((c) => c.id)).toEqual(['c2']);
+    expect(lists.get(cellKey('develop', null, 'done'))?.map((c) => c.id)).toEqual(['c3']);
+    const joined = cardsByCell({ ...withDone, columns: withDone.columns.map((c) => ({ ...c, split: false })) });
+    expect(joined.get('develop')?.map((c) => c.id)).toEqual(['c2', 'c3']);
+  });
+
+  it('a move between the halves is never refused by the WIP limit, a pull into either half of a full one is', () => {
+    const full = splitBoard();
+    // Develop holds 2 of 2.
+    expect(cellRefusal(full, 'c2', cellKey('develop', null, 'done'))).toBeNull();
+    expect(cellRefusal(full, 'c1', cellKey('develop', null, 'done'))).toContain('Develop is at its WIP limit');
+    expect(cellRefusal(full, 'c1', 'develop')).toContain('Develop is at its WIP limit');
+  });
+});
+
+const moved = (body: Parameters<typeof cardMovedEvent>[0]) => ({ ...event(7, cardMovedEvent(body)), actor: 'Ada', actorId: 'ada' });
+
+describe('what a screen reader hears of someone else’s stage move (lib/client/announce.ts)', () => {
+  it('names the done half, and both halves of a move between them; a work center that is not split goes without', () => {
+    const at = splitBoard();
+    const base = { cardId: 'c2', fromColumnId: 'develop', position: 'a9', backward: false, reason: null };
+    expect(remoteChangeMessage(moved({ ...base, toColumnId: 'develop', fromStage: 'doing', toStage: 'done' }), at, 'me')).toBe('Ada moved Card c2 to Develop, done');
+    expect(remoteChangeMessage(moved({ ...base, toColumnId: 'develop', fromStage: 'done', toStage: 'doing' }), at, 'me')).toBe('Ada moved Card c2 to Develop, doing');
+    expect(remoteChangeMessage(moved({ ...base, toColumnId: 'test', fromStage: 'done', toStage: 'doing' }), at, 'me')).toBe('Ada moved Card c2 to Test');
   });
 });
