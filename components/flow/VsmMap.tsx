@@ -4,15 +4,17 @@ import type { ValueStreamMap, VsmWorkCenter } from '../../lib/shared/flow/vsm';
 import { formatDays, formatNumber, formatPercent } from './format';
 
 /** Layout in SVG units: the drawing scales to its container (it grows on a standup screen, scrolls sideways on a phone). */
-const BOX_W = 216;
-const BOX_H = 172;
-const TRIANGLE_W = 104;
-const SUMMARY_W = 220;
+const BOX_W = 200;
+const BOX_H = 190;
+const TRIANGLE_W = 84;
 const LEFT = 12;
 const TOP = 34;
 const WAIT_Y = TOP + BOX_H + 44;
 const ACTIVE_Y = WAIT_Y + 40;
-const HEIGHT = ACTIVE_Y + 34;
+const SUMMARY_Y = ACTIVE_Y + 58;
+const HEIGHT = SUMMARY_Y + 14;
+/** Wide enough for the summary line under a single box. */
+const MIN_WIDTH = 660;
 /** The drawing is never shrunk below this share of its natural width: past it, the page scrolls sideways. */
 const MIN_SCALE = 0.8;
 
@@ -87,14 +89,25 @@ function ProcessBox({ w, x, selected, onOpen, panelId }: { w: VsmWorkCenter; x: 
         85th percentile {formatDays(w.p85Days)}
       </text>
       <ShareBar w={w} x={cx} y={TOP + 82} width={BOX_W - 24} />
-      <text x={cx} y={TOP + 112} className="fill-slate-600 text-[12px]">
-        {w.departed ? `${formatPercent(w.activeShare)} active, ${formatPercent(w.waitingShare)} wait, ${formatPercent(w.blockedShare)} blocked` : 'Nothing left it in this range'}
-      </text>
-      <text x={cx} y={TOP + 136} className="fill-slate-900 text-[15px]">
+      {w.departed ? (
+        <>
+          <text x={cx} y={TOP + 112} className="fill-slate-700 text-[13px]">
+            {formatPercent(w.activeShare)} active, {formatPercent(w.waitingShare)} waiting,
+          </text>
+          <text x={cx} y={TOP + 129} className="fill-slate-700 text-[13px]">
+            {formatPercent(w.blockedShare)} blocked
+          </text>
+        </>
+      ) : (
+        <text x={cx} y={TOP + 112} className="fill-slate-700 text-[13px]">
+          Nothing left it in this range
+        </text>
+      )}
+      <text x={cx} y={TOP + 154} className="fill-slate-900 text-[15px]">
         <tspan className="fill-slate-600 text-[13px]">%C/A </tspan>
         <tspan className="font-semibold">{formatPercent(w.completeAccurate)}</tspan>
       </text>
-      <text x={cx} y={TOP + 158} className="fill-slate-600 text-[13px]">
+      <text x={cx} y={TOP + 176} className="fill-slate-600 text-[13px]">
         in {formatNumber(w.arrivalsPerWeek)}/wk · out {formatNumber(w.departuresPerWeek)}/wk
       </text>
     </g>
@@ -125,13 +138,13 @@ function WaitTriangle({ w, x }: { w: VsmWorkCenter; x: number }) {
 /**
  * The value stream map as it is drawn on a wall: a process box per work center in progress, a wait
  * triangle after each, the timeline ladder below (time not active up, active time down) and the
- * summary at the end of the line.
+ * summary line at its end.
  */
 export function VsmMap({ map, selected, onOpen, panelId }: { map: ValueStreamMap; selected: string | null; onOpen: (columnId: string) => void; panelId: string }) {
   const n = map.workCenters.length;
   const step = BOX_W + TRIANGLE_W;
-  const summaryX = LEFT + n * step;
-  const width = summaryX + SUMMARY_W + LEFT;
+  const end = LEFT + n * step;
+  const width = Math.max(end + LEFT, MIN_WIDTH);
   const { summary } = map;
   // The ladder: down under each box (active), up under each triangle (not active).
   const ladder = map.workCenters.flatMap((_, i) => {
@@ -149,7 +162,7 @@ export function VsmMap({ map, selected, onOpen, panelId }: { map: ValueStreamMap
         <text x={LEFT} y={18} className="fill-slate-600 text-[13px]">
           Commitment point →
         </text>
-        <text x={summaryX - 8} y={18} textAnchor="end" className="fill-slate-600 text-[13px]">
+        <text x={end - 8} y={18} textAnchor="end" className="fill-slate-600 text-[13px]">
           → Done
         </text>
         {map.workCenters.map((w, i) => (
@@ -171,24 +184,17 @@ export function VsmMap({ map, selected, onOpen, panelId }: { map: ValueStreamMap
             </g>
           ))}
         </g>
-        <g aria-hidden data-testid="vsm-summary-box">
-          <rect x={summaryX} y={TOP} width={SUMMARY_W} height={HEIGHT - TOP - 6} rx={8} strokeWidth={1.5} className="fill-slate-50 stroke-slate-400" />
-          {[
-            ['Lead time', formatDays(summary.leadTimeDays)],
-            ['Active time', formatDays(summary.activeDays)],
-            ['Activity ratio', formatPercent(summary.activityRatio)],
-            ['Rolled %C/A', formatPercent(summary.rolledCompleteAccurate)],
-          ].map(([label, value], i) => (
-            <g key={label}>
-              <text x={summaryX + 14} y={TOP + 30 + i * 66} className="fill-slate-600 text-[13px]">
-                {label}
-              </text>
-              <text x={summaryX + 14} y={TOP + 58 + i * 66} className="fill-slate-900 text-[24px] font-bold">
-                {value}
-              </text>
-            </g>
-          ))}
-        </g>
+        {/* The summary line, at the end of the timeline as on a paper map. */}
+        <text x={width - LEFT} y={SUMMARY_Y} textAnchor="end" className="fill-slate-900 text-[17px]" data-testid="vsm-summary-line">
+          <tspan className="fill-slate-600">Lead time </tspan>
+          <tspan className="font-bold">{formatDays(summary.leadTimeDays)}</tspan>
+          <tspan className="fill-slate-600"> · Active </tspan>
+          <tspan className="font-bold">{formatDays(summary.activeDays)}</tspan>
+          <tspan className="fill-slate-600"> · Activity ratio </tspan>
+          <tspan className="font-bold">{formatPercent(summary.activityRatio)}</tspan>
+          <tspan className="fill-slate-600"> · Rolled %C/A </tspan>
+          <tspan className="font-bold">{formatPercent(summary.rolledCompleteAccurate)}</tspan>
+        </text>
       </svg>
     </div>
   );

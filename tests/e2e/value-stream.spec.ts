@@ -40,7 +40,7 @@ test('the value stream map: the numbers of the history, a work center’s longes
   await expect(page.getByTestId('vsm-rolled-c-a')).toHaveText('100%');
   const boxes = page.getByTestId('vsm-box');
   await expect(boxes).toHaveCount(2);
-  await expect(boxes.nth(0)).toHaveAccessibleName(/^Develop 2\.0 d median 85th percentile 2\.0 d 100% active, 0% wait, 0% blocked %C\/A 100%/);
+  await expect(boxes.nth(0)).toHaveAccessibleName(/^Develop 2\.0 d median 85th percentile 2\.0 d 100% active, 0% waiting, 0% blocked %C\/A 100%/);
   await expect(boxes.nth(1)).toHaveAccessibleName(/^Test 1\.0 d median/);
   await expect(page.getByTestId('efficiency-headline')).toContainText('Median 100% · board 100% · 12 finished cards');
 
