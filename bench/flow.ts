@@ -157,7 +157,7 @@ function boardPath(): string {
   return join(RESULTS_DIR, `flow-1m-v${GENERATOR_VERSION}.db`);
 }
 
-async function ensureBoard(log: (m: string) => void): Promise<string> {
+export async function ensureBoard(log: (m: string) => void): Promise<string> {
   const path = boardPath();
   if (!existsSync(path)) {
     mkdirSync(RESULTS_DIR, { recursive: true });
