@@ -4,13 +4,16 @@
  * the board's log is replayed into visits and summed in the heavy-read worker
  * (lib/server/heavyReads.ts), since its cost grows with the board's whole history.
  */
-import type { Engine } from '../../db/engine';
-import { checkRange, eventPages, matchingCards } from '../../db/flow';
+import type { Engine, Sql } from '../../db/engine';
+import { checkRange, matchingCards } from '../../db/flow';
+import { EVENT_FIELDS, eventFromRow, type EventRow } from '../../db/store/rows';
 import type { Store } from '../../db/store';
 import type { HeavyReader } from './heavyReads';
+import type { BoardEvent } from '../shared/domain/types';
 import { DomainError } from '../shared/domain/errors';
 import type { FlowRange } from '../shared/flow/data';
 import { filterOf } from '../shared/flow/laneFilter';
+import { addDays, parseDate, startOfDate, type CalendarDate } from '../shared/flow/time';
 import { createValueStreamReplay, valueStreamMap } from '../shared/flow/vsm';
 import { parseRange } from './flow';
 
@@ -57,9 +60,36 @@ export async function valueStream(store: Store, heavy: HeavyReader, job: ValueSt
   return bytes;
 }
 
+/** Events read per page: a long history is never held whole. */
+const PAGE = 2000;
+
+/**
+ * The events the map of a range needs, in log order, a page at a time: the board's own (work centers,
+ * settings: no card) and the whole history of every card with an event inside the range. A card with
+ * none there neither arrived, left, nor finished in the range, so it changes no number of the map;
+ * leaving it out keeps a 90-day map of a two-year board from reading (and parsing) the whole log.
+ * The filter runs in SQL (events_board_at_idx finds the range's cards).
+ */
+async function* rangeEvents(sql: Sql, boardId: string, start: number, end: number, through: number): AsyncGenerator<BoardEvent[]> {
+  for (let after = 0; after < through; ) {
+    const rows = await sql.all<EventRow>(
+      `select ${EVENT_FIELDS} from events
+        where board_id = ? and version > ? and version <= ?
+          and (card_id is null or card_id in (select card_id from events where board_id = ? and at >= ? and at < ? and card_id is not null))
+        order by version limit ?`,
+      [boardId, after, through, boardId, start, end, PAGE],
+    );
+    if (rows.length === 0) return;
+    yield rows.map(eventFromRow);
+    after = (rows.at(-1) as EventRow).version;
+  }
+}
+
 /** The answer as JSON text. Runs in the worker. */
 export async function runValueStream(engine: Engine, job: ValueStreamJob): Promise<string> {
   const { boardId, range } = job;
+  const from = parseDate(range.from) as CalendarDate;
+  const to = parseDate(range.to) as CalendarDate;
   const map = await engine.read(async (sql) => {
     const board = await sql.get<{ version: number; name: string }>('select version, name from boards where id = ?', [boardId]);
     if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
@@ -70,7 +100,7 @@ export async function runValueStream(engine: Engine, job: ValueStreamJob): Promi
     }
     const cards = filter ? await matchingCards(sql, boardId, filter) : null;
     const replay = createValueStreamReplay(cards);
-    for await (const page of eventPages(sql, boardId, 0, Number(board.version))) for (const e of page) replay.add(e);
+    for await (const page of rangeEvents(sql, boardId, startOfDate(from, range.tz), startOfDate(addDays(to, 1), range.tz), Number(board.version))) for (const e of page) replay.add(e);
     // The board's lanes, for the page's filter.
     const lanes = (await sql.all<{ id: string; name: string; class_of_service: string }>('select id, name, class_of_service from lanes where board_id = ? and deleted_at is null order by ord, id', [boardId])).map(
       (l) => ({ id: l.id, name: l.name, classOfService: l.class_of_service }),
