@@ -5,9 +5,10 @@
  *  - the demo board (eight weeks of a small team's history), the everyday case;
  *  - the flow benchmark's board of 1,000,000 events over two years (bench/flow.ts), the worst case:
  *    the map is a replay of the whole log, so its cost grows with the log, not the range.
- * The floor is reading the same log alone (the pages of events, parsed), which the replay cannot
- * avoid. No target: the page reads it again after a burst of changes, in the worker, one answer per
- * board version shared by every viewer.
+ * The map reads the board's own events and the whole history of the cards with an event in the
+ * range (lib/server/vsm.ts rangeEvents). The floor is one indexed scan, as for the flow page: counting
+ * the board's events in the same 90 days. No target: the page reads it again after a burst of
+ * changes, in the worker, one answer per board version shared by every viewer.
  * Run alone with `node --import tsx bench/vsm.ts [--quick]`, or as `npm run bench -- vsm`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,12 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../db/engine';
-import { eventPages } from '../db/flow';
 import { openSqlite } from '../db/sqlite/engine';
 import { createStore } from '../db/store';
 import { seedDemoBoard } from '../lib/server/seed';
 import { runValueStream } from '../lib/server/vsm';
-import { DAY_MS, addDays, dateOf, formatDate } from '../lib/shared/flow/time';
+import { DAY_MS, addDays, dateOf, formatDate, parseDate, startOfDate, type CalendarDate } from '../lib/shared/flow/time';
 import { ensureBoard } from './flow';
 import { summarize } from './lib/stats';
 import type { BenchContext, BenchModule, BenchResult, Row } from './lib/types';
@@ -41,12 +41,8 @@ async function measure(engine: Engine, boardId: string, end: number, runs: numbe
   const range = { from: formatDate(addDays(to, -(RANGE_DAYS - 1))), to: formatDate(to), interval: 'day' as const, tz: TZ };
   const job = { kind: 'vsm' as const, boardId, range, now: end };
   const version = await engine.read(async (sql) => Number((await sql.get<{ version: number }>('select version from boards where id = ?', [boardId]))?.version));
-  const readLog = () =>
-    engine.read(async (sql) => {
-      let n = 0;
-      for await (const page of eventPages(sql, boardId, 0, version)) n += page.length;
-      return n;
-    });
+  const [start, stop] = [startOfDate(parseDate(range.from) as CalendarDate, TZ), startOfDate(addDays(to, 1), TZ)];
+  const readLog = () => engine.read((sql) => sql.get('select count(*) as n from events where board_id = ? and at >= ? and at < ?', [boardId, start, stop]));
   const probe = JSON.parse(await runValueStream(engine, job)) as { workCenters: { name: string; departed: number }[]; summary: unknown };
   const app: number[] = [];
   const floor: number[] = [];

@@ -60,29 +60,26 @@ export async function valueStream(store: Store, heavy: HeavyReader, job: ValueSt
   return bytes;
 }
 
-/** Events read per page: a long history is never held whole. */
-const PAGE = 2000;
+/** Cards whose histories one query reads: well under every engine's limit of bound parameters. */
+const CHUNK = 500;
 
 /**
- * The events the map of a range needs, in log order, a page at a time: the board's own (work centers,
- * settings: no card) and the whole history of every card with an event inside the range. A card with
- * none there neither arrived, left, nor finished in the range, so it changes no number of the map;
- * leaving it out keeps a 90-day map of a two-year board from reading (and parsing) the whole log.
- * The filter runs in SQL (events_board_at_idx finds the range's cards).
+ * The events the map of a range needs, in log order: the board's own (work centers, settings: no
+ * card) and the whole history of every card with an event inside the range (of `only`, with a lane
+ * filter). A card with none there neither arrived, left, nor finished in the range, so it changes no
+ * number of the map; leaving it out keeps a 90-day map of a two-year board from reading (and
+ * parsing) the whole log. events_board_at_idx finds the range's cards, events_card_idx their histories.
  */
-async function* rangeEvents(sql: Sql, boardId: string, start: number, end: number, through: number): AsyncGenerator<BoardEvent[]> {
-  for (let after = 0; after < through; ) {
-    const rows = await sql.all<EventRow>(
-      `select ${EVENT_FIELDS} from events
-        where board_id = ? and version > ? and version <= ?
-          and (card_id is null or card_id in (select card_id from events where board_id = ? and at >= ? and at < ? and card_id is not null))
-        order by version limit ?`,
-      [boardId, after, through, boardId, start, end, PAGE],
-    );
-    if (rows.length === 0) return;
-    yield rows.map(eventFromRow);
-    after = (rows.at(-1) as EventRow).version;
+async function rangeEvents(sql: Sql, boardId: string, start: number, end: number, through: number, only: ReadonlySet<string> | null): Promise<BoardEvent[]> {
+  const ids = (await sql.values<[string]>('select distinct card_id from events where board_id = ? and at >= ? and at < ? and card_id is not null', [boardId, start, end]))
+    .map((r) => r[0])
+    .filter((id) => !only || only.has(id));
+  const rows = await sql.all<EventRow>(`select ${EVENT_FIELDS} from events where board_id = ? and card_id is null and version <= ?`, [boardId, through]);
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    rows.push(...(await sql.all<EventRow>(`select ${EVENT_FIELDS} from events where card_id in (${chunk.map(() => '?').join(', ')}) and board_id = ? and version <= ?`, [...chunk, boardId, through])));
   }
+  return rows.toSorted((a, b) => a.version - b.version).map(eventFromRow);
 }
 
 /** The answer as JSON text. Runs in the worker. */
@@ -100,7 +97,7 @@ export async function runValueStream(engine: Engine, job: ValueStreamJob): Promi
     }
     const cards = filter ? await matchingCards(sql, boardId, filter) : null;
     const replay = createValueStreamReplay(cards);
-    for await (const page of rangeEvents(sql, boardId, startOfDate(from, range.tz), startOfDate(addDays(to, 1), range.tz), Number(board.version))) for (const e of page) replay.add(e);
+    for (const e of await rangeEvents(sql, boardId, startOfDate(from, range.tz), startOfDate(addDays(to, 1), range.tz), Number(board.version), cards)) replay.add(e);
     // The board's lanes, for the page's filter.
     const lanes = (await sql.all<{ id: string; name: string; class_of_service: string }>('select id, name, class_of_service from lanes where board_id = ? and deleted_at is null order by ord, id', [boardId])).map(
       (l) => ({ id: l.id, name: l.name, classOfService: l.class_of_service }),
