@@ -85,9 +85,10 @@ export function BoardHeader({ boardId, name, status, viewers, selfId, me, onOpen
       >
         Flow metrics
       </Link>
+      {/* Between a phone and a standup screen the header has room for one line without it: the flow page links to it there. */}
       <Link
         href={`/boards/${boardId}/vsm`}
-        className={`rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white ${folded}`}
+        className={`rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white sm:max-2xl:hidden ${folded}`}
         data-testid="open-vsm"
       >
         Value stream

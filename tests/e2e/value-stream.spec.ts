@@ -82,6 +82,13 @@ test('the value stream map: the numbers of the history, a work center’s longes
 
   await page.goBack();
   await expect(page.getByTestId('vsm-lead-time')).toHaveText('3.0 d');
+
+  // The flow page links here, and here back to it.
+  await page.getByTestId('open-flow').click();
+  await expect(page).toHaveURL(new RegExp(`/boards/${boardId}/flow$`));
+  await page.getByTestId('open-vsm').click();
+  await expect(page).toHaveURL(new RegExp(`/boards/${boardId}/vsm$`));
+  await expect(page.getByTestId('vsm-lead-time')).toHaveText('3.0 d');
 });
 
 test('the value stream page follows the board live: a move by someone else fills in the work center', async ({ api, openViewer }) => {
