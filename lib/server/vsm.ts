@@ -40,6 +40,8 @@ export function parseValueStream(boardId: string, query: URLSearchParams, now: n
  * and query is computed once and shared (the replay reads the whole log). Keyed by store, as the
  * board's marks are (lib/server/flow.ts), and dropped when the version moves on.
  */
+/** Answers kept at most, across boards and ranges (each is a few kilobytes). */
+const MAX_KEPT = 100;
 const answers = new WeakMap<Store, Map<string, { version: number; bytes: Promise<Uint8Array> }>>();
 
 export async function valueStream(store: Store, heavy: HeavyReader, job: ValueStreamJob): Promise<Uint8Array> {
@@ -55,6 +57,11 @@ export async function valueStream(store: Store, heavy: HeavyReader, job: ValueSt
   for (const [k, v] of byQuery) if (k.startsWith(`${job.boardId}|`) && v.version !== version) byQuery.delete(k);
   const bytes = heavy.run(job).then((answer) => answer.bytes);
   byQuery.set(key, { version, bytes });
+  // Boards nobody looks at any more do not keep their answers: the oldest go first.
+  for (const k of byQuery.keys()) {
+    if (byQuery.size <= MAX_KEPT) break;
+    byQuery.delete(k);
+  }
   // A refusal is not kept: the next ask tries again.
   bytes.catch(() => byQuery.get(key)?.bytes === bytes && byQuery.delete(key));
   return bytes;
