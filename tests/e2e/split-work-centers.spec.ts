@@ -78,10 +78,16 @@ test('a card dropped on the done half by pointer and carried there by keyboard: 
 
   await expectAxeClean(alice.page, 'a board with a split work center');
   await alice.page.screenshot({ path: shotPath(testInfo.project.outputDir, 'split-1280x800.png') });
+  await alice.page.emulateMedia({ colorScheme: 'dark' });
+  await expect(alice.page.locator('html')).toHaveCSS('color-scheme', 'dark');
+  await alice.page.screenshot({ path: shotPath(testInfo.project.outputDir, 'split-dark-1280x800.png') });
+  await alice.page.emulateMedia({ colorScheme: 'light' });
   await alice.page.setViewportSize({ width: 1920, height: 1080 });
   await alice.page.screenshot({ path: shotPath(testInfo.project.outputDir, 'split-1920x1080.png') });
   const phone = await openViewer(board.id, 'Carol', { viewport: { width: 390, height: 844 } });
-  await phone.page.getByTestId(`column-${develop}`).scrollIntoViewIfNeeded();
+  await phone.card(finished.id).scrollIntoViewIfNeeded();
+  await expect(phone.card(finished.id)).toBeInViewport();
+  await expect(phone.card(finished.id)).toContainText('Checkout: one-page layout');
   await phone.page.screenshot({ path: shotPath(testInfo.project.outputDir, 'split-390x844.png') });
   const pageScrolls = await phone.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
   expect(pageScrolls).toBe(false);
