@@ -115,6 +115,12 @@ test('a pull into a full split work center is refused over either half; a move b
   await dropOnHalf(alice, inside.id, 'done', develop);
   await expect(half(alice, 'done', develop).getByTestId(`card-${inside.id}`)).toBeVisible();
   expect((await board.fetch()).cards.find((c) => c.id === inside.id)).toMatchObject({ stage: 'done' });
+
+  // The standup walk starts at Develop: the card in its done half says it is waiting.
+  await alice.page.getByTestId('open-standup').click();
+  await expect(alice.page.getByTestId('standup-view')).toBeVisible();
+  await expect(alice.page.getByTestId('standup-stop')).toHaveAttribute('data-stop-id', develop);
+  await expect(alice.page.getByTestId(`standup-stage-${inside.id}`)).toHaveText('done, waiting');
 });
 
 test('the admin splits a work center from its settings by keyboard; joining it back waits for an empty done half; with lanes each cell is split', async ({ api, openViewer }, testInfo) => {
