@@ -135,6 +135,7 @@ describe('the titles of a split', () => {
 });
 
 const DAY = 86_400_000;
+const zero = () => [0, 0, 0, 0, 0, 0];
 const finished = (id: string, days: number, parentId?: string): FinishedCard => ({ cardId: id, title: id, createdAt: 0, committedAt: 0, doneAt: days * DAY, ...(parentId ? { parentId } : {}) });
 
 describe('batch size', () => {
@@ -179,7 +180,6 @@ describe('the flow projection of a split', () => {
 
   it('folds live into a loaded page: the split counted in the range, the parent out of open work, the children in', () => {
     const boundaries = [Date.parse(AT) - DAY, Date.parse(AT) + DAY];
-    const zero = () => [0, 0, 0, 0, 0, 0];
     const data: FlowData = {
       boardId: 'b1',
       boardName: 'B',
