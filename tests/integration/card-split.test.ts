@@ -163,6 +163,33 @@ describe('splitting a card', () => {
   });
 });
 
+describe('the items CSV of a board with split cards', () => {
+  it('has a Parent column naming each child’s parent by its ID in the layout, which an import keeps and the next export gives back', async () => {
+    const board = await h.seedBoard([{ name: 'Todo' }, { name: 'Doing' }, { name: 'Done' }]);
+    const [whole, parent] = await board.addCards('Todo', 2);
+    const reader = await h.user('csv');
+    const csvText = async (path: string) => {
+      const res = await fetch(`${h.url}${path}`, { headers: { authorization: `Bearer ${reader.token}` } });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    expect((await csvText(`/api/boards/${board.id}/export/items.csv?tz=UTC`)).split('\r\n')[0]).toBe('ID,Name,Todo,Doing,Done,Type,Assignees,Blocked Days');
+    const { cards } = await h.app.store.splitCard({ cardId: parent?.id ?? '', titles: ['Slice 1', 'Slice 2'] }, seedActor);
+    const exported = await csvText(`/api/boards/${board.id}/export/items.csv?tz=UTC`);
+    const rows = exported.trim().split('\r\n').map((line) => line.split(','));
+    expect(rows[0]).toEqual(['ID', 'Name', 'Todo', 'Doing', 'Done', 'Type', 'Parent', 'Assignees', 'Blocked Days']);
+    const parentOf = new Map(rows.slice(1).map((r) => [r[1], r[6]]));
+    expect(parentOf.get(whole?.title)).toBe('');
+    expect(parentOf.get('Slice 1')).toBe(parent?.id);
+    expect(parentOf.get('Slice 2')).toBe(parent?.id);
+    expect(rows.slice(1).map((r) => r[0]).toSorted()).toEqual([whole?.id, ...cards.map((c) => c.id)].toSorted());
+
+    const imported = await h.api<{ boardId: string }>('POST', '/api/import/csv?name=Again&tz=UTC', { rawBody: exported, headers: { 'content-type': 'text/csv' }, as: reader });
+    expect(imported.status).toBe(201);
+    expect(await csvText(`/api/boards/${imported.body.boardId}/export/items.csv?tz=UTC`)).toBe(exported);
+  });
+});
+
 describe('the flow of split cards', () => {
   it('a live flow page folds a split to what a fresh read says', async () => {
     const board = await h.seedBoard(FLOW);
