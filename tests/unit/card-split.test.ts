@@ -159,6 +159,7 @@ describe('batch size', () => {
     expect(b.sentence).toBe('No split item finished in this range; unsplit ones finished in a median of 5.0 days.');
     expect(b.warning).toBe('Small sample: only 0 split items finished in this range; with fewer than 10 the difference may be chance.');
     expect(batchSize({ finished: [] }).sentence).toBe('No item with a cycle time finished in this range.');
+    expect(batchSize({ finished: [finished('s', 0.25, 'p'), finished('u', 1)] }).sentence).toBe('Split items finished in a median of 6.0 hours, unsplit ones in 1.0 day.');
   });
 });
 

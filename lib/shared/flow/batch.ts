@@ -31,9 +31,17 @@ export interface BatchSize {
   warning: string | null;
 }
 
-const days = (d: number) => `${d.toFixed(1)} day${d.toFixed(1) === '1.0' ? '' : 's'}`;
+/** "3.0 days", hours under a day ("2.5 hours"): a same-day slice does not read as "0.0 days". */
+function days(d: number): string {
+  const hours = d * 24;
+  if (hours < 1) return 'less than an hour';
+  if (d < 1) return `${hours.toFixed(1)} hour${hours.toFixed(1) === '1.0' ? '' : 's'}`;
+  return `${d.toFixed(1)} day${d.toFixed(1) === '1.0' ? '' : 's'}`;
+}
 
 const items = (n: number, kind: string) => `${n} ${kind} item${n === 1 ? '' : 's'}`;
+
+const median = (d: number) => `a median of ${days(d)}`;
 
 function side(values: number[]): BatchSide {
   const p = percentilesOf(values);
@@ -51,9 +59,9 @@ export function batchSize(data: Pick<FlowData, 'finished' | 'splits'>): BatchSiz
   const split = side(splitTimes);
   const unsplit = side(unsplitTimes);
   let sentence: string;
-  if (split.p50 !== null && unsplit.p50 !== null) sentence = `Split items finished in a median of ${days(split.p50)}, unsplit ones in ${days(unsplit.p50)}.`;
-  else if (split.p50 !== null) sentence = `Split items finished in a median of ${days(split.p50)}; no unsplit item finished in this range.`;
-  else if (unsplit.p50 !== null) sentence = `No split item finished in this range; unsplit ones finished in a median of ${days(unsplit.p50)}.`;
+  if (split.p50 !== null && unsplit.p50 !== null) sentence = `Split items finished in ${median(split.p50)}, unsplit ones in ${days(unsplit.p50)}.`;
+  else if (split.p50 !== null) sentence = `Split items finished in ${median(split.p50)}; no unsplit item finished in this range.`;
+  else if (unsplit.p50 !== null) sentence = `No split item finished in this range; unsplit ones finished in ${median(unsplit.p50)}.`;
   else sentence = 'No item with a cycle time finished in this range.';
   const few = (n: number) => n < MIN_BATCH_SAMPLE;
   const warning =
