@@ -593,8 +593,8 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
         .filter((c) => !matching || matching.has(c.cardId));
       // Children of splits (docs/metrics.md "Batch size"), from their own small index: which finished
       // cards were split from another, and the splits of the range (children are made at the split).
-      const children = await sql.values<[string, string, number, number | null]>(
-        'select card_id, parent_id, created_at, done_at from flow_cards where board_id = ? and parent_id is not null',
+      const children = await sql.values<[string, string, number]>(
+        'select card_id, parent_id, created_at from flow_cards where board_id = ? and parent_id is not null',
         [boardId],
       );
       const parentOf = new Map(children.map(([cardId, parentId]) => [cardId, parentId]));

@@ -189,8 +189,8 @@ export const flowCards = pgTable(
     splitAt: ms('split_at'),
   },
   (t) => [
-    // The children of splits only: the batch-size panel reads them without a scan of every card.
-    index('flow_cards_children_idx').on(t.boardId, t.parentId, t.createdAt, t.doneAt).where(sql`parent_id is not null`),
+    // The children of splits only, covering: the batch-size panel reads them without a scan of every card.
+    index('flow_cards_children_idx').on(t.boardId, t.cardId, t.parentId, t.createdAt).where(sql`parent_id is not null`),
     index('flow_cards_done_idx').on(t.boardId, t.doneAt, t.cardId, t.title, t.createdAt, t.committedAt),
     index('flow_cards_open_idx').on(t.boardId, t.deletedAt, t.doneAt),
   ],
