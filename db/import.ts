@@ -218,6 +218,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         updatedAt: iso(step.at),
         enteredColumnAt: iso(step.at),
         assigneeIds: (people.assignees[i] as string[] | undefined) ?? [],
+        parentId: null,
       };
       return { type: 'card_created', card };
     }

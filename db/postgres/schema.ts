@@ -64,6 +64,7 @@ export const cards = pgTable(
     enteredColumnAt: ms('entered_column_at').notNull(),
     deletedAt: ms('deleted_at'),
     assigneeIds: text('assignee_ids').notNull().default('[]'),
+    parentId: text('parent_id'),
   },
   (t) => [
     index('cards_column_idx').on(t.columnId, t.position),
@@ -184,8 +185,12 @@ export const flowCards = pgTable(
     furthestId: text('furthest_id').notNull(),
     columnId: text('column_id').notNull(),
     deletedAt: ms('deleted_at'),
+    parentId: text('parent_id'),
+    splitAt: ms('split_at'),
   },
   (t) => [
+    // The children of splits only, covering: the batch-size panel reads them without a scan of every card.
+    index('flow_cards_children_idx').on(t.boardId, t.cardId, t.parentId, t.createdAt).where(sql`parent_id is not null`),
     index('flow_cards_done_idx').on(t.boardId, t.doneAt, t.cardId, t.title, t.createdAt, t.committedAt),
     index('flow_cards_open_idx').on(t.boardId, t.deletedAt, t.doneAt),
   ],

@@ -51,6 +51,7 @@ export function toCardDTO(row: CardRow): CardDTO {
     updatedAt: iso(row.updatedAt),
     enteredColumnAt: iso(row.enteredColumnAt),
     assigneeIds: assigneesOf(row.assigneeIds),
+    parentId: row.parentId ?? null,
   };
 }
 

@@ -100,6 +100,7 @@ export function createCardApply(input: NewCard, at: string): Apply {
       updatedAt: at,
       enteredColumnAt: at,
       assigneeIds: [],
+      parentId: null,
     };
     return predict(board, { type: 'card_created', card }, at);
   };

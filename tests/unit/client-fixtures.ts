@@ -25,6 +25,7 @@ export function cardOf(fields: Partial<CardDTO> & Pick<CardDTO, 'id' | 'columnId
     updatedAt: AT,
     enteredColumnAt: AT,
     assigneeIds: [],
+    parentId: null,
     ...fields,
   };
 }
