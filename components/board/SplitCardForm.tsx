@@ -1,7 +1,7 @@
 'use client';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { LIMITS } from '../../lib/shared/domain/limits';
-import { SPLIT_MAX_CHILDREN, SPLIT_MIN_CHILDREN, defaultSplitTitles } from '../../lib/shared/domain/split';
+import { SPLIT_MAX_CHILDREN, SPLIT_MIN_CHILDREN, defaultSplitTitles } from '../../lib/shared/domain/cardSplit';
 import type { CardDTO } from '../../lib/shared/domain/types';
 import { describeIssues, schemas, type Ack } from '../../lib/shared/protocol';
 import { Button } from '../ui/Button';

@@ -80,7 +80,7 @@ export const cards = sqliteTable(
     deletedAt: integer('deleted_at'),
     /** The card's assignees: a JSON array of account ids (db/store/people.ts). */
     assigneeIds: text('assignee_ids').notNull().default('[]'),
-    /** The card this one was split from (db/store/split.ts); a split parent is off the board (deleted_at set) and the log says it was split. */
+    /** The card this one was split from (db/store/cardSplit.ts); a split parent is off the board (deleted_at set) and the log says it was split. */
     parentId: text('parent_id'),
   },
   (t) => [

@@ -9,7 +9,7 @@ import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO, L
 import type { ErrorCode } from './domain/errors';
 import { LIMITS } from './domain/limits';
 import { BOARD_ROLES } from './domain/roles';
-import { SPLIT_MAX_CHILDREN, SPLIT_MIN_CHILDREN } from './domain/split';
+import { SPLIT_MAX_CHILDREN, SPLIT_MIN_CHILDREN } from './domain/cardSplit';
 import type { StandupJoinInput, StandupStateMessage, StandupStepInput, StandupTimerInput } from './standup';
 
 // In the browser, the pages' Content Security Policy forbids eval (lib/server/http/securityHeaders.ts):
@@ -161,7 +161,7 @@ export const schemas = {
   /** Takes back one's own last move of a card, within seconds (lib/shared/domain/undo.ts). */
   cardUndoMove: z.strictObject({ cardId: id, version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), clientMutationId }),
   cardDelete: z.strictObject({ cardId: id, clientMutationId }),
-  /** Splits a card into 2..20 smaller ones with these titles (lib/shared/domain/split.ts). */
+  /** Splits a card into 2..20 smaller ones with these titles (lib/shared/domain/cardSplit.ts). */
   cardSplit: z.strictObject({
     cardId: id,
     titles: z

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../lib/shared/domain/apply';
 import { followWindow } from '../../lib/shared/domain/cardWindow';
 import { isDomainError } from '../../lib/shared/domain/errors';
-import { assertRoomForSplit, checkSplitTitles, childOf, defaultSplitTitles, type SplitRoom } from '../../lib/shared/domain/split';
+import { assertRoomForSplit, checkSplitTitles, childOf, defaultSplitTitles, type SplitRoom } from '../../lib/shared/domain/cardSplit';
 import type { BoardSnapshot } from '../../lib/shared/domain/types';
 import { batchSize } from '../../lib/shared/flow/batch';
 import type { FinishedCard, FlowData } from '../../lib/shared/flow/data';

@@ -192,7 +192,7 @@ export type BoardEventBody =
     }
   | { type: 'card_deleted'; cardId: string; columnId: string }
   /**
-   * A card replaced by smaller ones (lib/shared/domain/split.ts): the parent leaves the board, split
+   * A card replaced by smaller ones (lib/shared/domain/cardSplit.ts): the parent leaves the board, split
    * rather than deleted, and its children (2..SPLIT_MAX_CHILDREN, each with `parentId`) take its place.
    */
   | { type: 'card_split'; cardId: string; columnId: string; children: CardDTO[] }

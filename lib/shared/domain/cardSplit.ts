@@ -4,7 +4,7 @@
  * work center and lane, with its type and assignees and a link back to it (`parentId`).
  *
  * One card becomes n, so a split adds n − 1 to the work center, the lane, the cell and each of the
- * card's people: every limit is checked against that, as hard as a pull's (db/store/split.ts checks
+ * card's people: every limit is checked against that, as hard as a pull's (db/store/cardSplit.ts checks
  * it in the write's transaction, the browser predicts it with the same function).
  */
 import { DomainError } from './errors';

@@ -1,12 +1,12 @@
 /**
- * A card split into smaller ones (lib/shared/domain/split.ts), in one transaction after the board's
+ * A card split into smaller ones (lib/shared/domain/cardSplit.ts), in one transaction after the board's
  * lock: the limits counted with the children, the parent off the board, the children in its place,
  * one `card_split` event.
  */
 import { DomainError } from '../../lib/shared/domain/errors';
 import { inProgress } from '../../lib/shared/domain/lanes';
 import { keyBetween, sortByPosition } from '../../lib/shared/domain/ordering';
-import { assertRoomForSplit, checkSplitTitles, childOf } from '../../lib/shared/domain/split';
+import { assertRoomForSplit, checkSplitTitles, childOf } from '../../lib/shared/domain/cardSplit';
 import type { CardDTO } from '../../lib/shared/domain/types';
 import type { CardSplitInput } from '../../lib/shared/protocol';
 import { cardOn, cardsIn } from './cards';
