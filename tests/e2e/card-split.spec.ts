@@ -95,9 +95,8 @@ test.describe('splitting a card', () => {
     const bobDialog = bob.page.getByTestId('card-dialog');
     await expect(bobDialog.getByTestId('card-split-from')).toContainText('split from “Checkout redesign”');
     await expect(bobDialog.getByTestId('history-entry').last()).toContainText('Split from “Checkout redesign” in Backlog');
-    // What this feature adds to the dialog (the people picker's avatars fail contrast in the dark theme on their own: reported).
-    await expectAxeClean(bob.page, 'a split child’s parent label', '[data-testid="card-split-from"]');
-    await expectAxeClean(bob.page, 'a split child’s history', '[data-testid="card-dialog"] section[aria-label="History"]');
+    // The whole dialog, its people picker's avatars included (white initials in both themes).
+    await expectAxeClean(bob.page, 'a split child’s dialog', '[data-testid="card-dialog"]');
     await bob.page.keyboard.press('Escape');
 
     // Develop is full (2 of 2): splitting one of its cards into two is refused, in the form, and nothing changes.
