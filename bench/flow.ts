@@ -86,6 +86,7 @@ export async function generateBoard(path: string, log: (m: string) => void): Pro
       updatedAt: new Date(at).toISOString(),
       enteredColumnAt: new Date(at).toISOString(),
       assigneeIds: [],
+      parentId: null,
     };
     pending.push({ at, cardId, body: { type: 'card_created', card } });
     let col = 0;

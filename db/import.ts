@@ -221,6 +221,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         enteredColumnAt: iso(step.at),
         assigneeIds: (people.assignees[i] as string[] | undefined) ?? [],
         stage: steps.length === 1 ? item.stage : 'doing',
+        parentId: null,
       };
       return { type: 'card_created', card };
     }

@@ -66,6 +66,7 @@ export const cards = pgTable(
     deletedAt: ms('deleted_at'),
     assigneeIds: text('assignee_ids').notNull().default('[]'),
     stage: text('stage').notNull().default('doing'),
+    parentId: text('parent_id'),
   },
   (t) => [
     index('cards_column_idx').on(t.columnId, t.position),
@@ -186,8 +187,12 @@ export const flowCards = pgTable(
     furthestId: text('furthest_id').notNull(),
     columnId: text('column_id').notNull(),
     deletedAt: ms('deleted_at'),
+    parentId: text('parent_id'),
+    splitAt: ms('split_at'),
   },
   (t) => [
+    // The children of splits only, covering: the batch-size panel reads them without a scan of every card.
+    index('flow_cards_children_idx').on(t.boardId, t.cardId, t.parentId, t.createdAt).where(sql`parent_id is not null`),
     index('flow_cards_done_idx').on(t.boardId, t.doneAt, t.cardId, t.title, t.createdAt, t.committedAt),
     index('flow_cards_open_idx').on(t.boardId, t.deletedAt, t.doneAt),
   ],

@@ -84,6 +84,8 @@ export const cards = sqliteTable(
     assigneeIds: text('assignee_ids').notNull().default('[]'),
     /** Its half of a split work center: 'doing' or 'done' (always 'doing' in one not split). */
     stage: text('stage').notNull().default('doing'),
+    /** The card this one was split from (db/store/cardSplit.ts); a split parent is off the board (deleted_at set) and the log says it was split. */
+    parentId: text('parent_id'),
   },
   (t) => [
     index('cards_column_idx').on(t.columnId, t.position),
@@ -264,8 +266,14 @@ export const flowCards = sqliteTable(
     furthestId: text('furthest_id').notNull(),
     columnId: text('column_id').notNull(),
     deletedAt: integer('deleted_at'),
+    /** The card it was split from (a child of a split), for the batch-size panel. */
+    parentId: text('parent_id'),
+    /** When it was split into smaller cards (then deletedAt is the same time: it left the board unfinished). */
+    splitAt: integer('split_at'),
   },
   (t) => [
+    // The children of splits only, covering: the batch-size panel reads them without a scan of every card.
+    index('flow_cards_children_idx').on(t.boardId, t.cardId, t.parentId, t.createdAt).where(sql`parent_id is not null`),
     index('flow_cards_done_idx').on(t.boardId, t.doneAt, t.cardId, t.title, t.createdAt, t.committedAt),
     index('flow_cards_open_idx').on(t.boardId, t.deletedAt, t.doneAt),
   ],

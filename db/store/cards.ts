@@ -71,6 +71,7 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
     deletedAt: null,
     assigneeIds: JSON.stringify(assigneeIds),
     stage: 'doing',
+    parentId: null,
   };
   await tx.run(
     `insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids)

@@ -52,6 +52,7 @@ export function toCardDTO(row: CardRow): CardDTO {
     enteredColumnAt: iso(row.enteredColumnAt),
     assigneeIds: assigneesOf(row.assigneeIds),
     stage: row.stage === 'done' ? 'done' : ('doing' satisfies CardStage),
+    parentId: row.parentId ?? null,
   };
 }
 

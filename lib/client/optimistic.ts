@@ -117,6 +117,7 @@ export function createCardApply(input: NewCard, at: string): Apply {
       enteredColumnAt: at,
       assigneeIds: [],
       stage: 'doing',
+      parentId: null,
     };
     return predict(board, { type: 'card_created', card }, at);
   };

@@ -133,6 +133,12 @@ const BLOCK_REASONS: ReadonlyArray<readonly [string, number]> = [
   ['Needs a product decision', 0.12],
   ['Waiting for the bank’s API change', 0.08],
 ];
+/**
+ * Batch size (docs/metrics.md): every SPLIT_EVERY-th arrival is split in the backlog into two cards
+ * with half its work each, so the flow page's batch-size panel has splits and finished slices to show.
+ */
+const SPLIT_EVERY = 5;
+const SPLIT_WORK = 0.5;
 const DEFECT_REASONS = ['Fails the load test at 10k accounts', 'Regression in the checkout flow', 'Missing acceptance criterion', 'Breaks on Safari', 'Wrong rounding in invoice totals'];
 
 
@@ -157,6 +163,8 @@ interface SimCard {
   foundAt: number;
   /** Its half of a split work center (Develop): done means finished there, waiting for Test to pull it. */
   stage: 'doing' | 'done';
+  /** Its share of a whole card's work: a slice of a split card has less. */
+  work?: number;
 }
 
 /** A board a newcomer can play with at once, with a history the flow page can show. */
@@ -200,7 +208,12 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
     titles++;
     const title = round === 0 ? base : `${base} (part ${round + 1})`;
     const { card } = await history.createCard({ boardId: board.id, columnId: (columns[0] as { id: string }).id, title, type: weighted(random, TYPES) }, actor);
-    cards.push({ id: card.id, column: 0, readyAt: step, blocked: false, defect: null, foundAt: 0, stage: 'doing' });
+    if (titles % SPLIT_EVERY !== 0) {
+      cards.push({ id: card.id, column: 0, readyAt: step, blocked: false, defect: null, foundAt: 0, stage: 'doing' });
+      return;
+    }
+    const slices = await history.splitCard({ cardId: card.id, titles: [`${title}: first slice`, `${title}: second slice`] }, actor);
+    for (const slice of slices.cards) cards.push({ id: slice.id, column: 0, readyAt: step, blocked: false, defect: null, foundAt: 0, stage: 'doing', work: SPLIT_WORK });
   };
   const move = async (card: SimCard, to: number, step: number, reason?: string) => {
     try {
@@ -212,7 +225,7 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
     }
     card.column = to;
     card.stage = 'doing';
-    card.readyAt = step + serviceSteps(to);
+    card.readyAt = step + Math.round(serviceSteps(to) * (card.work ?? 1));
     if (to !== TEST) card.foundAt = 0;
   };
 
@@ -280,6 +293,15 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
         arrivals -= 1;
       }
     }
+  }
+  // This morning Develop finished its two oldest cards: they wait in its done half for Test to pull
+  // them, so the board a newcomer opens shows waiting apart from work.
+  at(now - 4 * HOUR_MS);
+  const finishing = cards.filter((c) => c.column === DEVELOP && c.stage === 'doing' && !c.blocked).toSorted((a, b) => a.readyAt - b.readyAt);
+  for (const card of finishing.slice(0, 2)) {
+    at(clock + 20 * 60_000);
+    await history.moveCard({ cardId: card.id, toColumnId: (columns[DEVELOP] as { id: string }).id, stage: 'done' }, actor);
+    card.stage = 'done';
   }
   // Lanes: an urgent fix rides the expedite lane into Develop (full or not: that is what expedite
   // means, its own lane holds one at a time); the next urgent one waits in the backlog's lane.

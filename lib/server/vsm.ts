@@ -78,12 +78,27 @@ const CHUNK = 500;
  * parsing) the whole log. events_board_at_idx finds the range's cards, events_card_idx their histories.
  */
 async function rangeEvents(sql: Sql, boardId: string, start: number, end: number, through: number, only: ReadonlySet<string> | null): Promise<BoardEvent[]> {
-  const ids = (await sql.values<[string]>('select distinct card_id from events where board_id = ? and at >= ? and at < ? and card_id is not null', [boardId, start, end]))
-    .map((r) => r[0])
-    .filter((id) => !only || only.has(id));
+  const ids = new Set(
+    (await sql.values<[string]>('select distinct card_id from events where board_id = ? and at >= ? and at < ? and card_id is not null', [boardId, start, end]))
+      .map((r) => r[0])
+      .filter((id) => !only || only.has(id)),
+  );
+  // A card split from another arrived in its parent's card_split event: the parents' histories too, up the line.
+  for (let children = [...ids]; children.length; ) {
+    const parents: string[] = [];
+    for (let i = 0; i < children.length; i += CHUNK) {
+      const chunk = children.slice(i, i + CHUNK);
+      for (const [parent] of await sql.values<[string]>(`select distinct parent_id from cards where id in (${chunk.map(() => '?').join(', ')}) and parent_id is not null`, chunk)) {
+        if (!ids.has(parent)) parents.push(parent);
+      }
+    }
+    for (const p of parents) ids.add(p);
+    children = parents;
+  }
   const rows = await sql.all<EventRow>(`select ${EVENT_FIELDS} from events where board_id = ? and card_id is null and version <= ?`, [boardId, through]);
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
+  const list = [...ids];
+  for (let i = 0; i < list.length; i += CHUNK) {
+    const chunk = list.slice(i, i + CHUNK);
     rows.push(...(await sql.all<EventRow>(`select ${EVENT_FIELDS} from events where card_id in (${chunk.map(() => '?').join(', ')}) and board_id = ? and version <= ?`, [...chunk, boardId, through])));
   }
   return rows.toSorted((a, b) => a.version - b.version).map(eventFromRow);

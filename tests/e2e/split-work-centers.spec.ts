@@ -78,10 +78,16 @@ test('a card dropped on the done half by pointer and carried there by keyboard: 
 
   await expectAxeClean(alice.page, 'a board with a split work center');
   await alice.page.screenshot({ path: shotPath(testInfo.project.outputDir, 'split-1280x800.png') });
+  await alice.page.emulateMedia({ colorScheme: 'dark' });
+  await expect(alice.page.locator('html')).toHaveCSS('color-scheme', 'dark');
+  await alice.page.screenshot({ path: shotPath(testInfo.project.outputDir, 'split-dark-1280x800.png') });
+  await alice.page.emulateMedia({ colorScheme: 'light' });
   await alice.page.setViewportSize({ width: 1920, height: 1080 });
   await alice.page.screenshot({ path: shotPath(testInfo.project.outputDir, 'split-1920x1080.png') });
   const phone = await openViewer(board.id, 'Carol', { viewport: { width: 390, height: 844 } });
-  await phone.page.getByTestId(`column-${develop}`).scrollIntoViewIfNeeded();
+  await phone.card(finished.id).scrollIntoViewIfNeeded();
+  await expect(phone.card(finished.id)).toBeInViewport();
+  await expect(phone.card(finished.id)).toContainText('Checkout: one-page layout');
   await phone.page.screenshot({ path: shotPath(testInfo.project.outputDir, 'split-390x844.png') });
   const pageScrolls = await phone.page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
   expect(pageScrolls).toBe(false);
@@ -109,6 +115,12 @@ test('a pull into a full split work center is refused over either half; a move b
   await dropOnHalf(alice, inside.id, 'done', develop);
   await expect(half(alice, 'done', develop).getByTestId(`card-${inside.id}`)).toBeVisible();
   expect((await board.fetch()).cards.find((c) => c.id === inside.id)).toMatchObject({ stage: 'done' });
+
+  // The standup walk starts at Develop: the card in its done half says it is waiting.
+  await alice.page.getByTestId('open-standup').click();
+  await expect(alice.page.getByTestId('standup-view')).toBeVisible();
+  await expect(alice.page.getByTestId('standup-stop')).toHaveAttribute('data-stop-id', develop);
+  await expect(alice.page.getByTestId(`standup-stage-${inside.id}`)).toHaveText('done, waiting');
 });
 
 test('the admin splits a work center from its settings by keyboard; joining it back waits for an empty done half; with lanes each cell is split', async ({ api, openViewer }, testInfo) => {

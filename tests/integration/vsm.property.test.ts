@@ -2,7 +2,8 @@
  * The value stream map as served (lib/server/vsm.ts runValueStream: the worker's code, reading the
  * log from a real SQLite file) equals a straightforward recomputation from the event log, over random
  * histories written through the real store with its clock moving on: moves forward and backward,
- * blocks, deletions, undos, work centers split and joined and moves between their halves. The recomputation below is written apart from lib/shared/flow/vsm.ts on
+ * blocks, deletions, undos, work centers split and joined and moves between their halves, cards
+ * split into smaller ones. The recomputation below is written apart from lib/shared/flow/vsm.ts on
  * purpose: it drops each undone move and its undo from the log first, then walks each card's events.
  * Its arrivals and departures also equal the flow aggregates' (the flow page's counters).
  */
@@ -15,7 +16,7 @@ import type { Engine } from '../../db/engine';
 import { openEngine } from '../../db/open';
 import { createStore, type Store } from '../../db/store';
 import { DomainError } from '../../lib/shared/domain/errors';
-import type { BoardEvent, BoardSnapshot } from '../../lib/shared/domain/types';
+import type { BoardEvent, BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import { computeMetrics } from '../../lib/shared/flow/metrics';
 import { DAY_MS, HOUR_MS, addDays, dateOf, formatDate, startOfDate, weekOf } from '../../lib/shared/flow/time';
 import type { ValueStreamMap } from '../../lib/shared/flow/vsm';
@@ -25,6 +26,7 @@ type Cmd =
   | { kind: 'create' }
   | { kind: 'move'; card: number; col: number; stage: 'doing' | 'done' | null }
   | { kind: 'split'; col: number; split: boolean }
+  | { kind: 'splitCard'; card: number; parts: number }
   | { kind: 'block'; card: number; blocked: boolean }
   | { kind: 'delete'; card: number }
   | { kind: 'undo' }
@@ -34,6 +36,7 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'create' as const }) },
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('move' as const), card: fc.nat(), col: fc.nat(), stage: fc.constantFrom('doing' as const, 'done' as const, null) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('split' as const), col: fc.nat(), split: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('splitCard' as const), card: fc.nat(), parts: fc.integer({ min: 2, max: 3 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('block' as const), card: fc.nat(), blocked: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), card: fc.nat() }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'undo' as const }) },
@@ -58,6 +61,9 @@ async function run(store: Store, board: BoardSnapshot, c: Cmd, wait: (ms: number
       if (column) await store.updateColumn({ columnId: column.id, split: c.split }, actor);
       return;
     }
+    case 'splitCard':
+      if (card) await store.splitCard({ cardId: card.id, titles: Array.from({ length: c.parts }, (_, i) => `part ${i + 1}`) }, actor);
+      return;
     case 'block':
       if (card) await store.updateCard({ cardId: card.id, blocked: c.blocked }, actor);
       return;
@@ -142,11 +148,25 @@ function recompute(log: readonly BoardEvent[], columnIds: string[], from: string
     }
     l.since = at;
   };
+  const arrive = (card: CardDTO, at: number) => {
+    const col = columnIds.indexOf(card.columnId);
+    life.set(card.id, { visit: newVisit(card.id, col, at), since: at, blocked: card.blocked, stage: card.stage ?? 'doing', entries: new Map([[col, at]]), active: [], gone: false });
+  };
   for (const e of events) {
     const at = Date.parse(e.at);
     if (e.type === 'card_created') {
-      const col = columnIds.indexOf(e.card.columnId);
-      life.set(e.card.id, { visit: newVisit(e.card.id, col, at), since: at, blocked: e.card.blocked, stage: e.card.stage ?? 'doing', entries: new Map([[col, at]]), active: [], gone: false });
+      arrive(e.card, at);
+      continue;
+    }
+    if (e.type === 'card_split') {
+      // The parent leaves as if deleted; its children arrive where it was.
+      const parent = life.get(e.cardId);
+      if (parent) {
+        flush(parent, at);
+        parent.gone = true;
+        Object.assign(parent.visit, { leftAt: at, how: 'deleted' });
+      }
+      for (const child of e.children) arrive(child, at);
       continue;
     }
     const l = life.get('cardId' in e ? e.cardId : '');

@@ -17,8 +17,9 @@ const RANGE = { from: '2025-01-01', to: '2025-01-12', tz: 'UTC' } as const;
 type Op =
   | { kind: 'create'; column: number; gap: number }
   | { kind: 'move'; card: number; column: number; stage: CardStage | undefined; gap: number }
-  | { kind: 'split'; column: number; split: boolean; gap: number }
+  | { kind: 'splitColumn'; column: number; split: boolean; gap: number }
   | { kind: 'delete'; card: number; gap: number }
+  | { kind: 'split'; card: number; into: number; gap: number }
   | { kind: 'addColumn'; index: number; gap: number }
   | { kind: 'removeColumn'; column: number; gap: number }
   | { kind: 'moveColumn'; column: number; index: number; gap: number }
@@ -31,8 +32,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), column: fc.nat(9), gap }) },
   // A move may name a half of a split work center: a stage move within one is no arrival nor departure.
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('move' as const), card: fc.nat(50), column: fc.nat(9), stage: fc.constantFrom(undefined, 'doing' as const, 'done' as const), gap }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('split' as const), column: fc.nat(9), split: fc.boolean(), gap }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('splitColumn' as const), column: fc.nat(9), split: fc.boolean(), gap }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), card: fc.nat(50), gap }) },
+  // A card replaced by 2 to 4 smaller ones (a split of a finished card, or past a limit, is refused).
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('split' as const), card: fc.nat(50), into: fc.integer({ min: 2, max: 4 }), gap }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('addColumn' as const), index: fc.nat(8), gap }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('removeColumn' as const), column: fc.nat(9), gap }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('moveColumn' as const), column: fc.nat(9), index: fc.nat(9), gap }) },
@@ -59,8 +62,12 @@ async function play(ops: readonly Op[]): Promise<{ store: Store; boardId: string
     try {
       if (o.kind === 'create') cards.push((await store.createCard({ boardId: board.id, columnId: pick(live, o.column).id, title: 'c' }, actor)).card.id);
       else if (o.kind === 'move' && cards.length) await store.moveCard({ cardId: pick(cards, o.card), toColumnId: pick(live, o.column).id, reason: 'defect', ...(o.stage ? { stage: o.stage } : {}) }, actor);
-      else if (o.kind === 'split') await store.updateColumn({ columnId: pick(live, o.column).id, split: o.split }, actor);
+      else if (o.kind === 'splitColumn') await store.updateColumn({ columnId: pick(live, o.column).id, split: o.split }, actor);
       else if (o.kind === 'delete' && cards.length) await store.deleteCard({ cardId: pick(cards, o.card) }, actor);
+      else if (o.kind === 'split' && cards.length) {
+        const titles = Array.from({ length: o.into }, (_, i) => `part ${i + 1}`);
+        cards.push(...(await store.splitCard({ cardId: pick(cards, o.card), titles }, actor)).cards.map((c) => c.id));
+      }
       else if (o.kind === 'addColumn') await store.addColumn({ boardId: board.id, name: `N${now}`, index: o.index % (live.length + 1) }, actor);
       else if (o.kind === 'removeColumn' && live.length > 2) await store.removeColumn({ columnId: pick(live, o.column).id }, actor);
       else if (o.kind === 'moveColumn') await store.moveColumn({ columnId: pick(live, o.column).id, toIndex: o.index % live.length }, actor);
@@ -85,7 +92,7 @@ function readHourly(store: Store, boardId: string): Promise<FlowData> {
   return store.flow.read(boardId, { ...RANGE, interval: 'hour' }, T0 + 40 * 24 * HOUR_MS);
 }
 
-describe('flow aggregates over random histories (backward moves, undos, column additions, removals and moves)', () => {
+describe('flow aggregates over random histories (backward moves, undos, splits, column additions, removals and moves)', () => {
   it('the incremental aggregate equals a full recomputation from the event log', async () => {
     await fc.assert(
       fc.asyncProperty(histories, async (ops) => {

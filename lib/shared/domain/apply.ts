@@ -71,7 +71,7 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       return applyLaneEvent(board, event);
     case 'card_created': {
       // A card of a log written before lanes is in the board's default lane; one from before assignees has none.
-      const card = { ...event.card, laneId: event.card.laneId || defaultLaneId(event.boardId), assigneeIds: event.card.assigneeIds ?? [], stage: event.card.stage ?? 'doing' };
+      const card = { ...event.card, laneId: event.card.laneId || defaultLaneId(event.boardId), assigneeIds: event.card.assigneeIds ?? [], stage: event.card.stage ?? 'doing', parentId: event.card.parentId ?? null };
       return { ...board, cards: [...board.cards.filter((c) => c.id !== card.id), card] };
     }
     case 'working_days_set':
@@ -84,6 +84,11 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       };
     case 'card_deleted':
       return { ...board, cards: board.cards.filter((c) => c.id !== event.cardId) };
+    case 'card_split': {
+      // The parent leaves, its children take its place (a replay of the same event changes nothing).
+      const ids = new Set([event.cardId, ...event.children.map((c) => c.id)]);
+      return { ...board, cards: [...board.cards.filter((c) => !ids.has(c.id)), ...event.children] };
+    }
     case 'card_moved': {
       if (event.undoes) return applyUndo(board, { ...event, undoes: event.undoes });
       const cards = mapCard(board, event.cardId, (c) => ({

@@ -8,7 +8,7 @@
  * Then the visits are summed per work center over a range. Pure, like every flow metric: the server
  * runs it in the heavy-read worker, the tests run it on hand-made logs.
  */
-import type { BoardEvent, CardStage } from '../domain/types';
+import type { BoardEvent, CardDTO, CardStage } from '../domain/types';
 import { cardOfEvent } from './blockers';
 import { percentile } from './metrics';
 import { resolveCommitment } from './order';
@@ -96,20 +96,32 @@ export function createValueStreamReplay(cards: ReadonlySet<string> | null = null
   let seq = 0;
   function add(e: BoardEvent): void {
     const cardId = cardOfEvent(e);
-    if (cardId !== null && cards && !cards.has(cardId)) return;
+    const mine = (id: string) => !cards || cards.has(id);
+    // A split names its parent; its children may be in the filter when the parent is not.
+    const wanted = cardId === null || mine(cardId) || (e.type === 'card_split' && e.children.some((c) => mine(c.id)));
+    if (!wanted) return;
     flowReplay.add(e);
     const at = Date.parse(e.at);
     seq++;
+    const arrive = (card: CardDTO) =>
+      lives.set(card.id, {
+        id: card.id,
+        title: card.title,
+        places: [{ seq, version: e.version, at, columnId: card.columnId, stage: card.stage ?? 'doing', backward: false }],
+        blocks: card.blocked ? [{ seq, at, blocked: true }] : [],
+        deletedAt: null,
+      });
     switch (e.type) {
       case 'card_created':
-        lives.set(e.card.id, {
-          id: e.card.id,
-          title: e.card.title,
-          places: [{ seq, version: e.version, at, columnId: e.card.columnId, stage: e.card.stage ?? 'doing', backward: false }],
-          blocks: e.card.blocked ? [{ seq, at, blocked: true }] : [],
-          deletedAt: null,
-        });
+        arrive(e.card);
         break;
+      case 'card_split': {
+        // The parent leaves as a deleted card does (no departure); its children arrive in its place.
+        const parent = lives.get(e.cardId);
+        if (parent && mine(e.cardId)) parent.deletedAt = at;
+        for (const child of e.children) if (mine(child.id)) arrive(child);
+        break;
+      }
       case 'card_updated': {
         const life = lives.get(e.cardId);
         if (!life) break;
