@@ -94,9 +94,9 @@ export function createValueStreamReplay(cards: ReadonlySet<string> | null = null
   const flowReplay = createFlowReplay();
   const lives = new Map<string, CardLife>();
   let seq = 0;
+  const mine = (id: string) => !cards || cards.has(id);
   function add(e: BoardEvent): void {
     const cardId = cardOfEvent(e);
-    const mine = (id: string) => !cards || cards.has(id);
     // A split names its parent; its children may be in the filter when the parent is not.
     const wanted = cardId === null || mine(cardId) || (e.type === 'card_split' && e.children.some((c) => mine(c.id)));
     if (!wanted) return;
