@@ -355,3 +355,55 @@ export const instanceSettings = pgTable('instance_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/** Outgoing webhooks of a board (db/sqlite/schema.ts). */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: text('id').primaryKey(),
+    boardId: board(),
+    url: text('url').notNull(),
+    secret: text('secret').notNull(),
+    eventTypes: text('event_types').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    disabledReason: text('disabled_reason'),
+    disabledAt: ms('disabled_at'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    failingSince: ms('failing_since'),
+    createdBy: text('created_by'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [index('webhooks_board_idx').on(t.boardId)],
+);
+
+/** The webhook outbox (db/sqlite/schema.ts). */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    boardId: board(),
+    eventVersion: integer('event_version').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    retryFrom: ms('retry_from').notNull(),
+    nextAttemptAt: ms('next_attempt_at').notNull(),
+    leaseUntil: ms('lease_until'),
+    lastAttemptAt: ms('last_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastDurationMs: integer('last_duration_ms'),
+    deliveredAt: ms('delivered_at'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_webhook_idx').on(t.webhookId, t.createdAt),
+    index('webhook_deliveries_board_idx').on(t.boardId),
+  ],
+);
