@@ -258,7 +258,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   };
   setServerHandle({ store, access, auth, webhooks, needsFirstAdmin: () => access.needsFirstAdmin(), signup: options.signup ?? 'open' });
   // Deliveries left in the outbox by a previous run (a crash, a restart) are sent from here on.
-  sender = startWebhookSender({ webhooks, logger, allowPrivate: allowPrivateWebhooks, timeoutMs: options.webhooks?.timeoutMs, pollMs: options.webhooks?.pollMs });
+  sender = startWebhookSender({ webhooks, logger, allowPrivate: allowPrivateWebhooks, timeoutMs: options.webhooks?.timeoutMs, pollMs: options.webhooks?.pollMs, clock: options.storeOptions?.clock });
 
   const running = realtime;
   return {
