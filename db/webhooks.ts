@@ -137,16 +137,16 @@ async function webhookOn(sql: Sql, boardId: string, webhookId: string): Promise<
   return row;
 }
 
-export function createWebhooks(engine: Engine, clock: () => number = Date.now) {
-  const list = (sql: Sql, boardId: string) =>
-    sql.all<WebhookRow>(
-      `select ${WEBHOOK_FIELDS}, (select count(*) from webhook_deliveries d where d.webhook_id = w.id and d.status = 'pending') as pending
-       from webhooks w where w.board_id = ? order by w.created_at, w.id`,
-      [boardId],
-    );
+const listOf = (sql: Sql, boardId: string) =>
+  sql.all<WebhookRow>(
+    `select ${WEBHOOK_FIELDS}, (select count(*) from webhook_deliveries d where d.webhook_id = w.id and d.status = 'pending') as pending
+     from webhooks w where w.board_id = ? order by w.created_at, w.id`,
+    [boardId],
+  );
 
+export function createWebhooks(engine: Engine, clock: () => number = Date.now) {
   return {
-    list: async (boardId: string): Promise<WebhookDTO[]> => (await engine.read((sql) => list(sql, boardId))).map(toWebhookDTO),
+    list: async (boardId: string): Promise<WebhookDTO[]> => (await engine.read((sql) => listOf(sql, boardId))).map(toWebhookDTO),
 
     /** Registers a webhook; the URL has been checked by the caller (lib/server/webhooks/ssrf.ts). Answers the secret once. */
     async create(boardId: string, input: WebhookCreateInput, userId: string | null): Promise<{ webhook: WebhookDTO; secret: string }> {

@@ -92,8 +92,9 @@ describe.runIf(withPostgres)('the webhook outbox across a kill -9', () => {
 
     const acked: number[] = [];
     let killed = false;
+    const stillStreaming = () => killed;
     const streams = cards.map(async (cardId) => {
-      for (let n = 0; !killed; n++) {
+      for (let n = 0; !stillStreaming(); n++) {
         try {
           const res = await api(first.url, 'POST', `/api/cards/${cardId}/move`, n % 2 === 0 ? { toColumnId: test } : { toColumnId: develop, reason: 'Failed its test' });
           if (res.ok) acked.push(((await res.json()) as { version: number }).version);

@@ -99,8 +99,16 @@ describe('addresses a delivery may not reach', () => {
   });
 });
 
+const resolvesTo = (address: string, family = 4) => async () => [{ address, family }];
+const mixed = async () => [
+  { address: '93.184.216.34', family: 4 },
+  { address: '127.0.0.1', family: 4 },
+];
+const nowhere = async () => {
+  throw new Error('ENOTFOUND');
+};
+
 describe('a webhook URL', () => {
-  const resolvesTo = (address: string, family = 4) => async () => [{ address, family }];
   it.each([
     'http://127.0.0.1:8080/hook',
     'http://[::1]/',
@@ -113,18 +121,11 @@ describe('a webhook URL', () => {
   });
   it('is refused when its name resolves to an internal address, and every address is checked', async () => {
     await expect(vetWebhookUrl('https://hooks.example.test/x', { allowPrivate: false, resolve: resolvesTo('10.0.0.5') })).rejects.toMatchObject({ code: 'WEBHOOK_URL_REFUSED' });
-    const mixed = async () => [
-      { address: '93.184.216.34', family: 4 },
-      { address: '127.0.0.1', family: 4 },
-    ];
     await expect(vetWebhookUrl('https://hooks.example.test/x', { allowPrivate: false, resolve: mixed })).rejects.toMatchObject({ code: 'WEBHOOK_URL_REFUSED' });
   });
   it('is refused when it is not http(s), or its name does not resolve', async () => {
     await expect(vetWebhookUrl('ftp://example.com/', { allowPrivate: true })).rejects.toMatchObject({ code: 'WEBHOOK_URL_REFUSED' });
     await expect(vetWebhookUrl('file:///etc/passwd', { allowPrivate: true })).rejects.toMatchObject({ code: 'WEBHOOK_URL_REFUSED' });
-    const nowhere = async () => {
-      throw new Error('ENOTFOUND');
-    };
     await expect(vetWebhookUrl('https://nowhere.example.test/', { allowPrivate: false, resolve: nowhere })).rejects.toMatchObject({ code: 'WEBHOOK_URL_REFUSED' });
   });
   it('is accepted on a public address, pinned to the address it resolved to', async () => {

@@ -122,6 +122,8 @@ export function startWebhookSender(options: SenderOptions): WebhookSender {
   let timer: NodeJS.Timeout | undefined;
   let lastPrune = 0;
 
+  // A function, so the loop below reads the flag stop() sets while it awaits.
+  const isStopped = () => stopped;
   const busyWebhooks = () => [...perWebhook].filter(([, n]) => n >= PER_WEBHOOK).map(([id]) => id);
 
   const sleepUntilNext = async () => {
@@ -169,7 +171,7 @@ export function startWebhookSender(options: SenderOptions): WebhookSender {
         await webhooks.release(giveBack);
         for (const d of taken) void run(d);
         if (taken.length > 0 && inFlight.size < CONCURRENCY) again = true;
-      } while (again && !stopped);
+      } while (again && !isStopped());
     } catch (error) {
       if (!stopped) logger.warn(`webhook deliveries could not be taken from the outbox (${(error as Error).message}); trying again shortly`);
     } finally {

@@ -50,6 +50,8 @@ function classifyV4(address: string): string | null {
   return null;
 }
 
+const side = (s: string | undefined) => (s ? s.split(':') : []);
+
 /** An IPv6 address as its eight 16-bit groups; null when it is not one. */
 function v6Groups(address: string): number[] | null {
   let text = address.toLowerCase();
@@ -65,7 +67,6 @@ function v6Groups(address: string): number[] | null {
   }
   const halves = text.split('::');
   if (halves.length > 2) return null;
-  const side = (s: string | undefined) => (s ? s.split(':') : []);
   const head = side(halves[0]);
   const tail = side(halves[1]);
   const missing = 8 - head.length - tail.length;
