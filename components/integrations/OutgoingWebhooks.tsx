@@ -152,7 +152,7 @@ export function OutgoingWebhooks({ boardId, initialWebhooks }: { boardId: string
             The secret of the webhook to {created.url}: copy it into your receiver now, it is not shown again
           </label>
           <div className="flex gap-2">
-            <input id={`${id}-new-secret`} readOnly value={created.secret} onFocus={(e) => e.currentTarget.select()} className={`${inputClass} font-mono`} data-testid="new-webhook-secret" />
+            <input id={`${id}-new-secret`} readOnly value={created.secret} onFocus={(e) => e.currentTarget.select()} className={`${inputClass} min-w-0 font-mono`} data-testid="new-webhook-secret" />
             <Button
               onClick={() => {
                 void navigator.clipboard?.writeText(created.secret).then(
@@ -229,7 +229,7 @@ function WebhookRow({ base, webhook, onChanged, onRemoved }: { base: string; web
   return (
     <li className="space-y-3 px-5 py-4" data-testid="webhook-row">
       <div className="flex flex-wrap items-start gap-3">
-        <div className="min-w-0 flex-1 space-y-1">
+        <div className="min-w-0 basis-full space-y-1 sm:basis-0 sm:flex-1">
           <p className="break-all font-mono text-sm text-slate-900" data-testid="webhook-url">
             {webhook.url}
           </p>
@@ -289,7 +289,8 @@ function WebhookRow({ base, webhook, onChanged, onRemoved }: { base: string; web
               Nothing sent yet: deliveries appear here after the next change of a chosen type.
             </p>
           ) : (
-            <div className="overflow-x-auto rounded-xl ring-1 ring-slate-200">
+            <div className="relative overflow-x-auto rounded-xl ring-1 ring-slate-200">
+              {/* relative: the header's screen-reader-only text stays inside this scrolling box, not past the page's edge. */}
               <table className="w-full text-left text-sm" data-testid="delivery-log">
                 <caption className="sr-only">Deliveries of the webhook to {webhook.url}, newest first</caption>
                 <thead className="bg-slate-50 text-xs text-slate-700">
@@ -313,7 +314,7 @@ function WebhookRow({ base, webhook, onChanged, onRemoved }: { base: string; web
                         <span className="block text-xs text-slate-600">
                           v{d.eventVersion} · {when(d.createdAt)}
                         </span>
-                        <code className="block text-xs text-slate-600">{d.id}</code>
+                        <code className="block text-xs break-all text-slate-600">{d.id}</code>
                       </td>
                       <td className="px-3 py-2">
                         <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[d.status]}`} data-testid="delivery-status">
@@ -323,7 +324,7 @@ function WebhookRow({ base, webhook, onChanged, onRemoved }: { base: string; web
                       </td>
                       <td className="px-3 py-2 tabular-nums">{d.attempts}</td>
                       <td className="px-3 py-2 tabular-nums">{d.lastStatusCode ?? '—'}</td>
-                      <td className="px-3 py-2 tabular-nums">{d.lastDurationMs === null ? '—' : `${d.lastDurationMs} ms`}</td>
+                      <td className="px-3 py-2 whitespace-nowrap tabular-nums">{d.lastDurationMs === null ? '—' : `${d.lastDurationMs} ms`}</td>
                       <td className="max-w-64 px-3 py-2 break-words text-slate-700">{d.lastError ?? '—'}</td>
                       <td className="px-3 py-2">
                         <Button variant="ghost" disabled={!webhook.enabled} onClick={() => void redeliver(d)} aria-label={`Redeliver ${d.id}`} data-testid="redeliver">
