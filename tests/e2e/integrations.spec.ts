@@ -47,7 +47,8 @@ test('an admin adds a webhook from the keyboard, sees a move delivered, redelive
   // Twelve screenshots and two axe runs in both themes: more than the default 30 s on a busy machine.
   test.setTimeout(120_000);
   const dir = shotsDir(testInfo.project.outputDir);
-  const url = `http://127.0.0.1:${(receiver?.address() as AddressInfo).port}/flowboard`;
+  if (!receiver) throw new Error('the receiver did not start');
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/flowboard`;
   const board = await api.createBoard(boardName('Hooks'), [{ name: 'Develop' }, { name: 'Test' }]);
   await joinBoard(api, baseURL, 'Hooks admin', board.id, 'admin');
   const context = await browser.newContext({ baseURL, viewport: SIZES[0], storageState: await sessionOf(baseURL, 'Hooks admin') });
