@@ -144,6 +144,37 @@ const listOf = (sql: Sql, boardId: string) =>
     [boardId],
   );
 
+async function recordAttempt(tx: WriteTx, delivery: ClaimedDelivery, result: AttemptResult, now: number, random: number): Promise<{ disabled: boolean }> {
+  const attempts = delivery.attempts + 1;
+  const last = [now, result.statusCode, result.error === null ? null : result.error.slice(0, 500), Math.round(result.durationMs)] as const;
+  if (result.ok) {
+    const changed = await tx.run(
+      `update webhook_deliveries set status = 'delivered', attempts = ?, lease_until = null, delivered_at = ?,
+         last_attempt_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? where id = ? and lease_until = ?`,
+      [attempts, now, ...last, delivery.id, delivery.leaseUntil],
+    );
+    if (changed > 0) await tx.run('update webhooks set consecutive_failures = 0, failing_since = null where id = ? and consecutive_failures > 0', [delivery.webhookId]);
+    return { disabled: false };
+  }
+  const next = nextAttemptAt(delivery.retryFrom, attempts, now, random);
+  const changed = await tx.run(
+    `update webhook_deliveries set status = ?, attempts = ?, next_attempt_at = ?, lease_until = null,
+       last_attempt_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? where id = ? and lease_until = ?`,
+    [next === null ? 'dead' : 'pending', attempts, next ?? now, ...last, delivery.id, delivery.leaseUntil],
+  );
+  if (changed === 0) return { disabled: false };
+  const hook = await tx.get<{ failures: number; since: number }>(
+    `update webhooks set consecutive_failures = consecutive_failures + 1, failing_since = coalesce(failing_since, ?)
+     where id = ? and enabled = ? returning consecutive_failures as failures, failing_since as since`,
+    [now, delivery.webhookId, true],
+  );
+  if (!hook || !shouldDisable(Number(hook.failures), Number(hook.since), now)) return { disabled: false };
+  const hours = Math.round((now - Number(hook.since)) / 3_600_000);
+  const reason = `Disabled after ${hook.failures} failed attempts in a row over ${hours < 1 ? 'about an hour' : `${hours} hour${hours === 1 ? '' : 's'}`} (at least ${FAILURES_TO_DISABLE}); last error: ${result.error ?? 'none'}`;
+  await tx.run('update webhooks set enabled = ?, disabled_reason = ?, disabled_at = ?, updated_at = ? where id = ?', [false, reason.slice(0, 500), now, now, delivery.webhookId]);
+  return { disabled: true };
+}
+
 export function createWebhooks(engine: Engine, clock: () => number = Date.now) {
   return {
     list: async (boardId: string): Promise<WebhookDTO[]> => (await engine.read((sql) => listOf(sql, boardId))).map(toWebhookDTO),
@@ -284,39 +315,17 @@ export function createWebhooks(engine: Engine, clock: () => number = Date.now) {
      * attempt (or gives up after a day) and counts against the webhook, which is disabled with a reason
      * for its admins when it keeps failing. Returns whether that happened now.
      */
-    async record(delivery: ClaimedDelivery, result: AttemptResult, random: number = Math.random()): Promise<{ disabled: boolean }> {
-      const now = clock();
-      return engine.write(async (tx) => {
-        const attempts = delivery.attempts + 1;
-        const last = [now, result.statusCode, result.error === null ? null : result.error.slice(0, 500), Math.round(result.durationMs)] as const;
-        if (result.ok) {
-          const changed = await tx.run(
-            `update webhook_deliveries set status = 'delivered', attempts = ?, lease_until = null, delivered_at = ?,
-               last_attempt_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? where id = ? and lease_until = ?`,
-            [attempts, now, ...last, delivery.id, delivery.leaseUntil],
-          );
-          if (changed > 0) await tx.run('update webhooks set consecutive_failures = 0, failing_since = null where id = ? and consecutive_failures > 0', [delivery.webhookId]);
-          return { disabled: false };
-        }
-        const next = nextAttemptAt(delivery.retryFrom, attempts, now, random);
-        const changed = await tx.run(
-          `update webhook_deliveries set status = ?, attempts = ?, next_attempt_at = ?, lease_until = null,
-             last_attempt_at = ?, last_status_code = ?, last_error = ?, last_duration_ms = ? where id = ? and lease_until = ?`,
-          [next === null ? 'dead' : 'pending', attempts, next ?? now, ...last, delivery.id, delivery.leaseUntil],
-        );
-        if (changed === 0) return { disabled: false };
-        const hook = await tx.get<{ failures: number; since: number }>(
-          `update webhooks set consecutive_failures = consecutive_failures + 1, failing_since = coalesce(failing_since, ?)
-           where id = ? and enabled = ? returning consecutive_failures as failures, failing_since as since`,
-          [now, delivery.webhookId, true],
-        );
-        if (!hook || !shouldDisable(Number(hook.failures), Number(hook.since), now)) return { disabled: false };
-        const hours = Math.round((now - Number(hook.since)) / 3_600_000);
-        const reason = `Disabled after ${hook.failures} failed attempts in a row over ${hours < 1 ? 'about an hour' : `${hours} hour${hours === 1 ? '' : 's'}`} (at least ${FAILURES_TO_DISABLE}); last error: ${result.error ?? 'none'}`;
-        await tx.run('update webhooks set enabled = ?, disabled_reason = ?, disabled_at = ?, updated_at = ? where id = ?', [false, reason.slice(0, 500), now, now, delivery.webhookId]);
-        return { disabled: true };
-      });
-    },
+    record: (delivery: ClaimedDelivery, result: AttemptResult, random: number = Math.random()): Promise<{ disabled: boolean }> =>
+      engine.write((tx) => recordAttempt(tx, delivery, result, clock(), random)),
+
+    /** Several attempts in one transaction (the sender records what finished in the same moment together). */
+    recordAll: (attempts: ReadonlyArray<{ delivery: ClaimedDelivery; result: AttemptResult }>): Promise<Array<{ disabled: boolean }>> =>
+      engine.write(async (tx) => {
+        const now = clock();
+        const outcomes: Array<{ disabled: boolean }> = [];
+        for (const { delivery, result } of attempts) outcomes.push(await recordAttempt(tx, delivery, result, now, Math.random()));
+        return outcomes;
+      }),
 
     /** Gives back leases this sender holds without an attempt (a clean shutdown): sent again at once elsewhere. */
     async release(deliveries: readonly ClaimedDelivery[]): Promise<void> {

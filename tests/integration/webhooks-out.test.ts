@@ -136,6 +136,8 @@ describe('outgoing webhooks', () => {
     // Its retry comes due 8 to 12 s later; so does the next one, 16 to 24 s after that.
     offset += 13_000;
     await receiver.until('the second attempt', () => receiver.on('/flaky').length >= 2);
+    // Recorded before the clock moves again (a lease would look expired past it).
+    await logUntil(ada, board.id, webhook.id, 'the second failure recorded', (d) => d[0]?.attempts === 2);
     offset += 25_000;
     await receiver.until('the third attempt', () => receiver.on('/flaky').length >= 3);
     const done = await logUntil(ada, board.id, webhook.id, 'the delivery recorded', (d) => d[0]?.status === 'delivered');
