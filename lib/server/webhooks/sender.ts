@@ -7,13 +7,11 @@
  * its commit. Requests are plain non-blocking sockets with a deadline, at most CONCURRENCY at once and
  * PER_WEBHOOK per receiver, so a slow receiver holds its own slots and nobody else's.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Worker } from 'node:worker_threads';
 import type { AttemptResult, ClaimedDelivery, Webhooks } from '../../../db/webhooks';
-import { WEBHOOK_HEADERS } from '../../shared/webhooks';
+import { BOOTSTRAP, TSX_API } from '../heavyReads';
 import type { Logger } from '../logger';
-import { signDelivery } from './signature';
-import { pinnedLookup, vetWebhookUrl } from './ssrf';
+import { attempt, type AttemptAnswer, type AttemptRequest } from './attempt';
 
 export interface SenderOptions {
   webhooks: Webhooks;
@@ -25,6 +23,8 @@ export interface SenderOptions {
   /** Longest sleep between looks at the outbox (retries come due, other processes' leases expire); default 2 s. */
   pollMs?: number;
   clock?: () => number;
+  /** Where the HTTP requests run: a worker thread of their own (default), or the app's own loop. */
+  thread?: 'worker' | 'inline';
 }
 
 export interface WebhookSender {
@@ -41,8 +41,6 @@ const CONCURRENCY = 32;
 const PER_WEBHOOK = 8;
 /** Longer than the deadline of a request, so a live sender never loses its lease mid-attempt. */
 const LEASE_MARGIN_MS = 5_000;
-/** Enough of a refusal's body to explain it in the log. */
-const BODY_KEPT = 300;
 const PRUNE_EVERY_MS = 60 * 60_000;
 /**
  * A burst of moves is taken from the outbox in one claim, and the attempts that end in the same
@@ -51,75 +49,64 @@ const PRUNE_EVERY_MS = 60 * 60_000;
  */
 const BATCH_MS = 25;
 
-/**
- * Connections to receivers are kept open between deliveries (a TLS handshake per delivery would cost
- * more than the delivery). A kept connection was made to an address vetted when it was opened; a new
- * one is vetted again (pinnedLookup).
- */
-const AGENT_OPTIONS = { keepAlive: true, maxSockets: PER_WEBHOOK * 4, maxFreeSockets: 64, timeout: 60_000 };
-const agents = { http: new HttpAgent(AGENT_OPTIONS), https: new HttpsAgent(AGENT_OPTIONS) };
+type Attempter = { send(delivery: ClaimedDelivery, now: number): Promise<AttemptResult>; stop(): Promise<void> };
 
-/** One POST of a delivery; resolves with what came of it, never rejects. */
-export async function attempt(delivery: ClaimedDelivery, options: { allowPrivate: boolean; timeoutMs: number; signal: AbortSignal; now: () => number }): Promise<AttemptResult> {
-  const started = performance.now();
-  const took = () => performance.now() - started;
-  let vetted;
-  try {
-    // Checked at every send, not only at registration: DNS may point elsewhere by now.
-    vetted = await vetWebhookUrl(delivery.url, { allowPrivate: options.allowPrivate });
-  } catch (error) {
-    return { ok: false, statusCode: null, error: (error as Error).message, durationMs: took() };
-  }
-  const timestamp = Math.floor(options.now() / 1000);
-  const body = Buffer.from(delivery.payload, 'utf8');
-  const headers = {
-    'content-type': 'application/json',
-    'content-length': String(body.byteLength),
-    'user-agent': 'Flowboard-Webhooks/1',
-    [WEBHOOK_HEADERS.delivery]: delivery.id,
-    [WEBHOOK_HEADERS.event]: delivery.eventType,
-    [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-    [WEBHOOK_HEADERS.signature]: signDelivery(delivery.secret, timestamp, delivery.payload),
+function inlineAttempter(allowPrivate: boolean, timeoutMs: number): Attempter {
+  const abort = new AbortController();
+  return {
+    send: (delivery, now) => attempt(delivery, { allowPrivate, timeoutMs, signal: abort.signal, now: () => now }),
+    stop: async () => abort.abort(),
   };
-  const secure = vetted.url.protocol === 'https:';
-  const send = secure ? httpsRequest : httpRequest;
-  return new Promise<AttemptResult>((resolve) => {
-    let settled = false;
-    const done = (result: Omit<AttemptResult, 'durationMs'>) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      options.signal.removeEventListener('abort', onAbort);
-      resolve({ ...result, durationMs: took() });
-    };
-    const req = send(vetted.url, { method: 'POST', headers, lookup: pinnedLookup(vetted), agent: secure ? agents.https : agents.http }, (res: IncomingMessage) => {
-      const status = res.statusCode ?? 0;
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      res.on('data', (chunk: Buffer) => {
-        if (kept < BODY_KEPT) chunks.push(chunk);
-        kept += chunk.byteLength;
-      });
-      res.on('error', () => undefined);
-      res.on('end', () => {
-        if (status >= 200 && status < 300) return done({ ok: true, statusCode: status, error: null });
-        const text = Buffer.concat(chunks).toString('utf8').slice(0, BODY_KEPT).replace(/\s+/g, ' ').trim();
-        const why = status >= 300 && status < 400 ? 'redirects are not followed' : text;
-        done({ ok: false, statusCode: status, error: `HTTP ${status}${why ? `: ${why}` : ''}` });
-      });
+}
+
+const WORKER_ENTRY = new URL('./attemptWorker.ts', import.meta.url).href;
+
+/**
+ * The attempts in a worker thread (attemptWorker.ts): a burst of deliveries (four fast receivers and a
+ * slow one, five requests per move) then costs the app's loop a message each way per delivery instead
+ * of the requests themselves. A worker that dies fails its attempts (retried later) and is restarted.
+ */
+function workerAttempter(allowPrivate: boolean, timeoutMs: number, logger: Logger): Attempter {
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const waiting = new Map<number, (result: AttemptResult) => void>();
+  const start = (): Worker => {
+    const w = new Worker(BOOTSTRAP, { eval: true, workerData: { tsx: TSX_API, entry: WORKER_ENTRY } });
+    w.unref();
+    w.on('message', (answer: AttemptAnswer) => {
+      waiting.get(answer.id)?.(answer.result);
+      waiting.delete(answer.id);
     });
-    const deadline = setTimeout(() => {
-      done({ ok: false, statusCode: null, error: `No answer within ${Math.round(options.timeoutMs / 1000)} s` });
-      req.destroy();
-    }, options.timeoutMs);
-    const onAbort = () => {
-      done({ ok: false, statusCode: null, error: 'The server stopped during the attempt' });
-      req.destroy();
+    const fail = (why: string) => {
+      if (worker === w) worker = null;
+      for (const done of waiting.values()) done({ ok: false, statusCode: null, error: why, durationMs: 0 });
+      waiting.clear();
     };
-    options.signal.addEventListener('abort', onAbort);
-    req.on('error', (error: NodeJS.ErrnoException) => done({ ok: false, statusCode: null, error: error.code ? `${error.code}: ${error.message}` : error.message }));
-    req.end(body);
-  });
+    w.on('error', (error) => {
+      logger.warn(`webhook attempts' worker failed (${error.message}); restarting it`);
+      fail(`The sender's worker failed: ${error.message}`);
+    });
+    w.on('exit', () => fail('The sender stopped during the attempt'));
+    return w;
+  };
+  return {
+    send(delivery, now) {
+      worker ??= start();
+      const w = worker;
+      const id = nextId++;
+      return new Promise<AttemptResult>((resolve) => {
+        waiting.set(id, resolve);
+        const request: AttemptRequest = { id, delivery, allowPrivate, timeoutMs, now };
+        // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
+        w.postMessage(request);
+      });
+    },
+    async stop() {
+      const w = worker;
+      worker = null;
+      await w?.terminate();
+    },
+  };
 }
 
 export function startWebhookSender(options: SenderOptions): WebhookSender {
@@ -128,7 +115,7 @@ export function startWebhookSender(options: SenderOptions): WebhookSender {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const pollMs = options.pollMs ?? 2_000;
   const leaseMs = timeoutMs + LEASE_MARGIN_MS;
-  const abort = new AbortController();
+  const attempter = options.thread === 'inline' ? inlineAttempter(options.allowPrivate, timeoutMs) : workerAttempter(options.allowPrivate, timeoutMs, logger);
   const inFlight = new Map<string, ClaimedDelivery>();
   const perWebhook = new Map<string, number>();
   let stopped = false;
@@ -210,7 +197,7 @@ export function startWebhookSender(options: SenderOptions): WebhookSender {
 
   async function run(delivery: ClaimedDelivery): Promise<void> {
     inFlight.set(delivery.id, delivery);
-    const result = await attempt(delivery, { allowPrivate: options.allowPrivate, timeoutMs, signal: abort.signal, now: clock });
+    const result = await attempter.send(delivery, clock());
     if (stopped) return;
     release(delivery);
     finished.push({ delivery, result });
@@ -259,7 +246,7 @@ export function startWebhookSender(options: SenderOptions): WebhookSender {
       clearTimeout(flushTimer);
       // Attempts that ended but are not recorded yet are given back too: sent again, at least once.
       const held = [...inFlight.values(), ...finished.map((f) => f.delivery), ...recording.map((f) => f.delivery)];
-      abort.abort();
+      await attempter.stop();
       try {
         await webhooks.release(held);
       } catch {
