@@ -501,23 +501,39 @@ export const webhooks = sqliteTable(
 );
 
 /**
- * The outbox: one row per webhook and event, written in the event's own transaction and sent after
- * the commit (lib/server/webhooks/sender.ts). The id is the delivery id receivers de-duplicate by.
+ * The outbox: a row per event owed to webhooks, written in the event's own transaction when the board
+ * has an enabled webhook of its type (db/store/tx.ts appendEvent), so what committed is never lost.
+ * The sender turns each into a delivery per webhook after the commit, in batches
+ * (lib/server/webhooks/sender.ts), and removes it in the same transaction.
  */
-export const webhookDeliveries = sqliteTable(
-  'webhook_deliveries',
+export const webhookOutbox = sqliteTable(
+  'webhook_outbox',
   {
-    id: text('id').primaryKey(),
-    webhookId: text('webhook_id')
-      .notNull()
-      .references(() => webhooks.id, { onDelete: 'cascade' }),
     boardId: text('board_id')
       .notNull()
       .references(() => boards.id, { onDelete: 'cascade' }),
     eventVersion: integer('event_version').notNull(),
     eventType: text('event_type').notNull(),
-    /** The exact body sent (and signed), the same on every attempt. */
-    payload: text('payload').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.boardId, t.eventVersion] })],
+);
+
+/**
+ * A delivery of one event to one webhook. Its id, `<webhook id>.<event version>`, is the delivery id
+ * receivers de-duplicate by; its body is made from the event's row in the log at each attempt, the
+ * same bytes every time (db/webhooks.ts payloadOf).
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventVersion: integer('event_version').notNull(),
+    /** No reference of its own: the webhook's goes with the board. */
+    boardId: text('board_id').notNull(),
+    eventType: text('event_type').notNull(),
     /** pending, delivered or dead (retried for a day without success). */
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -533,9 +549,5 @@ export const webhookDeliveries = sqliteTable(
     deliveredAt: integer('delivered_at'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [
-    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
-    index('webhook_deliveries_webhook_idx').on(t.webhookId, t.createdAt),
-    index('webhook_deliveries_board_idx').on(t.boardId),
-  ],
+  (t) => [primaryKey({ columns: [t.webhookId, t.eventVersion] }), index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
 );

@@ -5,7 +5,7 @@
 import { DomainError } from '../../lib/shared/domain/errors';
 import type { BoardEvent, BoardEventBody } from '../../lib/shared/domain/types';
 import type { Engine, WriteTx } from '../engine';
-import { outboxDeliveries } from '../webhooks';
+import { outboxEvent } from '../webhooks';
 import { COLUMN_FIELDS, iso, type ColumnRow } from './rows';
 
 /** Who made a change; recorded on every event. */
@@ -42,7 +42,7 @@ export interface WriteContext {
   clientMutationId?: string | null;
   /** Appends an event (version bump, log row, projections kept in the same transaction). */
   append(body: BoardEventBody, cardId?: string | null): Promise<BoardEvent>;
-  /** Webhook deliveries this write put in the outbox: the sender is woken after the commit. */
+  /** Events this write put in the webhooks' outbox: the sender is woken after the commit. */
   outboxed?: number;
 }
 
@@ -122,8 +122,8 @@ export async function appendEvent(ctx: WriteContext, body: BoardEventBody, cardI
       [seq, boardId, event.cardId, event.detectedAtColumnId, event.returnedToColumnId, event.reason, actor.name, now],
     );
   }
-  // The outbox (db/webhooks.ts): a delivery per subscribed webhook, committed with the event or not at all.
-  const outboxed = await outboxDeliveries(tx, event, now);
+  // The webhooks' outbox (db/webhooks.ts): committed with the event or not at all.
+  const outboxed = await outboxEvent(tx, event, now);
   if (outboxed > 0) ctx.outboxed = (ctx.outboxed ?? 0) + outboxed;
   return event;
 }

@@ -16,13 +16,20 @@ CREATE TABLE `webhooks` (
 );
 --> statement-breakpoint
 CREATE INDEX `webhooks_board_idx` ON `webhooks` (`board_id`);--> statement-breakpoint
-CREATE TABLE `webhook_deliveries` (
-	`id` text PRIMARY KEY NOT NULL,
-	`webhook_id` text NOT NULL,
+CREATE TABLE `webhook_outbox` (
 	`board_id` text NOT NULL,
 	`event_version` integer NOT NULL,
 	`event_type` text NOT NULL,
-	`payload` text NOT NULL,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`board_id`, `event_version`),
+	FOREIGN KEY (`board_id`) REFERENCES `boards`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `webhook_deliveries` (
+	`webhook_id` text NOT NULL,
+	`event_version` integer NOT NULL,
+	`board_id` text NOT NULL,
+	`event_type` text NOT NULL,
 	`status` text DEFAULT 'pending' NOT NULL,
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`retry_from` integer NOT NULL,
@@ -34,10 +41,8 @@ CREATE TABLE `webhook_deliveries` (
 	`last_duration_ms` integer,
 	`delivered_at` integer,
 	`created_at` integer NOT NULL,
-	FOREIGN KEY (`webhook_id`) REFERENCES `webhooks`(`id`) ON UPDATE no action ON DELETE cascade,
-	FOREIGN KEY (`board_id`) REFERENCES `boards`(`id`) ON UPDATE no action ON DELETE cascade
+	PRIMARY KEY(`webhook_id`, `event_version`),
+	FOREIGN KEY (`webhook_id`) REFERENCES `webhooks`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `webhook_deliveries_due_idx` ON `webhook_deliveries` (`next_attempt_at`) WHERE "webhook_deliveries"."status" = 'pending';--> statement-breakpoint
-CREATE INDEX `webhook_deliveries_webhook_idx` ON `webhook_deliveries` (`webhook_id`,`created_at`);--> statement-breakpoint
-CREATE INDEX `webhook_deliveries_board_idx` ON `webhook_deliveries` (`board_id`);
+CREATE INDEX `webhook_deliveries_due_idx` ON `webhook_deliveries` (`next_attempt_at`) WHERE "webhook_deliveries"."status" = 'pending';

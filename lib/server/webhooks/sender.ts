@@ -48,6 +48,8 @@ const PRUNE_EVERY_MS = 60 * 60_000;
  * write per webhook on the same connection the moves use (fan-out 1.8x the figure without webhooks).
  */
 const BATCH_MS = 25;
+/** Outbox rows turned into deliveries per transaction. */
+const OUTBOX_BATCH = 500;
 
 type Attempter = { send(delivery: ClaimedDelivery, now: number): Promise<AttemptResult>; stop(): Promise<void> };
 
@@ -157,6 +159,8 @@ export function startWebhookSender(options: SenderOptions): WebhookSender {
           lastPrune = clock();
           await webhooks.prune();
         }
+        // Events committed since the last turn become deliveries first (db/webhooks.ts expandOutbox).
+        while ((await webhooks.expandOutbox(OUTBOX_BATCH)) === OUTBOX_BATCH && !isStopped());
         const claimed = await webhooks.claim(CONCURRENCY - inFlight.size, leaseMs, busyWebhooks());
         // The claim takes at most `limit` rows over all webhooks; those of a webhook past its share wait
         // (lease given back) so that one receiver's backlog never takes every slot.
