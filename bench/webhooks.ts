@@ -37,10 +37,10 @@ export const webhooks: BenchModule = {
     try {
       receivers = await ctx.startFloor('bench/floors/webhook-receivers.ts', { BENCH_SLOW_MS: String(SLOW_MS) });
       const urls = [...Array.from({ length: FAST_RECEIVERS }, (_, i) => `${receivers?.url}/fast/${i}`), `${receivers.url}/slow/0`];
-      const env = { FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true', XP_NO_SENDER: process.env.XP_NO_SENDER ?? '' };
+      const env = { FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true' };
       app = await ctx.startApp(appDb, { withoutPages: true, label: 'app with webhooks', env });
       floor = await ctx.startApp(floorDb, { withoutPages: true, label: 'app without webhooks', env });
-      for (const url of process.env.XP_NO_HOOKS === '1' ? [] : urls) {
+      for (const url of urls) {
         const res = await fetch(`${app.url}/api/boards/${appBoard.boardId}/webhooks`, {
           method: 'POST',
           headers: { authorization: `Bearer ${appBoard.token}`, 'content-type': 'application/json' },
