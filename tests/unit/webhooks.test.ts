@@ -1,6 +1,7 @@
 /** Outgoing webhooks' pure rules: the signature, the retry schedule, and which addresses a delivery may reach. */
 import { describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { FAILURES_TO_DISABLE, FAILING_FOR_MS, nextAttemptAt, retryDelayMs, RETRY_MAX_DELAY_MS, RETRY_WINDOW_MS, shouldDisable } from '../../lib/server/webhooks/backoff';
 import { signDelivery, verifyDelivery } from '../../lib/server/webhooks/signature';
 import { refusedAddress, vetWebhookUrl } from '../../lib/server/webhooks/ssrf';
@@ -145,5 +146,15 @@ describe('the webhook request schemas', () => {
     expect(webhookSchemas.create.safeParse({ url: 'https://x.test/h', eventTypes: [] }).success).toBe(false);
     expect(webhookSchemas.create.safeParse({ url: 'https://x.test/h', eventTypes: ['card_exploded'] }).success).toBe(false);
     expect(webhookSchemas.update.safeParse({}).success).toBe(false);
+  });
+});
+
+describe('the worked example of docs/integrations.md', () => {
+  it('signs the documented body with the documented secret and timestamp to the documented header', () => {
+    const doc = readFileSync(new URL('../../docs/integrations.md', import.meta.url), 'utf8');
+    const body = /```json\n(.*)\n```/.exec(doc)?.[1] ?? '';
+    const header = /X-Flowboard-Signature: (sha256=[0-9a-f]{64})/.exec(doc)?.[1];
+    expect(body.length).toBeGreaterThan(0);
+    expect(signDelivery('whsec_3q2-example-secret-do-not-use', 1796549400, body)).toBe(header);
   });
 });
