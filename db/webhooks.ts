@@ -424,7 +424,13 @@ export function createWebhooks(engine: Engine, clock: () => number = Date.now) {
     nextDue: async (): Promise<number | null> => {
       // An outbox row waiting is due at once (its time is in the past).
       const row = await engine.read((sql) =>
-        sql.get<{ at: number | null }>("select min(at) as at from (select min(next_attempt_at) as at from webhook_deliveries where status = 'pending' union all select min(created_at) as at from webhook_outbox) t"),
+        sql.get<{ at: number | null }>(
+          `select min(at) as at from (
+             select (select d.next_attempt_at from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+                     where d.status = 'pending' and w.enabled = ? order by d.next_attempt_at limit 1) as at
+             union all select min(created_at) as at from webhook_outbox) t`,
+          [true],
+        ),
       );
       return row?.at === null || row?.at === undefined ? null : Number(row.at);
     },

@@ -125,6 +125,8 @@ export function startWebhookSender(options: SenderOptions): WebhookSender {
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let lastPrune = 0;
+  /** The last turn took nothing from the outbox. */
+  let idle = false;
 
   // A function, so the loop below reads the flag stop() sets while it awaits.
   const isStopped = () => stopped;
@@ -135,7 +137,9 @@ export function startWebhookSender(options: SenderOptions): WebhookSender {
     let wait = pollMs;
     try {
       const due = await webhooks.nextDue();
-      if (due !== null) wait = Math.min(pollMs, Math.max(0, due - clock()));
+      // Due already but nothing could be taken (its webhook's slots are full, another process holds
+      // it): the next look is when a slot frees (wake) or after the poll interval, not at once.
+      if (due !== null && !(due <= clock() && idle)) wait = Math.min(pollMs, Math.max(0, due - clock()));
     } catch {
       // The database is away: look again after the poll interval.
     }
@@ -176,6 +180,7 @@ export function startWebhookSender(options: SenderOptions): WebhookSender {
         }
         await webhooks.release(giveBack);
         for (const d of taken) void run(d);
+        idle = taken.length === 0;
         if (taken.length > 0 && inFlight.size < CONCURRENCY) again = true;
       } while (again && !isStopped());
     } catch (error) {
