@@ -55,6 +55,7 @@ test('an admin adds a webhook from the keyboard, sees a move delivered, redelive
   try {
     const page = await context.newPage();
     await page.goto(`/boards/${board.id}`);
+    await page.getByTestId('board-settings').click();
     await page.getByTestId('open-integrations').click();
     await expect(page).toHaveURL(new RegExp(`/boards/${board.id}/integrations$`));
     await expect(page.getByTestId('no-webhooks')).toBeVisible();
@@ -118,7 +119,7 @@ test('an admin adds a webhook from the keyboard, sees a move delivered, redelive
   }
 });
 
-test('a member sees no Integrations link and no webhooks', async ({ browser, api, baseURL }) => {
+test('a member sees no way to the integrations and no webhooks', async ({ browser, api, baseURL }) => {
   if (!baseURL) throw new Error('baseURL is not configured');
   const board = await api.createBoard(boardName('Hooks member'), [{ name: 'Develop' }]);
   await joinBoard(api, baseURL, 'Hooks member', board.id, 'member');
@@ -127,6 +128,8 @@ test('a member sees no Integrations link and no webhooks', async ({ browser, api
     const page = await context.newPage();
     await page.goto(`/boards/${board.id}`);
     await expect(page.getByTestId('open-members')).toBeVisible();
+    // Board settings, where the link is, are an admin's.
+    await expect(page.getByTestId('board-settings')).toHaveCount(0);
     await expect(page.getByTestId('open-integrations')).toHaveCount(0);
     await page.goto(`/boards/${board.id}/integrations`);
     await expect(page.getByTestId('integrations-admins-only')).toBeVisible();
