@@ -73,6 +73,7 @@ export async function generateBoard(path: string, log: (m: string) => void): Pro
       columnId: (columns[0] as ColumnDTO).id,
       laneId: defaultLaneId(board.id),
       position: `a${n}`,
+      stage: 'doing',
       title: `Item ${n}`,
       description: '',
       type: 'feature',

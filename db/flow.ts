@@ -324,6 +324,8 @@ export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> 
     case 'column_renamed':
     case 'wip_limit_set':
     case 'person_wip_limit_set':
+    // A split work center's halves are one work center for the counters (a stage move is no arrival).
+    case 'column_split_set':
     case 'working_days_set':
     case 'board_renamed':
     // Lanes filter the flow by card (the card's current lane), they do not change the counters.

@@ -144,7 +144,9 @@ async function peopleOfItems(engine: Engine, plan: ImportPlan, actorId: string |
 export async function importBoard(engine: Engine, plan: ImportPlan, opts: ImportOptions): Promise<ImportResult> {
   const boardId = opts.newId();
   const start = plan.earliest;
-  const columns: ColumnDTO[] = plan.workCenters.map((name) => ({ id: opts.newId(), boardId, name, wipLimit: null, defectsReturned: 0 }));
+  // A work center where an item waits in its done half (the file's Stage column) comes split.
+  const waitingIn = new Set(plan.items.flatMap((it) => (it.stage === 'done' ? [it.dates.findLastIndex((d) => d !== null)] : [])));
+  const columns: ColumnDTO[] = plan.workCenters.map((name, i) => ({ id: opts.newId(), boardId, name, wipLimit: null, defectsReturned: 0, split: waitingIn.has(i) }));
   const commit = resolveCommitment(columns, null);
   const commitIndex = columns.findIndex((c) => c.id === commit);
   const last = columns.length - 1;
@@ -218,6 +220,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         updatedAt: iso(step.at),
         enteredColumnAt: iso(step.at),
         assigneeIds: (people.assignees[i] as string[] | undefined) ?? [],
+        stage: steps.length === 1 ? item.stage : 'doing',
         parentId: null,
       };
       return { type: 'card_created', card };
@@ -227,6 +230,8 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
       cardId,
       fromColumnId: (columns[(steps[k - 1] as { column: number }).column] as ColumnDTO).id,
       toColumnId: columnId,
+      // The file gives no time for the card's finishing: it arrives in the done half with its last step.
+      ...(k === steps.length - 1 && item.stage === 'done' ? { fromStage: 'doing' as const, toStage: 'done' as const } : {}),
       position: positions[i],
       backward: false,
       reason: null,
@@ -246,9 +251,9 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
       await tx.run('insert into boards (id, name, version, created_at, flow_ready, importing, flow_version) values (?, ?, 0, ?, true, true, 0)', [boardId, opts.name, start]);
       await insertRows(
         tx,
-        'insert into columns (id, board_id, name, ord, wip_limit, created_at, removed_at, flow_ord)',
-        8,
-        columns.map((c, i) => [c.id, boardId, c.name, i, null, start, null, i]),
+        'insert into columns (id, board_id, name, ord, wip_limit, created_at, removed_at, flow_ord, split)',
+        9,
+        columns.map((c, i) => [c.id, boardId, c.name, i, null, start, null, i, c.split]),
       );
       // The board's one default lane (a board_created without lanes names it: lib/shared/domain/lanes.ts).
       await tx.run("insert into lanes (id, board_id, name, class_of_service, wip_limit, ord, created_at, deleted_at) values (?, ?, ?, 'standard', null, 0, ?, null)", [
@@ -309,6 +314,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
           latest,
           latest,
           JSON.stringify((people.assignees[i] as string[] | undefined) ?? []),
+          item.stage,
         ]);
         itemRows.push([cardId, boardId, i, item.externalId, item.link, JSON.stringify(item.attributes)]);
         reached.forEach((at, k) => {
@@ -319,8 +325,8 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
       await engine.write(async (tx) => {
         await insertRows(
           tx,
-          'insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked_ms, created_at, updated_at, entered_column_at, assignee_ids)',
-          13,
+          'insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked_ms, created_at, updated_at, entered_column_at, assignee_ids, stage)',
+          14,
           cardRows,
         );
         await insertRows(tx, 'insert into imported_items (card_id, board_id, ord, external_id, link, attributes)', 6, itemRows);

@@ -3,7 +3,7 @@ import { DndContext, DragOverlay, MeasuringStrategy } from '@dnd-kit/core';
 import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import { arrivalRefusal, columnName, keepUnchangedLists } from '../../lib/client/boardView';
-import { cardsByCell, hasLanes, parseCellKey } from '../../lib/client/laneView';
+import { cardsByCell, cellKey, hasLanes, parseCellKey } from '../../lib/client/laneView';
 import { cardCount, cardsNotLoaded } from '../../lib/shared/domain/cardWindow';
 import { hasRole } from '../../lib/shared/domain/roles';
 import { useBoardActions } from '../../lib/client/useBoardActions';
@@ -239,6 +239,7 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER, notice }: {
                         isFirst={index === 0}
                         isLast={index === view.columns.length - 1}
                         addRefusal={arrivalRefusal(view, column.id)}
+                        done={column.split ? { cards: shown.get(cellKey(column.id, null, 'done')) ?? NO_CARDS, drop: dropStateOf(cellKey(column.id, null, 'done')) } : undefined}
                       />
                     ))}
                   </div>

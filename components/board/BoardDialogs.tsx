@@ -91,6 +91,7 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
         index={openColumnIndex}
         columnCount={view.columns.length}
         cardCount={cardCounts.get(openColumn.id) ?? 0}
+        doneCount={openColumn.split ? view.cards.filter((c) => c.columnId === openColumn.id && c.stage === 'done').length : 0}
         onSave={(changes) => void actions.updateColumn(openColumn.id, changes)}
         onMove={(toIndex) => void actions.moveColumn(openColumn.id, toIndex)}
         onRemove={() => actions.removeColumn(openColumn.id)}

@@ -8,7 +8,7 @@ export const BOARD_SHORTCUTS: readonly Shortcut[] = [
   { keys: ['Tab', 'Shift+Tab'], does: 'Go to the next or previous card, work center or button' },
   { keys: ['Enter'], does: 'On a card: open it (details, blocked, history)' },
   { keys: ['Space'], does: 'On a card: pick it up to move it' },
-  { keys: ['←', '→'], does: 'While a card is picked up: carry it to the previous or next work center' },
+  { keys: ['←', '→'], does: 'While a card is picked up: carry it to the previous or next work center (or half of a split one)' },
   { keys: ['↑', '↓'], does: 'While a card is picked up: carry it up or down its work center' },
   { keys: ['Space', 'Enter'], does: 'While a card is picked up: drop it there' },
   { keys: ['Escape'], does: 'Cancel a move, close a dialog, stop adding a card or close the menu' },

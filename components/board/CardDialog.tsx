@@ -142,6 +142,7 @@ export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete
       description={
         <span>
           In <strong>{columnName(columns, card.columnId)}</strong>
+          {card.stage === 'done' ? <span data-testid="card-stage"> · done, waiting to be pulled</span> : null}
           {lanes.length > 1 ? (
             <span>
               {' '}

@@ -12,13 +12,17 @@ import { usePeople } from './People';
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; entries: CardHistoryEntry[]; revision: string };
 
 function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blockedFor: ReadonlyMap<number, number>, lanes: readonly LaneDTO[], people: ReadonlyMap<string, PersonDTO> = new Map()): string {
-  const from = columnName(columns, entry.fromColumnId);
-  const to = columnName(columns, entry.toColumnId);
+  // A move that changed the card's half of a split work center names a done half ("Develop · done"),
+  // and both halves of a move between them; a work center's doing goes without saying.
+  const between = entry.toStage !== undefined && entry.fromColumnId === entry.toColumnId;
+  const from = `${columnName(columns, entry.fromColumnId)}${entry.fromStage === 'done' || between ? ` · ${entry.fromStage}` : ''}`;
+  const to = `${columnName(columns, entry.toColumnId)}${entry.toStage === 'done' || between ? ` · ${entry.toStage}` : ''}`;
   switch (entry.type) {
     case 'card_created':
-      return entry.toColumnId ? `Created in ${to}` : 'Created';
+      return entry.toColumnId ? `Created in ${columnName(columns, entry.toColumnId)}` : 'Created';
     case 'card_moved':
       if (entry.undoes !== undefined) return `Undid the move: back from ${from} to ${to}`;
+      if (between && !entry.toLaneId) return `Moved to ${to}`;
       if (entry.backward) return `Sent back from ${from} to ${to}`;
       if (entry.toLaneId) {
         const lane = `the ${lanes.find((l) => l.id === entry.toLaneId)?.name ?? 'removed'} lane`;

@@ -2,7 +2,8 @@
 import { useDroppable } from '@dnd-kit/core';
 import { useMemo, useState } from 'react';
 import { CARD_WINDOW } from '../../lib/shared/domain/cardWindow';
-import type { CardDTO, ColumnDTO } from '../../lib/shared/domain/types';
+import type { CardDTO, CardStage, ColumnDTO } from '../../lib/shared/domain/types';
+import { cellKey } from '../../lib/client/laneView';
 import { isTempId } from '../../lib/client/optimistic';
 import { columnDropId, type DragData } from '../../lib/client/useCardDrag';
 import { AddCardForm } from './AddCardForm';
@@ -43,6 +44,8 @@ interface ColumnProps {
   isLast: boolean;
   /** Why a new card cannot start here, if it cannot. */
   addRefusal: string | null;
+  /** A split work center's done half (lib/shared/domain/split.ts): its cards and its drop state; `cards` and `drop` are then the doing half's. */
+  done?: { cards: readonly CardDTO[]; drop: DropState };
 }
 
 function frameClass(drop: DropState): string {
@@ -54,11 +57,16 @@ function frameClass(drop: DropState): string {
   return 'bg-slate-200/70';
 }
 
+/** One work center: whole, or split into a doing and a done half under one header. */
+export function Column(props: ColumnProps) {
+  return props.column.split && props.done ? <SplitColumn {...props} done={props.done} /> : <WholeColumn {...props} />;
+}
+
 /**
  * One work center. While a card is dragged, the labels that say why a drop is refused or what a
  * backward drop means are overlays, so nothing moves under the pointer.
  */
-export function Column({ column, step, cards: all, count, notLoaded, onLoadMore, drop, movingBy, draggingCardId, drawLimit, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
+function WholeColumn({ column, step, cards: all, count, notLoaded, onLoadMore, drop, movingBy, draggingCardId, drawLimit, onOpenCard, onSettings, onAddCard, isFirst, isLast, addRefusal }: ColumnProps) {
   const data: DragData = { type: 'column', columnId: column.id };
   const { setNodeRef } = useDroppable({ id: columnDropId(column.id), data, disabled: isTempId(column.id) });
   // The board's filters (BoardFilters.tsx) choose what is drawn; the header's count stays whole.
@@ -131,6 +139,115 @@ export function Column({ column, step, cards: all, count, notLoaded, onLoadMore,
       ) : null}
     </section>
   );
+}
+
+/**
+ * A split work center: one header (its count is both halves': the WIP limit counts them together),
+ * then its halves side by side, each a drop target of its own. The done half, where finished cards
+ * wait for the next work center to pull them, is shaded.
+ */
+function SplitColumn({ column, step, cards, done, count, notLoaded, onLoadMore, drop, movingBy, draggingCardId, drawLimit, onOpenCard, onSettings, onAddCard, isLast, addRefusal }: ColumnProps & { done: NonNullable<ColumnProps['done']> }) {
+  const backward = (drop.kind === 'allowed' && drop.backward) || (done.drop.kind === 'allowed' && done.drop.backward);
+  const halves = { column, movingBy, draggingCardId, drawLimit, onOpenCard };
+  return (
+    <section
+      aria-label={`${column.name}, split into doing and done`}
+      data-testid={`column-${column.id}`}
+      data-split="true"
+      className="relative flex min-w-[22rem] flex-[2_1_0%] flex-col rounded-xl bg-slate-200/70 contain-inline-size sm:min-w-[16rem]"
+    >
+      <div className="flex min-h-0 flex-1 flex-col p-1.5">
+        <ColumnHeader column={column} step={step} count={count} isLast={isLast} onSettings={onSettings} />
+        <div className="mt-1.5 flex min-h-0 flex-1 gap-1.5">
+          <ColumnHalf {...halves} stage="doing" cards={cards} drop={drop} />
+          <ColumnHalf {...halves} stage="done" cards={done.cards} drop={done.drop} />
+        </div>
+        {notLoaded > 0 ? <ShowMore className="mt-1.5" count={notLoaded} onLoad={() => onLoadMore(column.id)} /> : null}
+        <div className="mt-1.5 min-h-8">
+          {backward ? (
+            <p className="rounded-lg bg-amber-100 px-2 py-1.5 text-center text-xs font-semibold text-amber-900">↩ Sends it back: name the defect</p>
+          ) : onAddCard ? (
+            <AddCardForm columnId={column.id} columnName={column.name} onAdd={onAddCard} prominent={false} refusal={addRefusal} />
+          ) : null}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+const HALF_LABEL: Record<CardStage, string> = { doing: 'Doing', done: 'Done' };
+
+interface ColumnHalfProps {
+  column: ColumnDTO;
+  stage: CardStage;
+  cards: readonly CardDTO[];
+  drop: DropState;
+  movingBy: ReadonlyMap<string, string>;
+  draggingCardId: string | null;
+  drawLimit: number;
+  onOpenCard(cardId: string): void;
+}
+
+/** One half of a split work center: a drop target with its list of cards. */
+function ColumnHalf({ column, stage, cards: all, drop, movingBy, draggingCardId, drawLimit, onOpenCard }: ColumnHalfProps) {
+  const key = cellKey(column.id, null, stage);
+  const data: DragData = { type: 'column', columnId: key };
+  const { setNodeRef } = useDroppable({ id: columnDropId(key), data, disabled: isTempId(column.id) });
+  const match = useCardMatch();
+  const cards = useMemo(() => (match ? all.filter(match) : all), [all, match]);
+  const undrawn = cards.length - drawLimit;
+  const backward = drop.kind === 'allowed' && drop.backward;
+  const name = stage === 'done' ? `${column.name}, done: waiting to be pulled` : `${column.name}, doing`;
+  return (
+    <div
+      ref={setNodeRef}
+      role="group"
+      aria-label={name}
+      data-testid={`half-${stage}-${column.id}`}
+      data-drop-state={backward ? 'backward' : drop.kind}
+      data-drop-over={drop.kind !== 'idle' && drop.over ? 'true' : 'false'}
+      className={`relative flex min-h-0 min-w-0 flex-1 basis-0 flex-col rounded-lg transition-[background-color,box-shadow] ${halfFrame(drop, stage)}`}
+    >
+      <p className="flex items-baseline justify-between gap-1 px-1.5 pt-1 text-xs font-semibold text-slate-700" aria-hidden>
+        <span>{HALF_LABEL[stage]}</span>
+        <span className="tabular-nums" data-testid={`half-count-${stage}-${column.id}`}>
+          {all.length}
+        </span>
+      </p>
+      <ol data-drop-column={key} className="flex min-h-16 flex-1 flex-col gap-1.5 overflow-y-auto p-0.5" aria-label={`Cards in ${name}`}>
+        {(undrawn > 0 ? cards.slice(0, drawLimit) : cards).map((card) => (
+          <DraggableCard key={card.id} card={card} columnId={key} movingBy={movingBy.get(card.id)} dragging={card.id === draggingCardId} onOpen={onOpenCard} />
+        ))}
+        {undrawn > 0 ? <li aria-hidden className="list-none" style={{ height: `${undrawn * UNDRAWN_CARD_REM}rem` }} /> : null}
+        {cards.length === 0 && all.length > 0 ? (
+          <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-1 py-4 text-center text-xs text-slate-600">No card here matches the filters</li>
+        ) : null}
+        {all.length === 0 ? (
+          <li className="list-none rounded-lg border-2 border-dashed border-slate-300 px-1 py-4 text-center text-xs text-slate-600">
+            {drop.kind === 'allowed' ? 'Drop here' : stage === 'done' ? 'Nothing waiting' : 'Nothing in progress'}
+          </li>
+        ) : null}
+      </ol>
+      {drop.kind === 'refused' ? <div aria-hidden className="refused-veil rounded-lg" /> : null}
+      {drop.kind === 'refused' ? (
+        <p
+          data-testid={`half-refused-${stage}-${column.id}`}
+          title={drop.message}
+          className={`pointer-events-none absolute inset-x-1 top-1/3 z-10 rounded-lg px-1 py-2 text-center font-bold text-white shadow-lg ${drop.over ? 'bg-rose-700 text-sm' : 'bg-slate-900/90 text-xs'}`}
+        >
+          WIP limit reached
+          {drop.over ? <span className="mt-1 block text-xs font-medium">{drop.message}</span> : null}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** The done half is shaded a step darker than the work center, so waiting work reads apart from work in hand. */
+function halfFrame(drop: DropState, stage: CardStage): string {
+  if (drop.kind === 'allowed' && drop.over) return drop.backward ? 'bg-amber-50 ring-2 ring-amber-500' : 'bg-sky-50 ring-2 ring-sky-500';
+  if (drop.kind === 'allowed' && drop.backward) return 'ring-2 ring-amber-300 ring-inset';
+  return stage === 'done' ? 'bg-slate-300/70' : '';
 }
 
 /** The next page of a work center a big board's window did not send whole. */

@@ -15,6 +15,8 @@ interface ColumnDialogProps {
   index: number;
   columnCount: number;
   cardCount: number;
+  /** Cards in its done half, when split (those the board has loaded). */
+  doneCount: number;
   onSave(changes: ColumnChanges): void;
   onMove(toIndex: number): void;
   onRemove(): Promise<Ack>;
@@ -22,13 +24,16 @@ interface ColumnDialogProps {
 }
 
 /** Settings of one work center: name, WIP limit, place in the stream, removal. */
-export function ColumnDialog({ column, index, columnCount, cardCount, onSave, onMove, onRemove, onClose }: ColumnDialogProps) {
+export function ColumnDialog({ column, index, columnCount, cardCount, doneCount, onSave, onMove, onRemove, onClose }: ColumnDialogProps) {
   const [name, setName] = useState(column.name);
   const [limit, setLimit] = useState(column.wipLimit === null ? '' : String(column.wipLimit));
   const [error, setError] = useState<string | null>(null);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [removing, setRemoving] = useState(false);
-  const ids = { name: useId(), limit: useId() };
+  const [split, setSplit] = useState(column.split);
+  const ids = { name: useId(), limit: useId(), split: useId() };
+  // The first and the last work centers are no steps of progress: there is nothing to wait in (lib/shared/domain/split.ts).
+  const edge = index === 0 || index === columnCount - 1;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -39,6 +44,11 @@ export function ColumnDialog({ column, index, columnCount, cardCount, onSave, on
     const changes: ColumnChanges = {};
     if (parsedName.value !== column.name) changes.name = parsedName.value;
     if (parsedLimit.value !== column.wipLimit) changes.wipLimit = parsedLimit.value;
+    if (split !== column.split) {
+      // The server refuses it too; said here, the dialog stays open on the reason.
+      if (!split && doneCount > 0) return setError(`${column.name} still holds ${plural(doneCount, 'card')} in its done half: move them on or back to doing before joining the halves`);
+      changes.split = split;
+    }
     if (Object.keys(changes).length > 0) onSave(changes);
     onClose();
   };
@@ -92,6 +102,26 @@ export function ColumnDialog({ column, index, columnCount, cardCount, onSave, on
             </Button>
           </div>
         </Field>
+        <div className="space-y-1 rounded-lg bg-slate-50 p-3">
+          <label htmlFor={ids.split} className="flex items-center gap-2 text-sm font-medium text-slate-800">
+            <input
+              id={ids.split}
+              type="checkbox"
+              checked={split}
+              disabled={edge && !column.split}
+              onChange={(e) => setSplit(e.target.checked)}
+              aria-describedby={`${ids.split}-hint`}
+              className="size-4 accent-sky-700"
+              data-testid="column-split-input"
+            />
+            Split into doing and done
+          </label>
+          <p id={`${ids.split}-hint`} className="text-xs text-slate-600">
+            {edge && !column.split
+              ? `Only a work center between the first and the last can be split: ${column.name} is the ${index === 0 ? 'first' : 'last'}.`
+              : 'Cards finished here move to the done half and wait there for the next work center to pull them, so waiting shows apart from work. The WIP limit counts both halves.'}
+          </p>
+        </div>
         <FormError message={error} testId="column-dialog-error" />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>

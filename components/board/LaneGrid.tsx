@@ -1,7 +1,7 @@
 'use client';
 import { useDroppable } from '@dnd-kit/core';
 import { memo, useMemo } from 'react';
-import type { BoardSnapshot, CardDTO, ClassOfService, ColumnDTO, LaneDTO } from '../../lib/shared/domain/types';
+import type { BoardSnapshot, CardDTO, CardStage, ClassOfService, ColumnDTO, LaneDTO } from '../../lib/shared/domain/types';
 import { CLASS_LABELS } from '../../lib/shared/domain/lanes';
 import { cardCount, cardsNotLoaded } from '../../lib/shared/domain/cardWindow';
 import { formatCount, wipState, type WipState } from '../../lib/client/boardView';
@@ -71,7 +71,8 @@ export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, d
   }, [view.cards, view.columns]);
   // Every row is a grid of its own with the same tracks: a card arriving in one lane lays out that
   // lane's row again, not every cell of the board (one grid for all made each drag step relayout all).
-  const tracks = { gridTemplateColumns: `repeat(${columns.length}, minmax(var(--lane-cell-min), 1fr))` };
+  // A split work center (its halves side by side in every lane) takes two tracks' room.
+  const tracks = { gridTemplateColumns: columns.map((c) => (c.split ? 'minmax(calc(2 * var(--lane-cell-min)), 2fr)' : 'minmax(var(--lane-cell-min), 1fr)')).join(' ') };
   return (
     <div className="min-w-min px-2 pb-2" data-testid="lane-grid">
       <div className="sticky top-0 z-20 grid gap-x-2 bg-slate-100 pt-2 pb-1" style={tracks}>
@@ -95,12 +96,13 @@ export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, d
           <div className="grid gap-x-2" style={tracks}>
             {columns.map((column, index) => {
               const key = cellKey(column.id, lane.id);
-              return (
+              const cell = (
                 <LaneCell
                   key={key}
                   cellId={key}
                   lane={lane}
                   column={column}
+                  stage={column.split ? 'doing' : null}
                   cards={shown.get(key) ?? NO_CARDS}
                   count={counts.cells.get(key) ?? 0}
                   drop={dropStateOf(key)}
@@ -112,6 +114,29 @@ export function LaneGrid({ view, shown, dropStateOf, movingBy, draggingCardId, d
                   onAddCard={onAddCard && index === 0 ? onAddCard : undefined}
                   addRefusal={index === 0 ? cellRefusal(view, null, key) : null}
                 />
+              );
+              if (!column.split) return cell;
+              // A split work center's cell: its doing and done halves side by side (the cell's limit counts both).
+              const doneKey = cellKey(column.id, lane.id, 'done');
+              return (
+                <div key={key} className="grid grid-cols-2 gap-1">
+                  {cell}
+                  <LaneCell
+                    cellId={doneKey}
+                    lane={lane}
+                    column={column}
+                    stage="done"
+                    cards={shown.get(doneKey) ?? NO_CARDS}
+                    count={counts.cells.get(key) ?? 0}
+                    drop={dropStateOf(doneKey)}
+                    movingBy={movingBy}
+                    draggingCardId={draggingCardId}
+                    drawLimit={drawLimit}
+                    onOpenCard={onOpenCard}
+                    isFirst={false}
+                    addRefusal={null}
+                  />
+                </div>
               );
             })}
           </div>
@@ -150,6 +175,8 @@ interface LaneCellProps {
   cellId: string;
   lane: LaneDTO;
   column: ColumnDTO;
+  /** The half of a split work center this cell is; null for a work center that is not split. */
+  stage: CardStage | null;
   cards: readonly CardDTO[];
   count: number;
   drop: DropState;
@@ -176,6 +203,7 @@ function sameCell(a: LaneCellProps, b: LaneCellProps): boolean {
     a.count === b.count &&
     a.lane === b.lane &&
     a.column === b.column &&
+    a.stage === b.stage &&
     sameDrop(a.drop, b.drop) &&
     a.movingBy === b.movingBy &&
     (a.draggingCardId === b.draggingCardId || (!a.cards.some((c) => c.id === a.draggingCardId) && !b.cards.some((c) => c.id === b.draggingCardId))) &&
@@ -193,23 +221,25 @@ function frameClass(drop: DropState, tint: string): string {
 }
 
 /** One lane in one work center: a drop target with its cards, and its own limit if it has one. */
-const LaneCell = memo(function LaneCell({ cellId, lane, column, cards, count, drop, movingBy, draggingCardId, drawLimit, onOpenCard, isFirst, onAddCard, addRefusal }: LaneCellProps) {
+const LaneCell = memo(function LaneCell({ cellId, lane, column, stage, cards, count, drop, movingBy, draggingCardId, drawLimit, onOpenCard, isFirst, onAddCard, addRefusal }: LaneCellProps) {
   const data: DragData = { type: 'column', columnId: cellId };
   const { setNodeRef } = useDroppable({ id: columnDropId(cellId), data });
-  const limit = lane.cellLimits[column.id] ?? null;
+  // A split work center's cell limit counts both halves: its count is shown once, in the doing half.
+  const limit = stage === 'done' ? null : (lane.cellLimits[column.id] ?? null);
   const state = wipState(count, limit);
   const full = state === 'full' || state === 'over';
-  const label = `${column.name}, ${lane.name} lane${limit !== null ? `, ${count} of ${limit}${full ? ', at its WIP limit' : ''}` : ''}`;
+  const half = stage === 'done' ? ', done: waiting to be pulled' : stage === 'doing' ? ', doing' : '';
+  const label = `${column.name}${half}, ${lane.name} lane${limit !== null ? `, ${count} of ${limit}${full ? ', at its WIP limit' : ''}` : ''}`;
   const backward = drop.kind === 'allowed' && drop.backward;
   return (
     <section
       ref={setNodeRef}
       aria-label={label}
-      data-testid={`cell-${column.id}-${lane.id}`}
+      data-testid={`cell-${column.id}-${lane.id}${stage === 'done' ? '-done' : ''}`}
       data-drop-state={backward ? 'backward' : drop.kind}
       data-drop-over={drop.kind !== 'idle' && drop.over ? 'true' : 'false'}
       data-wip-state={state}
-      className={`relative flex min-h-20 flex-col rounded-xl p-1.5 contain-inline-size transition-[background-color,box-shadow] ${frameClass(drop, LANE_TINT[lane.classOfService])} ${
+      className={`relative flex min-h-20 flex-col rounded-xl p-1.5 contain-inline-size transition-[background-color,box-shadow] ${frameClass(drop, stage === 'done' ? `${LANE_TINT[lane.classOfService]} done-half` : LANE_TINT[lane.classOfService])} ${
         full && drop.kind === 'idle' ? 'ring-2 ring-amber-400 ring-inset' : ''
       }`}
     >
@@ -221,7 +251,12 @@ const LaneCell = memo(function LaneCell({ cellId, lane, column, cards, count, dr
           {full ? <span className="font-semibold text-amber-800">Full</span> : null}
         </p>
       ) : null}
-      <ol data-drop-column={cellId} className="flex flex-1 flex-col gap-1.5 p-0.5" aria-label={`Cards in ${column.name}, ${lane.name} lane`}>
+      {stage !== null ? (
+        <p className="mb-1 px-0.5 text-xs font-semibold text-slate-700" aria-hidden>
+          {stage === 'done' ? 'Done' : 'Doing'}
+        </p>
+      ) : null}
+      <ol data-drop-column={cellId} className="flex flex-1 flex-col gap-1.5 p-0.5" aria-label={`Cards in ${column.name}${half}, ${lane.name} lane`}>
         {(cards.length > drawLimit ? cards.slice(0, drawLimit) : cards).map((card) => (
           <DraggableCard key={card.id} card={card} columnId={cellId} movingBy={movingBy.get(card.id)} dragging={card.id === draggingCardId} onOpen={onOpenCard} />
         ))}

@@ -53,6 +53,12 @@ export const StandupCard = memo(function StandupCard({ card, highlighted, now, m
             </span>
           ) : null}
           {columnName ? <span className="text-slate-300">in {columnName}</span> : null}
+          {/* In a split work center's done half: finished there, waiting for the next one to pull it. */}
+          {card.stage === 'done' ? (
+            <span className="rounded bg-slate-200 px-2 font-semibold text-slate-900" data-testid={`standup-stage-${card.id}`}>
+              done, waiting
+            </span>
+          ) : null}
           {assignees.length > 0 ? <span>{assignees.join(', ')}</span> : null}
           {card.defectCount > 0 ? <span className="text-amber-200">↩ {card.defectCount} defect{card.defectCount === 1 ? '' : 's'}</span> : null}
         </span>

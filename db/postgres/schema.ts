@@ -37,6 +37,7 @@ export const columns = pgTable(
     createdAt: ms('created_at').notNull(),
     removedAt: ms('removed_at'),
     flowOrd: integer('flow_ord').notNull().default(0),
+    split: boolean('split').notNull().default(false),
   },
   (t) => [index('columns_board_idx').on(t.boardId, t.ord)],
 );
@@ -64,6 +65,7 @@ export const cards = pgTable(
     enteredColumnAt: ms('entered_column_at').notNull(),
     deletedAt: ms('deleted_at'),
     assigneeIds: text('assignee_ids').notNull().default('[]'),
+    stage: text('stage').notNull().default('doing'),
     parentId: text('parent_id'),
   },
   (t) => [

@@ -47,6 +47,8 @@ export const columns = sqliteTable(
      * they stood, dense from 0. The CFD's levels follow it (see lib/shared/flow/order.ts).
      */
     flowOrd: integer('flow_ord').notNull().default(0),
+    /** Split into a doing half and a done half (lib/shared/domain/split.ts). */
+    split: integer('split', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [index('columns_board_idx').on(t.boardId, t.ord)],
 );
@@ -80,6 +82,8 @@ export const cards = sqliteTable(
     deletedAt: integer('deleted_at'),
     /** The card's assignees: a JSON array of account ids (db/store/people.ts). */
     assigneeIds: text('assignee_ids').notNull().default('[]'),
+    /** Its half of a split work center: 'doing' or 'done' (always 'doing' in one not split). */
+    stage: text('stage').notNull().default('doing'),
     /** The card this one was split from (db/store/cardSplit.ts); a split parent is off the board (deleted_at set) and the log says it was split. */
     parentId: text('parent_id'),
   },

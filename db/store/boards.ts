@@ -15,7 +15,7 @@ export async function insertBoard(tx: WriteTx, input: BoardCreateInput, actor: A
   const { boardId } = ids;
   const template = input.columns ?? VALUE_STREAM_TEMPLATE;
   await tx.run('insert into boards (id, name, version, created_at) values (?, ?, 0, ?)', [boardId, input.name, now]);
-  const cols = template.map((c, ord) => ({ id: ids.newId(), boardId, name: c.name, ord, wipLimit: c.wipLimit ?? null, createdAt: now, removedAt: null, flowOrd: ord }));
+  const cols = template.map((c, ord) => ({ id: ids.newId(), boardId, name: c.name, ord, wipLimit: c.wipLimit ?? null, createdAt: now, removedAt: null, flowOrd: ord, split: false }));
   for (const c of cols) {
     await tx.run('insert into columns (id, board_id, name, ord, wip_limit, created_at, removed_at, flow_ord) values (?, ?, ?, ?, ?, ?, null, ?)', [
       c.id,
@@ -197,6 +197,7 @@ export async function historyOf(sql: Sql, cardId: string): Promise<CardHistoryEn
         reason: e.reason,
         ...(e.undoes ? { undoes: e.undoes.version } : {}),
         ...(e.toLaneId ? { fromLaneId: e.fromLaneId, toLaneId: e.toLaneId } : {}),
+        ...(e.toStage ? { fromStage: e.fromStage, toStage: e.toStage } : {}),
       });
     else if (e.type === 'card_created') Object.assign(entry, { toColumnId: e.card.columnId });
     else if (e.type === 'card_updated') Object.assign(entry, { changes: e.changes });

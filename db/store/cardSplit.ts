@@ -73,9 +73,9 @@ export async function splitCard(ctx: WriteContext, input: CardSplitInput, newId:
   await tx.run('update cards set deleted_at = ?, updated_at = ? where id = ?', [now, now, parent.id]);
   for (const child of children) {
     await tx.run(
-      `insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids, parent_id)
-       values (?, ?, ?, ?, ?, ?, '', ?, false, null, 0, ?, ?, ?, ?, ?)`,
-      [child.id, boardId, child.columnId, child.laneId, child.position, child.title, child.type, now, now, now, JSON.stringify(child.assigneeIds), parent.id],
+      `insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids, parent_id, stage)
+       values (?, ?, ?, ?, ?, ?, '', ?, false, null, 0, ?, ?, ?, ?, ?, ?)`,
+      [child.id, boardId, child.columnId, child.laneId, child.position, child.title, child.type, now, now, now, JSON.stringify(child.assigneeIds), parent.id, child.stage],
     );
   }
   const event = await ctx.append({ type: 'card_split', cardId: parent.id, columnId: parent.columnId, children }, parent.id);

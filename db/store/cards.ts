@@ -2,6 +2,7 @@
 import { DomainError } from '../../lib/shared/domain/errors';
 import { positionBefore } from '../../lib/shared/domain/ordering';
 import { cardMovedEvent, isBackwardStep, requireReason } from '../../lib/shared/domain/rules';
+import { stageAfterMove } from '../../lib/shared/domain/split';
 import type { BoardEventBody, CardDTO } from '../../lib/shared/domain/types';
 import type { CardCreateInput, CardDeleteInput, CardMoveInput, CardUpdateInput } from '../../lib/shared/protocol';
 import type { WriteTx } from '../engine';
@@ -69,6 +70,7 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
     enteredColumnAt: now,
     deletedAt: null,
     assigneeIds: JSON.stringify(assigneeIds),
+    stage: 'doing',
     parentId: null,
   };
   await tx.run(
@@ -136,6 +138,9 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
   const source = sameColumn ? target : await columnOn(tx, boardId, card.columnId);
   const backward = !sameColumn && isBackwardStep(source.ord, target.ord);
   const reason = requireReason(backward, input.reason);
+  // Between the halves of a split work center is no pull: the same column, whatever the stage.
+  const fromStage = toCardDTO(card).stage;
+  const stage = stageAfterMove({ name: target.name, split: Boolean(target.split) }, input.stage, sameColumn, fromStage);
   const inTarget = await cardsIn(tx, target.id);
   const fromLaneId = toCardDTO(card).laneId;
   const lane = await laneOf(tx, boardId, input.toLaneId, fromLaneId);
@@ -166,16 +171,21 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
     defectCount: card.defectCount + (backward ? 1 : 0),
     updatedAt: now,
     enteredColumnAt: sameColumn ? card.enteredColumnAt : now,
+    stage,
   };
-  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ? where id = ?', [
+  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ?, stage = ? where id = ?', [
     updated.columnId,
     lane.id,
     position,
     updated.defectCount,
     now,
     updated.enteredColumnAt,
+    stage,
     card.id,
   ]);
-  const event = await append(cardMovedEvent({ cardId: card.id, fromColumnId: card.columnId, toColumnId: target.id, position, backward, reason, ...(sameLane ? {} : { fromLaneId, toLaneId: lane.id }) }), card.id);
+  const event = await append(
+    cardMovedEvent({ cardId: card.id, fromColumnId: card.columnId, toColumnId: target.id, position, backward, reason, fromStage, toStage: stage, ...(sameLane ? {} : { fromLaneId, toLaneId: lane.id }) }),
+    card.id,
+  );
   return { boardId, version: event.version, events: [event], card: toCardDTO(updated) };
 }

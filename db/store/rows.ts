@@ -5,7 +5,7 @@
  */
 import { getTableColumns, type Table } from 'drizzle-orm';
 import { defaultLaneId } from '../../lib/shared/domain/lanes';
-import type { BoardEvent, BoardEventBody, CardDTO, CardType, ClassOfService, ColumnDTO, LaneDTO, WorkingDays } from '../../lib/shared/domain/types';
+import type { BoardEvent, BoardEventBody, CardDTO, CardStage, CardType, ClassOfService, ColumnDTO, LaneDTO, WorkingDays } from '../../lib/shared/domain/types';
 import { boards, cards, columns, events, lanes } from '../sqlite/schema';
 
 /** `column_name as "fieldName", …` for every column of a table, optionally qualified by an alias. */
@@ -51,6 +51,7 @@ export function toCardDTO(row: CardRow): CardDTO {
     updatedAt: iso(row.updatedAt),
     enteredColumnAt: iso(row.enteredColumnAt),
     assigneeIds: assigneesOf(row.assigneeIds),
+    stage: row.stage === 'done' ? 'done' : ('doing' satisfies CardStage),
     parentId: row.parentId ?? null,
   };
 }
@@ -67,7 +68,8 @@ export function assigneesOf(json: string | null | undefined): string[] {
 }
 
 export function toColumnDTO(row: ColumnRow, defectsReturned = 0): ColumnDTO {
-  return { id: row.id, boardId: row.boardId, name: row.name, wipLimit: row.wipLimit, defectsReturned };
+  // SQLite keeps the flag as 0 or 1.
+  return { id: row.id, boardId: row.boardId, name: row.name, wipLimit: row.wipLimit, defectsReturned, split: Boolean(row.split) };
 }
 
 export function toLaneDTO(row: LaneRow, cellLimits: Record<string, number> = {}): LaneDTO {

@@ -33,8 +33,8 @@ export async function undoMove({ tx, boardId, now, actor, append }: WriteContext
   const before = await cardBefore(tx, boardId, card.id, move.version);
   if (!before) throw new DomainError('NOT_FOUND', 'Where the card stood before that move is not known');
   const place = placeOf(before);
-  const target = await tx.get<{ id: string; name: string; wipLimit: number | null; ord: number; removedAt: number | null }>(
-    'select id, name, wip_limit as "wipLimit", ord, removed_at as "removedAt" from columns where id = ? and board_id = ?',
+  const target = await tx.get<{ id: string; name: string; wipLimit: number | null; ord: number; removedAt: number | null; split: boolean | number }>(
+    'select id, name, wip_limit as "wipLimit", ord, removed_at as "removedAt", split from columns where id = ? and board_id = ?',
     [place.columnId, boardId],
   );
   if (!target || target.removedAt !== null) throw new DomainError('CONFLICT', 'The work center the card came from has been removed: it cannot go back there');
@@ -52,18 +52,23 @@ export async function undoMove({ tx, boardId, now, actor, append }: WriteContext
   const body = undoMovedEvent(move, place);
   const undone = body.undoes?.backward ? 1 : 0;
   const defectCount = card.defectCount - undone;
-  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ? where id = ?', [
+  // The stage comes back too; a work center joined again since holds its cards in doing (an unsplit
+  // one never has a done half).
+  const stage = place.stage === 'done' && Boolean(target.split) ? 'done' : 'doing';
+  if (place.stage === 'done' && stage !== 'done') throw new DomainError('CONFLICT', 'The work center the card came from is no longer split into doing and done: move the card instead');
+  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ?, stage = ? where id = ?', [
     place.columnId,
     lane.id,
     place.position,
     defectCount,
     now,
     Date.parse(place.enteredColumnAt),
+    stage,
     card.id,
   ]);
   // The defect no longer stands: its row leaves the projection (the log keeps both events).
   if (undone) await tx.run('delete from backward_moves where board_id = ? and event_seq = (select seq from events where board_id = ? and version = ?)', [boardId, boardId, move.version]);
   const event = await append(body, card.id);
-  const updated = toCardDTO({ ...card, columnId: place.columnId, laneId: lane.id, position: place.position, defectCount, updatedAt: now, enteredColumnAt: Date.parse(place.enteredColumnAt) });
+  const updated = toCardDTO({ ...card, columnId: place.columnId, laneId: lane.id, position: place.position, defectCount, updatedAt: now, enteredColumnAt: Date.parse(place.enteredColumnAt), stage });
   return { boardId, version: event.version, events: [event], card: updated };
 }

@@ -25,8 +25,11 @@ export function remoteChangeMessage(event: BoardEvent, board: BoardSnapshot, sel
   switch (event.type) {
     case 'card_moved': {
       const title = titleOf(board, event.cardId);
-      const to = columnName(board.columns, event.toColumnId);
+      // A split work center's half is named when the move changed it: into a done half ("Develop, done"), or between the halves.
+      const between = event.toStage !== undefined && event.fromColumnId === event.toColumnId;
+      const to = `${columnName(board.columns, event.toColumnId)}${event.toStage === 'done' || between ? `, ${event.toStage}` : ''}`;
       if (event.undoes) return `${who} undid a move: ${title} is back in ${to}`;
+      if (between) return `${who} moved ${title} to ${to}`;
       if (event.fromColumnId === event.toColumnId) return `${who} reordered ${title} in ${to}`;
       if (event.backward) return `${who} sent ${title} back to ${to}${event.reason ? `: ${event.reason}` : ''}`;
       return `${who} moved ${title} to ${to}`;
@@ -52,6 +55,8 @@ export function remoteChangeMessage(event: BoardEvent, board: BoardSnapshot, sel
       return `${who} renamed a work center to ${event.name}`;
     case 'wip_limit_set':
       return `${who} set the WIP limit of ${columnName(board.columns, event.columnId)} to ${event.wipLimit ?? 'none'}`;
+    case 'column_split_set':
+      return `${who} ${event.split ? 'split' : 'joined the halves of'} ${columnName(board.columns, event.columnId)}${event.split ? ' into doing and done' : ''}`;
     case 'board_renamed':
       return `${who} renamed the board to ${event.name}`;
     default:

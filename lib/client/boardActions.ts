@@ -1,4 +1,4 @@
-import type { CardDTO, CardType, ClassOfService } from '../shared/domain/types';
+import type { CardDTO, CardStage, CardType, ClassOfService } from '../shared/domain/types';
 import type { Ack } from '../shared/protocol';
 import { newId } from './ids';
 import {
@@ -31,6 +31,8 @@ export interface LaneChanges {
 export interface ColumnChanges {
   name?: string;
   wipLimit?: number | null;
+  /** Split into doing and done (lib/shared/domain/split.ts), or join the halves. */
+  split?: boolean;
 }
 
 /**
@@ -39,10 +41,10 @@ export interface ColumnChanges {
  */
 export function boardActions(boardId: string, mutate: BoardSyncClient['mutate']) {
   return {
-    /** `toLaneId`: another lane for the card (absent: it stays in its lane). */
-    moveCard: (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string) =>
-      mutate(moveCardApply(cardId, toColumnId, beforeCardId, reason, now(), toLaneId), (s, clientMutationId) =>
-        request(s, 'card:move', { cardId, toColumnId, beforeCardId, clientMutationId, ...(reason ? { reason } : {}), ...(toLaneId ? { toLaneId } : {}) }),
+    /** `toLaneId`: another lane for the card (absent: it stays in its lane); `stage`: the half of a split work center. */
+    moveCard: (cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string, stage?: CardStage) =>
+      mutate(moveCardApply(cardId, toColumnId, beforeCardId, reason, now(), toLaneId, stage), (s, clientMutationId) =>
+        request(s, 'card:move', { cardId, toColumnId, beforeCardId, clientMutationId, ...(reason ? { reason } : {}), ...(toLaneId ? { toLaneId } : {}), ...(stage ? { stage } : {}) }),
       ),
     /** Takes back one's own last move of a card, within UNDO_WINDOW_MS (optimistic: the card goes back at once). */
     undoMove: (move: OwnMove) =>

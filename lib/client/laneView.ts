@@ -1,38 +1,52 @@
 /**
  * The board seen through its lanes. A board with one lane is drawn as it always was: its drop
  * targets and card lists are keyed by work center id. With more lanes, each cell (lane × work
- * center) is a drop target and a list, keyed by cellKey.
+ * center) is a drop target and a list, keyed by cellKey. A split work center (split.ts) has two of
+ * each, side by side: its doing half keyed as the work center (or cell) itself, its done half with
+ * the stage added to the key.
  */
 import { cardCount } from '../shared/domain/cardWindow';
 import { isDomainError } from '../shared/domain/errors';
 import { assertRoomInLane, inProgress, laneCounts } from '../shared/domain/lanes';
 import { personRefusal } from '../shared/domain/people';
 import { sortByPosition } from '../shared/domain/ordering';
-import type { BoardSnapshot, CardDTO, LaneDTO } from '../shared/domain/types';
+import type { BoardSnapshot, CardDTO, CardStage, LaneDTO } from '../shared/domain/types';
 
 const SEPARATOR = '::';
+/** Ends the key of a split work center's done half (ids are UUIDs: neither separator occurs in them). */
+const DONE_SUFFIX = '@@done';
 
 /** The list and drop-target key of a cell; a board with one lane uses the work center's id. */
-export function cellKey(columnId: string, laneId: string | null): string {
-  return laneId === null ? columnId : `${columnId}${SEPARATOR}${laneId}`;
+export function cellKey(columnId: string, laneId: string | null, stage: CardStage = 'doing'): string {
+  const key = laneId === null ? columnId : `${columnId}${SEPARATOR}${laneId}`;
+  return stage === 'done' ? `${key}${DONE_SUFFIX}` : key;
 }
 
-export function parseCellKey(key: string): { columnId: string; laneId: string | null } {
-  const at = key.indexOf(SEPARATOR);
-  return at < 0 ? { columnId: key, laneId: null } : { columnId: key.slice(0, at), laneId: key.slice(at + SEPARATOR.length) };
+export function parseCellKey(key: string): { columnId: string; laneId: string | null; stage: CardStage } {
+  const stage: CardStage = key.endsWith(DONE_SUFFIX) ? 'done' : 'doing';
+  const base = stage === 'done' ? key.slice(0, -DONE_SUFFIX.length) : key;
+  const at = base.indexOf(SEPARATOR);
+  return at < 0 ? { columnId: base, laneId: null, stage } : { columnId: base.slice(0, at), laneId: base.slice(at + SEPARATOR.length), stage };
 }
 
 export const hasLanes = (board: Pick<BoardSnapshot, 'lanes'>): boolean => board.lanes.length > 1;
 
-/** Cards of every cell (or every work center, on a one-lane board) in display order. */
+/** Cards of every cell (or every work center, on a one-lane board) in display order; a split one's halves apart. */
 export function cardsByCell(board: BoardSnapshot): Map<string, CardDTO[]> {
   const lanes = hasLanes(board);
   const map = new Map<string, CardDTO[]>();
   for (const column of board.columns) {
-    if (!lanes) map.set(column.id, []);
-    else for (const lane of board.lanes) map.set(cellKey(column.id, lane.id), []);
+    for (const laneId of lanes ? board.lanes.map((l) => l.id) : [null]) {
+      map.set(cellKey(column.id, laneId), []);
+      if (column.split) map.set(cellKey(column.id, laneId, 'done'), []);
+    }
   }
-  for (const card of board.cards) map.get(cellKey(card.columnId, lanes ? card.laneId : null))?.push(card);
+  for (const card of board.cards) {
+    const laneId = lanes ? card.laneId : null;
+    // A done card whose work center is no longer split (a prediction the server has not answered) shows in doing.
+    const list = (card.stage === 'done' ? map.get(cellKey(card.columnId, laneId, 'done')) : undefined) ?? map.get(cellKey(card.columnId, laneId));
+    list?.push(card);
+  }
   for (const [key, cards] of map) map.set(key, sortByPosition(cards));
   return map;
 }

@@ -3,7 +3,8 @@ import { arrivalAnchor, isLastColumn } from '../shared/domain/doneOrder';
 import { defaultLaneId, laneForNewCard } from '../shared/domain/lanes';
 import { positionBefore, sortByPosition } from '../shared/domain/ordering';
 import { cardMovedEvent, isBackwardMove } from '../shared/domain/rules';
-import type { BoardEventBody, BoardSnapshot, CardDTO, CardPlace, CardType, ColumnDTO } from '../shared/domain/types';
+import { stageAfterMove } from '../shared/domain/split';
+import type { BoardEventBody, BoardSnapshot, CardDTO, CardPlace, CardStage, CardType, ColumnDTO } from '../shared/domain/types';
 import { undoMovedEvent } from '../shared/domain/undo';
 import type { Apply } from './syncState';
 
@@ -27,7 +28,7 @@ function findCard(board: BoardSnapshot, cardId: string): CardDTO {
   return card;
 }
 
-export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, at: string, toLaneId?: string): Apply {
+export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, at: string, toLaneId?: string, toStage?: CardStage): Apply {
   return (board) => {
     const card = findCard(board, cardId);
     const order = board.columns.map((c) => c.id);
@@ -39,9 +40,22 @@ export function moveCardApply(cardId: string, toColumnId: string, beforeCardId: 
     const anchor = last ? arrivalAnchor(sortByPosition(target), cardId) : beforeCardId;
     const position = last && card.columnId === toColumnId ? card.position : (positionBefore(target, anchor, cardId) ?? positionBefore(target, null, cardId));
     if (position === null) throw new Error('no position');
+    const column = board.columns.find((c) => c.id === toColumnId);
+    // The server's rule for the half of a split work center the card lands in (throws where the server refuses).
+    const stage = column ? stageAfterMove(column, toStage, card.columnId === toColumnId, card.stage) : 'doing';
     return predict(
       board,
-      cardMovedEvent({ cardId, fromColumnId: card.columnId, toColumnId, position, backward, reason, ...(toLaneId ? { fromLaneId: card.laneId, toLaneId } : {}) }),
+      cardMovedEvent({
+        cardId,
+        fromColumnId: card.columnId,
+        toColumnId,
+        position,
+        backward,
+        reason,
+        fromStage: card.stage,
+        toStage: stage,
+        ...(toLaneId ? { fromLaneId: card.laneId, toLaneId } : {}),
+      }),
       at,
     );
   };
@@ -58,6 +72,8 @@ export interface OwnMove {
   backward: boolean;
   /** Where the card stood before it. */
   before: CardPlace;
+  /** The card's half of a split work center after it. */
+  toStage?: CardStage;
 }
 
 /** The compensating event of an undo, predicted exactly as the server will commit it. */
@@ -100,6 +116,7 @@ export function createCardApply(input: NewCard, at: string): Apply {
       updatedAt: at,
       enteredColumnAt: at,
       assigneeIds: [],
+      stage: 'doing',
       parentId: null,
     };
     return predict(board, { type: 'card_created', card }, at);
@@ -129,16 +146,17 @@ export function personWipLimitApply(personWipLimit: number | null, at: string): 
 
 export function addColumnApply(tempId: string, name: string, wipLimit: number | null, index: number, at: string): Apply {
   return (board) => {
-    const column: ColumnDTO = { id: tempId, boardId: board.id, name: name.trim(), wipLimit, defectsReturned: 0 };
+    const column: ColumnDTO = { id: tempId, boardId: board.id, name: name.trim(), wipLimit, defectsReturned: 0, split: false };
     return predict(board, { type: 'column_added', column, index: Math.min(index, board.columns.length) }, at);
   };
 }
 
-export function updateColumnApply(columnId: string, changes: { name?: string; wipLimit?: number | null }, at: string): Apply {
+export function updateColumnApply(columnId: string, changes: { name?: string; wipLimit?: number | null; split?: boolean }, at: string): Apply {
   return (board) => {
     let next = board;
     if (changes.name !== undefined) next = predict(next, { type: 'column_renamed', columnId, name: changes.name.trim() }, at);
     if (changes.wipLimit !== undefined) next = predict(next, { type: 'wip_limit_set', columnId, wipLimit: changes.wipLimit }, at);
+    if (changes.split !== undefined) next = predict(next, { type: 'column_split_set', columnId, split: changes.split }, at);
     return next;
   };
 }

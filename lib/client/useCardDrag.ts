@@ -19,7 +19,7 @@ import {
 } from '@dnd-kit/core';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { isBackwardMove } from '../shared/domain/rules';
-import type { BoardSnapshot } from '../shared/domain/types';
+import type { BoardSnapshot, CardStage } from '../shared/domain/types';
 import { columnName } from './boardView';
 import { arrivalAnchor, isLastColumn } from '../shared/domain/doneOrder';
 import { cellRefusal, parseCellKey } from './laneView';
@@ -59,7 +59,7 @@ interface Options {
   view: BoardSnapshot;
   lists: ColumnLists;
   /** Sends the move; resolves with the server's answer. */
-  move(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string): Promise<MoveOutcome>;
+  move(cardId: string, toColumnId: string, beforeCardId: string | null, reason: string | null, toLaneId?: string, stage?: CardStage): Promise<MoveOutcome>;
   notify(message: string): void;
   announceDrag(cardId: string | null): void;
   /**
@@ -110,8 +110,11 @@ const keyboardCoordinates: KeyboardCoordinateGetter = (event, { currentCoordinat
   const all = droppableContainers.getEnabled().flatMap((c) => c.node.current?.getBoundingClientRect() ?? []);
   // On a board with lanes the droppables are cells in rows: left and right stay in the row (lane) of
   // the cell the card is over; up and down step through that cell, then to the cell above or below.
+  // A row is what spans the middle of the droppable the card is over: a split work center's halves
+  // start below its header, lower than a whole work center, and are in its row all the same.
   const over = context.over ? droppableContainers.get(context.over.id)?.node.current?.getBoundingClientRect() : undefined;
-  const row = over ? all.filter((r) => Math.abs(r.top - over.top) < 2) : all;
+  const level = over ? over.top + over.height / 2 : 0;
+  const row = over ? all.filter((r) => r.top <= level && r.bottom >= level) : all;
   const columns = (row.length > 0 ? row : all).toSorted((a, b) => a.left - b.left);
   const toColumn = (rect: { left: number; width: number } | undefined) =>
     rect ? { x: currentCoordinates.x + rect.left + (rect.width - collisionRect.width) / 2 - collisionRect.left, y: currentCoordinates.y } : undefined;
@@ -231,11 +234,13 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
   function titleOf(id: string | number): string {
     return view.cards.find((c) => c.id === String(id))?.title ?? 'card';
   }
-  /** A work center by name, with its lane on a board with lanes ("Develop, Mobile lane"). */
+  /** A work center by name, with its half when split and its lane on a board with lanes ("Develop, done, Mobile lane"). */
   function placeName(cellKey: string): string {
-    const { columnId, laneId } = parseCellKey(cellKey);
+    const { columnId, laneId, stage } = parseCellKey(cellKey);
     const lane = laneId === null ? undefined : view.lanes.find((l) => l.id === laneId);
-    return lane ? `${columnName(view.columns, columnId)}, ${lane.name} lane` : columnName(view.columns, columnId);
+    const split = view.columns.find((c) => c.id === columnId)?.split ?? false;
+    const name = `${columnName(view.columns, columnId)}${split ? `, ${stage}` : ''}`;
+    return lane ? `${name}, ${lane.name} lane` : name;
   }
 
   const onDragStart = ({ active }: DragStartEvent) => {
@@ -264,7 +269,8 @@ export function useCardDrag({ view, lists, move, notify, announceDrag, say }: Op
     const title = titleOf(cardId);
     const where = placeName(placement.columnId);
     const to = parseCellKey(placement.columnId);
-    void move(cardId, to.columnId, placement.beforeCardId, reason, to.laneId ?? undefined).then((outcome) => {
+    const split = view.columns.find((c) => c.id === to.columnId)?.split ?? false;
+    void move(cardId, to.columnId, placement.beforeCardId, reason, to.laneId ?? undefined, split ? to.stage : undefined).then((outcome) => {
       if (!outcome.ok) say(`Not moved: ${outcome.message}`);
       else if (reason) say(`${title} sent back to ${where}, with its defect.`);
       else say(`${title} moved to ${where}.`);

@@ -4,7 +4,9 @@
  * the flow page, every aging mark, defect and blocked time comes out of the real log. The simulation
  * is a small pull system: arrivals at a weekly demand, pulls from the right when work in a work
  * center is done and the next one has room under its WIP limit, some defects sent back from Test,
- * some blocks with reasons. Seeded random: the same shape every time.
+ * some blocks with reasons. Develop is split into doing and done: a card finished there waits in its
+ * done half until Test pulls it, so the value stream shows where work waits. Seeded random: the same
+ * shape every time.
  */
 import { DomainError } from '../shared/domain/errors';
 import type { BoardSnapshot, CardType } from '../shared/domain/types';
@@ -159,6 +161,8 @@ interface SimCard {
   defect: string | null;
   /** Step the defect was found: after a day without room in Develop it is fixed in Test instead. */
   foundAt: number;
+  /** Its half of a split work center (Develop): done means finished there, waiting for Test to pull it. */
+  stage: 'doing' | 'done';
   /** Its share of a whole card's work: a slice of a split card has less. */
   work?: number;
 }
@@ -181,6 +185,7 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
   const columns = board.columns;
   const limits = columns.map((c, i) => (i === TEST ? TEST_WIP_LIMIT : c.wipLimit));
   await history.configureBoard({ boardId: board.id, demandPerWeek: DEMAND_PER_WEEK }, actor);
+  await history.updateColumn({ columnId: (board.columns[DEVELOP] as { id: string }).id, split: true }, actor);
 
   const cards: SimCard[] = [];
   const countIn = (column: number) => cards.filter((c) => c.column === column).length;
@@ -204,11 +209,11 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
     const title = round === 0 ? base : `${base} (part ${round + 1})`;
     const { card } = await history.createCard({ boardId: board.id, columnId: (columns[0] as { id: string }).id, title, type: weighted(random, TYPES) }, actor);
     if (titles % SPLIT_EVERY !== 0) {
-      cards.push({ id: card.id, column: 0, readyAt: step, blocked: false, defect: null, foundAt: 0 });
+      cards.push({ id: card.id, column: 0, readyAt: step, blocked: false, defect: null, foundAt: 0, stage: 'doing' });
       return;
     }
     const slices = await history.splitCard({ cardId: card.id, titles: [`${title}: first slice`, `${title}: second slice`] }, actor);
-    for (const slice of slices.cards) cards.push({ id: slice.id, column: 0, readyAt: step, blocked: false, defect: null, foundAt: 0, work: SPLIT_WORK });
+    for (const slice of slices.cards) cards.push({ id: slice.id, column: 0, readyAt: step, blocked: false, defect: null, foundAt: 0, stage: 'doing', work: SPLIT_WORK });
   };
   const move = async (card: SimCard, to: number, step: number, reason?: string) => {
     try {
@@ -219,6 +224,7 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
       throw error;
     }
     card.column = to;
+    card.stage = 'doing';
     card.readyAt = step + Math.round(serviceSteps(to) * (card.work ?? 1));
     if (to !== TEST) card.foundAt = 0;
   };
@@ -267,6 +273,13 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
               card.defect = null;
               card.readyAt = step + serviceSteps(TEST);
             }
+          } else if (column === DEVELOP && card.stage === 'doing') {
+            // Finished in Develop: into its done half, where it waits until Test has room to pull it.
+            await history.moveCard({ cardId: card.id, toColumnId: (columns[DEVELOP] as { id: string }).id, stage: 'done' }, actor);
+            card.stage = 'done';
+          } else if (column === DEVELOP) {
+            // Test pulls what waits in Develop's done half at its morning standup, when it has room.
+            if (s === 0 && hasRoom(TEST)) await move(card, TEST, step);
           } else if (hasRoom(column + 1, column + 1 === DEVELOP ? returning() : 0)) {
             await move(card, column + 1, step);
           }
@@ -280,6 +293,15 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
         arrivals -= 1;
       }
     }
+  }
+  // This morning Develop finished its two oldest cards: they wait in its done half for Test to pull
+  // them, so the board a newcomer opens shows waiting apart from work.
+  at(now - 4 * HOUR_MS);
+  const finishing = cards.filter((c) => c.column === DEVELOP && c.stage === 'doing' && !c.blocked).toSorted((a, b) => a.readyAt - b.readyAt);
+  for (const card of finishing.slice(0, 2)) {
+    at(clock + 20 * 60_000);
+    await history.moveCard({ cardId: card.id, toColumnId: (columns[DEVELOP] as { id: string }).id, stage: 'done' }, actor);
+    card.stage = 'done';
   }
   // Lanes: an urgent fix rides the expedite lane into Develop (full or not: that is what expedite
   // means, its own lane holds one at a time); the next urgent one waits in the backlog's lane.

@@ -4,7 +4,7 @@
  * Requests are imperative (`card:move`), facts are past tense (`board:event` carrying `card_moved`).
  */
 import { z } from 'zod';
-import { CARD_TYPES, CLASSES_OF_SERVICE } from './domain/types';
+import { CARD_STAGES, CARD_TYPES, CLASSES_OF_SERVICE } from './domain/types';
 import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO, LaneDTO, PersonDTO } from './domain/types';
 import type { ErrorCode } from './domain/errors';
 import { LIMITS } from './domain/limits';
@@ -98,8 +98,15 @@ export const schemas = {
     clientMutationId,
   }),
   columnUpdate: z
-    .strictObject({ columnId: id, name: columnName.optional(), wipLimit: wipLimit.optional(), clientMutationId })
-    .refine((v) => v.name !== undefined || v.wipLimit !== undefined, { message: 'Nothing to change' }),
+    .strictObject({
+      columnId: id,
+      name: columnName.optional(),
+      wipLimit: wipLimit.optional(),
+      /** Split into doing and done, or join the halves (lib/shared/domain/split.ts). */
+      split: z.boolean().optional(),
+      clientMutationId,
+    })
+    .refine((v) => v.name !== undefined || v.wipLimit !== undefined || v.split !== undefined, { message: 'Nothing to change' }),
   columnMove: z.strictObject({ columnId: id, toIndex: z.number().int().min(0).max(LIMITS.columnsPerBoard), clientMutationId }),
   columnRemove: z.strictObject({ columnId: id, clientMutationId }),
   /** Swimlanes (lib/shared/domain/lanes.ts): an expedite lane is placed first whatever the index. */
@@ -154,6 +161,8 @@ export const schemas = {
     toColumnId: id,
     /** Another lane to move the card to; absent: it stays in its lane. */
     toLaneId: id.optional(),
+    /** The half of a split work center to drop into; absent: doing when arriving, the card's own half when reordering. */
+    stage: z.enum(CARD_STAGES).optional(),
     beforeCardId: id.nullable().optional(),
     reason: reason.optional(),
     clientMutationId,

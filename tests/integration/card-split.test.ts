@@ -173,11 +173,11 @@ describe('the items CSV of a board with split cards', () => {
       expect(res.status).toBe(200);
       return res.text();
     };
-    expect((await csvText(`/api/boards/${board.id}/export/items.csv?tz=UTC`)).split('\r\n')[0]).toBe('ID,Name,Todo,Doing,Done,Type,Assignees,Blocked Days');
+    expect((await csvText(`/api/boards/${board.id}/export/items.csv?tz=UTC`)).split('\r\n')[0]).toBe('ID,Name,Todo,Doing,Done,Type,Assignees,Blocked Days,Stage');
     const { cards } = await h.app.store.splitCard({ cardId: parent?.id ?? '', titles: ['Slice 1', 'Slice 2'] }, seedActor);
     const exported = await csvText(`/api/boards/${board.id}/export/items.csv?tz=UTC`);
     const rows = exported.trim().split('\r\n').map((line) => line.split(','));
-    expect(rows[0]).toEqual(['ID', 'Name', 'Todo', 'Doing', 'Done', 'Type', 'Parent', 'Assignees', 'Blocked Days']);
+    expect(rows[0]).toEqual(['ID', 'Name', 'Todo', 'Doing', 'Done', 'Type', 'Parent', 'Assignees', 'Blocked Days', 'Stage']);
     const parentOf = new Map(rows.slice(1).map((r) => [r[1], r[6]]));
     expect(parentOf.get(whole?.title)).toBe('');
     expect(parentOf.get('Slice 1')).toBe(parent?.id);

@@ -81,5 +81,19 @@ describe.each(engines)('the demo board on %s', (kind) => {
     expect(batch.splits).toBeGreaterThanOrEqual(2);
     expect(batch.split.count).toBeGreaterThanOrEqual(1);
     expect(batch.unsplit.count).toBeGreaterThanOrEqual(1);
+
+    // Develop is split: finished cards wait in its done half for Test to pull them (time the value stream map shows).
+    const develop = board.columns[2];
+    expect(develop).toMatchObject({ name: 'Develop', split: true });
+    expect(board.columns.filter((c) => c.split)).toHaveLength(1);
+    expect(board.cards.filter((c) => c.columnId === develop?.id && c.stage === 'done').length).toBeGreaterThanOrEqual(1);
+    const toDone = new Map<string, number>();
+    let waited = 0;
+    for (const e of log) {
+      if (e.type !== 'card_moved') continue;
+      if (e.toStage === 'done') toDone.set(e.cardId, Date.parse(e.at));
+      else if (e.fromStage === 'done' && e.toColumnId !== develop?.id && Date.parse(e.at) - (toDone.get(e.cardId) ?? Infinity) >= DAY_MS / 6) waited++;
+    }
+    expect(waited, 'cards that waited four hours or more in Develop’s done half before Test pulled them').toBeGreaterThanOrEqual(10);
   }, 120_000);
 });

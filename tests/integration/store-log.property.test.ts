@@ -17,12 +17,13 @@ import { createTestDatabase, withPostgres, type TestDatabase } from '../services
 import { expectAggregatesOfLog } from '../unit/flow-aggregates';
 import { DomainError } from '../../lib/shared/domain/errors';
 import { sortByPosition } from '../../lib/shared/domain/ordering';
-import type { BoardSnapshot } from '../../lib/shared/domain/types';
+import type { BoardSnapshot, CardStage } from '../../lib/shared/domain/types';
 import { canonical, fold, range } from './helpers';
 
 type Cmd =
   | { kind: 'create'; col: number; before: number | null }
-  | { kind: 'move'; card: number; col: number; before: number | null; reason: boolean }
+  | { kind: 'move'; card: number; col: number; before: number | null; reason: boolean; stage: CardStage | undefined }
+  | { kind: 'splitColumn'; col: number; split: boolean }
   | { kind: 'limit'; col: number; limit: number | null }
   | { kind: 'update'; card: number; blocked: boolean; reason: string }
   | { kind: 'delete'; card: number }
@@ -32,7 +33,12 @@ type Cmd =
 const before = fc.option(fc.nat(), { nil: null });
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), col: fc.nat(), before }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('move' as const), card: fc.nat(), col: fc.nat(), before, reason: fc.boolean() }) },
+  // A move may name a half of a split work center (refused for one that is not split).
+  {
+    weight: 6,
+    arbitrary: fc.record({ kind: fc.constant('move' as const), card: fc.nat(), col: fc.nat(), before, reason: fc.boolean(), stage: fc.constantFrom(undefined, 'doing' as const, 'done' as const) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('splitColumn' as const), col: fc.nat(), split: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('limit' as const), col: fc.nat(), limit: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('update' as const), card: fc.nat(), blocked: fc.boolean(), reason: fc.constantFrom('waiting', 'vendor sandbox') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), card: fc.nat() }) },
@@ -57,7 +63,10 @@ async function run(store: Store, board: BoardSnapshot, c: Cmd): Promise<void> {
       if (column) await store.createCard({ boardId: board.id, columnId: column.id, title: 'card', beforeCardId: beforeIn(column.id, c.before) }, actor);
       return;
     case 'move':
-      if (column && card) await store.moveCard({ cardId: card.id, toColumnId: column.id, beforeCardId: beforeIn(column.id, c.before), reason: c.reason ? 'defect' : undefined }, actor);
+      if (column && card) await store.moveCard({ cardId: card.id, toColumnId: column.id, beforeCardId: beforeIn(column.id, c.before), reason: c.reason ? 'defect' : undefined, ...(c.stage ? { stage: c.stage } : {}) }, actor);
+      return;
+    case 'splitColumn':
+      if (column) await store.updateColumn({ columnId: column.id, split: c.split }, actor);
       return;
     case 'limit':
       if (column) await store.updateColumn({ columnId: column.id, wipLimit: c.limit }, actor);
@@ -130,6 +139,8 @@ describe.each(engines)('the store on %s over any sequence of commands', (kind) =
             if (limit !== null && n > (was.get(columnId) ?? 0)) expect(n, `after ${JSON.stringify(c)}`).toBeLessThanOrEqual(limit);
           }
         }
+        // A card in a work center that is not split is doing.
+        for (const card of board.cards) if (!board.columns.find((col) => col.id === card.columnId)?.split) expect(card.stage).toBe('doing');
         const log = (await store.eventsSince(board.id, 0, Number.MAX_SAFE_INTEGER)) ?? [];
         expect(log.map((e) => e.version)).toEqual(range(1, board.version));
         const empty: BoardSnapshot = { id: board.id, name: '', version: 0, createdAt: board.createdAt, columns: [], lanes: [], cards: [] };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runSyncFuzz } from './fuzz/syncFuzz';
-import { startTestServer } from './helpers';
+import { seedActor, startTestServer } from './helpers';
 
 const h = startTestServer();
 
@@ -20,6 +20,8 @@ describe('many clients making random changes converge to the server’s board', 
       await board.addCards('Backlog', 6);
       await board.addCards('Develop', 2);
       await board.addCards('Test', 1);
+      // Develop is split into doing and done: moves between its halves are predicted and confirmed too.
+      await h.app.store.updateColumn({ columnId: board.col('Develop'), split: true }, seedActor);
       const users = await Promise.all(['fuzz a', 'fuzz b', 'fuzz c'].map((name) => h.user(name)));
 
       const result = await runSyncFuzz({ urls: [h.url], tokens: users.map((u) => u.token), boardId: board.id, seed, clients: 6, observers: 2, steps: 30, jitterMs, lossRate });
@@ -29,6 +31,8 @@ describe('many clients making random changes converge to the server’s board', 
       expect(result.refused.WIP_LIMIT ?? 0).toBeGreaterThan(0);
       expect(result.drops).toBeGreaterThan(0);
       if (relayed) expect(result.reordered).toBeGreaterThan(0);
+      const log = (await h.app.store.eventsSince(board.id, 0, 100_000)) ?? [];
+      expect(log.filter((e) => e.type === 'card_moved' && e.toStage !== undefined).length, 'moves between the halves of Develop').toBeGreaterThan(0);
       // Nothing was refused for being malformed or forbidden: the client speaks the protocol.
       expect(Object.keys(result.refused).filter((code) => !['WIP_LIMIT', 'REASON_REQUIRED', 'NOT_FOUND', 'NOT_SENT', 'NO_ANSWER'].includes(code))).toEqual([]);
     });

@@ -7,7 +7,7 @@ import { cardOf } from './client-fixtures';
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-02T00:00:00.000Z';
 
-const column = (id: string, name: string, wipLimit: number | null = null): ColumnDTO => ({ id, boardId: 'b', name, wipLimit, defectsReturned: 0 });
+const column = (id: string, name: string, wipLimit: number | null = null): ColumnDTO => ({ id, boardId: 'b', name, wipLimit, defectsReturned: 0, split: false });
 const card = (id: string, columnId: string, position: string): CardDTO =>
   cardOf({ id, boardId: 'b', columnId, position, title: id, createdAt: T0, updatedAt: T0, enteredColumnAt: T0 });
 

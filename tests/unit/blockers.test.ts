@@ -35,7 +35,7 @@ describe('blocked time of a card', () => {
 });
 
 const BOARD = 'b';
-const columns = ['backlog', 'develop', 'test', 'done'].map((id) => ({ id, boardId: BOARD, name: id[0]?.toUpperCase() + id.slice(1), wipLimit: null, defectsReturned: 0 }));
+const columns = ['backlog', 'develop', 'test', 'done'].map((id) => ({ id, boardId: BOARD, name: id[0]?.toUpperCase() + id.slice(1), wipLimit: null, defectsReturned: 0, split: false }));
 
 function log(steps: [number, BoardEventBody][]): BoardEvent[] {
   return steps.map(([at, body], i) => ({ ...body, boardId: BOARD, version: i + 1, actor: 't', at: iso(at) }) as BoardEvent);

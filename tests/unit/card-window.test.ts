@@ -14,7 +14,7 @@ const board = (cards: CardDTO[]): BoardSnapshot => ({
   name: 'B',
   version: 1,
   createdAt: '2025-01-01T00:00:00.000Z',
-  columns: COLUMNS.map((id) => ({ id, boardId: 'b', name: id, wipLimit: null, defectsReturned: 0 })),
+  columns: COLUMNS.map((id) => ({ id, boardId: 'b', name: id, wipLimit: null, defectsReturned: 0, split: false })),
   lanes: [defaultLane('b')],
   cards,
 });

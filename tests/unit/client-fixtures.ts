@@ -4,7 +4,7 @@ import type { BoardEvent, BoardEventBody, BoardSnapshot, CardDTO, ColumnDTO } fr
 const AT = '2025-01-01T00:00:00.000Z';
 
 export function column(id: string, wipLimit: number | null = null): ColumnDTO {
-  return { id, boardId: 'b1', name: id[0]!.toUpperCase() + id.slice(1), wipLimit, defectsReturned: 0 };
+  return { id, boardId: 'b1', name: id[0]!.toUpperCase() + id.slice(1), wipLimit, defectsReturned: 0, split: false };
 }
 
 /** A card with every field at a plain default: a test names only what it is about. */
@@ -25,6 +25,7 @@ export function cardOf(fields: Partial<CardDTO> & Pick<CardDTO, 'id' | 'columnId
     updatedAt: AT,
     enteredColumnAt: AT,
     assigneeIds: [],
+    stage: 'doing',
     parentId: null,
     ...fields,
   };

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../db/open';
 import { createStore, type Store } from '../../db/store';
-import type { BoardEvent } from '../../lib/shared/domain/types';
+import type { BoardEvent, CardStage } from '../../lib/shared/domain/types';
 import type { FlowData } from '../../lib/shared/flow/data';
 import { samplePathLittle, throughputPerDay, wipSeries, type Sojourn } from '../../lib/shared/flow/metrics';
 import { replayFlow } from '../../lib/shared/flow/replay';
@@ -16,7 +16,8 @@ const RANGE = { from: '2025-01-01', to: '2025-01-12', tz: 'UTC' } as const;
 
 type Op =
   | { kind: 'create'; column: number; gap: number }
-  | { kind: 'move'; card: number; column: number; gap: number }
+  | { kind: 'move'; card: number; column: number; stage: CardStage | undefined; gap: number }
+  | { kind: 'splitColumn'; column: number; split: boolean; gap: number }
   | { kind: 'delete'; card: number; gap: number }
   | { kind: 'split'; card: number; into: number; gap: number }
   | { kind: 'addColumn'; index: number; gap: number }
@@ -29,7 +30,9 @@ type Op =
 const gap = fc.integer({ min: 0, max: 4 });
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), column: fc.nat(9), gap }) },
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('move' as const), card: fc.nat(50), column: fc.nat(9), gap }) },
+  // A move may name a half of a split work center: a stage move within one is no arrival nor departure.
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('move' as const), card: fc.nat(50), column: fc.nat(9), stage: fc.constantFrom(undefined, 'doing' as const, 'done' as const), gap }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('splitColumn' as const), column: fc.nat(9), split: fc.boolean(), gap }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), card: fc.nat(50), gap }) },
   // A card replaced by 2 to 4 smaller ones (a split of a finished card, or past a limit, is refused).
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('split' as const), card: fc.nat(50), into: fc.integer({ min: 2, max: 4 }), gap }) },
@@ -58,7 +61,8 @@ async function play(ops: readonly Op[]): Promise<{ store: Store; boardId: string
     const live = (await store.getSnapshot(board.id)).columns;
     try {
       if (o.kind === 'create') cards.push((await store.createCard({ boardId: board.id, columnId: pick(live, o.column).id, title: 'c' }, actor)).card.id);
-      else if (o.kind === 'move' && cards.length) await store.moveCard({ cardId: pick(cards, o.card), toColumnId: pick(live, o.column).id, reason: 'defect' }, actor);
+      else if (o.kind === 'move' && cards.length) await store.moveCard({ cardId: pick(cards, o.card), toColumnId: pick(live, o.column).id, reason: 'defect', ...(o.stage ? { stage: o.stage } : {}) }, actor);
+      else if (o.kind === 'splitColumn') await store.updateColumn({ columnId: pick(live, o.column).id, split: o.split }, actor);
       else if (o.kind === 'delete' && cards.length) await store.deleteCard({ cardId: pick(cards, o.card) }, actor);
       else if (o.kind === 'split' && cards.length) {
         const titles = Array.from({ length: o.into }, (_, i) => `part ${i + 1}`);

@@ -6,14 +6,16 @@ import { openEngine } from '../../db/open';
 import { createStore } from '../../db/store';
 import { MAX_CSV_BYTES, parseCsv, planImport, type PlanResult } from '../../lib/shared/flow/csv';
 import { expectAggregatesOfLog } from './flow-aggregates';
+import { applyEvent } from '../../lib/shared/domain/apply';
+import type { BoardSnapshot } from '../../lib/shared/domain/types';
 
 const NOW = Date.UTC(2025, 5, 1);
 
 const FILE = [
-  'ID,Link,Name,Backlog,Develop,Test,Done,Type,Assignees,Blocked Days',
-  'FB-1,https://tracker.example/FB-1,"Checkout, one page",2025-01-06,2025-01-07 09:30,2025-01-09 14:00,2025-01-10,feature,,0',
-  'FB-2,,Search ignores accents,2025-01-06 08:00,,2025-01-08,,defect,,2',
-  'FB-3,https://tracker.example/FB-3,"Say ""hello""",2025-01-07,2025-01-08,,,chore,,0.5',
+  'ID,Link,Name,Backlog,Develop,Test,Done,Type,Assignees,Blocked Days,Stage',
+  'FB-1,https://tracker.example/FB-1,"Checkout, one page",2025-01-06,2025-01-07 09:30,2025-01-09 14:00,2025-01-10,feature,,0,doing',
+  'FB-2,,Search ignores accents,2025-01-06 08:00,,2025-01-08,,defect,,2,doing',
+  'FB-3,https://tracker.example/FB-3,"Say ""hello""",2025-01-07,2025-01-08,,,chore,,0.5,done',
   '',
 ].join('\r\n');
 
@@ -113,6 +115,21 @@ describe('CSV import plan', () => {
   });
 });
 
+describe('the Stage column', () => {
+  it('is optional; an unknown stage, or done in the first or last work center, is refused with its line', () => {
+    const without = planImport('ID,Todo,Doing,Done\nA,2025-01-01,,\n', { tz: 'UTC', now: NOW });
+    expect(without.ok && without.plan.items[0]?.stage).toBe('doing');
+    expect(errorsOf(planImport('ID,Todo,Doing,Done,Stage\nA,2025-01-01,2025-01-02,,waiting\nB,2025-01-01,,,done\nC,2025-01-01,2025-01-02,2025-01-03,Done\n', { tz: 'UTC', now: NOW }))).toEqual([
+      { line: 2, reason: '"waiting" under "Stage" is not a stage: write doing or done, or leave it empty' },
+      { line: 3, reason: '"done" under "Stage": the item is in Todo, the first work center, which cannot be split into doing and done' },
+      { line: 4, reason: '"Done" under "Stage": the item is in Done, the last work center, which cannot be split into doing and done' },
+    ]);
+    const read = planImport('ID,Todo,Doing,Done,Stage\nA,2025-01-01,2025-01-02,, DONE \nB,2025-01-01,,,\n', { tz: 'UTC', now: NOW });
+    expect(read.ok && read.plan.items.map((i) => i.stage)).toEqual(['done', 'doing']);
+    expect(read.ok && read.plan.attributeHeaders).toEqual([]);
+  });
+});
+
 describe('import then export', () => {
   it('gives back the same file, up to formatting', async () => {
     await withStore(async (store) => {
@@ -131,10 +148,17 @@ describe('import then export', () => {
       const { boardId } = await importBoard(store.engine, result.plan, { name: 'Imported', actor: 'import', newId: randomUUID });
       const board = await store.getSnapshot(boardId);
       const where = new Map(board.columns.map((c) => [c.id, c.name]));
-      expect(board.cards.map((c) => [c.title, where.get(c.columnId)]).toSorted()).toEqual([
-        ['Checkout, one page', 'Done'],
-        ['Say "hello"', 'Develop'],
-        ['Search ignores accents', 'Test'],
+      expect(board.cards.map((c) => [c.title, where.get(c.columnId), c.stage]).toSorted()).toEqual([
+        ['Checkout, one page', 'Done', 'doing'],
+        ['Say "hello"', 'Develop', 'done'],
+        ['Search ignores accents', 'Test', 'doing'],
+      ]);
+      // A work center holding an item that waits in its done half comes split; the others do not.
+      expect(board.columns.map((c) => [c.name, c.split])).toEqual([
+        ['Backlog', false],
+        ['Develop', true],
+        ['Test', false],
+        ['Done', false],
       ]);
       const data = await store.flow.read(boardId, { from: '2025-01-06', to: '2025-01-10', interval: 'day', tz: 'UTC' }, NOW);
       expect(data.finished).toEqual([
@@ -144,6 +168,10 @@ describe('import then export', () => {
       // aggregates written straight from the file equal a full recomputation from that log.
       const events = (await store.eventsSince(boardId, 0, 100)) ?? [];
       await expectAggregatesOfLog(store, boardId, events);
+      const empty: BoardSnapshot = { id: boardId, name: '', version: 0, createdAt: board.createdAt, columns: [], lanes: [], cards: [] };
+      const folded = events.reduce(applyEvent, empty);
+      expect(folded.cards.map((c) => [c.id, c.stage]).toSorted()).toEqual(board.cards.map((c) => [c.id, c.stage]).toSorted());
+      expect(folded.columns.map((c) => c.split)).toEqual(board.columns.map((c) => c.split));
       expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
       expect(events.map((e) => Date.parse(e.at))).toEqual(events.map((e) => Date.parse(e.at)).toSorted((a, b) => a - b));
     });

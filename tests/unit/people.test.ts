@@ -98,7 +98,7 @@ describe('people in the fold', () => {
 });
 
 describe('the per-person rule as a drag foresees it', () => {
-  const columns = ['backlog', 'dev', 'test', 'done'].map((id) => ({ id, boardId: 'b1', name: id, wipLimit: null, defectsReturned: 0 }));
+  const columns = ['backlog', 'dev', 'test', 'done'].map((id) => ({ id, boardId: 'b1', name: id, wipLimit: null, defectsReturned: 0, split: false }));
   const base: BoardSnapshot = {
     id: 'b1',
     name: 'b',

@@ -11,7 +11,7 @@ const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-02T00:00:00.000Z';
 const T2 = '2026-01-02T00:00:05.000Z';
 
-const column = (id: string, name: string): ColumnDTO => ({ id, boardId: 'b', name, wipLimit: null, defectsReturned: 0 });
+const column = (id: string, name: string): ColumnDTO => ({ id, boardId: 'b', name, wipLimit: null, defectsReturned: 0, split: false });
 
 function board(): BoardSnapshot {
   return {

@@ -23,6 +23,9 @@ function mapColumn(board: BoardSnapshot, columnId: string, fn: (c: ColumnDTO) =>
   return board.columns.map((c) => (c.id === columnId ? fn(c) : c));
 }
 
+/** A work center of a log written before split work centers is not split. */
+const withSplit = (c: ColumnDTO): ColumnDTO => ({ ...c, split: c.split ?? false });
+
 /** A snapshot names the limit only while there is one. */
 function withPersonWipLimit(board: BoardSnapshot, limit: number | null): BoardSnapshot {
   const { personWipLimit: _old, ...rest } = board;
@@ -32,12 +35,12 @@ function withPersonWipLimit(board: BoardSnapshot, limit: number | null): BoardSn
 function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
   switch (event.type) {
     case 'board_created':
-      return { ...board, name: event.name, columns: event.columns, lanes: createdLanes(event.boardId, event.lanes) };
+      return { ...board, name: event.name, columns: event.columns.map(withSplit), lanes: createdLanes(event.boardId, event.lanes) };
     case 'board_renamed':
       return { ...board, name: event.name };
     case 'column_added': {
       const columns = board.columns.filter((c) => c.id !== event.column.id);
-      columns.splice(event.index, 0, event.column);
+      columns.splice(event.index, 0, withSplit(event.column));
       return { ...board, columns };
     }
     case 'column_renamed':
@@ -53,6 +56,8 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       return { ...board, columns: board.columns.filter((c) => c.id !== event.columnId) };
     case 'wip_limit_set':
       return { ...board, columns: mapColumn(board, event.columnId, (c) => ({ ...c, wipLimit: event.wipLimit })) };
+    case 'column_split_set':
+      return { ...board, columns: mapColumn(board, event.columnId, (c) => ({ ...c, split: event.split })) };
     case 'board_settings_changed':
       // Flow settings live outside the snapshot: the flow page reloads its data on this event.
       return board;
@@ -66,7 +71,7 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       return applyLaneEvent(board, event);
     case 'card_created': {
       // A card of a log written before lanes is in the board's default lane; one from before assignees has none.
-      const card = { ...event.card, laneId: event.card.laneId || defaultLaneId(event.boardId), assigneeIds: event.card.assigneeIds ?? [], parentId: event.card.parentId ?? null };
+      const card = { ...event.card, laneId: event.card.laneId || defaultLaneId(event.boardId), assigneeIds: event.card.assigneeIds ?? [], stage: event.card.stage ?? 'doing', parentId: event.card.parentId ?? null };
       return { ...board, cards: [...board.cards.filter((c) => c.id !== card.id), card] };
     }
     case 'working_days_set':
@@ -91,6 +96,8 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
         columnId: event.toColumnId,
         laneId: event.toLaneId ?? c.laneId,
         position: event.position,
+        // The event names the stage only when it changed (a log written before split work centers: never).
+        stage: event.toStage ?? c.stage,
         defectCount: c.defectCount + (event.backward ? 1 : 0),
         updatedAt: event.at,
         enteredColumnAt: event.fromColumnId === event.toColumnId ? c.enteredColumnAt : event.at,

@@ -105,6 +105,8 @@ export function childOf(parent: CardDTO, id: string, title: string, position: st
     updatedAt: at,
     enteredColumnAt: at,
     assigneeIds: [...parent.assigneeIds],
+    // Its parent's half of a split work center (lib/shared/domain/split.ts): the children take its place.
+    stage: parent.stage,
     parentId: parent.id,
   };
 }

@@ -1,5 +1,5 @@
 import { DomainError } from './errors';
-import type { BoardEventBody } from './types';
+import type { BoardEventBody, CardStage } from './types';
 
 /** Minimal view of a column that the move rules need. */
 export interface RuleColumn {
@@ -69,6 +69,9 @@ export interface CardMove {
   /** Given when the move changes the card's lane (lanes.ts). */
   fromLaneId?: string;
   toLaneId?: string;
+  /** The card's half of a split work center before and after (lib/shared/domain/split.ts); absent: doing. */
+  fromStage?: CardStage;
+  toStage?: CardStage;
 }
 
 /**
@@ -78,12 +81,15 @@ export interface CardMove {
  */
 export function cardMovedEvent(move: CardMove): Extract<BoardEventBody, { type: 'card_moved' }> {
   const { cardId, fromColumnId, toColumnId, position, backward, reason, fromLaneId, toLaneId } = move;
+  const fromStage = move.fromStage ?? 'doing';
+  const toStage = move.toStage ?? 'doing';
   return {
     type: 'card_moved',
     cardId,
     fromColumnId,
     toColumnId,
     ...(fromLaneId && toLaneId && fromLaneId !== toLaneId ? { fromLaneId, toLaneId } : {}),
+    ...(fromStage !== toStage ? { fromStage, toStage } : {}),
     position,
     backward,
     ...(backward ? { reason, detectedAtColumnId: fromColumnId, returnedToColumnId: toColumnId } : {}),

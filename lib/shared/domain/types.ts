@@ -6,6 +6,14 @@
 export const CARD_TYPES = ['feature', 'defect', 'incident', 'feedback', 'chore'] as const;
 export type CardType = (typeof CARD_TYPES)[number];
 
+/**
+ * Where a card stands inside a split work center (lib/shared/domain/split.ts): 'doing' is being
+ * worked on, 'done' is finished there and waiting for the next work center to pull it. A card in a
+ * work center that is not split is always 'doing'.
+ */
+export const CARD_STAGES = ['doing', 'done'] as const;
+export type CardStage = (typeof CARD_STAGES)[number];
+
 export interface ColumnDTO {
   id: string;
   boardId: string;
@@ -14,6 +22,8 @@ export interface ColumnDTO {
   wipLimit: number | null;
   /** Backward moves that returned cards to this work center in the last DEFECT_WINDOW_DAYS. */
   defectsReturned: number;
+  /** Split into a doing half and a done half (cards waiting to be pulled); absent in old logs: false. */
+  split: boolean;
 }
 
 export interface CardDTO {
@@ -37,8 +47,10 @@ export interface CardDTO {
   defectCount: number;
   createdAt: string;
   updatedAt: string;
-  /** When the card last entered its current column. */
+  /** When the card last entered its current column (a move between the halves of a split one keeps it). */
   enteredColumnAt: string;
+  /** Its half of a split work center; always 'doing' in one that is not split. Absent in old events: 'doing'. */
+  stage: CardStage;
   /** The people the card is assigned to (account ids, in the order they were given). */
   assigneeIds: string[];
   /** The card this one was split from (card_split); null for a card made whole (and in logs from before splits). */
@@ -126,6 +138,8 @@ export interface CardPlace {
   laneId?: string;
   position: string;
   enteredColumnAt: string;
+  /** Absent in undos recorded before split work centers: 'doing'. */
+  stage?: CardStage;
 }
 
 /** The move an undo takes back (lib/shared/domain/undo.ts). */
@@ -172,6 +186,8 @@ export type BoardEventBody =
   | { type: 'column_moved'; columnId: string; toIndex: number }
   | { type: 'column_removed'; columnId: string }
   | { type: 'wip_limit_set'; columnId: string; wipLimit: number | null }
+  /** A work center split into doing and done, or joined again (lib/shared/domain/split.ts). */
+  | { type: 'column_split_set'; columnId: string; split: boolean }
   | { type: 'lane_added'; lane: LaneDTO; index: number }
   | { type: 'lane_renamed'; laneId: string; name: string }
   | { type: 'lane_moved'; laneId: string; toIndex: number }
@@ -205,6 +221,9 @@ export type BoardEventBody =
       /** Present when the move changed the card's lane. */
       fromLaneId?: string;
       toLaneId?: string;
+      /** Present when the move changed the card's stage (its half of a split work center). */
+      fromStage?: CardStage;
+      toStage?: CardStage;
       /** True when the card went to a work center left of the one it was in. */
       backward: boolean;
       /** A backward move's defect (required for one). Left out of a forward move's event. */
@@ -229,6 +248,9 @@ export interface CardHistoryEntry {
   toColumnId?: string;
   fromLaneId?: string;
   toLaneId?: string;
+  /** Present when the move changed the card's half of a split work center. */
+  fromStage?: CardStage;
+  toStage?: CardStage;
   backward?: boolean;
   reason?: string | null;
   changes?: Record<string, unknown>;

@@ -17,7 +17,7 @@ type MovedBody = Extract<BoardEventBody, { type: 'card_moved' }>;
 
 /** A card's place as an undo restores it. */
 export function placeOf(card: CardDTO): CardPlace {
-  return { columnId: card.columnId, laneId: card.laneId, position: card.position, enteredColumnAt: card.enteredColumnAt };
+  return { columnId: card.columnId, laneId: card.laneId, position: card.position, enteredColumnAt: card.enteredColumnAt, stage: card.stage };
 }
 
 /** Who asks for an undo: the account, or (for changes the app makes itself) only a name. */
@@ -49,12 +49,16 @@ export function assertUndoable(move: BoardEvent | undefined, cardId: string, lat
  * The compensating event: back from where the undone move put the card to `before`, its place
  * before that move. Never a backward move nor a defect, whatever its direction: no reason is asked.
  */
-export function undoMovedEvent(move: Pick<Moved, 'version' | 'at' | 'cardId' | 'toColumnId' | 'backward' | 'returnedToColumnId'>, before: CardPlace): MovedBody {
+export function undoMovedEvent(move: Pick<Moved, 'version' | 'at' | 'cardId' | 'toColumnId' | 'backward' | 'returnedToColumnId' | 'toStage'>, before: CardPlace): MovedBody {
+  // The undone move changed the stage only if it says so: otherwise the card is still in its stage from before.
+  const toStage = before.stage ?? 'doing';
+  const fromStage = move.toStage ?? toStage;
   return {
     type: 'card_moved',
     cardId: move.cardId,
     fromColumnId: move.toColumnId,
     toColumnId: before.columnId,
+    ...(fromStage !== toStage ? { fromStage, toStage } : {}),
     position: before.position,
     backward: false,
     undoes: {
@@ -71,7 +75,7 @@ export function undoMovedEvent(move: Pick<Moved, 'version' | 'at' | 'cardId' | '
 export function applyUndo(board: BoardSnapshot, event: Moved & { undoes: NonNullable<Moved['undoes']> }): BoardSnapshot {
   const { undoes } = event;
   const cards = board.cards.map((c) =>
-    c.id === event.cardId ? { ...c, ...undoes.place, defectCount: c.defectCount - (undoes.backward ? 1 : 0), updatedAt: event.at } : c,
+    c.id === event.cardId ? { ...c, ...undoes.place, stage: undoes.place.stage ?? 'doing', defectCount: c.defectCount - (undoes.backward ? 1 : 0), updatedAt: event.at } : c,
   );
   const returnedTo = undoes.backward ? undoes.returnedToColumnId : null;
   const columns = returnedTo === null ? board.columns : board.columns.map((c) => (c.id === returnedTo ? { ...c, defectsReturned: c.defectsReturned - 1 } : c));

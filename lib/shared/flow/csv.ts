@@ -5,7 +5,7 @@
  * formatting are pure; db/import.ts writes a validated plan in one go. Every export is written by
  * toCsv, which neutralises text a spreadsheet would run as a formula; the import undoes that.
  */
-import { CARD_TYPES, type CardType } from '../domain/types';
+import { CARD_STAGES, CARD_TYPES, type CardStage, type CardType } from '../domain/types';
 import { LIMITS } from '../domain/limits';
 import { DAY_MS, blockedDays } from '../domain/blocked';
 import { formatLocalDateTime, parseDate, zonedToUtc } from './time';
@@ -22,6 +22,7 @@ const MAX_ERRORS = 50;
 /** Headers that mark the end of the work centers and the start of the attributes. */
 export const KNOWN_ATTRIBUTES = [
   'type',
+  'stage',
   'blocked days',
   'blocked',
   'class of service',
@@ -173,11 +174,16 @@ export interface ImportItem {
   attributes: Record<string, string>;
   /** From the `Blocked Days` column: the item's blocked time, ms (0 when empty or absent). */
   blockedMs: number;
+  /** From the `Stage` column: its half of its work center, which the import splits (doing when empty or absent). */
+  stage: CardStage;
 }
 
 /** The column that carries a card's blocked time in days, on export and on import. */
 export const BLOCKED_DAYS = 'Blocked Days';
 const isBlockedDays = (header: string) => header.trim().toLowerCase() === BLOCKED_DAYS.toLowerCase();
+/** The column that carries a card's half of a split work center (lib/shared/domain/split.ts). */
+export const STAGE = 'Stage';
+const isStage = (header: string) => header.trim().toLowerCase() === STAGE.toLowerCase();
 /** Longest blocked time an item may bring: ten years, far past any real card. */
 const MAX_BLOCKED_DAYS = 3660;
 
@@ -321,8 +327,25 @@ function* planSteps(text: string, options: PlanOptions): Generator<void, PlanRes
     const attributes: Record<string, string> = {};
     let blockedMs = 0;
     let badBlocked = false;
+    let stage: CardStage = 'doing';
     attributeHeaders.forEach((h, i) => {
       const cell = cells[col + i] ?? '';
+      if (isStage(h)) {
+        const stageText = cell.trim().toLowerCase();
+        if (stageText === '') return;
+        if (!(CARD_STAGES as readonly string[]).includes(stageText)) {
+          badBlocked = true;
+          return report(line, `"${cell.trim()}" under "${h}" is not a stage: write doing or done, or leave it empty`);
+        }
+        stage = stageText as CardStage;
+        // A card waits in a done half only where one can be: not in the first or last work center.
+        const at = dates.findLastIndex((d) => d !== null);
+        if (stage === 'done' && (at <= 0 || at === workCenters.length - 1)) {
+          badBlocked = true;
+          return report(line, `"${cell.trim()}" under "${h}": the item is in ${workCenters[at] ?? ''}, the ${at <= 0 ? 'first' : 'last'} work center, which cannot be split into doing and done`);
+        }
+        return;
+      }
       if (!isBlockedDays(h)) return (attributes[h] = cell);
       const daysText = cell.trim();
       const days = Number(daysText);
@@ -336,7 +359,7 @@ function* planSteps(text: string, options: PlanOptions): Generator<void, PlanRes
     const typeText = (attributes.Type ?? attributes.type ?? '').trim().toLowerCase();
     const type = (CARD_TYPES as readonly string[]).includes(typeText) ? (typeText as CardType) : 'feature';
     const link = linkCol >= 0 ? (cells[linkCol] ?? '').trim() || null : null;
-    items.push({ line, externalId, link, title, type, dates, attributes, blockedMs });
+    items.push({ line, externalId, link, title, type, dates, attributes, blockedMs, stage });
   }
   if (more) errors.push({ line: 0, reason: `…and ${more} more errors` });
   if (errors.length) return fail(errors);
@@ -348,7 +371,7 @@ function* planSteps(text: string, options: PlanOptions): Generator<void, PlanRes
       hasLink: linkCol >= 0,
       nameHeader: nameCol >= 0 ? (names[nameCol] ?? 'Name') : null,
       // Blocked days are the card's own (blockedMs), not a kept attribute: export writes them fresh.
-      attributeHeaders: attributeHeaders.filter((h) => !isBlockedDays(h)),
+      attributeHeaders: attributeHeaders.filter((h) => !isBlockedDays(h) && !isStage(h)),
       items,
       earliest,
     },
@@ -384,13 +407,15 @@ export interface ExportItem {
   blockedMs: number;
   /** The names of the card's assignees: written as Assignees. */
   assignees?: readonly string[];
+  /** Its half of a split work center: written as Stage (doing when absent). */
+  stage?: CardStage;
 }
 
-/** The same layout back: ID, Link (when any), Name, work centers, attributes, Blocked Days. */
+/** The same layout back: ID, Link (when any), Name, work centers, attributes, Assignees, Blocked Days, Stage. */
 export function formatItemsCsv(workCenters: readonly string[], attributeHeaders: readonly string[], items: readonly ExportItem[], tz: string, withLink: boolean): string {
   // Assignees are the card's own (written fresh), as Blocked Days are.
-  const kept = attributeHeaders.filter((h) => !isBlockedDays(h) && h.trim().toLowerCase() !== ASSIGNEES.toLowerCase());
-  const header = ['ID', ...(withLink ? ['Link'] : []), 'Name', ...workCenters, ...kept, ASSIGNEES, BLOCKED_DAYS];
+  const kept = attributeHeaders.filter((h) => !isBlockedDays(h) && !isStage(h) && h.trim().toLowerCase() !== ASSIGNEES.toLowerCase());
+  const header = ['ID', ...(withLink ? ['Link'] : []), 'Name', ...workCenters, ...kept, ASSIGNEES, BLOCKED_DAYS, STAGE];
   const rows = items.map((it) => [
     it.externalId,
     ...(withLink ? [it.link ?? ''] : []),
@@ -399,6 +424,7 @@ export function formatItemsCsv(workCenters: readonly string[], attributeHeaders:
     ...kept.map((h) => it.attributes[h] ?? ''),
     (it.assignees ?? []).join('; '),
     blockedDays(it.blockedMs),
+    it.stage ?? 'doing',
   ]);
   return toCsv([header, ...rows]);
 }

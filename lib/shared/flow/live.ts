@@ -124,6 +124,8 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
       break;
     case 'wip_limit_set':
     case 'person_wip_limit_set':
+    // A split work center is still one work center: its halves share one band of the CFD.
+    case 'column_split_set':
       break;
     case 'card_created':
       if (!arrive(event.card)) return { kind: 'reload' };

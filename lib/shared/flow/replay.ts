@@ -192,6 +192,8 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
       case 'board_renamed':
       case 'wip_limit_set':
       case 'person_wip_limit_set':
+      // A split work center's halves are one work center here: a stage change is no arrival.
+      case 'column_split_set':
       case 'lane_added':
       case 'lane_renamed':
       case 'lane_moved':

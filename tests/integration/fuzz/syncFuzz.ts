@@ -239,7 +239,8 @@ class FuzzClient {
       // A pull: into the next work center, full or not.
       const to = columns[Math.min(from + 1, columns.length - 1)];
       if (!to) return null;
-      return this.record(this.actions.moveCard(card.id, to.id, beforeIn(to.id), null));
+      // Into a split work center: its doing half, or straight to its done half.
+      return this.record(this.actions.moveCard(card.id, to.id, beforeIn(to.id), null, undefined, to.split ? rng.pick([undefined, 'done'] as const) : undefined));
     }
     if (roll < 60) {
       // A backward move, mostly with its reason; without one it is refused.
@@ -248,7 +249,11 @@ class FuzzClient {
       const reason = rng.chance(0.75) ? `Defect found by ${this.name}` : null;
       return this.record(this.actions.moveCard(card.id, to.id, beforeIn(to.id), reason));
     }
-    if (roll < 68) return this.record(this.actions.moveCard(card.id, card.columnId, beforeIn(card.columnId), null));
+    if (roll < 68) {
+      // Within its work center: a reorder, or in a split one (lib/shared/domain/split.ts) a move to either half.
+      const split = columns[from]?.split ?? false;
+      return this.record(this.actions.moveCard(card.id, card.columnId, beforeIn(card.columnId), null, undefined, split ? rng.pick(['doing', 'done'] as const) : undefined));
+    }
     if (roll < 88) return this.record(this.actions.updateCard(card.id, { title: `${card.title.slice(0, 40)} · ${this.name}` }));
     return this.record(this.actions.deleteCard(card.id));
   }
