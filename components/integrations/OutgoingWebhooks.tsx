@@ -25,6 +25,7 @@ const EVENT_LABEL: Record<WebhookEventType, string> = {
   column_moved: 'Work center moved',
   column_removed: 'Work center removed',
   wip_limit_set: 'WIP limit set',
+  column_split_set: 'Work center split or joined',
   lane_added: 'Lane added',
   lane_renamed: 'Lane renamed',
   lane_moved: 'Lane moved',

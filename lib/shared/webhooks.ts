@@ -23,6 +23,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'column_moved',
   'column_removed',
   'wip_limit_set',
+  'column_split_set',
   'lane_added',
   'lane_renamed',
   'lane_moved',
