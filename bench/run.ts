@@ -25,8 +25,9 @@ import { reads } from './reads';
 import { standup } from './standup';
 import { throughput, throughputPostgres } from './throughput';
 import { vsm } from './vsm';
+import { webhooks } from './webhooks';
 
-const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, forecast, bigboard, memory, reads, standup, vsm];
+const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, forecast, bigboard, memory, reads, standup, webhooks, vsm];
 const BUILD_ID = join(ROOT, '.next', 'BUILD_ID');
 /** A production build takes about 15 s here; one in progress elsewhere gets this long to finish. */
 const REBUILD_WAIT_MS = 120_000;

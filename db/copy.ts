@@ -32,6 +32,9 @@ const TABLES = [
   'board_invites',
   'board_email_invites',
   'api_tokens',
+  'webhooks',
+  'webhook_outbox',
+  'webhook_deliveries',
 ] as const;
 // `import_leases` is left out: a lease belongs to an import running on the old database.
 const PAGE = 1000;

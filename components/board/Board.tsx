@@ -1,6 +1,6 @@
 'use client';
 import { DndContext, DragOverlay, MeasuringStrategy } from '@dnd-kit/core';
-import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import { arrivalRefusal, columnName, keepUnchangedLists } from '../../lib/client/boardView';
 import { cardsByCell, cellKey, hasLanes, parseCellKey } from '../../lib/client/laneView';
@@ -59,7 +59,22 @@ const MEASURING = { droppable: { strategy: MeasuringStrategy.WhileDragging } };
  * `renderedAt` is when the server rendered the page: hydration shows card ages as of then, exactly
  * as the server's HTML does (see useClock).
  */
-export function Board({ initial, me, renderedAt, filter = NO_FILTER, openCardId }: { initial: BoardSnapshot; me: BoardMe; renderedAt: number; filter?: BoardFilter; openCardId?: string }) {
+/** `notice`: what the board's page tells this viewer above the work centers (an admin: a webhook turned off). `openCardId`: the card whose dialog opens with the board. */
+export function Board({
+  initial,
+  me,
+  renderedAt,
+  filter = NO_FILTER,
+  notice,
+  openCardId,
+}: {
+  initial: BoardSnapshot;
+  me: BoardMe;
+  renderedAt: number;
+  filter?: BoardFilter;
+  notice?: ReactNode;
+  openCardId?: string;
+}) {
   const dndId = useId();
   const { toasts, notify, dismiss } = useToasts();
   const sync = useBoardSync(initial, notify);
@@ -176,6 +191,7 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER, openCardId 
             onAddColumn={() => setDialog({ kind: 'board', focus: 'add-column' })}
           />
           <FilterBar cards={view.cards} total={totalCards} people={sync.people} />
+          {notice}
           {status === 'reconnecting' || status === 'offline' ? (
             <p className="bg-amber-100 px-4 py-1 text-sm text-amber-950" data-testid="stale-banner">
               {sync.removed

@@ -20,6 +20,8 @@ import { IMPORT_BODY_MAX_BYTES, JSON_BODY_MAX_BYTES, limitBody } from './http/bo
 import { importHandler, importLease } from './http/importRoute';
 import { sendError, sendJson, sendResult } from './http/respond';
 import { csv, route, type ApiEnv, type Method, type Result, type Route } from './http/routes';
+import type { Webhooks } from '../../db/webhooks';
+import { webhookRoutes } from './webhooks/routes';
 
 /** How many events one page of `GET /events` returns at most. */
 const HEALTH_PATH = '/api/health';
@@ -43,6 +45,9 @@ export interface ApiDeps {
   onTokenRevoked: (tokenId: string) => void;
   /** Reads that grow with a board's history: off the event loop (lib/server/heavyReads.ts). */
   heavy: HeavyReader;
+  /** Outgoing webhooks (lib/server/webhooks); `allowPrivateWebhooks`: FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE. */
+  webhooks: Webhooks;
+  allowPrivateWebhooks: boolean;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -163,6 +168,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       csv(await heavyFlow(store, heavy, params.boardId ?? '', query, 'cycle-times.csv', 'day'), 'cycle-times.csv'),
     ),
     route('GET', '/api/cards/:cardId/history', async ({ params }) => ({ status: 200, body: { history: await store.cardHistory(params.cardId ?? '') } })),
+    ...webhookRoutes({ access, webhooks: deps.webhooks, allowPrivate: deps.allowPrivateWebhooks }),
     ...accessRoutes({ store, access, onMemberRemoved: deps.onMemberRemoved, onPeopleChanged: deps.onPeopleChanged, onTokenRevoked: deps.onTokenRevoked }),
   ];
 

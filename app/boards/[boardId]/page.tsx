@@ -3,6 +3,8 @@ import { cache } from 'react';
 import { Board } from '../../../components/board/Board';
 import { parseFilter } from '../../../lib/client/boardFilter';
 import { readBoardPage } from '../../../lib/server/boardPage';
+import { getServerHandle } from '../../../lib/server/handle';
+import { WebhookNotice } from '../../../components/integrations/WebhookNotice';
 
 interface BoardPageProps {
   params: Promise<{ boardId: string }>;
@@ -24,8 +26,21 @@ export async function generateMetadata({ params }: BoardPageProps): Promise<Meta
 export default async function BoardPage({ params, searchParams }: BoardPageProps) {
   const { boardId } = await params;
   const { board, me } = await loadBoard(boardId);
+  // Admins are told of webhooks the app turned off (lib/server/webhooks): one indexed read, admins only.
+  const notices = me.role === 'admin' ? await getServerHandle().webhooks.disabledNotices(board.id) : [];
   // Keyed by board: moving to another board starts a fresh sync instead of mixing two boards.
   const query = await searchParams;
+  // `?card=<id>` (a link from the value stream map): the board opens with that card's dialog.
   const card = typeof query.card === 'string' ? query.card : undefined;
-  return <Board key={board.id} initial={board} me={me} renderedAt={Date.now()} filter={parseFilter(query)} openCardId={card} />;
+  return (
+    <Board
+      key={board.id}
+      initial={board}
+      me={me}
+      renderedAt={Date.now()}
+      filter={parseFilter(query)}
+      openCardId={card}
+      notice={notices.length > 0 ? <WebhookNotice boardId={board.id} notices={notices} /> : undefined}
+    />
+  );
 }

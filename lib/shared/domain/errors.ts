@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'UNAVAILABLE',
   'IMPORT_BUSY',
   'UNDO_EXPIRED',
+  'WEBHOOK_URL_REFUSED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -43,6 +44,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   IMPORT_BUSY: 429,
   /** A move's undo came after its window (lib/shared/domain/undo.ts UNDO_WINDOW_MS). */
   UNDO_EXPIRED: 409,
+  /** A webhook URL that is not http(s), or names an internal address (lib/server/webhooks/ssrf.ts). */
+  WEBHOOK_URL_REFUSED: 400,
 };
 
 /** A refusal the user can act on. Anything else that is thrown is logged and reported as INTERNAL. */
