@@ -2,10 +2,9 @@
 import Link from 'next/link';
 import { useMemo, useState, useSyncExternalStore } from 'react';
 import { useFlowData, type FlowStatus } from '../../lib/client/useFlowData';
+import { useLaneFilter } from '../../lib/client/useLaneFilter';
 import { useNow } from '../../lib/client/useNow';
 import type { FlowRange } from '../../lib/shared/flow/data';
-import { CLASS_LABELS } from '../../lib/shared/domain/lanes';
-import { CLASSES_OF_SERVICE, type ClassOfService } from '../../lib/shared/domain/types';
 import { computeMetrics } from '../../lib/shared/flow/metrics';
 import { buildCfd } from '../../lib/shared/flow/series';
 import { addDays, dateOf, daysBetween, formatDate, parseDate, type Interval } from '../../lib/shared/flow/time';
@@ -17,6 +16,7 @@ import { CycleTimeChart } from './CycleTimeChart';
 import { FlowSettingsDialog, type FlowSettings } from './FlowSettingsDialog';
 import { ForecastPanel } from './ForecastPanel';
 import { BottleneckBanner, DefectsPanel, DemandPanel, LittlesLawPanel, WorkCenterWeeks } from './FlowSummary';
+import { LaneFilterSelect } from './LaneFilterSelect';
 import { Panel, Toggle } from './Panel';
 import { ThroughputChart, WipChart } from './RunCharts';
 
@@ -56,27 +56,10 @@ export function useTimeZone(): string | null {
 }
 
 /** `''`, `class:<class>` or `lane:<id>`: the filter picker's value. */
-function filterValue(filter: { lane?: string; class?: string }): string {
-  return filter.lane ? `lane:${filter.lane}` : filter.class ? `class:${filter.class}` : '';
-}
 
 export function FlowPage({ boardId, boardName, initialFilter = {} }: { boardId: string; boardName: string; initialFilter?: { lane?: string; class?: string } }) {
   const tz = useTimeZone();
-  const [filter, setFilter] = useState<{ lane?: string; class?: ClassOfService }>(() =>
-    initialFilter.lane ? { lane: initialFilter.lane } : (CLASSES_OF_SERVICE as readonly string[]).includes(initialFilter.class ?? '') ? { class: initialFilter.class as ClassOfService } : {},
-  );
-  const pickFilter = (value: string) => {
-    const [kind, id] = [value.slice(0, value.indexOf(':')), value.slice(value.indexOf(':') + 1)];
-    const next = kind === 'lane' ? { lane: id } : kind === 'class' ? { class: id as ClassOfService } : {};
-    setFilter(next);
-    // In the address, so the view can be shared and reloaded as it is.
-    const url = new URL(window.location.href);
-    url.searchParams.delete('lane');
-    url.searchParams.delete('class');
-    if (next.lane) url.searchParams.set('lane', next.lane);
-    if (next.class) url.searchParams.set('class', next.class);
-    window.history.replaceState(null, '', url);
-  };
+  const { filter, value: filterValue, query: filterQuery, pick: pickFilter } = useLaneFilter(initialFilter);
   // Null until the viewer picks a range: then the last 30 days in their zone.
   const [picked, setPicked] = useState<{ from: string; to: string } | null>(null);
   const defaults = tz ? lastDays(tz, 30) : null;
@@ -165,33 +148,9 @@ export function FlowPage({ boardId, boardName, initialFilter = {} }: { boardId: 
               by hour
             </option>
           </select>
-          {(data?.lanes.length ?? 0) > 1 || filterValue(filter) ? (
-            <select
-              value={filterValue(filter)}
-              onChange={(e) => pickFilter(e.target.value)}
-              className="rounded bg-slate-800 px-1.5 py-1 text-slate-100"
-              aria-label="Lane or class of service"
-              data-testid="lane-filter"
-            >
-              <option value="">All lanes</option>
-              <optgroup label="Class of service">
-                {CLASSES_OF_SERVICE.map((c) => (
-                  <option key={c} value={`class:${c}`}>
-                    {CLASS_LABELS[c]} work
-                  </option>
-                ))}
-              </optgroup>
-              <optgroup label="Lane">
-                {(data?.lanes ?? []).map((l) => (
-                  <option key={l.id} value={`lane:${l.id}`}>
-                    {l.name} lane
-                  </option>
-                ))}
-              </optgroup>
-            </select>
-          ) : null}
+          <LaneFilterSelect value={filterValue} lanes={data?.lanes ?? []} onChange={pickFilter} />
           <span className="hidden text-xs text-slate-400 xl:inline">{tz}</span>
-          <Link href={`/boards/${boardId}/vsm${filterValue(filter) ? `?${filter.lane ? `lane=${encodeURIComponent(filter.lane)}` : `class=${filter.class}`}` : ''}`} className="rounded-md px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white" data-testid="open-vsm">
+          <Link href={`/boards/${boardId}/vsm${filterQuery}`} className="rounded-md px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white" data-testid="open-vsm">
             Value stream
           </Link>
           <button type="button" onClick={() => setSettingsOpen(true)} className="rounded-md px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white" data-testid="flow-settings" disabled={!data}>

@@ -1,16 +1,16 @@
 'use client';
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState } from 'react';
+import { useLaneFilter } from '../../lib/client/useLaneFilter';
 import { useValueStream } from '../../lib/client/useValueStream';
 import { vsmSummary, vsmTable } from '../../lib/client/vsmTables';
-import { CLASS_LABELS } from '../../lib/shared/domain/lanes';
-import { CLASSES_OF_SERVICE, type ClassOfService } from '../../lib/shared/domain/types';
 import { daysBetween, parseDate } from '../../lib/shared/flow/time';
 import type { ValueStreamAnswer, VsmWorkCenter } from '../../lib/shared/flow/vsm';
 import { DataTable } from './ChartData';
 import { EfficiencyPanel } from './EfficiencyCharts';
 import { StatusBadge, lastDays, todayIn, useTimeZone } from './FlowPage';
 import { formatDays, formatPercent } from './format';
+import { LaneFilterSelect } from './LaneFilterSelect';
 import { Panel } from './Panel';
 import { VsmMap } from './VsmMap';
 
@@ -117,9 +117,7 @@ function WorstItems({ boardId, center, id, onClose }: { boardId: string; center:
 
 export function ValueStreamPage({ boardId, boardName, initialFilter = {} }: { boardId: string; boardName: string; initialFilter?: { lane?: string; class?: string } }) {
   const tz = useTimeZone();
-  const [filter, setFilter] = useState<{ lane?: string; class?: ClassOfService }>(() =>
-    initialFilter.lane ? { lane: initialFilter.lane } : (CLASSES_OF_SERVICE as readonly string[]).includes(initialFilter.class ?? '') ? { class: initialFilter.class as ClassOfService } : {},
-  );
+  const { filter, value: filterValue, query: filterQuery, pick: pickFilter } = useLaneFilter(initialFilter);
   const [picked, setPicked] = useState<{ from: string; to: string } | null>(null);
   const defaults = tz ? lastDays(tz, 30) : null;
   const from = picked?.from ?? defaults?.from ?? '';
@@ -133,20 +131,8 @@ export function ValueStreamPage({ boardId, boardName, initialFilter = {} }: { bo
     const b = parseDate(to);
     return a && b ? daysBetween(a, b) + 1 : 0;
   })();
-  const filterValue = filter.lane ? `lane:${filter.lane}` : filter.class ? `class:${filter.class}` : '';
-  const pickFilter = (value: string) => {
-    const [kind, id] = [value.slice(0, value.indexOf(':')), value.slice(value.indexOf(':') + 1)];
-    const next = kind === 'lane' ? { lane: id } : kind === 'class' ? { class: id as ClassOfService } : {};
-    setFilter(next);
-    const url = new URL(window.location.href);
-    url.searchParams.delete('lane');
-    url.searchParams.delete('class');
-    if (next.lane) url.searchParams.set('lane', next.lane);
-    if (next.class) url.searchParams.set('class', next.class);
-    window.history.replaceState(null, '', url);
-  };
   const center = answer?.workCenters.find((w) => w.columnId === selected) ?? null;
-  const flowHref = `/boards/${boardId}/flow${filterValue ? `?${filter.lane ? `lane=${encodeURIComponent(filter.lane)}` : `class=${filter.class}`}` : ''}`;
+  const flowHref = `/boards/${boardId}/flow${filterQuery}`;
   const nothingLeft = answer ? answer.workCenters.every((w) => w.departed === 0) : false;
 
   return (
@@ -182,25 +168,7 @@ export function ValueStreamPage({ boardId, boardName, initialFilter = {} }: { bo
             <span className="sr-only">To</span>
             <input type="date" value={to} min={from} onChange={(e) => e.target.value && setPicked({ from, to: e.target.value })} className="rounded bg-slate-800 px-1.5 py-0.5 text-slate-100 [color-scheme:dark]" data-testid="range-to" />
           </label>
-          {(answer?.lanes.length ?? 0) > 1 || filterValue ? (
-            <select value={filterValue} onChange={(e) => pickFilter(e.target.value)} className="rounded bg-slate-800 px-1.5 py-1 text-slate-100" aria-label="Lane or class of service" data-testid="lane-filter">
-              <option value="">All lanes</option>
-              <optgroup label="Class of service">
-                {CLASSES_OF_SERVICE.map((c) => (
-                  <option key={c} value={`class:${c}`}>
-                    {CLASS_LABELS[c]} work
-                  </option>
-                ))}
-              </optgroup>
-              <optgroup label="Lane">
-                {(answer?.lanes ?? []).map((l) => (
-                  <option key={l.id} value={`lane:${l.id}`}>
-                    {l.name} lane
-                  </option>
-                ))}
-              </optgroup>
-            </select>
-          ) : null}
+          <LaneFilterSelect value={filterValue} lanes={answer?.lanes ?? []} onChange={pickFilter} />
           <Link href={flowHref} className="rounded-md px-2 py-1 text-slate-300 hover:bg-slate-800 hover:text-white" data-testid="open-flow">
             Flow metrics
           </Link>
