@@ -32,6 +32,10 @@ const TABLES = [
   'board_invites',
   'board_email_invites',
   'api_tokens',
+  'inbound_hooks',
+  'inbound_hook_log',
+  'inbound_deliveries',
+  'alert_cards',
 ] as const;
 // `import_leases` is left out: a lease belongs to an import running on the old database.
 const PAGE = 1000;
