@@ -218,6 +218,8 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         updatedAt: iso(step.at),
         enteredColumnAt: iso(step.at),
         assigneeIds: (people.assignees[i] as string[] | undefined) ?? [],
+        // A new board: its cards are numbered in the file's order.
+        number: i + 1,
       };
       return { type: 'card_created', card };
     }
@@ -308,6 +310,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
           latest,
           latest,
           JSON.stringify((people.assignees[i] as string[] | undefined) ?? []),
+          i + 1,
         ]);
         itemRows.push([cardId, boardId, i, item.externalId, item.link, JSON.stringify(item.attributes)]);
         reached.forEach((at, k) => {
@@ -318,8 +321,8 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
       await engine.write(async (tx) => {
         await insertRows(
           tx,
-          'insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked_ms, created_at, updated_at, entered_column_at, assignee_ids)',
-          13,
+          'insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked_ms, created_at, updated_at, entered_column_at, assignee_ids, number)',
+          14,
           cardRows,
         );
         await insertRows(tx, 'insert into imported_items (card_id, board_id, ord, external_id, link, attributes)', 6, itemRows);

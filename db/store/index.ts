@@ -34,9 +34,12 @@ import { toColumnDTO } from './rows';
 import { peopleOf } from './people';
 import { windowOf } from '../../lib/shared/domain/cardWindow';
 import { DomainError } from '../../lib/shared/domain/errors';
+import { defaultKeyPrefix, isCardKey } from '../../lib/shared/domain/keys';
+import { cardIdOf, withCardIds, type KeyScope } from './keys';
 import { appendEvent, boardWrite, type Actor, type Commit, type Guard, type Target, type WriteContext } from './tx';
 
 export type { Actor, Commit, Guard } from './tx';
+export type { KeyScope } from './keys';
 
 export interface StoreOptions {
   /** Milliseconds since the epoch; injectable so tests and imports can place events in time. */
@@ -141,6 +144,10 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     cardHistory: (cardId: string): Promise<CardHistoryEntry[]> => engine.read((sql) => historyOf(sql, cardId)),
     /** Who the board's cards can name: its members, and former members still assigned (db/store/people.ts). */
     people: (boardId: string) => engine.read((sql) => peopleOf(sql, boardId)),
+    /** A card key (`PAY-42`) as the card's id in `scope`; an id comes back as it is (db/store/keys.ts). */
+    cardIdOf: (ref: string, scope: KeyScope): Promise<string> => (isCardKey(ref) ? engine.read((sql) => cardIdOf(sql, ref, scope)) : Promise.resolve(ref)),
+    /** A request's cardId and beforeCardId with keys made ids. */
+    withCardIds: (payload: unknown, scope: KeyScope): Promise<unknown> => engine.read((sql) => withCardIds(sql, payload, scope)),
     /** The board a card or work center belongs to; null when unknown. */
     boardOfCard: (cardId: string): Promise<string | null> => engine.read(async (sql) => (await sql.get<{ b: string }>('select board_id as b from cards where id = ?', [cardId]))?.b ?? null),
     boardOfColumn: (columnId: string): Promise<string | null> =>
@@ -152,7 +159,7 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
         const now = clock();
         const { cols, lanes } = await insertBoard(tx, input, actor, { boardId, newId }, now);
         const ctx: WriteContext = { tx, boardId, version: 0, now, actor, append: (body) => appendEvent(ctx, body) };
-        const event = await ctx.append({ type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)), lanes });
+        const event = await ctx.append({ type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)), lanes, keyPrefix: defaultKeyPrefix(input.name) });
         return { boardId, version: event.version, events: [event] };
       });
       followLog(boardId);

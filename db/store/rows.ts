@@ -5,7 +5,7 @@
  */
 import { getTableColumns, type Table } from 'drizzle-orm';
 import { defaultLaneId } from '../../lib/shared/domain/lanes';
-import type { BoardEvent, BoardEventBody, CardDTO, CardType, ClassOfService, ColumnDTO, LaneDTO, WorkingDays } from '../../lib/shared/domain/types';
+import type { AutomationRefusal, BoardEvent, BoardEventBody, CardDTO, CardType, ClassOfService, ColumnDTO, LaneDTO, WorkingDays } from '../../lib/shared/domain/types';
 import { boards, cards, columns, events, lanes } from '../sqlite/schema';
 
 /** `column_name as "fieldName", …` for every column of a table, optionally qualified by an alias. */
@@ -51,7 +51,18 @@ export function toCardDTO(row: CardRow): CardDTO {
     updatedAt: iso(row.updatedAt),
     enteredColumnAt: iso(row.enteredColumnAt),
     assigneeIds: assigneesOf(row.assigneeIds),
+    number: Number(row.number ?? 0),
+    ...(row.automationRefusal ? { automationRefusal: refusalOf(row.automationRefusal) } : {}),
   };
+}
+
+/** The stored refusal of an automated move (db/store/hooks.ts); unreadable JSON reads as none. */
+function refusalOf(json: string): AutomationRefusal | null {
+  try {
+    return JSON.parse(json) as AutomationRefusal;
+  } catch {
+    return null;
+  }
 }
 
 /** The stored JSON array of account ids; anything else reads as no one. */

@@ -52,7 +52,7 @@ export async function undoMove({ tx, boardId, now, actor, append }: WriteContext
   const body = undoMovedEvent(move, place);
   const undone = body.undoes?.backward ? 1 : 0;
   const defectCount = card.defectCount - undone;
-  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ? where id = ?', [
+  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ?, automation_refusal = null where id = ?', [
     place.columnId,
     lane.id,
     place.position,
@@ -64,6 +64,6 @@ export async function undoMove({ tx, boardId, now, actor, append }: WriteContext
   // The defect no longer stands: its row leaves the projection (the log keeps both events).
   if (undone) await tx.run('delete from backward_moves where board_id = ? and event_seq = (select seq from events where board_id = ? and version = ?)', [boardId, boardId, move.version]);
   const event = await append(body, card.id);
-  const updated = toCardDTO({ ...card, columnId: place.columnId, laneId: lane.id, position: place.position, defectCount, updatedAt: now, enteredColumnAt: Date.parse(place.enteredColumnAt) });
+  const updated = toCardDTO({ ...card, automationRefusal: null, columnId: place.columnId, laneId: lane.id, position: place.position, defectCount, updatedAt: now, enteredColumnAt: Date.parse(place.enteredColumnAt) });
   return { boardId, version: event.version, events: [event], card: updated };
 }

@@ -100,6 +100,8 @@ export function createCardApply(input: NewCard, at: string): Apply {
       updatedAt: at,
       enteredColumnAt: at,
       assigneeIds: [],
+      // The server numbers the card: the key shows once its answer comes.
+      number: 0,
     };
     return predict(board, { type: 'card_created', card }, at);
   };

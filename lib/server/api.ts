@@ -185,6 +185,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     const params = c.req.param() as Record<string, string>;
     // No id holds NUL (PostgreSQL could not even compare one) or is longer than an id can be.
     if (Object.values(params).some((p) => p.includes('\u0000') || p.length > LIMITS.id)) throw new DomainError('INVALID', 'The URL names an id that cannot exist');
+    // A card key in the path (PAY-42) is the card's id from here on: on the path's board, else among the asker's boards.
+    if (params.cardId !== undefined) params.cardId = await store.cardIdOf(params.cardId, params.boardId !== undefined ? { boardId: params.boardId } : { userId: principal.user.id });
     // Everything under a board, card or work center is for its members only; what they may change is the command's business.
     const owner = await boardOfParams(store, params);
     if (owner) await authorize(access, principal, owner.boardId, 'viewer', owner.missing);

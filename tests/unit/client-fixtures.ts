@@ -25,6 +25,7 @@ export function cardOf(fields: Partial<CardDTO> & Pick<CardDTO, 'id' | 'columnId
     updatedAt: AT,
     enteredColumnAt: AT,
     assigneeIds: [],
+    number: 1,
     ...fields,
   };
 }

@@ -104,6 +104,8 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
       break;
     case 'wip_limit_set':
     case 'person_wip_limit_set':
+    case 'key_prefix_set':
+    case 'card_automation_refused':
       break;
     case 'card_created': {
       const c = pos(event.card.columnId);
