@@ -36,6 +36,8 @@ import { windowOf } from '../../lib/shared/domain/cardWindow';
 import { DomainError } from '../../lib/shared/domain/errors';
 import { defaultKeyPrefix, isCardKey } from '../../lib/shared/domain/keys';
 import { cardIdOf, withCardIds, type KeyScope } from './keys';
+import { alertFired, alertResolved, appendLog, claimDelivery, hookBoardOf, hookOf, hooksOf, logOf, newHookSecret, noteRefusal, releaseDelivery, setMapping, toHookDTO, type HookRow, type LogLine } from './hooks';
+import type { HookProvider, HookRule, InboundHookDTO } from '../../lib/shared/hooks';
 import { appendEvent, boardWrite, type Actor, type Commit, type Guard, type Target, type WriteContext } from './tx';
 
 export type { Actor, Commit, Guard } from './tx';
@@ -189,6 +191,49 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     deleteCard: (input: CardDeleteInput, actor: Actor, guard?: Guard) => write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => deleteCard(ctx, input)),
     moveCard: (input: CardMoveInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
       write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => moveCard(ctx, input)),
+    /** Inbound hooks (db/store/hooks.ts, lib/server/hooks): their settings and log, and the board writes they make. */
+    hooks: {
+      get: (hookId: string) => engine.read((sql) => hookOf(sql, hookId)),
+      list: async (boardId: string): Promise<InboundHookDTO[]> => (await engine.read((sql) => hooksOf(sql, boardId))).map(toHookDTO),
+      async create(boardId: string, input: { name: string; provider: HookProvider }, createdBy: string | null): Promise<{ hook: InboundHookDTO; secret: string }> {
+        const row: HookRow = { id: newId(), boardId, name: input.name, provider: input.provider, secret: newHookSecret(), createdAt: clock() };
+        await engine.write((tx) => tx.run('insert into inbound_hooks (id, board_id, name, provider, secret, created_at, created_by) values (?, ?, ?, ?, ?, ?, ?)', [row.id, boardId, row.name, row.provider, row.secret, row.createdAt, createdBy]));
+        return { hook: toHookDTO(row), secret: row.secret };
+      },
+      /** A new secret; the old one stops working at once. */
+      async rotate(boardId: string, hookId: string): Promise<{ hook: InboundHookDTO; secret: string }> {
+        const secret = newHookSecret();
+        const row = await engine.write(async (tx) => {
+          if ((await tx.run('update inbound_hooks set secret = ? where id = ? and board_id = ?', [secret, hookId, boardId])) === 0) throw new DomainError('NOT_FOUND', 'Hook not found');
+          return hookOf(tx, hookId);
+        });
+        return { hook: toHookDTO(row as HookRow), secret };
+      },
+      async remove(boardId: string, hookId: string): Promise<void> {
+        if ((await engine.write((tx) => tx.run('delete from inbound_hooks where id = ? and board_id = ?', [hookId, boardId]))) === 0) throw new DomainError('NOT_FOUND', 'Hook not found');
+      },
+      board: (boardId: string) => engine.read((sql) => hookBoardOf(sql, boardId)),
+      /** A live card of the board (where it is and its number); NOT_FOUND when it is not on that board. */
+      cardOn: (boardId: string, cardId: string) =>
+        engine.read(async (sql) => {
+          const row = await sql.get<{ id: string; columnId: string; number: number }>('select id, column_id as "columnId", number from cards where id = ? and board_id = ? and deleted_at is null', [cardId, boardId]);
+          if (!row) throw new DomainError('NOT_FOUND', 'Card not found');
+          return { ...row, number: Number(row.number) };
+        }),
+      setMapping: (boardId: string, rules: HookRule[]) =>
+        engine.write(async (tx) => {
+          if ((await tx.lockBoard(boardId)) === undefined) throw new DomainError('NOT_FOUND', 'Board not found');
+          return setMapping(tx, boardId, rules);
+        }),
+      log: (line: LogLine) => engine.write((tx) => appendLog(tx, line, clock())),
+      logOf: (hookId: string, limit = 100) => engine.read((sql) => logOf(sql, hookId, limit)),
+      claimDelivery: (hookId: string, deliveryId: string) => engine.write((tx) => claimDelivery(tx, hookId, deliveryId, clock())),
+      releaseDelivery: (hookId: string, deliveryId: string) => engine.write((tx) => releaseDelivery(tx, hookId, deliveryId)),
+      noteRefusal: (boardId: string, input: { cardId: string; hookName: string; toColumnId: string; code: string; message: string }, actor: Actor) =>
+        write({ boardId }, actor, undefined, null, (ctx) => noteRefusal(ctx, input)),
+      alertFired: (boardId: string, alert: Parameters<typeof alertFired>[1], actor: Actor) => write({ boardId }, actor, undefined, null, (ctx) => alertFired(ctx, alert, newId)),
+      alertResolved: (boardId: string, alert: Parameters<typeof alertResolved>[1], actor: Actor) => write({ boardId }, actor, undefined, null, (ctx) => alertResolved(ctx, alert)),
+    },
     /** Takes back the asker's own last move of a card within UNDO_WINDOW_MS (db/store/undo.ts). */
     undoMove: (input: CardUndoMoveInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
       write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => undoMove(ctx, input)),

@@ -15,7 +15,9 @@ import type { BoardEvent } from '../shared/domain/types';
 import { boardMarks, eventsCsv, heavyFlow, itemsCsv } from './flow';
 import { forecast, parseCard, parseHowMany, parseWhen } from './forecast';
 import { snapshotReader, type HeavyReader } from './heavyReads';
-import { IMPORT_BODY_MAX_BYTES, JSON_BODY_MAX_BYTES, limitBody } from './http/bodyLimits';
+import { HOOK_BODY_MAX_BYTES, IMPORT_BODY_MAX_BYTES, JSON_BODY_MAX_BYTES, limitBody } from './http/bodyLimits';
+import { createInboundHandler } from './hooks/inbound';
+import { hookRoutes } from './hooks/routes';
 import { importHandler, importLease } from './http/importRoute';
 import { sendError, sendJson, sendResult } from './http/respond';
 import { csv, route, type ApiEnv, type Method, type Result, type Route } from './http/routes';
@@ -23,6 +25,7 @@ import { csv, route, type ApiEnv, type Method, type Result, type Route } from '.
 /** How many events one page of `GET /events` returns at most. */
 const HEALTH_PATH = '/api/health';
 const IMPORT_PATH = '/api/import/csv';
+const INBOUND_PATH = '/api/hooks/:hookId';
 
 export interface ApiDeps {
   store: Store;
@@ -157,6 +160,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       csv(await heavyFlow(store, heavy, params.boardId ?? '', query, 'cycle-times.csv', 'day'), 'cycle-times.csv'),
     ),
     route('GET', '/api/cards/:cardId/history', async ({ params }) => ({ status: 200, body: { history: await store.cardHistory(params.cardId ?? '') } })),
+    ...hookRoutes({ store, access }),
     ...accessRoutes({ store, access, onMemberRemoved: deps.onMemberRemoved, onPeopleChanged: deps.onPeopleChanged, onTokenRevoked: deps.onTokenRevoked }),
   ];
 
@@ -211,8 +215,10 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     }
     return sendJson(c, 200, { ok: true, version: deps.version, database: 'up' });
   });
+  // Inbound hooks prove themselves with their own secret, not a session (lib/server/hooks/inbound.ts): before the gate.
+  app.post(INBOUND_PATH, limitBody(HOOK_BODY_MAX_BYTES), createInboundHandler({ store, logger, broadcast, limiter: deps.limiter }));
   app.use('/api/*', gate);
-  const methods = new Map<string, Method[]>([[HEALTH_PATH, ['GET']], [IMPORT_PATH, ['POST']]]);
+  const methods = new Map<string, Method[]>([[HEALTH_PATH, ['GET']], [IMPORT_PATH, ['POST']], [INBOUND_PATH, ['POST']]]);
   app.post(IMPORT_PATH, importLease(store, logger), limitBody(IMPORT_BODY_MAX_BYTES), importHandler(store, logger));
   const jsonBody = limitBody(JSON_BODY_MAX_BYTES);
   for (const r of routes) {
