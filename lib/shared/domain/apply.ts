@@ -3,7 +3,7 @@ import { followWindow } from './cardWindow';
 import { applyLaneEvent, createdLanes, defaultLaneId } from './lanes';
 import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from './types';
 import { applyUndo } from './undo';
-import { keyPrefixOf } from './keys';
+import { defaultKeyPrefix, keyPrefixOf } from './keys';
 
 /**
  * Applies one committed event to a board snapshot and returns the next snapshot, leaving the input
@@ -43,7 +43,7 @@ function clearRefusal(board: BoardSnapshot, cardId: string): BoardSnapshot {
 function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
   switch (event.type) {
     case 'board_created':
-      return { ...board, name: event.name, columns: event.columns, lanes: createdLanes(event.boardId, event.lanes), ...(event.keyPrefix ? { keyPrefix: event.keyPrefix } : {}) };
+      return { ...board, name: event.name, columns: event.columns, lanes: createdLanes(event.boardId, event.lanes), keyPrefix: event.keyPrefix ?? defaultKeyPrefix(event.name) };
     case 'board_renamed':
       // The key prefix derived from the old name stays: keys do not change with a rename (db/store/boards.ts).
       return { ...board, name: event.name, keyPrefix: keyPrefixOf(board) };
