@@ -66,7 +66,7 @@ export const cards = pgTable(
     enteredColumnAt: ms('entered_column_at').notNull(),
     deletedAt: ms('deleted_at'),
     assigneeIds: text('assignee_ids').notNull().default('[]'),
-    number: integer('number').notNull(),
+    number: integer('number'),
     automationRefusal: text('automation_refusal'),
   },
   (t) => [

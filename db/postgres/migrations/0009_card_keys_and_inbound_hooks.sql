@@ -1,7 +1,6 @@
--- Card keys (lib/shared/domain/keys.ts): a number per board, in creation order, never reused.
+-- Card keys (lib/shared/domain/keys.ts): a number per board, in creation order, never reused. Left nullable as on SQLite (which cannot add a NOT NULL column to rows): every write gives one.
 ALTER TABLE "cards" ADD COLUMN "number" integer;--> statement-breakpoint
 UPDATE "cards" SET "number" = "r"."n" FROM (SELECT "id", row_number() OVER (PARTITION BY "board_id" ORDER BY "created_at", "id") AS "n" FROM "cards") "r" WHERE "r"."id" = "cards"."id";--> statement-breakpoint
-ALTER TABLE "cards" ALTER COLUMN "number" SET NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX "cards_board_number_idx" ON "cards" USING btree ("board_id","number");--> statement-breakpoint
 -- The log's card_created events carry the number from now on; those written before get it here, as text (the body stays JSON.stringify's layout).
 UPDATE "events" SET "data" = '{"card":{"number":' || CAST("c"."number" AS text) || ',' || substr("events"."data", 10) FROM "cards" "c" WHERE "c"."id" = "events"."card_id" AND "events"."type" = 'card_created' AND substr("events"."data", 1, 9) = '{"card":{';--> statement-breakpoint

@@ -59,7 +59,7 @@ export const cardKeyOf = (board: Pick<BoardSnapshot, 'name' | 'keyPrefix'>, card
  */
 export function keysIn(text: string, prefix: string): number[] {
   const found = new Set<number>();
-  const pattern = new RegExp(`(?<![A-Za-z0-9])${prefix}-([1-9][0-9]{0,8})(?![0-9])`, 'gi');
+  const pattern = new RegExp(`(?<![A-Za-z0-9])${prefix}-([1-9][0-9]{0,8})(?![A-Za-z0-9])`, 'gi');
   for (const m of text.matchAll(pattern)) found.add(Number(m[1]));
   return [...found];
 }
