@@ -5,17 +5,20 @@ import { formatItemsCsv, toCsv, type ExportItem } from '../lib/shared/flow/csv';
 import type { Engine, Sql } from './engine';
 import { peopleOf } from './store/people';
 import { assigneesOf } from './store/rows';
+import { keyPrefixOf } from '../lib/shared/domain/keys';
 
 export function exportItemsCsv(engine: Engine, boardId: string, tz: string, now = Date.now()): Promise<string> {
   return engine.read((sql) => itemsCsvOf(sql, boardId, tz, now));
 }
 
 async function itemsCsvOf(sql: Sql, boardId: string, tz: string, now: number): Promise<string> {
-  if (!(await sql.get('select 1 from boards where id = ?', [boardId]))) throw new DomainError('NOT_FOUND', 'Board not found');
+  const board = await sql.get<{ name: string; keyPrefix: string | null }>('select name, key_prefix as "keyPrefix" from boards where id = ?', [boardId]);
+  if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
+  const prefix = keyPrefixOf({ name: board.name, keyPrefix: board.keyPrefix ?? undefined });
   const columns = await sql.all<{ id: string; name: string }>('select id, name from columns where board_id = ? and removed_at is null order by ord', [boardId]);
   // Imported items first in file order (rowid), then cards made on the board, oldest first.
-  const rows = await sql.values<[string, string, string, string | null, string | null, string | null, number, number | null, string]>(
-    `select c.id, c.title, c.type, i.external_id, i.link, i.attributes, c.blocked_ms, c.blocked_since, c.assignee_ids from cards c
+  const rows = await sql.values<[string, string, string, string | null, string | null, string | null, number, number | null, string, number | null]>(
+    `select c.id, c.title, c.type, i.external_id, i.link, i.attributes, c.blocked_ms, c.blocked_since, c.assignee_ids, c.number from cards c
      left join imported_items i on i.card_id = c.id
      where c.board_id = ? and c.deleted_at is null
      order by case when i.ord is null then 1 else 0 end, i.ord, c.created_at, c.id`,
@@ -31,14 +34,15 @@ async function itemsCsvOf(sql: Sql, boardId: string, tz: string, now: number): P
   const attributeHeaders: string[] = [];
   let withLink = false;
   const names = new Map((await peopleOf(sql, boardId)).map((p) => [p.id, p.name]));
-  const items: ExportItem[] = rows.map(([id, title, type, externalId, link, attributesJson, blockedMs, blockedSince, assigneeIds]) => {
+  const items: ExportItem[] = rows.map(([id, title, type, externalId, link, attributesJson, blockedMs, blockedSince, assigneeIds, number]) => {
     const attributes = externalId === null ? { Type: type } : (JSON.parse(attributesJson ?? '{}') as Record<string, string>);
     for (const h of Object.keys(attributes)) if (!attributeHeaders.includes(h)) attributeHeaders.push(h);
     if (link) withLink = true;
     const e = enteredBy.get(id);
     const blocked = blockedTimeOf({ blockedMs: Number(blockedMs), blockedSince: blockedSince === null ? null : new Date(Number(blockedSince)).toISOString() }, now);
     const assignees = assigneesOf(assigneeIds).map((a) => names.get(a) ?? 'Former member');
-    return { externalId: externalId ?? id, link, title, entered: columns.map((c) => e?.get(c.id) ?? null), attributes, blockedMs: blocked, assignees };
+    const key = number ? `${prefix}-${Number(number)}` : '';
+    return { externalId: externalId ?? id, link, title, entered: columns.map((c) => e?.get(c.id) ?? null), attributes, blockedMs: blocked, assignees, key };
   });
   return formatItemsCsv(
     columns.map((c) => c.name),

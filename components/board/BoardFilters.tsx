@@ -18,10 +18,10 @@ interface FilterState {
 
 const FilterContext = createContext<FilterState>({ filter: NO_FILTER, setFilter: () => {}, match: null });
 
-export function BoardFilterProvider({ initial, children }: { initial: BoardFilter; children: ReactNode }) {
+export function BoardFilterProvider({ initial, keyPrefix, children }: { initial: BoardFilter; keyPrefix: string; children: ReactNode }) {
   const [filter, setState] = useState(initial);
   const isAging = useAgingTest();
-  const match = useMemo(() => cardMatcher(filter, isAging), [filter, isAging]);
+  const match = useMemo(() => cardMatcher(filter, isAging, keyPrefix), [filter, isAging, keyPrefix]);
   const setFilter = useCallback((next: BoardFilter) => {
     setState(next);
     // Replaced, not pushed: the back button leaves the board rather than stepping through keystrokes.

@@ -124,6 +124,10 @@ export function renameBoardApply(name: string, at: string): Apply {
   return (board) => predict(board, { type: 'board_renamed', name: name.trim() }, at);
 }
 
+export function keyPrefixApply(keyPrefix: string, at: string): Apply {
+  return (board) => predict(board, { type: 'key_prefix_set', keyPrefix }, at);
+}
+
 export function personWipLimitApply(personWipLimit: number | null, at: string): Apply {
   return (board) => predict(board, { type: 'person_wip_limit_set', personWipLimit }, at);
 }
