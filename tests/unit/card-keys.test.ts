@@ -56,3 +56,15 @@ describe('card keys', () => {
     expect(applyEvent(start, event(2, { type: 'card_created', card: old as never })).cards.at(-1)?.number).toBe(0);
   });
 });
+
+describe('keys read back from a file', () => {
+  it('an export\'s Key column is kept when every item has one key of one prefix, each number once', async () => {
+    const { keysOfFile } = await import('../../lib/shared/domain/keys');
+    expect(keysOfFile(['PAY-3', 'pay-1', 'PAY-7'])).toEqual({ prefix: 'PAY', numbers: [3, 1, 7] });
+    expect(keysOfFile(['PAY-3', undefined])).toBeNull();
+    expect(keysOfFile(['PAY-3', 'OPS-4'])).toBeNull();
+    expect(keysOfFile(['PAY-3', 'PAY-3'])).toBeNull();
+    expect(keysOfFile(['not a key'])).toBeNull();
+    expect(keysOfFile([])).toBeNull();
+  });
+});

@@ -63,3 +63,21 @@ export function keysIn(text: string, prefix: string): number[] {
   for (const m of text.matchAll(pattern)) found.add(Number(m[1]));
   return [...found];
 }
+
+/**
+ * The keys a file's Key column gives its items (an export of another board, read back): kept when
+ * every item has one, all with one prefix and no number twice; otherwise null and the new board
+ * numbers its cards in the file's order under the prefix of its own name.
+ */
+export function keysOfFile(cells: readonly (string | undefined)[]): { prefix: string; numbers: number[] } | null {
+  if (cells.length === 0) return null;
+  const parsed = cells.map((c) => (c === undefined ? null : parseCardKey(c.trim())));
+  const first = parsed[0];
+  if (!first || !KEY_PREFIX_PATTERN.test(first.prefix)) return null;
+  const numbers = new Set<number>();
+  for (const key of parsed) {
+    if (!key || key.prefix !== first.prefix || numbers.has(key.number)) return null;
+    numbers.add(key.number);
+  }
+  return { prefix: first.prefix, numbers: [...numbers] };
+}
