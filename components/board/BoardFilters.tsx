@@ -90,7 +90,7 @@ export function FilterBar({ cards, total, people }: { cards: readonly CardDTO[];
   return (
     <div role="search" aria-label="Filter cards" data-testid="filter-bar" className="flex flex-wrap items-center gap-x-2 gap-y-1.5 border-b border-slate-200 bg-white px-3 py-1.5">
       <label htmlFor={ids.search} className="sr-only">
-        Search card titles
+        Search card titles and keys
       </label>
       <input
         ref={search}
@@ -98,7 +98,7 @@ export function FilterBar({ cards, total, people }: { cards: readonly CardDTO[];
         type="search"
         value={filter.q}
         maxLength={200}
-        placeholder="Search titles ( / )"
+        placeholder="Search titles, keys ( / )"
         aria-keyshortcuts="/"
         onChange={(e) => set({ q: e.target.value })}
         onKeyDown={(e) => {

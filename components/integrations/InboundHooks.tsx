@@ -257,14 +257,16 @@ export function InboundHooks({ boardId, keyPrefix, columns, lanes, initialHooks,
                         ))}
                       </select>
                       {ENVIRONMENT_HAPPENINGS.has(happening) ? (
-                        <input
-                          aria-label={`Environment for ${HAPPENING_LABELS[happening] ?? happening} (${PROVIDER_NAMES[p]}); empty: any`}
-                          value={line?.environment ?? ''}
-                          maxLength={100}
-                          placeholder="any environment"
-                          onChange={(e) => setLine(key, { environment: e.target.value })}
-                          className={`${inputClass} w-44`}
-                        />
+                        <div className="w-44">
+                          <input
+                            aria-label={`Environment for ${HAPPENING_LABELS[happening] ?? happening} (${PROVIDER_NAMES[p]}); empty: any`}
+                            value={line?.environment ?? ''}
+                            maxLength={100}
+                            placeholder="any environment"
+                            onChange={(e) => setLine(key, { environment: e.target.value })}
+                            className={inputClass}
+                          />
+                        </div>
                       ) : null}
                       {happening === 'alert.firing' ? (
                         <>

@@ -68,3 +68,13 @@ describe('keys read back from a file', () => {
     expect(keysOfFile([])).toBeNull();
   });
 });
+
+describe('the board search finds a card by its key', () => {
+  it('"PAY-42", "pay-42", "42" and "#42" find PAY-42; "4" and "PAY-4" do not; titles still match', async () => {
+    const { cardMatcher, NO_FILTER } = await import('../../lib/client/boardFilter');
+    const card = cardOf({ id: 'c42', columnId: 'develop', number: 42, title: 'Checkout retries' });
+    const finds = (q: string) => cardMatcher({ ...NO_FILTER, q }, () => false, 'PAY')?.(card);
+    for (const q of ['PAY-42', 'pay-42', '42', '#42', 'checkout', 'PAY-42 retries']) expect(finds(q), q).toBe(true);
+    for (const q of ['4', 'PAY-4', 'PAY-420', 'OPS-42', 'PAY-42 missing']) expect(finds(q), q).toBe(false);
+  });
+});
