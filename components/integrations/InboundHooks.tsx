@@ -187,7 +187,8 @@ export function InboundHooks({ boardId, keyPrefix, columns, lanes, initialHooks,
           <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="hook-list">
             {hooks.map((hook) => (
               <li key={hook.id} className="flex flex-wrap items-center gap-3 px-4 py-3" data-testid={`hook-${hook.id}`}>
-                <div className="min-w-0 flex-1">
+                {/* On a phone the name and URL take the whole line, the buttons wrap below it. */}
+                <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
                   <p className="font-medium text-slate-900">{hook.name}</p>
                   <p className="text-xs text-slate-600">
                     {PROVIDER_NAMES[hook.provider]} · <code className="break-all">{`${origin}${hook.path}`}</code>
