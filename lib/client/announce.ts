@@ -52,6 +52,8 @@ export function remoteChangeMessage(event: BoardEvent, board: BoardSnapshot, sel
       return `${who} set the WIP limit of ${columnName(board.columns, event.columnId)} to ${event.wipLimit ?? 'none'}`;
     case 'board_renamed':
       return `${who} renamed the board to ${event.name}`;
+    case 'card_automation_refused':
+      return `${who} could not move ${titleOf(board, event.cardId)} to ${columnName(board.columns, event.toColumnId)}: ${event.message}`;
     default:
       return null;
   }

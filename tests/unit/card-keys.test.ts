@@ -78,3 +78,12 @@ describe('the board search finds a card by its key', () => {
     for (const q of ['4', 'PAY-4', 'PAY-420', 'OPS-42', 'PAY-42 missing']) expect(finds(q), q).toBe(false);
   });
 });
+
+describe('announcing a refused automated move', () => {
+  it('a screen reader hears that the hook could not move the card, and why', async () => {
+    const { remoteChangeMessage } = await import('../../lib/client/announce');
+    const b = { ...board(1), cards: [cardOf({ id: 'c1', columnId: 'design', title: 'Retries' })] };
+    const e = { ...event(2, { type: 'card_automation_refused', cardId: 'c1', hookName: 'GitHub CI', toColumnId: 'develop', code: 'WIP_LIMIT', message: 'Develop is at its WIP limit (2 of 2)' }), actor: 'GitHub CI', actorId: null };
+    expect(remoteChangeMessage(e, b, 'someone')).toBe('GitHub CI could not move Retries to Develop: Develop is at its WIP limit (2 of 2)');
+  });
+});
