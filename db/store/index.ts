@@ -35,7 +35,7 @@ import { peopleOf } from './people';
 import { windowOf } from '../../lib/shared/domain/cardWindow';
 import { DomainError } from '../../lib/shared/domain/errors';
 import { defaultKeyPrefix, isCardKey } from '../../lib/shared/domain/keys';
-import { cardIdOf, withCardIds, type KeyScope } from './keys';
+import { cardIdOf, namesCardKey, withCardIds, type KeyScope } from './keys';
 import { alertFired, alertResolved, appendLog, claimDelivery, hookBoardOf, hookOf, hooksOf, logOf, newHookSecret, noteRefusal, releaseDelivery, setMapping, toHookDTO, type HookRow, type LogLine } from './hooks';
 import type { HookProvider, HookRule, InboundHookDTO } from '../../lib/shared/hooks';
 import { appendEvent, boardWrite, type Actor, type Commit, type Guard, type Target, type WriteContext } from './tx';
@@ -149,7 +149,8 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     /** A card key (`PAY-42`) as the card's id in `scope`; an id comes back as it is (db/store/keys.ts). */
     cardIdOf: (ref: string, scope: KeyScope): Promise<string> => (isCardKey(ref) ? engine.read((sql) => cardIdOf(sql, ref, scope)) : Promise.resolve(ref)),
     /** A request's cardId and beforeCardId with keys made ids. */
-    withCardIds: (payload: unknown, scope: KeyScope): Promise<unknown> => engine.read((sql) => withCardIds(sql, payload, scope)),
+    // A request by id (nearly all: every drag) reads nothing more: the move's cost is unchanged.
+    withCardIds: (payload: unknown, scope: KeyScope): Promise<unknown> => (namesCardKey(payload) ? engine.read((sql) => withCardIds(sql, payload, scope)) : Promise.resolve(payload)),
     /** The board a card or work center belongs to; null when unknown. */
     boardOfCard: (cardId: string): Promise<string | null> => engine.read(async (sql) => (await sql.get<{ b: string }>('select board_id as b from cards where id = ?', [cardId]))?.b ?? null),
     boardOfColumn: (columnId: string): Promise<string | null> =>

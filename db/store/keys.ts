@@ -35,13 +35,19 @@ export async function cardIdOf(sql: Sql, ref: string, scope: KeyScope): Promise<
   return (matches[0] as { id: string }).id;
 }
 
+/** Whether a request names a card by key (its cardId or beforeCardId): only then is there anything to look up. */
+export function namesCardKey(payload: unknown): payload is Record<string, unknown> {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return false;
+  const { cardId, beforeCardId } = payload as Record<string, unknown>;
+  return (typeof cardId === 'string' && isCardKey(cardId)) || (typeof beforeCardId === 'string' && isCardKey(beforeCardId));
+}
+
 /** The card fields of a request (cardId, beforeCardId) with any key in them made an id. */
 export async function withCardIds(sql: Sql, payload: unknown, scope: KeyScope): Promise<unknown> {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
-  const fields = payload as Record<string, unknown>;
+  if (!namesCardKey(payload)) return payload;
+  const fields = payload;
   const cardId = fields.cardId;
   const before = fields.beforeCardId;
-  if (!(typeof cardId === 'string' && isCardKey(cardId)) && !(typeof before === 'string' && isCardKey(before))) return payload;
   const out = { ...fields };
   if (typeof cardId === 'string') out.cardId = await cardIdOf(sql, cardId, scope);
   // The card to place before is on the same board as the card moved (or the one created on).

@@ -9,7 +9,7 @@
 import type { Context } from 'hono';
 import type { Actor, Store } from '../../../db/store';
 import type { HookRow, LogLine } from '../../../db/store/hooks';
-import { isDomainError } from '../../shared/domain/errors';
+import { HTTP_STATUS, isDomainError } from '../../shared/domain/errors';
 import { keysIn } from '../../shared/domain/keys';
 import { CARD_TYPES, type BoardEvent, type CardType, type ColumnDTO, type LaneDTO } from '../../shared/domain/types';
 import { rulesFor, PROVIDER_NAMES, type HookOutcome, type HookProvider } from '../../shared/hooks';
@@ -60,8 +60,13 @@ export function createInboundHandler(deps: InboundDeps) {
     } catch (error) {
       if (!isDomainError(error)) throw error;
       // The pipeline may not overload a work center silently: the refusal goes on the card and in the log.
-      const noted = await store.hooks.noteRefusal(hook.boardId, { cardId, hookName: hook.name, toColumnId: to.id, code: error.code, message: error.message }, actor);
-      broadcast(noted.events);
+      try {
+        const noted = await store.hooks.noteRefusal(hook.boardId, { cardId, hookName: hook.name, toColumnId: to.id, code: error.code, message: error.message }, actor);
+        broadcast(noted.events);
+      } catch (noting) {
+        // The card went meanwhile (deleted): the log still says what was refused.
+        if (!isDomainError(noting)) throw noting;
+      }
       return result('refused', error.message, { cardKey, code: error.code, happening });
     }
   }
@@ -204,7 +209,7 @@ export function createInboundHandler(deps: InboundDeps) {
     } catch (error) {
       const failure = toFailure(error, logger, 'POST /api/hooks');
       await log({ provider: 'unknown', outcome: 'failed', code: failure.code, message: failure.message }).catch(() => undefined);
-      return refuse(failure.code === 'UNAVAILABLE' ? 503 : 500, failure.code, failure.message);
+      return refuse(HTTP_STATUS[failure.code], failure.code, failure.message);
     }
   };
 }
