@@ -85,6 +85,11 @@ test('an admin makes a GitHub hook in the UI; a pull request opened moves PAY-2 
   await page.screenshot({ path: shotPath(testInfo.outputDir, 'inbound-hooks-1280x800.png'), fullPage: true });
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.screenshot({ path: shotPath(testInfo.outputDir, 'inbound-hooks-1920x1080.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: shotPath(testInfo.outputDir, 'inbound-hooks-1920x1080-dark.png'), fullPage: true });
+  await watcher.page.emulateMedia({ colorScheme: 'dark' });
+  await watcher.page.screenshot({ path: shotPath(testInfo.outputDir, 'inbound-hooks-board-refusal-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: shotPath(testInfo.outputDir, 'inbound-hooks-390x844.png'), fullPage: true });
 
