@@ -51,8 +51,6 @@ const QUICK: Plan = { pageRuns: 5, browserRuns: 2 };
 interface Seeded {
   boardId: string;
   columnIds: string[];
-  /** The standard lane: the drag drops into its cell. */
-  laneId: string;
 }
 
 async function seed(dbPath: string): Promise<Seeded> {
@@ -75,7 +73,7 @@ async function seed(dbPath: string): Promise<Seeded> {
       await store.createCard({ boardId: board.id, columnId, laneId: lane, title, type: TYPES[n % TYPES.length] }, actor);
     }
     await store.flow.settle(board.id);
-    return { boardId: board.id, columnIds, laneId };
+    return { boardId: board.id, columnIds };
   } finally {
     await engine.close();
   }
@@ -139,7 +137,14 @@ function longestTraceTask(trace: Buffer): number {
   return longest;
 }
 
-const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'];
+// BIGBOARD_PROFILE=invalidations adds which nodes each change dirtied (and why) to the traces: slower, for finding a relayout's cause.
+const TRACE_CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+  ...(process.env.BIGBOARD_PROFILE === 'invalidations' ? ['disabled-by-default-devtools.timeline.invalidationTracking'] : []),
+];
 
 function saveTrace(label: string, trace: Buffer): void {
   const dir = join(RESULTS_DIR, 'traces');
@@ -186,18 +191,27 @@ async function profiled<T>(page: Page, label: string, action: () => Promise<T>):
 const cardIn = (page: Page, columnId: string) => page.locator(`[data-card-id][data-column-id^="${columnId}"]`);
 const inPlace = (cardId: string, columnId: string) => `[data-card-id="${cardId}"][data-column-id^="${columnId}"]`;
 
-/** A pointer drag of the first card of `from` onto the middle of `to`'s cell in `laneId`, in small steps as a hand would. */
-async function dragAcross(page: Page, from: string, to: string, laneId: string): Promise<string> {
+/**
+ * A pointer drag of the first card of `from` onto the middle of the next work center's cell in the
+ * same lane (with one lane, BIGBOARD_LANES=1: the work center), in small steps as a hand would. Both
+ * ends must be on screen: a pointer held past the window's edge makes the board scroll itself as fast
+ * as it can for as long as the drag lasts (dnd-kit's auto-scroll), which measures scrolling, not a drop.
+ */
+async function dragAcross(page: Page, from: string, to: string): Promise<string> {
   const card = cardIn(page, from).first();
   const cardId = await card.getAttribute('data-card-id');
+  const cell = (await card.getAttribute('data-column-id')) ?? '';
+  const laneId = cell.includes('::') ? cell.slice(cell.indexOf('::') + 2) : '';
   const start = await card.boundingBox();
-  // A board with lanes: the lane's cell; with one lane (BIGBOARD_LANES=1): the work center.
   const target = await page.locator(`[data-testid="cell-${to}-${laneId}"] ol, [data-testid="column-${to}"] ol`).first().boundingBox();
   if (!cardId || !start || !target) throw new Error('drag: card or column not on screen');
+  const viewport = page.viewportSize() ?? { width: 0, height: 0 };
+  const drop = { x: target.x + target.width / 2, y: target.y + Math.min(target.height / 2, 200) };
+  if (drop.x > viewport.width || drop.y > viewport.height || start.y + start.height > viewport.height) throw new Error('drag: the card or its target is off screen');
   await page.mouse.move(start.x + start.width / 2, start.y + start.height / 2);
   await page.mouse.down();
   await page.mouse.move(start.x + start.width / 2 + 10, start.y + start.height / 2, { steps: 2 });
-  await page.mouse.move(target.x + target.width / 2, target.y + Math.min(target.height / 2, 200), { steps: 20 });
+  await page.mouse.move(drop.x, drop.y, { steps: 20 });
   await page.mouse.up();
   await page.locator(inPlace(cardId, to)).waitFor({ timeout: 10_000 });
   return cardId;
@@ -250,7 +264,7 @@ export const bigboard: BenchModule = {
   async run(ctx: BenchContext): Promise<BenchResult> {
     const plan = ctx.quick ? QUICK : FULL;
     const dbPath = join(ctx.workDir, 'bigboard.db');
-    const { boardId, columnIds, laneId } = await seed(dbPath);
+    const { boardId, columnIds } = await seed(dbPath);
     let app: ServerChild | undefined;
     let floor: ServerChild | undefined;
     let browser: Browser | undefined;
@@ -277,7 +291,10 @@ export const bigboard: BenchModule = {
       if (!first.body.includes('data-card-id')) throw new Error('the board page has no cards: is this the production build with pages?');
       const pageFile = join(ctx.workDir, 'bigboard-page.html');
       writeFileSync(pageFile, first.body);
-      if (process.env.BIGBOARD_PROFILE) writeFileSync(join(RESULTS_DIR, 'traces', 'bigboard-page.html'), first.body);
+      if (process.env.BIGBOARD_PROFILE) {
+        mkdirSync(join(RESULTS_DIR, 'traces'), { recursive: true });
+        writeFileSync(join(RESULTS_DIR, 'traces', 'bigboard-page.html'), first.body);
+      }
       floor = await ctx.startFloor('bench/floors/static-page.ts', { FLOOR_PAGE_FILE: pageFile });
 
       ctx.log(`bigboard: page is ${(first.body.length / 1024).toFixed(0)} KiB; timing ${plan.pageRuns} GETs each`);
@@ -341,7 +358,7 @@ export const bigboard: BenchModule = {
           });
           const drag = await profile('drag', () =>
             watchTasks(browser as Browser, page, 'drag', async () => {
-              await dragAcross(page, columnIds[0] as string, columnIds[1] as string, laneId);
+              await dragAcross(page, columnIds[0] as string, columnIds[1] as string);
             }),
           );
           const arrival = await profile('remote-move', () =>

@@ -17,9 +17,12 @@ async function itemsCsvOf(sql: Sql, boardId: string, tz: string, now: number): P
   const prefix = keyPrefixOf({ name: board.name, keyPrefix: board.keyPrefix ?? undefined });
   const columns = await sql.all<{ id: string; name: string }>('select id, name from columns where board_id = ? and removed_at is null order by ord', [boardId]);
   // Imported items first in file order (rowid), then cards made on the board, oldest first.
-  const rows = await sql.values<[string, string, string, string | null, string | null, string | null, number, number | null, string, number | null]>(
-    `select c.id, c.title, c.type, i.external_id, i.link, i.attributes, c.blocked_ms, c.blocked_since, c.assignee_ids, c.number from cards c
+  // A split's child names its parent in `Parent` by the ID the parent had in this layout (its imported
+  // ID, else its card id): the value an earlier export of the board wrote in the parent's ID column.
+  const rows = await sql.values<[string, string, string, string | null, string | null, string | null, number, number | null, string, string | null, number | null]>(
+    `select c.id, c.title, c.type, i.external_id, i.link, i.attributes, c.blocked_ms, c.blocked_since, c.assignee_ids, coalesce(pi.external_id, c.parent_id), c.number from cards c
      left join imported_items i on i.card_id = c.id
+     left join imported_items pi on pi.card_id = c.parent_id
      where c.board_id = ? and c.deleted_at is null
      order by case when i.ord is null then 1 else 0 end, i.ord, c.created_at, c.id`,
     [boardId],
@@ -34,8 +37,9 @@ async function itemsCsvOf(sql: Sql, boardId: string, tz: string, now: number): P
   const attributeHeaders: string[] = [];
   let withLink = false;
   const names = new Map((await peopleOf(sql, boardId)).map((p) => [p.id, p.name]));
-  const items: ExportItem[] = rows.map(([id, title, type, externalId, link, attributesJson, blockedMs, blockedSince, assigneeIds, number]) => {
-    const attributes = externalId === null ? { Type: type } : (JSON.parse(attributesJson ?? '{}') as Record<string, string>);
+  const items: ExportItem[] = rows.map(([id, title, type, externalId, link, attributesJson, blockedMs, blockedSince, assigneeIds, parent, number]) => {
+    const attributes: Record<string, string> = externalId === null ? { Type: type } : (JSON.parse(attributesJson ?? '{}') as Record<string, string>);
+    if (parent !== null) attributes.Parent = parent;
     for (const h of Object.keys(attributes)) if (!attributeHeaders.includes(h)) attributeHeaders.push(h);
     if (link) withLink = true;
     const e = enteredBy.get(id);

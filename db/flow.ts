@@ -14,7 +14,7 @@ import { DomainError } from '../lib/shared/domain/errors';
 import { defaultLaneId } from '../lib/shared/domain/lanes';
 import type { BoardEvent, ClassOfService, WorkingDays } from '../lib/shared/domain/types';
 import { countsFromHourly, filterOf, type LaneFilter } from '../lib/shared/flow/laneFilter';
-import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRange } from '../lib/shared/flow/data';
+import type { FlowData, FlowColumn, FinishedCard, OpenCard, DefectReturn, FlowRange, SplitRecord } from '../lib/shared/flow/data';
 import { blockStep, cardOfEvent, type BlockInterval } from '../lib/shared/flow/blockers';
 import { furthestEntered, placeInFlowOrder, reachedChangesOnEntry, reachedFromEntries, type OrderEntry } from '../lib/shared/flow/order';
 import { KINDS, K, counterKey, createFlowReplay, dailyFromHourly, dayBucket, hourBucket, zeroCounters, type Kind, type ReplayedFlow } from '../lib/shared/flow/replay';
@@ -36,8 +36,8 @@ const upsertCounters = (table: string) =>
    on conflict (board_id, bucket, column_id) do update set ${KINDS.map((k) => `${k} = ${table}.${k} + excluded.${k}`).join(', ')}`;
 export const BUMP_HOURLY = upsertCounters('flow_counts_hourly');
 export const BUMP_DAILY = upsertCounters('flow_counts_daily');
-const INSERT_FLOW_CARD = `insert into flow_cards (card_id, board_id, title, created_at, committed_at, done_at, furthest_id, column_id, deleted_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_FLOW_CARD = `insert into flow_cards (card_id, board_id, title, created_at, committed_at, done_at, furthest_id, column_id, deleted_at, parent_id, split_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 interface ColumnRow {
   id: string;
@@ -229,6 +229,20 @@ async function followBlocks(tx: WriteTx, event: BoardEvent, at: number): Promise
   if (step.open) await tx.run(INSERT_BLOCK, [event.boardId, cardId, event.version, step.open.columnId, step.open.reason, at, null]);
 }
 
+/** A new card (created, or a child of a split): its row, its entry into its work center. */
+async function createFlowCard(tx: WriteTx, boardId: string, s: Shape, card: { id: string; title: string; columnId: string; parentId?: string | null }, at: number, d: Deltas): Promise<void> {
+  await tx.run(INSERT_FLOW_CARD, [card.id, boardId, card.title, at, null, null, card.columnId, card.columnId, null, card.parentId ?? null, null]);
+  await updateCardTimes(tx, card.id, card.columnId, s, await enter(tx, boardId, s.ids, card.id, card.columnId, at, d));
+}
+
+/** A card that left the board unfinished is counted out where it had got furthest (WIP and the CFD). */
+async function abandon(tx: WriteTx, boardId: string, cardId: string, at: number, d: Deltas): Promise<void> {
+  const rows = await tx.all<{ column_id: string; entered_at: number | null }>('select column_id, entered_at from card_flow where card_id = ?', [cardId]);
+  const entries = new Map(rows.filter((r) => r.entered_at !== null).map((r) => [r.column_id, r.entered_at as number]));
+  const furthest = furthestEntered((await orderOf(tx, boardId)).map((e) => e.id), entries);
+  if (furthest) d.add(furthest, at, 'abandoned', 1);
+}
+
 /** One event's aggregates, inside the caller's transaction. */
 export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> {
   const at = Date.parse(event.at);
@@ -274,11 +288,16 @@ export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> 
       await writeOrder(tx, placeInFlowOrder(await orderOf(tx, boardId), { id: event.columnId, live: true }, event.toIndex));
       await rebuildBoard(tx, boardId, event.version);
       break;
-    case 'card_created': {
+    case 'card_created':
+      await createFlowCard(tx, boardId, await shape(tx, boardId), event.card, at, d);
+      break;
+    case 'card_split': {
+      // The parent leaves like a deleted card (out of WIP and the CFD), marked split; no finished item.
+      await tx.run('update flow_cards set deleted_at = ?, split_at = ? where card_id = ?', [at, at, event.cardId]);
+      d.add(event.columnId, at, 'deleted', 1);
+      await abandon(tx, boardId, event.cardId, at, d);
       const s = await shape(tx, boardId);
-      const { id, title, columnId } = event.card;
-      await tx.run(INSERT_FLOW_CARD, [id, boardId, title, at, null, null, columnId, columnId, null]);
-      await updateCardTimes(tx, id, columnId, s, await enter(tx, boardId, s.ids, id, columnId, at, d));
+      for (const child of event.children) await createFlowCard(tx, boardId, s, child, at, d);
       break;
     }
     case 'card_moved': {
@@ -299,10 +318,7 @@ export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> 
     case 'card_deleted': {
       await tx.run('update flow_cards set deleted_at = ? where card_id = ?', [at, event.cardId]);
       d.add(event.columnId, at, 'deleted', 1);
-      const rows = await tx.all<{ column_id: string; entered_at: number | null }>('select column_id, entered_at from card_flow where card_id = ?', [event.cardId]);
-      const entries = new Map(rows.filter((r) => r.entered_at !== null).map((r) => [r.column_id, r.entered_at as number]));
-      const furthest = furthestEntered((await orderOf(tx, boardId)).map((e) => e.id), entries);
-      if (furthest) d.add(furthest, at, 'abandoned', 1);
+      await abandon(tx, boardId, event.cardId, at, d);
       break;
     }
     case 'column_renamed':
@@ -367,6 +383,8 @@ export async function writeAggregates(tx: WriteTx, boardId: string, flow: Replay
       furthestEntered(ids, card.entries) ?? card.columnId,
       card.columnId,
       card.deletedAt,
+      card.parentId,
+      card.splitAt,
     ]);
     for (const [columnId, reachedAt] of card.reached) {
       await tx.run('insert into card_flow (card_id, column_id, board_id, entered_at, reached_at) values (?, ?, ?, ?, ?)', [
@@ -576,13 +594,36 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
       )
         .map(([cardId, title, createdAt, committedAt, doneAt]) => ({ cardId, title, createdAt, committedAt: committedAt ?? null, doneAt }))
         .filter((c) => !matching || matching.has(c.cardId));
+      // Children of splits (docs/metrics.md "Batch size"), from their own small index: which finished
+      // cards were split from another, and the splits of the range (children are made at the split).
+      const children = await sql.values<[string, string, number]>(
+        'select card_id, parent_id, created_at from flow_cards where board_id = ? and parent_id is not null',
+        [boardId],
+      );
+      const parentOf = new Map(children.map(([cardId, parentId]) => [cardId, parentId]));
+      for (const c of finished) {
+        const parentId = parentOf.get(c.cardId);
+        if (parentId) c.parentId = parentId;
+      }
+      const splitsBy = new Map<string, SplitRecord>();
+      for (const [, parentId, createdAt] of children) {
+        const at = Number(createdAt);
+        if (at < rangeStart || at >= rangeEnd || (matching && !matching.has(parentId))) continue;
+        const split = splitsBy.get(parentId) ?? { cardId: parentId, at, children: 0 };
+        split.children++;
+        splitsBy.set(parentId, split);
+      }
+      const splits = [...splitsBy.values()].toSorted((a, b) => a.at - b.at || (a.cardId < b.cardId ? -1 : 1));
       const open: OpenCard[] = (
         await sql.values<[string, string, string, number, number | null, string]>(
           'select card_id, title, column_id, created_at, committed_at, furthest_id from flow_cards where board_id = ? and deleted_at is null and done_at is null',
           [boardId],
         )
       )
-        .map(([cardId, title, columnId, createdAt, committedAt, furthestId]) => ({ cardId, title, columnId, createdAt, committedAt, furthestId }))
+        .map(([cardId, title, columnId, createdAt, committedAt, furthestId]) => {
+          const parentId = parentOf.get(cardId);
+          return { cardId, title, columnId, createdAt, committedAt, furthestId, ...(parentId ? { parentId } : {}) };
+        })
         .filter((c) => !matching || matching.has(c.cardId));
       const defects: DefectReturn[] = (
         await sql.values<[number, string, string, string]>(
@@ -633,6 +674,7 @@ export function createFlowAggregates(engine: Engine, options: FlowOptions = {}) 
         open,
         defects: mine(defects),
         blocks: mine(blocks),
+        splits,
         lanes,
         ...(matching ? { filterCards: [...matching] } : {}),
       };

@@ -224,6 +224,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         enteredColumnAt: iso(step.at),
         assigneeIds: (people.assignees[i] as string[] | undefined) ?? [],
         number: numberOf(i),
+        parentId: null,
       };
       return { type: 'card_created', card };
     }

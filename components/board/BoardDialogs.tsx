@@ -1,5 +1,5 @@
 'use client';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { keyPrefixOf } from '../../lib/shared/domain/keys';
 import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import type { FlowSocket } from '../../lib/client/socket';
@@ -33,16 +33,23 @@ interface BoardDialogsProps {
 /** The one dialog open at a time (besides the reason dialog, which belongs to a drop). */
 export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, socket, actions, notify, readOnly }: BoardDialogsProps) {
   const close = () => setDialog(null);
+  /** The card this browser is splitting: its disappearance is no news to the person who split it. */
+  const ownSplit = useRef<string | null>(null);
   const openCard = dialog?.kind === 'card' ? cardById.get(dialog.cardId) : undefined;
   const openColumnIndex = dialog?.kind === 'column' ? view.columns.findIndex((c) => c.id === dialog.columnId) : -1;
   const cardGone = dialog?.kind === 'card' && !openCard;
   const columnGone = dialog?.kind === 'column' && openColumnIndex < 0;
 
-  // Someone else deleted what this dialog shows.
+  // Someone else deleted what this dialog shows, or it was split (by them, or here: then focus goes to its first new card).
+  const splitInto = cardGone ? view.cards.find((c) => c.parentId === dialog.cardId) : undefined;
   useEffect(() => {
-    if (cardGone) notify('That card was just deleted by someone else', 'info');
+    if (cardGone && splitInto) {
+      if (ownSplit.current !== splitInto.parentId) notify('That card was just split into smaller cards by someone else', 'info');
+      ownSplit.current = null;
+      requestAnimationFrame(() => cardElement(splitInto.id)()?.focus());
+    } else if (cardGone) notify('That card was just deleted by someone else', 'info');
     if (cardGone || columnGone) setDialog(null);
-  }, [cardGone, columnGone, notify, setDialog]);
+  }, [cardGone, columnGone, splitInto, notify, setDialog]);
 
   if (dialog?.kind === 'card' && openCard) {
     return (
@@ -58,6 +65,17 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
           close();
           void actions.deleteCard(openCard.id);
         }}
+        onSplit={
+          readOnly || view.columns.at(-1)?.id === openCard.columnId
+            ? undefined
+            : (titles) => {
+                ownSplit.current = openCard.id;
+                return actions.splitCard(openCard.id, titles).then((ack) => {
+                  if (!ack.ok) ownSplit.current = null;
+                  return ack;
+                });
+              }
+        }
         onClose={close}
         readOnly={readOnly}
       />

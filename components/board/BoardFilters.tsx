@@ -110,33 +110,36 @@ export function FilterBar({ cards, total, people }: { cards: readonly CardDTO[];
         className={`${control} w-56 min-w-0 max-sm:w-full`}
         data-testid="filter-search"
       />
-      <label htmlFor={ids.person} className="sr-only">
-        Person
-      </label>
-      <select id={ids.person} value={filter.person ?? ''} onChange={(e) => set({ person: e.target.value || null })} className={control} data-testid="filter-person">
-        <option value="">Anyone</option>
-        <option value={UNASSIGNED}>Unassigned</option>
-        {choices.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.name}
-          </option>
-        ))}
-        {known ? null : <option value={filter.person ?? ''}>Someone not on this board</option>}
-      </select>
-      <label htmlFor={ids.type} className="sr-only">
-        Type
-      </label>
-      <select id={ids.type} value={filter.type ?? ''} onChange={(e) => set({ type: (e.target.value || null) as CardType | null })} className={control} data-testid="filter-type">
-        <option value="">All types</option>
-        {CARD_TYPES.map((t) => (
-          <option key={t} value={t}>
-            {CARD_TYPE_LABEL[t]}
-          </option>
-        ))}
-      </select>
-      <Toggle label="Blocked" pressed={filter.blocked} onChange={(blocked) => set({ blocked })} testId="filter-blocked" />
-      <Toggle label="Aging" pressed={filter.aging} onChange={(aging) => set({ aging })} testId="filter-aging" />
-      <Toggle label="Defects" pressed={filter.defects} onChange={(defects) => set({ defects })} testId="filter-defects" />
+      {/* On a phone the choices keep to one row under the search, scrolled sideways, not three rows over the board. */}
+      <div className="flex items-center gap-2 max-sm:w-full max-sm:overflow-x-auto max-sm:p-0.5 [&>*]:shrink-0" data-testid="filter-choices">
+        <label htmlFor={ids.person} className="sr-only">
+          Person
+        </label>
+        <select id={ids.person} value={filter.person ?? ''} onChange={(e) => set({ person: e.target.value || null })} className={control} data-testid="filter-person">
+          <option value="">Anyone</option>
+          <option value={UNASSIGNED}>Unassigned</option>
+          {choices.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+          {known ? null : <option value={filter.person ?? ''}>Someone not on this board</option>}
+        </select>
+        <label htmlFor={ids.type} className="sr-only">
+          Type
+        </label>
+        <select id={ids.type} value={filter.type ?? ''} onChange={(e) => set({ type: (e.target.value || null) as CardType | null })} className={control} data-testid="filter-type">
+          <option value="">All types</option>
+          {CARD_TYPES.map((t) => (
+            <option key={t} value={t}>
+              {CARD_TYPE_LABEL[t]}
+            </option>
+          ))}
+        </select>
+        <Toggle label="Blocked" pressed={filter.blocked} onChange={(blocked) => set({ blocked })} testId="filter-blocked" />
+        <Toggle label="Aging" pressed={filter.aging} onChange={(aging) => set({ aging })} testId="filter-aging" />
+        <Toggle label="Defects" pressed={filter.defects} onChange={(defects) => set({ defects })} testId="filter-defects" />
+      </div>
       <p role="status" className="text-sm text-slate-700 sm:ml-auto" data-testid="filter-summary">
         {filtering ? (
           <>

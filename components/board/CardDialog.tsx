@@ -9,7 +9,8 @@ import { useClock } from '../../lib/client/useNow';
 import { useCommittedAt } from '../flow/FlowMarks';
 import type { CardChanges } from '../../lib/client/optimistic';
 import type { FlowSocket } from '../../lib/client/socket';
-import { describeIssues, schemas } from '../../lib/shared/protocol';
+import { describeIssues, schemas, type Ack } from '../../lib/shared/protocol';
+import { SplitCardForm } from './SplitCardForm';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';
 import { Modal } from '../ui/Modal';
@@ -26,6 +27,8 @@ interface CardDialogProps {
   socket: FlowSocket | null;
   onSave(changes: CardChanges): void;
   onDelete(): void;
+  /** Replaces the card by smaller ones (SplitCardForm); absent where a card cannot be split (the last work center). */
+  onSplit?(titles: string[]): Promise<Ack>;
   onClose(): void;
   returnFocus(): HTMLElement | null;
   /** A viewer sees every field and the history, and changes nothing. */
@@ -104,7 +107,7 @@ function CardForecast({ card, committedAt }: { card: CardDTO; committedAt: numbe
   );
 }
 
-export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete, onClose, returnFocus, readOnly = false }: CardDialogProps) {
+export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete, onSplit, onClose, returnFocus, readOnly = false }: CardDialogProps) {
   const keys = useCardKeys();
   const [draft, setDraft] = useState<Required<CardChanges>>({
     title: card.title,
@@ -116,6 +119,9 @@ export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete
   });
   const [error, setError] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [splitting, setSplitting] = useState(false);
+  // A child of a split names its parent: the title comes with the history (the parent is off the board).
+  const [parentTitle, setParentTitle] = useState<string | null>(null);
   const ids = { title: useId(), description: useId(), reason: useId() };
   const changes = diff(card, draft);
   const dirty = Object.keys(changes).length > 0;
@@ -150,6 +156,12 @@ export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete
             </span>
           ) : null}
           {card.defectCount > 0 ? <span className="text-rose-700"> · sent back {plural(card.defectCount, 'time')}</span> : null}
+          {card.parentId ? (
+            <span data-testid="card-split-from">
+              {' '}
+              · split from {parentTitle === null ? 'a larger card' : <strong>“{parentTitle}”</strong>}
+            </span>
+          ) : null}
         </span>
       }
       onClose={onClose}
@@ -166,6 +178,16 @@ export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete
       ) : null}
       <CardAges card={card} columns={columns} />
       <div className="grid gap-6 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
+        {splitting && onSplit ? (
+          <SplitCardForm
+            card={card}
+            onSplit={onSplit}
+            onCancel={() => {
+              setSplitting(false);
+              requestAnimationFrame(() => document.querySelector<HTMLElement>('[data-testid="card-split"]')?.focus());
+            }}
+          />
+        ) : (
         <form onSubmit={submit} className="space-y-4">
           <fieldset disabled={readOnly} className="space-y-4">
           <Field label="Title" htmlFor={ids.title}>
@@ -265,6 +287,11 @@ export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete
                 Delete card…
               </Button>
             )}
+            {onSplit && !confirmDelete ? (
+              <Button onClick={() => setSplitting(true)} data-testid="card-split">
+                Split card…
+              </Button>
+            ) : null}
             <span className="flex gap-2">
               <Button onClick={onClose}>Cancel</Button>
               <Button type="submit" variant="primary" disabled={!dirty} data-testid="card-save">
@@ -274,9 +301,18 @@ export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete
           </div>
           )}
         </form>
+        )}
         <section aria-label="History">
           <h3 className="mb-2 text-sm font-semibold text-slate-700">History</h3>
-          <CardHistory cardId={card.id} revision={card.updatedAt} columns={columns} socket={socket} blocked={card} lanes={lanes} />
+          <CardHistory
+            cardId={card.id}
+            revision={card.updatedAt}
+            columns={columns}
+            socket={socket}
+            blocked={card}
+            lanes={lanes}
+            onLoaded={card.parentId ? (entries) => setParentTitle(entries.find((e) => e.parentId === card.parentId)?.parentTitle ?? null) : undefined}
+          />
         </section>
       </div>
     </Modal>

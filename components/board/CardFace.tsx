@@ -68,6 +68,11 @@ export function cardContent(card: CardDTO, movingBy: string | undefined) {
       <div className="card-meta">
         <CardKey number={card.number} />
         <span className="card-chip">{CARD_TYPE_LABEL[card.type]}</span>
+        {card.parentId ? (
+          <span data-testid={`split-mark-${card.id}`} className="whitespace-nowrap text-slate-600" title="Split from a larger card: its dialog names it">
+            split
+          </span>
+        ) : null}
         {card.defectCount > 0 ? (
           <span
             data-testid={`defect-badge-${card.id}`}

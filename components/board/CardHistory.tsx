@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CardDTO, CardHistoryEntry, ColumnDTO, LaneDTO, PersonDTO } from '../../lib/shared/domain/types';
 import { blockedTimeOf, formatBlockedTime } from '../../lib/shared/domain/blocked';
 import { useClock } from '../../lib/client/useNow';
@@ -43,6 +43,10 @@ function describe(entry: CardHistoryEntry, columns: readonly ColumnDTO[], blocke
     }
     case 'card_deleted':
       return 'Deleted';
+    case 'card_split':
+      // The parent's history says what it became; a child's begins with where it came from.
+      if (entry.parentId) return `Split from “${entry.parentTitle ?? 'a card'}” in ${to}`;
+      return `Split into ${entry.childIds?.length ?? 'smaller'} cards in ${to}`;
     default:
       return entry.type.replace(/_/g, ' ');
   }
@@ -90,6 +94,7 @@ export function CardHistory({
   socket,
   blocked,
   lanes = [],
+  onLoaded,
 }: {
   cardId: string;
   revision: string;
@@ -99,7 +104,13 @@ export function CardHistory({
   blocked?: Pick<CardDTO, 'blockedMs' | 'blockedSince'>;
   /** The board's lanes, to name those a card moved into. */
   lanes?: readonly LaneDTO[];
+  /** Told the entries once loaded (the dialog names a split card's parent from them). */
+  onLoaded?(entries: CardHistoryEntry[]): void;
 }) {
+  const onLoadedRef = useRef(onLoaded);
+  useEffect(() => {
+    onLoadedRef.current = onLoaded;
+  });
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const people = usePeople();
 
@@ -110,6 +121,7 @@ export function CardHistory({
       .then((ack) => {
         if (cancelled) return;
         setLoaded(ack.ok ? { state: 'ready', entries: ack.history, revision } : { state: 'error', message: ack.message });
+        if (ack.ok) onLoadedRef.current?.(ack.history);
       })
       .catch(() => {
         if (!cancelled) setLoaded({ state: 'error', message: 'The history did not load: the server did not answer' });

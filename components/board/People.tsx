@@ -29,8 +29,10 @@ export function Avatar({ person, size = 'md' }: { person: PersonDTO; size?: 'md'
     <span
       aria-hidden
       title={nameOf(person)}
-      style={{ backgroundColor: avatarColourOf(person.id) }}
-      className={`inline-flex shrink-0 items-center justify-center rounded-full font-bold text-white ${
+      // The colour is fixed, not a palette step: the dark theme remaps `white` to its dark surface, and
+      // the avatars' colours are the same in both themes, so their text must stay white too.
+      style={{ backgroundColor: avatarColourOf(person.id), color: '#ffffff' }}
+      className={`inline-flex shrink-0 items-center justify-center rounded-full font-bold ${
         size === 'md' ? 'size-7 text-[0.7rem]' : 'size-6 text-[0.65rem]'
       } ${person.member ? '' : 'opacity-70'}`}
     >

@@ -10,6 +10,7 @@ import { computeMetrics } from '../../lib/shared/flow/metrics';
 import { buildCfd } from '../../lib/shared/flow/series';
 import { addDays, dateOf, daysBetween, formatDate, parseDate, type Interval } from '../../lib/shared/flow/time';
 import { AgingChart } from './AgingChart';
+import { BatchPanel } from './BatchPanel';
 import { BlockersPanel } from './BlockersPanel';
 import { CfdChart, CfdLegend, doneBeforeRange, type CfdView } from './CfdChart';
 import { CycleTimeChart } from './CycleTimeChart';
@@ -270,6 +271,7 @@ export function FlowPage({ boardId, boardName, initialFilter = {} }: { boardId: 
               <DefectsPanel data={data} metrics={metrics} />
             </div>
             <BlockersPanel data={data} now={now ?? data.asOf} />
+            <BatchPanel data={data} />
             <ForecastPanel data={data} />
           </>
         )}

@@ -68,6 +68,7 @@ export const cards = pgTable(
     assigneeIds: text('assignee_ids').notNull().default('[]'),
     number: integer('number'),
     automationRefusal: text('automation_refusal'),
+    parentId: text('parent_id'),
   },
   (t) => [
     uniqueIndex('cards_board_number_idx').on(t.boardId, t.number),
@@ -189,8 +190,12 @@ export const flowCards = pgTable(
     furthestId: text('furthest_id').notNull(),
     columnId: text('column_id').notNull(),
     deletedAt: ms('deleted_at'),
+    parentId: text('parent_id'),
+    splitAt: ms('split_at'),
   },
   (t) => [
+    // The children of splits only, covering: the batch-size panel reads them without a scan of every card.
+    index('flow_cards_children_idx').on(t.boardId, t.cardId, t.parentId, t.createdAt).where(sql`parent_id is not null`),
     index('flow_cards_done_idx').on(t.boardId, t.doneAt, t.cardId, t.title, t.createdAt, t.committedAt),
     index('flow_cards_open_idx').on(t.boardId, t.deletedAt, t.doneAt),
   ],

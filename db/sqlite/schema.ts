@@ -88,6 +88,8 @@ export const cards = sqliteTable(
     number: integer('number'),
     /** The last automated move refused for this card (JSON AutomationRefusal); cleared by its next move. */
     automationRefusal: text('automation_refusal'),
+    /** The card this one was split from (db/store/cardSplit.ts); a split parent is off the board (deleted_at set) and the log says it was split. */
+    parentId: text('parent_id'),
   },
   (t) => [
     uniqueIndex('cards_board_number_idx').on(t.boardId, t.number),
@@ -269,8 +271,14 @@ export const flowCards = sqliteTable(
     furthestId: text('furthest_id').notNull(),
     columnId: text('column_id').notNull(),
     deletedAt: integer('deleted_at'),
+    /** The card it was split from (a child of a split), for the batch-size panel. */
+    parentId: text('parent_id'),
+    /** When it was split into smaller cards (then deletedAt is the same time: it left the board unfinished). */
+    splitAt: integer('split_at'),
   },
   (t) => [
+    // The children of splits only, covering: the batch-size panel reads them without a scan of every card.
+    index('flow_cards_children_idx').on(t.boardId, t.cardId, t.parentId, t.createdAt).where(sql`parent_id is not null`),
     index('flow_cards_done_idx').on(t.boardId, t.doneAt, t.cardId, t.title, t.createdAt, t.committedAt),
     index('flow_cards_open_idx').on(t.boardId, t.deletedAt, t.doneAt),
   ],

@@ -185,11 +185,21 @@ export async function eventJsonsAfter(sql: Sql, boardId: string, sinceVersion: n
 }
 
 export async function historyOf(sql: Sql, cardId: string): Promise<CardHistoryEntry[]> {
-  if (!(await sql.get('select id from cards where id = ?', [cardId]))) throw new DomainError('NOT_FOUND', 'Card not found');
+  const card = await sql.get<{ parentId: string | null }>('select parent_id as "parentId" from cards where id = ?', [cardId]);
+  if (!card) throw new DomainError('NOT_FOUND', 'Card not found');
+  // A child of a split begins with its parent's split (logged under the parent's id), naming the parent.
+  const parent = card.parentId ? await sql.get<{ title: string }>('select title from cards where id = ?', [card.parentId]) : undefined;
+  const split = card.parentId
+    ? await sql.all<EventRow>(`select ${EVENT_FIELDS} from events where card_id = ? and type = 'card_split' order by seq`, [card.parentId])
+    : [];
   const rows = await sql.all<EventRow>(`select ${EVENT_FIELDS} from events where card_id = ? order by seq`, [cardId]);
-  return rows.map((row) => {
+  return [...split, ...rows].map((row) => {
     const e = eventFromRow(row);
     const entry: CardHistoryEntry = { version: e.version, type: e.type, actor: e.actor, at: e.at };
+    if (e.type === 'card_split') {
+      if (e.cardId === cardId) Object.assign(entry, { toColumnId: e.columnId, childIds: e.children.map((c) => c.id) });
+      else Object.assign(entry, { toColumnId: e.columnId, parentId: e.cardId, parentTitle: parent?.title ?? 'a card' });
+    }
     if (e.type === 'card_moved')
       Object.assign(entry, {
         fromColumnId: e.fromColumnId,

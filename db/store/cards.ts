@@ -74,6 +74,7 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
     assigneeIds: JSON.stringify(assigneeIds),
     number,
     automationRefusal: null,
+    parentId: null,
   };
   await tx.run(
     `insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids, number)

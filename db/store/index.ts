@@ -11,6 +11,7 @@ import type {
   BoardRenameInput,
   CardCreateInput,
   CardDeleteInput,
+  CardSplitInput,
   CardMoveInput,
   CardUndoMoveInput,
   CardUpdateInput,
@@ -28,6 +29,7 @@ import { applyPending, createFlowAggregates } from '../flow';
 import { cardPageOf, configureBoard, eventsAfter, historyOf, insertBoard, listBoards, renameBoard, snapshotOf, windowedSnapshotOf } from './boards';
 import { createCard, deleteCard, moveCard, updateCard } from './cards';
 import { undoMove } from './undo';
+import { splitCard } from './cardSplit';
 import { addColumn, moveColumn, removeColumn, updateColumn } from './columns';
 import { addLane, moveLane, removeLane, updateLane } from './lanes';
 import { toColumnDTO } from './rows';
@@ -235,6 +237,9 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
       alertFired: (boardId: string, alert: Parameters<typeof alertFired>[1], actor: Actor) => write({ boardId }, actor, undefined, null, (ctx) => alertFired(ctx, alert, newId)),
       alertResolved: (boardId: string, alert: Parameters<typeof alertResolved>[1], actor: Actor) => write({ boardId }, actor, undefined, null, (ctx) => alertResolved(ctx, alert)),
     },
+    /** Replaces a card by 2..20 smaller ones in its place (db/store/cardSplit.ts). */
+    splitCard: (input: CardSplitInput, actor: Actor, guard?: Guard): Promise<Commit & { cards: CardDTO[] }> =>
+      write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => splitCard(ctx, input, newId)),
     /** Takes back the asker's own last move of a card within UNDO_WINDOW_MS (db/store/undo.ts). */
     undoMove: (input: CardUndoMoveInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
       write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => undoMove(ctx, input)),

@@ -58,18 +58,29 @@ export async function assertPeopleRoom(tx: WriteTx, boardId: string, people: rea
   const middle = columns.slice(1, -1).map((c) => c.id);
   if (middle.length === 0) return;
   for (const person of people) {
-    // The LIKE narrows to cards whose JSON names the id (its wildcards taken as any one character);
-    // the exact test is the parse below.
-    const rows = await tx.all<{ id: string; assigneeIds: string }>(
-      `select id, assignee_ids as "assigneeIds" from cards where board_id = ? and deleted_at is null and column_id in (${middle.map(() => '?').join(', ')}) and assignee_ids like ?`,
-      [boardId, ...middle, `%${JSON.stringify(person).replace(/[%_]/g, '_')}%`],
-    );
-    const held = rows.filter((r) => r.id !== cardId && assigneesOf(r.assigneeIds).includes(person)).length;
+    const held = await heldInProgress(tx, boardId, middle, person, cardId);
     if (held >= limit) {
       const name = (await namesOf(tx, [person])).get(person) ?? 'A former member';
       throw new DomainError('WIP_LIMIT', personWipLimitMessage(name, held, limit));
     }
   }
+}
+
+/** How many live cards in the work centers `middle` (those in progress) name `person`, `cardId` left out. */
+export async function heldInProgress(tx: Pick<Sql, 'all'>, boardId: string, middle: readonly string[], person: string, cardId: string | null): Promise<number> {
+  if (middle.length === 0) return 0;
+  // The LIKE narrows to cards whose JSON names the id (its wildcards taken as any one character);
+  // the exact test is the parse below.
+  const rows = await tx.all<{ id: string; assigneeIds: string }>(
+    `select id, assignee_ids as "assigneeIds" from cards where board_id = ? and deleted_at is null and column_id in (${middle.map(() => '?').join(', ')}) and assignee_ids like ?`,
+    [boardId, ...middle, `%${JSON.stringify(person).replace(/[%_]/g, '_')}%`],
+  );
+  return rows.filter((r) => r.id !== cardId && assigneesOf(r.assigneeIds).includes(person)).length;
+}
+
+/** Display names of accounts (a placeholder for a deleted one), for refusal messages. */
+export async function personNames(sql: Reader, ids: readonly string[]): Promise<Map<string, string>> {
+  return namesOf(sql, ids);
 }
 
 /** The checks of an assignment change on a card: members only, and room for those newly named when the card is in progress. */

@@ -53,6 +53,7 @@ export function toCardDTO(row: CardRow): CardDTO {
     assigneeIds: assigneesOf(row.assigneeIds),
     number: Number(row.number ?? 0),
     ...(row.automationRefusal ? { automationRefusal: refusalOf(row.automationRefusal) } : {}),
+    parentId: row.parentId ?? null,
   };
 }
 

@@ -35,6 +35,8 @@ export function remoteChangeMessage(event: BoardEvent, board: BoardSnapshot, sel
       return `${who} added ${event.card.title} to ${columnName(board.columns, event.card.columnId)}`;
     case 'card_deleted':
       return `${who} deleted ${titleOf(board, event.cardId)}`;
+    case 'card_split':
+      return `${who} split ${titleOf(board, event.cardId)} into ${event.children.length} cards`;
     case 'card_updated': {
       const { changes } = event;
       const title = changes.title ?? titleOf(board, event.cardId);

@@ -1,4 +1,4 @@
-import type { CardType, ClassOfService } from '../shared/domain/types';
+import type { CardDTO, CardType, ClassOfService } from '../shared/domain/types';
 import type { Ack } from '../shared/protocol';
 import { newId } from './ids';
 import {
@@ -63,6 +63,12 @@ export function boardActions(boardId: string, mutate: BoardSyncClient['mutate'])
       mutate(updateCardApply(cardId, changes, now()), (s, clientMutationId) =>
         request(s, 'card:update', { cardId, ...changes, clientMutationId }),
       ),
+    /**
+     * Replaces a card by smaller ones. Not optimistic: the form waits for the answer and shows a refusal
+     * (a WIP limit, usually) where the titles were typed, rather than the card vanishing and coming back.
+     */
+    splitCard: (cardId: string, titles: string[]): Promise<Ack<{ cards: CardDTO[] }>> =>
+      mutate(null, (s, clientMutationId) => request(s, 'card:split', { cardId, titles, clientMutationId })),
     deleteCard: (cardId: string) =>
       mutate(deleteCardApply(cardId, now()), (s, clientMutationId) => request(s, 'card:delete', { cardId, clientMutationId })),
     renameBoard: (name: string) =>

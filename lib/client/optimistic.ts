@@ -102,6 +102,7 @@ export function createCardApply(input: NewCard, at: string): Apply {
       assigneeIds: [],
       // The server numbers the card: the key shows once its answer comes.
       number: 0,
+      parentId: null,
     };
     return predict(board, { type: 'card_created', card }, at);
   };

@@ -140,11 +140,14 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     route('PATCH', '/api/cards/:cardId', ({ params, body, principal }) => command('card:update', { ...asObject(body), cardId: params.cardId }, principal)),
     route('DELETE', '/api/cards/:cardId', ({ params, principal }) => command('card:delete', { cardId: params.cardId }, principal)),
     route('POST', '/api/cards/:cardId/move', ({ params, body, principal }) => command('card:move', { ...asObject(body), cardId: params.cardId }, principal)),
+    route('POST', '/api/cards/:cardId/split', ({ params, body, principal }) => command('card:split', { ...asObject(body), cardId: params.cardId }, principal, 201)),
     route('POST', '/api/cards/:cardId/undo-move', ({ params, body, principal }) => command('card:undo-move', { ...asObject(body), cardId: params.cardId }, principal)),
     // Flow analytics (lib/shared/flow, docs/metrics.md). Each reads FlowData once and projects it.
     route('GET', '/api/boards/:boardId/flow', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'flow'))),
     route('GET', '/api/boards/:boardId/cfd', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'cfd'))),
     route('GET', '/api/boards/:boardId/metrics', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'metrics', 'day'))),
+    // Batch size (docs/metrics.md): splits of the range and the cycle time of split against unsplit items.
+    route('GET', '/api/boards/:boardId/flow/batch', async ({ params, query }) => json(await heavyFlow(store, heavy, params.boardId ?? '', query, 'batch', 'day'))),
     route('GET', '/api/boards/:boardId/marks', async ({ params, query }) => json(await boardMarks(store, heavy, params.boardId ?? '', query))),
     // Monte Carlo forecasts (docs/metrics.md "Forecasts"): checked here, simulated in the heavy-read worker.
     route('GET', '/api/boards/:boardId/forecast/when', async ({ params, query }) => json(await forecast(store, heavy, parseWhen(params.boardId ?? '', query, store.clock())))),

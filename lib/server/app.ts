@@ -191,6 +191,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     rateLimit: options.authRateLimit ?? true,
     signup: options.signup ?? 'open',
     onSessionEnded: (id) => realtime?.disconnectSession(id),
+    // A new display name reaches the avatars and filters of every board the account is a member of, live.
+    onUserChanged: (userId) => {
+      access
+        .boardRoles(userId)
+        .then((roles) => {
+          for (const boardId of roles.keys()) realtime?.peopleChanged(boardId);
+        })
+        .catch((error: unknown) => logger.warn(`people of ${userId}'s boards not sent`, error instanceof Error ? error.message : error));
+    },
     session: options.session,
   });
   const authenticate = createAuthenticate(auth, access);

@@ -39,6 +39,8 @@ export interface AuthOptions {
   logger: Logger;
   /** A session was deleted (sign-out): its sockets are closed. */
   onSessionEnded?: (sessionId: string) => void;
+  /** An account's row changed (its display name, say): the boards it is on show its people again. */
+  onUserChanged?: (userId: string) => void;
   /** better-auth's throttle of sign-in and sign-up attempts per client address (3 per 10 s); on unless turned off for tests. */
   rateLimit?: boolean;
   /** Who may create an account: anyone ('open', the default), or only the holder of a live invite link. */
@@ -140,6 +142,7 @@ export function createAuth(options: AuthOptions) {
             checkImage(user.image);
             return user.name === undefined ? undefined : { data: { ...user, name: displayNameOrRefuse(user.name) } };
           },
+          after: async (user) => options.onUserChanged?.(user.id),
         },
       },
       session: {

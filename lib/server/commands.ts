@@ -53,6 +53,7 @@ export const commands = {
   'card:move': command({ schema: schemas.cardMove, role: 'member', missing: ofCard, run: (s, i, a, g) => s.moveCard(i, a, g), reply: (r) => ({ card: r.card }) }),
   'card:undo-move': command({ schema: schemas.cardUndoMove, role: 'member', missing: ofCard, run: (s, i, a, g) => s.undoMove(i, a, g), reply: (r) => ({ card: r.card }) }),
   'card:delete': command({ schema: schemas.cardDelete, role: 'member', missing: ofCard, run: (s, i, a, g) => s.deleteCard(i, a, g), reply: none }),
+  'card:split': command({ schema: schemas.cardSplit, role: 'member', missing: ofCard, run: (s, i, a, g) => s.splitCard(i, a, g), reply: (r) => ({ cards: r.cards }) }),
 } as const;
 
 export type CommandName = keyof typeof commands;

@@ -27,12 +27,13 @@ import { CARD_WINDOW } from '../shared/domain/cardWindow';
 import { DomainError, type ErrorCode } from '../shared/domain/errors';
 import type { FlowRange } from '../shared/flow/data';
 import { computeMetrics } from '../shared/flow/metrics';
+import { batchSize } from '../shared/flow/batch';
 import { buildCfd } from '../shared/flow/series';
 import { cfdCsv, computeMarks, cycleTimesCsv } from './flow';
 import { runForecast, type ForecastJob } from './forecast';
 import type { Logger } from './logger';
 
-export type FlowProjection = 'flow' | 'cfd' | 'metrics' | 'marks' | 'cfd.csv' | 'cycle-times.csv';
+export type FlowProjection = 'flow' | 'cfd' | 'metrics' | 'marks' | 'cfd.csv' | 'cycle-times.csv' | 'batch';
 
 export type HeavyRead =
   | { kind: FlowProjection; boardId: string; range: FlowRange; now: number }
@@ -74,6 +75,7 @@ export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<Heav
     case 'cfd':
     case 'metrics':
     case 'marks':
+    case 'batch':
     case 'cfd.csv':
     case 'cycle-times.csv': {
       const data = await createFlowAggregates(engine).readSettled(job.boardId, job.range, job.now);
@@ -81,6 +83,7 @@ export async function runHeavyRead(engine: Engine, job: HeavyRead): Promise<Heav
       if (job.kind === 'cfd') return text(JSON.stringify(buildCfd(data)));
       if (job.kind === 'metrics') return text(JSON.stringify(computeMetrics(data)));
       if (job.kind === 'marks') return text(JSON.stringify(computeMarks(data)));
+      if (job.kind === 'batch') return text(JSON.stringify({ range: data.range, splitItems: data.splits ?? [], ...batchSize(data) }));
       return text(job.kind === 'cfd.csv' ? cfdCsv(data) : cycleTimesCsv(data));
     }
     case 'items.csv':

@@ -131,6 +131,12 @@ const BLOCK_REASONS: ReadonlyArray<readonly [string, number]> = [
   ['Needs a product decision', 0.12],
   ['Waiting for the bank’s API change', 0.08],
 ];
+/**
+ * Batch size (docs/metrics.md): every SPLIT_EVERY-th arrival is split in the backlog into two cards
+ * with half its work each, so the flow page's batch-size panel has splits and finished slices to show.
+ */
+const SPLIT_EVERY = 5;
+const SPLIT_WORK = 0.5;
 const DEFECT_REASONS = ['Fails the load test at 10k accounts', 'Regression in the checkout flow', 'Missing acceptance criterion', 'Breaks on Safari', 'Wrong rounding in invoice totals'];
 
 
@@ -153,6 +159,8 @@ interface SimCard {
   defect: string | null;
   /** Step the defect was found: after a day without room in Develop it is fixed in Test instead. */
   foundAt: number;
+  /** Its share of a whole card's work: a slice of a split card has less. */
+  work?: number;
 }
 
 /** A board a newcomer can play with at once, with a history the flow page can show. */
@@ -195,7 +203,12 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
     titles++;
     const title = round === 0 ? base : `${base} (part ${round + 1})`;
     const { card } = await history.createCard({ boardId: board.id, columnId: (columns[0] as { id: string }).id, title, type: weighted(random, TYPES) }, actor);
-    cards.push({ id: card.id, column: 0, readyAt: step, blocked: false, defect: null, foundAt: 0 });
+    if (titles % SPLIT_EVERY !== 0) {
+      cards.push({ id: card.id, column: 0, readyAt: step, blocked: false, defect: null, foundAt: 0 });
+      return;
+    }
+    const slices = await history.splitCard({ cardId: card.id, titles: [`${title}: first slice`, `${title}: second slice`] }, actor);
+    for (const slice of slices.cards) cards.push({ id: slice.id, column: 0, readyAt: step, blocked: false, defect: null, foundAt: 0, work: SPLIT_WORK });
   };
   const move = async (card: SimCard, to: number, step: number, reason?: string) => {
     try {
@@ -206,7 +219,7 @@ export async function seedDemoBoard(store: Store, now = Date.now()): Promise<Boa
       throw error;
     }
     card.column = to;
-    card.readyAt = step + serviceSteps(to);
+    card.readyAt = step + Math.round(serviceSteps(to) * (card.work ?? 1));
     if (to !== TEST) card.foundAt = 0;
   };
 

@@ -10,6 +10,7 @@ import type { ErrorCode } from './domain/errors';
 import { LIMITS } from './domain/limits';
 import { KEY_PREFIX_PATTERN, KEY_PREFIX_RULE } from './domain/keys';
 import { BOARD_ROLES } from './domain/roles';
+import { SPLIT_MAX_CHILDREN, SPLIT_MIN_CHILDREN } from './domain/cardSplit';
 import type { StandupJoinInput, StandupStateMessage, StandupStepInput, StandupTimerInput } from './standup';
 
 // In the browser, the pages' Content Security Policy forbids eval (lib/server/http/securityHeaders.ts):
@@ -163,6 +164,15 @@ export const schemas = {
   /** Takes back one's own last move of a card, within seconds (lib/shared/domain/undo.ts). */
   cardUndoMove: z.strictObject({ cardId: id, version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), clientMutationId }),
   cardDelete: z.strictObject({ cardId: id, clientMutationId }),
+  /** Splits a card into 2..20 smaller ones with these titles (lib/shared/domain/cardSplit.ts). */
+  cardSplit: z.strictObject({
+    cardId: id,
+    titles: z
+      .array(cardTitle)
+      .min(SPLIT_MIN_CHILDREN, `A card splits into ${SPLIT_MIN_CHILDREN} to ${SPLIT_MAX_CHILDREN} cards: give at least ${SPLIT_MIN_CHILDREN} titles`)
+      .max(SPLIT_MAX_CHILDREN, `A card splits into ${SPLIT_MIN_CHILDREN} to ${SPLIT_MAX_CHILDREN} cards: give at most ${SPLIT_MAX_CHILDREN} titles`),
+    clientMutationId,
+  }),
   cardHistory: z.strictObject({ cardId: id }),
   /** The next page of a work center sent in part (lib/shared/domain/cardWindow.ts): after its last card sent. */
   boardCards: z.strictObject({
@@ -207,6 +217,7 @@ export type CardUpdateInput = z.infer<typeof schemas.cardUpdate>;
 export type CardMoveInput = z.infer<typeof schemas.cardMove>;
 export type CardUndoMoveInput = z.infer<typeof schemas.cardUndoMove>;
 export type CardDeleteInput = z.infer<typeof schemas.cardDelete>;
+export type CardSplitInput = z.infer<typeof schemas.cardSplit>;
 
 export interface Failure {
   ok: false;
@@ -263,6 +274,7 @@ export interface ClientToServerEvents {
   'card:move': (payload: CardMoveInput, ack: AckFn<{ card: CardDTO }>) => void;
   'card:undo-move': (payload: CardUndoMoveInput, ack: AckFn<{ card: CardDTO }>) => void;
   'card:delete': (payload: CardDeleteInput, ack: AckFn) => void;
+  'card:split': (payload: CardSplitInput, ack: AckFn<{ cards: CardDTO[] }>) => void;
   'card:history': (
     payload: { cardId: string },
     ack: (a: { ok: true; history: CardHistoryEntry[] } | Failure) => void,

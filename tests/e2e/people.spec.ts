@@ -182,5 +182,14 @@ test.describe('people on cards', () => {
     await expect(page.getByTestId('filter-summary')).toHaveText('3 of 7 shown · Clear filters');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: shotPath(testInfo.project.outputDir, 'people-board-390x844.png') });
+    // On a phone the choices keep to one row under the search (scrolled sideways), so the board keeps the screen.
+    const search = await page.getByTestId('filter-search').boundingBox();
+    const boxes = await page.getByTestId('filter-choices').evaluate((row) => [...row.querySelectorAll(':scope > select, :scope > button')].map((c) => c.getBoundingClientRect().toJSON() as DOMRect));
+    expect(boxes).toHaveLength(5);
+    // One row: every control's box overlaps every other's vertically.
+    expect(Math.max(...boxes.map((b) => b.top))).toBeLessThan(Math.min(...boxes.map((b) => b.bottom)));
+    expect(Math.min(...boxes.map((b) => b.top))).toBeGreaterThan((search?.y ?? 0) + (search?.height ?? 0) - 1);
+    await page.getByTestId('filter-defects').focus();
+    await expect(page.getByTestId('filter-defects')).toBeInViewport();
   });
 });

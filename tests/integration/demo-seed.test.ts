@@ -17,6 +17,7 @@ import { blockerSummary } from '../../lib/shared/flow/blockers';
 import { computeMetrics } from '../../lib/shared/flow/metrics';
 import { createTestDatabase, withPostgres, type TestDatabase } from '../services';
 import { expectAggregatesOfLog } from '../unit/flow-aggregates';
+import { batchSize } from '../../lib/shared/flow/batch';
 import { canonical, fold, range } from './helpers';
 
 const engines = withPostgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
@@ -75,5 +76,10 @@ describe.each(engines)('the demo board on %s', (kind) => {
     expect(blockers.totalMs).toBeGreaterThan(0);
     expect(blockers.byReason.length).toBeGreaterThanOrEqual(2);
     expect(board.cards.some((c) => c.defectCount > 0)).toBe(true);
+    // Batch size: cards split in the range, and finished slices to compare with whole cards.
+    const batch = batchSize(data);
+    expect(batch.splits).toBeGreaterThanOrEqual(2);
+    expect(batch.split.count).toBeGreaterThanOrEqual(1);
+    expect(batch.unsplit.count).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });

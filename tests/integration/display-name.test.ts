@@ -70,6 +70,31 @@ describe('display names', () => {
     expect(log.body.events.map((e) => e.actor)).toEqual(['Ada', 'Ada']);
   });
 
+  it('a new display name reaches everyone viewing the boards its account is on, live', async () => {
+    const ada = await h.user('Ada Byron');
+    const bob = await h.user('Bob Viewer');
+    const board = await h.seedBoard([{ name: 'Develop' }, { name: 'Done' }], 'Renamed people');
+    await h.grant(ada, board.id, 'member');
+    await h.grant(bob, board.id, 'admin');
+    const adaClient = await h.connectAs(ada);
+    const bobClient = await h.connectAs(bob);
+    await adaClient.join(board.id);
+    await bobClient.join(board.id);
+    const seen = (client: typeof bobClient) =>
+      new Promise<{ boardId: string; people: { id: string; name: string }[] }>((resolve) => client.socket.on('board:people', resolve));
+    const bobSees = seen(bobClient);
+    const adaSees = seen(adaClient);
+
+    const res = await auth('/update-user', { name: 'Ada King' }, await signIn(ada));
+    expect(res.status).toBe(200);
+    for (const message of await Promise.all([bobSees, adaSees])) {
+      expect(message.boardId).toBe(board.id);
+      expect(message.people.filter((p) => p.id === ada.id)).toEqual([{ id: ada.id, name: 'Ada King', member: true }]);
+    }
+    // A join after it names her the same way.
+    expect((await bobClient.join(board.id)).people).toContainEqual({ id: ada.id, name: 'Ada King', member: true });
+  });
+
   it('sign-up applies the same rule, with the same message', async () => {
     const long = await signUp('y'.repeat(LIMITS.actorName + 1), 'long@example.test');
     expect(long.status).toBe(400);

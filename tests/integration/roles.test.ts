@@ -16,7 +16,7 @@ const EVERYONE: Who[] = ['admin', 'member', 'viewer', 'outsider'];
 interface Target {
   board: BoardSnapshot;
   col: (name: string) => string;
-  cards: { toUpdate: string; toMove: string; toDelete: string };
+  cards: { toUpdate: string; toMove: string; toDelete: string; toSplit: string };
 }
 
 /** A board with one thing to touch per operation, so that all allowed ones can succeed in a row. */
@@ -26,7 +26,7 @@ async function seedTarget(harness: Harness, owner: TestUser): Promise<Target> {
   const { board } = await store.createBoard({ name: 'Roles', columns: [{ name: 'A' }, { name: 'B' }, { name: 'C' }, { name: 'Empty' }] }, actor);
   const col = (name: string) => board.columns.find((c) => c.name === name)?.id ?? '';
   const card = async (title: string) => (await store.createCard({ boardId: board.id, columnId: col('A'), title }, actor)).card.id;
-  const cards = { toUpdate: await card('update me'), toMove: await card('move me'), toDelete: await card('delete me') };
+  const cards = { toUpdate: await card('update me'), toMove: await card('move me'), toDelete: await card('delete me'), toSplit: await card('split me') };
   return { board: await store.getSnapshot(board.id), col, cards };
 }
 
@@ -59,6 +59,12 @@ const OPERATIONS: Operation[] = [
     rest: (t) => ['POST', `/api/cards/${t.cards.toMove}/move`, { toColumnId: t.col('B') }],
   },
   { name: 'card:delete', needs: 'member', socket: (t) => ['card:delete', { cardId: t.cards.toDelete }], rest: (t) => ['DELETE', `/api/cards/${t.cards.toDelete}`, undefined] },
+  {
+    name: 'card:split',
+    needs: 'member',
+    socket: (t) => ['card:split', { cardId: t.cards.toSplit, titles: ['one', 'two'] }],
+    rest: (t) => ['POST', `/api/cards/${t.cards.toSplit}/split`, { titles: ['one', 'two'] }],
+  },
 ];
 
 const RANK: Record<Who, number> = { outsider: -1, viewer: 0, member: 1, admin: 2 };

@@ -1,6 +1,6 @@
 /**
  * Properties of the real store on BOTH engines (a SQLite file and a real PostgreSQL database, migrated
- * schema, one transaction per change) over random sequences of commands: the WIP limit holds after
+ * schema, one transaction per change) over random sequences of commands (splits included): the WIP limit holds after
  * every change, a refusal changes nothing, the event log folded with applyEvent is exactly the stored
  * state (blocked time and undone moves included), and the flow aggregates (blocked intervals included) equal a full
  * recomputation from the log.
@@ -26,6 +26,7 @@ type Cmd =
   | { kind: 'limit'; col: number; limit: number | null }
   | { kind: 'update'; card: number; blocked: boolean; reason: string }
   | { kind: 'delete'; card: number }
+  | { kind: 'split'; card: number; into: number }
   | { kind: 'undo'; latest: boolean };
 
 const before = fc.option(fc.nat(), { nil: null });
@@ -35,6 +36,8 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('limit' as const), col: fc.nat(), limit: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('update' as const), card: fc.nat(), blocked: fc.boolean(), reason: fc.constantFrom('waiting', 'vendor sandbox') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), card: fc.nat() }) },
+  // One card becomes 2 to 4: refused past a limit, as a pull is.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('split' as const), card: fc.nat(), into: fc.integer({ min: 2, max: 4 }) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('undo' as const), latest: fc.boolean() }) },
 );
 
@@ -64,6 +67,9 @@ async function run(store: Store, board: BoardSnapshot, c: Cmd): Promise<void> {
       return;
     case 'delete':
       if (card) await store.deleteCard({ cardId: card.id }, actor);
+      return;
+    case 'split':
+      if (card) await store.splitCard({ cardId: card.id, titles: Array.from({ length: c.into }, (_, i) => `part ${i + 1}`) }, actor);
       return;
     case 'undo': {
       // The board's last move, or the one before (mostly refused): the store refuses what may not be undone.

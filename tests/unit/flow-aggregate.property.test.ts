@@ -18,6 +18,7 @@ type Op =
   | { kind: 'create'; column: number; gap: number }
   | { kind: 'move'; card: number; column: number; gap: number }
   | { kind: 'delete'; card: number; gap: number }
+  | { kind: 'split'; card: number; into: number; gap: number }
   | { kind: 'addColumn'; index: number; gap: number }
   | { kind: 'removeColumn'; column: number; gap: number }
   | { kind: 'moveColumn'; column: number; index: number; gap: number }
@@ -30,6 +31,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), column: fc.nat(9), gap }) },
   { weight: 8, arbitrary: fc.record({ kind: fc.constant('move' as const), card: fc.nat(50), column: fc.nat(9), gap }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), card: fc.nat(50), gap }) },
+  // A card replaced by 2 to 4 smaller ones (a split of a finished card, or past a limit, is refused).
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('split' as const), card: fc.nat(50), into: fc.integer({ min: 2, max: 4 }), gap }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('addColumn' as const), index: fc.nat(8), gap }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('removeColumn' as const), column: fc.nat(9), gap }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('moveColumn' as const), column: fc.nat(9), index: fc.nat(9), gap }) },
@@ -57,6 +60,10 @@ async function play(ops: readonly Op[]): Promise<{ store: Store; boardId: string
       if (o.kind === 'create') cards.push((await store.createCard({ boardId: board.id, columnId: pick(live, o.column).id, title: 'c' }, actor)).card.id);
       else if (o.kind === 'move' && cards.length) await store.moveCard({ cardId: pick(cards, o.card), toColumnId: pick(live, o.column).id, reason: 'defect' }, actor);
       else if (o.kind === 'delete' && cards.length) await store.deleteCard({ cardId: pick(cards, o.card) }, actor);
+      else if (o.kind === 'split' && cards.length) {
+        const titles = Array.from({ length: o.into }, (_, i) => `part ${i + 1}`);
+        cards.push(...(await store.splitCard({ cardId: pick(cards, o.card), titles }, actor)).cards.map((c) => c.id));
+      }
       else if (o.kind === 'addColumn') await store.addColumn({ boardId: board.id, name: `N${now}`, index: o.index % (live.length + 1) }, actor);
       else if (o.kind === 'removeColumn' && live.length > 2) await store.removeColumn({ columnId: pick(live, o.column).id }, actor);
       else if (o.kind === 'moveColumn') await store.moveColumn({ columnId: pick(live, o.column).id, toIndex: o.index % live.length }, actor);
@@ -81,7 +88,7 @@ function readHourly(store: Store, boardId: string): Promise<FlowData> {
   return store.flow.read(boardId, { ...RANGE, interval: 'hour' }, T0 + 40 * 24 * HOUR_MS);
 }
 
-describe('flow aggregates over random histories (backward moves, undos, column additions, removals and moves)', () => {
+describe('flow aggregates over random histories (backward moves, undos, splits, column additions, removals and moves)', () => {
   it('the incremental aggregate equals a full recomputation from the event log', async () => {
     await fc.assert(
       fc.asyncProperty(histories, async (ops) => {

@@ -29,7 +29,7 @@ export async function storedAggregates(store: Store, boardId: string) {
     }
     const order = (await sql.values<[string]>('select id from columns where board_id = ? order by flow_ord', [boardId])).map((r) => r[0]);
     const cards = new Map(
-      (await sql.values<[string, ...unknown[]]>('select card_id, title, created_at, committed_at, done_at, furthest_id, column_id, deleted_at from flow_cards where board_id = ?', [boardId])).map(
+      (await sql.values<[string, ...unknown[]]>('select card_id, title, created_at, committed_at, done_at, furthest_id, column_id, deleted_at, parent_id, split_at from flow_cards where board_id = ?', [boardId])).map(
         ([id, ...rest]) => [id, rest],
       ),
     );
@@ -55,7 +55,7 @@ export function expectedAggregates(flow: ReplayedFlow) {
   const cards = new Map(
     [...flow.cards.values()].map((c) => [
       c.id,
-      [c.title, c.createdAt, c.reached.get(commit) ?? null, c.reached.get(done) ?? null, furthestEntered(ids, c.entries), c.columnId, c.deletedAt],
+      [c.title, c.createdAt, c.reached.get(commit) ?? null, c.reached.get(done) ?? null, furthestEntered(ids, c.entries), c.columnId, c.deletedAt, c.parentId, c.splitAt],
     ]),
   );
   const blocks = new Map([...flow.blocks].map(([key, b]) => [key, [b.columnId, b.reason, b.startedAt, b.endedAt]]));

@@ -83,6 +83,19 @@ const cases: Cases = {
     bad: [{ cardId: 'c' }, { cardId: 'c', version: 0 }, { cardId: 'c', version: 1.5 }, { cardId: 'c', version: '3' }, { cardId: 'c', version: 3, toColumnId: 't' }],
   },
   cardDelete: { good: [{ cardId: 'c' }], bad: [{ cardId: '' }, { cardId: null }] },
+  cardSplit: {
+    good: [{ cardId: 'c', titles: ['a', 'b'] }, { cardId: 'c', titles: Array.from({ length: 20 }, () => x(LIMITS.cardTitle)), clientMutationId: 'm' }],
+    bad: [
+      { cardId: 'c', titles: ['a'] },
+      { cardId: 'c', titles: Array.from({ length: 21 }, () => 'a') },
+      { cardId: 'c', titles: ['a', ' '] },
+      { cardId: 'c', titles: ['a', x(LIMITS.cardTitle + 1)] },
+      { cardId: 'c', titles: ['a', 'b\u0000'] },
+      { cardId: 'c', titles: 'a,b' },
+      { cardId: 'c', titles: ['a', 'b'], beforeCardId: 'd' },
+      { titles: ['a', 'b'] },
+    ],
+  },
   cardHistory: { good: [{ cardId: 'c' }], bad: [{}] },
   boardCards: {
     good: [{ boardId: 'b', columnId: 'c' }, { boardId: 'b', columnId: 'c', after: null }, { boardId: 'b', columnId: 'c', after: { position: 'a0', id: 'x' } }],

@@ -81,7 +81,7 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
     case 'card_created': {
       // A card of a log written before lanes is in the board's default lane; one from before assignees has none.
       // One from before card keys has no number (the migration gave the log's numbers; a log from elsewhere may lack them).
-      const card = { ...event.card, laneId: event.card.laneId || defaultLaneId(event.boardId), assigneeIds: event.card.assigneeIds ?? [], number: event.card.number ?? 0 };
+      const card = { ...event.card, laneId: event.card.laneId || defaultLaneId(event.boardId), assigneeIds: event.card.assigneeIds ?? [], parentId: event.card.parentId ?? null, number: event.card.number ?? 0 };
       return { ...board, cards: [...board.cards.filter((c) => c.id !== card.id), card] };
     }
     case 'working_days_set':
@@ -102,6 +102,11 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
           automationRefusal: { hookName: event.hookName, toColumnId: event.toColumnId, code: event.code, message: event.message, at: event.at },
         })),
       };
+    case 'card_split': {
+      // The parent leaves, its children take its place (a replay of the same event changes nothing).
+      const ids = new Set([event.cardId, ...event.children.map((c) => c.id)]);
+      return { ...board, cards: [...board.cards.filter((c) => !ids.has(c.id)), ...event.children] };
+    }
     case 'card_moved': {
       // Any move of the card, an undo too, clears an automated move's refusal shown on it (the store does the same).
       if (event.undoes) return clearRefusal(applyUndo(board, { ...event, undoes: event.undoes }), event.cardId);

@@ -74,6 +74,13 @@ export function followWindow(before: BoardSnapshot, event: BoardEvent, after: Bo
     case 'card_deleted':
       bump(event.columnId, -1);
       break;
+    case 'card_split': {
+      // One card became n in its work center; children past the sent part are left for "show more".
+      if (totals[event.columnId] === undefined) break;
+      bump(event.columnId, event.children.length - 1);
+      for (const child of event.children) if (!insideLoaded(before, event.columnId, child)) drop(child.id);
+      break;
+    }
     case 'card_moved': {
       const { cardId, fromColumnId, toColumnId, position } = event;
       if (fromColumnId !== toColumnId) {

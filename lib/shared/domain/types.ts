@@ -41,6 +41,8 @@ export interface CardDTO {
   enteredColumnAt: string;
   /** The people the card is assigned to (account ids, in the order they were given). */
   assigneeIds: string[];
+  /** The card this one was split from (card_split); null for a card made whole (and in logs from before splits). */
+  parentId: string | null;
   /**
    * The card's number on its board: its key is `<board's keyPrefix>-<number>` (lib/shared/domain/keys.ts).
    * Given by the server at creation, never reused; 0 only on an optimistic card not yet answered.
@@ -211,6 +213,11 @@ export type BoardEventBody =
       changes: Partial<Pick<CardDTO, 'title' | 'description' | 'type' | 'blocked' | 'blockedReason' | 'assigneeIds'>>;
     }
   | { type: 'card_deleted'; cardId: string; columnId: string }
+  /**
+   * A card replaced by smaller ones (lib/shared/domain/cardSplit.ts): the parent leaves the board, split
+   * rather than deleted, and its children (2..SPLIT_MAX_CHILDREN, each with `parentId`) take its place.
+   */
+  | { type: 'card_split'; cardId: string; columnId: string; children: CardDTO[] }
   | {
       type: 'card_moved';
       cardId: string;
@@ -249,4 +256,9 @@ export interface CardHistoryEntry {
   changes?: Record<string, unknown>;
   /** On an undo: the version of the move it took back. */
   undoes?: number;
+  /** On a split, in the parent's history: the cards it was split into. */
+  childIds?: string[];
+  /** On a split, in a child's history: the card it was split from, and that card's title. */
+  parentId?: string;
+  parentTitle?: string;
 }

@@ -52,6 +52,8 @@ export function blockStep(event: BoardEvent, current: OpenBlock | null, columnId
       // A blocked card that moves stays blocked; its time from now on counts for its new work center.
       return current && event.fromColumnId !== event.toColumnId ? { close: true, open: { columnId: event.toColumnId, reason: current.reason } } : null;
     case 'card_deleted':
+    // A split card leaves the board: its blocked time ends there (its children start unblocked).
+    case 'card_split':
       return current ? { close: true, open: null } : null;
     default:
       return null;
@@ -66,6 +68,7 @@ export function cardOfEvent(event: BoardEvent): string | null {
     case 'card_updated':
     case 'card_moved':
     case 'card_deleted':
+    case 'card_split':
       return event.cardId;
     default:
       return null;

@@ -25,6 +25,8 @@ export interface FinishedCard {
   /** When it reached the commitment work center (or a later one); null if it skipped past it at creation. */
   committedAt: number | null;
   doneAt: number;
+  /** Present for a child of a split (docs/metrics.md "Batch size"): the card it was split from. */
+  parentId?: string;
 }
 
 /** A live card that has not reached the last work center: the backlog and the work in progress. */
@@ -36,6 +38,17 @@ export interface OpenCard {
   committedAt: number | null;
   /** Furthest work center reached, in flow order. */
   furthestId: string;
+  /** Present for a child of a split: the card it was split from. */
+  parentId?: string;
+}
+
+/** A card split into smaller ones within the range (docs/metrics.md "Batch size"). */
+export interface SplitRecord {
+  /** The parent: it left the board at the split. */
+  cardId: string;
+  at: number;
+  /** How many cards it was split into. */
+  children: number;
 }
 
 export interface DefectReturn {
@@ -89,6 +102,8 @@ export interface FlowData {
   defects: DefectReturn[];
   /** Blocked intervals that overlap the range, and every one of the range's finished cards. */
   blocks: BlockInterval[];
+  /** Cards split within the range, oldest first (absent from data read before splits existed: none). */
+  splits?: SplitRecord[];
   /** The board's live lanes, top to bottom. */
   lanes: FlowLane[];
   /** With a lane or class filter: every card of it (the live page folds only their events). */

@@ -16,6 +16,8 @@ export const HELP = {
     'Defects passed downstream: each backward move, by the work center that found it (row) and the one it went back to (column). Rework rate: returns to a work center divided by departures from it.',
   blockers:
     'Blocked time: how long cards were blocked within the range (a card still blocked counts up to now), by the work center it was in and by the reason given; a reason counts the cards blocked for it. Share of cycle time blocked: of the finished cards’ summed cycle time, the part they spent blocked.',
+  batch:
+    'Batch size: cards split into smaller ones within the range (the card leaves the board, its children take its place), and the cycle time of finished split items (children of a split) against finished items never split: median and 85th percentile, nearest rank. A split in the backlog changes nothing about where cycle time starts; a split past the commitment point starts its children’s at the split.',
   bottleneck:
     'The work center between the commitment point and the last one whose queue (cards in it) grew fastest over the range: the largest least-squares slope of its daily count. Named only on evidence: a range of a week or more, at least 10 arrivals, a queue that gained 2 cards or more, and a lead over the next work center that no single move could close.',
   forecast:

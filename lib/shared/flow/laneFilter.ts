@@ -84,6 +84,8 @@ export function filterStep(data: FlowData, event: BoardEvent): 'fold' | 'skip' |
     }
     case 'card_updated':
     case 'card_deleted':
+    // A split's children are in their parent's lane: in the filter when it was.
+    case 'card_split':
       return cards.includes(event.cardId) ? 'fold' : 'skip';
     default:
       return 'fold';

@@ -36,7 +36,12 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
   const filtered = filterStep(data, event);
   if (filtered === 'reload') return { kind: 'reload' };
   if (filtered === 'skip') return { kind: 'applied', data: { ...data, version: event.version, asOf: Math.max(data.asOf, at) } };
-  const filterCards = event.type === 'card_created' && data.filterCards ? [...data.filterCards, event.card.id] : data.filterCards;
+  const filterCards =
+    event.type === 'card_created' && data.filterCards
+      ? [...data.filterCards, event.card.id]
+      : event.type === 'card_split' && data.filterCards
+        ? [...data.filterCards, ...event.children.map((c) => c.id)]
+        : data.filterCards;
   const pos = (id: string) => data.columns.findIndex((c) => c.id === id);
   const commit = pos(data.commitmentColumnId);
   const done = pos(data.doneColumnId);
@@ -46,6 +51,8 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
   let open = data.open;
   let finished = data.finished;
   let defects = data.defects;
+  let splits = data.splits;
+  const inRange = (t: number) => t >= (data.boundaries[0] ?? 0) && t < (data.boundaries.at(-1) ?? 0);
   let columns = data.columns;
   let boardName = data.boardName;
   const count = (columnId: string, kind: number) => {
@@ -60,11 +67,24 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
     const committedAt = card.committedAt ?? (to >= commit ? at : null);
     if (to >= done) {
       if (at >= (data.boundaries[0] ?? 0) && at < (data.boundaries.at(-1) ?? 0)) {
-        finished = [...finished, { cardId: card.cardId, title: card.title, createdAt: card.createdAt, committedAt, doneAt: at }];
+        finished = [...finished, { cardId: card.cardId, title: card.title, createdAt: card.createdAt, committedAt, doneAt: at, ...(card.parentId ? { parentId: card.parentId } : {}) }];
       }
       return null;
     }
     return { ...card, furthestId: columnId, committedAt, columnId };
+  };
+
+  /** A new card in its work center (created, or a child of a split); false when the page does not know the work center. */
+  const arrive = (card: { id: string; title: string; columnId: string; parentId?: string | null }): boolean => {
+    const c = pos(card.columnId);
+    if (c < 0) return false;
+    for (let k = 0; k <= c; k++) addCount(counts, start, data.boundaries, at, k, K.reached);
+    count(card.columnId, K.entered);
+    const parent = card.parentId ? { parentId: card.parentId } : {};
+    if (c >= done) {
+      if (inRange(at)) finished = [...finished, { cardId: card.id, title: card.title, createdAt: at, committedAt: at, doneAt: at, ...parent }];
+    } else open = [...open, { cardId: card.id, title: card.title, columnId: card.columnId, createdAt: at, committedAt: c >= commit ? at : null, furthestId: card.columnId, ...parent }];
+    return true;
   };
 
   // Blocked intervals first: a move's interval closes in the work center the card leaves.
@@ -107,24 +127,17 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
     case 'key_prefix_set':
     case 'card_automation_refused':
       break;
-    case 'card_created': {
-      const c = pos(event.card.columnId);
-      if (c < 0) return { kind: 'reload' };
-      for (let k = 0; k <= c; k++) addCount(counts, start, data.boundaries, at, k, K.reached);
-      count(event.card.columnId, K.entered);
-      const card: OpenCard = {
-        cardId: event.card.id,
-        title: event.card.title,
-        columnId: event.card.columnId,
-        createdAt: at,
-        committedAt: c >= commit ? at : null,
-        furthestId: event.card.columnId,
-      };
-      if (c >= done) {
-        if (at >= (data.boundaries[0] ?? 0) && at < (data.boundaries.at(-1) ?? 0)) {
-          finished = [...finished, { cardId: card.cardId, title: card.title, createdAt: at, committedAt: at, doneAt: at }];
-        }
-      } else open = [...open, card];
+    case 'card_created':
+      if (!arrive(event.card)) return { kind: 'reload' };
+      break;
+    case 'card_split': {
+      // The parent leaves as a deleted card does (no finished item), its children arrive in its place.
+      count(event.columnId, K.deleted);
+      const parent = open.find((c) => c.cardId === event.cardId);
+      count(parent?.furthestId ?? event.columnId, K.abandoned);
+      open = open.filter((c) => c.cardId !== event.cardId);
+      if (inRange(at)) splits = [...(splits ?? []), { cardId: event.cardId, at, children: event.children.length }];
+      for (const child of event.children) if (!arrive(child)) return { kind: 'reload' };
       break;
     }
     case 'card_updated': {
@@ -173,6 +186,6 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
   }
   return {
     kind: 'applied',
-    data: { ...data, version: event.version, asOf: Math.max(data.asOf, at), boardName, columns, counts, start, open, finished, defects, blocks, ...(filterCards ? { filterCards } : {}) },
+    data: { ...data, version: event.version, asOf: Math.max(data.asOf, at), boardName, columns, counts, start, open, finished, defects, blocks, ...(splits ? { splits } : {}), ...(filterCards ? { filterCards } : {}) },
   };
 }

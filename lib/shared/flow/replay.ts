@@ -31,7 +31,12 @@ export interface ReplayedCard {
   title: string;
   createdAt: number;
   columnId: string;
+  /** When it left the board unfinished: deleted, or split (then splitAt is the same time). */
   deletedAt: number | null;
+  /** The card it was split from (card_split), null for a card made whole. */
+  parentId: string | null;
+  /** When it was split into smaller cards. */
+  splitAt: number | null;
   /** First entry time per work center. */
   entries: Map<string, number>;
   /** Filled at the end: reached time per work center, in the final flow order. */
@@ -101,6 +106,12 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
     bump(hourly, columnId, at, 'entered');
   };
 
+  const create = (c: { id: string; title: string; columnId: string; parentId?: string | null }, at: number) => {
+    const card: ReplayedCard = { id: c.id, title: c.title, createdAt: at, columnId: c.columnId, deletedAt: null, parentId: c.parentId ?? null, splitAt: null, entries: new Map(), reached: new Map() };
+    cards.set(card.id, card);
+    enter(card, card.columnId, at);
+  };
+
   function add(e: BoardEvent): void {
     const at = ms(e.at);
     // Before the event changes the card: a move's interval closes in the work center it leaves.
@@ -128,18 +139,19 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
         if (c) c.name = e.name;
         break;
       }
-      case 'card_created': {
-        const card: ReplayedCard = {
-          id: e.card.id,
-          title: e.card.title,
-          createdAt: at,
-          columnId: e.card.columnId,
-          deletedAt: null,
-          entries: new Map(),
-          reached: new Map(),
-        };
-        cards.set(card.id, card);
-        enter(card, card.columnId, at);
+      case 'card_created':
+        create(e.card, at);
+        break;
+      case 'card_split': {
+        // The parent leaves as a deleted card does (its WIP and CFD counts end: docs/metrics.md
+        // "Batch size"), but is no finished item; its children arrive as new cards in its place.
+        const parent = cards.get(e.cardId);
+        if (parent) {
+          parent.deletedAt = at;
+          parent.splitAt = at;
+          bump(hourly, e.columnId, at, 'deleted');
+        }
+        for (const child of e.children) create(child, at);
         break;
       }
       case 'card_updated': {

@@ -1,0 +1,11 @@
+/** The card-split suite (splitting a card) again, on a PostgreSQL database of its own (tests/services.ts). */
+import { describe, it } from 'vitest';
+import { withPostgres } from '../../services';
+import { runSuiteOnEngine } from '../helpers';
+
+if (withPostgres) {
+  runSuiteOnEngine('postgres');
+  await import('../card-split.test');
+} else {
+  describe.skip('card-split on PostgreSQL', () => it('needs a PostgreSQL server (FLOWBOARD_TEST_DATABASE_URL)', () => {}));
+}
