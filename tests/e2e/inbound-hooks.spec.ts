@@ -68,9 +68,7 @@ test('an admin makes a GitHub hook in the UI; a pull request opened moves PAY-2 
   await watcher.card(pay2.id).click();
   await expect(watcher.page.getByTestId('card-dialog-refusal')).toContainText('GitHub CI could not move it to Test');
   await expect(watcher.page.getByTestId('card-key')).toHaveText('PAY-2');
-  // The refusal note and the key (the dialog's assignee avatars fail contrast in the dark theme on their own: reported, not ours).
-  await expectAxeClean(watcher.page, 'a refused automated move in the card dialog', '[data-testid="card-dialog-refusal"]');
-  await expectAxeClean(watcher.page, 'the card key in the card dialog', '[data-testid="card-key"]');
+  await expectAxeClean(watcher.page, 'a card with a refused automated move', '[data-testid="card-dialog"]');
   await watcher.page.keyboard.press('Escape');
 
   // The log, opened by keyboard, says what arrived and what it did.
