@@ -41,6 +41,8 @@ export default defineConfig({
         FLOWBOARD_AUTH_RATE_LIMIT: 'false',
         FLOWBOARD_WRITE_RATE: '1000',
         FLOWBOARD_WRITE_BURST: '1000',
+        // Webhook receivers of tests/e2e/integrations.spec.ts listen on 127.0.0.1.
+        FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true',
       },
     },
     {

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     authRateLimit: env.FLOWBOARD_AUTH_RATE_LIMIT,
     signup: env.FLOWBOARD_SIGNUP,
     trustedProxies: env.FLOWBOARD_TRUSTED_PROXIES,
+    webhooks: { allowPrivate: env.FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE },
   });
   const shown = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
   consoleLogger.info(`Flowboard ${version} (${dev ? 'development' : 'production'}) on http://${shown}:${app.port} with ${describeDatabase({ url: env.FLOWBOARD_DATABASE_URL, sqlitePath: env.FLOWBOARD_DB })}`);

@@ -24,8 +24,9 @@ import { memory } from './memory';
 import { reads } from './reads';
 import { standup } from './standup';
 import { throughput, throughputPostgres } from './throughput';
+import { webhooks } from './webhooks';
 
-const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, forecast, bigboard, memory, reads, standup];
+const MODULES: readonly BenchModule[] = [fanout, throughput, fanoutPostgres, throughputPostgres, cluster, flow, forecast, bigboard, memory, reads, standup, webhooks];
 const BUILD_ID = join(ROOT, '.next', 'BUILD_ID');
 /** A production build takes about 15 s here; one in progress elsewhere gets this long to finish. */
 const REBUILD_WAIT_MS = 120_000;

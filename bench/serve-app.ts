@@ -35,6 +35,7 @@ const app = await startApp({
   seed: false,
   writeRate: { perSecond: env.FLOWBOARD_WRITE_RATE, burst: env.FLOWBOARD_WRITE_BURST },
   socketsPerAccount: env.FLOWBOARD_SOCKETS_PER_ACCOUNT,
+  webhooks: { allowPrivate: env.FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE },
 });
 console.log(`Flowboard (no pages) on ${app.url} with ${databaseUrl ? 'PostgreSQL' : dbPath}${redisUrl ? `, adapter ${adapterName}` : ''}`);
 

@@ -36,6 +36,9 @@ const TABLES = [
   'inbound_hook_log',
   'inbound_deliveries',
   'alert_cards',
+  'webhooks',
+  'webhook_outbox',
+  'webhook_deliveries',
 ] as const;
 // `import_leases` is left out: a lease belongs to an import running on the old database.
 const PAGE = 1000;

@@ -1,6 +1,6 @@
 'use client';
 import { DndContext, DragOverlay, MeasuringStrategy } from '@dnd-kit/core';
-import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import { arrivalRefusal, columnName, keepUnchangedLists } from '../../lib/client/boardView';
 import { cardsByCell, hasLanes, parseCellKey } from '../../lib/client/laneView';
@@ -61,7 +61,8 @@ const MEASURING = { droppable: { strategy: MeasuringStrategy.WhileDragging } };
  * `renderedAt` is when the server rendered the page: hydration shows card ages as of then, exactly
  * as the server's HTML does (see useClock).
  */
-export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial: BoardSnapshot; me: BoardMe; renderedAt: number; filter?: BoardFilter }) {
+/** `notice`: what the board's page tells this viewer above the work centers (an admin: a webhook turned off). */
+export function Board({ initial, me, renderedAt, filter = NO_FILTER, notice }: { initial: BoardSnapshot; me: BoardMe; renderedAt: number; filter?: BoardFilter; notice?: ReactNode }) {
   const dndId = useId();
   const { toasts, notify, dismiss } = useToasts();
   const sync = useBoardSync(initial, notify);
@@ -178,6 +179,7 @@ export function Board({ initial, me, renderedAt, filter = NO_FILTER }: { initial
             onAddColumn={() => setDialog({ kind: 'board', focus: 'add-column' })}
           />
           <FilterBar cards={view.cards} total={totalCards} people={sync.people} />
+          {notice}
           {status === 'reconnecting' || status === 'offline' ? (
             <p className="bg-amber-100 px-4 py-1 text-sm text-amber-950" data-testid="stale-banner">
               {sync.removed

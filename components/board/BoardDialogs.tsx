@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useEffect, useRef } from 'react';
 import { keyPrefixOf } from '../../lib/shared/domain/keys';
 import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
@@ -114,6 +115,13 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
         onClose={close}
       >
         <LaneSettings lanes={view.lanes} columns={view.columns} cardsIn={(laneId) => view.cards.filter((c) => c.laneId === laneId).length} actions={actions} />
+        {/* Here rather than in the header: the header's line has no room left at 1280 px. */}
+        <p className="mt-5 border-t border-slate-200 pt-4 text-sm text-slate-700">
+          <Link href={`/boards/${view.id}/integrations`} className="font-medium text-sky-800 underline" data-testid="open-integrations">
+            Integrations
+          </Link>
+          : outgoing webhooks that tell other tools what happens on this board.
+        </p>
       </BoardSettingsDialog>
     );
   }

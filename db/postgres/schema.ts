@@ -66,9 +66,9 @@ export const cards = pgTable(
     enteredColumnAt: ms('entered_column_at').notNull(),
     deletedAt: ms('deleted_at'),
     assigneeIds: text('assignee_ids').notNull().default('[]'),
+    parentId: text('parent_id'),
     number: integer('number'),
     automationRefusal: text('automation_refusal'),
-    parentId: text('parent_id'),
   },
   (t) => [
     uniqueIndex('cards_board_number_idx').on(t.boardId, t.number),
@@ -365,6 +365,77 @@ export const instanceSettings = pgTable('instance_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/** Outgoing webhooks of a board (db/sqlite/schema.ts). */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: text('id').primaryKey(),
+    boardId: board(),
+    url: text('url').notNull(),
+    secret: text('secret').notNull(),
+    eventTypes: text('event_types').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    disabledReason: text('disabled_reason'),
+    disabledAt: ms('disabled_at'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    failingSince: ms('failing_since'),
+    createdBy: text('created_by'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [index('webhooks_board_idx').on(t.boardId)],
+);
+
+/**
+ * The outbox: a row per event owed to webhooks, written in the event's own transaction when the board
+ * has an enabled webhook of its type (db/store/tx.ts appendEvent), so what committed is never lost.
+ * The sender turns each into a delivery per webhook after the commit, in batches
+ * (lib/server/webhooks/sender.ts), and removes it in the same transaction.
+ */
+export const webhookOutbox = pgTable(
+  'webhook_outbox',
+  {
+    boardId: board(),
+    eventVersion: integer('event_version').notNull(),
+    eventType: text('event_type').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.boardId, t.eventVersion] })],
+);
+
+/**
+ * A delivery of one event to one webhook. Its id, `<webhook id>.<event version>`, is the delivery id
+ * receivers de-duplicate by; its body is made from the event's row in the log at each attempt, the
+ * same bytes every time (db/webhooks.ts payloadOf).
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventVersion: integer('event_version').notNull(),
+    /** No reference of its own: the webhook's goes with the board. */
+    boardId: text('board_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** pending, delivered or dead (retried for a day without success). */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** When the day of retries started: the event's commit, or the last redeliver. */
+    retryFrom: ms('retry_from').notNull(),
+    nextAttemptAt: ms('next_attempt_at').notNull(),
+    /** A sender holds the row until then; a process that died lets it go when it passes. */
+    leaseUntil: ms('lease_until'),
+    lastAttemptAt: ms('last_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastDurationMs: integer('last_duration_ms'),
+    deliveredAt: ms('delivered_at'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.webhookId, t.eventVersion] }), index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
+);
 
 export const inboundHooks = pgTable(
   'inbound_hooks',

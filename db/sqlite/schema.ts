@@ -84,12 +84,12 @@ export const cards = sqliteTable(
     deletedAt: integer('deleted_at'),
     /** The card's assignees: a JSON array of account ids (db/store/people.ts). */
     assigneeIds: text('assignee_ids').notNull().default('[]'),
+    /** The card this one was split from (db/store/cardSplit.ts); a split parent is off the board (deleted_at set) and the log says it was split. */
+    parentId: text('parent_id'),
     /** The card's number on its board (its key is PREFIX-number): max + 1 under the board's lock, never reused. */
     number: integer('number'),
     /** The last automated move refused for this card (JSON AutomationRefusal); cleared by its next move. */
     automationRefusal: text('automation_refusal'),
-    /** The card this one was split from (db/store/cardSplit.ts); a split parent is off the board (deleted_at set) and the log says it was split. */
-    parentId: text('parent_id'),
   },
   (t) => [
     uniqueIndex('cards_board_number_idx').on(t.boardId, t.number),
@@ -487,6 +487,87 @@ export const instanceSettings = sqliteTable('instance_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * Outgoing webhooks of a board (lib/server/webhooks): board configuration, not board state, so never
+ * in the event log (the secret must not be in it). `event_types` is a JSON array of event type names.
+ */
+export const webhooks = sqliteTable(
+  'webhooks',
+  {
+    id: text('id').primaryKey(),
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    /** Signs every delivery (HMAC-SHA256); shown to the admin once, at creation. */
+    secret: text('secret').notNull(),
+    eventTypes: text('event_types').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    /** Why the app turned it off (it kept failing): the admins' notice. Null when an admin did. */
+    disabledReason: text('disabled_reason'),
+    disabledAt: integer('disabled_at'),
+    /** Failed attempts in a row, and since when: a webhook that keeps failing is disabled. */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    failingSince: integer('failing_since'),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('webhooks_board_idx').on(t.boardId)],
+);
+
+/**
+ * The outbox: a row per event owed to webhooks, written in the event's own transaction when the board
+ * has an enabled webhook of its type (db/store/tx.ts appendEvent), so what committed is never lost.
+ * The sender turns each into a delivery per webhook after the commit, in batches
+ * (lib/server/webhooks/sender.ts), and removes it in the same transaction.
+ */
+export const webhookOutbox = sqliteTable(
+  'webhook_outbox',
+  {
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
+    eventVersion: integer('event_version').notNull(),
+    eventType: text('event_type').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.boardId, t.eventVersion] })],
+);
+
+/**
+ * A delivery of one event to one webhook. Its id, `<webhook id>.<event version>`, is the delivery id
+ * receivers de-duplicate by; its body is made from the event's row in the log at each attempt, the
+ * same bytes every time (db/webhooks.ts payloadOf).
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventVersion: integer('event_version').notNull(),
+    /** No reference of its own: the webhook's goes with the board. */
+    boardId: text('board_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** pending, delivered or dead (retried for a day without success). */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** When the day of retries started: the event's commit, or the last redeliver. */
+    retryFrom: integer('retry_from').notNull(),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    /** A sender holds the row until then; a process that died lets it go when it passes. */
+    leaseUntil: integer('lease_until'),
+    lastAttemptAt: integer('last_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastDurationMs: integer('last_duration_ms'),
+    deliveredAt: integer('delivered_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.webhookId, t.eventVersion] }), index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
+);
 
 /** Inbound hooks (lib/server/hooks): one endpoint and secret each; the secret is kept to check HMAC signatures. */
 export const inboundHooks = sqliteTable(

@@ -51,6 +51,8 @@ export interface StoreOptions {
   newId?: () => string;
   /** Told when a board's flow aggregates could not be applied; they are rebuilt from its log. */
   onFlowError?: (error: unknown, boardId: string) => void;
+  /** A committed write put webhook deliveries in the outbox: wake the sender (lib/server/webhooks/sender.ts). */
+  onOutbox?: () => void;
 }
 
 /**
@@ -106,8 +108,14 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
   }
 
   async function write<T extends Commit>(target: Target, actor: Actor, guard: Guard | undefined, clientMutationId: string | null | undefined, fn: (ctx: WriteContext) => Promise<T>): Promise<T> {
-    const result = await boardWrite(engine, target, actor, clock, guard, clientMutationId, fn);
+    let outboxed = 0;
+    const result = await boardWrite(engine, target, actor, clock, guard, clientMutationId, async (ctx) => {
+      const written = await fn(ctx);
+      outboxed = ctx.outboxed ?? 0;
+      return written;
+    });
     if (result.events.length > 0) followLog(result.boardId);
+    if (outboxed > 0) options.onOutbox?.();
     return result;
   }
 

@@ -5,6 +5,7 @@
 import { DomainError } from '../../lib/shared/domain/errors';
 import type { BoardEvent, BoardEventBody } from '../../lib/shared/domain/types';
 import type { Engine, WriteTx } from '../engine';
+import { outboxEvent } from '../webhooks';
 import { COLUMN_FIELDS, iso, type ColumnRow } from './rows';
 
 /** Who made a change; recorded on every event. */
@@ -41,6 +42,8 @@ export interface WriteContext {
   clientMutationId?: string | null;
   /** Appends an event (version bump, log row, projections kept in the same transaction). */
   append(body: BoardEventBody, cardId?: string | null): Promise<BoardEvent>;
+  /** Events this write put in the webhooks' outbox: the sender is woken after the commit. */
+  outboxed?: number;
 }
 
 async function boardOf(tx: WriteTx, target: Target): Promise<string | null> {
@@ -119,6 +122,9 @@ export async function appendEvent(ctx: WriteContext, body: BoardEventBody, cardI
       [seq, boardId, event.cardId, event.detectedAtColumnId, event.returnedToColumnId, event.reason, actor.name, now],
     );
   }
+  // The webhooks' outbox (db/webhooks.ts): committed with the event or not at all.
+  const outboxed = await outboxEvent(tx, event, now);
+  if (outboxed > 0) ctx.outboxed = (ctx.outboxed ?? 0) + outboxed;
   return event;
 }
 

@@ -21,6 +21,8 @@ import { hookRoutes } from './hooks/routes';
 import { importHandler, importLease } from './http/importRoute';
 import { sendError, sendJson, sendResult } from './http/respond';
 import { csv, route, type ApiEnv, type Method, type Result, type Route } from './http/routes';
+import type { Webhooks } from '../../db/webhooks';
+import { webhookRoutes } from './webhooks/routes';
 
 /** How many events one page of `GET /events` returns at most. */
 const HEALTH_PATH = '/api/health';
@@ -45,6 +47,9 @@ export interface ApiDeps {
   onTokenRevoked: (tokenId: string) => void;
   /** Reads that grow with a board's history: off the event loop (lib/server/heavyReads.ts). */
   heavy: HeavyReader;
+  /** Outgoing webhooks (lib/server/webhooks); `allowPrivateWebhooks`: FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE. */
+  webhooks: Webhooks;
+  allowPrivateWebhooks: boolean;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -164,6 +169,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     ),
     route('GET', '/api/cards/:cardId/history', async ({ params }) => ({ status: 200, body: { history: await store.cardHistory(params.cardId ?? '') } })),
     ...hookRoutes({ store, access }),
+    ...webhookRoutes({ access, webhooks: deps.webhooks, allowPrivate: deps.allowPrivateWebhooks }),
     ...accessRoutes({ store, access, onMemberRemoved: deps.onMemberRemoved, onPeopleChanged: deps.onPeopleChanged, onTokenRevoked: deps.onTokenRevoked }),
   ];
 

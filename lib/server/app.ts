@@ -20,6 +20,8 @@ import { DRAG_RATE, JOIN_RATE, RateLimiter, type RateLimitOptions } from './rate
 import { connectCluster } from './cluster';
 import { createRealtimeServer, type Realtime, type RealtimeServer } from './realtime';
 import { seedDemoBoard } from './seed';
+import { createWebhooks, type Webhooks } from '../../db/webhooks';
+import { startWebhookSender, type WebhookSender } from './webhooks/sender';
 
 export interface AppOptions {
   /** The SQLite file (or ':memory:'), used when there is no databaseUrl. */
@@ -64,6 +66,8 @@ export interface AppOptions {
    * with it); the write budget stays in Redis.
    */
   adapter?: ServerOptions['adapter'];
+  /** Outgoing webhooks: `allowPrivate` lets them reach internal addresses (FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE); default off. */
+  webhooks?: { allowPrivate?: boolean; timeoutMs?: number; pollMs?: number };
 }
 
 export interface RunningApp {
@@ -79,6 +83,8 @@ export interface RunningApp {
   engine: Engine;
   /** Reads that grow with a board's history, off the event loop (lib/server/heavyReads.ts). */
   heavy: HeavyReader;
+  /** Outgoing webhooks: their configuration and outbox (db/webhooks.ts). */
+  webhooks: Webhooks;
   httpServer: Server;
   close(): Promise<void>;
 }
@@ -113,10 +119,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     sqlitePath: options.dbPath,
     onError: (error) => logger.warn(`database connection lost (${error.message}); reconnecting on the next query`),
   });
+  // Assigned once listening; a write committed before that is found by the sender's first look.
+  let sender: WebhookSender | undefined;
   const store = createStore(engine, {
     ...options.storeOptions,
     onFlowError: (error, boardId) => logger.error(`flow aggregates of board ${boardId} could not be applied; rebuilding them from its log`, error),
+    onOutbox: () => sender?.wake(),
   });
+  const webhooks = createWebhooks(engine, options.storeOptions?.clock);
+  const allowPrivateWebhooks = options.webhooks?.allowPrivate ?? false;
   // A second connection for the reads that grow with a board's history; ':memory:' has no file to share.
   const heavy = !options.databaseUrl && options.dbPath === ':memory:' ? inlineReader(engine) : workerReader({ sqlitePath: options.dbPath, url: options.databaseUrl }, logger);
   const caughtUp = await store.flow.ensureReady();
@@ -240,6 +251,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     onPeopleChanged: (boardId) => realtime?.peopleChanged(boardId),
     onTokenRevoked: (tokenId) => realtime?.disconnectToken(tokenId),
     heavy,
+    webhooks,
+    allowPrivateWebhooks,
   });
   // better-auth reads its bodies itself, before anyone is signed in: capped here.
   const authHandler = capNodeBody(toNodeHandler(auth), AUTH_BODY_MAX_BYTES);
@@ -252,7 +265,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
     return isUnder(url, '/api') ? api(req, res) : pages(req, res);
   };
-  setServerHandle({ store, access, auth, needsFirstAdmin: () => access.needsFirstAdmin(), signup: options.signup ?? 'open' });
+  setServerHandle({ store, access, auth, webhooks, needsFirstAdmin: () => access.needsFirstAdmin(), signup: options.signup ?? 'open' });
+  // Deliveries left in the outbox by a previous run (a crash, a restart) are sent from here on.
+  sender = startWebhookSender({ webhooks, logger, allowPrivate: allowPrivateWebhooks, timeoutMs: options.webhooks?.timeoutMs, pollMs: options.webhooks?.pollMs, clock: options.storeOptions?.clock });
 
   const running = realtime;
   return {
@@ -266,8 +281,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     origins,
     engine,
     heavy,
+    webhooks,
     httpServer,
     async close() {
+      await sender?.stop();
       httpServer.closeAllConnections();
       // Closing Socket.IO disconnects every client and closes the HTTP server with it.
       await new Promise<void>((resolve) => void io.close(() => resolve()));

@@ -69,6 +69,14 @@ const EnvSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Let outgoing webhooks reach loopback, private and link-local addresses (receivers inside the
+   * operator's own network, and the tests). Off: such URLs are refused (lib/server/webhooks/ssrf.ts).
+   */
+  FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

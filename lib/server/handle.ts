@@ -5,12 +5,15 @@
  */
 import type { Access } from '../../db/access';
 import type { Store } from '../../db/store';
+import type { Webhooks } from '../../db/webhooks';
 import type { Auth, SignupPolicy } from './auth';
 
 export interface ServerHandle {
   store: Store;
   access: Access;
   auth: Auth;
+  /** Outgoing webhooks of boards (the integrations page). */
+  webhooks: Webhooks;
   needsFirstAdmin: () => Promise<boolean>;
   signup: SignupPolicy;
 }

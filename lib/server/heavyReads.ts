@@ -199,7 +199,7 @@ export function inlineReader(engine: Engine): HeavyReader {
  * The worker is TypeScript: a few lines of plain JavaScript register tsx (a runtime dependency, as
  * for the server itself) in the thread, then load it. Alike under tsx, Vitest and Next's server.
  */
-const BOOTSTRAP = `
+export const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 import(workerData.tsx).then((api) => { api.register(); return import(workerData.entry); });
 `;
@@ -211,7 +211,7 @@ function tsxApi(): string {
   if (!entry) throw new Error('tsx has no ./esm/api export');
   return pathToFileURL(join(dirname(manifest), entry)).href;
 }
-const TSX_API = tsxApi();
+export const TSX_API = tsxApi();
 const WORKER_ENTRY = new URL('./heavyReadWorker.ts', import.meta.url).href;
 
 /** The worker, started on the first job and restarted after it dies. */

@@ -25,8 +25,10 @@ test('an admin makes a GitHub hook in the UI; a pull request opened moves PAY-2 
   // The key is on the card face.
   await expect(watcher.card(pay2.id)).toContainText('PAY-2');
 
-  // The admin reaches the page from the board's header, by keyboard.
+  // The admin reaches the page from Board settings, by keyboard.
   const page = admin.page;
+  await page.getByTestId('board-settings').focus();
+  await page.keyboard.press('Enter');
   await page.getByTestId('open-integrations').focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Inbound hooks' })).toBeVisible();

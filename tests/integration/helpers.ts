@@ -259,6 +259,8 @@ export interface HarnessOptions {
   authRateLimit?: boolean;
   /** Reverse proxies whose X-Forwarded-For the server believes; none by default. */
   trustedProxies?: number;
+  /** Outgoing webhooks' settings (lib/server/app.ts); internal receivers refused unless a test allows them. */
+  webhooks?: { allowPrivate?: boolean; timeoutMs?: number; pollMs?: number };
 }
 
 export interface Harness {
@@ -327,6 +329,7 @@ export function startTestServer(harnessOptions: HarnessOptions = {}): Harness {
       authRateLimit: harnessOptions.authRateLimit ?? false,
       signup: harnessOptions.signup ?? 'open',
       trustedProxies: harnessOptions.trustedProxies ?? 0,
+      webhooks: harnessOptions.webhooks,
       ...(harnessOptions.clock ? { storeOptions: { clock: harnessOptions.clock } } : {}),
     });
     // The first account is the instance admin; REST calls without `as` use its token.

@@ -33,6 +33,7 @@ const app = await startApp({
   writeRate: { perSecond: Number(rate), burst: Number(burst) },
   socketsPerAccount: env.FLOWBOARD_SOCKETS_PER_ACCOUNT,
   authRateLimit: false,
+  webhooks: { allowPrivate: env.FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE },
 });
 console.log(`listening on ${app.url}`);
 

@@ -25,6 +25,7 @@ describe('environment', () => {
       FLOWBOARD_TRUSTED_PROXIES: 0,
       FLOWBOARD_SIGNUP: 'open',
       FLOWBOARD_AUTH_RATE_LIMIT: true,
+      FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE: false,
     });
   });
 
@@ -41,8 +42,11 @@ describe('environment', () => {
       FLOWBOARD_TRUSTED_PROXIES: 0,
       FLOWBOARD_SIGNUP: 'open',
       FLOWBOARD_AUTH_RATE_LIMIT: true,
+      FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE: false,
     });
     expect(parseEnv({ PORT: '0' }).PORT).toBe(0);
+    expect(parseEnv({ FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE: 'true' }).FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE).toBe(true);
+    expect(failure({ FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE: 'yes' })).toMatch(/FLOWBOARD_WEBHOOKS_ALLOW_PRIVATE/);
     expect(parseEnv({ FLOWBOARD_SEED: '0' }).FLOWBOARD_SEED).toBe(false);
     expect(parseEnv({ FLOWBOARD_SEED: '1' }).FLOWBOARD_SEED).toBe(true);
   });

@@ -3,6 +3,8 @@ import { cache } from 'react';
 import { Board } from '../../../components/board/Board';
 import { parseFilter } from '../../../lib/client/boardFilter';
 import { readBoardPage } from '../../../lib/server/boardPage';
+import { getServerHandle } from '../../../lib/server/handle';
+import { WebhookNotice } from '../../../components/integrations/WebhookNotice';
 
 interface BoardPageProps {
   params: Promise<{ boardId: string }>;
@@ -24,6 +26,17 @@ export async function generateMetadata({ params }: BoardPageProps): Promise<Meta
 export default async function BoardPage({ params, searchParams }: BoardPageProps) {
   const { boardId } = await params;
   const { board, me } = await loadBoard(boardId);
+  // Admins are told of webhooks the app turned off (lib/server/webhooks): one indexed read, admins only.
+  const notices = me.role === 'admin' ? await getServerHandle().webhooks.disabledNotices(board.id) : [];
   // Keyed by board: moving to another board starts a fresh sync instead of mixing two boards.
-  return <Board key={board.id} initial={board} me={me} renderedAt={Date.now()} filter={parseFilter(await searchParams)} />;
+  return (
+    <Board
+      key={board.id}
+      initial={board}
+      me={me}
+      renderedAt={Date.now()}
+      filter={parseFilter(await searchParams)}
+      notice={notices.length > 0 ? <WebhookNotice boardId={board.id} notices={notices} /> : undefined}
+    />
+  );
 }

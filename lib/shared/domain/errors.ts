@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'IMPORT_BUSY',
   'UNDO_EXPIRED',
   'BAD_SIGNATURE',
+  'WEBHOOK_URL_REFUSED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -46,6 +47,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   UNDO_EXPIRED: 409,
   /** An inbound hook's delivery without its provider's proof of the hook's secret (lib/server/hooks/verify.ts). */
   BAD_SIGNATURE: 401,
+  /** A webhook URL that is not http(s), or names an internal address (lib/server/webhooks/ssrf.ts). */
+  WEBHOOK_URL_REFUSED: 400,
 };
 
 /** A refusal the user can act on. Anything else that is thrown is logged and reported as INTERNAL. */

@@ -1,0 +1,11 @@
+/** The outgoing webhooks suite again, on a PostgreSQL database of its own (tests/services.ts). */
+import { describe, it } from 'vitest';
+import { withPostgres } from '../../services';
+import { runSuiteOnEngine } from '../helpers';
+
+if (withPostgres) {
+  runSuiteOnEngine('postgres');
+  await import('../webhooks-out.test');
+} else {
+  describe.skip('outgoing webhooks on PostgreSQL', () => it('needs a PostgreSQL server (FLOWBOARD_TEST_DATABASE_URL)', () => {}));
+}
