@@ -86,6 +86,7 @@ export async function generateBoard(path: string, log: (m: string) => void): Pro
       updatedAt: new Date(at).toISOString(),
       enteredColumnAt: new Date(at).toISOString(),
       assigneeIds: [],
+      number: n + 1,
       parentId: null,
     };
     pending.push({ at, cardId, body: { type: 'card_created', card } });

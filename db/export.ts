@@ -5,19 +5,22 @@ import { formatItemsCsv, toCsv, type ExportItem } from '../lib/shared/flow/csv';
 import type { Engine, Sql } from './engine';
 import { peopleOf } from './store/people';
 import { assigneesOf } from './store/rows';
+import { keyPrefixOf } from '../lib/shared/domain/keys';
 
 export function exportItemsCsv(engine: Engine, boardId: string, tz: string, now = Date.now()): Promise<string> {
   return engine.read((sql) => itemsCsvOf(sql, boardId, tz, now));
 }
 
 async function itemsCsvOf(sql: Sql, boardId: string, tz: string, now: number): Promise<string> {
-  if (!(await sql.get('select 1 from boards where id = ?', [boardId]))) throw new DomainError('NOT_FOUND', 'Board not found');
+  const board = await sql.get<{ name: string; keyPrefix: string | null }>('select name, key_prefix as "keyPrefix" from boards where id = ?', [boardId]);
+  if (!board) throw new DomainError('NOT_FOUND', 'Board not found');
+  const prefix = keyPrefixOf({ name: board.name, keyPrefix: board.keyPrefix ?? undefined });
   const columns = await sql.all<{ id: string; name: string }>('select id, name from columns where board_id = ? and removed_at is null order by ord', [boardId]);
   // Imported items first in file order (rowid), then cards made on the board, oldest first.
   // A split's child names its parent in `Parent` by the ID the parent had in this layout (its imported
   // ID, else its card id): the value an earlier export of the board wrote in the parent's ID column.
-  const rows = await sql.values<[string, string, string, string | null, string | null, string | null, number, number | null, string, string | null, string]>(
-    `select c.id, c.title, c.type, i.external_id, i.link, i.attributes, c.blocked_ms, c.blocked_since, c.assignee_ids, coalesce(pi.external_id, c.parent_id), c.stage from cards c
+  const rows = await sql.values<[string, string, string, string | null, string | null, string | null, number, number | null, string, string | null, string, number | null]>(
+    `select c.id, c.title, c.type, i.external_id, i.link, i.attributes, c.blocked_ms, c.blocked_since, c.assignee_ids, coalesce(pi.external_id, c.parent_id), c.stage, c.number from cards c
      left join imported_items i on i.card_id = c.id
      left join imported_items pi on pi.card_id = c.parent_id
      where c.board_id = ? and c.deleted_at is null
@@ -34,7 +37,7 @@ async function itemsCsvOf(sql: Sql, boardId: string, tz: string, now: number): P
   const attributeHeaders: string[] = [];
   let withLink = false;
   const names = new Map((await peopleOf(sql, boardId)).map((p) => [p.id, p.name]));
-  const items: ExportItem[] = rows.map(([id, title, type, externalId, link, attributesJson, blockedMs, blockedSince, assigneeIds, parent, stage]) => {
+  const items: ExportItem[] = rows.map(([id, title, type, externalId, link, attributesJson, blockedMs, blockedSince, assigneeIds, parent, stage, number]) => {
     const attributes: Record<string, string> = externalId === null ? { Type: type } : (JSON.parse(attributesJson ?? '{}') as Record<string, string>);
     if (parent !== null) attributes.Parent = parent;
     for (const h of Object.keys(attributes)) if (!attributeHeaders.includes(h)) attributeHeaders.push(h);
@@ -42,7 +45,8 @@ async function itemsCsvOf(sql: Sql, boardId: string, tz: string, now: number): P
     const e = enteredBy.get(id);
     const blocked = blockedTimeOf({ blockedMs: Number(blockedMs), blockedSince: blockedSince === null ? null : new Date(Number(blockedSince)).toISOString() }, now);
     const assignees = assigneesOf(assigneeIds).map((a) => names.get(a) ?? 'Former member');
-    return { externalId: externalId ?? id, link, title, entered: columns.map((c) => e?.get(c.id) ?? null), attributes, blockedMs: blocked, assignees, stage: stage === 'done' ? 'done' : 'doing' };
+    const key = number ? `${prefix}-${Number(number)}` : '';
+    return { externalId: externalId ?? id, link, title, entered: columns.map((c) => e?.get(c.id) ?? null), attributes, blockedMs: blocked, assignees, stage: stage === 'done' ? 'done' : 'doing', key };
   });
   return formatItemsCsv(
     columns.map((c) => c.name),

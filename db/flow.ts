@@ -325,6 +325,9 @@ export async function applyEvent(tx: WriteTx, event: BoardEvent): Promise<void> 
     case 'column_split_set':
     case 'working_days_set':
     case 'board_renamed':
+    case 'key_prefix_set':
+    // An automated move's refusal moved nothing.
+    case 'card_automation_refused':
     // Lanes filter the flow by card (the card's current lane), they do not change the counters.
     case 'lane_added':
     case 'lane_renamed':

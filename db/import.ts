@@ -10,6 +10,7 @@
  * start (store.flow.ensureReady). So nothing is ever half-imported. Rows go in as multi-row inserts:
  * on PostgreSQL one statement per row would be a round trip each.
  */
+import { defaultKeyPrefix, keysOfFile } from '../lib/shared/domain/keys';
 import { generateNKeysBetween } from 'fractional-indexing';
 import type { Engine, Param, WriteTx } from './engine';
 import { BUMP_DAILY, BUMP_HOURLY, discardBoard, resolveCommitment } from './flow';
@@ -153,6 +154,10 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
 
   // Plan in memory first, a slice at a time: positions, the steps in time order, the counters.
   const cardIds = plan.items.map(() => opts.newId());
+  // An export read back keeps its keys (its Key column); any other file is numbered in its order.
+  const fileKeys = keysOfFile(plan.items.map((it) => Object.entries(it.attributes).find(([h]) => h.trim().toLowerCase() === 'key')?.[1]));
+  const numberOf = (i: number) => fileKeys?.numbers[i] ?? i + 1;
+  const keyPrefix = fileKeys?.prefix ?? defaultKeyPrefix(opts.name);
   const people = await peopleOfItems(engine, plan, opts.actorId ?? null);
   const flows = plan.items.map((it) => itemFlow(it.dates));
   const finalColumn = flows.map((f) => (f.steps.at(-1) as { column: number }).column);
@@ -221,6 +226,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         enteredColumnAt: iso(step.at),
         assigneeIds: (people.assignees[i] as string[] | undefined) ?? [],
         stage: steps.length === 1 ? item.stage : 'doing',
+        number: numberOf(i),
         parentId: null,
       };
       return { type: 'card_created', card };
@@ -248,7 +254,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
 
   try {
     await engine.write(async (tx) => {
-      await tx.run('insert into boards (id, name, version, created_at, flow_ready, importing, flow_version) values (?, ?, 0, ?, true, true, 0)', [boardId, opts.name, start]);
+      await tx.run('insert into boards (id, name, version, created_at, flow_ready, importing, flow_version, key_prefix) values (?, ?, 0, ?, true, true, 0, ?)', [boardId, opts.name, start, keyPrefix]);
       await insertRows(
         tx,
         'insert into columns (id, board_id, name, ord, wip_limit, created_at, removed_at, flow_ord, split)',
@@ -268,7 +274,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
         opts.actor,
         opts.actorId ?? null,
         start,
-        JSON.stringify({ name: opts.name, columns }),
+        JSON.stringify({ name: opts.name, columns, keyPrefix }),
       ]);
       if (opts.actorId) await tx.run("insert into board_members (board_id, user_id, role, created_at) values (?, ?, 'admin', ?)", [boardId, opts.actorId, Date.now()]);
     });
@@ -315,6 +321,7 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
           latest,
           JSON.stringify((people.assignees[i] as string[] | undefined) ?? []),
           item.stage,
+          numberOf(i),
         ]);
         itemRows.push([cardId, boardId, i, item.externalId, item.link, JSON.stringify(item.attributes)]);
         reached.forEach((at, k) => {
@@ -325,8 +332,8 @@ export async function importBoard(engine: Engine, plan: ImportPlan, opts: Import
       await engine.write(async (tx) => {
         await insertRows(
           tx,
-          'insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked_ms, created_at, updated_at, entered_column_at, assignee_ids, stage)',
-          14,
+          'insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked_ms, created_at, updated_at, entered_column_at, assignee_ids, stage, number)',
+          15,
           cardRows,
         );
         await insertRows(tx, 'insert into imported_items (card_id, board_id, ord, external_id, link, attributes)', 6, itemRows);

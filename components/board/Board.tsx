@@ -30,6 +30,8 @@ import { cardElement } from './focus';
 import { ReasonDialog } from './ReasonDialog';
 import { BoardFilterProvider, FilterBar } from './BoardFilters';
 import { PeopleProvider } from './People';
+import { CardKeysProvider } from './CardKey';
+import { keyPrefixOf } from '../../lib/shared/domain/keys';
 import { NO_FILTER, type BoardFilter } from '../../lib/client/boardFilter';
 
 const SCREEN_READER_INSTRUCTIONS = {
@@ -177,7 +179,8 @@ export function Board({
       <link rel="expect" href="#board-end" blocking="render" />
       <FlowMarksProvider boardId={view.id} version={view.version} live={status === 'live'}>
         <PeopleProvider people={sync.people}>
-        <BoardFilterProvider initial={filter}>
+        <CardKeysProvider prefix={keyPrefixOf(view)} columns={view.columns}>
+        <BoardFilterProvider initial={filter} keyPrefix={keyPrefixOf(view)}>
         <div className="flex h-dvh flex-col bg-slate-100">
           <SkipLink target="work-centers">Skip to work centers</SkipLink>
           <BoardHeader
@@ -295,6 +298,7 @@ export function Board({
           ) : null}
         </div>
         </BoardFilterProvider>
+        </CardKeysProvider>
         </PeopleProvider>
       </FlowMarksProvider>
     </RenderedAtContext>

@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useEffect, useRef } from 'react';
+import { keyPrefixOf } from '../../lib/shared/domain/keys';
 import type { BoardSnapshot, CardDTO } from '../../lib/shared/domain/types';
 import type { FlowSocket } from '../../lib/client/socket';
 import type { BoardActions } from '../../lib/client/useBoardActions';
@@ -109,6 +110,8 @@ export function BoardDialogs({ dialog, setDialog, view, cardById, cardCounts, so
         onRename={(name) => void actions.renameBoard(name)}
         personWipLimit={view.personWipLimit ?? null}
         onSetPersonWipLimit={(limit) => void actions.setPersonWipLimit(limit)}
+        keyPrefix={keyPrefixOf(view)}
+        onSetKeyPrefix={(prefix) => void actions.setKeyPrefix(prefix)}
         onAddColumn={(name, wipLimit) => void actions.addColumn(name, wipLimit, view.columns.length)}
         onClose={close}
       >

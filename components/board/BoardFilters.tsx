@@ -18,10 +18,10 @@ interface FilterState {
 
 const FilterContext = createContext<FilterState>({ filter: NO_FILTER, setFilter: () => {}, match: null });
 
-export function BoardFilterProvider({ initial, children }: { initial: BoardFilter; children: ReactNode }) {
+export function BoardFilterProvider({ initial, keyPrefix, children }: { initial: BoardFilter; keyPrefix: string; children: ReactNode }) {
   const [filter, setState] = useState(initial);
   const isAging = useAgingTest();
-  const match = useMemo(() => cardMatcher(filter, isAging), [filter, isAging]);
+  const match = useMemo(() => cardMatcher(filter, isAging, keyPrefix), [filter, isAging, keyPrefix]);
   const setFilter = useCallback((next: BoardFilter) => {
     setState(next);
     // Replaced, not pushed: the back button leaves the board rather than stepping through keystrokes.
@@ -90,7 +90,7 @@ export function FilterBar({ cards, total, people }: { cards: readonly CardDTO[];
   return (
     <div role="search" aria-label="Filter cards" data-testid="filter-bar" className="flex flex-wrap items-center gap-x-2 gap-y-1.5 border-b border-slate-200 bg-white px-3 py-1.5">
       <label htmlFor={ids.search} className="sr-only">
-        Search card titles
+        Search card titles and keys
       </label>
       <input
         ref={search}
@@ -98,7 +98,7 @@ export function FilterBar({ cards, total, people }: { cards: readonly CardDTO[];
         type="search"
         value={filter.q}
         maxLength={200}
-        placeholder="Search titles ( / )"
+        placeholder="Search titles, keys ( / )"
         aria-keyshortcuts="/"
         onChange={(e) => set({ q: e.target.value })}
         onKeyDown={(e) => {

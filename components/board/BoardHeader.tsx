@@ -78,6 +78,7 @@ export function BoardHeader({ boardId, name, status, viewers, selfId, me, onOpen
       >
         Members
       </Link>
+
       <Link
         href={`/boards/${boardId}/flow`}
         className={`rounded-md px-2 py-1 text-sm text-slate-300 hover:bg-slate-800 hover:text-white ${folded}`}

@@ -1,6 +1,7 @@
 'use client';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { LIMITS } from '../../lib/shared/domain/limits';
+import { KEY_PREFIX_PATTERN, KEY_PREFIX_RULE } from '../../lib/shared/domain/keys';
 import { parseBoardName, parseColumnName, parseWipLimit } from '../../lib/client/forms';
 import { Button } from '../ui/Button';
 import { Field, FormError, inputClass } from '../ui/Field';
@@ -15,13 +16,16 @@ interface BoardSettingsDialogProps {
   /** The most cards in progress one person may hold (db/store/people.ts); null: no limit. */
   personWipLimit?: number | null;
   onSetPersonWipLimit?: (limit: number | null) => void;
+  /** The prefix of the board's card keys (lib/shared/domain/keys.ts). */
+  keyPrefix?: string;
+  onSetKeyPrefix?: (prefix: string) => void;
   onClose(): void;
   /** More sections (the lanes: LaneSettings). */
   children?: ReactNode;
 }
 
 /** Rename the board, or add a work center at the end of the value stream. */
-export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, onAddColumn, personWipLimit = null, onSetPersonWipLimit, onClose, children }: BoardSettingsDialogProps) {
+export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, onAddColumn, personWipLimit = null, onSetPersonWipLimit, keyPrefix, onSetKeyPrefix, onClose, children }: BoardSettingsDialogProps) {
   const [name, setName] = useState(boardName);
   const [renameError, setRenameError] = useState<string | null>(null);
   const [columnName, setColumnName] = useState('');
@@ -71,6 +75,7 @@ export function BoardSettingsDialog({ boardName, columnCount, focus, onRename, o
         </div>
       </form>
       {onSetPersonWipLimit ? <PersonWipLimitForm current={personWipLimit} onSave={onSetPersonWipLimit} onClose={onClose} /> : null}
+      {onSetKeyPrefix && keyPrefix ? <KeyPrefixForm current={keyPrefix} onSave={onSetKeyPrefix} onClose={onClose} /> : null}
       <form onSubmit={add} className="mt-5 space-y-3 border-t border-slate-200 pt-4" noValidate>
         <h3 className="text-sm font-semibold text-slate-800">Add a work center at the end</h3>
         {full ? <p className="text-sm text-slate-600">A board holds at most {LIMITS.columnsPerBoard} work centers.</p> : null}
@@ -151,6 +156,53 @@ function PersonWipLimitForm({ current, onSave, onClose }: { current: number | nu
         </div>
         <Button type="submit" variant="primary" data-testid="person-wip-save">
           Set limit
+        </Button>
+      </div>
+      <FormError message={error} />
+    </form>
+  );
+}
+
+/** The prefix of the board's card keys: PAY-42 reads PAYM-42 once it is changed (the numbers stay). */
+function KeyPrefixForm({ current, onSave, onClose }: { current: string; onSave(prefix: string): void; onClose(): void }) {
+  const [value, setValue] = useState(current);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+  const hint = useId();
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    const prefix = value.trim().toUpperCase();
+    if (!KEY_PREFIX_PATTERN.test(prefix)) return setError(KEY_PREFIX_RULE);
+    if (prefix !== current) onSave(prefix);
+    onClose();
+  };
+  return (
+    <form onSubmit={save} className="mt-5 space-y-3 border-t border-slate-200 pt-4" noValidate>
+      <div className="flex items-end gap-2">
+        <div className="flex-1">
+          <Field
+            label="Card key prefix"
+            htmlFor={id}
+            hint={
+              <span id={hint}>
+                Cards are {current}-1, {current}-2…; a pipeline finds them by their key in a branch or commit message. Changing it keeps the numbers.
+              </span>
+            }
+          >
+            <input
+              id={id}
+              value={value}
+              maxLength={10}
+              aria-describedby={hint}
+              aria-invalid={error ? true : undefined}
+              onChange={(e) => setValue(e.target.value)}
+              className={`${inputClass} font-mono uppercase`}
+              data-testid="key-prefix-input"
+            />
+          </Field>
+        </div>
+        <Button type="submit" variant="primary" data-testid="key-prefix-save">
+          Set prefix
         </Button>
       </div>
       <FormError message={error} />

@@ -1,5 +1,6 @@
 'use client';
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { refusalText, useCardKeys } from './CardKey';
 import { CARD_TYPES, type CardDTO, type CardType, type ColumnDTO, type LaneDTO } from '../../lib/shared/domain/types';
 import { LIMITS } from '../../lib/shared/domain/limits';
 import { columnName } from '../../lib/client/boardView';
@@ -107,6 +108,7 @@ function CardForecast({ card, committedAt }: { card: CardDTO; committedAt: numbe
 }
 
 export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete, onSplit, onClose, returnFocus, readOnly = false }: CardDialogProps) {
+  const keys = useCardKeys();
   const [draft, setDraft] = useState<Required<CardChanges>>({
     title: card.title,
     description: card.description,
@@ -141,6 +143,11 @@ export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete
       title={card.title}
       description={
         <span>
+          {keys.prefix && card.number > 0 ? (
+            <>
+              <span data-testid="card-key" className="font-mono font-medium">{`${keys.prefix}-${card.number}`}</span> ·{' '}
+            </>
+          ) : null}
           In <strong>{columnName(columns, card.columnId)}</strong>
           {card.stage === 'done' ? <span data-testid="card-stage"> · done, waiting to be pulled</span> : null}
           {lanes.length > 1 ? (
@@ -163,6 +170,13 @@ export function CardDialog({ card, columns, lanes = [], socket, onSave, onDelete
       returnFocus={returnFocus}
       size="lg"
     >
+      {card.automationRefusal ? (
+        <p role="note" data-testid="card-dialog-refusal" className="mb-4 rounded-lg border border-amber-500 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+          <span aria-hidden>⚠ </span>
+          {refusalText(card.automationRefusal, keys.workCenterName)} <span className="text-amber-900">({card.automationRefusal.code})</span>. It stays here until
+          someone, or the pipeline, moves it.
+        </p>
+      ) : null}
       <CardAges card={card} columns={columns} />
       <div className="grid gap-6 md:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         {splitting && onSplit ? (

@@ -7,6 +7,7 @@ import { CARD_TYPE_LABEL } from './cardStyle';
 import { MINUTE_MS, blockedTimeOf, formatBlockedTime } from '../../lib/shared/domain/blocked';
 import { agingMark, useAging } from '../flow/FlowMarks';
 import { CardAvatars } from './People';
+import { CardKey, RefusalBadge } from './CardKey';
 
 /** The classes of a card's box (see .card in globals.css): its type's colour and its state. */
 export function cardClass(card: CardDTO, movingBy: string | undefined, lifted = false): string {
@@ -65,6 +66,7 @@ export function cardContent(card: CardDTO, movingBy: string | undefined) {
   return (
     <>
       <div className="card-meta">
+        <CardKey number={card.number} />
         <span className="card-chip">{CARD_TYPE_LABEL[card.type]}</span>
         {card.parentId ? (
           <span data-testid={`split-mark-${card.id}`} className="whitespace-nowrap text-slate-600" title="Split from a larger card: its dialog names it">
@@ -98,6 +100,7 @@ export function cardContent(card: CardDTO, movingBy: string | undefined) {
           {card.blockedReason ? <span className="font-normal">: {card.blockedReason}</span> : null}
         </p>
       ) : null}
+      {card.automationRefusal ? <RefusalBadge cardId={card.id} refusal={card.automationRefusal} /> : null}
       {movingBy ? (
         <p data-testid={`being-moved-${card.id}`} className="mt-1.5 text-xs font-medium text-amber-800">
           <span aria-hidden className="mr-1 inline-block size-2 animate-pulse rounded-full bg-amber-500" />

@@ -24,6 +24,8 @@ export const boards = pgTable('boards', {
   flowVersion: integer('flow_version').notNull().default(0),
   personWipLimit: integer('person_wip_limit'),
   workingDays: text('working_days'),
+  keyPrefix: text('key_prefix'),
+  hookMapping: text('hook_mapping'),
 });
 
 export const columns = pgTable(
@@ -67,8 +69,11 @@ export const cards = pgTable(
     assigneeIds: text('assignee_ids').notNull().default('[]'),
     stage: text('stage').notNull().default('doing'),
     parentId: text('parent_id'),
+    number: integer('number'),
+    automationRefusal: text('automation_refusal'),
   },
   (t) => [
+    uniqueIndex('cards_board_number_idx').on(t.boardId, t.number),
     index('cards_column_idx').on(t.columnId, t.position),
     index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt),
     index('cards_assigned_idx').on(t.boardId).where(sql`assignee_ids <> '[]'`),
@@ -432,4 +437,62 @@ export const webhookDeliveries = pgTable(
     createdAt: ms('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.webhookId, t.eventVersion] }), index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
+);
+
+export const inboundHooks = pgTable(
+  'inbound_hooks',
+  {
+    id: text('id').primaryKey(),
+    boardId: board(),
+    name: text('name').notNull(),
+    provider: text('provider').notNull(),
+    secret: text('secret').notNull(),
+    createdAt: ms('created_at').notNull(),
+    createdBy: text('created_by'),
+  },
+  (t) => [index('inbound_hooks_board_idx').on(t.boardId)],
+);
+
+export const inboundHookLog = pgTable(
+  'inbound_hook_log',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    hookId: text('hook_id')
+      .notNull()
+      .references(() => inboundHooks.id, { onDelete: 'cascade' }),
+    boardId: board(),
+    at: ms('at').notNull(),
+    provider: text('provider').notNull(),
+    happening: text('happening'),
+    deliveryId: text('delivery_id'),
+    cardKey: text('card_key'),
+    outcome: text('outcome').notNull(),
+    code: text('code'),
+    message: text('message').notNull(),
+  },
+  (t) => [index('inbound_hook_log_hook_idx').on(t.hookId, t.seq)],
+);
+
+export const inboundDeliveries = pgTable(
+  'inbound_deliveries',
+  {
+    hookId: text('hook_id')
+      .notNull()
+      .references(() => inboundHooks.id, { onDelete: 'cascade' }),
+    deliveryId: text('delivery_id').notNull(),
+    at: ms('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hookId, t.deliveryId] })],
+);
+
+export const alertCards = pgTable(
+  'alert_cards',
+  {
+    boardId: board(),
+    fingerprint: text('fingerprint').notNull(),
+    cardId: text('card_id').notNull(),
+    status: text('status').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.boardId, t.fingerprint] })],
 );

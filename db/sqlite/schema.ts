@@ -26,6 +26,10 @@ export const boards = sqliteTable('boards', {
   personWipLimit: integer('person_wip_limit'),
   /** Working days for forecasts as JSON ({ weekdays, holidays }); null: every day. */
   workingDays: text('working_days'),
+  /** The prefix of the board's card keys (lib/shared/domain/keys.ts); null: derived from the name (frozen at the first rename). */
+  keyPrefix: text('key_prefix'),
+  /** The inbound hooks' mapping from pipeline happenings to work centers, as JSON (lib/shared/hooks.ts); null: none. */
+  hookMapping: text('hook_mapping'),
 });
 
 export const columns = sqliteTable(
@@ -86,8 +90,13 @@ export const cards = sqliteTable(
     stage: text('stage').notNull().default('doing'),
     /** The card this one was split from (db/store/cardSplit.ts); a split parent is off the board (deleted_at set) and the log says it was split. */
     parentId: text('parent_id'),
+    /** The card's number on its board (its key is PREFIX-number): max + 1 under the board's lock, never reused. */
+    number: integer('number'),
+    /** The last automated move refused for this card (JSON AutomationRefusal); cleared by its next move. */
+    automationRefusal: text('automation_refusal'),
   },
   (t) => [
+    uniqueIndex('cards_board_number_idx').on(t.boardId, t.number),
     index('cards_column_idx').on(t.columnId, t.position),
     index('cards_board_live_idx').on(t.boardId, t.columnId, t.deletedAt),
     // The assigned cards only: a join names their people without reading a big board's every card.
@@ -562,4 +571,75 @@ export const webhookDeliveries = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.webhookId, t.eventVersion] }), index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
+);
+
+/** Inbound hooks (lib/server/hooks): one endpoint and secret each; the secret is kept to check HMAC signatures. */
+export const inboundHooks = sqliteTable(
+  'inbound_hooks',
+  {
+    id: text('id').primaryKey(),
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** What the admin said will call it (github, gitlab, alertmanager, generic); the request's headers decide. */
+    provider: text('provider').notNull(),
+    secret: text('secret').notNull(),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by'),
+  },
+  (t) => [index('inbound_hooks_board_idx').on(t.boardId)],
+);
+
+/** What each inbound hook received and what it did (or why it did nothing): for the board's admins. */
+export const inboundHookLog = sqliteTable(
+  'inbound_hook_log',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    hookId: text('hook_id')
+      .notNull()
+      .references(() => inboundHooks.id, { onDelete: 'cascade' }),
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    provider: text('provider').notNull(),
+    happening: text('happening'),
+    deliveryId: text('delivery_id'),
+    cardKey: text('card_key'),
+    /** moved, created, noted, refused, ignored, duplicate, unauthorized, invalid, failed. */
+    outcome: text('outcome').notNull(),
+    code: text('code'),
+    message: text('message').notNull(),
+  },
+  (t) => [index('inbound_hook_log_hook_idx').on(t.hookId, t.seq)],
+);
+
+/** Delivery ids already handled per hook: a replay is answered "already handled" and does nothing. */
+export const inboundDeliveries = sqliteTable(
+  'inbound_deliveries',
+  {
+    hookId: text('hook_id')
+      .notNull()
+      .references(() => inboundHooks.id, { onDelete: 'cascade' }),
+    deliveryId: text('delivery_id').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hookId, t.deliveryId] })],
+);
+
+/** One card per alert fingerprint per board: re-firing notifications find it here. */
+export const alertCards = sqliteTable(
+  'alert_cards',
+  {
+    boardId: text('board_id')
+      .notNull()
+      .references(() => boards.id, { onDelete: 'cascade' }),
+    fingerprint: text('fingerprint').notNull(),
+    cardId: text('card_id').notNull(),
+    /** firing or resolved, as the last notification said. */
+    status: text('status').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.boardId, t.fingerprint] })],
 );

@@ -7,6 +7,7 @@ import type { Sql, WriteTx } from '../engine';
 import { BOARD_FIELDS, CARD_FIELDS, EVENT_FIELDS, eventFromRow, eventJsonFromRow, iso, toCardDTO, toColumnDTO, type BoardRow, type CardRow, type EventRow } from './rows';
 import { liveColumns, type Actor, type Commit, type WriteContext } from './tx';
 import { insertDefaultLane, liveLanes } from './lanes';
+import { defaultKeyPrefix, keyPrefixOf } from '../../lib/shared/domain/keys';
 
 const DAY_MS = 86_400_000;
 
@@ -14,7 +15,8 @@ const DAY_MS = 86_400_000;
 export async function insertBoard(tx: WriteTx, input: BoardCreateInput, actor: Actor, ids: { boardId: string; newId: () => string }, now: number) {
   const { boardId } = ids;
   const template = input.columns ?? VALUE_STREAM_TEMPLATE;
-  await tx.run('insert into boards (id, name, version, created_at) values (?, ?, 0, ?)', [boardId, input.name, now]);
+  // The key prefix is frozen at creation: renaming the board leaves its cards' keys as they are.
+  await tx.run('insert into boards (id, name, version, created_at, key_prefix) values (?, ?, 0, ?, ?)', [boardId, input.name, now, defaultKeyPrefix(input.name)]);
   const cols = template.map((c, ord) => ({ id: ids.newId(), boardId, name: c.name, ord, wipLimit: c.wipLimit ?? null, createdAt: now, removedAt: null, flowOrd: ord, split: false }));
   for (const c of cols) {
     await tx.run('insert into columns (id, board_id, name, ord, wip_limit, created_at, removed_at, flow_ord) values (?, ?, ?, ?, ?, ?, null, ?)', [
@@ -34,7 +36,10 @@ export async function insertBoard(tx: WriteTx, input: BoardCreateInput, actor: A
 
 export async function renameBoard({ tx, boardId, append }: WriteContext, input: BoardRenameInput): Promise<Commit> {
   const event = await append({ type: 'board_renamed', name: input.name });
-  await tx.run('update boards set name = ? where id = ?', [input.name, boardId]);
+  // A board from before card keys has its prefix derived from its name: the old name's stays (apply.ts does the same).
+  const old = await tx.get<{ name: string; keyPrefix: string | null }>('select name, key_prefix as "keyPrefix" from boards where id = ?', [boardId]);
+  const keyPrefix = old?.keyPrefix ?? defaultKeyPrefix(old?.name ?? input.name);
+  await tx.run('update boards set name = ?, key_prefix = ? where id = ?', [input.name, keyPrefix, boardId]);
   return { boardId, version: event.version, events: [event] };
 }
 
@@ -56,6 +61,11 @@ export async function configureBoard({ tx, boardId, append }: WriteContext, inpu
   if (input.personWipLimit !== undefined && input.personWipLimit !== board.personWipLimit) {
     await tx.run('update boards set person_wip_limit = ? where id = ?', [input.personWipLimit, boardId]);
     events.push(await append({ type: 'person_wip_limit_set', personWipLimit: input.personWipLimit }));
+  }
+  // The card keys' prefix: its own event; the numbers stay, so PAY-42 reads PAYM-42 from now on.
+  if (input.keyPrefix !== undefined && input.keyPrefix !== keyPrefixOf({ name: board.name, keyPrefix: board.keyPrefix ?? undefined })) {
+    await tx.run('update boards set key_prefix = ? where id = ?', [input.keyPrefix, boardId]);
+    events.push(await append({ type: 'key_prefix_set', keyPrefix: input.keyPrefix }));
   }
   // Working days for forecasts: their own event too, kept in a canonical order so that "no change" is seen.
   if (input.workingDays !== undefined) {
@@ -98,7 +108,8 @@ async function boardHead(sql: Sql, boardId: string, now: number): Promise<Omit<B
   const returned = new Map(defects.map((d) => [d.columnId, d.n]));
   const columns = (await liveColumns(sql, boardId)).map((c) => toColumnDTO(c, returned.get(c.id) ?? 0));
   const lanes = await liveLanes(sql, boardId);
-  const head = { id: board.id, name: board.name, version: board.version, createdAt: iso(board.createdAt), columns, lanes };
+  const keyPrefix = keyPrefixOf({ name: board.name, keyPrefix: board.keyPrefix ?? undefined });
+  const head = { id: board.id, name: board.name, version: board.version, createdAt: iso(board.createdAt), columns, lanes, keyPrefix };
   return board.personWipLimit === null ? head : { ...head, personWipLimit: board.personWipLimit };
 }
 

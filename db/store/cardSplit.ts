@@ -64,18 +64,20 @@ export async function splitCard(ctx: WriteContext, input: CardSplitInput, newId:
   const next = sorted[sorted.findIndex((c) => c.id === parent.id) + 1] ?? null;
   const at = iso(now);
   let previous = parent.position;
-  const children: CardDTO[] = titles.map((title) => {
+  // Each child is a new card with a key of its own: the board's next numbers, after its lock (the parent keeps its number).
+  const first = Number((await tx.get<{ n: number | null }>('select max(number) as n from cards where board_id = ?', [boardId]))?.n ?? 0) + 1;
+  const children: CardDTO[] = titles.map((title, i) => {
     previous = keyBetween(previous, next?.position ?? null);
-    return childOf(parent, newId(), title, previous, at);
+    return childOf(parent, newId(), title, previous, at, first + i);
   });
 
   // The parent leaves the board: off every live query (deleted_at), split in the log.
   await tx.run('update cards set deleted_at = ?, updated_at = ? where id = ?', [now, now, parent.id]);
   for (const child of children) {
     await tx.run(
-      `insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids, parent_id, stage)
-       values (?, ?, ?, ?, ?, ?, '', ?, false, null, 0, ?, ?, ?, ?, ?, ?)`,
-      [child.id, boardId, child.columnId, child.laneId, child.position, child.title, child.type, now, now, now, JSON.stringify(child.assigneeIds), parent.id, child.stage],
+      `insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids, parent_id, stage, number)
+       values (?, ?, ?, ?, ?, ?, '', ?, false, null, 0, ?, ?, ?, ?, ?, ?, ?)`,
+      [child.id, boardId, child.columnId, child.laneId, child.position, child.title, child.type, now, now, now, JSON.stringify(child.assigneeIds), parent.id, child.stage, child.number],
     );
   }
   const event = await ctx.append({ type: 'card_split', cardId: parent.id, columnId: parent.columnId, children }, parent.id);

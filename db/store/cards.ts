@@ -51,6 +51,9 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
   const assigneeIds = input.assigneeIds ?? [];
   const id = newId();
   await checkAssignees(tx, boardId, { id, columnId: column.id }, assigneeIds, []);
+  // After the board's lock: no other create of this board can take the same number. Deleted cards
+  // keep theirs (soft delete), so a number is never given twice.
+  const number = Number((await tx.get<{ n: number | null }>('select max(number) as n from cards where board_id = ?', [boardId]))?.n ?? 0) + 1;
   const row: CardRow = {
     id,
     boardId,
@@ -71,12 +74,14 @@ export async function createCard({ tx, boardId, now, append }: WriteContext, inp
     deletedAt: null,
     assigneeIds: JSON.stringify(assigneeIds),
     stage: 'doing',
+    number,
+    automationRefusal: null,
     parentId: null,
   };
   await tx.run(
-    `insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids)
-     values (?, ?, ?, ?, ?, ?, ?, ?, false, null, 0, ?, ?, ?, ?)`,
-    [row.id, boardId, row.columnId, lane.id, position, row.title, row.description, row.type, now, now, now, row.assigneeIds],
+    `insert into cards (id, board_id, column_id, lane_id, position, title, description, type, blocked, blocked_reason, defect_count, created_at, updated_at, entered_column_at, assignee_ids, number)
+     values (?, ?, ?, ?, ?, ?, ?, ?, false, null, 0, ?, ?, ?, ?, ?)`,
+    [row.id, boardId, row.columnId, lane.id, position, row.title, row.description, row.type, now, now, now, row.assigneeIds, number],
   );
   const card = toCardDTO(row);
   const event = await append({ type: 'card_created', card }, card.id);
@@ -165,6 +170,7 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
   if (position === null) throw new DomainError('NOT_FOUND', 'The card to place before is not in that work center');
   const updated: CardRow = {
     ...card,
+    automationRefusal: null,
     columnId: target.id,
     laneId: lane.id,
     position,
@@ -173,7 +179,8 @@ export async function moveCard({ tx, boardId, now, append }: WriteContext, input
     enteredColumnAt: sameColumn ? card.enteredColumnAt : now,
     stage,
   };
-  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ?, stage = ? where id = ?', [
+  // Any move clears an automated move's refusal shown on the card (the fold does the same, apply.ts).
+  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ?, stage = ?, automation_refusal = null where id = ?', [
     updated.columnId,
     lane.id,
     position,

@@ -36,9 +36,14 @@ import { toColumnDTO } from './rows';
 import { peopleOf } from './people';
 import { windowOf } from '../../lib/shared/domain/cardWindow';
 import { DomainError } from '../../lib/shared/domain/errors';
+import { defaultKeyPrefix, isCardKey } from '../../lib/shared/domain/keys';
+import { cardIdOf, namesCardKey, withCardIds, type KeyScope } from './keys';
+import { alertFired, alertResolved, appendLog, claimDelivery, hookBoardOf, hookOf, hooksOf, logOf, newHookSecret, noteRefusal, releaseDelivery, setMapping, toHookDTO, type HookRow, type LogLine } from './hooks';
+import type { HookProvider, HookRule, InboundHookDTO } from '../../lib/shared/hooks';
 import { appendEvent, boardWrite, type Actor, type Commit, type Guard, type Target, type WriteContext } from './tx';
 
 export type { Actor, Commit, Guard } from './tx';
+export type { KeyScope } from './keys';
 
 export interface StoreOptions {
   /** Milliseconds since the epoch; injectable so tests and imports can place events in time. */
@@ -151,6 +156,11 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     cardHistory: (cardId: string): Promise<CardHistoryEntry[]> => engine.read((sql) => historyOf(sql, cardId)),
     /** Who the board's cards can name: its members, and former members still assigned (db/store/people.ts). */
     people: (boardId: string) => engine.read((sql) => peopleOf(sql, boardId)),
+    /** A card key (`PAY-42`) as the card's id in `scope`; an id comes back as it is (db/store/keys.ts). */
+    cardIdOf: (ref: string, scope: KeyScope): Promise<string> => (isCardKey(ref) ? engine.read((sql) => cardIdOf(sql, ref, scope)) : Promise.resolve(ref)),
+    /** A request's cardId and beforeCardId with keys made ids. */
+    // A request by id (nearly all: every drag) reads nothing more: the move's cost is unchanged.
+    withCardIds: (payload: unknown, scope: KeyScope): Promise<unknown> => (namesCardKey(payload) ? engine.read((sql) => withCardIds(sql, payload, scope)) : Promise.resolve(payload)),
     /** The board a card or work center belongs to; null when unknown. */
     boardOfCard: (cardId: string): Promise<string | null> => engine.read(async (sql) => (await sql.get<{ b: string }>('select board_id as b from cards where id = ?', [cardId]))?.b ?? null),
     boardOfColumn: (columnId: string): Promise<string | null> =>
@@ -162,7 +172,7 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
         const now = clock();
         const { cols, lanes } = await insertBoard(tx, input, actor, { boardId, newId }, now);
         const ctx: WriteContext = { tx, boardId, version: 0, now, actor, append: (body) => appendEvent(ctx, body) };
-        const event = await ctx.append({ type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)), lanes });
+        const event = await ctx.append({ type: 'board_created', name: input.name, columns: cols.map((c) => toColumnDTO(c)), lanes, keyPrefix: defaultKeyPrefix(input.name) });
         return { boardId, version: event.version, events: [event] };
       });
       followLog(boardId);
@@ -192,6 +202,49 @@ export function createStore(engine: Engine, options: StoreOptions = {}) {
     deleteCard: (input: CardDeleteInput, actor: Actor, guard?: Guard) => write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => deleteCard(ctx, input)),
     moveCard: (input: CardMoveInput, actor: Actor, guard?: Guard): Promise<Commit & { card: CardDTO }> =>
       write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => moveCard(ctx, input)),
+    /** Inbound hooks (db/store/hooks.ts, lib/server/hooks): their settings and log, and the board writes they make. */
+    hooks: {
+      get: (hookId: string) => engine.read((sql) => hookOf(sql, hookId)),
+      list: async (boardId: string): Promise<InboundHookDTO[]> => (await engine.read((sql) => hooksOf(sql, boardId))).map(toHookDTO),
+      async create(boardId: string, input: { name: string; provider: HookProvider }, createdBy: string | null): Promise<{ hook: InboundHookDTO; secret: string }> {
+        const row: HookRow = { id: newId(), boardId, name: input.name, provider: input.provider, secret: newHookSecret(), createdAt: clock() };
+        await engine.write((tx) => tx.run('insert into inbound_hooks (id, board_id, name, provider, secret, created_at, created_by) values (?, ?, ?, ?, ?, ?, ?)', [row.id, boardId, row.name, row.provider, row.secret, row.createdAt, createdBy]));
+        return { hook: toHookDTO(row), secret: row.secret };
+      },
+      /** A new secret; the old one stops working at once. */
+      async rotate(boardId: string, hookId: string): Promise<{ hook: InboundHookDTO; secret: string }> {
+        const secret = newHookSecret();
+        const row = await engine.write(async (tx) => {
+          if ((await tx.run('update inbound_hooks set secret = ? where id = ? and board_id = ?', [secret, hookId, boardId])) === 0) throw new DomainError('NOT_FOUND', 'Hook not found');
+          return hookOf(tx, hookId);
+        });
+        return { hook: toHookDTO(row as HookRow), secret };
+      },
+      async remove(boardId: string, hookId: string): Promise<void> {
+        if ((await engine.write((tx) => tx.run('delete from inbound_hooks where id = ? and board_id = ?', [hookId, boardId]))) === 0) throw new DomainError('NOT_FOUND', 'Hook not found');
+      },
+      board: (boardId: string) => engine.read((sql) => hookBoardOf(sql, boardId)),
+      /** A live card of the board (where it is and its number); NOT_FOUND when it is not on that board. */
+      cardOn: (boardId: string, cardId: string) =>
+        engine.read(async (sql) => {
+          const row = await sql.get<{ id: string; columnId: string; number: number }>('select id, column_id as "columnId", number from cards where id = ? and board_id = ? and deleted_at is null', [cardId, boardId]);
+          if (!row) throw new DomainError('NOT_FOUND', 'Card not found');
+          return { ...row, number: Number(row.number) };
+        }),
+      setMapping: (boardId: string, rules: HookRule[]) =>
+        engine.write(async (tx) => {
+          if ((await tx.lockBoard(boardId)) === undefined) throw new DomainError('NOT_FOUND', 'Board not found');
+          return setMapping(tx, boardId, rules);
+        }),
+      log: (line: LogLine) => engine.write((tx) => appendLog(tx, line, clock())),
+      logOf: (hookId: string, limit = 100) => engine.read((sql) => logOf(sql, hookId, limit)),
+      claimDelivery: (hookId: string, deliveryId: string) => engine.write((tx) => claimDelivery(tx, hookId, deliveryId, clock())),
+      releaseDelivery: (hookId: string, deliveryId: string) => engine.write((tx) => releaseDelivery(tx, hookId, deliveryId)),
+      noteRefusal: (boardId: string, input: { cardId: string; hookName: string; toColumnId: string; code: string; message: string }, actor: Actor) =>
+        write({ boardId }, actor, undefined, null, (ctx) => noteRefusal(ctx, input)),
+      alertFired: (boardId: string, alert: Parameters<typeof alertFired>[1], actor: Actor) => write({ boardId }, actor, undefined, null, (ctx) => alertFired(ctx, alert, newId)),
+      alertResolved: (boardId: string, alert: Parameters<typeof alertResolved>[1], actor: Actor) => write({ boardId }, actor, undefined, null, (ctx) => alertResolved(ctx, alert)),
+    },
     /** Replaces a card by 2..20 smaller ones in its place (db/store/cardSplit.ts). */
     splitCard: (input: CardSplitInput, actor: Actor, guard?: Guard): Promise<Commit & { cards: CardDTO[] }> =>
       write({ cardId: input.cardId }, actor, guard, input.clientMutationId, (ctx) => splitCard(ctx, input, newId)),

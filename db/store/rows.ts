@@ -5,7 +5,7 @@
  */
 import { getTableColumns, type Table } from 'drizzle-orm';
 import { defaultLaneId } from '../../lib/shared/domain/lanes';
-import type { BoardEvent, BoardEventBody, CardDTO, CardStage, CardType, ClassOfService, ColumnDTO, LaneDTO, WorkingDays } from '../../lib/shared/domain/types';
+import type { AutomationRefusal, BoardEvent, BoardEventBody, CardDTO, CardStage, CardType, ClassOfService, ColumnDTO, LaneDTO, WorkingDays } from '../../lib/shared/domain/types';
 import { boards, cards, columns, events, lanes } from '../sqlite/schema';
 
 /** `column_name as "fieldName", …` for every column of a table, optionally qualified by an alias. */
@@ -52,8 +52,19 @@ export function toCardDTO(row: CardRow): CardDTO {
     enteredColumnAt: iso(row.enteredColumnAt),
     assigneeIds: assigneesOf(row.assigneeIds),
     stage: row.stage === 'done' ? 'done' : ('doing' satisfies CardStage),
+    number: Number(row.number ?? 0),
+    ...(row.automationRefusal ? { automationRefusal: refusalOf(row.automationRefusal) } : {}),
     parentId: row.parentId ?? null,
   };
+}
+
+/** The stored refusal of an automated move (db/store/hooks.ts); unreadable JSON reads as none. */
+function refusalOf(json: string): AutomationRefusal | null {
+  try {
+    return JSON.parse(json) as AutomationRefusal;
+  } catch {
+    return null;
+  }
 }
 
 /** The stored JSON array of account ids; anything else reads as no one. */

@@ -56,7 +56,7 @@ export async function undoMove({ tx, boardId, now, actor, append }: WriteContext
   // one never has a done half).
   const stage = place.stage === 'done' && Boolean(target.split) ? 'done' : 'doing';
   if (place.stage === 'done' && stage !== 'done') throw new DomainError('CONFLICT', 'The work center the card came from is no longer split into doing and done: move the card instead');
-  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ?, stage = ? where id = ?', [
+  await tx.run('update cards set column_id = ?, lane_id = ?, position = ?, defect_count = ?, updated_at = ?, entered_column_at = ?, stage = ?, automation_refusal = null where id = ?', [
     place.columnId,
     lane.id,
     place.position,
@@ -69,6 +69,6 @@ export async function undoMove({ tx, boardId, now, actor, append }: WriteContext
   // The defect no longer stands: its row leaves the projection (the log keeps both events).
   if (undone) await tx.run('delete from backward_moves where board_id = ? and event_seq = (select seq from events where board_id = ? and version = ?)', [boardId, boardId, move.version]);
   const event = await append(body, card.id);
-  const updated = toCardDTO({ ...card, columnId: place.columnId, laneId: lane.id, position: place.position, defectCount, updatedAt: now, enteredColumnAt: Date.parse(place.enteredColumnAt), stage });
+  const updated = toCardDTO({ ...card, automationRefusal: null, columnId: place.columnId, laneId: lane.id, position: place.position, defectCount, updatedAt: now, enteredColumnAt: Date.parse(place.enteredColumnAt), stage });
   return { boardId, version: event.version, events: [event], card: updated };
 }

@@ -59,6 +59,8 @@ export function remoteChangeMessage(event: BoardEvent, board: BoardSnapshot, sel
       return `${who} ${event.split ? 'split' : 'joined the halves of'} ${columnName(board.columns, event.columnId)}${event.split ? ' into doing and done' : ''}`;
     case 'board_renamed':
       return `${who} renamed the board to ${event.name}`;
+    case 'card_automation_refused':
+      return `${who} could not move ${titleOf(board, event.cardId)} to ${columnName(board.columns, event.toColumnId)}: ${event.message}`;
     default:
       return null;
   }

@@ -11,6 +11,7 @@ import {
   type OwnMove,
   renameBoardApply,
   personWipLimitApply,
+  keyPrefixApply,
   TEMP_ID_PREFIX,
   updateCardApply,
   updateColumnApply,
@@ -79,6 +80,9 @@ export function boardActions(boardId: string, mutate: BoardSyncClient['mutate'])
     /** The most cards in progress one person may hold (null: no limit). */
     setPersonWipLimit: (personWipLimit: number | null) =>
       mutate(personWipLimitApply(personWipLimit, now()), (s, clientMutationId) => request(s, 'board:configure', { boardId, personWipLimit, clientMutationId })),
+    /** The prefix of the board's card keys (admins): PAY-42 reads PAYM-42 from now on. */
+    setKeyPrefix: (keyPrefix: string) =>
+      mutate(keyPrefixApply(keyPrefix, now()), (s, clientMutationId) => request(s, 'board:configure', { boardId, keyPrefix, clientMutationId })),
     addColumn: (name: string, wipLimit: number | null, index: number) =>
       mutate(addColumnApply(`${TEMP_ID_PREFIX}${newId()}`, name, wipLimit, index, now()), (s, clientMutationId) =>
         request(s, 'column:add', { boardId, name, wipLimit, index, clientMutationId }),

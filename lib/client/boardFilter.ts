@@ -78,9 +78,10 @@ function fold(text: string): string {
 
 /**
  * The test a card must pass: every filter set must hold. The search matches titles, every word of
- * it somewhere in the title. `isAging` says whether the card carries an aging mark (FlowMarks).
+ * it somewhere in the title, or the card's key: "PAY-42" or "42" finds PAY-42 (the whole key or
+ * number, so 42 does not find PAY-142). `isAging` says whether the card carries an aging mark (FlowMarks).
  */
-export function cardMatcher(filter: BoardFilter, isAging: (card: CardDTO) => boolean): ((card: CardDTO) => boolean) | null {
+export function cardMatcher(filter: BoardFilter, isAging: (card: CardDTO) => boolean, keyPrefix = ''): ((card: CardDTO) => boolean) | null {
   if (!isFiltering(filter)) return null;
   const words = fold(filter.q).split(/\s+/u).filter(Boolean);
   return (card) => {
@@ -91,7 +92,9 @@ export function cardMatcher(filter: BoardFilter, isAging: (card: CardDTO) => boo
     if (filter.aging && !isAging(card)) return false;
     if (words.length > 0) {
       const title = fold(card.title);
-      if (!words.every((w) => title.includes(w))) return false;
+      const number = String(card.number);
+      const key = fold(`${keyPrefix}-${number}`);
+      if (!words.every((w) => title.includes(w) || w === number || w === key || w === `#${number}`)) return false;
     }
     return true;
   };

@@ -117,6 +117,8 @@ export function createCardApply(input: NewCard, at: string): Apply {
       enteredColumnAt: at,
       assigneeIds: [],
       stage: 'doing',
+      // The server numbers the card: the key shows once its answer comes.
+      number: 0,
       parentId: null,
     };
     return predict(board, { type: 'card_created', card }, at);
@@ -138,6 +140,10 @@ export function deleteCardApply(cardId: string, at: string): Apply {
 
 export function renameBoardApply(name: string, at: string): Apply {
   return (board) => predict(board, { type: 'board_renamed', name: name.trim() }, at);
+}
+
+export function keyPrefixApply(keyPrefix: string, at: string): Apply {
+  return (board) => predict(board, { type: 'key_prefix_set', keyPrefix }, at);
 }
 
 export function personWipLimitApply(personWipLimit: number | null, at: string): Apply {

@@ -16,7 +16,9 @@ import { boardMarks, eventsCsv, heavyFlow, itemsCsv } from './flow';
 import { forecast, parseCard, parseHowMany, parseWhen } from './forecast';
 import { parseValueStream, valueStream } from './vsm';
 import { snapshotReader, type HeavyReader } from './heavyReads';
-import { IMPORT_BODY_MAX_BYTES, JSON_BODY_MAX_BYTES, limitBody } from './http/bodyLimits';
+import { HOOK_BODY_MAX_BYTES, IMPORT_BODY_MAX_BYTES, JSON_BODY_MAX_BYTES, limitBody } from './http/bodyLimits';
+import { createInboundHandler } from './hooks/inbound';
+import { hookRoutes } from './hooks/routes';
 import { importHandler, importLease } from './http/importRoute';
 import { sendError, sendJson, sendResult } from './http/respond';
 import { csv, route, type ApiEnv, type Method, type Result, type Route } from './http/routes';
@@ -26,6 +28,7 @@ import { webhookRoutes } from './webhooks/routes';
 /** How many events one page of `GET /events` returns at most. */
 const HEALTH_PATH = '/api/health';
 const IMPORT_PATH = '/api/import/csv';
+const INBOUND_PATH = '/api/hooks/:hookId';
 
 export interface ApiDeps {
   store: Store;
@@ -168,6 +171,7 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
       csv(await heavyFlow(store, heavy, params.boardId ?? '', query, 'cycle-times.csv', 'day'), 'cycle-times.csv'),
     ),
     route('GET', '/api/cards/:cardId/history', async ({ params }) => ({ status: 200, body: { history: await store.cardHistory(params.cardId ?? '') } })),
+    ...hookRoutes({ store, access }),
     ...webhookRoutes({ access, webhooks: deps.webhooks, allowPrivate: deps.allowPrivateWebhooks }),
     ...accessRoutes({ store, access, onMemberRemoved: deps.onMemberRemoved, onPeopleChanged: deps.onPeopleChanged, onTokenRevoked: deps.onTokenRevoked }),
   ];
@@ -197,6 +201,8 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     const params = c.req.param() as Record<string, string>;
     // No id holds NUL (PostgreSQL could not even compare one) or is longer than an id can be.
     if (Object.values(params).some((p) => p.includes('\u0000') || p.length > LIMITS.id)) throw new DomainError('INVALID', 'The URL names an id that cannot exist');
+    // A card key in the path (PAY-42) is the card's id from here on: on the path's board, else among the asker's boards.
+    if (params.cardId !== undefined) params.cardId = await store.cardIdOf(params.cardId, params.boardId !== undefined ? { boardId: params.boardId } : { userId: principal.user.id });
     // Everything under a board, card or work center is for its members only; what they may change is the command's business.
     const owner = await boardOfParams(store, params);
     if (owner) await authorize(access, principal, owner.boardId, 'viewer', owner.missing);
@@ -221,8 +227,10 @@ export function createApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Ser
     }
     return sendJson(c, 200, { ok: true, version: deps.version, database: 'up' });
   });
+  // Inbound hooks prove themselves with their own secret, not a session (lib/server/hooks/inbound.ts): before the gate.
+  app.post(INBOUND_PATH, limitBody(HOOK_BODY_MAX_BYTES), createInboundHandler({ store, logger, broadcast, limiter: deps.limiter }));
   app.use('/api/*', gate);
-  const methods = new Map<string, Method[]>([[HEALTH_PATH, ['GET']], [IMPORT_PATH, ['POST']]]);
+  const methods = new Map<string, Method[]>([[HEALTH_PATH, ['GET']], [IMPORT_PATH, ['POST']], [INBOUND_PATH, ['POST']]]);
   app.post(IMPORT_PATH, importLease(store, logger), limitBody(IMPORT_BODY_MAX_BYTES), importHandler(store, logger));
   const jsonBody = limitBody(JSON_BODY_MAX_BYTES);
   for (const r of routes) {

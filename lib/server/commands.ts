@@ -115,7 +115,8 @@ export async function executeCommand(ctx: CommandContext, name: CommandName, pay
   const { store, logger } = ctx;
   try {
     const cmd = commands[name] as Command<z.ZodType, Commit>;
-    const input = parseOrFail(cmd.schema, payload);
+    // A card key (PAY-42) is taken wherever a card id is: among the asker's boards (db/store/keys.ts).
+    const input = parseOrFail(cmd.schema, await store.withCardIds(payload, { userId: principal.user.id }));
     // The store reads the asker's role after locking the board, in the write's own transaction.
     const result = await cmd.run(store, input, actorOf(principal), (role) => requireRole(role, cmd.role, cmd.missing));
     return { ok: true, version: result.version, events: result.events, reply: cmd.reply(result) };

@@ -440,7 +440,8 @@ export function createRealtimeServer(httpServer: HttpServer, deps: RealtimeDeps)
         if (!wellFormed) return ack(MALFORMED);
         if (!(await stillSignedIn(socket, ack, 'card:history'))) return;
         try {
-          const { cardId } = parseOrFail(schemas.cardHistory, payload);
+          const { cardId: ref } = parseOrFail(schemas.cardHistory, payload);
+          const cardId = await store.cardIdOf(ref, { userId: principalOf(socket).user.id });
           await authorize(access, principalOf(socket), await store.boardOfCard(cardId), 'viewer', 'Card not found');
           ack({ ok: true, history: await store.cardHistory(cardId) });
         } catch (error) {

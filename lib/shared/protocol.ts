@@ -8,6 +8,7 @@ import { CARD_STAGES, CARD_TYPES, CLASSES_OF_SERVICE } from './domain/types';
 import type { BoardEvent, BoardSnapshot, CardDTO, CardHistoryEntry, ColumnDTO, LaneDTO, PersonDTO } from './domain/types';
 import type { ErrorCode } from './domain/errors';
 import { LIMITS } from './domain/limits';
+import { KEY_PREFIX_PATTERN, KEY_PREFIX_RULE } from './domain/keys';
 import { BOARD_ROLES } from './domain/roles';
 import { SPLIT_MAX_CHILDREN, SPLIT_MIN_CHILDREN } from './domain/cardSplit';
 import type { StandupJoinInput, StandupStateMessage, StandupStepInput, StandupTimerInput } from './standup';
@@ -83,9 +84,11 @@ export const schemas = {
       personWipLimit: personWipLimit.optional(),
       /** Which days the team works, for forecasts (null: every day). */
       workingDays: workingDays.optional(),
+      /** The prefix of the board's card keys (lib/shared/domain/keys.ts); written in capitals. */
+      keyPrefix: z.string().trim().toUpperCase().regex(KEY_PREFIX_PATTERN, KEY_PREFIX_RULE).optional(),
       clientMutationId,
     })
-    .refine((v) => v.demandPerWeek !== undefined || v.commitmentColumnId !== undefined || v.personWipLimit !== undefined || v.workingDays !== undefined, {
+    .refine((v) => v.demandPerWeek !== undefined || v.commitmentColumnId !== undefined || v.personWipLimit !== undefined || v.workingDays !== undefined || v.keyPrefix !== undefined, {
       message: 'Nothing to change',
     }),
   /** A flow page subscribes to a board's committed events without joining its viewers. */

@@ -64,7 +64,7 @@ describe('blocked time', () => {
     const exportOf = async (boardId: string) => (await fetch(`${h.url}/api/boards/${boardId}/export/items.csv?tz=UTC`, { headers: { authorization: `Bearer ${(await h.user('api')).token}` } })).text();
     const exported = await exportOf(first.body.boardId);
     const rows = parseCsv(exported).records.map((r) => r.cells);
-    expect(rows[0]).toEqual(['ID', 'Name', 'Todo', 'Doing', 'Done', 'Type', 'Assignees', 'Blocked Days', 'Stage']);
+    expect(rows[0]).toEqual(['ID', 'Name', 'Todo', 'Doing', 'Done', 'Type', 'Assignees', 'Key', 'Blocked Days', 'Stage']);
     expect(rows.slice(1).map((r) => [r[0], r.at(-2)])).toEqual([
       ['A', String(blockedDays(2.5 * DAY_MS))],
       ['B', '0'],

@@ -173,11 +173,11 @@ describe('the items CSV of a board with split cards', () => {
       expect(res.status).toBe(200);
       return res.text();
     };
-    expect((await csvText(`/api/boards/${board.id}/export/items.csv?tz=UTC`)).split('\r\n')[0]).toBe('ID,Name,Todo,Doing,Done,Type,Assignees,Blocked Days,Stage');
+    expect((await csvText(`/api/boards/${board.id}/export/items.csv?tz=UTC`)).split('\r\n')[0]).toBe('ID,Name,Todo,Doing,Done,Type,Assignees,Key,Blocked Days,Stage');
     const { cards } = await h.app.store.splitCard({ cardId: parent?.id ?? '', titles: ['Slice 1', 'Slice 2'] }, seedActor);
     const exported = await csvText(`/api/boards/${board.id}/export/items.csv?tz=UTC`);
     const rows = exported.trim().split('\r\n').map((line) => line.split(','));
-    expect(rows[0]).toEqual(['ID', 'Name', 'Todo', 'Doing', 'Done', 'Type', 'Parent', 'Assignees', 'Blocked Days', 'Stage']);
+    expect(rows[0]).toEqual(['ID', 'Name', 'Todo', 'Doing', 'Done', 'Type', 'Parent', 'Assignees', 'Key', 'Blocked Days', 'Stage']);
     const parentOf = new Map(rows.slice(1).map((r) => [r[1], r[6]]));
     expect(parentOf.get(whole?.title)).toBe('');
     expect(parentOf.get('Slice 1')).toBe(parent?.id);
@@ -218,5 +218,16 @@ describe('GET /api/boards/:boardId/flow/batch', () => {
     expect((await h.api<{ error: { code: string } }>('GET', `/api/boards/${board.id}/flow/batch?tz=Mars/Olympus`)).body.error.code).toBe('INVALID');
     expect((await h.api<{ error: { code: string } }>('GET', `/api/boards/${board.id}/flow/batch?class=urgent`)).body.error.code).toBe('INVALID');
     expect((await h.api('GET', '/api/boards/no-such-board/flow/batch')).status).toBe(404);
+  });
+});
+
+describe('keys of split cards', () => {
+  it('each child is a new card with the board\'s next numbers; the parent\'s number is never given again', async () => {
+    const board = await h.seedBoard([{ name: 'Todo' }, { name: 'Done' }]);
+    const [, parent] = await board.addCards('Todo', 2);
+    const { cards } = await h.app.store.splitCard({ cardId: parent?.id ?? '', titles: ['Slice 1', 'Slice 2'] }, seedActor);
+    expect(cards.map((c) => c.number)).toEqual([3, 4]);
+    const [next] = await board.addCards('Todo', 1, 'after the split');
+    expect(next?.number).toBe(5);
   });
 });

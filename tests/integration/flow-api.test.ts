@@ -140,7 +140,7 @@ describe('flow API', () => {
 
     const exported = await fetch(`${h.url}/api/boards/${text.body.boardId}/export/items.csv?tz=UTC`, { headers: { authorization: `Bearer ${(await h.user('api')).token}` } });
     expect(exported.headers.get('content-type')).toContain('text/csv');
-    expect(await exported.text()).toBe('ID,Name,Todo,Done,Assignees,Blocked Days,Stage\r\nA,First,2025-01-01,2025-01-03,,0,doing\r\nB,Second,2025-01-02,,,0,doing\r\n');
+    expect(await exported.text()).toBe('ID,Name,Todo,Done,Assignees,Key,Blocked Days,Stage\r\nA,First,2025-01-01,2025-01-03,,HIS-1,0,doing\r\nB,Second,2025-01-02,,,HIS-2,0,doing\r\n');
   });
 
   it('a large import streams its progress and leaves the server answering others while it writes', async () => {

@@ -26,6 +26,7 @@ export function cardOf(fields: Partial<CardDTO> & Pick<CardDTO, 'id' | 'columnId
     enteredColumnAt: AT,
     assigneeIds: [],
     stage: 'doing',
+    number: 1,
     parentId: null,
     ...fields,
   };

@@ -12,10 +12,11 @@ import type { BoardSnapshot } from '../../lib/shared/domain/types';
 const NOW = Date.UTC(2025, 5, 1);
 
 const FILE = [
-  'ID,Link,Name,Backlog,Develop,Test,Done,Type,Assignees,Blocked Days,Stage',
-  'FB-1,https://tracker.example/FB-1,"Checkout, one page",2025-01-06,2025-01-07 09:30,2025-01-09 14:00,2025-01-10,feature,,0,doing',
-  'FB-2,,Search ignores accents,2025-01-06 08:00,,2025-01-08,,defect,,2,doing',
-  'FB-3,https://tracker.example/FB-3,"Say ""hello""",2025-01-07,2025-01-08,,,chore,,0.5,done',
+  // The Key column of another board's export: the imported cards keep those keys (prefix and numbers).
+  'ID,Link,Name,Backlog,Develop,Test,Done,Type,Assignees,Key,Blocked Days,Stage',
+  'FB-1,https://tracker.example/FB-1,"Checkout, one page",2025-01-06,2025-01-07 09:30,2025-01-09 14:00,2025-01-10,feature,,PAY-7,0,doing',
+  'FB-2,,Search ignores accents,2025-01-06 08:00,,2025-01-08,,defect,,PAY-3,2,doing',
+  'FB-3,https://tracker.example/FB-3,"Say ""hello""",2025-01-07,2025-01-08,,,chore,,PAY-12,0.5,done',
   '',
 ].join('\r\n');
 
@@ -56,7 +57,7 @@ describe('CSV import plan', () => {
     const { plan } = result;
     expect(plan.workCenters).toEqual(['Backlog', 'Develop', 'Test', 'Done']);
     // Blocked Days is the card's blocked time, not a kept attribute.
-    expect(plan.attributeHeaders).toEqual(['Type', 'Assignees']);
+    expect(plan.attributeHeaders).toEqual(['Type', 'Assignees', 'Key']);
     expect(plan.items.map((i) => i.blockedMs / 86_400_000)).toEqual([0, 2, 0.5]);
     expect(plan.items.map((i) => [i.externalId, i.title, i.type])).toEqual([
       ['FB-1', 'Checkout, one page', 'feature'],

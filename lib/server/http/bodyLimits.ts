@@ -7,6 +7,8 @@ import { MAX_CSV_BYTES } from '../../shared/flow/csv';
 export const JSON_BODY_MAX_BYTES = 256 * 1024;
 /** A CSV file at its own limit, with room for a form's boundaries and fields around it. */
 export const IMPORT_BODY_MAX_BYTES = MAX_CSV_BYTES + 1024 * 1024;
+/** A pipeline's delivery: GitHub caps its payloads at 25 MB, but those we read (a push of 100 commits, a group of alerts) are far smaller. */
+export const HOOK_BODY_MAX_BYTES = 1024 * 1024;
 /** Sign-up, sign-in, a name change: a few hundred bytes; room to spare, none for a flood before sign-in. */
 export const AUTH_BODY_MAX_BYTES = 64 * 1024;
 

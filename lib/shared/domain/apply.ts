@@ -3,6 +3,7 @@ import { followWindow } from './cardWindow';
 import { applyLaneEvent, createdLanes, defaultLaneId } from './lanes';
 import type { BoardEvent, BoardSnapshot, CardDTO, ColumnDTO } from './types';
 import { applyUndo } from './undo';
+import { defaultKeyPrefix, keyPrefixOf } from './keys';
 
 /**
  * Applies one committed event to a board snapshot and returns the next snapshot, leaving the input
@@ -32,12 +33,25 @@ function withPersonWipLimit(board: BoardSnapshot, limit: number | null): BoardSn
   return limit === null ? rest : { ...rest, personWipLimit: limit };
 }
 
+/** The card without a refusal shown: the field is left out, as the server's snapshot leaves it out. */
+function withoutRefusal(card: CardDTO): CardDTO {
+  const { automationRefusal: _cleared, ...rest } = card;
+  return rest;
+}
+
+function clearRefusal(board: BoardSnapshot, cardId: string): BoardSnapshot {
+  return { ...board, cards: mapCard(board, cardId, withoutRefusal) };
+}
+
 function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
   switch (event.type) {
     case 'board_created':
-      return { ...board, name: event.name, columns: event.columns.map(withSplit), lanes: createdLanes(event.boardId, event.lanes) };
+      return { ...board, name: event.name, columns: event.columns.map(withSplit), lanes: createdLanes(event.boardId, event.lanes), keyPrefix: event.keyPrefix ?? defaultKeyPrefix(event.name) };
     case 'board_renamed':
-      return { ...board, name: event.name };
+      // The key prefix derived from the old name stays: keys do not change with a rename (db/store/boards.ts).
+      return { ...board, name: event.name, keyPrefix: keyPrefixOf(board) };
+    case 'key_prefix_set':
+      return { ...board, keyPrefix: event.keyPrefix };
     case 'column_added': {
       const columns = board.columns.filter((c) => c.id !== event.column.id);
       columns.splice(event.index, 0, withSplit(event.column));
@@ -71,7 +85,8 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       return applyLaneEvent(board, event);
     case 'card_created': {
       // A card of a log written before lanes is in the board's default lane; one from before assignees has none.
-      const card = { ...event.card, laneId: event.card.laneId || defaultLaneId(event.boardId), assigneeIds: event.card.assigneeIds ?? [], stage: event.card.stage ?? 'doing', parentId: event.card.parentId ?? null };
+      // One from before card keys has no number (the migration gave the log's numbers; a log from elsewhere may lack them).
+      const card = { ...event.card, laneId: event.card.laneId || defaultLaneId(event.boardId), assigneeIds: event.card.assigneeIds ?? [], stage: event.card.stage ?? 'doing', parentId: event.card.parentId ?? null, number: event.card.number ?? 0 };
       return { ...board, cards: [...board.cards.filter((c) => c.id !== card.id), card] };
     }
     case 'working_days_set':
@@ -84,15 +99,24 @@ function applyBody(board: BoardSnapshot, event: BoardEvent): BoardSnapshot {
       };
     case 'card_deleted':
       return { ...board, cards: board.cards.filter((c) => c.id !== event.cardId) };
+    case 'card_automation_refused':
+      return {
+        ...board,
+        cards: mapCard(board, event.cardId, (c) => ({
+          ...c,
+          automationRefusal: { hookName: event.hookName, toColumnId: event.toColumnId, code: event.code, message: event.message, at: event.at },
+        })),
+      };
     case 'card_split': {
       // The parent leaves, its children take its place (a replay of the same event changes nothing).
       const ids = new Set([event.cardId, ...event.children.map((c) => c.id)]);
       return { ...board, cards: [...board.cards.filter((c) => !ids.has(c.id)), ...event.children] };
     }
     case 'card_moved': {
-      if (event.undoes) return applyUndo(board, { ...event, undoes: event.undoes });
+      // Any move of the card, an undo too, clears an automated move's refusal shown on it (the store does the same).
+      if (event.undoes) return clearRefusal(applyUndo(board, { ...event, undoes: event.undoes }), event.cardId);
       const cards = mapCard(board, event.cardId, (c) => ({
-        ...c,
+        ...withoutRefusal(c),
         columnId: event.toColumnId,
         laneId: event.toLaneId ?? c.laneId,
         position: event.position,

@@ -86,7 +86,8 @@ export function checkSplitTitles(titles: readonly string[]): string[] {
 }
 
 /** A child as the split creates it: the parent's place and kind, its own title, a fresh start. */
-export function childOf(parent: CardDTO, id: string, title: string, position: string, at: string): CardDTO {
+/** `number`: the child's number on the board (card keys), given by the server; 0 in a browser's prediction. */
+export function childOf(parent: CardDTO, id: string, title: string, position: string, at: string, number = 0): CardDTO {
   return {
     id,
     boardId: parent.boardId,
@@ -108,5 +109,6 @@ export function childOf(parent: CardDTO, id: string, title: string, position: st
     // Its parent's half of a split work center (lib/shared/domain/split.ts): the children take its place.
     stage: parent.stage,
     parentId: parent.id,
+    number,
   };
 }

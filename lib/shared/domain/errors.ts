@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'UNAVAILABLE',
   'IMPORT_BUSY',
   'UNDO_EXPIRED',
+  'BAD_SIGNATURE',
   'WEBHOOK_URL_REFUSED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -44,6 +45,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   IMPORT_BUSY: 429,
   /** A move's undo came after its window (lib/shared/domain/undo.ts UNDO_WINDOW_MS). */
   UNDO_EXPIRED: 409,
+  /** An inbound hook's delivery without its provider's proof of the hook's secret (lib/server/hooks/verify.ts). */
+  BAD_SIGNATURE: 401,
   /** A webhook URL that is not http(s), or names an internal address (lib/server/webhooks/ssrf.ts). */
   WEBHOOK_URL_REFUSED: 400,
 };

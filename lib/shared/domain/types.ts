@@ -55,6 +55,22 @@ export interface CardDTO {
   assigneeIds: string[];
   /** The card this one was split from (card_split); null for a card made whole (and in logs from before splits). */
   parentId: string | null;
+  /**
+   * The card's number on its board: its key is `<board's keyPrefix>-<number>` (lib/shared/domain/keys.ts).
+   * Given by the server at creation, never reused; 0 only on an optimistic card not yet answered.
+   */
+  number: number;
+  /** The last automated move of this card that the rules refused (an inbound hook's); cleared by its next move. */
+  automationRefusal?: AutomationRefusal | null;
+}
+
+/** An inbound hook's move refused by the board's rules (a full work center, say): shown on the card. */
+export interface AutomationRefusal {
+  hookName: string;
+  toColumnId: string;
+  code: string;
+  message: string;
+  at: string;
 }
 
 /** Someone a board's cards can name: a member, or a former member still assigned to a card. */
@@ -112,6 +128,8 @@ export interface BoardSnapshot {
    * REST board read, kept live by `board:people`). Not part of the log: the fold leaves it as it is.
    */
   people?: PersonDTO[];
+  /** The prefix of the board's card keys (lib/shared/domain/keys.ts); absent: derived from the name (keyPrefixOf). */
+  keyPrefix?: string;
 }
 
 /**
@@ -179,7 +197,7 @@ interface EventBase {
 
 export type BoardEventBody =
   /** `lanes` is absent from logs written before lanes: the board then has its one default lane. */
-  | { type: 'board_created'; name: string; columns: ColumnDTO[]; lanes?: LaneDTO[] }
+  | { type: 'board_created'; name: string; columns: ColumnDTO[]; lanes?: LaneDTO[]; /** Absent before card keys: derived from the name. */ keyPrefix?: string }
   | { type: 'board_renamed'; name: string }
   | { type: 'column_added'; column: ColumnDTO; index: number }
   | { type: 'column_renamed'; columnId: string; name: string }
@@ -200,7 +218,11 @@ export type BoardEventBody =
   | { type: 'person_wip_limit_set'; personWipLimit: number | null }
   /** The board's working days, for forecasts (lib/shared/flow/forecast.ts); null: every day (the default). */
   | { type: 'working_days_set'; workingDays: WorkingDays | null }
+  /** The prefix of the board's card keys (admins); the numbers stay. */
+  | { type: 'key_prefix_set'; keyPrefix: string }
   | { type: 'card_created'; card: CardDTO }
+  /** An inbound hook asked to move the card and the rules refused (the actor is the hook, by name). */
+  | { type: 'card_automation_refused'; cardId: string; hookName: string; toColumnId: string; code: string; message: string }
   | {
       type: 'card_updated';
       cardId: string;

@@ -37,6 +37,8 @@ export const KNOWN_ATTRIBUTES = [
   'team',
   'epic',
   'parent',
+  // The card's key on the board it was exported from (PAY-42): kept as an attribute, the new board numbers its own.
+  'key',
 ];
 
 export interface CsvRecord {
@@ -409,13 +411,18 @@ export interface ExportItem {
   assignees?: readonly string[];
   /** Its half of a split work center: written as Stage (doing when absent). */
   stage?: CardStage;
+  /** The card's key on its board (PAY-42): written as Key. */
+  key?: string;
 }
 
-/** The same layout back: ID, Link (when any), Name, work centers, attributes, Assignees, Blocked Days, Stage. */
+export const KEY = 'Key';
+
+/** The same layout back: ID, Link (when any), Name, work centers, attributes, Assignees, Key, Blocked Days, Stage. */
 export function formatItemsCsv(workCenters: readonly string[], attributeHeaders: readonly string[], items: readonly ExportItem[], tz: string, withLink: boolean): string {
-  // Assignees are the card's own (written fresh), as Blocked Days are.
-  const kept = attributeHeaders.filter((h) => !isBlockedDays(h) && !isStage(h) && h.trim().toLowerCase() !== ASSIGNEES.toLowerCase());
-  const header = ['ID', ...(withLink ? ['Link'] : []), 'Name', ...workCenters, ...kept, ASSIGNEES, BLOCKED_DAYS, STAGE];
+  // Assignees and the key are the card's own (written fresh), as Blocked Days and Stage are.
+  const fresh = new Set([ASSIGNEES.toLowerCase(), KEY.toLowerCase()]);
+  const kept = attributeHeaders.filter((h) => !isBlockedDays(h) && !isStage(h) && !fresh.has(h.trim().toLowerCase()));
+  const header = ['ID', ...(withLink ? ['Link'] : []), 'Name', ...workCenters, ...kept, ASSIGNEES, KEY, BLOCKED_DAYS, STAGE];
   const rows = items.map((it) => [
     it.externalId,
     ...(withLink ? [it.link ?? ''] : []),
@@ -423,6 +430,7 @@ export function formatItemsCsv(workCenters: readonly string[], attributeHeaders:
     ...it.entered.map((t) => (t === null ? '' : formatLocalDateTime(t, tz))),
     ...kept.map((h) => it.attributes[h] ?? ''),
     (it.assignees ?? []).join('; '),
+    it.key ?? '',
     blockedDays(it.blockedMs),
     it.stage ?? 'doing',
   ]);

@@ -126,6 +126,8 @@ export function foldEvent(data: FlowData, event: BoardEvent): FoldResult {
     case 'person_wip_limit_set':
     // A split work center is still one work center: its halves share one band of the CFD.
     case 'column_split_set':
+    case 'key_prefix_set':
+    case 'card_automation_refused':
       break;
     case 'card_created':
       if (!arrive(event.card)) return { kind: 'reload' };

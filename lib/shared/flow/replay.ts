@@ -190,6 +190,8 @@ export function createFlowReplay(): { add(e: BoardEvent): void; finish(): Replay
         commitmentSetting = e.commitmentColumnId;
         break;
       case 'board_renamed':
+      case 'key_prefix_set':
+      case 'card_automation_refused':
       case 'wip_limit_set':
       case 'person_wip_limit_set':
       // A split work center's halves are one work center here: a stage change is no arrival.
