@@ -168,6 +168,9 @@ export function createValueStreamReplay(cards: ReadonlySet<string> | null = null
       case 'board_settings_changed':
       case 'person_wip_limit_set':
       case 'working_days_set':
+      // A key prefix names cards; a refused automated move left the card where it was.
+      case 'key_prefix_set':
+      case 'card_automation_refused':
         break;
       default: {
         const unreachable: never = e;
