@@ -18,7 +18,8 @@ export interface AxeFinding {
 /** What axe finds on the page as it is now, in the current theme. `include` narrows it to one part (a dialog). */
 export async function axeFindings(page: Page, include?: string): Promise<AxeFinding[]> {
   // Colours that change with a transition are measured where they end.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+  // A transition cancelled by the next style change rejects its `finished` (AbortError): it ended too.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
   let builder = new AxeBuilder({ page }).withTags(AXE_TAGS);
   if (include) builder = builder.include(include);
   const { violations } = await builder.analyze();
