@@ -11,6 +11,9 @@ const JITTER_MS = 25;
 const LOSS_RATE = 0.01;
 
 describe('many clients making random changes converge to the server’s board', () => {
+  // Moves between Develop's halves, over every seed: which steps a seed's clients get to take depends on
+  // timing (a full Develop refuses some), so one seed may make none; the seeds together must.
+  let halfMoves = 0;
   for (const seed of SEEDS) {
     const relayed = seed % 2 === 1;
     const [jitterMs, lossRate] = relayed ? [JITTER_MS, LOSS_RATE] : [0, 0];
@@ -32,9 +35,13 @@ describe('many clients making random changes converge to the server’s board', 
       expect(result.drops).toBeGreaterThan(0);
       if (relayed) expect(result.reordered).toBeGreaterThan(0);
       const log = (await h.app.store.eventsSince(board.id, 0, 100_000)) ?? [];
-      expect(log.filter((e) => e.type === 'card_moved' && e.toStage !== undefined).length, 'moves between the halves of Develop').toBeGreaterThan(0);
+      halfMoves += log.filter((e) => e.type === 'card_moved' && e.toStage !== undefined).length;
       // Nothing was refused for being malformed or forbidden: the client speaks the protocol.
       expect(Object.keys(result.refused).filter((code) => !['WIP_LIMIT', 'REASON_REQUIRED', 'NOT_FOUND', 'NOT_SENT', 'NO_ANSWER'].includes(code))).toEqual([]);
     });
   }
+
+  it('the seeds together moved cards between the halves of a split work center', () => {
+    expect(halfMoves, 'moves between the halves of Develop').toBeGreaterThan(0);
+  });
 });
