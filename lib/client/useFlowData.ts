@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BoardEvent } from '../shared/domain/types';
 import type { FlowData, FlowRange } from '../shared/flow/data';
 import { foldEvent } from '../shared/flow/live';
-import { connectSocket, request, signInAgain, type FlowSocket } from './socket';
+import { joinFlowRoom } from './flowRoom';
 
 export type FlowStatus = 'loading' | 'live' | 'offline' | 'error';
 
@@ -77,35 +77,20 @@ export function useFlowData(boardId: string, range: FlowRange | null) {
   }, [load]);
 
   useEffect(() => {
-    // Authenticated by the session cookie, like the board's socket.
-    const socket: FlowSocket = connectSocket();
-    const join = async () => {
-      const ack = await request(socket, 'flow:join', { boardId }).catch(() => null);
-      if (!ack || !ack.ok) return setStatus('offline');
-      setStatus('live');
+    return joinFlowRoom(boardId, {
+      onStatus: setStatus,
       // Anything committed while we were away: fetch again rather than guess.
-      if (dataRef.current && ack.version > dataRef.current.version) scheduleReload();
-    };
-    socket.on('connect', () => void join());
-    socket.on('disconnect', () => setStatus('offline'));
-    // The server closes the socket right after: reconnecting would be refused.
-    socket.on('session:ended', signInAgain);
-    socket.on('connect_error', (refusal: Error & { data?: { code?: string } }) => {
-      if (refusal.data?.code === 'UNAUTHENTICATED') signInAgain();
+      onJoined: (version) => {
+        if (dataRef.current && version > dataRef.current.version) scheduleReload();
+      },
+      onEvent: (event) => {
+        if (loading.current || !dataRef.current) {
+          pending.current.push(event);
+          return;
+        }
+        if (!apply(event)) scheduleReload();
+      },
     });
-    socket.on('board:event', (event) => {
-      if (event.boardId !== boardId) return;
-      if (loading.current || !dataRef.current) {
-        pending.current.push(event);
-        return;
-      }
-      if (!apply(event)) scheduleReload();
-    });
-    socket.connect();
-    return () => {
-      socket.emit('flow:leave', { boardId });
-      socket.disconnect();
-    };
   }, [boardId, apply, scheduleReload]);
 
   useEffect(

@@ -1,7 +1,7 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ValueStreamAnswer } from '../shared/flow/vsm';
-import { connectSocket, request, signInAgain, type FlowSocket } from './socket';
+import { joinFlowRoom } from './flowRoom';
 import type { FlowStatus } from './useFlowData';
 
 /**
@@ -65,28 +65,18 @@ export function useValueStream(boardId: string, query: ValueStreamQuery | null) 
   }, [load]);
 
   useEffect(() => {
-    // Authenticated by the session cookie, like the board's socket; the flow room carries every committed event.
-    const socket: FlowSocket = connectSocket();
-    const join = async () => {
-      const ack = await request(socket, 'flow:join', { boardId }).catch(() => null);
-      if (!ack || !ack.ok) return setStatus('offline');
-      setStatus('live');
+    const leave = joinFlowRoom(boardId, {
+      onStatus: setStatus,
       // Anything committed while we were away: read again.
-      if (ack.version > version.current) refresh();
-    };
-    socket.on('connect', () => void join());
-    socket.on('disconnect', () => setStatus('offline'));
-    socket.on('session:ended', signInAgain);
-    socket.on('connect_error', (refusal: Error & { data?: { code?: string } }) => {
-      if (refusal.data?.code === 'UNAUTHENTICATED') signInAgain();
+      onJoined: (joined) => {
+        if (joined > version.current) refresh();
+      },
+      onEvent: (event) => {
+        if (event.version > version.current) refresh();
+      },
     });
-    socket.on('board:event', (event) => {
-      if (event.boardId === boardId && event.version > version.current) refresh();
-    });
-    socket.connect();
     return () => {
-      socket.emit('flow:leave', { boardId });
-      socket.disconnect();
+      leave();
       if (timer.current) clearTimeout(timer.current);
     };
   }, [boardId, refresh]);
